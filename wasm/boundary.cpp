@@ -35,3 +35,13 @@ COLLOQUY_EXPORT(colloquy_render_stories)
 void colloquy_render_stories(const char* feed, std::size_t feed_size, const char* opts, std::size_t opts_size) {
   result = colloquy::render_stories(view(feed, feed_size), view(opts, opts_size));
 }
+
+COLLOQUY_EXPORT(colloquy_format_times)
+void colloquy_format_times(const char* times, std::size_t times_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::format_times(view(times, times_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_ui_message)
+void colloquy_ui_message(const char* key, std::size_t key_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::ui_message(view(key, key_size), view(opts, opts_size));
+}

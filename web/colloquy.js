@@ -9,7 +9,7 @@
   var BASE = new URL('.', (script && script.src) || location.href);
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
-    pageSize: 0, theme: 'auto', storiesCount: 3
+    pageSize: 0, theme: 'auto', storiesCount: 3, timeZone: 'UTC', relativeDays: 7
   });
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
@@ -18,13 +18,34 @@
     console.warn('[colloquy] ' + message + (hint ? ' (' + hint + ')' : ''));
   }
 
-  // The core: a standalone module, so its only imports are two no-op system calls.
+  // Minutes east of UTC at an instant in a zone: the core asks through its one real import.
+  var zone = 'UTC';
+  var zoneFormats = {};
+  function zoneOffset(ms) {
+    if (zone === 'local') return -new Date(ms).getTimezoneOffset();
+    try {
+      var f = zoneFormats[zone] || (zoneFormats[zone] = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+        hour: 'numeric', minute: 'numeric', second: 'numeric'
+      }));
+      var p = {};
+      f.formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = +x.value; });
+      var wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+      return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
+    } catch (e) {
+      warn('unknown time zone ' + zone + ', dates shown in UTC', 'use an IANA name such as Europe/Paris');
+      zone = 'UTC';
+      return 0;
+    }
+  }
+
+  // The core: a standalone module; besides the zone offset it imports two no-op system calls.
   var corePromise = null;
   function loadCore() {
     if (corePromise) return corePromise;
     var url = new URL('colloquy.wasm', BASE);
     var imports = {
-      env: { emscripten_notify_memory_growth: function () {} },
+      env: { emscripten_notify_memory_growth: function () {}, colloquy_zone_offset: function (ms) { return zoneOffset(ms); } },
       wasi_snapshot_preview1: { proc_exit: function (code) { throw new Error('core exited ' + code); } }
     };
     var viaBytes = function () {
@@ -46,8 +67,10 @@
     return corePromise;
   }
 
-  // Calls a core entry point: bytes and options in, {meta, html: [slices]} out.
-  function call(core, name, input, options) {
+  // Runs a core entry point on bytes + options; returns a view of its answer, valid until the
+  // next call (the caller decodes it, then clears it).
+  function invoke(core, name, input, options) {
+    zone = options.timeZone || 'UTC';
     var opts = encoder.encode(JSON.stringify(options));
     var inPtr = core.colloquy_alloc(input.length);
     var optPtr = core.colloquy_alloc(opts.length);
@@ -56,11 +79,23 @@
     core[name](inPtr, input.length, optPtr, opts.length);
     core.colloquy_free(inPtr);
     core.colloquy_free(optPtr);
-    var out = new Uint8Array(core.memory.buffer, core.colloquy_result_data(), core.colloquy_result_size());
+    return new Uint8Array(core.memory.buffer, core.colloquy_result_data(), core.colloquy_result_size());
+  }
+
+  // Plain-text answers (messages, time labels).
+  function callText(core, name, text, options) {
+    var out = decoder.decode(invoke(core, name, encoder.encode(text), options));
+    core.colloquy_result_clear();
+    return out;
+  }
+
+  // HTML answers: {meta, slices}, the HTML cut where top-level threads start.
+  function call(core, name, input, options) {
+    var out = invoke(core, name, input, options);
     var nul = out.indexOf(0);
     var meta = JSON.parse(decoder.decode(out.subarray(0, nul)));
     var html = out.subarray(nul + 1);
-    // Decode now (the next call reuses the memory), cut where top-level threads start.
+    // Decode now (the next call reuses the memory).
     var cuts = [0].concat(meta.chunks || [], [html.length]);
     var slices = [];
     for (var i = 0; i + 1 < cuts.length; i++) slices.push(decoder.decode(html.subarray(cuts[i], cuts[i + 1])));
@@ -107,12 +142,17 @@
     if (!o.locale) o.locale = document.documentElement.lang || navigator.language || 'en';
     o.pageSize = parseInt(o.pageSize, 10) || 0;
     o.storiesCount = parseInt(o.storiesCount, 10) || DEFAULTS.storiesCount;
+    o.relativeDays = isNaN(parseInt(o.relativeDays, 10)) ? DEFAULTS.relativeDays : parseInt(o.relativeDays, 10);
     return o;
   }
 
   function coreOptions(o, sort) {
-    return { sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount };
+    return {
+      sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
+      timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now()
+    };
   }
+
 
   // Inserts slices in tasks of at most ~40 ms so a long thread never blocks the page.
   function insertSlices(container, slices, token, state) {
@@ -144,16 +184,39 @@
     var storiesSlot = frame.querySelector('.stories-slot');
     var status = frame.querySelector('.status');
 
-    function showStatus(text) {
+    // Shows one of the core's messages by key; English when the core itself did not load.
+    var FALLBACK = { comments_unavailable: 'Comments could not be loaded.', comments_unusable: 'Comments could not be shown.' };
+    function showStatus(key, core) {
+      var text = '';
+      if (key) {
+        try { text = core ? callText(core, 'colloquy_ui_message', key, coreOptions(state.o, state.sort)) : ''; } catch (e) { text = ''; }
+        text = text || FALLBACK[key] || key;
+      }
       status.textContent = text;
       status.hidden = !text;
     }
+
+    // Relative dates ("3 minutes ago") age while the page stays open: relabel them each minute.
+    function refreshTimes(core) {
+      var times = root.querySelectorAll('article.comment time[datetime]');
+      if (!times.length) return;
+      var iso = [];
+      for (var i = 0; i < times.length; i++) iso.push(times[i].getAttribute('datetime'));
+      var labels = callText(core, 'colloquy_format_times', iso.join('\n'), coreOptions(state.o, state.sort)).split('\n');
+      for (var k = 0; k < times.length; k++) {
+        if (labels[k] && times[k].textContent !== labels[k]) times[k].textContent = labels[k];
+      }
+    }
+    var timer = setInterval(function () {
+      if (document.hidden || !corePromise) return;
+      corePromise.then(refreshTimes).catch(function () {});
+    }, 60000);
 
     function renderComments(core, token) {
       var r = call(core, 'colloquy_render_comments', state.comments, coreOptions(state.o, state.sort));
       if (!r.meta.ok) {
         warn('the comments document was not usable: ' + r.meta.error.code, r.meta.error.message);
-        showStatus('Comments could not be shown.');
+        showStatus('comments_unusable', core);
         commentsSlot.textContent = '';
         return Promise.resolve();
       }
@@ -183,7 +246,7 @@
           return renderComments(v[0], token);
         }).catch(function (e) {
           warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
-          showStatus('Comments could not be loaded.');
+          core.then(function (c) { showStatus('comments_unavailable', c); }, function () { showStatus('comments_unavailable', null); });
         })
       ];
       if (o.stories) {
@@ -227,6 +290,7 @@
       },
       destroy: function () {
         state.token++;
+        clearInterval(timer);
         root.removeEventListener('change', onChange);
         root.innerHTML = '';
         root.adoptedStyleSheets = [];
@@ -270,7 +334,8 @@
     }
     Colloquy.mount(element, {
       thread: d.thread, comments: d.comments, stories: d.stories, sort: d.sort, locale: d.locale,
-      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount
+      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, timeZone: d.timezone,
+      relativeDays: d.relativeDays
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', autoMount);

@@ -28,7 +28,9 @@ struct widget_options {
   std::string locale = "en";
   sort_order order = sort_order::oldest;
   int max_depth = limits::default_max_depth;
-  int offset_minutes = 0;
+  time_zone zone;                                // "timeZone": UTC, ±hh:mm, local, or an IANA name
+  int64_t now_ms = 0;                            // "now": the reader's clock (ms); 0: absolute dates only
+  int64_t relative_max_ms = 7 * 24 * 3600000LL;  // "relativeDays": relative dates up to this age
   std::size_t stories_count = 3;
   std::size_t summary_length = 130;
   std::string page_url;
@@ -57,7 +59,12 @@ inline widget_options parse_widget_options(std::string_view json) {
   if (auto s = str("sort")) o.order = parse_sort_order(*s).value_or(o.order);
   if (auto s = str("pageUrl")) o.page_url = *s;
   num("maxDepth", 0, 64, o.max_depth);
-  num("offsetMinutes", -14 * 60, 14 * 60, o.offset_minutes);
+  if (auto s = str("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
+  if (auto f = j.find("now"); f != j.end() && f->is_number() && f->get<double>() > 0 && f->get<double>() < double(max_time_ms))
+    o.now_ms = static_cast<int64_t>(f->get<double>());
+  int relative_days = 7;
+  num("relativeDays", 0, 3650, relative_days);
+  o.relative_max_ms = relative_days * 86400000LL;
   num("storiesCount", 0, 50, o.stories_count);
   num("summaryLength", 10, 2000, o.summary_length);
   return o;
@@ -85,7 +92,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
   } else {
     thread t = build_thread(std::move(r.comments), {o.order, o.max_depth});
     std::vector<std::size_t> chunks;
-    render_options ro{&find_locale(o.locale), o.offset_minutes, o.order};
+    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order};
     render_thread_html(html, t, ro, &chunks);
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : r.problems) problems.push_back(detail::problem_json(p));
@@ -111,7 +118,7 @@ inline std::string render_stories(std::string_view feed, std::string_view option
   if (!f.ok) {
     meta = {{"ok", false}, {"error", detail::problem_json(f.error)}};
   } else {
-    stories_options so{&find_locale(o.locale), o.stories_count, o.summary_length, o.page_url, o.offset_minutes};
+    stories_options so{&find_locale(o.locale), o.stories_count, o.summary_length, o.page_url, o.zone};
     std::size_t shown = render_stories_html(html, std::move(f.items), so);
     meta = {{"ok", true}, {"count", shown}};
   }
@@ -119,6 +126,34 @@ inline std::string render_stories(std::string_view feed, std::string_view option
   out += '\0';
   out += html;
   return out;
+}
+
+// Labels for the widget's <time> elements, refreshed while it stays open: ISO 8601 times in
+// (one per line), their labels out (one per line, plain text, same order; empty for a bad line).
+inline std::string format_times(std::string_view times, std::string_view options_json) {
+  widget_options o = parse_widget_options(options_json);
+  const locale_data& loc = find_locale(o.locale);
+  std::string out;
+  std::size_t pos = 0;
+  while (pos <= times.size()) {
+    std::size_t end = times.find('\n', pos);
+    if (end == std::string_view::npos) end = times.size();
+    if (auto t = parse_iso8601(times.substr(pos, end - pos))) append_when(out, *t, loc, o.zone, {o.now_ms, o.relative_max_ms});
+    if (end == times.size()) break;
+    out += '\n';
+    pos = end + 1;
+  }
+  return out;
+}
+
+// A message of the widget's own, in its language, by key ("comments_unavailable", ...); the
+// loader shows these when something fails. Unknown keys answer an empty string.
+inline std::string ui_message(std::string_view key, std::string_view options_json) {
+  const locale_data& loc = find_locale(parse_widget_options(options_json).locale);
+  if (key == "comments_unavailable") return std::string(loc.comments_unavailable);
+  if (key == "comments_unusable") return std::string(loc.comments_unusable);
+  if (key == "stories_unavailable") return std::string(loc.stories_unavailable);
+  return {};
 }
 
 }  // namespace colloquy

@@ -1,48 +1,250 @@
-// Locale data: every user-visible word the core renders, in one place.
+// Locale data: every word the core renders, in one place, with CLDR plural rules.
+//
+//   const auto& fr = colloquy::find_locale("fr-CA");   // French; unknown languages get English
+//   colloquy::plural_form(fr, fr.hours_ago, 3)          // "il y a {n} heures"
+//
+// Adding a language: one locale_data below plus its entry in find_locale(). A field left out
+// of a locale falls back to the English default written in the struct.
 #pragma once
 #include <array>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace colloquy {
 
+// CLDR plural categories (https://cldr.unicode.org/index/cldr-spec/plural-rules); the rules
+// below are CLDR's for integer counts, the only counts Colloquy shows.
+enum class plural_category { one, few, many, other };
+
+inline plural_category plural_en(int64_t n) { return n == 1 ? plural_category::one : plural_category::other; }
+// French: one for 0 and 1; many for multiples of a million ("1 000 000 de commentaires").
+inline plural_category plural_fr(int64_t n) {
+  if (n == 0 || n == 1) return plural_category::one;
+  return n % 1000000 == 0 ? plural_category::many : plural_category::other;
+}
+// Spanish: one for 1; many for non-zero multiples of a million.
+inline plural_category plural_es(int64_t n) {
+  if (n == 1) return plural_category::one;
+  return n != 0 && n % 1000000 == 0 ? plural_category::many : plural_category::other;
+}
+// Russian: one (1, 21, 101 but not 11), few (2-4, 22-24 but not 12-14), many (the rest).
+inline plural_category plural_ru(int64_t n) {
+  int64_t d = n % 10, h = n % 100;
+  if (d == 1 && h != 11) return plural_category::one;
+  if (d >= 2 && d <= 4 && (h < 12 || h > 14)) return plural_category::few;
+  return plural_category::many;
+}
+
+// A text with a form per plural category; an empty form falls back to `other`. "{n}" is the count.
+struct plural_text {
+  std::string_view one, few, many, other;
+};
+
 struct locale_data {
-  std::string_view tag;                      // BCP 47 language tag
-  std::array<std::string_view, 12> months;   // nominative month names
-  std::string_view date_pattern;             // {month} {day} {year}
-  std::string_view byline;                   // {name} {place}
-  std::string_view byline_no_place;          // {name}
-  std::string_view anonymous;
-  std::string_view reply;
-  std::string_view more;                     // the story card's "… more" link
-  std::string_view comments_one, comments_many;  // header count: {n}
-  std::string_view sort_label;
-  std::string_view sort_oldest, sort_newest;
-  std::string_view latest_stories;
+  std::string_view tag = "en";  // BCP 47 language
+  plural_category (*plural)(int64_t) = plural_en;
+  // Month names as used inside a full date (Russian uses the genitive: "25 сентября").
+  std::array<std::string_view, 12> months = {"January", "February", "March", "April", "May", "June", "July",
+                                             "August", "September", "October", "November", "December"};
+  std::string_view date_pattern = "{month} {day}, {year}";
+  std::string_view byline = "{name} in {place} writes:";
+  std::string_view byline_no_place = "{name} writes:";
+  std::string_view anonymous = "Anonymous";
+  std::string_view reply = "Reply";
+  std::string_view more = "more";  // the story card's "… more" link
+  std::string_view latest_stories = "Latest Stories";
+  plural_text comments_count = {"{n} Comment", "", "", "{n} Comments"};
+  std::string_view sort_label = "Sort by";
+  std::string_view sort_oldest = "Oldest";
+  std::string_view sort_newest = "Newest";
+  std::string_view sort_top = "Top";
+  std::string_view sort_hot = "Hot";
+  std::string_view sort_controversial = "Controversial";
+  std::string_view load_more = "Load more";
+  std::string_view replying_to = "replying to {name}";
+  std::string_view deleted = "This comment was deleted.";
+  std::string_view edited = "edited";
+  std::string_view just_now = "just now";
+  plural_text minutes_ago = {"{n} minute ago", "", "", "{n} minutes ago"};
+  plural_text hours_ago = {"{n} hour ago", "", "", "{n} hours ago"};
+  plural_text days_ago = {"{n} day ago", "", "", "{n} days ago"};
+  plural_text weeks_ago = {"{n} week ago", "", "", "{n} weeks ago"};
+  plural_text months_ago = {"{n} month ago", "", "", "{n} months ago"};
+  plural_text years_ago = {"{n} year ago", "", "", "{n} years ago"};
+  // Messages the loader shows when something fails (it asks the core for them by code).
+  std::string_view comments_unavailable = "Comments could not be loaded.";
+  std::string_view comments_unusable = "Comments could not be shown.";
+  std::string_view stories_unavailable = "Latest stories are unavailable.";
 };
 
-inline constexpr locale_data locale_en{
-    "en",
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"},
-    "{month} {day}, {year}",
-    "{name} in {place} writes:",
-    "{name} writes:",
-    "Anonymous",
-    "Reply",
-    "more",
-    "{n} Comment",
-    "{n} Comments",
-    "Sort by",
-    "Oldest",
-    "Newest",
-    "Latest Stories",
+inline constexpr locale_data locale_en{};
+
+inline constexpr locale_data locale_fr{
+    .tag = "fr",
+    .plural = plural_fr,
+    .months = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre"},
+    .date_pattern = "{day} {month} {year}",
+    // Parentheses, not "de": French elides ("d'Ottawa") and that cannot be done for any place.
+    .byline = "{name} ({place}) écrit\u202F:",
+    .byline_no_place = "{name} écrit\u202F:",
+    .anonymous = "Anonyme",
+    .reply = "Répondre",
+    .more = "suite",
+    .latest_stories = "Derniers articles",
+    .comments_count = {"{n} commentaire", "", "{n} de commentaires", "{n} commentaires"},
+    .sort_label = "Trier par",
+    .sort_oldest = "Plus anciens",
+    .sort_newest = "Plus récents",
+    .sort_top = "Meilleurs",
+    .sort_hot = "Populaires",
+    .sort_controversial = "Controversés",
+    .load_more = "Afficher plus",
+    .replying_to = "en réponse à {name}",
+    .deleted = "Ce commentaire a été supprimé.",
+    .edited = "modifié",
+    .just_now = "à l’instant",
+    .minutes_ago = {"il y a {n} minute", "", "il y a {n} de minutes", "il y a {n} minutes"},
+    .hours_ago = {"il y a {n} heure", "", "il y a {n} d’heures", "il y a {n} heures"},
+    .days_ago = {"il y a {n} jour", "", "il y a {n} de jours", "il y a {n} jours"},
+    .weeks_ago = {"il y a {n} semaine", "", "il y a {n} de semaines", "il y a {n} semaines"},
+    .months_ago = {"il y a {n} mois", "", "il y a {n} de mois", "il y a {n} mois"},
+    .years_ago = {"il y a {n} an", "", "il y a {n} d’ans", "il y a {n} ans"},
+    .comments_unavailable = "Impossible de charger les commentaires.",
+    .comments_unusable = "Impossible d’afficher les commentaires.",
+    .stories_unavailable = "Les derniers articles sont indisponibles.",
 };
 
-// The locale for a language tag ("en", "en-US"); English when the language is not available.
-inline const locale_data& find_locale(std::string_view /*tag*/) { return locale_en; }
+inline constexpr locale_data locale_de{
+    .tag = "de",
+    .plural = plural_en,  // German has the same integer rule as English: one for 1
+    .months = {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+               "November", "Dezember"},
+    .date_pattern = "{day}. {month} {year}",
+    .byline = "{name} aus {place} schreibt:",
+    .byline_no_place = "{name} schreibt:",
+    .anonymous = "Anonym",
+    .reply = "Antworten",
+    .more = "mehr",
+    .latest_stories = "Neueste Beiträge",
+    .comments_count = {"{n} Kommentar", "", "", "{n} Kommentare"},
+    .sort_label = "Sortieren nach",
+    .sort_oldest = "Älteste",
+    .sort_newest = "Neueste",
+    .sort_top = "Beste",
+    .sort_hot = "Beliebt",
+    .sort_controversial = "Umstritten",
+    .load_more = "Mehr laden",
+    .replying_to = "Antwort an {name}",
+    .deleted = "Dieser Kommentar wurde gelöscht.",
+    .edited = "bearbeitet",
+    .just_now = "gerade eben",
+    .minutes_ago = {"vor {n} Minute", "", "", "vor {n} Minuten"},
+    .hours_ago = {"vor {n} Stunde", "", "", "vor {n} Stunden"},
+    .days_ago = {"vor {n} Tag", "", "", "vor {n} Tagen"},
+    .weeks_ago = {"vor {n} Woche", "", "", "vor {n} Wochen"},
+    .months_ago = {"vor {n} Monat", "", "", "vor {n} Monaten"},
+    .years_ago = {"vor {n} Jahr", "", "", "vor {n} Jahren"},
+    .comments_unavailable = "Die Kommentare konnten nicht geladen werden.",
+    .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",
+    .stories_unavailable = "Die neuesten Beiträge sind nicht verfügbar.",
+};
 
-// Replaces each "{key}" in `pattern` by the value `get(key)` returns, appending to `out`.
-// Values are appended through `emit`, so callers choose escaping per value.
+inline constexpr locale_data locale_es{
+    .tag = "es",
+    .plural = plural_es,
+    .months = {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+               "noviembre", "diciembre"},
+    .date_pattern = "{day} de {month} de {year}",
+    .byline = "{name}, de {place}, escribe:",
+    .byline_no_place = "{name} escribe:",
+    .anonymous = "Anónimo",
+    .reply = "Responder",
+    .more = "más",
+    .latest_stories = "Últimas historias",
+    .comments_count = {"{n} comentario", "", "{n} de comentarios", "{n} comentarios"},
+    .sort_label = "Ordenar por",
+    .sort_oldest = "Más antiguos",
+    .sort_newest = "Más recientes",
+    .sort_top = "Mejores",
+    .sort_hot = "Populares",
+    .sort_controversial = "Polémicos",
+    .load_more = "Cargar más",
+    .replying_to = "en respuesta a {name}",
+    .deleted = "Este comentario fue eliminado.",
+    .edited = "editado",
+    .just_now = "ahora mismo",
+    .minutes_ago = {"hace {n} minuto", "", "hace {n} de minutos", "hace {n} minutos"},
+    .hours_ago = {"hace {n} hora", "", "hace {n} de horas", "hace {n} horas"},
+    .days_ago = {"hace {n} día", "", "hace {n} de días", "hace {n} días"},
+    .weeks_ago = {"hace {n} semana", "", "hace {n} de semanas", "hace {n} semanas"},
+    .months_ago = {"hace {n} mes", "", "hace {n} de meses", "hace {n} meses"},
+    .years_ago = {"hace {n} año", "", "hace {n} de años", "hace {n} años"},
+    .comments_unavailable = "No se pudieron cargar los comentarios.",
+    .comments_unusable = "No se pudieron mostrar los comentarios.",
+    .stories_unavailable = "Las últimas historias no están disponibles.",
+};
+
+inline constexpr locale_data locale_ru{
+    .tag = "ru",
+    .plural = plural_ru,
+    .months = {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+               "ноября", "декабря"},
+    .date_pattern = "{day} {month} {year}\u00A0г.",
+    // Parentheses: "из Канзаса" would need the place declined, which cannot be done for any place.
+    .byline = "{name} ({place}) пишет:",
+    .byline_no_place = "{name} пишет:",
+    .anonymous = "Аноним",
+    .reply = "Ответить",
+    .more = "далее",
+    .latest_stories = "Последние статьи",
+    .comments_count = {"{n} комментарий", "{n} комментария", "{n} комментариев", "{n} комментария"},
+    .sort_label = "Сортировка",
+    .sort_oldest = "Сначала старые",
+    .sort_newest = "Сначала новые",
+    .sort_top = "Лучшие",
+    .sort_hot = "Популярные",
+    .sort_controversial = "Спорные",
+    .load_more = "Показать ещё",
+    .replying_to = "в ответ {name}",
+    .deleted = "Комментарий удалён.",
+    .edited = "изменено",
+    .just_now = "только что",
+    .minutes_ago = {"{n} минуту назад", "{n} минуты назад", "{n} минут назад", "{n} минуты назад"},
+    .hours_ago = {"{n} час назад", "{n} часа назад", "{n} часов назад", "{n} часа назад"},
+    .days_ago = {"{n} день назад", "{n} дня назад", "{n} дней назад", "{n} дня назад"},
+    .weeks_ago = {"{n} неделю назад", "{n} недели назад", "{n} недель назад", "{n} недели назад"},
+    .months_ago = {"{n} месяц назад", "{n} месяца назад", "{n} месяцев назад", "{n} месяца назад"},
+    .years_ago = {"{n} год назад", "{n} года назад", "{n} лет назад", "{n} года назад"},
+    .comments_unavailable = "Не удалось загрузить комментарии.",
+    .comments_unusable = "Не удалось показать комментарии.",
+    .stories_unavailable = "Последние статьи недоступны.",
+};
+
+// The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.
+inline const locale_data& find_locale(std::string_view tag) {
+  std::string lang;
+  for (char c : tag.substr(0, tag.find_first_of("-_"))) lang += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  for (const locale_data* l : {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru})
+    if (l->tag == lang) return *l;
+  return locale_en;
+}
+
+// The form of `text` for the count `n` in this locale.
+inline std::string_view plural_form(const locale_data& loc, const plural_text& text, int64_t n) {
+  std::string_view form;
+  switch (loc.plural(n)) {
+    case plural_category::one: form = text.one; break;
+    case plural_category::few: form = text.few; break;
+    case plural_category::many: form = text.many; break;
+    case plural_category::other: break;
+  }
+  return form.empty() ? text.other : form;
+}
+
+// Replaces each "{key}" in `pattern` by what `emit_key(key)` appends to `out`, so callers choose
+// the escaping of each value; the pattern's own text is trusted (it comes from this file).
 template <class Emit>
 void expand_pattern(std::string_view pattern, Emit&& emit_key, std::string& out) {
   std::size_t pos = 0;

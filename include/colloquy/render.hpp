@@ -20,7 +20,8 @@ namespace colloquy {
 
 struct render_options {
   const locale_data* locale = &locale_en;
-  int offset_minutes = 0;  // the widget's time zone, as an offset from UTC
+  time_zone zone;          // the widget's time zone (UTC by default)
+  date_style dates;        // relative dates ("3 hours ago") when a clock is given
   sort_order order = sort_order::oldest;
 };
 
@@ -41,7 +42,7 @@ inline void render_comment_html(std::string& out, const thread& t, const thread_
   out += "</p><time datetime=\"";
   out += format_iso8601(c.created);
   out += "\">";
-  append_date(out, c.created, loc, o.offset_minutes);
+  append_when(out, c.created, loc, o.zone, o.dates);
   out += "</time><div class=\"body\">";
   append_markup_html(out, c.text);
   out += "</div><button type=\"button\" data-action=\"reply\">";
@@ -57,7 +58,7 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   std::size_t live = 0;
   for (const auto& e : t.entries) live += !e.placeholder;
   out += "<section class=\"comments\" part=\"comments\"><header><h2>";
-  expand_pattern(live == 1 ? loc.comments_one : loc.comments_many,
+  expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
                  [&](std::string_view) { out += std::to_string(live); }, out);
   out += "</h2><label>";
   append_escaped(out, loc.sort_label);

@@ -35,7 +35,7 @@ struct stories_options {
   std::size_t count = 3;              // cards shown
   std::size_t summary_length = 130;   // characters before the cut (at the next word boundary)
   std::string exclude_url;            // the current page: never a card of itself
-  int offset_minutes = 0;
+  time_zone zone;
 };
 
 namespace detail {
@@ -133,7 +133,7 @@ inline std::size_t render_stories_html(std::string& out, std::vector<story> item
       out += "<time datetime=\"";
       out += format_iso8601(s.published);
       out += "\">";
-      append_date(out, s.published, *o.locale, o.offset_minutes);
+      append_date(out, s.published, *o.locale, o.zone);
       out += "</time>";
     }
     out += "<h3><a href=\"";
