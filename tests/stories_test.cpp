@@ -441,12 +441,12 @@ TEST_SUITE("Latest Stories: the shared feeds") {
       }
       REQUIRE(f.ok);
       CHECK(doc["items"].size() == entry["items"].get<std::size_t>());
-      // Expected cards, counted independently: items with an http(s) url (or external_url),
-      // distinct, each with its date as written.
+      // Expected cards, counted independently: items with an http(s) url (else external_url,
+      // else an id that is a URL), distinct, each with its date as written.
       std::map<std::string, std::string> expected;  // link -> raw date
       for (const auto& it : doc["items"]) {
         std::string link;
-        for (const char* key : {"external_url", "url"})
+        for (const char* key : {"id", "external_url", "url"})  // the last one present wins
           if (it.contains(key) && it[key].is_string() && !it[key].get<std::string>().empty()) link = it[key];
         if (link.rfind("http://", 0) == 0 || link.rfind("https://", 0) == 0)
           expected.emplace(link, it.contains("date_published") ? it["date_published"].get<std::string>() : "");
