@@ -255,6 +255,14 @@ test('hostile feeds given a link render text only: nothing runs, nothing executa
   });
 });
 
+// An RSS feed whose one title expands to 10^11 "lol"s: the XML parser must refuse it, fast.
+function entityBomb() {
+  let entities = '<!ENTITY a0 "lol">';
+  for (let i = 1; i < 12; i++) entities += `<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`;
+  return `<?xml version="1.0"?><!DOCTYPE rss [${entities}]><rss><channel><item><title>&a11;</title>` +
+    '<link>https://example.org/lol</link></item></channel></rss>';
+}
+
 // The seed page with another feed behind its /feed.json.
 async function seedWith(server, feed, { count } = {}) {
   const page = await browser.newPage();
@@ -310,6 +318,7 @@ for (const [name, feed, code] of [
   ['a JSON document that is not a feed', { status: 200, contentType: 'application/json', body: '{"rss":{}}' }, 'not_feed'],
   ['an HTML error page', { status: 200, contentType: 'application/json', body: '<!doctype html><html><body><p>Oops</body></html>' }, 'not_xml'],
   ['a missing feed', { status: 404, body: 'not here' }, null],
+  ['an XML entity bomb ("billion laughs")', { status: 200, contentType: 'application/rss+xml', body: entityBomb() }, 'not_xml'],
 ]) {
   test(`${name} behind /feed.json: no strip, a [colloquy] warning, and the comments are untouched`, async () => {
     await withServer(browser, [], async (server) => {
