@@ -128,6 +128,70 @@
     }).then(function (b) { return new Uint8Array(b); });
   }
 
+  // Latest Stories feeds, chosen by content (extensions and Content-Types lie): JSON goes to the
+  // core as is; RSS 0.9x/2.0, RSS 1.0 and Atom 1.0/0.3 are read with the browser's XML parser
+  // and each item mapped, fields untouched, to a JSON Feed item. Dates, HTML to text, URL policy,
+  // sorting and cutting are all the core's. Returns {bytes} or {error: {code, message}}.
+  function feedBytes(bytes) {
+    var i = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? 3 : 0;
+    while (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0A || bytes[i] === 0x0D) i++;
+    if (bytes[i] !== 0x3C) return { bytes: bytes }; // not '<': JSON Feed (or nothing), the core decides
+    var head = String.fromCharCode.apply(null, bytes.subarray(0, 256));
+    var declared = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/.exec(head);
+    var doc;
+    try {
+      var source = new TextDecoder(i >= 3 || !declared ? 'utf-8' : declared[1], { fatal: true }).decode(bytes);
+      doc = new DOMParser().parseFromString(source, 'application/xml');
+    } catch (e) {
+      return { error: { code: 'not_xml', message: 'feed text not decodable: ' + e.message } };
+    }
+    if (doc.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'parsererror').length) {
+      return { error: { code: 'not_xml', message: 'feed is not well-formed XML' } };
+    }
+    var root = doc.documentElement;
+    var kids = function (el, name) {
+      return el ? Array.prototype.filter.call(el.children, function (c) { return c.localName === name; }) : [];
+    };
+    var text = function (el, name) { var c = kids(el, name)[0]; return c ? c.textContent : undefined; };
+    var attr = function (el, name) { return el ? el.getAttribute(name) || undefined : undefined; };
+    var isImage = function (el) { return /^image\//.test(attr(el, 'type') || '') || attr(el, 'medium') === 'image'; };
+    var items;
+    if (root.localName === 'rss' || root.localName === 'RDF') {
+      var holder = root.localName === 'rss' ? kids(root, 'channel')[0] : root;
+      items = kids(holder, 'item').map(function (it) {
+        var guid = kids(it, 'guid')[0];
+        var permalink = guid && attr(guid, 'isPermaLink') !== 'false' ? guid.textContent : undefined;
+        var image = kids(it, 'thumbnail')[0] || kids(it, 'content').concat(kids(it, 'enclosure')).filter(isImage)[0];
+        return {
+          id: guid ? guid.textContent : attr(it, 'rdf:about'), url: text(it, 'link') || permalink,
+          title: text(it, 'title'), content_html: text(it, 'description') || text(it, 'encoded'),
+          date_published: text(it, 'pubDate') || text(it, 'date'), image: attr(image, 'url')
+        };
+      });
+    } else if (root.localName === 'feed') {
+      items = kids(root, 'entry').map(function (e) {
+        var links = kids(e, 'link');
+        var link = links.filter(function (l) { return (attr(l, 'rel') || 'alternate') === 'alternate' && attr(l, 'href'); })[0];
+        var image = links.filter(function (l) { return attr(l, 'rel') === 'enclosure' && isImage(l); })[0];
+        var item = {
+          id: text(e, 'id'), url: attr(link, 'href'), title: text(e, 'title'), image: attr(image, 'href'),
+          date_published: text(e, 'published') || text(e, 'issued') || text(e, 'updated') || text(e, 'modified')
+        };
+        // Atom text constructs: type text (plain), html / text/html (escaped HTML), xhtml (markup).
+        var body = kids(e, 'summary').concat(kids(e, 'content')).filter(function (b) { return b.textContent.trim(); })[0];
+        var type = attr(body, 'type') || 'text';
+        if (/xhtml|xml/.test(type)) {
+          item.content_html = Array.prototype.map.call(body.childNodes, function (n) { return new XMLSerializer().serializeToString(n); }).join('');
+        } else if (/html/.test(type)) item.content_html = body.textContent;
+        else if (body) item.summary = body.textContent;
+        return item;
+      });
+    } else {
+      return { error: { code: 'not_feed', message: 'XML root <' + root.localName + '> is not RSS or Atom' } };
+    }
+    return { bytes: encoder.encode(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: items })) };
+  }
+
   function canonicalUrl() {
     var link = document.querySelector('link[rel="canonical"]');
     return link && link.href ? link.href : location.href.split('#')[0];
@@ -252,11 +316,17 @@
       if (o.stories) {
         work.push(Promise.all([core, fetchBytes(new URL(o.stories, location.href))]).then(function (v) {
           if (state.token !== token) return;
-          var r = call(v[0], 'colloquy_render_stories', v[1], coreOptions(o, state.sort));
+          var feed = feedBytes(v[1]);
+          var r = feed.error ? { meta: { ok: false, error: feed.error } }
+            : call(v[0], 'colloquy_render_stories', feed.bytes, coreOptions(o, state.sort));
           if (!r.meta.ok) {
             warn('the stories feed was not usable: ' + r.meta.error.code, r.meta.error.message);
             storiesSlot.textContent = '';
             return;
+          }
+          if (r.meta.problems && r.meta.problems.length) {
+            warn(r.meta.problems.length + ' feed item(s) skipped or repaired, first: ' + r.meta.problems[0].code +
+              ' (item ' + (r.meta.problems[0].id || '#' + r.meta.problems[0].index) + ')');
           }
           storiesSlot.innerHTML = r.slices.join('');
         }).catch(function (e) {

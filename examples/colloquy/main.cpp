@@ -19,6 +19,9 @@ const char* usage =
     "      --sort oldest|newest   --max-depth N   --locale TAG\n"
     "  check [FILE]    print every problem in a comments document as JSON;\n"
     "                  exit 1 when the document itself is unusable\n"
+    "  stories [FILE]  JSON Feed (FILE or stdin) to Latest Stories cards HTML on stdout;\n"
+    "                  exit 1 when the feed is unusable (RSS/Atom: feed_is_xml, see README)\n"
+    "      --count N (3, 1..50)  --length N (130, 10..2000)  --page-url URL  --locale TAG\n"
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
@@ -111,6 +114,43 @@ int check(const args& a) {
   return r.ok ? 0 : 1;
 }
 
+// Static sites: the same cards the widget shows, from the same core. The core reads JSON Feed
+// only; RSS and Atom are converted by the widget's loader with the browser's XML parser, and a
+// second, native XML reader here would drift from it. Such input is refused with feed_is_xml.
+int stories(const args& a) {
+  std::string feed;
+  std::string path = a.positional.empty() ? "" : a.positional[0];
+  if (!read_input(path, feed)) {
+    std::fprintf(stderr, "colloquy stories: cannot read %s\n", path.c_str());
+    return 2;
+  }
+  nlohmann::json opts = {{"locale", a.get("locale", "en")}, {"pageUrl", a.get("page-url")}};
+  auto number = [&](const char* option, const char* key, long lo, long hi) {
+    std::string v = a.get(option);
+    if (v.empty()) return true;
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (*end || n < lo || n > hi) {
+      std::fprintf(stderr, "colloquy stories: --%s must be a number from %ld to %ld\n", option, lo, hi);
+      return false;
+    }
+    opts[key] = n;
+    return true;
+  };
+  if (!number("count", "storiesCount", 1, 50) || !number("length", "summaryLength", 10, 2000)) return 2;
+  std::string out = colloquy::render_stories(feed, opts.dump());
+  auto nul = out.find('\0');
+  auto meta = nlohmann::json::parse(out.substr(0, nul), nullptr, false);
+  if (!meta.value("ok", false)) {
+    std::fprintf(stderr, "colloquy stories: %s\n", meta["error"].dump().c_str());
+    return 1;
+  }
+  for (const auto& p : meta["problems"]) std::fprintf(stderr, "colloquy stories: skipped or repaired: %s\n", p.dump().c_str());
+  std::fwrite(out.data() + nul + 1, 1, out.size() - nul - 1, stdout);
+  std::fputc('\n', stdout);
+  return 0;
+}
+
 int serve(const args& a) {
   colloquy::server::config c;
   c.host = a.get("host", c.host);
@@ -142,6 +182,7 @@ int main(int argc, char** argv) {
   }
   if (command == "render") return render(a);
   if (command == "check") return check(a);
+  if (command == "stories") return stories(a);
   if (command == "serve") return serve(a);
   std::fprintf(stderr, "colloquy: unknown command %s\n\n%s", command.c_str(), usage);
   return 2;

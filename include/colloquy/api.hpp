@@ -109,18 +109,21 @@ inline std::string render_comments(std::string_view document, std::string_view o
   return out;
 }
 
-// JSON Feed in, meta + '\0' + cards HTML out.
+// JSON Feed in, meta + '\0' + cards HTML out. Meta: {"ok":true,"count":cards,"items":usable
+// items,"problems":[…]} or {"ok":false,"error":{…}}. No cards: empty HTML (the strip disappears).
 inline std::string render_stories(std::string_view feed, std::string_view options_json) {
   widget_options o = parse_widget_options(options_json);
-  feed_result f = read_feed(feed);
+  feed_result f = read_feed(feed, o.page_url);
   nlohmann::json meta;
   std::string html;
   if (!f.ok) {
     meta = {{"ok", false}, {"error", detail::problem_json(f.error)}};
   } else {
     stories_options so{&find_locale(o.locale), o.stories_count, o.summary_length, o.page_url, o.zone};
-    std::size_t shown = render_stories_html(html, std::move(f.items), so);
-    meta = {{"ok", true}, {"count", shown}};
+    std::size_t shown = render_stories_html(html, f.items, so);
+    nlohmann::json problems = nlohmann::json::array();
+    for (const auto& p : f.problems) problems.push_back(detail::problem_json(p));
+    meta = {{"ok", true}, {"count", shown}, {"items", f.items.size()}, {"problems", std::move(problems)}};
   }
   std::string out = detail::dump(meta);
   out += '\0';

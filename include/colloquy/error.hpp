@@ -38,7 +38,12 @@ inline constexpr std::string_view bad_votes = "bad_votes";
 inline constexpr std::string_view bad_status = "bad_status";
 inline constexpr std::string_view too_many_comments = "too_many_comments";
 // Feeds.
-inline constexpr std::string_view not_feed = "not_feed";
+inline constexpr std::string_view not_feed = "not_feed";         // no items array, unknown XML root, empty
+inline constexpr std::string_view not_xml = "not_xml";           // RSS/Atom not well-formed (loader's XML parser)
+inline constexpr std::string_view feed_is_xml = "feed_is_xml";   // RSS/Atom handed to the core, which reads JSON Feed
+inline constexpr std::string_view missing_url = "missing_url";   // feed item without a link: skipped
+inline constexpr std::string_view bad_url = "bad_url";           // feed item link not http(s): skipped
+inline constexpr std::string_view bad_image = "bad_image";       // feed item image not http(s): dropped
 }  // namespace errc
 
 }  // namespace colloquy
