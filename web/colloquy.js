@@ -9,7 +9,7 @@
   var BASE = new URL('.', (script && script.src) || location.href);
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
-    pageSize: 0, theme: 'auto', storiesCount: 3, timeZone: 'UTC', relativeDays: 7
+    pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7
   });
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
@@ -206,13 +206,14 @@
     if (!o.locale) o.locale = document.documentElement.lang || navigator.language || 'en';
     o.pageSize = parseInt(o.pageSize, 10) || 0;
     o.storiesCount = parseInt(o.storiesCount, 10) || DEFAULTS.storiesCount;
+    o.summaryLength = parseInt(o.summaryLength, 10) || DEFAULTS.summaryLength;
     o.relativeDays = isNaN(parseInt(o.relativeDays, 10)) ? DEFAULTS.relativeDays : parseInt(o.relativeDays, 10);
     return o;
   }
 
   function coreOptions(o, sort) {
     return {
-      sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
+      sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount, summaryLength: o.summaryLength,
       timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now()
     };
   }
@@ -404,7 +405,7 @@
     }
     Colloquy.mount(element, {
       thread: d.thread, comments: d.comments, stories: d.stories, sort: d.sort, locale: d.locale,
-      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, timeZone: d.timezone,
+      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, summaryLength: d.summaryLength, timeZone: d.timezone,
       relativeDays: d.relativeDays
     });
   }

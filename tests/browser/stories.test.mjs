@@ -264,7 +264,7 @@ function entityBomb() {
 }
 
 // The seed page with another feed behind its /feed.json.
-async function seedWith(server, feed, { count } = {}) {
+async function seedWith(server, feed, { count, extra } = {}) {
   const page = await browser.newPage();
   const log = { warnings: [], errors: [], violations: [] };
   page.on('console', (m) => {
@@ -279,7 +279,7 @@ async function seedWith(server, feed, { count } = {}) {
   if (feed) await page.route('**/feed.json', (route) => route.fulfill(feed));
   if (count !== undefined) {
     const html = fs.readFileSync(path.join(repo, 'examples/seed/index.html'), 'utf8')
-      .replace('data-stories="/feed.json"', `data-stories="/feed.json" data-stories-count="${count}"`);
+      .replace('data-stories="/feed.json"', `data-stories="/feed.json" data-stories-count="${count}" ${extra || ''}`);
     await page.route(server.url + '/', (route) => route.fulfill({
       status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP }, body: html,
     }));
@@ -310,6 +310,16 @@ test('data-stories-count sets the number of cards', async () => {
     const { page } = await seedWith(server, null, { count: 2 });
     await page.waitForSelector('#colloquy >> article.story-card');
     assert.equal(await page.$$eval('#colloquy >> article.story-card', (els) => els.length), 2);
+  });
+});
+
+test('data-summary-length sets where summaries are cut', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page } = await seedWith(server, null, { count: 3, extra: 'data-summary-length="40"' });
+    await page.waitForSelector('#colloquy >> article.story-card');
+    const summary = await page.$eval('#colloquy >> article.story-card p', (p) => p.textContent);
+    // Cut at the first word boundary at or after 40 characters, then "… more".
+    assert.equal(summary, 'Writing for the U.S. Department of State… more');
   });
 });
 
