@@ -35,3 +35,19 @@ COLLOQUY_EXPORT(colloquy_render_stories)
 void colloquy_render_stories(const char* feed, std::size_t feed_size, const char* opts, std::size_t opts_size) {
   result = colloquy::render_stories(view(feed, feed_size), view(opts, opts_size));
 }
+
+// Posting: the live preview, the compose form, one comment on its own (see colloquy/api.hpp).
+COLLOQUY_EXPORT(colloquy_preview)
+void colloquy_preview(const char* text, std::size_t text_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::preview(view(text, text_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_render_compose)
+void colloquy_render_compose(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_compose(view(in, in_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_render_comment)
+void colloquy_render_comment(const char* comment, std::size_t comment_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_comment(view(comment, comment_size), view(opts, opts_size));
+}

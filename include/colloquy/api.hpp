@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/locale.hpp"
 #include "colloquy/read.hpp"
@@ -114,6 +115,92 @@ inline std::string render_stories(std::string_view feed, std::string_view option
     stories_options so{&find_locale(o.locale), o.stories_count, o.summary_length, o.page_url, o.offset_minutes};
     std::size_t shown = render_stories_html(html, std::move(f.items), so);
     meta = {{"ok", true}, {"count", shown}};
+  }
+  std::string out = detail::dump(meta);
+  out += '\0';
+  out += html;
+  return out;
+}
+
+// ---- Posting: the compose form, the live preview, one comment on its own ----------------------
+//
+// Options add to widget_options: "parent" (the comment replied to, "" for top level),
+// "parentDepth" (its data-depth; absent or -1 for top level), "state" ("stored", "sending",
+// "unsent") and "clientId" (the post's idempotency key, kept on the article).
+
+namespace detail {
+struct compose_options {
+  std::string parent, client_id;
+  int parent_depth = -1;
+  std::optional<local_state> state = local_state::stored;
+};
+inline compose_options parse_compose_options(std::string_view json) {
+  compose_options c;
+  auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+  if (!j.is_object()) return c;
+  auto str = [&](const char* key) -> const std::string* {
+    auto f = j.find(key);
+    return f != j.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
+  };
+  if (auto s = str("parent")) c.parent = *s;
+  if (auto s = str("clientId")) c.client_id = *s;
+  if (auto s = str("state")) c.state = parse_local_state(*s);
+  if (auto f = j.find("parentDepth"); f != j.end() && f->is_number_integer()) {
+    auto v = f->get<int64_t>();
+    c.parent_depth = v < 0 || v > 1000 ? -1 : int(v);
+  }
+  return c;
+}
+// The depth a reply to a comment at `parent_depth` is shown at (-1: a top-level comment).
+inline int reply_depth(int parent_depth, int max_depth) {
+  return parent_depth < 0 ? 0 : std::min(parent_depth + 1, std::max(0, max_depth));
+}
+}  // namespace detail
+
+// Comment text in, its formatted body HTML out (what the thread will show), for the live preview.
+//
+//   colloquy::preview("Hello *there*", "{}")  // {"ok":true} '\0' <p>Hello …</p>
+inline std::string preview(std::string_view text, std::string_view /*options_json*/) {
+  std::string out = R"({"ok":true})";
+  out += '\0';
+  append_markup_html(out, text);
+  return out;
+}
+
+// The compose form in the widget's language: at the bottom of the thread (no "parent") or as a
+// reply form under a comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
+//
+//   colloquy::render_compose("", R"({"locale":"en"})")  // {"ok":true,"depth":0} '\0' <form class="compose" …
+inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
+  widget_options o = parse_widget_options(options_json);
+  detail::compose_options c = detail::parse_compose_options(options_json);
+  int depth = c.parent.empty() ? 0 : detail::reply_depth(c.parent_depth, o.max_depth);
+  std::string out = detail::dump({{"ok", true}, {"depth", depth}});
+  out += '\0';
+  render_compose_form_html(out, {&find_locale(o.locale), c.parent, depth});
+  return out;
+}
+
+// One comment (DESIGN §2 object) in, its <article> out, at the depth a reply to "parentDepth"
+// takes, marked with "state": how the widget shows a post at once, an unsent one after a
+// reload, and the server's answer in its place.
+//
+//   colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi","status":"pending"})", "{}")
+//   // {"ok":true,"depth":0} '\0' <article class="comment pending" …><p class="state">Awaiting moderation</p></article>
+inline std::string render_comment(std::string_view comment_json, std::string_view options_json) {
+  widget_options o = parse_widget_options(options_json);
+  detail::compose_options c = detail::parse_compose_options(options_json);
+  nlohmann::json meta;
+  std::string html;
+  problem error;
+  int depth = detail::reply_depth(c.parent_depth, o.max_depth);
+  render_options ro{&find_locale(o.locale), o.offset_minutes, o.order};
+  if (!c.state) {
+    meta = {{"ok", false}, {"error", {{"code", "bad_option"}, {"message", "state must be stored, sending or unsent"}, {"field", "state"}}}};
+  } else if (!render_single_comment_html(html, comment_json, depth, *c.state, c.client_id, ro, &error)) {
+    meta = {{"ok", false}, {"error", detail::problem_json(error)}};
+  } else {
+    meta = {{"ok", true}, {"depth", depth}};
   }
   std::string out = detail::dump(meta);
   out += '\0';

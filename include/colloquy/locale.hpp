@@ -18,6 +18,16 @@ struct locale_data {
   std::string_view sort_label;
   std::string_view sort_oldest, sort_newest;
   std::string_view latest_stories;
+  // Posting: the compose form, comments on their way to the server, draft errors.
+  std::string_view compose_heading;
+  std::string_view field_name, field_location, field_text;
+  std::string_view honeypot_label;                  // read only by screen readers and bots
+  std::string_view preview_label;
+  std::string_view submit, submit_reply, cancel;
+  std::string_view sending, not_sent, retry, awaiting_moderation;
+  std::string_view error_text_required, error_text_too_long;
+  std::string_view error_name_too_long, error_location_too_long;
+  std::string_view error_rejected;                  // any other refusal: {code}
 };
 
 inline constexpr locale_data locale_en{
@@ -36,6 +46,24 @@ inline constexpr locale_data locale_en{
     "Oldest",
     "Newest",
     "Latest Stories",
+    "Leave a comment",
+    "Name",
+    "Location",
+    "Comment",
+    "Leave this field empty",
+    "Preview",
+    "Post comment",
+    "Post reply",
+    "Cancel",
+    "Sending\xE2\x80\xA6",
+    "Not sent yet",
+    "Retry",
+    "Awaiting moderation",
+    "Please write a comment.",
+    "This comment is too long.",
+    "This name is too long.",
+    "This location is too long.",
+    "This comment could not be posted ({code}).",
 };
 
 // The locale for a language tag ("en", "en-US"); English when the language is not available.
