@@ -35,3 +35,9 @@ COLLOQUY_EXPORT(colloquy_render_stories)
 void colloquy_render_stories(const char* feed, std::size_t feed_size, const char* opts, std::size_t opts_size) {
   result = colloquy::render_stories(view(feed, feed_size), view(opts, opts_size));
 }
+
+// Draft JSON in, meta JSON out (no '\0', no HTML): see colloquy::check_draft in api.hpp.
+COLLOQUY_EXPORT(colloquy_check_draft)
+void colloquy_check_draft(const char* draft, std::size_t draft_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::check_draft(view(draft, draft_size), view(opts, opts_size));
+}

@@ -122,3 +122,31 @@ inline std::string render_stories(std::string_view feed, std::string_view option
 }
 
 }  // namespace colloquy
+
+// Posting: a draft checked by the same code the server runs (compose.hpp).
+#include "colloquy/compose.hpp"
+
+namespace colloquy {
+
+// Draft JSON (the posting shape, DESIGN §3, plus an optional "honeypot") in, meta JSON out; no
+// '\0' and no HTML follow it. Options: {"requireClientId": false} while the reader types.
+//
+//   colloquy::check_draft(R"({"thread":"/p","text":" hi\r\n","clientId":"a1"})", "{}");
+//   // {"ok":true,"draft":{"thread":"/p","parent":null,"author":{"name":"","location":""},
+//   //  "text":"hi","clientId":"a1"},"problems":[]}
+//   // problems: [{"code":"text_required","field":"text","message":"the comment is empty"}, …]
+inline std::string check_draft(std::string_view json, std::string_view options_json) {
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
+  nlohmann::json meta = {{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}};
+  return detail::dump(meta);
+}
+
+}  // namespace colloquy
