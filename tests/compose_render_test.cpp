@@ -106,15 +106,56 @@ TEST_SUITE("Live preview") {
 
 TEST_SUITE("Draft messages") {
   TEST_CASE("Known draft codes read as sentences; unknown ones name their code") {
-    auto msg = [](std::string_view code, std::string_view field) {
+    auto msg = [](std::string_view code) {
       std::string out;
-      colloquy::append_draft_message(out, code, field, colloquy::locale_en);
+      colloquy::append_draft_message(out, code, colloquy::locale_en);
       return out;
     };
-    CHECK(msg("text_too_long", "text") == "This comment is too long.");
-    CHECK(msg("text_required", "text") == "Please write a comment.");
-    CHECK(msg("name_too_long", "author.name") == "This name is too long.");
-    CHECK(msg("location_too_long", "author.location") == "This location is too long.");
-    CHECK(msg("rate_limited", "") == "This comment could not be posted (rate_limited).");
+    CHECK(msg("text_too_long") == "This comment is too long.");
+    CHECK(msg("text_required") == "Please write a comment.");
+    CHECK(msg("name_too_long") == "This name is too long.");
+    CHECK(msg("location_too_long") == "This location is too long.");
+    CHECK(msg("rate_limited") == "This comment could not be posted (rate_limited).");
+  }
+
+  TEST_CASE("check_compose is check_draft with the widget's words: same verdict, codes and fields") {
+    const std::string big(300, 'n');
+    const std::string drafts[] = {
+        R"({"thread":"/p","text":"  \r\n "})",
+        R"({"thread":"/p","text":"fine","author":{"name":")" + big + R"(","location":")" + big + R"("}})",
+        R"({"thread":"/p","text":"ok","honeypot":"http://spam.example"})",
+        R"({"thread":"/p","parent":"c1","text":"Hi\r\nthere","author":{"name":" Ron "}})",
+        "not json",
+    };
+    for (const auto& d : drafts) {
+      CAPTURE(d);
+      auto ours = nlohmann::json::parse(colloquy::check_compose(d, R"({"requireClientId":false})"));
+      auto theirs = nlohmann::json::parse(colloquy::check_draft(d, R"({"requireClientId":false})"));
+      CHECK(ours["ok"] == theirs["ok"]);
+      CHECK(ours["draft"] == theirs["draft"]);
+      REQUIRE(ours["problems"].size() == theirs["problems"].size());
+      for (std::size_t i = 0; i < ours["problems"].size(); ++i) {
+        CHECK(ours["problems"][i]["code"] == theirs["problems"][i]["code"]);
+        CHECK(ours["problems"][i]["field"] == theirs["problems"][i]["field"]);
+        CHECK(ours["problems"][i]["message"].is_string());
+      }
+    }
+    auto empty = nlohmann::json::parse(colloquy::check_compose(drafts[0], R"({"requireClientId":false})"));
+    CHECK(empty["problems"][0]["message"] == "Please write a comment.");
+    auto reply = nlohmann::json::parse(colloquy::check_compose(drafts[3], R"({"requireClientId":false})"));
+    CHECK(reply["ok"] == true);
+    CHECK(reply["draft"]["text"] == "Hi\nthere");
+    CHECK(reply["draft"]["author"]["name"] == "Ron");
+  }
+
+  TEST_CASE("A server's refusal is worded in the widget's language, field kept") {
+    auto d = nlohmann::json::parse(colloquy::describe_problems(
+        R"([{"code":"text_too_long","field":"text","message":"x"},{"code":"rate_limited"},7])", "{}"));
+    CHECK(d["ok"] == true);
+    REQUIRE(d["problems"].size() == 2);
+    CHECK(d["problems"][0]["message"] == "This comment is too long.");
+    CHECK(d["problems"][0]["field"] == "text");
+    CHECK(d["problems"][1]["message"] == "This comment could not be posted (rate_limited).");
+    CHECK(nlohmann::json::parse(colloquy::describe_problems("{", "{}"))["ok"] == false);
   }
 }

@@ -36,6 +36,12 @@ void colloquy_render_stories(const char* feed, std::size_t feed_size, const char
   result = colloquy::render_stories(view(feed, feed_size), view(opts, opts_size));
 }
 
+// Draft JSON in, meta JSON out (no '\0', no HTML): see colloquy::check_draft in api.hpp.
+COLLOQUY_EXPORT(colloquy_check_draft)
+void colloquy_check_draft(const char* draft, std::size_t draft_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::check_draft(view(draft, draft_size), view(opts, opts_size));
+}
+
 // Posting: the live preview, the compose form, one comment on its own (see colloquy/api.hpp).
 COLLOQUY_EXPORT(colloquy_preview)
 void colloquy_preview(const char* text, std::size_t text_size, const char* opts, std::size_t opts_size) {
@@ -50,4 +56,15 @@ void colloquy_render_compose(const char* in, std::size_t in_size, const char* op
 COLLOQUY_EXPORT(colloquy_render_comment)
 void colloquy_render_comment(const char* comment, std::size_t comment_size, const char* opts, std::size_t opts_size) {
   result = colloquy::render_comment(view(comment, comment_size), view(opts, opts_size));
+}
+
+// Draft problems in the widget's language: see colloquy::check_compose / describe_problems.
+COLLOQUY_EXPORT(colloquy_check_compose)
+void colloquy_check_compose(const char* draft, std::size_t draft_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::check_compose(view(draft, draft_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_describe_problems)
+void colloquy_describe_problems(const char* problems, std::size_t problems_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::describe_problems(view(problems, problems_size), view(opts, opts_size));
 }

@@ -209,3 +209,84 @@ inline std::string render_comment(std::string_view comment_json, std::string_vie
 }
 
 }  // namespace colloquy
+
+// Posting: a draft checked by the same code the server runs (compose.hpp).
+#include "colloquy/compose.hpp"
+
+namespace colloquy {
+
+// Draft JSON (the posting shape, DESIGN §3, plus an optional "honeypot") in, meta JSON out; no
+// '\0' and no HTML follow it. Options: {"requireClientId": false} while the reader types.
+//
+//   colloquy::check_draft(R"({"thread":"/p","text":" hi\r\n","clientId":"a1"})", "{}");
+//   // {"ok":true,"draft":{"thread":"/p","parent":null,"author":{"name":"","location":""},
+//   //  "text":"hi","clientId":"a1"},"problems":[]}
+//   // problems: [{"code":"text_required","field":"text","message":"the comment is empty"}, …]
+inline std::string check_draft(std::string_view json, std::string_view options_json) {
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
+  nlohmann::json meta = {{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}};
+  return detail::dump(meta);
+}
+
+}  // namespace colloquy
+
+// Posting, continued: draft problems in the widget's language (compose_render.hpp's messages).
+namespace colloquy {
+
+// check_draft with each problem's message in the widget's "locale": what the compose form shows
+// next to each field. Same input, options and meta shape as check_draft.
+//
+//   colloquy::check_compose(R"({"thread":"/p","text":"  "})", R"({"requireClientId":false})")
+//   // {"ok":false,"draft":{…},"problems":[{"code":"text_required","field":"text","message":"Please write a comment."}]}
+inline std::string check_compose(std::string_view json, std::string_view options_json) {
+  widget_options w = parse_widget_options(options_json);
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  const locale_data& loc = find_locale(w.locale);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) {
+    std::string message;
+    append_draft_message(message, p.code, loc);
+    problems.push_back({{"code", p.code}, {"field", p.field}, {"message", std::move(message)}});
+  }
+  return detail::dump({{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}});
+}
+
+// Problems from elsewhere (a server's {"code","field","message"} refusal) in, the same problems
+// worded in the widget's language out (meta only). Items that are not objects are skipped.
+//
+//   colloquy::describe_problems(R"([{"code":"text_too_long","field":"text"}])", "{}")
+//   // {"ok":true,"problems":[{"code":"text_too_long","field":"text","message":"This comment is too long."}]}
+inline std::string describe_problems(std::string_view problems_json, std::string_view options_json) {
+  const locale_data& loc = find_locale(parse_widget_options(options_json).locale);
+  auto in = nlohmann::json::parse(problems_json.begin(), problems_json.end(), nullptr, false);
+  nlohmann::json problems = nlohmann::json::array();
+  if (in.is_array()) {
+    for (const auto& p : in) {
+      if (!p.is_object()) continue;
+      auto text = [&](const char* key) {
+        auto f = p.find(key);
+        return f != p.end() && f->is_string() ? f->get<std::string>() : std::string();
+      };
+      std::string code = text("code"), field = text("field"), message;
+      append_draft_message(message, code.empty() ? "unknown" : code, loc);
+      problems.push_back({{"code", code}, {"field", field}, {"message", std::move(message)}});
+    }
+  }
+  return detail::dump({{"ok", in.is_array()}, {"problems", std::move(problems)}});
+}
+
+}  // namespace colloquy

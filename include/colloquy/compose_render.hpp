@@ -162,12 +162,12 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
 
 // A draft problem (compose.hpp's stable codes) as a sentence in the reader's language. Codes
 // this widget does not know yet fall back to "could not be posted (code)", never to nothing.
-inline void append_draft_message(std::string& out, std::string_view code, std::string_view field, const locale_data& loc) {
+inline void append_draft_message(std::string& out, std::string_view code, const locale_data& loc) {
   std::string_view m;
-  if (code == "text_required" || code == "empty_text" || code == "missing_text") m = loc.error_text_required;
-  else if (code == errc::text_too_long) m = loc.error_text_too_long;
-  else if (code == "name_too_long" || (code == "too_long" && field == "author.name")) m = loc.error_name_too_long;
-  else if (code == "location_too_long" || (code == "too_long" && field == "author.location")) m = loc.error_location_too_long;
+  if (code == "text_required") m = loc.error_text_required;
+  else if (code == "text_too_long") m = loc.error_text_too_long;
+  else if (code == "name_too_long") m = loc.error_name_too_long;
+  else if (code == "location_too_long") m = loc.error_location_too_long;
   if (!m.empty()) {
     out += m;
     return;
