@@ -411,6 +411,7 @@
       if (!checked.ok) { if (first) first.focus(); return; }
       var body = checked.draft;
       body.clientId = newClientId();
+      store('author', { name: body.author.name, location: body.author.location });
       var comment = { id: body.clientId, parent: body.parent, author: body.author, created: new Date().toISOString(), text: body.text };
       var item = { clientId: body.clientId, endpoint: endpoint(), body: body, comment: comment };
       // Saved before the form lets go of the text: from here on the outbox (or the thread) has it.
