@@ -507,7 +507,8 @@
       if (!button || !root.contains(button)) return;
       var action = button.getAttribute('data-action');
       var article = button.closest('article.comment');
-      if (action === 'reply' && article) openReply(article).elements.text.focus();
+      // A comment still on its way has no id the server knows yet: no replies to it until then.
+      if (action === 'reply' && article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
       else if (action === 'cancel') button.closest('form.compose').remove();
       else if (action === 'retry' && article) {
         var id = article.getAttribute('data-client-id');
