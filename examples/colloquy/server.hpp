@@ -1,6 +1,7 @@
 // The reference comments server behind `colloquy serve`.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace colloquy::server {
 
@@ -14,11 +15,20 @@ struct config {
   int port = 8080;
   std::string root = "examples/seed";       // the site: pages, feed
   std::string widget;                       // colloquy.js/.css/.wasm, served at /colloquy/
-  std::string comments = "";                // seed comments document served at /api/comments
+  std::string comments = "";                // seed document imported into a new database
+                                            // (empty: <root>/comments.json when it exists)
   std::string csp = strict_csp;             // Content-Security-Policy header; empty: none
+  std::string db = "colloquy.db";           // SQLite database file, created when missing
+  int rate_limit = 20;                      // posts per minute per client address; 0: off
+  bool moderate = false;                    // new comments wait for approval ("pending")
+  std::vector<std::string> cors;            // origins allowed to call the API ("*": any)
+  std::string admin_token;                  // enables /api/admin/* with this bearer token
+  int threads = 64;                         // worker threads (one per open connection)
 };
 
-// Runs until SIGINT/SIGTERM. Returns the process exit status.
+// Runs until SIGINT/SIGTERM, then stops accepting, lets requests in progress finish, and closes
+// the database cleanly. Port 0 picks a free port; the URL is printed either way. Returns the
+// process exit status.
 int run(const config& c);
 
 }  // namespace colloquy::server
