@@ -253,6 +253,14 @@
         }).catch(function (e) {
           warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
           showStatus('Comments could not be loaded.');
+          // The reader can still write: the form and any unsent comments stay, and posts wait
+          // in the outbox until the server is back.
+          return core.then(function (c) {
+            if (state.token !== token || !c) return;
+            state.core = c;
+            commentsSlot.innerHTML = '<div class="list"></div>';
+            afterRender();
+          }).catch(function () { /* no core: nothing to offer */ });
         })
       ];
       if (o.stories) {
@@ -487,6 +495,9 @@
 
     // After each render of the thread: the outbox's comments, the bottom form, reopened reply drafts.
     function afterRender() {
+      try { showPosting(); } catch (e) { warn('posting unavailable: ' + e.message); }
+    }
+    function showPosting() {
       var outbox = myOutbox();
       outbox.forEach(function (item) { showLocal(item, 'unsent'); });
       if (!composeSlot.firstChild) composeSlot.appendChild(newForm('', -1));

@@ -3,7 +3,10 @@
 // thread of a page with no comments endpoint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, withServer, startServer, build, repo } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -206,4 +209,137 @@ test('the live preview follows a 10,000-character comment (input-to-preview late
     await clean(page, watch);
     await page.close();
   });
+});
+
+// ---- Against the real reference server (colloquy serve --db) --------------------------------
+
+const SEED_THREAD = '/2010/09/24/nato-russia-council';
+async function stored(server) {
+  const r = await fetch(`${server.url}/api/comments?thread=${encodeURIComponent(SEED_THREAD)}`);
+  return (await r.json()).comments;
+}
+
+test('seed page: a comment and a reply go to the server, appear at once where they belong, and are there after a reload', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server, '/');
+    const seed = await thread(page);
+    assert.equal(seed.length, 3);
+    await post(page, 'form.compose:not(.reply)', { name: 'Ada', location: 'London, UK', text: 'A new top-level comment' });
+    // At once, before any answer: in the thread, marked as sending or already replaced.
+    const now = await thread(page);
+    assert.equal(now.length, 4);
+    assert.equal(now[3].body, 'A new top-level comment');
+    await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('article.sending, article.unsent'));
+    // A reply to the second seed comment lands under it, before the third one, one level deeper.
+    await page.click(`#colloquy >> article.comment[data-id="${seed[1].id}"] button[data-action="reply"]`);
+    await post(page, 'form.compose.reply', { text: 'A reply to Ron' });
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === 5 &&
+      !document.querySelector('#colloquy').shadowRoot.querySelector('article.sending, article.unsent'));
+    const before = await thread(page);
+    assert.deepEqual(before.map((c) => [c.depth, c.body.slice(0, 24)]), [
+      ['0', seed[0].body.slice(0, 24)], ['0', seed[1].body.slice(0, 24)], ['1', 'A reply to Ron'],
+      ['0', seed[2].body.slice(0, 24)], ['0', 'A new top-level comment'],
+    ]);
+    assert.ok(before.every((c) => c.clientId === null), 'the server\'s copies replaced the local ones');
+    const db = await stored(server);
+    const mine = db.filter((c) => c.text === 'A new top-level comment' || c.text === 'A reply to Ron');
+    assert.equal(mine.length, 2);
+    assert.equal(mine.find((c) => c.text === 'A reply to Ron').parent, seed[1].id);
+    assert.deepEqual(before.filter((c) => c.depth === '1' || c.body.startsWith('A new')).map((c) => c.id).sort(), mine.map((c) => String(c.id)).sort());
+    await page.reload();
+    await page.waitForSelector('#colloquy >> article.comment');
+    const after = await thread(page);
+    assert.deepEqual(after.map((c) => [c.id, c.depth, c.byline, c.body]), before.map((c) => [c.id, c.depth, c.byline, c.body]));
+    assert.equal(after[4].byline, 'Ada in London writes:');
+    assert.equal(watch.posts.length, 2);
+    await clean(page, watch);
+    await page.close();
+  });
+});
+
+test('with --moderate the server\'s answer replaces the comment and reads "Awaiting moderation"', async () => {
+  await withServer(browser, ['--moderate'], async (server) => {
+    const { page, watch } = await open(server, '/');
+    await post(page, 'form.compose:not(.reply)', { name: 'Mo', text: 'Please approve me' });
+    await page.waitForSelector('#colloquy >> article.comment.pending:not([data-client-id])');
+    const t = await thread(page);
+    assert.equal(t[3].state, 'Awaiting moderation');
+    assert.equal(t[3].body, 'Please approve me');
+    await clean(page, watch);
+    await page.close();
+  });
+});
+
+// Serves the site from disk while the server is down, as a browser cache or a static host
+// would; the comments API is left unrouted, so it really fails (connection refused).
+async function siteFromDisk(page) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+  await page.route((url) => !url.pathname.startsWith('/api/'), (route) => {
+    const { pathname } = new URL(route.request().url());
+    const file = pathname.startsWith('/colloquy/') ? path.join(build.wasm, 'widget', pathname.slice(10))
+      : path.join(repo, 'examples/seed', pathname === '/' ? 'index.html' : pathname);
+    if (!fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ status: 200, contentType: types[path.extname(file)] || 'application/octet-stream',
+      headers: { 'Content-Security-Policy': CSP }, body: fs.readFileSync(file) });
+  });
+}
+
+test('server down: the post stays unsent across a reload; the server back on the same --db gets it exactly once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-widget-'));
+  const db = path.join(dir, 'restart.db');
+  let server = await startServer(['--db', db]);
+  const port = Number(new URL(server.url).port);
+  const page = await browser.newPage();
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.postDataJSON()); });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#colloquy >> form.compose');
+    await page.waitForSelector('#colloquy >> article.comment');
+    await page.close().catch(() => {});
+    // Keep-alive connections would hold the server open: a fresh page, then stop it.
+    await server.stop();
+    server = null;
+    const p2 = await browser.newPage();
+    p2.on('request', (r) => { if (r.method() === 'POST') posts.push(r.postDataJSON()); });
+    p2.on('pageerror', (e) => errors.push(e.message));
+    await siteFromDisk(p2);
+    await p2.goto(`http://127.0.0.1:${port}/`);
+    await p2.waitForSelector('#colloquy >> form.compose');
+    await post(p2, 'form.compose:not(.reply)', { name: 'Ivo', text: 'Written while the server was down' });
+    await p2.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]', { timeout: 5000 });
+    const clientId = (await thread(p2)).find((c) => c.clientId).clientId;
+    // Reload with the server still down: the text is still there, still marked unsent.
+    await p2.reload();
+    await p2.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    let t = await thread(p2);
+    assert.deepEqual(t.map((c) => [c.body, c.clientId, c.state]), [['Written while the server was down', clientId, 'Not sent yet Retry']]);
+    // The server comes back on the same port and database; a reload sends the outbox.
+    server = await startServer(['--db', db], { port });
+    await p2.unrouteAll({ behavior: 'ignoreErrors' });
+    await p2.reload();
+    await p2.waitForFunction(() => {
+      const r = document.querySelector('#colloquy').shadowRoot;
+      return r.querySelectorAll('article.comment').length === 4 && !r.querySelector('article.sending, article.unsent');
+    }, null, { timeout: 5000 });
+    // The network "returns" again and the reader reloads once more: nothing is sent twice.
+    await p2.evaluate(() => window.dispatchEvent(new Event('online')));
+    await p2.reload();
+    await p2.waitForSelector('#colloquy >> article.comment');
+    t = await thread(p2);
+    assert.equal(t.filter((c) => c.body === 'Written while the server was down').length, 1);
+    const rows = (await stored(server)).filter((c) => c.text === 'Written while the server was down');
+    assert.equal(rows.length, 1, 'stored exactly once');
+    assert.ok(posts.length >= 2, `the same post went out ${posts.length} times`);
+    assert.ok(posts.every((p) => p.clientId === clientId), 'never under a new clientId');
+    assert.equal(await p2.evaluate(() => localStorage.getItem('colloquy:outbox')), '[]');
+    assert.deepEqual(errors, []);
+    await p2.close();
+  } finally {
+    for (const context of browser.contexts()) for (const p of context.pages()) await p.close();
+    if (server) await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

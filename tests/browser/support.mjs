@@ -31,9 +31,10 @@ export function freePort() {
   });
 }
 
-// Starts `colloquy serve` and resolves once it prints its URL.
-export async function startServer(extra = []) {
-  const port = await freePort();
+// Starts `colloquy serve` and resolves once it prints its URL. `port`: restart a server on the
+// same origin (a browser's storage is per origin).
+export async function startServer(extra = [], { port: fixedPort } = {}) {
+  const port = fixedPort || await freePort();
   const args = ['serve', '--port', String(port), '--root', path.join(repo, 'examples/seed'),
     '--widget', path.join(build.wasm, 'widget'),
     '--comments', path.join(repo, 'examples/seed/comments.json'), ...extra];
