@@ -427,7 +427,7 @@
         var doc = localThread();
         doc.comments.push(comment);
         if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: 'storage_refused', field: '' }]));
-        state.comments = encoder.encode(JSON.stringify(doc));
+        setDocument(doc);
       } else outboxSave(item);
       store(draftKey(form.getAttribute('data-parent')), null);
       if (form.getAttribute('data-parent')) form.remove();
@@ -470,8 +470,8 @@
         var doc = JSON.parse(decoder.decode(state.comments));
         var arr = Array.isArray(doc) ? doc : doc.comments;
         if (Array.isArray(arr) && !arr.some(function (c) { return String(c.id) === String(comment.id); })) arr.push(comment);
-        state.comments = encoder.encode(JSON.stringify(doc));
-      } catch (e) { /* the page keeps showing it; a re-sort reloads nothing */ }
+        setDocument(doc);
+      } catch (e) { /* no document (it did not load): the page still shows the comment */ }
       if (findArticle('data-id', comment.id) && findArticle('data-id', comment.id) !== local) { if (local) local.remove(); return; }
       var node = articleFor(comment, 'stored');
       if (node && local) local.replaceWith(node);
@@ -492,6 +492,14 @@
       showProblems(form, describe([error]));
     }
     function flushOutbox() { myOutbox().forEach(send); }
+    // The thread's document gained a comment: the header's count comes from the core again.
+    function setDocument(doc) {
+      state.comments = encoder.encode(JSON.stringify(doc));
+      var r = call(state.core, 'colloquy_render_comments', state.comments, coreOptions(state.o, state.sort));
+      var fresh = r.meta.ok && htmlNode(r.slices[0] + '</div></section>');
+      var header = commentsSlot.querySelector('section.comments > header');
+      if (fresh && header && fresh.querySelector('header')) header.replaceWith(fresh.querySelector('header'));
+    }
 
     // After each render of the thread: the outbox's comments, the bottom form, reopened reply drafts.
     function afterRender() {

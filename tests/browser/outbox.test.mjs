@@ -187,3 +187,25 @@ test('a refused post goes back into its form with the reason; a reply lands unde
     await page.close();
   });
 });
+
+test('without crypto.randomUUID (an insecure origin) the clientId is still a version-4 UUID, kept across retries', async () => {
+  await withServer(browser, [], async (server) => {
+    const api = fakeApi();
+    const { page, watch, go } = await open(server);
+    await page.addInitScript(() => { Object.defineProperty(Crypto.prototype, 'randomUUID', { value: undefined }); });
+    await page.route('**/api/comments**', (route) => api.handle(route));
+    await go();
+    assert.equal(await page.evaluate(() => typeof crypto.randomUUID), 'undefined');
+    api.mode = '503';
+    await write(page, 'No randomUUID here');
+    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    api.mode = 'up';
+    await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 5000 });
+    assert.equal(watch.posts.length, 2);
+    assert.equal(watch.posts[0].clientId, watch.posts[1].clientId);
+    assert.match(watch.posts[0].clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});

@@ -82,6 +82,7 @@ test('browser-storage mode: a comment and a reply are kept across reloads, with 
     await post(page, 'form.compose.reply', { name: 'Bob', location: '', text: 'A reply.' });
     await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === 2);
     assert.equal(await page.$('#colloquy >> form.compose.reply'), null, 'the reply form closes once posted');
+    assert.equal(await page.textContent('#colloquy >> section.comments > header h2'), '2 Comments');
     await page.reload();
     await page.waitForSelector('#colloquy >> article.comment');
     t = await thread(page);
@@ -128,6 +129,7 @@ test('a filled honeypot never posts and adds nothing to the thread', async () =>
     await page.waitForTimeout(500);
     assert.deepEqual(watch.posts, []);
     assert.equal((await thread(page)).length, 3);
+    assert.deepEqual(await page.$$eval('#colloquy >> form.compose .error:not([hidden])', (es) => es.length), 0, 'a bot is told nothing');
     // The same form without the honeypot would post (the form itself works).
     await page.route('**/api/comments', (route) => route.request().method() === 'POST'
       ? route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify({ id: 'h1', parent: null, author: { name: 'Bot' }, created: '2026-01-01T00:00:00Z', text: 'Cheap pills' }) })
@@ -241,6 +243,7 @@ test('seed page: a comment and a reply go to the server, appear at once where th
       ['0', seed[2].body.slice(0, 24)], ['0', 'A new top-level comment'],
     ]);
     assert.ok(before.every((c) => c.clientId === null), 'the server\'s copies replaced the local ones');
+    assert.equal(await page.textContent('#colloquy >> section.comments > header h2'), '5 Comments');
     const db = await stored(server);
     const mine = db.filter((c) => c.text === 'A new top-level comment' || c.text === 'A reply to Ron');
     assert.equal(mine.length, 2);
