@@ -463,8 +463,27 @@
         showLocal(item, 'unsent');
       }).then(function () { clearTimeout(timer); inflight[item.clientId] = false; });
     }
+    // The reader's own comments awaiting moderation: the server lists only published ones, so
+    // they are kept here (30 days at most) and shown until they appear in the thread.
+    var MINE_DAYS = 30;
+    function mineKey() { return 'pending:' + endpoint() + '\n' + state.o.thread; }
+    function mine() {
+      var all = stored(mineKey(), []);
+      var fresh = Date.now() - MINE_DAYS * 864e5;
+      return Array.isArray(all) ? all.filter(function (m) { return m && m.comment && m.kept > fresh; }) : [];
+    }
+    function showMine() {
+      // Called right after the thread is rendered: one already in it has been approved.
+      var kept = mine().filter(function (m) {
+        if (findArticle('data-id', m.comment.id)) return false;
+        place(articleFor(m.comment, 'stored'), m.comment);
+        return true;
+      });
+      store(mineKey(), kept.length ? kept : null);
+    }
     function delivered(item, comment) {
       outboxDrop(item.clientId);
+      if (comment.status === 'pending') store(mineKey(), mine().concat([{ comment: comment, kept: Date.now() }]));
       var local = findArticle('data-client-id', item.clientId);
       try { // keep the document in step, so re-sorting shows the comment too
         var doc = JSON.parse(decoder.decode(state.comments));
@@ -506,6 +525,7 @@
       try { showPosting(); } catch (e) { warn('posting unavailable: ' + e.message); }
     }
     function showPosting() {
+      showMine();
       var outbox = myOutbox();
       outbox.forEach(function (item) { showLocal(item, 'unsent'); });
       if (!composeSlot.firstChild) composeSlot.appendChild(newForm('', -1));

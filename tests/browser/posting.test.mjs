@@ -260,14 +260,29 @@ test('seed page: a comment and a reply go to the server, appear at once where th
   });
 });
 
-test('with --moderate the server\'s answer replaces the comment and reads "Awaiting moderation"', async () => {
-  await withServer(browser, ['--moderate'], async (server) => {
+test('with --moderate the answer reads "Awaiting moderation", stays so for its author across reloads, until approved', async () => {
+  await withServer(browser, ['--moderate', '--admin-token', 'T0ken'], async (server) => {
     const { page, watch } = await open(server, '/');
     await post(page, 'form.compose:not(.reply)', { name: 'Mo', text: 'Please approve me' });
     await page.waitForSelector('#colloquy >> article.comment.pending:not([data-client-id])');
-    const t = await thread(page);
+    let t = await thread(page);
     assert.equal(t[3].state, 'Awaiting moderation');
     assert.equal(t[3].body, 'Please approve me');
+    const id = t[3].id;
+    assert.equal((await stored(server)).length, 3, 'the server does not list it yet');
+    await page.reload();
+    await page.waitForSelector('#colloquy >> article.comment.pending');
+    t = await thread(page);
+    assert.deepEqual(t.map((c) => [c.id, c.state]).slice(3), [[id, 'Awaiting moderation']]);
+    const approved = await fetch(server.url + '/api/admin/moderate', { method: 'POST',
+      headers: { Authorization: 'Bearer T0ken', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ thread: SEED_THREAD, id, action: 'approve' }) });
+    assert.equal(approved.status, 200);
+    await page.reload();
+    await page.waitForSelector('#colloquy >> article.comment');
+    t = await thread(page);
+    assert.deepEqual(t.map((c) => [c.id, c.state]).slice(3), [[id, null]], 'approved: shown once, as published');
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('colloquy:pending:')).length), 0);
     await clean(page, watch);
     await page.close();
   });
