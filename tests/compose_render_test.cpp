@@ -159,3 +159,18 @@ TEST_SUITE("Draft messages") {
     CHECK(nlohmann::json::parse(colloquy::describe_problems("{", "{}"))["ok"] == false);
   }
 }
+
+TEST_SUITE("Posting words") {
+  TEST_CASE("Every language the widget offers has every posting string") {
+    for (const char* tag : {"en", "fr", "de", "es", "ru"}) {
+      CAPTURE(tag);
+      const colloquy::locale_data& l = colloquy::find_locale(tag);
+      for (std::string_view s : {l.compose_heading, l.field_name, l.field_location, l.field_text, l.honeypot_label,
+                                 l.preview_label, l.submit, l.submit_reply, l.cancel, l.sending, l.not_sent, l.retry,
+                                 l.awaiting_moderation, l.error_text_required, l.error_text_too_long,
+                                 l.error_name_too_long, l.error_location_too_long, l.error_rejected})
+        CHECK_FALSE(s.empty());
+      CHECK(l.error_rejected.find("{code}") != std::string_view::npos);
+    }
+  }
+}

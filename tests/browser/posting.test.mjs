@@ -226,12 +226,25 @@ test('seed page: a comment and a reply go to the server, appear at once where th
     const { page, watch } = await open(server, '/');
     const seed = await thread(page);
     assert.equal(seed.length, 3);
+    // Time from the submit event to the local copy in the thread, and to the server's copy.
+    await page.evaluate(() => {
+      const root = document.querySelector('#colloquy').shadowRoot;
+      const t = (window.__timing = {});
+      root.addEventListener('submit', () => { t.submit = performance.now(); }, true);
+      new MutationObserver(() => {
+        if (!t.local && root.querySelector('.list > article.sending')) t.local = performance.now();
+        if (!t.stored && root.querySelectorAll('.list > article:not(.sending):not(.unsent)').length === 4) t.stored = performance.now();
+      }).observe(root.querySelector('.list'), { childList: true });
+    });
     await post(page, 'form.compose:not(.reply)', { name: 'Ada', location: 'London, UK', text: 'A new top-level comment' });
     // At once, before any answer: in the thread, marked as sending or already replaced.
     const now = await thread(page);
     assert.equal(now.length, 4);
     assert.equal(now[3].body, 'A new top-level comment');
     await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('article.sending, article.unsent'));
+    const timing = await page.evaluate(() => window.__timing);
+    console.log(`# posting on the seed page: submit to the comment shown as sending ${(timing.local - timing.submit).toFixed(1)} ms, ` +
+      `to the server's copy in its place ${(timing.stored - timing.submit).toFixed(1)} ms (local server, SQLite)`);
     // A reply to the second seed comment lands under it, before the third one, one level deeper.
     await page.click(`#colloquy >> article.comment[data-id="${seed[1].id}"] button[data-action="reply"]`);
     await post(page, 'form.compose.reply', { text: 'A reply to Ron' });
