@@ -302,6 +302,7 @@
     // server has answered with the stored comment (or refused it, when it goes back into a form).
     var timers = new Map(); // form -> debounce timer
     var inflight = {};      // clientId -> true while its POST is out
+    var known = {};         // clientId -> outbox item, also when the browser's storage refuses it
 
     function endpoint() { return state.o.comments ? new URL(state.o.comments, location.href).href : ''; }
     function postOptions(extra) { return Object.assign(coreOptions(state.o, state.sort), extra); }
@@ -437,8 +438,9 @@
     }
 
     function send(item) {
-      if (inflight[item.clientId]) return;
+      if (inflight[item.clientId] || item.done) return;
       inflight[item.clientId] = true;
+      known[item.clientId] = item;
       showLocal(item, 'sending');
       var abort = typeof AbortController === 'function' ? new AbortController() : null;
       var timer = setTimeout(function () { if (abort) abort.abort(); }, state.o.postTimeout);
@@ -457,7 +459,7 @@
         });
       }).catch(function (e) {
         inflight[item.clientId] = false;
-        if (!outboxAll().some(function (i) { return i.clientId === item.clientId; })) return;
+        if (item.done) return; // answered; what failed was showing the answer
         warn('comment not sent yet: ' + (e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e.message),
           'it stays in this browser and is sent again when the network returns');
         showLocal(item, 'unsent');
@@ -482,6 +484,7 @@
       store(mineKey(), kept.length ? kept : null);
     }
     function delivered(item, comment) {
+      item.done = true;
       outboxDrop(item.clientId);
       if (comment.status === 'pending') store(mineKey(), mine().concat([{ comment: comment, kept: Date.now() }]));
       var local = findArticle('data-client-id', item.clientId);
@@ -497,6 +500,7 @@
       else if (node) place(node, comment);
     }
     function refused(item, error) {
+      item.done = true;
       outboxDrop(item.clientId);
       var local = findArticle('data-client-id', item.clientId);
       if (local) local.remove();
@@ -510,7 +514,15 @@
       updatePreview(form);
       showProblems(form, describe([error]));
     }
-    function flushOutbox() { myOutbox().forEach(send); }
+    // The outbox of this thread, plus the posts of this visit that storage refused to keep.
+    function waiting() {
+      var items = myOutbox();
+      Object.keys(known).forEach(function (id) {
+        if (!known[id].done && !items.some(function (i) { return i.clientId === id; })) items.push(known[id]);
+      });
+      return items;
+    }
+    function flushOutbox() { waiting().forEach(send); }
     // The thread's document gained a comment: the header's count comes from the core again.
     function setDocument(doc) {
       state.comments = encoder.encode(JSON.stringify(doc));
@@ -526,8 +538,7 @@
     }
     function showPosting() {
       showMine();
-      var outbox = myOutbox();
-      outbox.forEach(function (item) { showLocal(item, 'unsent'); });
+      waiting().forEach(function (item) { showLocal(item, 'unsent'); });
       if (!composeSlot.firstChild) composeSlot.appendChild(newForm('', -1));
       storedKeys('draft:' + state.o.thread + '\n').forEach(function (parent) {
         var article = parent && findArticle('data-id', parent);
@@ -551,7 +562,7 @@
       else if (action === 'cancel') button.closest('form.compose').remove();
       else if (action === 'retry' && article) {
         var id = article.getAttribute('data-client-id');
-        myOutbox().forEach(function (i) { if (i.clientId === id) send(i); });
+        waiting().forEach(function (i) { if (i.clientId === id) send(i); });
       }
     });
     var onInput = guard(function (event) {

@@ -209,3 +209,28 @@ test('without crypto.randomUUID (an insecure origin) the clientId is still a ver
     await page.close();
   });
 });
+
+test('when the browser refuses to store anything, a failed post still waits on the page with a working retry', async () => {
+  await withServer(browser, [], async (server) => {
+    const api = fakeApi();
+    const { page, watch, go } = await open(server);
+    await page.addInitScript(() => {
+      Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
+    });
+    await page.route('**/api/comments**', (route) => api.handle(route));
+    await go();
+    api.mode = '503';
+    await write(page, 'Kept on the page only');
+    await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]', { timeout: 5000 });
+    // A re-sort re-renders the thread: the waiting post is still shown.
+    await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
+    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    api.mode = 'up';
+    await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 5000 });
+    assert.deepEqual((await articles(page)).map((c) => [c.id, c.body]), [['s1', 'Kept on the page only']]);
+    assert.equal(new Set(watch.posts.map((p) => p.clientId)).size, 1);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});
