@@ -37,8 +37,7 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 void json_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
                 std::string_view field = {}) {
-  json e = {{"code", code}, {"message", message}};
-  if (!field.empty()) e["field"] = field;
+  json e = {{"code", code}, {"message", message}, {"field", field.empty() ? json() : json(field)}};
   res.status = status;
   res.set_content(dump(json{{"error", e}}), "application/json");
 }
@@ -292,8 +291,8 @@ int run(const config& c) {
         if (p.code == errc::honeypot_filled) honeypot = &p;
       const problem& first = honeypot ? *honeypot : d.problems.front();
       int code = first.code == errc::draft_too_large ? 413 : first.code == errc::honeypot_filled ? 422 : 400;
-      json e = {{"code", first.code}, {"message", first.message}};
-      if (!first.field.empty()) e["field"] = first.field;
+      json e = {{"code", first.code}, {"message", first.message},
+                {"field", first.field.empty() ? json() : json(first.field)}};
       res.status = code;
       res.set_content(dump(json{{"error", e}, {"problems", problems}}), "application/json");
       return;
