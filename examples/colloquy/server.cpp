@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,8 +37,7 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 void json_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
                 std::string_view field = {}) {
-  json e = {{"code", code}, {"message", message}};
-  if (!field.empty()) e["field"] = field;
+  json e = {{"code", code}, {"message", message}, {"field", field.empty() ? json() : json(field)}};
   res.status = status;
   res.set_content(dump(json{{"error", e}}), "application/json");
 }
@@ -50,15 +50,17 @@ std::int64_t now_ms() {
 // A stored comment in the DESIGN §2 shape. A deleted comment keeps only its place (its text is
 // never sent); clientIds are sent only to the client that posted them.
 json comment_json(const stored_comment& c, bool with_client_id) {
+  // A rejected comment is, to its poster, deleted (DESIGN §2 knows no other status).
+  bool gone = c.status == "deleted" || c.status == "rejected";
   json author = {{"name", c.name}, {"location", c.location}};
   if (!c.url.empty()) author["url"] = c.url;
   json j = {{"id", c.id},
             {"parent", c.parent.empty() ? json() : json(c.parent)},
             {"author", std::move(author)},
             {"created", format_iso8601(c.created)},
-            {"text", c.status == "deleted" ? std::string() : c.text},
+            {"text", gone ? std::string() : c.text},
             {"votes", {{"up", c.up}, {"down", c.down}}},
-            {"status", c.status}};
+            {"status", gone ? "deleted" : c.status}};
   if (c.edited) j["edited"] = format_iso8601(c.edited);
   if (with_client_id && !c.client_id.empty()) j["clientId"] = c.client_id;
   return j;
@@ -116,6 +118,13 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 bool is_api(const std::string& path) { return path.rfind("/api/", 0) == 0; }
 
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (20 clients at once,
+// a page opening several) overflows it and the extra connections stall for a SYN retry or fail.
+// Listening again on the bound socket only raises the backlog (POSIX allows it; Linux applies it).
+struct http_server : httplib::Server {
+  bool widen_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
+};
+
 }  // namespace
 
 int run(const config& c) {
@@ -142,11 +151,14 @@ int run(const config& c) {
     }
   }
 
-  httplib::Server http;
+  http_server http;
   // One worker per open connection (keep-alive holds a worker): enough for a page's few
   // connections times many readers, and for the load test's 20 clients.
   const int threads = c.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  // Headers and body leave in separate writes: without TCP_NODELAY, Nagle holds the body back
+  // for the client's delayed ACK (~40 ms per answer on a kept-alive connection).
+  http.set_tcp_nodelay(true);
   http.set_keep_alive_max_count(1000);
   // A short idle keep-alive: on shutdown, workers wait this long for idle connections to close.
   http.set_keep_alive_timeout(2);
@@ -279,8 +291,8 @@ int run(const config& c) {
         if (p.code == errc::honeypot_filled) honeypot = &p;
       const problem& first = honeypot ? *honeypot : d.problems.front();
       int code = first.code == errc::draft_too_large ? 413 : first.code == errc::honeypot_filled ? 422 : 400;
-      json e = {{"code", first.code}, {"message", first.message}};
-      if (!first.field.empty()) e["field"] = first.field;
+      json e = {{"code", first.code}, {"message", first.message},
+                {"field", first.field.empty() ? json() : json(first.field)}};
       res.status = code;
       res.set_content(dump(json{{"error", e}, {"problems", problems}}), "application/json");
       return;
@@ -344,7 +356,7 @@ int run(const config& c) {
   int port = c.port;
   if (port == 0) port = http.bind_to_any_port(c.host);
   else if (!http.bind_to_port(c.host, port)) port = -1;
-  if (port <= 0) {
+  if (port <= 0 || !http.widen_backlog()) {
     std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d\n", c.host.c_str(), c.port);
     return 1;
   }

@@ -14,7 +14,8 @@ namespace {
 // Each entry moves the schema from version i to i + 1; applied in order inside one transaction.
 // Append new migrations; never edit a released one.
 const char* const migrations[] = {
-    // 1: comments, one row each. `seq` orders insertion (and pages); `root` is the seq of the
+    // 1: comments, one row each. Status 'rejected' (a pending comment a moderator refused) is
+    // never listed; the row stays so that its clientId keeps answering the same comment. `seq` orders insertion (and pages); `root` is the seq of the
     // comment's top-level ancestor, so a page of top-level threads is one range scan. Public ids
     // are unique per thread; client_id is UNIQUE: that constraint is what makes posting
     // idempotent, whatever the number of threads or processes.
@@ -33,7 +34,8 @@ const char* const migrations[] = {
       text TEXT NOT NULL,
       up INTEGER NOT NULL DEFAULT 0,
       down INTEGER NOT NULL DEFAULT 0,
-      status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('published', 'pending', 'deleted')),
+      status TEXT NOT NULL DEFAULT 'published'
+        CHECK (status IN ('published', 'pending', 'deleted', 'rejected')),
       client_id TEXT UNIQUE,
       client_address TEXT NOT NULL DEFAULT '',
       UNIQUE (thread, id)
@@ -405,7 +407,7 @@ page store::list(const std::string& thread, std::size_t limit, std::int64_t afte
   c->exec("BEGIN");
   std::int64_t first = 0, last = 0;
   sqlite3_stmt* s = c->statement(
-      "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND status != 'pending' "
+      "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND status IN ('published', 'deleted') "
       "ORDER BY seq LIMIT ?");
   if (!s) p.ok = false;
   else {
@@ -425,7 +427,7 @@ page store::list(const std::string& thread, std::size_t limit, std::int64_t afte
   if (p.ok && first != 0) {
     static const std::string sql = std::string("SELECT ") + columns +
                                    " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
-                                   "AND status != 'pending' ORDER BY seq";
+                                   "AND status IN ('published', 'deleted') ORDER BY seq";
     sqlite3_stmt* q = c->statement(sql.c_str());
     if (!q) p.ok = false;
     else {
@@ -459,7 +461,7 @@ std::optional<stored_comment> store::moderate(const std::string& thread, const s
   connection& w = *writer_;
   sqlite3_stmt* s = w.statement(m == moderation::approve
                                     ? "UPDATE comments SET status = 'published' WHERE thread = ? AND id = ? AND status = 'pending'"
-                                    : "UPDATE comments SET status = 'deleted' WHERE thread = ? AND id = ? AND status = 'pending'");
+                                    : "UPDATE comments SET status = 'rejected' WHERE thread = ? AND id = ? AND status = 'pending'");
   if (!s) return std::nullopt;
   bind_all(s, thread, id);
   if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return std::nullopt;

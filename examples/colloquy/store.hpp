@@ -70,6 +70,7 @@ class store {
 
   // Top-level threads of `thread` after the one whose root is `after_root` (0: from the start),
   // `limit` of them (0: all), each with all its visible replies.
+  // Pending and rejected comments are never listed.
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root);
 
   // Comments awaiting moderation (all threads when `thread` is empty), oldest first.
