@@ -269,9 +269,30 @@ int run(const config& c) {
 
   rate_limiter limiter(c.rate_limit);
   const std::string status = c.moderate ? "pending" : "published";
+  // The body is read through a content reader that stops at the limit: cpp-httplib 0.11 checks
+  // its payload limit against Content-Length, but would buffer a chunked body of any size.
   http.Post("/api/comments", [&comments, &limiter, status, foreign_origin](const httplib::Request& req,
-                                                                           httplib::Response& res) {
+                                                                           httplib::Response& res,
+                                                                           const httplib::ContentReader& read) {
     res.set_header("Cache-Control", "no-store");
+    std::string body;
+    bool too_large = false;
+    bool complete = read([&](const char* data, std::size_t n) {
+      if (body.size() + n > limits::max_draft_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    // Over the limit by its Content-Length, cpp-httplib refuses to read it (and says 413 in
+    // res.status); by its chunks, the reader above stopped.
+    if (too_large || (!complete && res.status == 413) ||
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limits::max_draft_bytes) {
+      res.set_header("Connection", "close");
+      return json_error(res, 413, errc::draft_too_large, "the request body is larger than 256 KB");
+    }
+    if (!complete) return json_error(res, 400, "bad_request", "the request body could not be read");
     if (foreign_origin(req)) return json_error(res, 403, "origin_not_allowed", "this origin may not post here");
     std::string type = req.get_header_value("Content-Type");
     if (type.rfind("application/json", 0) != 0)
@@ -281,10 +302,11 @@ int run(const config& c) {
       return json_error(res, 429, "rate_limited", "too many comments from this address; try again later");
     }
     // The server never trusts the widget: the same validation, run again here.
-    draft_result d = read_draft(req.body);
+    draft_result d = read_draft(body);
     if (!d.ok()) {
       json problems = json::array();
-      for (const auto& p : d.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
+      for (const auto& p : d.problems)
+        problems.push_back({{"code", p.code}, {"field", p.field.empty() ? json() : json(p.field)}, {"message", p.message}});
       // A bot's post is answered as one: the honeypot first, whatever else is wrong.
       const problem* honeypot = nullptr;
       for (const auto& p : d.problems)
