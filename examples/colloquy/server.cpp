@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -128,6 +129,15 @@ struct http_server : httplib::Server {
 }  // namespace
 
 int run(const config& c) {
+  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not a handler: stopping the
+  // server is not async-signal-safe. Blocked first, so that a signal during start-up (a seed
+  // import, say) waits for the stopper instead of killing the process halfway, and before any
+  // worker thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // The database first: a server that cannot store comments must not start answering.
   std::string error;
   auto db = store::open(c.db, error);
@@ -382,17 +392,13 @@ int run(const config& c) {
     std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d\n", c.host.c_str(), c.port);
     return 1;
   }
-  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not a handler: stopping the
-  // server is not async-signal-safe. Blocked here, before any worker thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> listening_done{false};
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    if (sig != 0) http.stop();
+    // stop() is a no-op until the accept loop runs: a signal in the first instant waits for it.
+    while (!listening_done && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    http.stop();
   });
   std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(), c.host.c_str(), port,
               c.db.c_str(), c.moderate ? ", moderated" : "");
@@ -401,6 +407,7 @@ int run(const config& c) {
   // which joins every worker: a request being handled finishes and gets its answer (a post is
   // committed before its 201 is written), connections not yet read are closed unanswered.
   bool ok = http.listen_after_bind();
+  listening_done = true;
   // Whether listening ended by a signal or by an error, wake the stopper and wait for it.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
