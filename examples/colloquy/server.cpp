@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -128,6 +129,15 @@ struct http_server : httplib::Server {
 }  // namespace
 
 int run(const config& c) {
+  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not a handler: stopping the
+  // server is not async-signal-safe. Blocked first, so that a signal during start-up (a seed
+  // import, say) waits for the stopper instead of killing the process halfway, and before any
+  // worker thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   // The database first: a server that cannot store comments must not start answering.
   std::string error;
   auto db = store::open(c.db, error);
@@ -269,9 +279,30 @@ int run(const config& c) {
 
   rate_limiter limiter(c.rate_limit);
   const std::string status = c.moderate ? "pending" : "published";
+  // The body is read through a content reader that stops at the limit: cpp-httplib 0.11 checks
+  // its payload limit against Content-Length, but would buffer a chunked body of any size.
   http.Post("/api/comments", [&comments, &limiter, status, foreign_origin](const httplib::Request& req,
-                                                                           httplib::Response& res) {
+                                                                           httplib::Response& res,
+                                                                           const httplib::ContentReader& read) {
     res.set_header("Cache-Control", "no-store");
+    std::string body;
+    bool too_large = false;
+    bool complete = read([&](const char* data, std::size_t n) {
+      if (body.size() + n > limits::max_draft_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+    // Over the limit by its Content-Length, cpp-httplib refuses to read it (and says 413 in
+    // res.status); by its chunks, the reader above stopped.
+    if (too_large || (!complete && res.status == 413) ||
+        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limits::max_draft_bytes) {
+      res.set_header("Connection", "close");
+      return json_error(res, 413, errc::draft_too_large, "the request body is larger than 256 KB");
+    }
+    if (!complete) return json_error(res, 400, "bad_request", "the request body could not be read");
     if (foreign_origin(req)) return json_error(res, 403, "origin_not_allowed", "this origin may not post here");
     std::string type = req.get_header_value("Content-Type");
     if (type.rfind("application/json", 0) != 0)
@@ -281,10 +312,11 @@ int run(const config& c) {
       return json_error(res, 429, "rate_limited", "too many comments from this address; try again later");
     }
     // The server never trusts the widget: the same validation, run again here.
-    draft_result d = read_draft(req.body);
+    draft_result d = read_draft(body);
     if (!d.ok()) {
       json problems = json::array();
-      for (const auto& p : d.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
+      for (const auto& p : d.problems)
+        problems.push_back({{"code", p.code}, {"field", p.field.empty() ? json() : json(p.field)}, {"message", p.message}});
       // A bot's post is answered as one: the honeypot first, whatever else is wrong.
       const problem* honeypot = nullptr;
       for (const auto& p : d.problems)
@@ -360,17 +392,13 @@ int run(const config& c) {
     std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d\n", c.host.c_str(), c.port);
     return 1;
   }
-  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not a handler: stopping the
-  // server is not async-signal-safe. Blocked here, before any worker thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> listening_done{false};
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    if (sig != 0) http.stop();
+    // stop() is a no-op until the accept loop runs: a signal in the first instant waits for it.
+    while (!listening_done && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    http.stop();
   });
   std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(), c.host.c_str(), port,
               c.db.c_str(), c.moderate ? ", moderated" : "");
@@ -379,6 +407,7 @@ int run(const config& c) {
   // which joins every worker: a request being handled finishes and gets its answer (a post is
   // committed before its 201 is written), connections not yet read are closed unanswered.
   bool ok = http.listen_after_bind();
+  listening_done = true;
   // Whether listening ended by a signal or by an error, wake the stopper and wait for it.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

@@ -1,4 +1,22 @@
-// The reference comments server behind `colloquy serve`.
+// The reference comments server behind `colloquy serve` (cpp-httplib + SQLite, store.hpp).
+//
+//   colloquy::server::config c;
+//   c.db = "colloquy.db";
+//   return colloquy::server::run(c);   // until SIGINT/SIGTERM
+//
+// API (DESIGN §2/§3; README "Reference server" lists every error code):
+//   GET  /api/comments?thread=T[&limit=N][&cursor=C]  {thread, comments, next}; limit counts
+//        top-level threads (1..1000, absent: all), next is an opaque cursor or null
+//   POST /api/comments  {thread, parent, author:{name,location}, text, clientId[, honeypot]}
+//        201 stored comment (status "pending" under --moderate, plus its clientId);
+//        200 the same comment for a clientId already stored; 4xx {"error":{code,message,field},
+//        "problems":[…every problem…]} (validation by compose.hpp, 409 parent_not_found,
+//        413 body_too_large, 415, 422 honeypot_filled, 429 rate_limited + Retry-After,
+//        403 origin_not_allowed); 503 storage_unavailable
+//   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
+//   GET  /api/admin/pending[?thread=T]           } with --admin-token T and the header
+//   POST /api/admin/moderate {thread,id,action}  } "Authorization: Bearer T"; action is
+//        "approve" (pending -> published) or "reject" (never shown; its clientId still answers)
 #pragma once
 #include <string>
 #include <vector>
