@@ -45,3 +45,36 @@ COLLOQUY_EXPORT(colloquy_ui_message)
 void colloquy_ui_message(const char* key, std::size_t key_size, const char* opts, std::size_t opts_size) {
   result = colloquy::ui_message(view(key, key_size), view(opts, opts_size));
 }
+
+// Draft JSON in, meta JSON out (no '\0', no HTML): see colloquy::check_draft in api.hpp.
+COLLOQUY_EXPORT(colloquy_check_draft)
+void colloquy_check_draft(const char* draft, std::size_t draft_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::check_draft(view(draft, draft_size), view(opts, opts_size));
+}
+
+// Posting: the live preview, the compose form, one comment on its own (see colloquy/api.hpp).
+COLLOQUY_EXPORT(colloquy_preview)
+void colloquy_preview(const char* text, std::size_t text_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::preview(view(text, text_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_render_compose)
+void colloquy_render_compose(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_compose(view(in, in_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_render_comment)
+void colloquy_render_comment(const char* comment, std::size_t comment_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_comment(view(comment, comment_size), view(opts, opts_size));
+}
+
+// Draft problems in the widget's language: see colloquy::check_compose / describe_problems.
+COLLOQUY_EXPORT(colloquy_check_compose)
+void colloquy_check_compose(const char* draft, std::size_t draft_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::check_compose(view(draft, draft_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_describe_problems)
+void colloquy_describe_problems(const char* problems, std::size_t problems_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::describe_problems(view(problems, problems_size), view(opts, opts_size));
+}

@@ -9,7 +9,8 @@
   var BASE = new URL('.', (script && script.src) || location.href);
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
-    pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7
+    pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7,
+    postTimeout: 15000 // ms before a POST counts as failed (it then waits in the outbox)
   });
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
@@ -83,7 +84,7 @@
   }
 
   // Plain-text answers (messages, time labels).
-  function callText(core, name, text, options) {
+  function callPlain(core, name, text, options) {
     var out = decoder.decode(invoke(core, name, encoder.encode(text), options));
     core.colloquy_result_clear();
     return out;
@@ -93,6 +94,7 @@
   function call(core, name, input, options) {
     var out = invoke(core, name, input, options);
     var nul = out.indexOf(0);
+    if (nul < 0) nul = out.length; // a meta-only answer (colloquy_check_draft)
     var meta = JSON.parse(decoder.decode(out.subarray(0, nul)));
     var html = out.subarray(nul + 1);
     // Decode now (the next call reuses the memory).
@@ -101,6 +103,69 @@
     for (var i = 0; i + 1 < cuts.length; i++) slices.push(decoder.decode(html.subarray(cuts[i], cuts[i + 1])));
     core.colloquy_result_clear();
     return { meta: meta, slices: slices };
+  }
+
+  // Posting helpers shared by every mount. Drafts, the remembered name, the outbox and the
+  // browser-storage threads live in localStorage under "colloquy:"; a storage that refuses
+  // (private browsing, quota) costs durability, never a post.
+  var STORE = 'colloquy:';
+  function stored(key, fallback) {
+    try {
+      var v = window.localStorage.getItem(STORE + key);
+      return v ? JSON.parse(v) : fallback;
+    } catch (e) { return fallback; }
+  }
+  function store(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(STORE + key);
+      else window.localStorage.setItem(STORE + key, JSON.stringify(value));
+      return true;
+    } catch (e) {
+      warn('browser storage refused to save: ' + e.message, 'private browsing or storage full');
+      return false;
+    }
+  }
+  // The parts after `prefix` of the stored keys that start with it.
+  function storedKeys(prefix) {
+    var out = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var k = window.localStorage.key(i);
+        if (k && k.indexOf(STORE + prefix) === 0) out.push(k.slice(STORE.length + prefix.length));
+      }
+    } catch (e) { /* no storage: no drafts */ }
+    return out;
+  }
+  function outboxAll() {
+    var all = stored('outbox', []);
+    return Array.isArray(all) ? all.filter(function (i) { return i && i.clientId && i.body && i.comment; }) : [];
+  }
+  function outboxSave(item) {
+    return store('outbox', outboxAll().filter(function (i) { return i.clientId !== item.clientId; }).concat([item]));
+  }
+  function outboxDrop(clientId) {
+    store('outbox', outboxAll().filter(function (i) { return i.clientId !== clientId; }));
+  }
+  // A post's idempotency key: minted once, then kept through every retry and reload.
+  function newClientId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256); // unique, not secret
+    b[6] = (b[6] & 15) | 64; // RFC 4122 version 4
+    b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+  function callText(core, name, text, options) {
+    var r = call(core, name, encoder.encode(text), options);
+    return { meta: r.meta, html: r.slices.join('') };
+  }
+  function htmlNode(html) {
+    var t = document.createElement('template');
+    t.innerHTML = html;
+    return t.content.firstElementChild;
   }
 
   var sheetPromise = null;
@@ -208,6 +273,7 @@
     o.storiesCount = parseInt(o.storiesCount, 10) || DEFAULTS.storiesCount;
     o.summaryLength = parseInt(o.summaryLength, 10) || DEFAULTS.summaryLength;
     o.relativeDays = isNaN(parseInt(o.relativeDays, 10)) ? DEFAULTS.relativeDays : parseInt(o.relativeDays, 10);
+    o.postTimeout = parseInt(o.postTimeout, 10) || DEFAULTS.postTimeout;
     return o;
   }
 
@@ -243,10 +309,11 @@
     var root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     state.root = root;
     root.innerHTML = '<div class="colloquy" part="root"><div class="comments-slot"></div>' +
-      '<div class="stories-slot"></div><p class="status" role="status" hidden></p></div>';
+      '<div class="compose-slot"></div><div class="stories-slot"></div><p class="status" role="status" hidden></p></div>';
     var frame = root.firstChild;
     var commentsSlot = frame.querySelector('.comments-slot');
     var storiesSlot = frame.querySelector('.stories-slot');
+    var composeSlot = frame.querySelector('.compose-slot');
     var status = frame.querySelector('.status');
 
     // Shows one of the core's messages by key; English when the core itself did not load.
@@ -254,7 +321,7 @@
     function showStatus(key, core) {
       var text = '';
       if (key) {
-        try { text = core ? callText(core, 'colloquy_ui_message', key, coreOptions(state.o, state.sort)) : ''; } catch (e) { text = ''; }
+        try { text = core ? callPlain(core, 'colloquy_ui_message', key, coreOptions(state.o, state.sort)) : ''; } catch (e) { text = ''; }
         text = text || FALLBACK[key] || key;
       }
       status.textContent = text;
@@ -267,7 +334,7 @@
       if (!times.length) return;
       var iso = [];
       for (var i = 0; i < times.length; i++) iso.push(times[i].getAttribute('datetime'));
-      var labels = callText(core, 'colloquy_format_times', iso.join('\n'), coreOptions(state.o, state.sort)).split('\n');
+      var labels = callPlain(core, 'colloquy_format_times', iso.join('\n'), coreOptions(state.o, state.sort)).split('\n');
       for (var k = 0; k < times.length; k++) {
         if (labels[k] && times[k].textContent !== labels[k]) times[k].textContent = labels[k];
       }
@@ -302,16 +369,26 @@
       var sheet = loadStyles();
       var url = o.comments ? new URL(o.comments, location.href) : null;
       if (url) url.searchParams.set('thread', o.thread);
-      var commentsBytes = url ? fetchBytes(url) : Promise.resolve(encoder.encode('[]'));
+      // No endpoint: the thread lives in this browser's storage (posting.localThread).
+      var commentsBytes = url ? fetchBytes(url) : Promise.resolve(encoder.encode(JSON.stringify(localThread())));
       var work = [
         Promise.all([core, sheet, commentsBytes]).then(function (v) {
           if (state.token !== token) return;
           if (v[1] && root.adoptedStyleSheets.indexOf(v[1]) < 0) root.adoptedStyleSheets = root.adoptedStyleSheets.concat(v[1]);
           state.comments = v[2];
-          return renderComments(v[0], token);
+          state.core = v[0];
+          return renderComments(v[0], token).then(function () { if (state.token === token) afterRender(); });
         }).catch(function (e) {
           warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
-          core.then(function (c) { showStatus('comments_unavailable', c); }, function () { showStatus('comments_unavailable', null); });
+          // The reader can still write: the form and any unsent comments stay, and posts wait
+          // in the outbox until the server is back.
+          return core.then(function (c) {
+            showStatus('comments_unavailable', c);
+            if (state.token !== token || !c) return;
+            state.core = c;
+            commentsSlot.innerHTML = '<div class="list"></div>';
+            afterRender();
+          }, function () { showStatus('comments_unavailable', null); });
         })
       ];
       if (o.stories) {
@@ -343,12 +420,309 @@
       if (t.matches && t.matches('select[name="sort"]') && state.comments) {
         state.sort = t.value;
         var token = ++state.token;
-        loadCore().then(function (core) { return renderComments(core, token); }).catch(function (e) {
+        loadCore().then(function (core) { return renderComments(core, token); }).then(function () {
+          if (state.token === token) afterRender();
+        }).catch(function (e) {
           warn('re-sorting failed: ' + e.message);
         });
       }
     }
     root.addEventListener('change', onChange);
+
+    // ---- Posting (DESIGN §3): compose forms, drafts, the outbox, the browser-storage thread ----
+    // The core renders the forms and comments and checks drafts; this part only moves text
+    // between the form, localStorage, the core and the server. Nothing the reader typed is
+    // dropped: it is a draft until it is in the outbox, and stays in the outbox until the
+    // server has answered with the stored comment (or refused it, when it goes back into a form).
+    var timers = new Map(); // form -> debounce timer
+    var inflight = {};      // clientId -> true while its POST is out
+    var known = {};         // clientId -> outbox item, also when the browser's storage refuses it
+
+    function endpoint() { return state.o.comments ? new URL(state.o.comments, location.href).href : ''; }
+    function postOptions(extra) { return Object.assign(coreOptions(state.o, state.sort), extra); }
+    function draftKey(parent) { return 'draft:' + state.o.thread + '\n' + (parent || ''); }
+    function localThread() {
+      var doc = stored('thread:' + state.o.thread, null);
+      return doc && Array.isArray(doc.comments) ? doc : { thread: state.o.thread, comments: [] };
+    }
+    function myOutbox() {
+      var here = endpoint();
+      return outboxAll().filter(function (i) { return i.endpoint === here && i.body.thread === state.o.thread; });
+    }
+    function list() { return commentsSlot.querySelector('.list'); }
+    function depthOf(el) { return parseInt(el.getAttribute('data-depth'), 10) || 0; }
+    function findArticle(attr, id) {
+      var l = list();
+      return l && id ? l.querySelector('article.comment[' + attr + '="' + CSS.escape(String(id)) + '"]') : null;
+    }
+
+    // One comment's <article> from the core, at the depth its parent on the page implies.
+    function articleFor(comment, how, clientId) {
+      var parent = comment.parent ? findArticle('data-id', comment.parent) : null;
+      var r = callText(state.core, 'colloquy_render_comment', JSON.stringify(comment),
+        postOptions({ parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' }));
+      if (!r.meta.ok) { warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return null; }
+      return htmlNode(r.html);
+    }
+    // Puts a new comment where the thread will have it: after its parent's last reply, or at
+    // the end (start, newest first) of the thread.
+    function place(node, comment) {
+      var l = list();
+      if (!node || !l) return node;
+      var parent = comment.parent ? findArticle('data-id', comment.parent) : null;
+      if (parent) {
+        var after = parent;
+        while (after.nextElementSibling && after.nextElementSibling.matches('article.comment, form.compose') &&
+               depthOf(after.nextElementSibling) > depthOf(parent)) after = after.nextElementSibling;
+        after.after(node);
+      } else if (state.sort === 'newest') l.prepend(node);
+      else l.append(node);
+      return node;
+    }
+    function showLocal(item, how) {
+      var old = findArticle('data-client-id', item.clientId);
+      var node = articleFor(item.comment, how, item.clientId);
+      if (node && old) old.replaceWith(node);
+      else if (node) place(node, item.comment);
+    }
+
+    function fillForm(form) {
+      var draft = stored(draftKey(form.getAttribute('data-parent')), null) || {};
+      var me = stored('author', null) || {};
+      form.elements.name.value = draft.name || me.name || '';
+      form.elements.location.value = draft.location || me.location || '';
+      form.elements.text.value = draft.text || '';
+      updatePreview(form);
+      return form;
+    }
+    function newForm(parent, parentDepth) {
+      var r = callText(state.core, 'colloquy_render_compose', '', postOptions({ parent: parent, parentDepth: parentDepth }));
+      return fillForm(htmlNode(r.html));
+    }
+    function openReply(article) {
+      var id = article.getAttribute('data-id');
+      var next = article.nextElementSibling;
+      var form = next && next.matches('form.compose') && next.getAttribute('data-parent') === id ? next : null;
+      if (!form) article.after(form = newForm(id, depthOf(article)));
+      return form;
+    }
+    function updatePreview(form) {
+      var text = form.elements.text.value;
+      var box = form.querySelector('.preview');
+      if (!/\S/.test(text)) { box.hidden = true; box.lastChild.textContent = ''; return; }
+      box.lastChild.innerHTML = callText(state.core, 'colloquy_preview', text, postOptions({})).html;
+      box.hidden = false;
+    }
+    function rawDraft(form) {
+      var f = form.elements;
+      return { thread: state.o.thread, parent: form.getAttribute('data-parent') || null,
+        author: { name: f.name.value, location: f.location.value }, text: f.text.value, honeypot: f.website.value };
+    }
+    function saveDraft(form) {
+      var f = form.elements;
+      var key = draftKey(form.getAttribute('data-parent'));
+      if (f.name.value || f.location.value) store('author', { name: f.name.value, location: f.location.value });
+      store(key, f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
+    }
+    // Shows the core's problems ({code, field, message} in the widget's language) by their fields.
+    function showProblems(form, problems) {
+      Array.prototype.forEach.call(form.querySelectorAll('.error'), function (e) { e.textContent = ''; e.hidden = true; });
+      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); });
+      var first = null;
+      problems.forEach(function (p) {
+        var slot = form.querySelector('.error[data-for="' + CSS.escape(p.field || '') + '"]') || form.querySelector('.error[data-for=""]');
+        slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + p.message;
+        slot.hidden = false;
+        var input = p.field && form.elements[p.field];
+        if (input && input.setAttribute) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
+      });
+      return first;
+    }
+    // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
+    function describe(problems) {
+      return callText(state.core, 'colloquy_describe_problems', JSON.stringify(problems), postOptions({})).meta.problems || problems;
+    }
+    function check(form) {
+      return callText(state.core, 'colloquy_check_compose', JSON.stringify(rawDraft(form)), postOptions({ requireClientId: false })).meta;
+    }
+
+    function submit(form) {
+      var checked = check(form);
+      // A filled honeypot is a bot: nothing is posted, and nothing tells it why.
+      if (checked.problems.some(function (p) { return p.code === 'honeypot_filled'; })) return;
+      var first = showProblems(form, checked.problems);
+      if (!checked.ok) { if (first) first.focus(); return; }
+      var body = checked.draft;
+      body.clientId = newClientId();
+      store('author', { name: body.author.name, location: body.author.location });
+      var comment = { id: body.clientId, parent: body.parent, author: body.author, created: new Date().toISOString(), text: body.text };
+      var item = { clientId: body.clientId, endpoint: endpoint(), body: body, comment: comment };
+      // Saved before the form lets go of the text: from here on the outbox (or the thread) has it.
+      if (!state.o.comments) {
+        var doc = localThread();
+        doc.comments.push(comment);
+        if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: 'storage_refused', field: '' }]));
+        setDocument(doc);
+      } else outboxSave(item);
+      store(draftKey(form.getAttribute('data-parent')), null);
+      if (form.getAttribute('data-parent')) form.remove();
+      else { form.elements.text.value = ''; updatePreview(form); }
+      if (!state.o.comments) place(articleFor(comment, 'stored'), comment);
+      else send(item);
+    }
+
+    function send(item) {
+      if (inflight[item.clientId] || item.done) return;
+      inflight[item.clientId] = true;
+      known[item.clientId] = item;
+      showLocal(item, 'sending');
+      var abort = typeof AbortController === 'function' ? new AbortController() : null;
+      var timer = setTimeout(function () { if (abort) abort.abort(); }, state.o.postTimeout);
+      fetch(item.endpoint, {
+        method: 'POST', credentials: 'same-origin', signal: abort ? abort.signal : undefined,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(item.body)
+      }).then(function (res) {
+        return res.text().then(function (text) {
+          var data = null;
+          try { data = JSON.parse(text); } catch (e) { /* not JSON: judged by status below */ }
+          if ((res.status === 200 || res.status === 201) && data && data.id !== undefined) return delivered(item, data);
+          // A refusal for good (invalid draft): the text goes back into a form with the reason.
+          if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 && data && data.error)
+            return refused(item, data.error);
+          throw new Error('HTTP ' + res.status);
+        });
+      }).catch(function (e) {
+        inflight[item.clientId] = false;
+        if (item.done) return; // answered; what failed was showing the answer
+        warn('comment not sent yet: ' + (e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e.message),
+          'it stays in this browser and is sent again when the network returns');
+        showLocal(item, 'unsent');
+      }).then(function () { clearTimeout(timer); inflight[item.clientId] = false; });
+    }
+    // The reader's own comments awaiting moderation: the server lists only published ones, so
+    // they are kept here (30 days at most) and shown until they appear in the thread.
+    var MINE_DAYS = 30;
+    function mineKey() { return 'pending:' + endpoint() + '\n' + state.o.thread; }
+    function mine() {
+      var all = stored(mineKey(), []);
+      var fresh = Date.now() - MINE_DAYS * 864e5;
+      return Array.isArray(all) ? all.filter(function (m) { return m && m.comment && m.kept > fresh; }) : [];
+    }
+    function showMine() {
+      // Called right after the thread is rendered: one already in it has been approved.
+      var kept = mine().filter(function (m) {
+        if (findArticle('data-id', m.comment.id)) return false;
+        place(articleFor(m.comment, 'stored'), m.comment);
+        return true;
+      });
+      store(mineKey(), kept.length ? kept : null);
+    }
+    function delivered(item, comment) {
+      item.done = true;
+      outboxDrop(item.clientId);
+      if (comment.status === 'pending') store(mineKey(), mine().concat([{ comment: comment, kept: Date.now() }]));
+      var local = findArticle('data-client-id', item.clientId);
+      try { // keep the document in step, so re-sorting shows the comment too
+        var doc = JSON.parse(decoder.decode(state.comments));
+        var arr = Array.isArray(doc) ? doc : doc.comments;
+        if (Array.isArray(arr) && !arr.some(function (c) { return String(c.id) === String(comment.id); })) arr.push(comment);
+        setDocument(doc);
+      } catch (e) { /* no document (it did not load): the page still shows the comment */ }
+      if (findArticle('data-id', comment.id) && findArticle('data-id', comment.id) !== local) { if (local) local.remove(); return; }
+      var node = articleFor(comment, 'stored');
+      if (node && local) local.replaceWith(node);
+      else if (node) place(node, comment);
+    }
+    function refused(item, error) {
+      item.done = true;
+      outboxDrop(item.clientId);
+      var local = findArticle('data-client-id', item.clientId);
+      if (local) local.remove();
+      var parent = item.body.parent ? findArticle('data-id', item.body.parent) : null;
+      var form = parent ? openReply(parent) : composeSlot.querySelector('form.compose');
+      if (!form) return;
+      form.elements.name.value = item.body.author.name;
+      form.elements.location.value = item.body.author.location;
+      form.elements.text.value = item.body.text;
+      saveDraft(form);
+      updatePreview(form);
+      showProblems(form, describe([error]));
+    }
+    // The outbox of this thread, plus the posts of this visit that storage refused to keep.
+    function waiting() {
+      var items = myOutbox();
+      Object.keys(known).forEach(function (id) {
+        if (!known[id].done && !items.some(function (i) { return i.clientId === id; })) items.push(known[id]);
+      });
+      return items;
+    }
+    function flushOutbox() { waiting().forEach(send); }
+    // The thread's document gained a comment: the header's count comes from the core again.
+    function setDocument(doc) {
+      state.comments = encoder.encode(JSON.stringify(doc));
+      var r = call(state.core, 'colloquy_render_comments', state.comments, coreOptions(state.o, state.sort));
+      var fresh = r.meta.ok && htmlNode(r.slices[0] + '</div></section>');
+      var header = commentsSlot.querySelector('section.comments > header');
+      if (fresh && header && fresh.querySelector('header')) header.replaceWith(fresh.querySelector('header'));
+    }
+
+    // After each render of the thread: the outbox's comments, the bottom form, reopened reply drafts.
+    function afterRender() {
+      try { showPosting(); } catch (e) { warn('posting unavailable: ' + e.message); }
+    }
+    function showPosting() {
+      showMine();
+      waiting().forEach(function (item) { showLocal(item, 'unsent'); });
+      if (!composeSlot.firstChild) composeSlot.appendChild(newForm('', -1));
+      storedKeys('draft:' + state.o.thread + '\n').forEach(function (parent) {
+        var article = parent && findArticle('data-id', parent);
+        if (article) openReply(article);
+      });
+      flushOutbox();
+    }
+
+    function guard(fn) {
+      return function (event) {
+        try { if (state.core) fn(event); } catch (e) { warn('posting failed: ' + e.message); }
+      };
+    }
+    var onClick = guard(function (event) {
+      var button = event.target.closest && event.target.closest('button[data-action]');
+      if (!button || !root.contains(button)) return;
+      var action = button.getAttribute('data-action');
+      var article = button.closest('article.comment');
+      // A comment still on its way has no id the server knows yet: no replies to it until then.
+      if (action === 'reply' && article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
+      else if (action === 'cancel') button.closest('form.compose').remove();
+      else if (action === 'retry' && article) {
+        var id = article.getAttribute('data-client-id');
+        waiting().forEach(function (i) { if (i.clientId === id) send(i); });
+      }
+    });
+    var onInput = guard(function (event) {
+      var form = event.target.closest && event.target.closest('form.compose');
+      if (!form) return;
+      clearTimeout(timers.get(form));
+      // Debounced: a 10,000-character comment is formatted once per pause, not per key.
+      timers.set(form, setTimeout(guard(function () {
+        timers.delete(form);
+        saveDraft(form);
+        updatePreview(form);
+        if (form.querySelector('.error:not([hidden])')) showProblems(form, check(form).problems);
+      }), 100));
+    });
+    var onSubmit = guard(function (event) {
+      var form = event.target;
+      if (!form.matches || !form.matches('form.compose')) return;
+      event.preventDefault();
+      clearTimeout(timers.get(form));
+      submit(form);
+    });
+    var onOnline = guard(flushOutbox);
+    root.addEventListener('click', onClick);
+    root.addEventListener('input', onInput);
+    root.addEventListener('submit', onSubmit);
+    window.addEventListener('online', onOnline);
 
     var handle = {
       ready: null,
@@ -363,6 +737,11 @@
         state.token++;
         clearInterval(timer);
         root.removeEventListener('change', onChange);
+        root.removeEventListener('click', onClick);
+        root.removeEventListener('input', onInput);
+        root.removeEventListener('submit', onSubmit);
+        window.removeEventListener('online', onOnline);
+        timers.forEach(function (t) { clearTimeout(t); });
         root.innerHTML = '';
         root.adoptedStyleSheets = [];
         instances.delete(element);
@@ -405,8 +784,8 @@
     }
     Colloquy.mount(element, {
       thread: d.thread, comments: d.comments, stories: d.stories, sort: d.sort, locale: d.locale,
-      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, summaryLength: d.summaryLength, timeZone: d.timezone,
-      relativeDays: d.relativeDays
+      pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, summaryLength: d.summaryLength,
+      timeZone: d.timezone, relativeDays: d.relativeDays, postTimeout: d.postTimeout
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', autoMount);

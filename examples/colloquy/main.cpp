@@ -25,7 +25,13 @@ const char* usage =
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
-    "      --comments FILE (seed comments document)  --csp POLICY|off\n";
+    "      --db FILE (./colloquy.db; SQLite, created and migrated as needed)\n"
+    "      --seed FILE (comments document imported into a new database;\n"
+    "                   default <root>/comments.json; --comments is the same)\n"
+    "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
+    "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
+    "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
+    "      --csp POLICY|off\n";
 
 bool read_input(const std::string& path, std::string& out) {
   std::ostringstream s;
@@ -50,13 +56,21 @@ struct args {
       if (k == key) return v;
     return fallback;
   }
+  std::vector<std::string> all(const std::string& key) const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : options)
+      if (k == key) out.push_back(v);
+    return out;
+  }
 };
 
 args parse_args(int argc, char** argv, int first) {
   args a;
   for (int i = first; i < argc; ++i) {
     std::string s = argv[i];
-    if (s.rfind("--", 0) == 0 && s.size() > 2) {
+    if (s == "--moderate") {  // the one option that takes no value
+      a.options.emplace_back(s.substr(2), "1");
+    } else if (s.rfind("--", 0) == 0 && s.size() > 2) {
       if (i + 1 >= argc) {
         a.error = "option " + s + " needs a value";
         break;
@@ -154,16 +168,34 @@ int stories(const args& a) {
 int serve(const args& a) {
   colloquy::server::config c;
   c.host = a.get("host", c.host);
-  c.port = std::atoi(a.get("port", std::to_string(c.port)).c_str());
   c.root = a.get("root", c.root);
   c.widget = a.get("widget", c.widget);
-  c.comments = a.get("comments", c.comments);
+  c.comments = a.get("seed", a.get("comments", c.comments));
   c.csp = a.get("csp", c.csp);
   if (c.csp == "off") c.csp.clear();
-  if (c.port <= 0 || c.port > 65535) {
-    std::fprintf(stderr, "colloquy serve: bad --port\n");
+  c.db = a.get("db", c.db);
+  c.moderate = !a.get("moderate").empty();
+  c.admin_token = a.get("admin-token", c.admin_token);
+  for (const std::string& list : a.all("cors")) {
+    std::stringstream items(list);
+    for (std::string o; std::getline(items, o, ',');)
+      if (!o.empty()) c.cors.push_back(o);
+  }
+  std::string rate = a.get("rate-limit", std::to_string(c.rate_limit));
+  char* end = nullptr;
+  long r = std::strtol(rate.c_str(), &end, 10);
+  if (rate.empty() || *end || r < 0 || r > 1000000) {
+    std::fprintf(stderr, "colloquy serve: bad --rate-limit (posts per minute, 0 for none)\n");
     return 2;
   }
+  c.rate_limit = static_cast<int>(r);
+  std::string port = a.get("port", std::to_string(c.port));
+  long n = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end || n < 0 || n > 65535) {
+    std::fprintf(stderr, "colloquy serve: bad --port (0 picks a free one)\n");
+    return 2;
+  }
+  c.port = static_cast<int>(n);
   return colloquy::server::run(c);
 }
 

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/locale.hpp"
 #include "colloquy/read.hpp"
@@ -157,6 +158,173 @@ inline std::string ui_message(std::string_view key, std::string_view options_jso
   if (key == "comments_unusable") return std::string(loc.comments_unusable);
   if (key == "stories_unavailable") return std::string(loc.stories_unavailable);
   return {};
+}
+
+// ---- Posting: the compose form, the live preview, one comment on its own ----------------------
+//
+// Options add to widget_options: "parent" (the comment replied to, "" for top level),
+// "parentDepth" (its data-depth; absent or -1 for top level), "state" ("stored", "sending",
+// "unsent") and "clientId" (the post's idempotency key, kept on the article).
+
+namespace detail {
+struct compose_options {
+  std::string parent, client_id;
+  int parent_depth = -1;
+  std::optional<local_state> state = local_state::stored;
+};
+inline compose_options parse_compose_options(std::string_view json) {
+  compose_options c;
+  auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
+  if (!j.is_object()) return c;
+  auto str = [&](const char* key) -> const std::string* {
+    auto f = j.find(key);
+    return f != j.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
+  };
+  if (auto s = str("parent")) c.parent = *s;
+  if (auto s = str("clientId")) c.client_id = *s;
+  if (auto s = str("state")) c.state = parse_local_state(*s);
+  if (auto f = j.find("parentDepth"); f != j.end() && f->is_number_integer()) {
+    auto v = f->get<int64_t>();
+    c.parent_depth = v < 0 || v > 1000 ? -1 : int(v);
+  }
+  return c;
+}
+// The depth a reply to a comment at `parent_depth` is shown at (-1: a top-level comment).
+inline int reply_depth(int parent_depth, int max_depth) {
+  return parent_depth < 0 ? 0 : std::min(parent_depth + 1, std::max(0, max_depth));
+}
+}  // namespace detail
+
+// Comment text in, its formatted body HTML out (what the thread will show), for the live preview.
+//
+//   colloquy::preview("Hello *there*", "{}")  // {"ok":true} '\0' <p>Hello …</p>
+inline std::string preview(std::string_view text, std::string_view /*options_json*/) {
+  std::string out = R"({"ok":true})";
+  out += '\0';
+  append_markup_html(out, text);
+  return out;
+}
+
+// The compose form in the widget's language: at the bottom of the thread (no "parent") or as a
+// reply form under a comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
+//
+//   colloquy::render_compose("", R"({"locale":"en"})")  // {"ok":true,"depth":0} '\0' <form class="compose" …
+inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
+  widget_options o = parse_widget_options(options_json);
+  detail::compose_options c = detail::parse_compose_options(options_json);
+  int depth = c.parent.empty() ? 0 : detail::reply_depth(c.parent_depth, o.max_depth);
+  std::string out = detail::dump({{"ok", true}, {"depth", depth}});
+  out += '\0';
+  render_compose_form_html(out, {&find_locale(o.locale), c.parent, depth});
+  return out;
+}
+
+// One comment (DESIGN §2 object) in, its <article> out, at the depth a reply to "parentDepth"
+// takes, marked with "state": how the widget shows a post at once, an unsent one after a
+// reload, and the server's answer in its place.
+//
+//   colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi","status":"pending"})", "{}")
+//   // {"ok":true,"depth":0} '\0' <article class="comment pending" …><p class="state">Awaiting moderation</p></article>
+inline std::string render_comment(std::string_view comment_json, std::string_view options_json) {
+  widget_options o = parse_widget_options(options_json);
+  detail::compose_options c = detail::parse_compose_options(options_json);
+  nlohmann::json meta;
+  std::string html;
+  problem error;
+  int depth = detail::reply_depth(c.parent_depth, o.max_depth);
+  render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order};
+  if (!c.state) {
+    meta = {{"ok", false}, {"error", {{"code", "bad_option"}, {"message", "state must be stored, sending or unsent"}, {"field", "state"}}}};
+  } else if (!render_single_comment_html(html, comment_json, depth, *c.state, c.client_id, ro, &error)) {
+    meta = {{"ok", false}, {"error", detail::problem_json(error)}};
+  } else {
+    meta = {{"ok", true}, {"depth", depth}};
+  }
+  std::string out = detail::dump(meta);
+  out += '\0';
+  out += html;
+  return out;
+}
+
+}  // namespace colloquy
+
+// Posting: a draft checked by the same code the server runs (compose.hpp).
+#include "colloquy/compose.hpp"
+
+namespace colloquy {
+
+// Draft JSON (the posting shape, DESIGN §3, plus an optional "honeypot") in, meta JSON out; no
+// '\0' and no HTML follow it. Options: {"requireClientId": false} while the reader types.
+//
+//   colloquy::check_draft(R"({"thread":"/p","text":" hi\r\n","clientId":"a1"})", "{}");
+//   // {"ok":true,"draft":{"thread":"/p","parent":null,"author":{"name":"","location":""},
+//   //  "text":"hi","clientId":"a1"},"problems":[]}
+//   // problems: [{"code":"text_required","field":"text","message":"the comment is empty"}, …]
+inline std::string check_draft(std::string_view json, std::string_view options_json) {
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
+  nlohmann::json meta = {{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}};
+  return detail::dump(meta);
+}
+
+}  // namespace colloquy
+
+// Posting, continued: draft problems in the widget's language (compose_render.hpp's messages).
+namespace colloquy {
+
+// check_draft with each problem's message in the widget's "locale": what the compose form shows
+// next to each field. Same input, options and meta shape as check_draft.
+//
+//   colloquy::check_compose(R"({"thread":"/p","text":"  "})", R"({"requireClientId":false})")
+//   // {"ok":false,"draft":{…},"problems":[{"code":"text_required","field":"text","message":"Please write a comment."}]}
+inline std::string check_compose(std::string_view json, std::string_view options_json) {
+  widget_options w = parse_widget_options(options_json);
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  const locale_data& loc = find_locale(w.locale);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) {
+    std::string message;
+    append_draft_message(message, p.code, loc);
+    problems.push_back({{"code", p.code}, {"field", p.field}, {"message", std::move(message)}});
+  }
+  return detail::dump({{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}});
+}
+
+// Problems from elsewhere (a server's {"code","field","message"} refusal) in, the same problems
+// worded in the widget's language out (meta only). Items that are not objects are skipped.
+//
+//   colloquy::describe_problems(R"([{"code":"text_too_long","field":"text"}])", "{}")
+//   // {"ok":true,"problems":[{"code":"text_too_long","field":"text","message":"This comment is too long."}]}
+inline std::string describe_problems(std::string_view problems_json, std::string_view options_json) {
+  const locale_data& loc = find_locale(parse_widget_options(options_json).locale);
+  auto in = nlohmann::json::parse(problems_json.begin(), problems_json.end(), nullptr, false);
+  nlohmann::json problems = nlohmann::json::array();
+  if (in.is_array()) {
+    for (const auto& p : in) {
+      if (!p.is_object()) continue;
+      auto text = [&](const char* key) {
+        auto f = p.find(key);
+        return f != p.end() && f->is_string() ? f->get<std::string>() : std::string();
+      };
+      std::string code = text("code"), field = text("field"), message;
+      append_draft_message(message, code.empty() ? "unknown" : code, loc);
+      problems.push_back({{"code", code}, {"field", field}, {"message", std::move(message)}});
+    }
+  }
+  return detail::dump({{"ok", in.is_array()}, {"problems", std::move(problems)}});
 }
 
 }  // namespace colloquy

@@ -23,4 +23,12 @@ inline constexpr std::size_t max_document_bytes = 64u << 20;
 // Reply depth shown before replies flatten with a "replying to NAME" marker.
 inline constexpr int default_max_depth = 6;
 
+// Posting (compose.hpp). A thread id is a page path or URL: 512 bytes covers real permalinks,
+// longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.
+inline constexpr std::size_t max_thread_bytes = 512;
+inline constexpr std::size_t max_client_id_bytes = 128;
+// One posted draft as JSON: the longest text, JSON-escaped at worst as \uXXXX (6 bytes) per
+// byte, is 240,000 bytes; 256 KB holds any valid draft and refuses anything larger unparsed.
+inline constexpr std::size_t max_draft_bytes = 256u << 10;
+
 }  // namespace colloquy::limits

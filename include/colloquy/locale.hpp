@@ -76,6 +76,25 @@ struct locale_data {
   std::string_view comments_unavailable = "Comments could not be loaded.";
   std::string_view comments_unusable = "Comments could not be shown.";
   std::string_view stories_unavailable = "Latest stories are unavailable.";
+  // Posting: the compose form, comments on their way to the server, draft errors.
+  std::string_view compose_heading = "Leave a comment";
+  std::string_view field_name = "Name";
+  std::string_view field_location = "Location";
+  std::string_view field_text = "Comment";
+  std::string_view honeypot_label = "Leave this field empty";  // read only by screen readers and bots
+  std::string_view preview_label = "Preview";
+  std::string_view submit = "Post comment";
+  std::string_view submit_reply = "Post reply";
+  std::string_view cancel = "Cancel";
+  std::string_view sending = "Sending\u2026";
+  std::string_view not_sent = "Not sent yet";
+  std::string_view retry = "Retry";
+  std::string_view awaiting_moderation = "Awaiting moderation";
+  std::string_view error_text_required = "Please write a comment.";
+  std::string_view error_text_too_long = "This comment is too long.";
+  std::string_view error_name_too_long = "This name is too long.";
+  std::string_view error_location_too_long = "This location is too long.";
+  std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
 };
 
 inline constexpr locale_data locale_en{};
@@ -113,7 +132,24 @@ inline constexpr locale_data locale_fr{
     .years_ago = {"il y a {n} an", "", "il y a {n} d’ans", "il y a {n} ans"},
     .comments_unavailable = "Impossible de charger les commentaires.",
     .comments_unusable = "Impossible d’afficher les commentaires.",
-    .stories_unavailable = "Les derniers articles sont indisponibles.",
+    .stories_unavailable = "Les derniers articles sont indisponibles.",    .compose_heading = "Laisser un commentaire",
+    .field_name = "Nom",
+    .field_location = "Lieu",
+    .field_text = "Commentaire",
+    .honeypot_label = "Laissez ce champ vide",
+    .preview_label = "Aperçu",
+    .submit = "Publier le commentaire",
+    .submit_reply = "Publier la réponse",
+    .cancel = "Annuler",
+    .sending = "Envoi\u2026",
+    .not_sent = "Pas encore envoyé",
+    .retry = "Réessayer",
+    .awaiting_moderation = "En attente de modération",
+    .error_text_required = "Veuillez écrire un commentaire.",
+    .error_text_too_long = "Ce commentaire est trop long.",
+    .error_name_too_long = "Ce nom est trop long.",
+    .error_location_too_long = "Ce lieu est trop long.",
+    .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
 };
 
 inline constexpr locale_data locale_de{
@@ -148,7 +184,24 @@ inline constexpr locale_data locale_de{
     .years_ago = {"vor {n} Jahr", "", "", "vor {n} Jahren"},
     .comments_unavailable = "Die Kommentare konnten nicht geladen werden.",
     .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",
-    .stories_unavailable = "Die neuesten Beiträge sind nicht verfügbar.",
+    .stories_unavailable = "Die neuesten Beiträge sind nicht verfügbar.",    .compose_heading = "Einen Kommentar schreiben",
+    .field_name = "Name",
+    .field_location = "Ort",
+    .field_text = "Kommentar",
+    .honeypot_label = "Dieses Feld leer lassen",
+    .preview_label = "Vorschau",
+    .submit = "Kommentar senden",
+    .submit_reply = "Antwort senden",
+    .cancel = "Abbrechen",
+    .sending = "Wird gesendet\u2026",
+    .not_sent = "Noch nicht gesendet",
+    .retry = "Erneut versuchen",
+    .awaiting_moderation = "Wartet auf Freigabe",
+    .error_text_required = "Bitte schreiben Sie einen Kommentar.",
+    .error_text_too_long = "Dieser Kommentar ist zu lang.",
+    .error_name_too_long = "Dieser Name ist zu lang.",
+    .error_location_too_long = "Diese Ortsangabe ist zu lang.",
+    .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
 };
 
 inline constexpr locale_data locale_es{
@@ -183,7 +236,24 @@ inline constexpr locale_data locale_es{
     .years_ago = {"hace {n} año", "", "hace {n} de años", "hace {n} años"},
     .comments_unavailable = "No se pudieron cargar los comentarios.",
     .comments_unusable = "No se pudieron mostrar los comentarios.",
-    .stories_unavailable = "Las últimas historias no están disponibles.",
+    .stories_unavailable = "Las últimas historias no están disponibles.",    .compose_heading = "Deja un comentario",
+    .field_name = "Nombre",
+    .field_location = "Lugar",
+    .field_text = "Comentario",
+    .honeypot_label = "Deja este campo vacío",
+    .preview_label = "Vista previa",
+    .submit = "Publicar comentario",
+    .submit_reply = "Publicar respuesta",
+    .cancel = "Cancelar",
+    .sending = "Enviando\u2026",
+    .not_sent = "Aún no enviado",
+    .retry = "Reintentar",
+    .awaiting_moderation = "Pendiente de moderación",
+    .error_text_required = "Escribe un comentario.",
+    .error_text_too_long = "Este comentario es demasiado largo.",
+    .error_name_too_long = "Este nombre es demasiado largo.",
+    .error_location_too_long = "Este lugar es demasiado largo.",
+    .error_rejected = "No se pudo publicar este comentario ({code}).",
 };
 
 inline constexpr locale_data locale_ru{
@@ -219,7 +289,24 @@ inline constexpr locale_data locale_ru{
     .years_ago = {"{n} год назад", "{n} года назад", "{n} лет назад", "{n} года назад"},
     .comments_unavailable = "Не удалось загрузить комментарии.",
     .comments_unusable = "Не удалось показать комментарии.",
-    .stories_unavailable = "Последние статьи недоступны.",
+    .stories_unavailable = "Последние статьи недоступны.",    .compose_heading = "Оставить комментарий",
+    .field_name = "Имя",
+    .field_location = "Откуда вы",
+    .field_text = "Комментарий",
+    .honeypot_label = "Оставьте это поле пустым",
+    .preview_label = "Предпросмотр",
+    .submit = "Отправить комментарий",
+    .submit_reply = "Отправить ответ",
+    .cancel = "Отмена",
+    .sending = "Отправка\u2026",
+    .not_sent = "Ещё не отправлено",
+    .retry = "Повторить",
+    .awaiting_moderation = "Ожидает проверки",
+    .error_text_required = "Напишите комментарий.",
+    .error_text_too_long = "Комментарий слишком длинный.",
+    .error_name_too_long = "Имя слишком длинное.",
+    .error_location_too_long = "Место слишком длинное.",
+    .error_rejected = "Не удалось отправить комментарий ({code}).",
 };
 
 // The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.

@@ -3,6 +3,8 @@
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,12 +31,16 @@ export function freePort() {
   });
 }
 
-// Starts `colloquy serve` and resolves once it prints its URL.
-export async function startServer(extra = []) {
-  const port = await freePort();
+// Starts `colloquy serve` and resolves once it prints its URL. `port`: restart a server on the
+// same origin (a browser's storage is per origin).
+export async function startServer(extra = [], { port: fixedPort } = {}) {
+  const port = fixedPort || await freePort();
   const args = ['serve', '--port', String(port), '--root', path.join(repo, 'examples/seed'),
     '--widget', path.join(build.wasm, 'widget'),
     '--comments', path.join(repo, 'examples/seed/comments.json'), ...extra];
+  // Each server gets a fresh SQLite database (seeded from comments.json) unless a test brings one.
+  const scratch = extra.includes('--db') ? null : mkdtempSync(path.join(tmpdir(), 'colloquy-'));
+  if (scratch) args.push('--db', path.join(scratch, 'test.db'));
   const child = spawn(path.join(build.native, 'examples/colloquy'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise((resolve, reject) => {
@@ -45,7 +51,8 @@ export async function startServer(extra = []) {
   });
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => { child.removeAllListeners('exit'); child.on('exit', resolve); child.kill('SIGTERM'); }),
+    stop: () => new Promise((resolve) => { child.removeAllListeners('exit'); child.on('exit', resolve); child.kill('SIGTERM'); })
+      .then(() => { if (scratch) rmSync(scratch, { recursive: true, force: true }); }),
   };
 }
 

@@ -1,0 +1,489 @@
+#include "store.hpp"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "colloquy/read.hpp"
+
+namespace colloquy::server {
+
+namespace {
+
+// Each entry moves the schema from version i to i + 1; applied in order inside one transaction.
+// Append new migrations; never edit a released one.
+const char* const migrations[] = {
+    // 1: comments, one row each. Status 'rejected' (a pending comment a moderator refused) is
+    // never listed; the row stays so that its clientId keeps answering the same comment. `seq` orders insertion (and pages); `root` is the seq of the
+    // comment's top-level ancestor, so a page of top-level threads is one range scan. Public ids
+    // are unique per thread; client_id is UNIQUE: that constraint is what makes posting
+    // idempotent, whatever the number of threads or processes.
+    R"sql(
+    CREATE TABLE comments (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      thread TEXT NOT NULL,
+      id TEXT NOT NULL,
+      parent TEXT,
+      root INTEGER NOT NULL DEFAULT 0,
+      author_name TEXT NOT NULL DEFAULT '',
+      author_location TEXT NOT NULL DEFAULT '',
+      author_url TEXT NOT NULL DEFAULT '',
+      created INTEGER NOT NULL,
+      edited INTEGER NOT NULL DEFAULT 0,
+      text TEXT NOT NULL,
+      up INTEGER NOT NULL DEFAULT 0,
+      down INTEGER NOT NULL DEFAULT 0,
+      status TEXT NOT NULL DEFAULT 'published'
+        CHECK (status IN ('published', 'pending', 'deleted', 'rejected')),
+      client_id TEXT UNIQUE,
+      client_address TEXT NOT NULL DEFAULT '',
+      UNIQUE (thread, id)
+    );
+    CREATE INDEX comments_page ON comments (thread, root, seq);
+    CREATE INDEX comments_pending ON comments (seq) WHERE status = 'pending';
+    )sql",
+};
+constexpr int migration_count = sizeof migrations / sizeof migrations[0];
+static_assert(migration_count == store::schema_version);
+
+const char* const columns =
+    "seq, thread, id, parent, author_name, author_location, author_url, created, edited, text, up, down, "
+    "status, client_id";
+
+}  // namespace
+
+// One SQLite connection and its prepared statements (prepared once, reused: SQL parsing is the
+// bulk of a small query's cost).
+struct store::connection {
+  sqlite3* db = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> statements;
+
+  ~connection() { close(); }
+  void close() {
+    for (auto& [sql, s] : statements) sqlite3_finalize(s);
+    statements.clear();
+    if (db) sqlite3_close_v2(db);
+    db = nullptr;
+  }
+  std::string error() const { return db ? sqlite3_errmsg(db) : "database closed"; }
+  bool exec(const char* sql, std::string* err = nullptr) {
+    char* message = nullptr;
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    if (rc != SQLITE_OK && err) *err = message ? message : sqlite3_errstr(rc);
+    sqlite3_free(message);
+    return rc == SQLITE_OK;
+  }
+  // The statement for `sql` (a string literal: its address is the key), reset and unbound.
+  sqlite3_stmt* statement(const char* sql) {
+    auto& s = statements[sql];
+    if (!s && sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+      statements.erase(sql);
+      return nullptr;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+};
+
+namespace {
+
+// Binds arguments by position: strings, integers, or a null const char* for SQL NULL.
+void bind_one(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void bind_one(sqlite3_stmt* s, int i, const char* v) {
+  if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(s, i);
+}
+void bind_one(sqlite3_stmt* s, int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
+template <class... A>
+void bind_all(sqlite3_stmt* s, const A&... a) {
+  int i = 0;
+  (bind_one(s, ++i, a), ...);
+}
+
+std::string text_column(sqlite3_stmt* s, int i) {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
+}
+
+stored_comment read_row(sqlite3_stmt* s) {
+  stored_comment c;
+  c.seq = sqlite3_column_int64(s, 0);
+  c.thread = text_column(s, 1);
+  c.id = text_column(s, 2);
+  c.parent = text_column(s, 3);
+  c.name = text_column(s, 4);
+  c.location = text_column(s, 5);
+  c.url = text_column(s, 6);
+  c.created = sqlite3_column_int64(s, 7);
+  c.edited = sqlite3_column_int64(s, 8);
+  c.text = text_column(s, 9);
+  c.up = sqlite3_column_int64(s, 10);
+  c.down = sqlite3_column_int64(s, 11);
+  c.status = text_column(s, 12);
+  c.client_id = text_column(s, 13);
+  return c;
+}
+
+// Runs a statement to completion, collecting rows.
+std::vector<stored_comment> rows(sqlite3_stmt* s) {
+  std::vector<stored_comment> out;
+  while (sqlite3_step(s) == SQLITE_ROW) out.push_back(read_row(s));
+  sqlite3_reset(s);
+  return out;
+}
+
+const char* status_name(comment_status s) {
+  switch (s) {
+    case comment_status::pending: return "pending";
+    case comment_status::deleted: return "deleted";
+    default: return "published";
+  }
+}
+
+// Opens one connection with the settings every connection needs. `busy_timeout`: another
+// process (or the writer, for a checkpoint) may hold a lock briefly; waiting beats failing.
+sqlite3* open_sqlite(const std::string& path, std::string& error) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    error = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return nullptr;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+}  // namespace
+
+std::unique_ptr<store> store::open(const std::string& path, std::string& error) {
+  std::unique_ptr<store> s(new store());
+  s->path_ = path;
+  s->writer_ = std::make_unique<connection>();
+  s->writer_->db = open_sqlite(path, error);
+  if (!s->writer_->db) return nullptr;
+  connection& w = *s->writer_;
+  // WAL: readers never block the writer nor each other. synchronous=FULL: a comment is on disk
+  // (its WAL frame synced) before the server answers 201, so an acknowledged post survives a
+  // crash or power loss, not only a clean exit.
+  if (!w.exec("PRAGMA journal_mode=WAL", &error) || !w.exec("PRAGMA synchronous=FULL", &error) ||
+      !w.exec("PRAGMA foreign_keys=ON", &error))
+    return nullptr;
+  sqlite3_stmt* v = w.statement("PRAGMA user_version");
+  int version = v && sqlite3_step(v) == SQLITE_ROW ? sqlite3_column_int(v, 0) : -1;
+  if (v) sqlite3_reset(v);
+  if (version < 0) {
+    error = "cannot read the schema version: " + w.error();
+    return nullptr;
+  }
+  if (version > schema_version) {
+    error = "the database has schema version " + std::to_string(version) + ", newer than this colloquy (" +
+            std::to_string(schema_version) + ")";
+    return nullptr;
+  }
+  if (version < schema_version) {
+    if (!w.exec("BEGIN IMMEDIATE", &error)) return nullptr;
+    for (int i = version; i < schema_version; ++i) {
+      if (!w.exec(migrations[i], &error)) {
+        w.exec("ROLLBACK");
+        error = "migration to version " + std::to_string(i + 1) + " failed: " + error;
+        return nullptr;
+      }
+    }
+    std::string set = "PRAGMA user_version=" + std::to_string(schema_version);
+    if (!w.exec(set.c_str(), &error) || !w.exec("COMMIT", &error)) {
+      w.exec("ROLLBACK");
+      return nullptr;
+    }
+    s->created_ = version == 0;
+  }
+  return s;
+}
+
+store::~store() { close(); }
+
+void store::close() {
+  std::lock_guard<std::mutex> wl(write_mutex_);
+  std::lock_guard<std::mutex> pl(pool_mutex_);
+  if (closed_) return;
+  closed_ = true;
+  readers_.clear();
+  if (writer_ && writer_->db) {
+    // Fold the WAL back into the database file, so a clean stop leaves one self-contained file.
+    writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    writer_->close();
+  }
+}
+
+std::unique_ptr<store::connection> store::reader() {
+  {
+    std::lock_guard<std::mutex> l(pool_mutex_);
+    if (closed_) return nullptr;
+    if (!readers_.empty()) {
+      auto c = std::move(readers_.back());
+      readers_.pop_back();
+      return c;
+    }
+  }
+  auto c = std::make_unique<connection>();
+  std::string error;
+  c->db = open_sqlite(path_, error);
+  if (!c->db) return nullptr;
+  c->exec("PRAGMA query_only=ON");
+  return c;
+}
+
+void store::give_back(std::unique_ptr<connection> c) {
+  std::lock_guard<std::mutex> l(pool_mutex_);
+  if (!closed_ && c) readers_.push_back(std::move(c));
+}
+
+long store::import_document(std::string_view json, std::string& error) {
+  read_result r = read_comments(json);
+  if (!r.ok) {
+    error = r.error.code + ": " + r.error.message;
+    return -1;
+  }
+  if (r.thread.empty()) {
+    error = "the document names no thread";
+    return -1;
+  }
+  std::lock_guard<std::mutex> l(write_mutex_);
+  connection& w = *writer_;
+  if (closed_ || !w.exec("BEGIN IMMEDIATE", &error)) return -1;
+  std::unordered_map<std::string, std::int64_t> seq_of;
+  std::unordered_map<std::string, std::string> parent_of;
+  auto fail = [&] {
+    error = w.error();
+    w.exec("ROLLBACK");
+    return -1L;
+  };
+  static const char* insert =
+      "INSERT INTO comments (thread, id, parent, author_name, author_location, author_url, created, edited, "
+      "text, up, down, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  for (const comment& c : r.comments) {
+    sqlite3_stmt* s = w.statement(insert);
+    if (!s) return fail();
+    bind_all(s, r.thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), c.author.name, c.author.location,
+         c.author.url, c.created, c.edited, c.text, c.up, c.down, status_name(c.status));
+    if (sqlite3_step(s) != SQLITE_DONE) return fail();
+    if (sqlite3_changes(w.db) == 1) {
+      seq_of[c.id] = sqlite3_last_insert_rowid(w.db);
+      parent_of[c.id] = c.parent;
+    }
+  }
+  // Roots: follow parents up to a top-level comment. Orphans (parent not in the thread) and
+  // reply cycles count as top-level threads of their own, as the core shows them.
+  static const char* set_root = "UPDATE comments SET root = ? WHERE seq = ?";
+  for (const auto& [id, seq] : seq_of) {
+    std::string top = id;
+    std::unordered_set<std::string> seen{id};
+    for (;;) {
+      const std::string& p = parent_of[top];
+      if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
+      top = p;
+    }
+    // The walk stops at a parent still in the thread only on a cycle: then its own root.
+    if (const std::string& p = parent_of[top]; !p.empty() && seq_of.count(p)) top = id;
+    sqlite3_stmt* s = w.statement(set_root);
+    if (!s) return fail();
+    bind_all(s, seq_of[top], seq);
+    if (sqlite3_step(s) != SQLITE_DONE) return fail();
+  }
+  if (!w.exec("COMMIT", &error)) return fail();
+  return static_cast<long>(seq_of.size());
+}
+
+post_result store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) {
+  post_result r;
+  std::lock_guard<std::mutex> l(write_mutex_);
+  if (closed_) {
+    r.error = "the store is closed";
+    return r;
+  }
+  connection& w = *writer_;
+  static const std::string by_client = std::string("SELECT ") + columns + " FROM comments WHERE client_id = ?";
+  auto find_client = [&]() -> bool {
+    sqlite3_stmt* s = w.statement(by_client.c_str());
+    if (!s) return false;
+    bind_all(s, d.client_id);
+    auto found = rows(s);
+    if (found.empty()) return false;
+    r.outcome = post_outcome::repeated;
+    r.comment = std::move(found.front());
+    return true;
+  };
+  if (find_client()) return r;
+  auto fail = [&] {
+    r.outcome = post_outcome::failed;
+    r.error = w.error();
+    w.exec("ROLLBACK");
+    return r;
+  };
+  if (!w.exec("BEGIN IMMEDIATE", &r.error)) return r;
+  std::int64_t root = 0;
+  if (!d.parent.empty()) {
+    sqlite3_stmt* s = w.statement("SELECT root FROM comments WHERE thread = ? AND id = ? AND status = 'published'");
+    if (!s) return fail();
+    bind_all(s, d.thread, d.parent);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) root = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW) {
+      w.exec("ROLLBACK");
+      r.outcome = post_outcome::parent_not_found;
+      return r;
+    }
+  }
+  // The new comment's id is "c<seq>", its seq known ahead (AUTOINCREMENT: one past the largest
+  // ever used); an imported comment may already hold that id in this thread, then a suffix.
+  std::int64_t next = 1;
+  if (sqlite3_stmt* s = w.statement("SELECT seq FROM sqlite_sequence WHERE name = 'comments'")) {
+    if (sqlite3_step(s) == SQLITE_ROW) next = sqlite3_column_int64(s, 0) + 1;
+    sqlite3_reset(s);
+  } else {
+    return fail();
+  }
+  std::string id = "c" + std::to_string(next);
+  for (int k = 2;; ++k) {
+    sqlite3_stmt* s = w.statement("SELECT 1 FROM comments WHERE thread = ? AND id = ?");
+    if (!s) return fail();
+    bind_all(s, d.thread, id);
+    bool taken = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (!taken) break;
+    id = "c" + std::to_string(next) + "-" + std::to_string(k);
+  }
+  sqlite3_stmt* s = w.statement(
+      "INSERT INTO comments (thread, id, parent, root, author_name, author_location, created, text, status, "
+      "client_id, client_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING");
+  if (!s) return fail();
+  bind_all(s, d.thread, id, d.parent.empty() ? nullptr : d.parent.c_str(), root, d.name, d.location, now_ms, d.text,
+       status, d.client_id, address);
+  if (sqlite3_step(s) != SQLITE_DONE) return fail();
+  if (sqlite3_changes(w.db) == 0) {
+    // Another process stored this clientId since the lookup above: the constraint held.
+    w.exec("ROLLBACK");
+    if (find_client()) return r;
+    r.error = "clientId conflict without a stored comment";
+    return r;
+  }
+  std::int64_t seq = sqlite3_last_insert_rowid(w.db);
+  if (root == 0) {
+    sqlite3_stmt* u = w.statement("UPDATE comments SET root = seq WHERE seq = ?");
+    if (!u) return fail();
+    bind_all(u, seq);
+    if (sqlite3_step(u) != SQLITE_DONE) return fail();
+  }
+  if (!w.exec("COMMIT", &r.error)) return fail();
+  r.outcome = post_outcome::created;
+  stored_comment& c = r.comment;
+  c.seq = seq;
+  c.thread = d.thread;
+  c.id = id;
+  c.parent = d.parent;
+  c.name = d.name;
+  c.location = d.location;
+  c.created = now_ms;
+  c.text = d.text;
+  c.status = status;
+  c.client_id = d.client_id;
+  return r;
+}
+
+page store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {
+  page p;
+  auto c = reader();
+  if (!c) {
+    p.ok = false;
+    return p;
+  }
+  // Read both queries from one snapshot, so a page is consistent even while others post.
+  c->exec("BEGIN");
+  std::int64_t first = 0, last = 0;
+  sqlite3_stmt* s = c->statement(
+      "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND status IN ('published', 'deleted') "
+      "ORDER BY seq LIMIT ?");
+  if (!s) p.ok = false;
+  else {
+    bind_all(s, thread, after_root, limit == 0 ? std::int64_t(-1) : std::int64_t(limit) + 1);
+    std::size_t n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      std::int64_t seq = sqlite3_column_int64(s, 0);
+      if (limit != 0 && n == limit) {
+        p.next_root = last;  // there is at least one more top-level thread
+        break;
+      }
+      if (n++ == 0) first = seq;
+      last = seq;
+    }
+    sqlite3_reset(s);
+  }
+  if (p.ok && first != 0) {
+    static const std::string sql = std::string("SELECT ") + columns +
+                                   " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
+                                   "AND status IN ('published', 'deleted') ORDER BY seq";
+    sqlite3_stmt* q = c->statement(sql.c_str());
+    if (!q) p.ok = false;
+    else {
+      bind_all(q, thread, first, last);
+      p.comments = rows(q);
+    }
+  }
+  c->exec("COMMIT");
+  give_back(std::move(c));
+  return p;
+}
+
+std::vector<stored_comment> store::pending(const std::string& thread, std::size_t limit) {
+  auto c = reader();
+  if (!c) return {};
+  static const std::string sql = std::string("SELECT ") + columns +
+                                 " FROM comments WHERE status = 'pending' AND (?1 = '' OR thread = ?1) "
+                                 "ORDER BY seq LIMIT ?2";
+  std::vector<stored_comment> out;
+  if (sqlite3_stmt* s = c->statement(sql.c_str())) {
+    bind_all(s, thread, static_cast<std::int64_t>(limit));
+    out = rows(s);
+  }
+  give_back(std::move(c));
+  return out;
+}
+
+std::optional<stored_comment> store::moderate(const std::string& thread, const std::string& id, moderation m) {
+  std::lock_guard<std::mutex> l(write_mutex_);
+  if (closed_) return std::nullopt;
+  connection& w = *writer_;
+  sqlite3_stmt* s = w.statement(m == moderation::approve
+                                    ? "UPDATE comments SET status = 'published' WHERE thread = ? AND id = ? AND status = 'pending'"
+                                    : "UPDATE comments SET status = 'rejected' WHERE thread = ? AND id = ? AND status = 'pending'");
+  if (!s) return std::nullopt;
+  bind_all(s, thread, id);
+  if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return std::nullopt;
+  static const std::string sql = std::string("SELECT ") + columns + " FROM comments WHERE thread = ? AND id = ?";
+  sqlite3_stmt* q = w.statement(sql.c_str());
+  if (!q) return std::nullopt;
+  bind_all(q, thread, id);
+  auto found = rows(q);
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+std::int64_t store::count_posted() {
+  auto c = reader();
+  if (!c) return -1;
+  std::int64_t n = -1;
+  if (sqlite3_stmt* s = c->statement("SELECT count(*) FROM comments WHERE client_id IS NOT NULL")) {
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+  }
+  give_back(std::move(c));
+  return n;
+}
+
+}  // namespace colloquy::server

@@ -1,0 +1,178 @@
+// The posting side of the widget's DOM: the compose form, one comment rendered on its own (a
+// comment being sent, one waiting in the outbox, or the server's answer), and draft errors in
+// the reader's language. Validation itself is compose.hpp's; this header only shows results.
+//
+//   std::string html;
+//   colloquy::render_compose_form_html(html, {&colloquy::locale_en, "c1", 1});
+//   // <form class="compose reply" part="compose" data-parent="c1" data-depth="1" …>…</form>
+//
+// Every value comes from the reader or the server, so all of it goes through append_escaped.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "colloquy/error.hpp"
+#include "colloquy/escape.hpp"
+#include "colloquy/locale.hpp"
+#include "colloquy/read.hpp"
+#include "colloquy/render.hpp"
+#include "colloquy/thread.hpp"
+
+namespace colloquy {
+
+struct compose_form_options {
+  const locale_data* locale = &locale_en;
+  std::string parent;  // empty: the form at the bottom of the thread
+  int depth = 0;       // display depth of the reply it will become (indents the reply form)
+};
+
+// Appends a form.compose (DESIGN §7): fields name, location, text, a honeypot field `website`
+// (kept off screen by the stylesheet, not by `hidden`, which simple bots skip), a live preview,
+// and an error slot after each field that the loader fills with draft_message().
+inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
+  const locale_data& loc = *o.locale;
+  const bool reply = !o.parent.empty();
+  out += reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\"" : "<form class=\"compose\" part=\"compose\" data-parent=\"";
+  append_escaped(out, o.parent);
+  out += "\" data-depth=\"";
+  out += std::to_string(o.depth);
+  out += "\" novalidate>";
+  if (!reply) {
+    out += "<h3>";
+    append_escaped(out, loc.compose_heading);
+    out += "</h3>";
+  }
+  auto field = [&](std::string_view name, std::string_view label, std::string_view autocomplete) {
+    out += "<p class=\"field field-";
+    out += name;
+    out += "\"><label>";
+    append_escaped(out, label);
+    if (name == "text") {
+      out += "<textarea name=\"text\" rows=\"5\"></textarea>";
+    } else {
+      out += "<input name=\"";
+      out += name;
+      out += "\" autocomplete=\"";
+      out += autocomplete;
+      out += "\">";
+    }
+    out += "</label><span class=\"error\" data-for=\"";
+    out += name;
+    out += "\" role=\"alert\" hidden></span></p>";
+  };
+  field("name", loc.field_name, "name");
+  field("location", loc.field_location, "address-level2");
+  field("text", loc.field_text, "off");
+  out += "<p class=\"hp\" aria-hidden=\"true\"><label>";
+  append_escaped(out, loc.honeypot_label);
+  out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
+  out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
+  append_escaped(out, loc.preview_label);
+  out += "</p><div class=\"body\"></div></div><p class=\"actions\"><button type=\"submit\">";
+  append_escaped(out, reply ? loc.submit_reply : loc.submit);
+  out += "</button>";
+  if (reply) {
+    out += "<button type=\"button\" data-action=\"cancel\">";
+    append_escaped(out, loc.cancel);
+    out += "</button>";
+  }
+  out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p></form>";
+}
+
+// Where a comment shown on its own stands on its way to the thread.
+enum class local_state {
+  stored,   // the server's (or the browser store's) copy: a normal comment
+  sending,  // posted, no answer yet
+  unsent,   // waiting in the outbox: "Not sent yet" and a retry button
+};
+
+inline std::optional<local_state> parse_local_state(std::string_view s) {
+  if (s.empty() || s == "stored") return local_state::stored;
+  if (s == "sending") return local_state::sending;
+  if (s == "unsent") return local_state::unsent;
+  return std::nullopt;
+}
+
+// Appends one comment (a DESIGN §2 object) as the thread would render it, at `depth`, with its
+// state: class "sending"/"unsent" plus data-client-id, a state line ("Sending…", "Not sent
+// yet" + retry, or "Awaiting moderation" for a pending comment). Returns false, appending
+// nothing and filling `error`, when the comment is not readable.
+inline bool render_single_comment_html(std::string& out, std::string_view comment_json, int depth, local_state state,
+                                       std::string_view client_id, const render_options& o, problem* error = nullptr) {
+  std::string doc;
+  doc.reserve(comment_json.size() + 2);
+  doc += '[';
+  doc += comment_json;
+  doc += ']';
+  read_result r = read_comments(doc);
+  if (!r.ok || r.comments.size() != 1) {
+    if (error) *error = !r.ok ? r.error : !r.problems.empty() ? r.problems.front()
+                                                             : problem{std::string(errc::no_comments), "", 0, "", "no comment"};
+    return false;
+  }
+  thread t;
+  t.comments = std::move(r.comments);
+  thread_entry e;
+  e.depth = static_cast<std::uint32_t>(depth < 0 ? 0 : depth);
+  t.entries.push_back(e);
+  t.top_level = depth == 0;
+  std::string article;
+  render_comment_html(article, t, e, o);
+  const locale_data& loc = *o.locale;
+  // render_comment_html writes `<article class="comment…` … `</article>\n`: the state goes in
+  // as one more class after "comment" and one more line before the end.
+  constexpr std::string_view open = "<article class=\"comment";
+  constexpr std::string_view close = "</article>";
+  std::size_t end = article.rfind(close);
+  if (article.compare(0, open.size(), open) != 0 || end == std::string::npos ||
+      article.find('"', open.size()) > end) {
+    out += article;  // an unexpected shape: show the comment without its state
+    return true;
+  }
+  std::size_t quote = article.find('"', open.size());  // closes the class attribute
+  out.append(article, 0, open.size());
+  if (state != local_state::stored) out += state == local_state::sending ? " sending" : " unsent";
+  out.append(article, open.size(), quote + 1 - open.size());
+  if (state != local_state::stored) {
+    out += " data-client-id=\"";
+    append_escaped(out, client_id);
+    out += '"';
+  }
+  out.append(article, quote + 1, end - quote - 1);
+  const comment& c = t.comments.front();
+  if (state == local_state::sending) {
+    out += "<p class=\"state\">";
+    append_escaped(out, loc.sending);
+    out += "</p>";
+  } else if (state == local_state::unsent) {
+    out += "<p class=\"state\">";
+    append_escaped(out, loc.not_sent);
+    out += " <button type=\"button\" data-action=\"retry\">";
+    append_escaped(out, loc.retry);
+    out += "</button></p>";
+  } else if (c.status == comment_status::pending) {
+    out += "<p class=\"state\">";
+    append_escaped(out, loc.awaiting_moderation);
+    out += "</p>";
+  }
+  out.append(article, end);
+  return true;
+}
+
+// A draft problem (compose.hpp's stable codes) as a sentence in the reader's language. Codes
+// this widget does not know yet fall back to "could not be posted (code)", never to nothing.
+inline void append_draft_message(std::string& out, std::string_view code, const locale_data& loc) {
+  std::string_view m;
+  if (code == "text_required") m = loc.error_text_required;
+  else if (code == "text_too_long") m = loc.error_text_too_long;
+  else if (code == "name_too_long") m = loc.error_name_too_long;
+  else if (code == "location_too_long") m = loc.error_location_too_long;
+  if (!m.empty()) {
+    out += m;
+    return;
+  }
+  expand_pattern(loc.error_rejected, [&](std::string_view) { out += code; }, out);
+}
+
+}  // namespace colloquy

@@ -1,0 +1,176 @@
+// The widget's posting markup: the compose form, a comment shown on its own with its state, the
+// live preview and draft messages, all through the api.hpp entry points the loader calls.
+#include <doctest/doctest.h>
+
+#include "colloquy/colloquy.hpp"
+
+namespace {
+std::string html_of(const std::string& answer) { return answer.substr(answer.find('\0') + 1); }
+nlohmann::json meta_of(const std::string& answer) { return nlohmann::json::parse(answer.substr(0, answer.find('\0'))); }
+bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+int count(const std::string& s, const std::string& part) {
+  int n = 0;
+  for (auto p = s.find(part); p != std::string::npos; p = s.find(part, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_SUITE("Compose form") {
+  TEST_CASE("The bottom form has the three fields, a honeypot, a preview and an error slot per field") {
+    std::string answer = colloquy::render_compose("", R"({"locale":"en"})");
+    CHECK(meta_of(answer)["ok"] == true);
+    std::string html = html_of(answer);
+    CHECK(html.rfind("<form class=\"compose\" part=\"compose\" data-parent=\"\" data-depth=\"0\" novalidate>", 0) == 0);
+    CHECK(has(html, "<h3>Leave a comment</h3>"));
+    CHECK(has(html, "<label>Name<input name=\"name\" autocomplete=\"name\"></label>"));
+    CHECK(has(html, "<label>Location<input name=\"location\""));
+    CHECK(has(html, "<label>Comment<textarea name=\"text\" rows=\"5\"></textarea></label>"));
+    CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
+    CHECK(count(html, "<span class=\"error\" data-for=\"") == 4);  // name, location, text, form-wide
+    CHECK(has(html, "<button type=\"submit\">Post comment</button>"));
+    CHECK_FALSE(has(html, "data-action=\"cancel\""));
+    CHECK_FALSE(has(html, "style="));
+    CHECK(html.substr(html.size() - 7) == "</form>");
+  }
+
+  TEST_CASE("A reply form carries its parent (escaped) and the depth of the reply, capped") {
+    std::string html = html_of(colloquy::render_compose("", R"({"parent":"c\"1<x>","parentDepth":2})"));
+    CHECK(has(html, "<form class=\"compose reply\" part=\"compose\" data-parent=\"c&quot;1&lt;x&gt;\" data-depth=\"3\""));
+    CHECK(has(html, "<button type=\"submit\">Post reply</button><button type=\"button\" data-action=\"cancel\">Cancel</button>"));
+    CHECK_FALSE(has(html, "<h3>"));
+    CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":6})"))["depth"] == 6);
+    CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":1,"maxDepth":1})"))["depth"] == 1);
+  }
+}
+
+TEST_SUITE("A comment on its own") {
+  const char* mine = R"({"id":"k-1","parent":"c1","author":{"name":"Ron","location":"New York, USA"},
+                         "created":"2026-01-02T03:04:05Z","text":"Hello <b>there</b>"})";
+
+  TEST_CASE("A comment being sent renders like the thread's, one level under its parent, marked sending") {
+    std::string answer = colloquy::render_comment(mine, R"({"parentDepth":0,"state":"sending","clientId":"k-1"})");
+    CHECK(meta_of(answer)["ok"] == true);
+    CHECK(meta_of(answer)["depth"] == 1);
+    std::string html = html_of(answer);
+    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" data-id=\"k-1\" data-depth=\"1\">", 0) == 0);
+    CHECK(has(html, "<p class=\"byline\">Ron in New York writes:</p>"));
+    CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
+    CHECK(has(html, "<p class=\"state\">Sending\xE2\x80\xA6</p></article>"));
+    CHECK(has(html, "data-action=\"reply\""));
+  }
+
+  TEST_CASE("An unsent comment offers a retry; a top-level one stays at depth 0") {
+    std::string html = html_of(colloquy::render_comment(mine, R"({"state":"unsent","clientId":"k-1"})"));
+    CHECK(has(html, "<article class=\"comment unsent\" data-client-id=\"k-1\""));
+    CHECK(has(html, "data-depth=\"0\""));
+    CHECK(has(html, "<p class=\"state\">Not sent yet <button type=\"button\" data-action=\"retry\">Retry</button></p></article>"));
+  }
+
+  TEST_CASE("The server's answer replaces it: no client id, and pending reads \"Awaiting moderation\"") {
+    std::string html = html_of(colloquy::render_comment(
+        R"({"id":"c9","created":"2026-01-02T03:04:05Z","text":"hi","status":"pending"})", R"({"parentDepth":3})"));
+    CHECK(html.rfind("<article class=\"comment pending\" part=\"comment\" data-id=\"c9\" data-depth=\"4\">", 0) == 0);
+    CHECK(has(html, "<p class=\"state\">Awaiting moderation</p></article>"));
+    CHECK_FALSE(has(html, "data-client-id"));
+    std::string published = html_of(colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi"})", "{}"));
+    CHECK_FALSE(has(published, "class=\"state\""));
+  }
+
+  TEST_CASE("An unreadable comment or state is an error with a stable code, and no HTML") {
+    std::string a = colloquy::render_comment(R"({"id":"c9","text":"no date"})", "{}");
+    CHECK(meta_of(a)["ok"] == false);
+    CHECK(meta_of(a)["error"]["code"] == "missing_date");
+    CHECK(html_of(a).empty());
+    CHECK(meta_of(colloquy::render_comment("{not json", "{}"))["error"]["code"] == "not_json");
+    CHECK(meta_of(colloquy::render_comment(mine, R"({"state":"lost"})"))["error"]["code"] == "bad_option");
+    // A client id cannot break out of its attribute.
+    std::string html = html_of(colloquy::render_comment(mine, R"({"state":"unsent","clientId":"\"><script>"})"));
+    CHECK(has(html, "data-client-id=\"&quot;&gt;&lt;script&gt;\""));
+    CHECK_FALSE(has(html, "<script>"));
+  }
+}
+
+TEST_SUITE("Live preview") {
+  TEST_CASE("The preview is the body the thread will show, raw HTML shown as text") {
+    std::string answer = colloquy::preview("First <img src=x onerror=alert(1)>\n\nSecond", "{}");
+    CHECK(meta_of(answer)["ok"] == true);
+    std::string html = html_of(answer);
+    CHECK(has(html, "&lt;img src=x onerror=alert(1)&gt;"));
+    CHECK_FALSE(has(html, "<img"));
+    std::string body;
+    colloquy::append_markup_html(body, "First <img src=x onerror=alert(1)>\n\nSecond");
+    CHECK(html == body);
+    CHECK(html_of(colloquy::preview("", "{}")).empty());
+  }
+}
+
+TEST_SUITE("Draft messages") {
+  TEST_CASE("Known draft codes read as sentences; unknown ones name their code") {
+    auto msg = [](std::string_view code) {
+      std::string out;
+      colloquy::append_draft_message(out, code, colloquy::locale_en);
+      return out;
+    };
+    CHECK(msg("text_too_long") == "This comment is too long.");
+    CHECK(msg("text_required") == "Please write a comment.");
+    CHECK(msg("name_too_long") == "This name is too long.");
+    CHECK(msg("location_too_long") == "This location is too long.");
+    CHECK(msg("rate_limited") == "This comment could not be posted (rate_limited).");
+  }
+
+  TEST_CASE("check_compose is check_draft with the widget's words: same verdict, codes and fields") {
+    const std::string big(300, 'n');
+    const std::string drafts[] = {
+        R"({"thread":"/p","text":"  \r\n "})",
+        R"({"thread":"/p","text":"fine","author":{"name":")" + big + R"(","location":")" + big + R"("}})",
+        R"({"thread":"/p","text":"ok","honeypot":"http://spam.example"})",
+        R"({"thread":"/p","parent":"c1","text":"Hi\r\nthere","author":{"name":" Ron "}})",
+        "not json",
+    };
+    for (const auto& d : drafts) {
+      CAPTURE(d);
+      auto ours = nlohmann::json::parse(colloquy::check_compose(d, R"({"requireClientId":false})"));
+      auto theirs = nlohmann::json::parse(colloquy::check_draft(d, R"({"requireClientId":false})"));
+      CHECK(ours["ok"] == theirs["ok"]);
+      CHECK(ours["draft"] == theirs["draft"]);
+      REQUIRE(ours["problems"].size() == theirs["problems"].size());
+      for (std::size_t i = 0; i < ours["problems"].size(); ++i) {
+        CHECK(ours["problems"][i]["code"] == theirs["problems"][i]["code"]);
+        CHECK(ours["problems"][i]["field"] == theirs["problems"][i]["field"]);
+        CHECK(ours["problems"][i]["message"].is_string());
+      }
+    }
+    auto empty = nlohmann::json::parse(colloquy::check_compose(drafts[0], R"({"requireClientId":false})"));
+    CHECK(empty["problems"][0]["message"] == "Please write a comment.");
+    auto reply = nlohmann::json::parse(colloquy::check_compose(drafts[3], R"({"requireClientId":false})"));
+    CHECK(reply["ok"] == true);
+    CHECK(reply["draft"]["text"] == "Hi\nthere");
+    CHECK(reply["draft"]["author"]["name"] == "Ron");
+  }
+
+  TEST_CASE("A server's refusal is worded in the widget's language, field kept") {
+    auto d = nlohmann::json::parse(colloquy::describe_problems(
+        R"([{"code":"text_too_long","field":"text","message":"x"},{"code":"rate_limited"},7])", "{}"));
+    CHECK(d["ok"] == true);
+    REQUIRE(d["problems"].size() == 2);
+    CHECK(d["problems"][0]["message"] == "This comment is too long.");
+    CHECK(d["problems"][0]["field"] == "text");
+    CHECK(d["problems"][1]["message"] == "This comment could not be posted (rate_limited).");
+    CHECK(nlohmann::json::parse(colloquy::describe_problems("{", "{}"))["ok"] == false);
+  }
+}
+
+TEST_SUITE("Posting words") {
+  TEST_CASE("Every language the widget offers has every posting string") {
+    for (const char* tag : {"en", "fr", "de", "es", "ru"}) {
+      CAPTURE(tag);
+      const colloquy::locale_data& l = colloquy::find_locale(tag);
+      for (std::string_view s : {l.compose_heading, l.field_name, l.field_location, l.field_text, l.honeypot_label,
+                                 l.preview_label, l.submit, l.submit_reply, l.cancel, l.sending, l.not_sent, l.retry,
+                                 l.awaiting_moderation, l.error_text_required, l.error_text_too_long,
+                                 l.error_name_too_long, l.error_location_too_long, l.error_rejected})
+        CHECK_FALSE(s.empty());
+      CHECK(l.error_rejected.find("{code}") != std::string_view::npos);
+    }
+  }
+}
