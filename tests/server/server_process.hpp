@@ -158,7 +158,7 @@ inline int run_cli(const std::vector<std::string>& args, std::string& output) {
 
 // Runs `serve` expecting it to fail at start; returns its exit status and output.
 inline int failing_start(std::vector<std::string> extra, std::string& output) {
-  extra.insert(extra.begin(), {"serve", "--port", "0"});
+  extra.insert(extra.begin(), {"serve", "--port", "0", "--root", std::string(COLLOQUY_SOURCE_DIR) + "/examples/seed"});
   return run_cli(extra, output);
 }
 
