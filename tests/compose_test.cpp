@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -178,5 +179,50 @@ TEST_SUITE("Composing a comment") {
     auto typing = nlohmann::json::parse(
         colloquy::check_draft(R"({"thread":"/p","text":"hi"})", R"({"requireClientId":false})"));
     CHECK(typing["ok"] == true);
+  }
+
+  TEST_CASE("Normalising any bytes gives valid UTF-8 without controls, and is idempotent") {
+    // A fixed-seed generator (xorshift): the same inputs in every runtime.
+    std::uint32_t state = 2463534242u;
+    auto next = [&] {
+      state ^= state << 13;
+      state ^= state >> 17;
+      state ^= state << 5;
+      return state;
+    };
+    const std::string pieces[] = {"\r\n", "\r", "\n", "\t", " ", "\x00", "\x1B", "\x7F", "\xC2\x85", "\xE2\x80\xAE",
+                                  "\xE2\x81\xA6", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xFF", "\xC3", "a",
+                                  "<", "&"};
+    for (int round = 0; round < 500; ++round) {
+      std::string input;
+      int n = static_cast<int>(next() % 40);
+      for (int i = 0; i < n; ++i) {
+        if (next() % 3 == 0) input += static_cast<char>(next() & 0xFF);
+        else input += pieces[next() % (sizeof pieces / sizeof pieces[0])];
+      }
+      CAPTURE(round);
+      for (bool multiline : {true, false}) {
+        std::string once = colloquy::detail::normalise_field(input, multiline);
+        CHECK(colloquy::detail::normalise_field(once, multiline) == once);
+        bool clean = true;
+        for (std::size_t i = 0; i < once.size();) {
+          std::size_t len = colloquy::detail::utf8_sequence(once, i);
+          unsigned char c = static_cast<unsigned char>(once[i]);
+          if (len == 0 || (len == 1 && c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F ||
+              (len == 2 && c == 0xC2 && static_cast<unsigned char>(once[i + 1]) < 0xA0)) {
+            clean = false;
+            break;
+          }
+          i += len;
+        }
+        CHECK(clean);
+        CHECK(once.find('\r') == std::string::npos);
+        if (!once.empty()) {
+          CHECK(once.front() != ' ');
+          CHECK(once.back() != ' ');
+          CHECK(once.back() != '\n');
+        }
+      }
+    }
   }
 }

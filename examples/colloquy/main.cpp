@@ -9,6 +9,7 @@
 
 #include "colloquy/colloquy.hpp"
 #include "server.hpp"
+#include "store.hpp"
 
 namespace {
 
@@ -31,7 +32,9 @@ const char* usage =
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
     "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
-    "      --csp POLICY|off\n";
+    "      --csp POLICY|off\n"
+    "  admin pending|approve|reject   moderate a server's database directly\n"
+    "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
 
 bool read_input(const std::string& path, std::string& out) {
   std::ostringstream s;
@@ -199,6 +202,44 @@ int serve(const args& a) {
   return colloquy::server::run(c);
 }
 
+// Moderation without HTTP: the same store the server uses, beside it (SQLite locks across
+// processes; the server sees the change on its next read).
+int admin(const args& a) {
+  std::string action = a.positional.empty() ? "" : a.positional[0];
+  std::string path = a.get("db", "colloquy.db"), error;
+  if (!std::ifstream(path)) {
+    std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+    return 1;
+  }
+  auto db = colloquy::server::store::open(path, error);
+  if (!db) {
+    std::fprintf(stderr, "colloquy admin: %s\n", error.c_str());
+    return 1;
+  }
+  if (action == "pending") {
+    for (const auto& c : db->pending(a.get("thread"), 1000)) {
+      nlohmann::json j = {{"thread", c.thread}, {"id", c.id}, {"parent", c.parent}, {"name", c.name},
+                          {"created", colloquy::format_iso8601(c.created)}, {"text", c.text}};
+      std::puts(colloquy::detail::dump(j).c_str());
+    }
+    return 0;
+  }
+  if (action == "approve" || action == "reject") {
+    auto done = db->moderate(a.get("thread"), a.get("id"),
+                             action == "approve" ? colloquy::server::moderation::approve
+                                                 : colloquy::server::moderation::reject);
+    if (!done) {
+      std::fprintf(stderr, "colloquy admin: no pending comment %s in thread %s\n", a.get("id").c_str(),
+                   a.get("thread").c_str());
+      return 1;
+    }
+    std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "colloquy admin: expected pending, approve or reject\n");
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -216,6 +257,7 @@ int main(int argc, char** argv) {
   if (command == "check") return check(a);
   if (command == "stories") return stories(a);
   if (command == "serve") return serve(a);
+  if (command == "admin") return admin(a);
   std::fprintf(stderr, "colloquy: unknown command %s\n\n%s", command.c_str(), usage);
   return 2;
 }

@@ -138,7 +138,16 @@ int run(const config& c) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // The database first: a server that cannot store comments must not start answering.
+  // Folders first (a mistyped option must not create a database), then the database: a server
+  // that cannot store comments must not start answering.
+  if (!std::filesystem::is_directory(c.root)) {
+    std::fprintf(stderr, "colloquy serve: --root %s is not a directory\n", c.root.c_str());
+    return 2;
+  }
+  if (!c.widget.empty() && !std::filesystem::is_directory(c.widget)) {
+    std::fprintf(stderr, "colloquy serve: --widget %s is not a directory\n", c.widget.c_str());
+    return 2;
+  }
   std::string error;
   auto db = store::open(c.db, error);
   if (!db) {

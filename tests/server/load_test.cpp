@@ -185,4 +185,43 @@ TEST_SUITE("Load") {
                 acked, stored, missing, unanswered.load());
     std::fflush(stdout);
   }
+
+  TEST_CASE("Two server processes on one database: still one comment per clientId") {
+    // The in-process mutex cannot help here: only the UNIQUE constraint on client_id can.
+    constexpr int clients = 10, posts_each = 60;
+    scratch_dir dir;
+    std::string db = dir.file("shared.db");
+    server_process first(db, {"--rate-limit", "0"});
+    server_process second(db, {"--rate-limit", "0"});
+    std::atomic<int> created{0}, repeated{0}, failed{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> workers;
+    for (int k = 0; k < clients; ++k) {
+      workers.emplace_back([&, k] {
+        // Even clients talk to one process, odd ones to the other, all with the same clientIds.
+        auto c = (k % 2 ? second : first).client();
+        c.set_keep_alive(true);
+        while (!go) std::this_thread::yield();
+        for (int i = 0; i < posts_each; ++i) {
+          auto r = c.Post("/api/comments", post_body("/shared", "same ids everywhere", "both-" + std::to_string(i)),
+                          "application/json");
+          if (r && r->status == 201) ++created;
+          else if (r && r->status == 200) ++repeated;
+          else ++failed;
+        }
+      });
+    }
+    go = true;
+    for (auto& w : workers) w.join();
+    CHECK(failed == 0);
+    CHECK(created == posts_each);
+    CHECK(repeated == clients * posts_each - posts_each);
+    CHECK(first.stop() == 0);
+    CHECK(second.stop() == 0);
+    CHECK(sqlite_int(db, "SELECT count(*) FROM comments WHERE thread = '/shared'") == posts_each);
+    CHECK(sqlite_int(db, "SELECT count(DISTINCT id) FROM comments WHERE thread = '/shared'") == posts_each);
+    std::printf("two processes: %d posts of %d clientIds, %d created, %d answered as repeats\n", clients * posts_each,
+                posts_each, created.load(), repeated.load());
+    std::fflush(stdout);
+  }
 }

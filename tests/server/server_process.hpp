@@ -142,10 +142,11 @@ class server_process {
   std::string output_;
 };
 
-// Runs `serve` expecting it to fail at start; returns its exit status and output.
-inline int failing_start(const std::vector<std::string>& extra, std::string& output) {
-  std::string cmd = std::string(COLLOQUY_CLI) + " serve --port 0";
-  for (const auto& e : extra) cmd += " '" + e + "'";
+// Runs the CLI to completion (arguments single-quoted, so no quotes in them); returns its exit
+// status, its output (stdout and stderr) in `output`.
+inline int run_cli(const std::vector<std::string>& args, std::string& output) {
+  std::string cmd = COLLOQUY_CLI;
+  for (const auto& e : args) cmd += " '" + e + "'";
   cmd += " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -153,6 +154,12 @@ inline int failing_start(const std::vector<std::string>& extra, std::string& out
   while (fgets(buf, sizeof buf, p)) output += buf;
   int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Runs `serve` expecting it to fail at start; returns its exit status and output.
+inline int failing_start(std::vector<std::string> extra, std::string& output) {
+  extra.insert(extra.begin(), {"serve", "--port", "0", "--root", std::string(COLLOQUY_SOURCE_DIR) + "/examples/seed"});
+  return run_cli(extra, output);
 }
 
 // A posting body (DESIGN §3).

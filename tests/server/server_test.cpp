@@ -342,6 +342,21 @@ TEST_SUITE("Reference server") {
     CHECK(body_of(twice)["error"]["code"] == "not_pending");
     CHECK(ids(get_thread(c, seed_thread)) == std::vector<std::string>{"c1", "c2", "c3", id});
     CHECK(body_of(c.Get("/api/admin/pending", admin))["comments"].empty());
+    // The admin command moderates the same database beside the running server.
+    auto third = post(c, post_body(seed_thread, "approved from the command line", "mod-4"));
+    REQUIRE(third);
+    std::string third_id = body_of(third)["id"];
+    std::string out;
+    CHECK(run_cli({"admin", "pending", "--db", dir.file("c.db")}, out) == 0);
+    CHECK(out.find("approved from the command line") != std::string::npos);
+    out.clear();
+    CHECK(run_cli({"admin", "approve", "--db", dir.file("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 0);
+    CHECK(ids(get_thread(c, seed_thread)) == std::vector<std::string>{"c1", "c2", "c3", id, third_id});
+    out.clear();
+    CHECK(run_cli({"admin", "approve", "--db", dir.file("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 1);
+    out.clear();
+    CHECK(run_cli({"admin", "pending", "--db", dir.file("none.db")}, out) == 1);
+    CHECK_FALSE(std::filesystem::exists(dir.file("none.db")));
     // Without --admin-token the endpoints do not exist.
     scratch_dir dir2;
     server_process plain(dir2.file("c.db"));
