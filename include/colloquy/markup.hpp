@@ -1436,6 +1436,9 @@ inline void append_markup_html(std::string& out, std::string_view text) {
   detail::md::block_parser parser(scratch.blocks, scratch.arena);
   parser.run(text);
   detail::md::render_blocks(out, scratch);
+  // An unusually large comment (only direct callers can pass one: read.hpp caps text at
+  // limits::max_text_bytes) does not get to pin its buffers for the life of the instance.
+  if (scratch.arena.capacity() > (1u << 20) || scratch.inlines.nodes.capacity() > (1u << 16)) scratch = {};
 }
 
 }  // namespace colloquy
