@@ -98,6 +98,12 @@ TEST_SUITE("Comment markup") {
     }
   }
 
+  TEST_CASE("Fuzzer findings stay fixed") {
+    // A NUL before "mailto:" in a link destination was percent-encoded into "%00mailto:".
+    static constexpr char nul_mailto[] = "[link](<\0mailto:\x14\x14`\xC0\0,f\x80" "bar)>)\n";
+    CHECK(checked(std::string_view(nul_mailto, sizeof nul_mailto - 1)).find("href=\"mailto:") != std::string::npos);
+  }
+
   TEST_CASE("Bare URLs become links without their trailing punctuation") {
     CHECK(md("See https://example.com/a.") ==
           std::string("<p>See <a href=\"https://example.com/a\"") + rel + ">https://example.com/a</a>.</p>\n");
@@ -205,5 +211,11 @@ TEST_SUITE("URL policy") {
     std::string out;
     colloquy::append_escaped_url(out, "https://x.org/a b\"<>'&\xC3\xA4%20");
     CHECK(out == "https://x.org/a%20b%22%3C%3E&#39;&amp;%C3%A4%20");
+    out.clear();
+    colloquy::append_escaped_url(out, std::string_view("\0 mailto:a@b.c\x01\x14 ", 17));
+    CHECK(out == "mailto:a@b.c");
+    out.clear();
+    colloquy::append_escaped_url(out, "ht\ttp://x.org/a\nb\x14");
+    CHECK(out == "http://x.org/ab");
   }
 }

@@ -3,6 +3,7 @@
 // accepts. And harmless text in the feedparser sanitizer pairs stays readable, as text.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -90,7 +91,7 @@ TEST_SUITE("Never executable") {
       rendered += meta["count"].get<std::size_t>();
       for (std::size_t p = html.find("<a href="); p != std::string_view::npos; p = html.find("<a href=", p + 1)) ++links_kept;
     }
-    MESSAGE("XSS vectors: " << vectors.size() << ", comments rendered: " << rendered << ", links kept (all checked safe): " << links_kept);
+    std::printf("XSS vectors: %zu, comments rendered: %zu, links kept (all allowlisted): %zu\n", vectors.size(), rendered, links_kept);
     CHECK(rendered == 4 * vectors.size());
   }
 
@@ -142,6 +143,6 @@ TEST_SUITE("Never executable") {
       readable += ok;
       CHECK_MESSAGE(ok, "expected visible: " << want << "\n  ours: " << got);
     }
-    MESSAGE("feedparser pairs with visible text: " << with_text << ", readable: " << readable);
+    std::printf("feedparser pairs with typed visible text: %zu, readable: %zu\n", with_text, readable);
   }
 }

@@ -98,8 +98,13 @@ inline bool is_safe_url(std::string_view url, url_policy policy) {
 // Appends a URL for an href attribute: bytes that may not appear raw in a URL are
 // percent-encoded (existing %XX escapes are kept), then the result goes through append_escaped.
 // Quotes, '<', '>', spaces, controls and non-ASCII bytes are percent-encoded, so the attribute
-// can never be broken out of. Judge the URL with is_safe_url first.
+// can never be broken out of. Judge the URL with is_safe_url first. Leading and trailing C0
+// controls and spaces are dropped and tabs and newlines removed, as a browser's URL parser does,
+// so the emitted URL keeps the scheme is_safe_url judged ("\0mailto:x" must not become the
+// different URL "%00mailto:x").
 inline void append_escaped_url(std::string& out, std::string_view url) {
+  while (!url.empty() && static_cast<unsigned char>(url.front()) <= 0x20) url.remove_prefix(1);
+  while (!url.empty() && static_cast<unsigned char>(url.back()) <= 0x20) url.remove_suffix(1);
   static constexpr char hex[] = "0123456789ABCDEF";
   auto safe = [](unsigned char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -117,10 +122,11 @@ inline void append_escaped_url(std::string& out, std::string_view url) {
     auto c = static_cast<unsigned char>(url[i]);
     if (safe(c)) continue;
     append_escaped(out, url.substr(run, i - run));
+    run = i + 1;
+    if (c == '\t' || c == '\n' || c == '\r') continue;
     out += '%';
     out += hex[c >> 4];
     out += hex[c & 15];
-    run = i + 1;
   }
   append_escaped(out, url.substr(run));
 }
