@@ -121,6 +121,8 @@ TEST_SUITE("Comment markup") {
     CHECK(md("www.a_b.example_c.com and http://localhost and `https://code.example.com`") ==
           "<p>www.a_b.example_c.com and http://localhost and <code>https://code.example.com</code></p>\n");
     CHECK(md("nohttps://example.com") == "<p>nohttps://example.com</p>\n");
+    CHECK(md("https://example.com/?a=1&amp;b=2") ==
+          std::string("<p><a href=\"https://example.com/?a=1&amp;b=2\"") + rel + ">https://example.com/?a=1&amp;b=2</a></p>\n");
   }
 
   TEST_CASE("Containers nest only to a bounded depth") {

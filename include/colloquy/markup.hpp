@@ -869,12 +869,12 @@ class inline_parser {
           std::string& buf = sc_.buf;
           std::size_t url = buf.size();
           if (www) buf += "http://";
-          buf.append(s_.data() + pos_, end - pos_);
+          append_unescaped_entities_only(buf, s_.substr(pos_, end - pos_));
           std::size_t text = buf.size();
-          buf.append(s_.data() + pos_, end - pos_);
+          append_unescaped_entities_only(buf, s_.substr(pos_, end - pos_));
           int n = append_node(inline_kind::autolink, url, text - url);
           sc_.nodes[n].off2 = static_cast<std::uint32_t>(text);
-          sc_.nodes[n].len2 = static_cast<std::uint32_t>(end - pos_);
+          sc_.nodes[n].len2 = static_cast<std::uint32_t>(buf.size() - text);
           pos_ = end;
           return;
         }
