@@ -46,34 +46,89 @@ inline bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' 
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 }  // namespace detail
 
+namespace detail {
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace detail
+
 // True when `url` (already entity-decoded) may be emitted as an href under `policy`.
-// Browsers ignore leading C0 controls and spaces, and tabs and newlines anywhere in the scheme
-// ("java\tscript:"), so the scheme is read the way the URL parser reads it before it is judged.
-// Anything with a colon before the first '/', '?' or '#' has a scheme and must be allowlisted;
-// a percent sign or other non-scheme character before that colon makes it unsafe, not relative.
+// The scheme is read more suspiciously than a browser reads it, so that no spelling a browser
+// could take for a dangerous scheme gets through: leading C0 controls and spaces are skipped,
+// tabs and newlines anywhere in the scheme are ignored ("java\tscript:"), and percent-escapes
+// are decoded ("javascript%3Aalert(1)" counts as having a scheme). Anything with a colon before
+// the first '/', '?' or '#' has a scheme and must be allowlisted; a character that cannot be in
+// a scheme (a control, '%'-escaped junk, non-ASCII) before that colon makes it unsafe, not relative.
 inline bool is_safe_url(std::string_view url, url_policy policy) {
   std::size_t i = 0;
   while (i < url.size() && static_cast<unsigned char>(url[i]) <= 0x20) ++i;
-  std::string scheme;
+  char scheme[8];  // long enough for the allowlisted schemes; longer ones are never allowed
+  std::size_t length = 0;
   bool has_scheme = false;
   bool scheme_chars_only = true;
   for (std::size_t j = i; j < url.size(); ++j) {
     char c = url[j];
     if (c == '\t' || c == '\n' || c == '\r') continue;
-    if (c == ':') { has_scheme = true; break; }
     if (c == '/' || c == '?' || c == '#') break;
-    if (scheme.size() < 16) scheme.push_back(detail::ascii_lower(c));
-    bool ok = detail::is_ascii_alpha(c) || (!scheme.empty() && scheme.size() > 1 &&
-                                            ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    if (c == '%' && j + 2 < url.size() && detail::hex_value(url[j + 1]) >= 0 && detail::hex_value(url[j + 2]) >= 0) {
+      c = static_cast<char>(detail::hex_value(url[j + 1]) * 16 + detail::hex_value(url[j + 2]));
+      j += 2;
+      if (c == '\t' || c == '\n' || c == '\r') continue;
+    }
+    if (c == ':') { has_scheme = true; break; }
+    bool ok = detail::is_ascii_alpha(c) ||
+              (length > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
     if (!ok) scheme_chars_only = false;
+    if (length < sizeof scheme) scheme[length] = detail::ascii_lower(c);
+    ++length;
   }
   if (!has_scheme) {
     // A relative reference. Only the markup policy accepts it, and never an empty one.
     return policy == url_policy::link && i < url.size();
   }
-  if (!scheme_chars_only) return false;
-  if (scheme == "http" || scheme == "https") return true;
-  return policy == url_policy::link && scheme == "mailto";
+  if (!scheme_chars_only || length > sizeof scheme) return false;
+  std::string_view name(scheme, length);
+  if (name == "http" || name == "https") return true;
+  return policy == url_policy::link && name == "mailto";
+}
+
+// Appends a URL for an href attribute: bytes that may not appear raw in a URL are
+// percent-encoded (existing %XX escapes are kept), then the result goes through append_escaped.
+// Quotes, '<', '>', spaces, controls and non-ASCII bytes are percent-encoded, so the attribute
+// can never be broken out of. Judge the URL with is_safe_url first. Leading and trailing C0
+// controls and spaces are dropped and tabs and newlines removed, as a browser's URL parser does,
+// so the emitted URL keeps the scheme is_safe_url judged ("\0mailto:x" must not become the
+// different URL "%00mailto:x").
+inline void append_escaped_url(std::string& out, std::string_view url) {
+  while (!url.empty() && static_cast<unsigned char>(url.front()) <= 0x20) url.remove_prefix(1);
+  while (!url.empty() && static_cast<unsigned char>(url.back()) <= 0x20) url.remove_suffix(1);
+  static constexpr char hex[] = "0123456789ABCDEF";
+  auto safe = [](unsigned char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    switch (c) {
+      case '-': case '_': case '.': case '+': case '!': case '*': case '(': case ')': case ',':
+      case '%': case '#': case '@': case '?': case '=': case ';': case ':': case '/': case '$':
+      case '~': case '&': case '\'':
+        return true;
+      default:
+        return false;
+    }
+  };
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    auto c = static_cast<unsigned char>(url[i]);
+    if (safe(c)) continue;
+    append_escaped(out, url.substr(run, i - run));
+    run = i + 1;
+    if (c == '\t' || c == '\n' || c == '\r') continue;
+    out += '%';
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+  append_escaped(out, url.substr(run));
 }
 
 }  // namespace colloquy
