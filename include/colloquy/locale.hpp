@@ -18,6 +18,13 @@ struct locale_data {
   std::string_view sort_label;
   std::string_view sort_oldest, sort_newest;
   std::string_view latest_stories;
+  // Threads: sort orders, paging, deep replies, deleted placeholders. A locale that leaves one
+  // empty gets the English text (see `or_english`).
+  std::string_view sort_top, sort_hot, sort_controversial;
+  std::string_view load_more;
+  std::string_view byline_reply;           // {name} {place} {to}: a reply shown below the depth cap
+  std::string_view byline_reply_no_place;  // {name} {to}
+  std::string_view deleted;                // a deleted comment kept for its replies
 };
 
 inline constexpr locale_data locale_en{
@@ -36,7 +43,19 @@ inline constexpr locale_data locale_en{
     "Oldest",
     "Newest",
     "Latest Stories",
+    "Top",
+    "Hot",
+    "Controversial",
+    "Load more comments",
+    "{name} in {place}, replying to {to}:",
+    "{name}, replying to {to}:",
+    "This comment was deleted.",
 };
+
+// `text` unless a locale left it empty, then `english` (strings added after a locale was written).
+inline std::string_view or_english(std::string_view text, std::string_view english) {
+  return text.empty() ? english : text;
+}
 
 // The locale for a language tag ("en", "en-US"); English when the language is not available.
 inline const locale_data& find_locale(std::string_view /*tag*/) { return locale_en; }
