@@ -555,7 +555,10 @@ inline read_result read_comments_reference(std::string_view document) {
   };
   auto doc = json::parse(document.begin(), document.end(), deep, false);
   if (too_deep) return detail::document_error(errc::too_deep, "", "JSON nesting is deeper than the limit");
-  if (doc.is_discarded()) return detail::document_error(errc::not_json, "", "document is not valid JSON");
+  // nlohmann stops at a NUL byte as if the input ended there (for C strings); JSON allows no
+  // raw NUL anywhere, so a document holding one is not JSON, as the fast reader says.
+  if (doc.is_discarded() || document.find('\0') != std::string_view::npos)
+    return detail::document_error(errc::not_json, "", "document is not valid JSON");
   read_result r;
   const json* items = nullptr;
   detail::json_value thread, next;
