@@ -61,7 +61,9 @@ TEST_SUITE("Real threads") {
       CHECK(t.top_level == (*entry)["top_level"].get<std::size_t>() - bad.size());
       colloquy::test::check_thread_properties(t, deep);
 
-      for (auto [name, order] : colloquy::sort_orders) {
+      for (const auto& named : colloquy::sort_orders) {
+        const std::string_view name = named.first;
+        const colloquy::sort_order order = named.second;
         CAPTURE(name);
         colloquy::thread_options o{order, colloquy::limits::default_max_depth};
         auto sorted = colloquy::build_thread(r.comments, o);

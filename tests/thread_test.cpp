@@ -180,7 +180,8 @@ TEST_SUITE("Threading") {
         auto g = colloquy::test::generate(400, seed, hostile, 75, 60);
         auto r = colloquy::read_comments(g.doc.dump());
         REQUIRE(r.ok);
-        for (auto [order, _] : colloquy::sort_orders) {
+        for (const auto& named : colloquy::sort_orders) {
+          const std::string_view order = named.first;
           for (int cap : {0, 3, 6}) {
             for (bool replies : {false, true}) {
               CAPTURE(seed);
