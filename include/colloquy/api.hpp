@@ -122,10 +122,11 @@ inline std::string render_comments(std::string_view document, std::string_view o
             {"chunks", chunks},
             {"problems", std::move(problems)}};
   }
-  std::string out = detail::dump(meta);
-  out += '\0';
-  out += html;
-  return out;
+  // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
+  std::string head = detail::dump(meta);
+  head += '\0';
+  html.insert(0, head);
+  return html;
 }
 
 // JSON Feed in, meta + '\0' + cards HTML out.

@@ -30,7 +30,6 @@
 #pragma once
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +38,7 @@
 #include "colloquy/date.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
+#include "colloquy/id_index.hpp"
 #include "colloquy/json_reader.hpp"
 #include "colloquy/limits.hpp"
 
@@ -204,10 +204,10 @@ inline bool finish_item(const raw_item& it, std::size_t index, comment& c, std::
 }
 
 // Collects finished items into a read_result: the item limit, duplicate ids (the first kept).
-// Ids are looked up through their index in r.comments, so the vector may grow freely.
+// Ids are looked up through their position in r.comments, so the vector may grow freely.
 class item_sink {
  public:
-  explicit item_sink(read_result& r) : r_(r), seen_(16, hash{&r.comments}, same{&r.comments}) {}
+  explicit item_sink(read_result& r) : r_(r) {}
 
   // False once the item limit is reached (reported once, at that item's index).
   bool accepting(std::size_t index) {
@@ -226,7 +226,9 @@ class item_sink {
       r_.comments.pop_back();
       return;
     }
-    if (!seen_.insert(static_cast<std::uint32_t>(r_.comments.size() - 1)).second) {
+    const auto position = static_cast<std::uint32_t>(r_.comments.size() - 1);
+    auto id_of = [this](std::uint32_t k) -> std::string_view { return r_.comments[k].id; };
+    if (seen_.insert(r_.comments.back().id, position, id_of) != position) {
       r_.problems.push_back(make_problem(errc::duplicate_id, r_.comments.back().id, index, "id",
                                          "duplicate id: the first is kept"));
       r_.comments.pop_back();
@@ -248,16 +250,8 @@ class item_sink {
   }
 
  private:
-  struct hash {
-    const std::vector<comment>* v;
-    std::size_t operator()(std::uint32_t i) const { return std::hash<std::string_view>()((*v)[i].id); }
-  };
-  struct same {
-    const std::vector<comment>* v;
-    bool operator()(std::uint32_t a, std::uint32_t b) const { return (*v)[a].id == (*v)[b].id; }
-  };
   read_result& r_;
-  std::unordered_set<std::uint32_t, hash, same> seen_;
+  id_index seen_;
   bool full_ = false;
 };
 

@@ -8,10 +8,12 @@
 // inserted independently. Pages (sort.hpp) never split a top-level thread; a "load more"
 // button (button[data-action=more][data-next]) follows a page that is not the last.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "colloquy/date.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
 #include "colloquy/locale.hpp"
@@ -55,12 +57,84 @@ inline void append_reply_byline_html(std::string& out, const author_info& author
                                : or_english(loc.byline_reply, locale_en.byline_reply),
                  emit, out);
 }
+// Non-negative integers without std::to_string's temporary.
+inline void append_uint(std::string& out, std::uint64_t v) {
+  char buf[20];
+  char* p = buf + sizeof buf;
+  do {
+    *--p = char('0' + v % 10);
+    v /= 10;
+  } while (v);
+  out.append(p, std::size_t(buf + sizeof buf - p));
+}
+
+// Dates of a thread, formatted once per day: comments cluster on a few days, and formatting
+// (calendar arithmetic, locale patterns) was the largest share of rendering in wasm. The
+// output is exactly format_iso8601 and append_date (date.hpp, format.hpp); a test checks it.
+class date_cache {
+ public:
+  date_cache(const locale_data& loc, int offset_minutes) : loc_(loc), offset_(offset_minutes) {}
+
+  // "2010-09-25T14:03:00Z" (milliseconds only when present), as format_iso8601.
+  void append_iso(std::string& out, std::int64_t ms) {
+    const std::int64_t day = floor_div(ms, 86400000);
+    entry& e = iso_[static_cast<std::size_t>(day) & (size - 1)];
+    if (e.day != day || e.text.empty()) {
+      e.day = day;
+      e.text = format_iso8601(day * 86400000).substr(0, 11);  // "YYYY-MM-DDT"
+    }
+    out += e.text;
+    std::int64_t rem = ms - day * 86400000;
+    const int milli = int(rem % 1000);
+    rem /= 1000;
+    char buf[13] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':', char('0' + rem / 600 % 6),
+                    char('0' + rem / 60 % 10), ':', char('0' + rem % 60 / 10), char('0' + rem % 10), '.',
+                    char('0' + milli / 100), char('0' + milli / 10 % 10), char('0' + milli % 10), 'Z'};
+    if (milli) {
+      out.append(buf, 13);
+    } else {
+      out.append(buf, 8);
+      out += 'Z';
+    }
+  }
+
+  // "September 25, 2010" in the locale and time zone, as append_date.
+  void append_shown(std::string& out, std::int64_t ms) {
+    const std::int64_t day = floor_div(ms + std::int64_t(offset_) * 60000, 86400000);
+    entry& e = shown_[static_cast<std::size_t>(day) & (size - 1)];
+    if (e.day != day || e.text.empty()) {
+      e.day = day;
+      e.text.clear();
+      append_date(e.text, ms, loc_, offset_);
+    }
+    out += e.text;
+  }
+
+ private:
+  static constexpr std::size_t size = 64;  // direct-mapped by day: a thread spans few days
+  struct entry {
+    std::int64_t day = 0;
+    std::string text;
+  };
+  const locale_data& loc_;
+  int offset_;
+  entry iso_[size], shown_[size];
+};
+
+void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o,
+                         date_cache& dates);
 }  // namespace detail
 
 // Appends one comment's <article>: at most 6 elements outside the body text (article, byline,
 // its author link, time, body, reply button). Capped replies name the comment they answer in
 // the byline; placeholders of deleted comments show no text and take no replies.
 inline void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o) {
+  detail::date_cache dates(*o.locale, o.offset_minutes);
+  detail::render_comment_html(out, t, e, o, dates);
+}
+
+inline void detail::render_comment_html(std::string& out, const thread& t, const thread_entry& e,
+                                        const render_options& o, date_cache& dates) {
   const comment& c = t.comments[e.index];
   const locale_data& loc = *o.locale;
   out += "<article class=\"comment";
@@ -71,10 +145,10 @@ inline void render_comment_html(std::string& out, const thread& t, const thread_
   out += "\" part=\"comment\" data-id=\"";
   append_escaped(out, c.id);
   out += "\" data-depth=\"";
-  out += std::to_string(e.depth);
+  detail::append_uint(out, e.depth);
   if (e.descendants) {
     out += "\" data-replies=\"";
-    out += std::to_string(e.descendants);
+    detail::append_uint(out, e.descendants);
   }
   if (e.capped) {
     out += "\" data-reply-to=\"";
@@ -90,9 +164,9 @@ inline void render_comment_html(std::string& out, const thread& t, const thread_
     append_byline_html(out, c.author, loc);
   }
   out += "</p><time datetime=\"";
-  out += format_iso8601(c.created);
+  dates.append_iso(out, c.created);
   out += "\">";
-  append_date(out, c.created, loc, o.offset_minutes);
+  dates.append_shown(out, c.created);
   out += "</time><div class=\"body\">";
   if (e.placeholder) {
     out += "</div></article>\n";
@@ -108,10 +182,15 @@ inline void render_comment_html(std::string& out, const thread& t, const thread_
 // receives the byte offset in `out` where each top-level thread starts.
 inline void render_page_html(std::string& out, const thread& t, const page_range& range, const render_options& o,
                              std::vector<std::size_t>* chunks = nullptr) {
+  // One allocation for the page: the markup is about the text plus ~330 bytes per comment.
+  std::size_t estimate = 0;
+  for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 400;
+  out.reserve(out.size() + estimate + estimate / 8);
+  detail::date_cache dates(*o.locale, o.offset_minutes);
   for (std::size_t i = range.first; i < range.last; ++i) {
     const thread_entry& e = t.entries[i];
     if (chunks && e.depth == 0 && !e.capped) chunks->push_back(out.size());
-    render_comment_html(out, t, e, o);
+    detail::render_comment_html(out, t, e, o, dates);
   }
 }
 

@@ -18,11 +18,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "colloquy/comment.hpp"
 #include "colloquy/error.hpp"
+#include "colloquy/id_index.hpp"
 #include "colloquy/limits.hpp"
 #include "colloquy/sort.hpp"
 
@@ -66,24 +66,24 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     if (problems) problems->push_back(problem{std::string(code), cs[i].id, i, "parent", std::string(message)});
   };
 
-  std::unordered_map<std::string_view, std::uint32_t> by_id;
-  by_id.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) by_id.emplace(cs[i].id, i);  // the first of equal ids
+  auto id_of = [&](std::uint32_t k) -> std::string_view { return cs[k].id; };
+  detail::id_index by_id(n);
+  for (std::uint32_t i = 0; i < n; ++i) by_id.insert(cs[i].id, i, id_of);  // the first of equal ids
 
   std::vector<std::uint32_t> parent(n, none);
   std::vector<bool> orphan(n, false);
   for (std::uint32_t i = 0; i < n; ++i) {
     const auto& p = cs[i].parent;
     if (p.empty()) continue;
-    auto it = by_id.find(p);
-    if (it == by_id.end()) {
+    auto found = by_id.find(p, id_of);
+    if (!found) {
       orphan[i] = true;
       report(errc::orphan, i, "parent not in the thread: shown at top level");
-    } else if (it->second == i) {
+    } else if (*found == i) {
       orphan[i] = true;
       report(errc::self_parent, i, "comment replies to itself: shown at top level");
     } else {
-      parent[i] = it->second;
+      parent[i] = *found;
     }
   }
   // Break reply cycles: walk up from each comment, colouring the path; a walk that meets its
