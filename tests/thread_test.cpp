@@ -164,7 +164,7 @@ TEST_SUITE("Threading") {
     const int wide = 100000;
     flat.reserve(wide + 1);
     flat.push_back(make("root", "", 0));
-    for (int i = 0; i < wide; ++i) flat.push_back(make("s" + std::to_string(i), "root", wide - i));
+    for (int i = 0; i < wide; ++i) flat.push_back(make(std::string("s").append(std::to_string(i)), "root", wide - i));
     auto w = build_thread(std::move(flat));
     REQUIRE(w.entries.size() == std::size_t(wide + 1));
     CHECK(w.entries[0].descendants == std::uint32_t(wide));
@@ -195,6 +195,27 @@ TEST_SUITE("Threading") {
             }
           }
         }
+      }
+    }
+  }
+}
+
+TEST_SUITE("Rendering threads") {
+  TEST_CASE("Dates formatted once per day are exactly format_iso8601 and append_date") {
+    colloquy::test::rng r{9};
+    for (int offset : {0, 330, -600}) {
+      colloquy::detail::date_cache dates(colloquy::locale_en, offset);
+      colloquy::test::property_failures f;
+      for (int i = 0; i < 3000; ++i) {
+        // Mostly close together (cache hits), sometimes anywhere from year 1 to 9999.
+        std::int64_t ms = i % 10 ? 1285423380000 + std::int64_t(r.below(20 * 86400)) * 1000 + (i % 3 ? 0 : std::int64_t(r.below(1000)))
+                                 : colloquy::min_time_ms + std::int64_t(r.below(std::uint64_t(colloquy::max_time_ms - colloquy::min_time_ms)));
+        std::string got, want;
+        dates.append_iso(got, ms);
+        dates.append_shown(got, ms);
+        want = colloquy::format_iso8601(ms);
+        colloquy::append_date(want, ms, colloquy::locale_en, offset);
+        f.expect(got == want, got + " != " + want);
       }
     }
   }

@@ -75,6 +75,7 @@ class json_scanner {
     }
   }
   bool at_end() const { return p_ >= s_.size(); }
+  std::size_t remaining() const { return s_.size() - p_; }
   char peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
   // Consumes `c` after whitespace; false (without failing) when it is not there.
   bool eat(char c) {
@@ -108,9 +109,12 @@ class json_scanner {
     skip_ws();
     if (p_ >= s_.size() || s_[p_] != '"') return fail();
     const std::size_t start = ++p_;
-    // Fast scan: plain ASCII needs no work. Eight bytes at a time, looking for '"', '\\',
-    // a control character or a byte >= 0x80 (SWAR: "has zero byte / has less than" tricks).
+    std::size_t run = start;  // with escapes: start of the bytes not yet copied to scratch
+    bool escaped = false;
     for (;;) {
+      // Plain ASCII needs no work: eight bytes at a time, looking for '"', '\\', a control
+      // character or a byte >= 0x80 ("has zero byte" / "has byte less than" SWAR tricks;
+      // a false alarm only sends one byte through the checks below).
       while (p_ + 8 <= s_.size()) {
         std::uint64_t w;
         std::memcpy(&w, s_.data() + p_, 8);
@@ -121,75 +125,33 @@ class json_scanner {
         p_ += 8;
       }
       if (p_ >= s_.size()) return fail();
-      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      const unsigned char c = static_cast<unsigned char>(s_[p_]);
       if (c == '"') {
-        out = s_.substr(start, p_ - start);
+        if (escaped) {
+          scratch.append(s_.data() + run, p_ - run);
+          out = scratch;
+        } else {
+          out = s_.substr(start, p_ - start);
+        }
         ++p_;
         return true;
       }
-      if (c == '\\') break;
-      if (c < 0x20) return fail();
-      if (c < 0x80) {
-        ++p_;
-        continue;
-      }
-      if (!utf8()) return false;
-    }
-    // Escapes: decode from `start` into scratch.
-    scratch.assign(s_.data() + start, p_ - start);
-    while (p_ < s_.size()) {
-      unsigned char c = static_cast<unsigned char>(s_[p_]);
-      if (c == '"') {
-        ++p_;
-        out = scratch;
-        return true;
-      }
-      if (c < 0x20) return fail();
       if (c >= 0x80) {
-        std::size_t from = p_;
         if (!utf8()) return false;
-        scratch.append(s_.data() + from, p_ - from);
-        continue;
-      }
-      if (c != '\\') {
-        // Copy the run up to the next special byte.
-        std::size_t from = p_++;
-        while (p_ < s_.size()) {
-          unsigned char d = static_cast<unsigned char>(s_[p_]);
-          if (d == '"' || d == '\\' || d < 0x20 || d >= 0x80) break;
-          ++p_;
+      } else if (c == '\\') {
+        if (!escaped) {
+          scratch.clear();
+          escaped = true;
         }
-        scratch.append(s_.data() + from, p_ - from);
-        continue;
-      }
-      if (++p_ >= s_.size()) return fail();
-      switch (s_[p_++]) {
-        case '"': scratch += '"'; break;
-        case '\\': scratch += '\\'; break;
-        case '/': scratch += '/'; break;
-        case 'b': scratch += '\b'; break;
-        case 'f': scratch += '\f'; break;
-        case 'n': scratch += '\n'; break;
-        case 'r': scratch += '\r'; break;
-        case 't': scratch += '\t'; break;
-        case 'u': {
-          std::uint32_t cp;
-          if (!hex4(cp)) return fail();
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return fail();  // a lone low surrogate
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            std::uint32_t lo;
-            if (p_ + 1 >= s_.size() || s_[p_] != '\\' || s_[p_ + 1] != 'u') return fail();
-            p_ += 2;
-            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return fail();
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          }
-          append_utf8(scratch, cp);
-          break;
-        }
-        default: return fail();
+        scratch.append(s_.data() + run, p_ - run);
+        if (!escape(scratch)) return false;
+        run = p_;
+      } else if (c < 0x20) {
+        return fail();
+      } else {
+        ++p_;
       }
     }
-    return fail();
   }
 
   // Reads a number into `v` (integer when it has no fraction or exponent and fits 64 bits,
@@ -330,6 +292,36 @@ class json_scanner {
   }
 
  private:
+  // One escape sequence at p_ (the backslash), decoded onto `out`.
+  bool escape(std::string& out) {
+    if (++p_ >= s_.size()) return fail();
+    switch (s_[p_++]) {
+      case '"': out += '"'; return true;
+      case '\\': out += '\\'; return true;
+      case '/': out += '/'; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'n': out += '\n'; return true;
+      case 'r': out += '\r'; return true;
+      case 't': out += '\t'; return true;
+      case 'u': {
+        std::uint32_t cp;
+        if (!hex4(cp)) return fail();
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return fail();  // a lone low surrogate
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          std::uint32_t lo;
+          if (p_ + 1 >= s_.size() || s_[p_] != '\\' || s_[p_ + 1] != 'u') return fail();
+          p_ += 2;
+          if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return fail();
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        append_utf8(out, cp);
+        return true;
+      }
+      default: return fail();
+    }
+  }
+
   static int hex(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -369,6 +361,10 @@ class json_scanner {
   bool utf8() {
     auto at = [&](std::size_t i) -> unsigned { return i < s_.size() ? static_cast<unsigned char>(s_[i]) : 0u; };
     unsigned c = at(p_);
+    if (c >= 0xC2 && c <= 0xDF && (at(p_ + 1) & 0xC0) == 0x80) {  // the common case: Latin, Cyrillic…
+      p_ += 2;
+      return true;
+    }
     auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) { unsigned b = at(i); return b >= lo && b <= hi; };
     std::size_t n;
     if (c >= 0xC2 && c <= 0xDF) n = cont(p_ + 1) ? 2 : 0;
