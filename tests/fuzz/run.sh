@@ -23,5 +23,5 @@ data=${COLLOQUY_TEST_DATA:-../shared/data}
 node tests/fuzz/seed.mjs "$data/comments" "$out/corpus" examples/seed/comments.json
 nice -n 19 "$out/fuzz_thread" "$out/corpus" -dict=tests/fuzz/comments.dict -max_len=16384 \
   -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/" 2>&1 | tee "$out/last-run.log" | \
-  grep -E "^#[0-9]+ +(INITED|DONE|pulse)|stat::|ERROR|SUMMARY|Test unit written" || true
+  grep -E "^#[0-9]+[[:space:]]+(INITED|DONE|pulse)|stat::|ERROR|SUMMARY|Test unit written" || true
 grep -q "stat::number_of_executed_units" "$out/last-run.log" && ! grep -q "ERROR:" "$out/last-run.log"
