@@ -189,6 +189,14 @@ TEST_SUITE("Reading comments documents") {
     CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next});
   }
 
+  TEST_CASE("The seed page's document reads the same with both readers") {
+    auto r = read_both(colloquy::test::source_file("examples/seed/comments.json"));
+    CHECK(r.ok);
+    CHECK(r.comments.size() == 3);
+    CHECK(r.problems.empty());
+    CHECK(r.thread == "/2010/09/24/nato-russia-council");
+  }
+
   TEST_CASE("Generated documents, valid and hostile: both readers agree, every good item kept") {
     for (std::uint64_t seed = 1; seed <= 12; ++seed) {
       for (bool hostile : {false, true}) {
