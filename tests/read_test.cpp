@@ -189,6 +189,22 @@ TEST_SUITE("Reading comments documents") {
     CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next});
   }
 
+  TEST_CASE("More comments than the limit: the first ones are kept, the rest reported once") {
+    std::string doc = "[";
+    for (std::size_t i = 0; i < colloquy::limits::max_comments + 2; ++i)
+      doc += (i ? ",{\"id\":" : "{\"id\":") + std::to_string(i) + ",\"created\":0,\"text\":\"\"}";
+    doc += "]";
+    auto r = read_comments(doc);
+    REQUIRE(r.ok);
+    CHECK(r.comments.size() == colloquy::limits::max_comments);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == errc::too_many_comments);
+    CHECK(r.problems[0].index == colloquy::limits::max_comments);
+    auto ref = read_comments_reference(doc);
+    CHECK(ref.comments.size() == r.comments.size());
+    CHECK(ref.problems.size() == 1);
+  }
+
   TEST_CASE("The seed page's document reads the same with both readers") {
     auto r = read_both(colloquy::test::source_file("examples/seed/comments.json"));
     CHECK(r.ok);

@@ -58,9 +58,8 @@ void check_thread(const colloquy::thread& t, const colloquy::thread_options& o) 
     if (t.comments[i].status != colloquy::comment_status::deleted) require(seen[i] == 1);
   for (std::size_t k = 0; k < t.entries.size(); ++k) {
     const auto& e = t.entries[k];
-    bool top = k == 0 || e.depth == 0;
     if (e.depth > 0 || e.capped) require(position[e.reply_to] < k);  // the parent comes first
-    (void)top;
+    else require(e.depth == 0 && !e.capped);
   }
   // Pages partition the top-level threads.
   for (std::size_t size : {std::size_t(1), std::size_t(3)}) {
@@ -100,5 +99,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ro.page = {(h >> 20) % 3, (h >> 24) % 4};
   colloquy::render_thread_html(html, t, ro);
   require(html.size() > 0);
+  // The entry point too (options parsing, paging, meta): its meta must always be JSON.
+  std::string options = "{\"sort\":\"" + std::string(colloquy::name_of(o.order)) + "\",\"maxDepth\":" +
+                        std::to_string(o.max_depth) + ",\"pageSize\":" + std::to_string((h >> 28) % 3) +
+                        ",\"offset\":" + std::to_string((h >> 30) % 3) + "}";
+  std::string answer = colloquy::render_comments(doc, options);
+  auto nul = answer.find('\0');
+  require(nul != std::string::npos);
+  require(!nlohmann::json::parse(answer.begin(), answer.begin() + long(nul), nullptr, false).is_discarded());
   return 0;
 }
