@@ -186,8 +186,12 @@
         var last = r.slices.length - 1;
         var list = commentsSlot.querySelector('.list');
         state.shown = r.meta.page.offset + r.meta.page.threads;
+        var focused = root.activeElement === button;
         button.insertAdjacentHTML('afterend', r.slices[last]);
+        var following = button.nextElementSibling;
         button.remove();
+        // Keyboard users keep their place: focus moves to the next "Load more", if any.
+        if (focused && following && following.matches('button[data-action="more"]')) following.focus();
         return insertSlices(list, r.slices.slice(1, last), token, state);
       }).catch(function (e) {
         warn('loading more comments failed: ' + e.message);
