@@ -280,7 +280,7 @@
   function coreOptions(o, sort) {
     return {
       sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount, summaryLength: o.summaryLength,
-      timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now()
+      pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now()
     };
   }
 
@@ -305,7 +305,7 @@
 
   function mount(element, options) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
-    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null };
+    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0 };
     var root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     state.root = root;
     root.innerHTML = '<div class="colloquy" part="root"><div class="comments-slot"></div>' +
@@ -345,7 +345,10 @@
     }, 60000);
 
     function renderComments(core, token) {
-      var r = call(core, 'colloquy_render_comments', state.comments, coreOptions(state.o, state.sort));
+      var options = coreOptions(state.o, state.sort);
+      // Re-sorting keeps as many top-level threads on screen as "load more" had shown.
+      if (options.pageSize && state.shown > options.pageSize) options.pageSize = state.shown;
+      var r = call(core, 'colloquy_render_comments', state.comments, options);
       if (!r.meta.ok) {
         warn('the comments document was not usable: ' + r.meta.error.code, r.meta.error.message);
         showStatus('comments_unusable', core);
@@ -356,14 +359,51 @@
         warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code);
       });
       var last = r.slices.length - 1;
+      state.shown = r.meta.page ? r.meta.page.threads : 0;
       commentsSlot.innerHTML = r.slices[0] + r.slices[last];
       var list = commentsSlot.querySelector('.list');
       return insertSlices(list, r.slices.slice(1, last), token, state);
     }
 
+    // "Load more": the core renders the next page from the bytes already here (no refetch);
+    // its answer is that page's threads, then the next button (or nothing on the last page).
+    function loadMore(button) {
+      var next = parseInt(button.getAttribute('data-next'), 10);
+      if (!(next >= 0) || !state.comments || button.disabled) return;
+      button.disabled = true;
+      var token = state.token;
+      loadCore().then(function (core) {
+        if (state.token !== token) return;
+        var options = coreOptions(state.o, state.sort);
+        options.offset = next;
+        var r = call(core, 'colloquy_render_comments', state.comments, options);
+        if (!r.meta.ok) { button.disabled = false; return; }
+        var last = r.slices.length - 1;
+        var list = commentsSlot.querySelector('.list');
+        state.shown = r.meta.page.offset + r.meta.page.threads;
+        var focused = root.activeElement === button;
+        button.insertAdjacentHTML('afterend', r.slices[last]);
+        var following = button.nextElementSibling;
+        button.remove();
+        // Keyboard users keep their place: focus moves to the next "Load more", if any.
+        if (focused && following && following.matches('button[data-action="more"]')) following.focus();
+        return insertSlices(list, r.slices.slice(1, last), token, state);
+      }).catch(function (e) {
+        warn('loading more comments failed: ' + e.message);
+        button.disabled = false;
+      });
+    }
+    function onMoreClick(event) {
+      var t = event.target;
+      var button = t && t.closest && t.closest('button[data-action="more"]');
+      if (button && root.contains(button)) loadMore(button);
+    }
+    root.addEventListener('click', onMoreClick);
+
     function load() {
       var token = ++state.token;
       var o = state.o;
+      state.shown = 0;
       showStatus('');
       var core = loadCore();
       var sheet = loadStyles();
@@ -738,6 +778,7 @@
         clearInterval(timer);
         root.removeEventListener('change', onChange);
         root.removeEventListener('click', onClick);
+        root.removeEventListener('click', onMoreClick);
         root.removeEventListener('input', onInput);
         root.removeEventListener('submit', onSubmit);
         window.removeEventListener('online', onOnline);

@@ -1,5 +1,6 @@
 // colloquy: render a thread to HTML, check a comments document, or serve the example site.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -17,9 +18,10 @@ const char* usage =
     "usage: colloquy <command> [options]\n"
     "\n"
     "  render [FILE]   comments document (FILE or stdin) to HTML on stdout\n"
-    "      --sort oldest|newest   --max-depth N   --locale TAG\n"
-    "  check [FILE]    print every problem in a comments document as JSON;\n"
-    "                  exit 1 when the document itself is unusable\n"
+    "      --sort oldest|newest|top|hot|controversial   --max-depth N (6)\n"
+    "      --page-size N (top-level threads, 0 = all)   --offset N   --locale TAG\n"
+    "  check [FILE]    print every problem in a comments document as JSON (reading and\n"
+    "                  threading, each with its code); exit 1 when the document is unusable\n"
     "  stories [FILE]  JSON Feed (FILE or stdin) to Latest Stories cards HTML on stdout;\n"
     "                  exit 1 when the feed is unusable (RSS/Atom: feed_is_xml, see README)\n"
     "      --count N (3, 1..50)  --length N (130, 10..2000)  --page-url URL  --locale TAG\n"
@@ -96,10 +98,28 @@ int render(const args& a) {
   nlohmann::json opts = nlohmann::json::object();
   opts["sort"] = a.get("sort", "oldest");
   opts["locale"] = a.get("locale", "en");
-  if (auto d = a.get("max-depth"); !d.empty()) opts["maxDepth"] = std::atoi(d.c_str());
   if (!colloquy::parse_sort_order(opts["sort"].get<std::string>())) {
     std::fprintf(stderr, "colloquy render: unknown --sort %s\n", opts["sort"].get<std::string>().c_str());
     return 2;
+  }
+  // Numeric options: whole numbers in range, or a usage error (never silently clamped).
+  struct numeric {
+    const char* flag;
+    const char* key;
+    long long max;
+  };
+  for (auto [flag, key, max] : {numeric{"max-depth", "maxDepth", colloquy::limits::max_max_depth},
+                                numeric{"page-size", "pageSize", (long long)colloquy::limits::max_page_size},
+                                numeric{"offset", "offset", (long long)colloquy::limits::max_comments}}) {
+    std::string v = a.get(flag);
+    if (v.empty()) continue;
+    char* end = nullptr;
+    long long n = std::strtoll(v.c_str(), &end, 10);
+    if (*end || n < 0 || n > max) {
+      std::fprintf(stderr, "colloquy render: --%s needs a whole number from 0 to %lld\n", flag, max);
+      return 2;
+    }
+    opts[key] = n;
   }
   std::string out = colloquy::render_comments(doc, opts.dump());
   auto nul = out.find('\0');
@@ -125,6 +145,14 @@ int check(const args& a) {
   nlohmann::json report = {{"ok", r.ok}, {"comments", r.comments.size()}};
   nlohmann::json problems = nlohmann::json::array();
   if (!r.ok) problems.push_back(colloquy::detail::problem_json(r.error));
+  // Threading repairs too (orphans, self-parents, reply cycles), after the reading problems.
+  if (r.ok) {
+    std::size_t from = r.problems.size();
+    auto t = colloquy::build_thread(std::move(r.comments), {}, &r.problems);
+    colloquy::to_document_indexes(r, from);
+    report["shown"] = t.entries.size();
+    report["top_level"] = t.top_level;
+  }
   for (const auto& p : r.problems) problems.push_back(colloquy::detail::problem_json(p));
   report["problems"] = std::move(problems);
   std::puts(colloquy::detail::dump(report).c_str());

@@ -6,6 +6,12 @@
 // Meta is a small JSON object: {"ok":true,"count":3,"top_level":3,"next":null,"chunks":[…],
 // "problems":[{"code":…,"id":…,"index":…,"field":…}]} or {"ok":false,"error":{…}}.
 // `chunks` are byte offsets into the HTML where top-level threads start (for sliced insertion).
+// Threads: options `sort` (oldest|newest|top|hot|controversial), `maxDepth`, `sortReplies`,
+// `pageSize` (top-level threads per page, 0 = all) and `offset`. With offset 0 the HTML is the
+// whole section with the first page; with offset > 0 (a previous meta's "page":{"next":N}) it
+// is only that page's articles followed by the next "load more" button, to append to the list.
+// Meta adds "live" (comments that are not deleted placeholders) and
+// "page":{"offset","threads","next"}.
 #pragma once
 #include <optional>
 #include <string>
@@ -19,6 +25,7 @@
 #include "colloquy/locale.hpp"
 #include "colloquy/read.hpp"
 #include "colloquy/render.hpp"
+#include "colloquy/sort.hpp"
 #include "colloquy/stories.hpp"
 #include "colloquy/thread.hpp"
 
@@ -35,13 +42,14 @@ struct widget_options {
   std::size_t stories_count = 3;
   std::size_t summary_length = 130;
   std::string page_url;
+  // Threads (sort.hpp): top-level threads per page (0 = all), the page's first thread, and
+  // whether replies follow `order` too (default: replies oldest first).
+  std::size_t page_size = 0;
+  std::size_t page_offset = 0;
+  bool sort_replies = false;
 };
 
-inline std::optional<sort_order> parse_sort_order(std::string_view s) {
-  if (s == "oldest") return sort_order::oldest;
-  if (s == "newest") return sort_order::newest;
-  return std::nullopt;
-}
+inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
 
 inline widget_options parse_widget_options(std::string_view json) {
   widget_options o;
@@ -59,7 +67,7 @@ inline widget_options parse_widget_options(std::string_view json) {
   if (auto s = str("locale")) o.locale = *s;
   if (auto s = str("sort")) o.order = parse_sort_order(*s).value_or(o.order);
   if (auto s = str("pageUrl")) o.page_url = *s;
-  num("maxDepth", 0, 64, o.max_depth);
+  num("maxDepth", 0, limits::max_max_depth, o.max_depth);
   if (auto s = str("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
   if (auto f = j.find("now"); f != j.end() && f->is_number() && f->get<double>() > 0 && f->get<double>() < double(max_time_ms))
     o.now_ms = static_cast<int64_t>(f->get<double>());
@@ -68,6 +76,9 @@ inline widget_options parse_widget_options(std::string_view json) {
   o.relative_max_ms = relative_days * 86400000LL;
   num("storiesCount", 0, 50, o.stories_count);
   num("summaryLength", 10, 2000, o.summary_length);
+  num("pageSize", 0, limits::max_page_size, o.page_size);
+  num("offset", 0, limits::max_comments, o.page_offset);
+  if (auto f = j.find("sortReplies"); f != j.end() && f->is_boolean()) o.sort_replies = f->get<bool>();
   return o;
 }
 
@@ -91,23 +102,39 @@ inline std::string render_comments(std::string_view document, std::string_view o
   if (!r.ok) {
     meta = {{"ok", false}, {"error", detail::problem_json(r.error)}};
   } else {
-    thread t = build_thread(std::move(r.comments), {o.order, o.max_depth});
+    std::size_t from = r.problems.size();
+    thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems);
+    to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
-    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order};
-    render_thread_html(html, t, ro, &chunks);
+    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}};
+    page_range range = page_of(t.starts, t.entries.size(), ro.page);
+    if (o.page_offset == 0) {
+      render_thread_html(html, t, ro, &chunks);
+    } else {
+      // "Load more": only the page's articles, then the next button (or nothing), for the
+      // widget to append to the list it already shows.
+      render_page_html(html, t, range, ro, &chunks);
+      chunks.push_back(html.size());
+      render_more_html(html, range, ro);
+    }
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : r.problems) problems.push_back(detail::problem_json(p));
     meta = {{"ok", true},
             {"count", t.entries.size()},
+            {"live", t.live},
             {"top_level", t.top_level},
             {"next", r.next.empty() ? nlohmann::json() : nlohmann::json(r.next)},
+            {"page", {{"offset", range.offset},
+                      {"threads", range.threads},
+                      {"next", range.next ? nlohmann::json(*range.next) : nlohmann::json()}}},
             {"chunks", chunks},
             {"problems", std::move(problems)}};
   }
-  std::string out = detail::dump(meta);
-  out += '\0';
-  out += html;
-  return out;
+  // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
+  std::string head = detail::dump(meta);
+  head += '\0';
+  html.insert(0, head);
+  return html;
 }
 
 // JSON Feed in, meta + '\0' + cards HTML out. Meta: {"ok":true,"count":cards,"items":usable

@@ -37,6 +37,13 @@ inline constexpr std::string_view text_too_long = "text_too_long";
 inline constexpr std::string_view bad_votes = "bad_votes";
 inline constexpr std::string_view bad_status = "bad_status";
 inline constexpr std::string_view too_many_comments = "too_many_comments";
+// Document fields present but unusable: ignored, the comments kept.
+inline constexpr std::string_view bad_thread = "bad_thread";
+inline constexpr std::string_view bad_next = "bad_next";
+// Threading (thread.hpp): the comment is kept and shown at top level.
+inline constexpr std::string_view orphan = "orphan";            // parent not in the thread
+inline constexpr std::string_view self_parent = "self_parent";  // a comment replying to itself
+inline constexpr std::string_view reply_cycle = "reply_cycle";  // cut here to break a cycle
 // Feeds.
 inline constexpr std::string_view not_feed = "not_feed";         // no items array, unknown XML root, empty
 inline constexpr std::string_view not_xml = "not_xml";           // RSS/Atom not well-formed (loader's XML parser)

@@ -1,6 +1,7 @@
 // Named limits, each with the reason it exists.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 namespace colloquy::limits {
 
@@ -20,8 +21,17 @@ inline constexpr std::size_t max_comments = 200000;
 inline constexpr std::size_t max_json_depth = 64;
 // Whole document: 64 MB is ~100,000 long comments.
 inline constexpr std::size_t max_document_bytes = 64u << 20;
+// Vote counts: 2^53 is the largest integer a JavaScript number (and a double) holds exactly, so
+// scores survive the trip to the widget and the score arithmetic of sort.hpp stays exact.
+inline constexpr std::uint64_t max_votes = std::uint64_t(1) << 53;
 // Reply depth shown before replies flatten with a "replying to NAME" marker.
+// Six levels keep a reply readable on a phone (each level indents); deeper replies stay in
+// conversation order, marked with the name they answer.
 inline constexpr int default_max_depth = 6;
+// Largest --max-depth / maxDepth accepted: deeper indentation is unreadable anyway.
+inline constexpr int max_max_depth = 64;
+// Largest page (top-level threads per page) a caller may ask for; 0 means "everything".
+inline constexpr std::size_t max_page_size = 100000;
 
 // Posting (compose.hpp). A thread id is a page path or URL: 512 bytes covers real permalinks,
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.

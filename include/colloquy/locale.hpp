@@ -61,9 +61,11 @@ struct locale_data {
   std::string_view sort_top = "Top";
   std::string_view sort_hot = "Hot";
   std::string_view sort_controversial = "Controversial";
-  std::string_view load_more = "Load more";
-  std::string_view replying_to = "replying to {name}";
-  std::string_view deleted = "This comment was deleted.";
+  std::string_view load_more = "Load more comments";
+  // A reply shown at the depth cap names whom it answers: {name} {place} {to}.
+  std::string_view byline_reply = "{name} in {place}, replying to {to}:";
+  std::string_view byline_reply_no_place = "{name}, replying to {to}:";
+  std::string_view deleted = "This comment was deleted.";  // a deleted comment kept for its replies
   std::string_view edited = "edited";
   std::string_view just_now = "just now";
   plural_text minutes_ago = {"{n} minute ago", "", "", "{n} minutes ago"};
@@ -119,8 +121,9 @@ inline constexpr locale_data locale_fr{
     .sort_top = "Meilleurs",
     .sort_hot = "Populaires",
     .sort_controversial = "Controversés",
-    .load_more = "Afficher plus",
-    .replying_to = "en réponse à {name}",
+    .load_more = "Afficher plus de commentaires",
+    .byline_reply = "{name} ({place}), en réponse à {to}\u202F:",
+    .byline_reply_no_place = "{name}, en réponse à {to}\u202F:",
     .deleted = "Ce commentaire a été supprimé.",
     .edited = "modifié",
     .just_now = "à l’instant",
@@ -171,8 +174,9 @@ inline constexpr locale_data locale_de{
     .sort_top = "Beste",
     .sort_hot = "Beliebt",
     .sort_controversial = "Umstritten",
-    .load_more = "Mehr laden",
-    .replying_to = "Antwort an {name}",
+    .load_more = "Weitere Kommentare laden",
+    .byline_reply = "{name} aus {place}, als Antwort an {to}:",
+    .byline_reply_no_place = "{name}, als Antwort an {to}:",
     .deleted = "Dieser Kommentar wurde gelöscht.",
     .edited = "bearbeitet",
     .just_now = "gerade eben",
@@ -223,8 +227,9 @@ inline constexpr locale_data locale_es{
     .sort_top = "Mejores",
     .sort_hot = "Populares",
     .sort_controversial = "Polémicos",
-    .load_more = "Cargar más",
-    .replying_to = "en respuesta a {name}",
+    .load_more = "Cargar más comentarios",
+    .byline_reply = "{name}, de {place}, en respuesta a {to}:",
+    .byline_reply_no_place = "{name}, en respuesta a {to}:",
     .deleted = "Este comentario fue eliminado.",
     .edited = "editado",
     .just_now = "ahora mismo",
@@ -276,8 +281,9 @@ inline constexpr locale_data locale_ru{
     .sort_top = "Лучшие",
     .sort_hot = "Популярные",
     .sort_controversial = "Спорные",
-    .load_more = "Показать ещё",
-    .replying_to = "в ответ {name}",
+    .load_more = "Показать ещё комментарии",
+    .byline_reply = "{name} ({place}) отвечает {to}:",
+    .byline_reply_no_place = "{name} отвечает {to}:",
     .deleted = "Комментарий удалён.",
     .edited = "изменено",
     .just_now = "только что",

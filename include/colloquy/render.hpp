@@ -3,17 +3,22 @@
 //   std::string html;
 //   colloquy::render_thread_html(html, thread, {});
 //
-// Per comment: article, byline, time, body, reply button (5 elements, plus the body's own).
-// The list is flat: nesting is shown by data-depth, so slices can be inserted independently.
+// Per comment: article, byline (+ author link), time, body, reply button: at most 6 elements
+// plus the body's own. The list is flat: nesting is shown by data-depth, so slices can be
+// inserted independently. Pages (sort.hpp) never split a top-level thread; a "load more"
+// button (button[data-action=more][data-next]) follows a page that is not the last.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "colloquy/date.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
 #include "colloquy/locale.hpp"
 #include "colloquy/markup.hpp"
+#include "colloquy/sort.hpp"
 #include "colloquy/thread.hpp"
 
 namespace colloquy {
@@ -23,40 +28,197 @@ struct render_options {
   time_zone zone;          // the widget's time zone (UTC by default)
   date_style dates;        // relative dates ("3 hours ago") when a clock is given
   sort_order order = sort_order::oldest;
+  page_request page{};     // top-level threads to render; {0, 0}: all of them
 };
 
-// Appends one comment's <article>.
+namespace detail {
+// "Joe in Kansas, replying to Mary:" for a reply shown below the depth cap; same name rules
+// as append_byline_html (format.hpp).
+inline void append_reply_byline_html(std::string& out, const author_info& author, std::string_view to,
+                                     const locale_data& loc) {
+  std::string_view name = trimmed(author.name);
+  std::string_view place = place_of(author.location);
+  auto emit = [&](std::string_view key) {
+    if (key == "name") {
+      bool link = !author.url.empty() && is_safe_url(author.url, url_policy::web);
+      if (link) {
+        out += "<a href=\"";
+        append_escaped(out, author.url);
+        out += "\" rel=\"nofollow ugc noopener\">";
+      }
+      append_escaped(out, name.empty() ? loc.anonymous : name);
+      if (link) out += "</a>";
+    } else if (key == "place") {
+      append_escaped(out, place);
+    } else if (key == "to") {
+      append_escaped(out, to.empty() ? loc.anonymous : to);
+    }
+  };
+  expand_pattern(place.empty() ? loc.byline_reply_no_place
+                               : loc.byline_reply,
+                 emit, out);
+}
+// Non-negative integers without std::to_string's temporary.
+inline void append_uint(std::string& out, std::uint64_t v) {
+  char buf[20];
+  char* p = buf + sizeof buf;
+  do {
+    *--p = char('0' + v % 10);
+    v /= 10;
+  } while (v);
+  out.append(p, std::size_t(buf + sizeof buf - p));
+}
+
+// Dates of a thread, formatted once per day: comments cluster on a few days, and formatting
+// (calendar arithmetic, locale patterns) was the largest share of rendering in wasm. The
+// output is exactly format_iso8601 and append_when (date.hpp, format.hpp); a test checks it.
+class date_cache {
+ public:
+  date_cache(const locale_data& loc, const time_zone& zone, const date_style& style)
+      : loc_(loc), zone_(zone), style_(style) {}
+
+  // "2010-09-25T14:03:00Z" (milliseconds only when present), as format_iso8601.
+  void append_iso(std::string& out, std::int64_t ms) {
+    const std::int64_t day = floor_div(ms, 86400000);
+    entry& e = iso_[static_cast<std::size_t>(day) & (size - 1)];
+    if (e.day != day || e.text.empty()) {
+      e.day = day;
+      e.text = format_iso8601(day * 86400000).substr(0, 11);  // "YYYY-MM-DDT"
+    }
+    out += e.text;
+    std::int64_t rem = ms - day * 86400000;
+    const int milli = int(rem % 1000);
+    rem /= 1000;
+    char buf[13] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':', char('0' + rem / 600 % 6),
+                    char('0' + rem / 60 % 10), ':', char('0' + rem % 60 / 10), char('0' + rem % 10), '.',
+                    char('0' + milli / 100), char('0' + milli / 10 % 10), char('0' + milli % 10), 'Z'};
+    if (milli) {
+      out.append(buf, 13);
+    } else {
+      out.append(buf, 8);
+      out += 'Z';
+    }
+  }
+
+  // "3 hours ago" or "September 25, 2010" in the locale and time zone, as append_when. Only
+  // absolute dates are cached: relative ones are few (recent comments) and change by the minute.
+  void append_shown(std::string& out, std::int64_t ms) {
+    if (style_.now_ms != 0 && ms > style_.now_ms - style_.relative_max_ms) {
+      append_when(out, ms, loc_, zone_, style_);
+      return;
+    }
+    const std::int64_t day = floor_div(ms + std::int64_t(zone_offset(zone_, ms)) * 60000, 86400000);
+    entry& e = shown_[static_cast<std::size_t>(day) & (size - 1)];
+    if (e.day != day || e.text.empty()) {
+      e.day = day;
+      e.text.clear();
+      append_date(e.text, ms, loc_, zone_);
+    }
+    out += e.text;
+  }
+
+ private:
+  static constexpr std::size_t size = 64;  // direct-mapped by day: a thread spans few days
+  struct entry {
+    std::int64_t day = 0;
+    std::string text;
+  };
+  const locale_data& loc_;
+  time_zone zone_;
+  date_style style_;
+  entry iso_[size], shown_[size];
+};
+
+void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o,
+                         date_cache& dates);
+}  // namespace detail
+
+// Appends one comment's <article>: at most 6 elements outside the body text (article, byline,
+// its author link, time, body, reply button). Capped replies name the comment they answer in
+// the byline; placeholders of deleted comments show no text and take no replies.
 inline void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o) {
+  detail::date_cache dates(*o.locale, o.zone, o.dates);
+  detail::render_comment_html(out, t, e, o, dates);
+}
+
+inline void detail::render_comment_html(std::string& out, const thread& t, const thread_entry& e,
+                                        const render_options& o, date_cache& dates) {
   const comment& c = t.comments[e.index];
   const locale_data& loc = *o.locale;
   out += "<article class=\"comment";
   if (e.orphan) out += " orphan";
   if (e.placeholder) out += " deleted";
+  if (e.capped) out += " capped";
   if (c.status == comment_status::pending) out += " pending";
   out += "\" part=\"comment\" data-id=\"";
   append_escaped(out, c.id);
   out += "\" data-depth=\"";
-  out += std::to_string(e.depth);
+  detail::append_uint(out, e.depth);
+  if (e.descendants) {
+    out += "\" data-replies=\"";
+    detail::append_uint(out, e.descendants);
+  }
+  if (e.capped) {
+    out += "\" data-reply-to=\"";
+    append_escaped(out, t.comments[e.reply_to].id);
+  }
   out += "\"><p class=\"byline\">";
-  append_byline_html(out, c.author, loc);
+  if (e.placeholder) {
+    append_escaped(out, loc.deleted);
+  } else if (e.capped) {
+    const comment& to = t.comments[e.reply_to];
+    detail::append_reply_byline_html(out, c.author, to.status == comment_status::deleted ? "" : trimmed(to.author.name), loc);
+  } else {
+    append_byline_html(out, c.author, loc);
+  }
   out += "</p><time datetime=\"";
-  out += format_iso8601(c.created);
+  dates.append_iso(out, c.created);
   out += "\">";
-  append_when(out, c.created, loc, o.zone, o.dates);
+  dates.append_shown(out, c.created);
   out += "</time><div class=\"body\">";
+  if (e.placeholder) {
+    out += "</div></article>\n";
+    return;
+  }
   append_markup_html(out, c.text);
   out += "</div><button type=\"button\" data-action=\"reply\">";
   append_escaped(out, loc.reply);
   out += "</button></article>\n";
 }
 
-// Appends the whole comments section. `chunks`, when given, receives the byte offset in `out`
-// where each top-level thread starts, so a caller can insert the HTML in slices.
+// Appends the articles of one page (`range`, see sort.hpp page_of). `chunks`, when given,
+// receives the byte offset in `out` where each top-level thread starts.
+inline void render_page_html(std::string& out, const thread& t, const page_range& range, const render_options& o,
+                             std::vector<std::size_t>* chunks = nullptr) {
+  // One allocation for the page: the markup is about the text plus ~330 bytes per comment.
+  std::size_t estimate = 0;
+  for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 400;
+  out.reserve(out.size() + estimate + estimate / 8);
+  detail::date_cache dates(*o.locale, o.zone, o.dates);
+  for (std::size_t i = range.first; i < range.last; ++i) {
+    const thread_entry& e = t.entries[i];
+    if (chunks && e.depth == 0 && !e.capped) chunks->push_back(out.size());
+    detail::render_comment_html(out, t, e, o, dates);
+  }
+}
+
+// The "load more" button after a page, or nothing on the last page.
+inline void render_more_html(std::string& out, const page_range& range, const render_options& o) {
+  if (!range.next) return;
+  out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-next=\"";
+  out += std::to_string(*range.next);
+  out += "\">";
+  append_escaped(out, o.locale->load_more);
+  out += "</button>";
+}
+
+// Appends the whole comments section with the page `o.page`. `chunks`, when given, receives
+// the byte offset in `out` where each top-level thread starts, so a caller can insert the HTML
+// in slices.
 inline void render_thread_html(std::string& out, const thread& t, const render_options& o,
                                std::vector<std::size_t>* chunks = nullptr) {
   const locale_data& loc = *o.locale;
-  std::size_t live = 0;
-  for (const auto& e : t.entries) live += !e.placeholder;
+  std::size_t live = t.live;
   out += "<section class=\"comments\" part=\"comments\"><header><h2>";
   expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
                  [&](std::string_view) { out += std::to_string(live); }, out);
@@ -70,15 +232,18 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     append_escaped(out, label);
     out += "</option>";
   };
-  option("oldest", loc.sort_oldest, o.order == sort_order::oldest);
-  option("newest", loc.sort_newest, o.order == sort_order::newest);
+  const std::string_view labels[] = {loc.sort_oldest, loc.sort_newest, loc.sort_top,
+                                     loc.sort_hot,
+                                     loc.sort_controversial};
+  for (std::size_t i = 0; i < sort_orders.size(); ++i)
+    option(sort_orders[i].first, labels[i], o.order == sort_orders[i].second);
   out += "</select></label></header><div class=\"list\">\n";
-  for (const auto& e : t.entries) {
-    if (chunks && e.depth == 0 && !e.capped) chunks->push_back(out.size());
-    render_comment_html(out, t, e, o);
-  }
+  page_range range = page_of(t.starts, t.entries.size(), o.page);
+  render_page_html(out, t, range, o, chunks);
   if (chunks) chunks->push_back(out.size());
-  out += "</div></section>";
+  out += "</div>";
+  render_more_html(out, range, o);
+  out += "</section>";
 }
 
 }  // namespace colloquy

@@ -21,6 +21,7 @@
 
 #include "colloquy/date.hpp"
 #include "colloquy/entities.hpp"
+#include "colloquy/json_dom.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
@@ -617,10 +618,12 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     return fail(errc::feed_is_xml, "",
                 "feed is XML (RSS or Atom): the widget's loader converts those; the core reads JSON Feed");
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
-  std::size_t depth = detail::json_depth(json, limits::max_json_depth);
-  if (depth > limits::max_json_depth) return fail(errc::too_deep, "", "JSON nesting is deeper than the limit");
-  auto doc = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-  if (doc.is_discarded()) return fail(errc::not_json, "", "feed is not valid JSON");
+  nlohmann::json doc;
+  switch (detail::parse_json_limited(json, doc)) {
+    case detail::json_parse::too_deep: return fail(errc::too_deep, "", "JSON nesting is deeper than the limit");
+    case detail::json_parse::not_json: return fail(errc::not_json, "", "feed is not valid JSON");
+    case detail::json_parse::ok: break;
+  }
   auto items = doc.is_object() ? doc.find("items") : doc.end();
   if (!doc.is_object() || items == doc.end() || !items->is_array())
     return fail(errc::not_feed, "items", "not a JSON Feed: no items array");

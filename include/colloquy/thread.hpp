@@ -1,35 +1,46 @@
 // Threading: comments in, a display order out (parents before replies, depth, descendants).
 //
-//   auto t = colloquy::build_thread(std::move(read.comments), {});
+//   auto t = colloquy::build_thread(std::move(read.comments), {colloquy::sort_order::top});
 //   for (auto& e : t.entries) render(t.comments[e.index], e.depth);
 //
-// Iterative throughout: a 50,000-deep reply chain must not overflow the wasm stack.
+// - Orphans (parent not in the thread) are shown at top level, marked (`orphan`).
+// - A self-parent, and one comment of each reply cycle, are shown at top level, marked the same
+//   way. A cycle is cut at its oldest member (then the smallest id), so the result never
+//   depends on the input order.
+// - A deleted comment with live replies stays as a placeholder that keeps them; one without
+//   live replies disappears with its (all deleted) subtree.
+// - Replies deeper than `max_depth` are shown at that depth, in conversation order, `capped`,
+//   with `reply_to` naming the comment they answer ("replying to NAME").
+// - Every entry knows how many live comments are below it (`descendants`).
+// Iterative throughout: a 50,000-deep reply chain must not overflow the wasm stack. Work is
+// O(n log n) in the number of comments.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "colloquy/comment.hpp"
+#include "colloquy/error.hpp"
+#include "colloquy/id_index.hpp"
 #include "colloquy/limits.hpp"
+#include "colloquy/sort.hpp"
 
 namespace colloquy {
-
-enum class sort_order { oldest, newest };
 
 struct thread_options {
   sort_order order = sort_order::oldest;
   int max_depth = limits::default_max_depth;  // replies deeper than this render at this depth
+  bool order_replies = false;                 // false: replies oldest first (a conversation)
 };
 
 // One comment in display order.
 struct thread_entry {
   std::uint32_t index = 0;        // into thread::comments
   std::uint32_t depth = 0;        // display depth, capped at max_depth
-  std::uint32_t descendants = 0;  // replies below it, at any depth
-  std::uint32_t reply_to = 0;     // when capped (`capped`), the index of the comment replied to
-  bool orphan = false;            // its parent is not in the thread: shown at top level
+  std::uint32_t descendants = 0;  // live replies below it, at any depth
+  std::uint32_t reply_to = 0;     // index of the comment replied to (when depth > 0 or capped)
+  bool orphan = false;            // shown at top level though it names a parent (see above)
   bool capped = false;            // deeper than max_depth: shown with "replying to NAME"
   bool placeholder = false;       // deleted, kept only because it has live replies
 };
@@ -38,56 +49,67 @@ struct thread {
   std::vector<comment> comments;
   std::vector<thread_entry> entries;  // display order
   std::size_t top_level = 0;          // number of top-level threads in `entries`
+  std::vector<std::uint32_t> starts;  // entry index where each top-level thread begins
+  std::size_t live = 0;               // entries that are not placeholders
 };
 
-namespace detail {
-inline bool comes_before(const comment& a, const comment& b, sort_order order) {
-  if (a.created != b.created) return order == sort_order::oldest ? a.created < b.created : a.created > b.created;
-  return a.id < b.id;
-}
-}  // namespace detail
-
-inline thread build_thread(std::vector<comment> comments, const thread_options& options = {}) {
+// Builds the display order. Threading repairs (orphan, self_parent, reply_cycle) are appended to
+// `problems` when given; their `index` is the comment's position in `comments`.
+inline thread build_thread(std::vector<comment> comments, const thread_options& options = {},
+                           std::vector<problem>* problems = nullptr) {
   thread t;
   t.comments = std::move(comments);
-  const auto n = static_cast<std::uint32_t>(t.comments.size());
+  const auto& cs = t.comments;
+  const auto n = static_cast<std::uint32_t>(cs.size());
   constexpr std::uint32_t none = UINT32_MAX;
+  auto report = [&](std::string_view code, std::uint32_t i, std::string_view message) {
+    if (problems) problems->push_back(problem{std::string(code), cs[i].id, i, "parent", std::string(message)});
+  };
 
-  std::unordered_map<std::string_view, std::uint32_t> by_id;
-  by_id.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) by_id.emplace(t.comments[i].id, i);
+  auto id_of = [&](std::uint32_t k) -> std::string_view { return cs[k].id; };
+  detail::id_index by_id(n);
+  for (std::uint32_t i = 0; i < n; ++i) by_id.insert(cs[i].id, i, id_of);  // the first of equal ids
 
   std::vector<std::uint32_t> parent(n, none);
   std::vector<bool> orphan(n, false);
   for (std::uint32_t i = 0; i < n; ++i) {
-    const auto& p = t.comments[i].parent;
+    const auto& p = cs[i].parent;
     if (p.empty()) continue;
-    auto it = by_id.find(p);
-    if (it == by_id.end()) orphan[i] = true;
-    else if (it->second != i) parent[i] = it->second;  // a self-parent becomes top level
+    auto found = by_id.find(p, id_of);
+    if (!found) {
+      orphan[i] = true;
+      report(errc::orphan, i, "parent not in the thread: shown at top level");
+    } else if (*found == i) {
+      orphan[i] = true;
+      report(errc::self_parent, i, "comment replies to itself: shown at top level");
+    } else {
+      parent[i] = *found;
+    }
   }
   // Break reply cycles: walk up from each comment, colouring the path; a walk that meets its
-  // own colour has found a cycle, which is cut at its oldest member (then the smallest id), so
-  // the result does not depend on input order.
-  std::vector<std::uint32_t> colour(n, none);
-  std::vector<std::uint32_t> path;
-  for (std::uint32_t i = 0; i < n; ++i) {
-    path.clear();
-    std::uint32_t j = i;
-    while (j != none && colour[j] == none) {
-      colour[j] = i;
-      path.push_back(j);
-      j = parent[j];
-    }
-    if (j != none && colour[j] == i) {
-      std::uint32_t cut = j;
-      for (std::uint32_t k = parent[j]; k != j; k = parent[k])
-        if (detail::comes_before(t.comments[k], t.comments[cut], sort_order::oldest)) cut = k;
-      parent[cut] = none;
+  // own colour has found a cycle, which is cut at its oldest member (then the smallest id).
+  // Each comment is coloured once, so this is linear.
+  {
+    comment_order oldest(cs, sort_order::oldest);
+    std::vector<std::uint32_t> colour(n, none);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      std::uint32_t j = i;
+      while (j != none && colour[j] == none) {
+        colour[j] = i;
+        j = parent[j];
+      }
+      if (j != none && colour[j] == i) {
+        std::uint32_t cut = j;
+        for (std::uint32_t k = parent[j]; k != j; k = parent[k])
+          if (oldest(k, cut)) cut = k;
+        parent[cut] = none;
+        orphan[cut] = true;
+        report(errc::reply_cycle, cut, "replies form a cycle: cut here, shown at top level");
+      }
     }
   }
 
-  // Children lists (CSR layout), each sorted; replies read as a conversation, oldest first.
+  // Children lists (CSR layout), each sorted.
   std::vector<std::uint32_t> first(n + 1, 0), kids(n);
   std::vector<std::uint32_t> roots;
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -100,34 +122,36 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     for (std::uint32_t i = 0; i < n; ++i)
       if (parent[i] != none) kids[fill[parent[i]]++] = i;
   }
-  const auto& cs = t.comments;
-  for (std::uint32_t i = 0; i < n; ++i)
-    std::sort(kids.begin() + first[i], kids.begin() + first[i + 1],
-              [&](auto a, auto b) { return detail::comes_before(cs[a], cs[b], sort_order::oldest); });
-  std::sort(roots.begin(), roots.end(),
-            [&](auto a, auto b) { return detail::comes_before(cs[a], cs[b], options.order); });
+  {
+    comment_order top(cs, options.order);
+    comment_order replies(cs, options.order_replies ? options.order : sort_order::oldest);
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (first[i + 1] - first[i] > 1) std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], replies);
+    std::sort(roots.begin(), roots.end(), top);
+  }
 
-  // Live descendants, bottom-up over a pre-order (reverse pre-order visits children first).
+  // Pre-order with an explicit stack.
   std::vector<std::uint32_t> pre;
   pre.reserve(n);
-  std::vector<std::uint32_t> stack;
-  for (auto it = roots.rbegin(); it != roots.rend(); ++it) stack.push_back(*it);
-  while (!stack.empty()) {
-    auto v = stack.back();
-    stack.pop_back();
-    pre.push_back(v);
-    for (auto k = first[v + 1]; k > first[v]; --k) stack.push_back(kids[k - 1]);
+  {
+    std::vector<std::uint32_t> stack(roots.rbegin(), roots.rend());
+    while (!stack.empty()) {
+      auto v = stack.back();
+      stack.pop_back();
+      pre.push_back(v);
+      for (auto k = first[v + 1]; k > first[v]; --k) stack.push_back(kids[k - 1]);
+    }
   }
-  std::vector<std::uint32_t> live(n, 0);  // live comments in the subtree below
+  // Live comments below each one, bottom-up (reverse pre-order visits children first).
+  std::vector<std::uint32_t> live(n, 0);
   for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
     auto v = *it;
-    if (parent[v] != none)
-      live[parent[v]] += live[v] + (cs[v].status != comment_status::deleted ? 1 : 0);
+    if (parent[v] != none) live[parent[v]] += live[v] + (cs[v].status != comment_status::deleted ? 1 : 0);
   }
 
-  // Emit in pre-order with depths; a deleted comment with no live replies disappears with its
-  // (all deleted) subtree, one with live replies stays as a placeholder.
-  const auto cap = static_cast<std::uint32_t>(std::max(0, options.max_depth));
+  // Emit in pre-order with depths. A deleted comment with no live replies is dropped, and so
+  // is its subtree, which then holds only deleted comments.
+  const auto cap = static_cast<std::uint32_t>(std::clamp(options.max_depth, 0, limits::max_max_depth));
   std::vector<std::uint32_t> depth(n, 0);
   t.entries.reserve(n);
   for (auto v : pre) {
@@ -139,13 +163,15 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     depth[v] = d;
     e.depth = std::min(d, cap);
     e.capped = d > cap;
-    e.reply_to = parent[v] == none ? 0 : parent[v];
+    e.reply_to = parent[v] == none ? v : parent[v];
     e.descendants = live[v];
-    e.orphan = orphan[v] || (parent[v] == none && !cs[v].parent.empty() && cs[v].parent != cs[v].id);
+    e.orphan = orphan[v];
     e.placeholder = deleted;
-    if (d == 0) ++t.top_level;
+    if (d == 0) t.starts.push_back(static_cast<std::uint32_t>(t.entries.size()));
+    t.live += !deleted;
     t.entries.push_back(e);
   }
+  t.top_level = t.starts.size();
   return t;
 }
 

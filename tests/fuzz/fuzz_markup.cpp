@@ -1,7 +1,7 @@
 // libFuzzer target: comment markup through append_markup_html, with the HTML allowlist checker
 // as the oracle. Any output outside the allowlist (an element, attribute or URL scheme the
 // formatter must never emit, or unbalanced tags) aborts with the reason; ASan and UBSan catch
-// memory and undefined-behaviour bugs. Build and run with tests/fuzz/run.sh.
+// memory and undefined-behaviour bugs. Build and run with tests/fuzz/run.sh markup.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

@@ -1,0 +1,389 @@
+// A hand-written, single-pass JSON reader for the comments document (DESIGN §2): the fast path
+// behind colloquy::read_comments.
+//
+//   colloquy::detail::comments_document_reader reader(bytes);
+//   read_result r = reader.read();   // same answer as read_comments_reference(bytes)
+//
+// Why not nlohmann here: nlohmann builds a DOM and parses ~35 MB/s in wasm, several times slower
+// than the browser's JSON.parse (TOOLCHAIN.md). This reader never builds a DOM: it walks the
+// bytes once, validates all of them exactly as nlohmann does (RFC 8259 grammar, UTF-8 per
+// RFC 3629 in strings, surrogate pairs, finite numbers, a leading BOM allowed), keeps only the
+// fields a comment uses, and hands each item to the same rules as the reference reader
+// (detail::finish_item in read.hpp). nlohmann stays as the oracle: the tests and the fuzzer
+// check that both readers give the same answer on every document.
+//
+// Semantics matched on purpose: a duplicate key keeps its last value (as nlohmann's DOM does);
+// the first error in document order wins (a syntax error before the nesting passes
+// limits::max_json_depth is `not_json`, nesting first is `json_too_deep`).
+//
+// No recursion: nesting is tracked in a fixed array of limits::max_json_depth entries.
+#pragma once
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "colloquy/limits.hpp"
+
+namespace colloquy::detail {
+
+// One JSON value as the item rules see it, whichever parser produced it. Strings are decoded
+// views that stay valid while the current item is being finished.
+struct json_value {
+  enum class kind : std::uint8_t { absent, null, boolean, integer, real, string, object, array };
+  kind k = kind::absent;
+  bool negative = false;        // integer: its sign
+  std::uint64_t magnitude = 0;  // integer: its absolute value
+  double real = 0;              // real
+  std::string_view text;        // string
+
+  bool present() const { return k != kind::absent && k != kind::null; }
+  bool is(kind x) const { return k == x; }
+};
+
+// The fields of one comment item that the rules read (DESIGN §2). `author_*` and `votes_*` are
+// set only when `author` / `votes` is an object.
+struct raw_item {
+  json_value id, parent, created, edited, text, status, author, votes;
+  json_value author_name, author_location, author_url, votes_up, votes_down;
+};
+
+// Low-level scanning shared by the document reader. Positions are indices into `s`.
+class json_scanner {
+ public:
+  explicit json_scanner(std::string_view s) : s_(s) {}
+
+  enum class failure : std::uint8_t { none, syntax, too_deep };
+  failure error() const { return error_; }
+  bool failed() const { return error_ != failure::none; }
+
+  bool skip_bom() {
+    if (!s_.empty() && static_cast<unsigned char>(s_[0]) == 0xEF) {
+      if (s_.size() < 3 || static_cast<unsigned char>(s_[1]) != 0xBB || static_cast<unsigned char>(s_[2]) != 0xBF)
+        return fail();
+      p_ = 3;
+    }
+    return true;
+  }
+
+  void skip_ws() {
+    while (p_ < s_.size()) {
+      char c = s_[p_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      ++p_;
+    }
+  }
+  bool at_end() const { return p_ >= s_.size(); }
+  std::size_t remaining() const { return s_.size() - p_; }
+  char peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
+  // Consumes `c` after whitespace; false (without failing) when it is not there.
+  bool eat(char c) {
+    skip_ws();
+    if (p_ < s_.size() && s_[p_] == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  bool expect(char c) { return eat(c) || fail(); }
+  void advance() { ++p_; }
+  // Records a syntax error (the first error wins) and returns false.
+  bool fail() {
+    if (error_ == failure::none) error_ = failure::syntax;
+    return false;
+  }
+
+  bool open() {  // after consuming '[' or '{'
+    if (++depth_ > limits::max_json_depth) {
+      error_ = failure::too_deep;
+      return false;
+    }
+    return true;
+  }
+  void close() { --depth_; }
+
+  // Reads a string (the opening quote not yet consumed). Without escapes the view points into
+  // the input; with escapes it is decoded into `scratch`.
+  bool string(std::string_view& out, std::string& scratch) {
+    skip_ws();
+    if (p_ >= s_.size() || s_[p_] != '"') return fail();
+    const std::size_t start = ++p_;
+    std::size_t run = start;  // with escapes: start of the bytes not yet copied to scratch
+    bool escaped = false;
+    for (;;) {
+      // Plain ASCII needs no work: eight bytes at a time, looking for '"', '\\', a control
+      // character or a byte >= 0x80 ("has zero byte" / "has byte less than" SWAR tricks;
+      // a false alarm only sends one byte through the checks below).
+      while (p_ + 8 <= s_.size()) {
+        std::uint64_t w;
+        std::memcpy(&w, s_.data() + p_, 8);
+        constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+        std::uint64_t quote = w ^ (ones * '"'), slash = w ^ (ones * '\\');
+        std::uint64_t special = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | (w - ones * 0x20) | w;
+        if (special & highs) break;
+        p_ += 8;
+      }
+      if (p_ >= s_.size()) return fail();
+      const unsigned char c = static_cast<unsigned char>(s_[p_]);
+      if (c == '"') {
+        if (escaped) {
+          scratch.append(s_.data() + run, p_ - run);
+          out = scratch;
+        } else {
+          out = s_.substr(start, p_ - start);
+        }
+        ++p_;
+        return true;
+      }
+      if (c >= 0x80) {
+        if (!utf8()) return false;
+      } else if (c == '\\') {
+        if (!escaped) {
+          scratch.clear();
+          escaped = true;
+        }
+        scratch.append(s_.data() + run, p_ - run);
+        if (!escape(scratch)) return false;
+        run = p_;
+      } else if (c < 0x20) {
+        return fail();
+      } else {
+        ++p_;
+      }
+    }
+  }
+
+  // Reads a number into `v` (integer when it has no fraction or exponent and fits 64 bits,
+  // as nlohmann classifies it; otherwise a finite double).
+  bool number(json_value& v) {
+    skip_ws();
+    const std::size_t start = p_;
+    bool neg = false;
+    if (p_ < s_.size() && s_[p_] == '-') {
+      neg = true;
+      ++p_;
+    }
+    if (p_ >= s_.size() || s_[p_] < '0' || s_[p_] > '9') return fail();
+    std::uint64_t mag = 0;
+    bool overflow = false;
+    if (s_[p_] == '0') {
+      ++p_;
+    } else {
+      while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') {
+        unsigned d = unsigned(s_[p_] - '0');
+        if (mag > (UINT64_MAX - d) / 10) overflow = true;
+        else mag = mag * 10 + d;
+        ++p_;
+      }
+    }
+    bool is_real = false;
+    if (p_ < s_.size() && s_[p_] == '.') {
+      is_real = true;
+      ++p_;
+      if (p_ >= s_.size() || s_[p_] < '0' || s_[p_] > '9') return fail();
+      while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
+    }
+    if (p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E')) {
+      is_real = true;
+      ++p_;
+      if (p_ < s_.size() && (s_[p_] == '+' || s_[p_] == '-')) ++p_;
+      if (p_ >= s_.size() || s_[p_] < '0' || s_[p_] > '9') return fail();
+      while (p_ < s_.size() && s_[p_] >= '0' && s_[p_] <= '9') ++p_;
+    }
+    if (neg && mag > (std::uint64_t(1) << 63)) overflow = true;  // below INT64_MIN
+    if (!is_real && !overflow) {
+      v.k = json_value::kind::integer;
+      v.negative = neg && mag != 0;
+      v.magnitude = mag;
+      return true;
+    }
+    // strtod needs a terminated copy; numbers are short.
+    char buf[64];
+    std::string long_copy;
+    const char* text;
+    std::size_t n = p_ - start;
+    if (n < sizeof buf) {
+      std::memcpy(buf, s_.data() + start, n);
+      buf[n] = '\0';
+      text = buf;
+    } else {
+      long_copy.assign(s_.data() + start, n);
+      text = long_copy.c_str();
+    }
+    double d = std::strtod(text, nullptr);
+    if (!(d - d == 0)) return fail();  // overflow to infinity: nlohmann rejects it too
+    v.k = json_value::kind::real;
+    v.real = d;
+    return true;
+  }
+
+  bool literal(std::string_view word) {
+    skip_ws();
+    if (s_.substr(p_, word.size()) != word) return fail();
+    p_ += word.size();
+    return true;
+  }
+
+  // Reads any value into `v`; containers are validated and skipped (kind only).
+  bool value(json_value& v, std::string& scratch) {
+    v = json_value{};
+    skip_ws();
+    switch (peek()) {
+      case '"': v.k = json_value::kind::string; return string(v.text, scratch);
+      case '{': v.k = json_value::kind::object; return skip_value();
+      case '[': v.k = json_value::kind::array; return skip_value();
+      case 't': v.k = json_value::kind::boolean; v.magnitude = 1; return literal("true");
+      case 'f': v.k = json_value::kind::boolean; return literal("false");
+      case 'n': v.k = json_value::kind::null; return literal("null");
+      default: return number(v);
+    }
+  }
+
+  // Validates and skips one value of any shape, iteratively.
+  bool skip_value() {
+    const std::size_t base = depth_;
+    bool in_object[limits::max_json_depth + 1];
+    std::string scratch;
+    std::string_view ignored;
+    json_value number_value;
+    for (;;) {
+      // A value is expected here.
+      skip_ws();
+      char c = peek();
+      if (c == '{' || c == '[') {
+        ++p_;
+        if (!open()) return false;
+        in_object[depth_] = c == '{';
+        skip_ws();
+        if (peek() == (c == '{' ? '}' : ']')) {
+          ++p_;
+          close();
+        } else {
+          if (c == '{' && (!string(ignored, scratch) || !expect(':'))) return false;
+          continue;
+        }
+      } else if (c == '"') {
+        if (!string(ignored, scratch)) return false;
+      } else if (c == 't') {
+        if (!literal("true")) return false;
+      } else if (c == 'f') {
+        if (!literal("false")) return false;
+      } else if (c == 'n') {
+        if (!literal("null")) return false;
+      } else if (!number(number_value)) {
+        return false;
+      }
+      // After a value: close containers or move to the next member.
+      for (;;) {
+        if (depth_ == base) return true;
+        skip_ws();
+        char d = peek();
+        if (d == ',') {
+          ++p_;
+          if (in_object[depth_] && (!string(ignored, scratch) || !expect(':'))) return false;
+          break;
+        }
+        if (d != (in_object[depth_] ? '}' : ']')) return fail();
+        ++p_;
+        close();
+      }
+    }
+  }
+
+ private:
+  // One escape sequence at p_ (the backslash), decoded onto `out`.
+  bool escape(std::string& out) {
+    if (++p_ >= s_.size()) return fail();
+    switch (s_[p_++]) {
+      case '"': out += '"'; return true;
+      case '\\': out += '\\'; return true;
+      case '/': out += '/'; return true;
+      case 'b': out += '\b'; return true;
+      case 'f': out += '\f'; return true;
+      case 'n': out += '\n'; return true;
+      case 'r': out += '\r'; return true;
+      case 't': out += '\t'; return true;
+      case 'u': {
+        std::uint32_t cp;
+        if (!hex4(cp)) return fail();
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return fail();  // a lone low surrogate
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          std::uint32_t lo;
+          if (p_ + 1 >= s_.size() || s_[p_] != '\\' || s_[p_ + 1] != 'u') return fail();
+          p_ += 2;
+          if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return fail();
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        append_utf8(out, cp);
+        return true;
+      }
+      default: return fail();
+    }
+  }
+
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+  bool hex4(std::uint32_t& cp) {
+    if (p_ + 4 > s_.size()) return false;
+    cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      int h = hex(s_[p_ + std::size_t(i)]);
+      if (h < 0) return false;
+      cp = cp * 16 + std::uint32_t(h);
+    }
+    p_ += 4;
+    return true;
+  }
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += char(cp);
+    } else if (cp < 0x800) {
+      out += char(0xC0 | (cp >> 6));
+      out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += char(0xE0 | (cp >> 12));
+      out += char(0x80 | ((cp >> 6) & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    } else {
+      out += char(0xF0 | (cp >> 18));
+      out += char(0x80 | ((cp >> 12) & 0x3F));
+      out += char(0x80 | ((cp >> 6) & 0x3F));
+      out += char(0x80 | (cp & 0x3F));
+    }
+  }
+  // One multi-byte UTF-8 sequence at p_, well-formed per RFC 3629 table 3-7 (no overlongs,
+  // no encoded surrogates, nothing above U+10FFFF): the byte ranges nlohmann's lexer accepts.
+  bool utf8() {
+    auto at = [&](std::size_t i) -> unsigned { return i < s_.size() ? static_cast<unsigned char>(s_[i]) : 0u; };
+    unsigned c = at(p_);
+    if (c >= 0xC2 && c <= 0xDF && (at(p_ + 1) & 0xC0) == 0x80) {  // the common case: Latin, Cyrillic…
+      p_ += 2;
+      return true;
+    }
+    auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) { unsigned b = at(i); return b >= lo && b <= hi; };
+    std::size_t n;
+    if (c >= 0xC2 && c <= 0xDF) n = cont(p_ + 1) ? 2 : 0;
+    else if (c == 0xE0) n = cont(p_ + 1, 0xA0) && cont(p_ + 2) ? 3 : 0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) n = cont(p_ + 1) && cont(p_ + 2) ? 3 : 0;
+    else if (c == 0xED) n = cont(p_ + 1, 0x80, 0x9F) && cont(p_ + 2) ? 3 : 0;
+    else if (c == 0xF0) n = cont(p_ + 1, 0x90) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
+    else if (c >= 0xF1 && c <= 0xF3) n = cont(p_ + 1) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
+    else if (c == 0xF4) n = cont(p_ + 1, 0x80, 0x8F) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
+    else n = 0;
+    if (!n) return fail();
+    p_ += n;
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t p_ = 0;
+  std::size_t depth_ = 0;
+  failure error_ = failure::none;
+};
+
+}  // namespace colloquy::detail

@@ -1,0 +1,97 @@
+// A straightforward JavaScript implementation of the same pipeline as the core, the benchmark's
+// baseline: JSON.parse, a Map of children, sort, escape, format, join. It produces the same
+// HTML as render_thread_html for the default options (oldest first, depth cap 6), so the
+// benchmark can check both do the same work.
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\0': '\uFFFD' };
+const escape = (s) => s.replace(/[&<>"'\0]/g, (c) => ESC[c]);
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+
+function isoDate(ms) {
+  const d = new Date(ms);
+  const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:` +
+    `${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  return d.getUTCMilliseconds() ? `${base}.${pad(d.getUTCMilliseconds(), 3)}Z` : base + 'Z';
+}
+
+function paragraphs(text) {
+  let out = '';
+  for (const block of text.split(/\n[ \t\r]*\n/)) {
+    const para = block.replace(/^[\n \t\r]+|[ \t\r\n]+$/g, '');
+    if (para) out += '<p>' + escape(para) + '</p>\n';
+  }
+  return out;
+}
+
+function byline(a, to) {
+  const name = (a.name || '').trim();
+  const place = (a.location || '').split(',')[0].trim();
+  const who = escape(name || 'Anonymous');
+  if (to != null) return place ? `${who} in ${escape(place)}, replying to ${escape(to)}:` : `${who}, replying to ${escape(to)}:`;
+  return place ? `${who} in ${escape(place)} writes:` : `${who} writes:`;
+}
+
+export function renderJS(bytes) {
+  const doc = JSON.parse(new TextDecoder().decode(bytes));
+  const items = Array.isArray(doc) ? doc : doc.comments;
+  const comments = [];
+  const byId = new Map();
+  for (const c of items) {
+    if (!c || typeof c !== 'object' || c.id == null || typeof c.text !== 'string') continue;
+    const id = String(c.id);
+    if (byId.has(id)) continue;
+    const created = typeof c.created === 'number' ? Math.round(c.created * 1000) : Date.parse(c.created);
+    if (Number.isNaN(created)) continue;
+    const author = typeof c.author === 'string' ? { name: c.author } : c.author || {};
+    const x = { id, parent: c.parent == null ? '' : String(c.parent), created, author, text: c.text };
+    byId.set(id, x);
+    comments.push(x);
+  }
+  const children = new Map();
+  const roots = [];
+  for (const c of comments) {
+    if (c.parent && byId.has(c.parent) && c.parent !== c.id) {
+      let list = children.get(c.parent);
+      if (!list) children.set(c.parent, (list = []));
+      list.push(c);
+    } else {
+      roots.push(c);
+    }
+  }
+  const oldest = (a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  roots.sort(oldest);
+  for (const list of children.values()) list.sort(oldest);
+  // Pre-order with depths (iterative), then descendant counts bottom-up, then the HTML.
+  const order = [];
+  const stack = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push([roots[i], 0, null]);
+  while (stack.length) {
+    const entry = stack.pop();
+    order.push(entry);
+    const kids = children.get(entry[0].id);
+    if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], entry[1] + 1, entry[0]]);
+  }
+  const below = new Map();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const [c, , parent] = order[i];
+    if (parent) below.set(parent.id, (below.get(parent.id) || 0) + (below.get(c.id) || 0) + 1);
+  }
+  const parts = [];
+  for (const [c, depth, parent] of order) {
+    const d = new Date(c.created);
+    const capped = depth > 6;
+    const replies = below.get(c.id);
+    parts.push(`<article class="comment${capped ? ' capped' : ''}" part="comment" data-id="${escape(c.id)}" ` +
+      `data-depth="${Math.min(depth, 6)}"${replies ? ` data-replies="${replies}"` : ''}` +
+      `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''}><p class="byline">` +
+      `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
+      `<time datetime="${isoDate(c.created)}">${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}</time>` +
+      `<div class="body">${paragraphs(c.text)}</div><button type="button" data-action="reply">Reply</button></article>\n`);
+  }
+  const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
+  const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];
+  return `<section class="comments" part="comments"><header><h2>${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
+    `<label>Sort by <select name="sort">${options.map((o, i) => `<option value="${o}"${i ? '' : ' selected'}>${labels[i]}</option>`).join('')}` +
+    `</select></label></header><div class="list">\n${parts.join('')}</div></section>`;
+}

@@ -1,0 +1,239 @@
+// Reading comments documents (read.hpp, json_reader.hpp): every shape of DESIGN §2, a stable
+// code per bad item, document-level errors, and the fast reader agreeing with nlohmann.
+#include <doctest/doctest.h>
+
+#include "colloquy/colloquy.hpp"
+#include "thread_support.hpp"
+
+using colloquy::read_comments;
+using colloquy::read_comments_reference;
+using colloquy::read_result;
+namespace errc = colloquy::errc;
+
+namespace {
+// Reads with both readers, checks they agree, returns the fast one's answer.
+read_result read_both(const std::string& doc) {
+  CAPTURE(doc.substr(0, 200));
+  read_result fast = read_comments(doc);
+  read_result ref = read_comments_reference(doc);
+  colloquy::test::check_same_reading(fast, ref);
+  return fast;
+}
+
+std::vector<std::string_view> codes(const read_result& r) {
+  std::vector<std::string_view> out;
+  for (const auto& p : r.problems) out.push_back(p.code);
+  return out;
+}
+
+const std::string good = R"J("created":"2010-09-25T14:03:00Z","text":"hi")J";
+}  // namespace
+
+TEST_SUITE("Reading comments documents") {
+  TEST_CASE("Both document shapes, ids as strings or integers, author as object or string") {
+    auto r = read_both(R"J({"thread":"/t","comments":[
+      {"id":"c1","parent":null,"author":{"name":"Mary D.","location":"Kansas, USA","url":"https://m.example/"},
+       "created":"2010-09-25T14:03:00Z","text":"Nice :)","votes":{"up":3,"down":1},"status":"published"},
+      {"id":2,"parent":"c1","author":"Ron","created":1285599660,"text":"x","votes":-4,"status":"pending"},
+      {"id":-7,"parent":2,"created":1285599660.25,"edited":"2010-09-28T10:00:00+02:00","text":"y","status":"deleted"}],
+      "next":"cursor-2"})J");
+    REQUIRE(r.ok);
+    CHECK(r.thread == "/t");
+    CHECK(r.next == "cursor-2");
+    REQUIRE(r.comments.size() == 3);
+    CHECK(r.problems.empty());
+    const auto& a = r.comments[0];
+    CHECK(a.author.name == "Mary D.");
+    CHECK(a.author.location == "Kansas, USA");
+    CHECK(a.author.url == "https://m.example/");
+    CHECK(a.created == 1285423380000);
+    CHECK((a.up == 3 && a.down == 1 && a.has_up_down));
+    const auto& b = r.comments[1];
+    CHECK(b.id == "2");
+    CHECK(b.parent == "c1");
+    CHECK(b.author.name == "Ron");
+    CHECK(b.created == 1285599660000);
+    CHECK((b.up == -4 && !b.has_up_down && b.score() == -4));
+    CHECK(b.status == colloquy::comment_status::pending);
+    const auto& c = r.comments[2];
+    CHECK(c.id == "-7");
+    CHECK(c.parent == "2");
+    CHECK(c.created == 1285599660250);
+    CHECK(c.edited == 1285660800000);
+    CHECK(c.status == colloquy::comment_status::deleted);
+
+    auto bare = read_both("[{\"id\":1," + good + "}]");
+    REQUIRE(bare.ok);
+    CHECK(bare.thread.empty());
+    CHECK(bare.comments.size() == 1);
+  }
+
+  TEST_CASE("Each bad item is skipped with its code, id and index; the good ones are all kept") {
+    auto r = read_both("[" 
+      "{\"id\":\"ok1\"," + good + "},"
+      "42,"
+      "{" + good + "},"
+      "{\"id\":\"\"," + good + "},"
+      "{\"id\":1.5," + good + "},"
+      "{\"id\":\"" + std::string(colloquy::limits::max_id_bytes + 1, 'i') + "\"," + good + "},"
+      "{\"id\":\"d1\",\"text\":\"x\"},"
+      "{\"id\":\"d2\",\"created\":\"2010-13-01\",\"text\":\"x\"},"
+      "{\"id\":\"d3\",\"created\":true,\"text\":\"x\"},"
+      "{\"id\":\"t1\",\"created\":0},"
+      "{\"id\":\"t2\",\"created\":0,\"text\":[]},"
+      "{\"id\":\"t3\",\"created\":0,\"text\":\"" + std::string(colloquy::limits::max_text_bytes + 1, 'x') + "\"},"
+      "{\"id\":\"s1\"," + good + ",\"status\":\"spam\"},"
+      "{\"id\":\"s2\"," + good + ",\"status\":3},"
+      "{\"id\":\"ok1\"," + good + "},"
+      "{\"id\":\"ok2\"," + good + "}"
+      "]");
+    REQUIRE(r.ok);
+    REQUIRE(r.comments.size() == 2);
+    CHECK(r.comments[0].id == "ok1");
+    CHECK(r.comments[1].id == "ok2");
+    CHECK(r.positions == std::vector<std::size_t>{0, 15});
+    std::vector<std::string_view> expected = {errc::not_object, errc::missing_id, errc::missing_id, errc::bad_id,
+                                         errc::bad_id, errc::missing_date, errc::bad_date, errc::bad_date,
+                                         errc::missing_text, errc::bad_text, errc::text_too_long,
+                                         errc::bad_status, errc::bad_status, errc::duplicate_id};
+    CHECK(codes(r) == expected);
+    for (std::size_t i = 0; i < r.problems.size(); ++i) CHECK(r.problems[i].index == i + 1);
+    CHECK(r.problems[5].id == "d1");
+    CHECK(r.problems[5].field == "created");
+    CHECK(r.problems[13].id == "ok1");
+    CHECK(r.problems[3].id.empty());  // a bad id is never echoed back as an id
+  }
+
+  TEST_CASE("Repairable faults keep the comment and say what was dropped") {
+    auto r = read_both(R"J([
+      {"id":"a","parent":{"x":1},"created":0,"text":"t"},
+      {"id":"b","author":{"name":5,"location":"Oslo","url":"javascript:alert(1)"},"created":0,"text":"t"},
+      {"id":"c","author":["x"],"created":0,"text":"t","votes":{"up":-1,"down":2}},
+      {"id":"d","created":0,"edited":"soon","text":"t","votes":"many"},
+      {"id":"e","created":0,"edited":false,"text":"t","votes":9007199254740993},
+      {"id":"f","parent":"","created":0,"text":"","votes":{"up":2}}])J");
+    REQUIRE(r.ok);
+    CHECK(r.comments.size() == 6);
+    std::vector<std::string_view> expected = {errc::bad_parent, errc::bad_author, errc::bad_author_url, errc::bad_author,
+                                         errc::bad_votes, errc::bad_date, errc::bad_votes, errc::bad_votes};
+    CHECK(codes(r) == expected);
+    CHECK(r.comments[0].parent.empty());
+    CHECK(r.comments[1].author.name.empty());
+    CHECK(r.comments[1].author.location == "Oslo");
+    CHECK(r.comments[1].author.url.empty());
+    CHECK((r.comments[2].up == 0 && r.comments[2].down == 0 && !r.comments[2].has_up_down));
+    CHECK(r.comments[3].edited == 0);
+    CHECK(r.comments[4].edited == 0);
+    CHECK(r.comments[4].up == 0);
+    CHECK((r.comments[5].parent.empty() && r.comments[5].text.empty()));
+    CHECK((r.comments[5].up == 2 && r.comments[5].down == 0 && r.comments[5].has_up_down));
+    CHECK(r.problems[2].field == "author.url");
+    CHECK(r.problems[2].id == "b");
+  }
+
+  TEST_CASE("Document-level errors: not JSON, no comments array, too deep, too large") {
+    for (const std::string& doc : std::vector<std::string>{"", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[1e400]", "\xEF\xBB",
+                            "[] []", "[\"a\x01\"]", "[\"\xC0\xAF\"]", "[\"\xED\xA0\x80\"]", "[\"\\ud800\"]",
+                            "[\"\\udc00\\ud800\"]", std::string("[]\0", 3)}) {
+      CAPTURE(doc);
+      auto r = read_both(doc);
+      CHECK_FALSE(r.ok);
+      CHECK(r.error.code == errc::not_json);
+    }
+    for (const std::string& doc : std::vector<std::string>{"{}", "{\"comments\":{}}", "\"comments\"", "5", "null", "{\"Comments\":[]}",
+                            "{\"comments\":[],\"comments\":null}"}) {
+      CAPTURE(doc);
+      auto r = read_both(doc);
+      CHECK_FALSE(r.ok);
+      CHECK(r.error.code == errc::no_comments);
+    }
+    std::string deep(colloquy::limits::max_json_depth, '[');
+    deep += std::string(colloquy::limits::max_json_depth, ']');
+    auto nested = read_both(deep);  // 64 levels: still read (an array whose one item is no object)
+    CHECK(nested.ok);
+    CHECK(codes(nested) == std::vector<std::string_view>{errc::not_object});
+    std::string deeper = "[" + deep + "]";
+    CHECK(read_both(deeper).error.code == errc::too_deep);
+    CHECK(read_both(std::string(100000, '[')).error.code == errc::too_deep);
+    CHECK(read_both("[1,}" + std::string(100, '[')).error.code == errc::not_json);  // the first error wins
+    CHECK(read_both(std::string(70, '[') + "}").error.code == errc::too_deep);
+    std::string big(colloquy::limits::max_document_bytes + 1, ' ');
+    CHECK(read_comments(big).error.code == errc::too_large);
+    CHECK(read_comments_reference(big).error.code == errc::too_large);
+  }
+
+  TEST_CASE("JSON details match nlohmann: escapes, surrogates, BOM, duplicate keys, numbers") {
+    auto r = read_both("\xEF\xBB\xBF [ {\"i\\u0064\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\\\\\",\"created\":0,"
+                       "\"text\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"text\":\"last wins\",\"x\":{\"y\":[1,2.5e3,-0,true,null]}} ]");
+    REQUIRE(r.ok);
+    REQUIRE(r.comments.size() == 1);
+    CHECK(r.comments[0].id == "\xC3\xA9\xF0\x9F\x98\x80\n\"/\\");
+    CHECK(r.comments[0].text == "last wins");
+    auto ids = read_both(R"J([{"id":-0,"created":0,"text":""},{"id":18446744073709551615,"created":0,"text":""},
+      {"id":-9223372036854775808,"created":0,"text":""},{"id":18446744073709551616,"created":0,"text":""},
+      {"id":"a","created":1e3,"text":""},{"id":"b","created":-62135596800,"text":""},
+      {"id":"c","created":-62135596801,"text":""},{"id":"d","created":"2010-09-25T14:03:00.5-05:30","text":""}])J");
+    REQUIRE(ids.ok);
+    CHECK(ids.comments[0].id == "0");
+    CHECK(ids.comments[1].id == "18446744073709551615");
+    CHECK(ids.comments[2].id == "-9223372036854775808");
+    CHECK(ids.problems.size() == 2);  // a number too big for an integer is not an id; year 0 is not a date
+    CHECK(ids.comments[3].created == 1000000);
+    CHECK(ids.comments[4].created == colloquy::min_time_ms);
+    CHECK(ids.comments[5].created == 1285423380000 + 330 * 60000 + 500);
+    auto author = read_both(R"J([{"id":1,"created":0,"text":"","author":{"name":"A"},"author":{"location":"L"}}])J");
+    CHECK(author.comments[0].author.name.empty());  // the whole last author object wins
+    CHECK(author.comments[0].author.location == "L");
+    auto fields = read_both(R"J({"thread":1,"next":[],"comments":[]})J");
+    REQUIRE(fields.ok);
+    CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next});
+  }
+
+  TEST_CASE("More comments than the limit: the first ones are kept, the rest reported once") {
+    std::string doc = "[";
+    for (std::size_t i = 0; i < colloquy::limits::max_comments + 2; ++i)
+      doc += (i ? ",{\"id\":" : "{\"id\":") + std::to_string(i) + ",\"created\":0,\"text\":\"\"}";
+    doc += "]";
+    auto r = read_comments(doc);
+    REQUIRE(r.ok);
+    CHECK(r.comments.size() == colloquy::limits::max_comments);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == errc::too_many_comments);
+    CHECK(r.problems[0].index == colloquy::limits::max_comments);
+    auto ref = read_comments_reference(doc);
+    CHECK(ref.comments.size() == r.comments.size());
+    CHECK(ref.problems.size() == 1);
+  }
+
+  TEST_CASE("The seed page's document reads the same with both readers") {
+    auto r = read_both(colloquy::test::source_file("examples/seed/comments.json"));
+    CHECK(r.ok);
+    CHECK(r.comments.size() == 3);
+    CHECK(r.problems.empty());
+    CHECK(r.thread == "/2010/09/24/nato-russia-council");
+  }
+
+  TEST_CASE("Generated documents, valid and hostile: both readers agree, every good item kept") {
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+      for (bool hostile : {false, true}) {
+        CAPTURE(seed);
+        CAPTURE(hostile);
+        auto g = colloquy::test::generate(150, seed, hostile);
+        auto r = read_both(g.doc.dump());
+        REQUIRE(r.ok);
+        std::set<std::string> kept;
+        for (const auto& c : r.comments) kept.insert(c.id);
+        CHECK(kept == g.kept_ids);
+        // Every skipped item is reported at its index with the expected code.
+        std::map<std::size_t, std::string> skipped;
+        for (const auto& p : r.problems)
+          if (p.code != errc::bad_author_url && p.code != errc::bad_votes) skipped[p.index] = p.code;
+        for (std::size_t i = 0; i < g.expect.size(); ++i) {
+          CAPTURE(i);
+          if (g.expect[i].empty()) CHECK(skipped.count(i) == 0);
+          else CHECK(skipped[i] == g.expect[i]);
+        }
+      }
+    }
+  }
+}

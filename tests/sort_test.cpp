@@ -1,0 +1,165 @@
+// Sort orders and pagination (sort.hpp), and the entry point's paging (api.hpp).
+#include <doctest/doctest.h>
+
+#include "colloquy/colloquy.hpp"
+#include "thread_support.hpp"
+
+using colloquy::build_thread;
+using colloquy::comment;
+using colloquy::sort_order;
+
+namespace {
+comment voted(std::string id, std::int64_t created_s, std::int64_t up, std::int64_t down, bool up_down = true,
+              std::string parent = "") {
+  comment c;
+  c.id = std::move(id);
+  c.parent = std::move(parent);
+  c.created = created_s * 1000;
+  c.up = up;
+  c.down = down;
+  c.has_up_down = up_down;
+  c.text = "t";
+  return c;
+}
+
+std::vector<std::string> top_ids(const colloquy::thread& t) {
+  std::vector<std::string> out;
+  for (const auto& e : t.entries) out.push_back(t.comments[e.index].id);
+  return out;
+}
+
+std::string meta_of(const std::string& a) { return a.substr(0, a.find('\0')); }
+std::string html_of(const std::string& a) { return a.substr(a.find('\0') + 1); }
+}  // namespace
+
+TEST_SUITE("Sorting and pagination") {
+  TEST_CASE("Every order has a stable name") {
+    for (auto [name, order] : colloquy::sort_orders) {
+      CHECK(colloquy::sort_order_from_name(name) == order);
+      CHECK(colloquy::name_of(order) == name);
+    }
+    CHECK_FALSE(colloquy::sort_order_from_name("best").has_value());
+  }
+
+  TEST_CASE("The Wilson lower bound at 95%") {
+    CHECK(colloquy::wilson_lower_bound(0, 0) == 0);
+    CHECK(colloquy::wilson_lower_bound(1, 0) == doctest::Approx(0.20654931437723742));
+    CHECK(colloquy::wilson_lower_bound(5, 1) == doctest::Approx(0.4364971778135299));
+    CHECK(colloquy::wilson_lower_bound(600, 400) == doctest::Approx(0.5693094295142663));
+    CHECK(colloquy::wilson_lower_bound(100, 1) == doctest::Approx(0.9460328420055449));
+    // More evidence for the same ratio ranks higher; a single vote does not beat a strong record.
+    CHECK(colloquy::wilson_lower_bound(10, 0) > colloquy::wilson_lower_bound(3, 0));
+    CHECK(colloquy::wilson_lower_bound(100, 1) > colloquy::wilson_lower_bound(1, 0));
+  }
+
+  TEST_CASE("Hot and controversial follow their documented formulas") {
+    CHECK(colloquy::hot_rank(100, 1285423380000) == doctest::Approx(3366.341711111111));
+    CHECK(colloquy::hot_rank(-100, 1285423380000) == doctest::Approx(3362.341711111111));
+    CHECK(colloquy::hot_rank(0, 1285423380000) < colloquy::hot_rank(0, 1285423380000 + 3600000));
+    CHECK(colloquy::controversy(10, 10) == doctest::Approx(20));
+    CHECK(colloquy::controversy(10, 0) == 0);
+    CHECK(colloquy::controversy(4, 16) == doctest::Approx(2.114742526881128));  // 20 ^ (4 / 16)
+  }
+
+  TEST_CASE("oldest, newest, top, hot, controversial on one thread; ties by date, then id") {
+    std::vector<comment> cs = {voted("a", 100, 1, 0), voted("b", 200, 10, 0), voted("c", 300, 50, 48),
+                               voted("d", 200, 600, 400), voted("e", 50, 0, 0), voted("b2", 200, 10, 0),
+                               voted("r", 400, 1000, 0, true, "e")};
+    auto order = [&](sort_order o) {
+      auto t = build_thread(cs, {o});
+      colloquy::test::check_order(t, {o});
+      return top_ids(t);
+    };
+    CHECK(order(sort_order::oldest) == std::vector<std::string>{"e", "r", "a", "b", "b2", "d", "c"});
+    CHECK(order(sort_order::newest) == std::vector<std::string>{"c", "b", "b2", "d", "a", "e", "r"});
+    // top: d 0.569, b = b2 (10-0) 0.722 ahead, a 0.207, c (50/98) ~0.41, e 0.
+    CHECK(order(sort_order::top) == std::vector<std::string>{"b", "b2", "d", "c", "a", "e", "r"});
+    // controversial: d (1000 ^ 2/3 = 100) > c (98 ^ 0.96 = 81.5) > the rest (0), by date then id.
+    CHECK(order(sort_order::controversial) == std::vector<std::string>{"d", "c", "e", "r", "a", "b", "b2"});
+    // hot: one comment's 200 net votes beat a few minutes of recency.
+    CHECK(order(sort_order::hot).front() == "d");
+  }
+
+  TEST_CASE("top ranks by net score when the document carries only net scores") {
+    std::vector<comment> cs = {voted("a", 1, 5, 0, false), voted("b", 2, 50, 0, false), voted("c", 3, -2, 0, false),
+                               voted("d", 4, 7, 1, true)};
+    auto t = build_thread(cs, {sort_order::top});
+    CHECK(top_ids(t) == std::vector<std::string>{"b", "d", "a", "c"});
+  }
+
+  TEST_CASE("Replies stay oldest first unless the order applies at every depth") {
+    std::vector<comment> cs = {voted("p", 1, 0, 0), voted("x", 2, 0, 5, true, "p"), voted("y", 3, 9, 0, true, "p")};
+    CHECK(top_ids(build_thread(cs, {sort_order::top})) == std::vector<std::string>{"p", "x", "y"});
+    CHECK(top_ids(build_thread(cs, {sort_order::top, 6, true})) == std::vector<std::string>{"p", "y", "x"});
+  }
+
+  TEST_CASE("Pages count top-level threads, never split one, and continue where the last ended") {
+    std::vector<comment> cs;
+    for (int i = 0; i < 7; ++i) {
+      cs.push_back(voted("t" + std::to_string(i), i * 10, 0, 0));
+      for (int k = 0; k < i % 3; ++k) cs.push_back(voted("t" + std::to_string(i) + "r" + std::to_string(k), i * 10 + k + 1, 0, 0, true, "t" + std::to_string(i)));
+    }
+    auto t = build_thread(cs);
+    REQUIRE(t.top_level == 7);
+    auto p0 = colloquy::page_of(t.starts, t.entries.size(), {0, 3});
+    CHECK((p0.first == 0 && p0.threads == 3 && p0.total == 7 && p0.next == std::optional<std::size_t>(3)));
+    CHECK(p0.last == t.starts[3]);
+    auto p2 = colloquy::page_of(t.starts, t.entries.size(), {6, 3});
+    CHECK((p2.threads == 1 && p2.last == t.entries.size() && !p2.next));
+    auto all = colloquy::page_of(t.starts, t.entries.size(), {0, 0});
+    CHECK((all.first == 0 && all.last == t.entries.size() && !all.next));
+    auto past = colloquy::page_of(t.starts, t.entries.size(), {99, 2});
+    CHECK((past.threads == 0 && past.first == past.last && !past.next));
+  }
+
+  TEST_CASE("render_comments pages: the pages together are the whole thread, in order") {
+    auto g = colloquy::test::generate(120, 42, true, 70);
+    std::string doc = g.doc.dump();
+    for (std::string sort : {"oldest", "top", "newest"}) {
+      CAPTURE(sort);
+      std::string whole = html_of(colloquy::render_comments(doc, R"({"sort":")" + sort + R"("})"));
+      auto list = [](const std::string& html) {
+        std::string out;
+        for (std::size_t p = 0; (p = html.find("<article", p)) != std::string::npos; p = html.find("</article>", p))
+          out += html.substr(p, html.find("</article>", p) - p) + "\n";
+        return out;
+      };
+      std::string joined;
+      std::size_t offset = 0, pages = 0;
+      for (;;) {
+        std::string answer = colloquy::render_comments(
+            doc, R"({"sort":")" + sort + R"(","pageSize":4,"offset":)" + std::to_string(offset) + "}");
+        auto meta = nlohmann::json::parse(meta_of(answer));
+        REQUIRE(meta["ok"] == true);
+        std::string html = html_of(answer);
+        if (offset == 0) CHECK(html.rfind("<section class=\"comments\"", 0) == 0);
+        else CHECK(html.rfind("<article", 0) == 0);  // only the page, to append
+        CHECK(meta["page"]["offset"] == offset);
+        CHECK(meta["page"]["threads"].get<std::size_t>() <= 4);
+        // Each page starts with a top-level comment: no thread is split.
+        auto first = html.find("<article");
+        REQUIRE(first != std::string::npos);
+        CHECK(html.find("data-depth=\"0\"", first) < html.find("</article>", first));
+        joined += list(html);
+        ++pages;
+        if (meta["page"]["next"].is_null()) {
+          CHECK(html.find("data-action=\"more\"") == std::string::npos);
+          break;
+        }
+        std::size_t next = meta["page"]["next"];
+        CHECK(html.find("data-action=\"more\" data-next=\"" + std::to_string(next) + "\"") != std::string::npos);
+        CHECK(next == offset + 4);
+        offset = next;
+        REQUIRE(pages < 100);
+      }
+      CHECK(joined == list(whole));
+      CHECK(pages > 3);
+    }
+  }
+
+  TEST_CASE("The sort select offers every order, the current one selected") {
+    std::string html = html_of(colloquy::render_comments("[]", R"({"sort":"hot"})"));
+    for (auto [name, _] : colloquy::sort_orders) CHECK(html.find("<option value=\"" + std::string(name) + "\"") != std::string::npos);
+    CHECK(html.find("<option value=\"hot\" selected>Hot</option>") != std::string::npos);
+  }
+}
