@@ -64,12 +64,31 @@ inline const allowlist& comments_allowlist() {
     x.elements["select"] = {"name", "class"};
     x.elements["option"] = {"value", "selected"};
     x.elements["div"] = {"class"};
-    x.elements["article"] = {"class", "part", "data-id", "data-depth"};
+    x.elements["article"] = {"class", "part", "data-id", "data-depth", "data-replies", "data-reply-to"};
     x.elements["p"] = {"class"};
     x.elements["span"] = {"class"};
     x.elements["time"] = {"datetime", "title", "class"};
-    x.elements["button"] = {"type", "class", "data-action", "data-id"};
+    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next"};
     x.elements["a"] = {"href", "rel", "title", "class"};
+    return x;
+  }();
+  return a;
+}
+
+// What render_stories may emit (Latest Stories cards, DESIGN §5 and §7).
+inline const allowlist& stories_allowlist() {
+  static const allowlist a = [] {
+    allowlist x;
+    x.void_elements.insert("img");
+    x.elements["section"] = {"class", "part"};
+    x.elements["h2"] = {};
+    x.elements["article"] = {"class"};
+    x.elements["time"] = {"datetime"};
+    x.elements["h3"] = {};
+    x.elements["p"] = {};
+    x.elements["a"] = {"href", "class"};
+    x.elements["img"] = {"src", "alt", "loading", "decoding", "width", "height"};
+    x.url_schemes = {"http", "https"};  // story links and images: absolute http(s) only
     return x;
   }();
   return a;

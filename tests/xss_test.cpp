@@ -95,6 +95,39 @@ TEST_SUITE("Never executable") {
     CHECK(rendered == 4 * vectors.size());
   }
 
+  TEST_CASE("Every XSS vector as a story's title, summary, HTML content, link and image renders inside the allowlist") {
+    auto text = colloquy::test::shared_data("xss/vectors.json");
+    if (!text) return;
+    auto vectors = load_strings(*text);
+    REQUIRE(vectors.size() > 400);
+    std::size_t cards = 0, images = 0;
+    for (std::size_t i = 0; i < vectors.size(); ++i) {
+      const std::string& v = vectors[i];
+      CAPTURE(i);
+      CAPTURE(v);
+      const std::string url = "https://example.com/" + std::to_string(i);
+      nlohmann::json items = nlohmann::json::array({
+          {{"id", "t"}, {"url", url + "/t"}, {"title", v}, {"summary", v}, {"date_published", "2011-03-07T15:00:00Z"}},
+          {{"id", "h"}, {"url", url + "/h"}, {"title", "html"}, {"content_html", v}, {"image", v}},
+          {{"id", "c"}, {"url", url + "/c"}, {"title", "text"}, {"content_text", v}, {"image", url + "/" + v}},
+          {{"id", "u"}, {"url", v}, {"title", v}, {"summary", "a link that is the vector"}},
+      });
+      nlohmann::json feed = {{"version", "https://jsonfeed.org/version/1.1"}, {"items", std::move(items)}};
+      std::string answer = colloquy::render_stories(feed.dump(), R"({"storiesCount":10})");
+      std::size_t nul = answer.find('\0');
+      REQUIRE(nul != std::string::npos);
+      auto meta = nlohmann::json::parse(answer.substr(0, nul));
+      CHECK(meta["ok"] == true);
+      CHECK(meta["count"].get<int>() >= 3);  // the vector as a link is kept only if it is an http(s) URL
+      std::string_view html = std::string_view(answer).substr(nul + 1);
+      auto why = colloquy::test::allowlist_violation(html, colloquy::test::stories_allowlist());
+      CHECK_MESSAGE(!why, *why);
+      cards += meta["count"].get<std::size_t>();
+      for (std::size_t p = html.find("<img "); p != std::string_view::npos; p = html.find("<img ", p + 1)) ++images;
+    }
+    std::printf("XSS vectors as stories: %zu vectors, %zu cards, %zu images kept (all allowlisted)\n", vectors.size(), cards, images);
+  }
+
   TEST_CASE("The checker itself rejects what it must") {
     using colloquy::test::allowlist_violation;
     CHECK(allowlist_violation("<p>ok <em>fine</em></p><br />") == std::nullopt);
