@@ -102,6 +102,8 @@ TEST_SUITE("Comment markup") {
     // A NUL before "mailto:" in a link destination was percent-encoded into "%00mailto:".
     static constexpr char nul_mailto[] = "[link](<\0mailto:\x14\x14`\xC0\0,f\x80" "bar)>)\n";
     CHECK(checked(std::string_view(nul_mailto, sizeof nul_mailto - 1)).find("href=\"mailto:") != std::string::npos);
+    // "http%3As:" read as "http:" once decoded, but a browser reads the malformed scheme "http%3As".
+    CHECK(checked("[link](http%3As:/vscript:/x)").find("<a ") == std::string::npos);
   }
 
   TEST_CASE("Bare URLs become links without their trailing punctuation") {
@@ -203,7 +205,8 @@ TEST_SUITE("URL policy") {
     CHECK_FALSE(is_safe_url("/relative", url_policy::web));
     for (const char* bad : {"javascript:alert(1)", " javascript:alert(1)", "\x01javascript:alert(1)", "java\tscript:x",
                             "java\nscript:x", "JAVASCRIPT:x", "javascript%3Ax", "%6Aavascript:x", "data:text/html,x",
-                            "vbscript:x", "\xC2\xA0javascript:x", "ja\x01vascript:x", ":x", "httpx:x", "https%00:x"}) {
+                            "vbscript:x", "\xC2\xA0javascript:x", "ja\x01vascript:x", ":x", "httpx:x", "https%00:x",
+                            "http%3As:/x"}) {
       CAPTURE(bad);
       CHECK_FALSE(is_safe_url(bad, url_policy::link));
     }

@@ -55,14 +55,11 @@ inline int hex_value(char c) {
 }
 }  // namespace detail
 
-// True when `url` (already entity-decoded) may be emitted as an href under `policy`.
-// The scheme is read more suspiciously than a browser reads it, so that no spelling a browser
-// could take for a dangerous scheme gets through: leading C0 controls and spaces are skipped,
-// tabs and newlines anywhere in the scheme are ignored ("java\tscript:"), and percent-escapes
-// are decoded ("javascript%3Aalert(1)" counts as having a scheme). Anything with a colon before
-// the first '/', '?' or '#' has a scheme and must be allowlisted; a character that cannot be in
-// a scheme (a control, '%'-escaped junk, non-ASCII) before that colon makes it unsafe, not relative.
-inline bool is_safe_url(std::string_view url, url_policy policy) {
+namespace detail {
+// One reading of a URL's scheme for is_safe_url: with `decode`, percent-escapes count as the
+// characters they stand for ("javascript%3Ax" has a scheme); without, they are literal, as a
+// browser reads them ("http%3Ax:y" has the malformed scheme "http%3Ax").
+inline bool scheme_is_safe(std::string_view url, url_policy policy, bool decode) {
   std::size_t i = 0;
   while (i < url.size() && static_cast<unsigned char>(url[i]) <= 0x20) ++i;
   char scheme[8];  // long enough for the allowlisted schemes; longer ones are never allowed
@@ -73,16 +70,15 @@ inline bool is_safe_url(std::string_view url, url_policy policy) {
     char c = url[j];
     if (c == '\t' || c == '\n' || c == '\r') continue;
     if (c == '/' || c == '?' || c == '#') break;
-    if (c == '%' && j + 2 < url.size() && detail::hex_value(url[j + 1]) >= 0 && detail::hex_value(url[j + 2]) >= 0) {
-      c = static_cast<char>(detail::hex_value(url[j + 1]) * 16 + detail::hex_value(url[j + 2]));
+    if (decode && c == '%' && j + 2 < url.size() && hex_value(url[j + 1]) >= 0 && hex_value(url[j + 2]) >= 0) {
+      c = static_cast<char>(hex_value(url[j + 1]) * 16 + hex_value(url[j + 2]));
       j += 2;
       if (c == '\t' || c == '\n' || c == '\r') continue;
     }
     if (c == ':') { has_scheme = true; break; }
-    bool ok = detail::is_ascii_alpha(c) ||
-              (length > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+    bool ok = is_ascii_alpha(c) || (length > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
     if (!ok) scheme_chars_only = false;
-    if (length < sizeof scheme) scheme[length] = detail::ascii_lower(c);
+    if (length < sizeof scheme) scheme[length] = ascii_lower(c);
     ++length;
   }
   if (!has_scheme) {
@@ -93,6 +89,19 @@ inline bool is_safe_url(std::string_view url, url_policy policy) {
   std::string_view name(scheme, length);
   if (name == "http" || name == "https") return true;
   return policy == url_policy::link && name == "mailto";
+}
+}  // namespace detail
+
+// True when `url` (already entity-decoded) may be emitted as an href under `policy`.
+// The scheme is read more suspiciously than a browser reads it, so that no spelling a browser
+// could take for a dangerous scheme gets through: leading C0 controls and spaces are skipped,
+// tabs and newlines anywhere in the scheme are ignored ("java\tscript:"), and the URL must be
+// safe both with its percent-escapes decoded ("javascript%3Aalert(1)" counts as having a scheme)
+// and as written. Anything with a colon before the first '/', '?' or '#' has a scheme and must be
+// allowlisted; a character that cannot be in a scheme (a control, '%', non-ASCII) before that
+// colon makes it unsafe, not relative.
+inline bool is_safe_url(std::string_view url, url_policy policy) {
+  return detail::scheme_is_safe(url, policy, true) && detail::scheme_is_safe(url, policy, false);
 }
 
 // Appends a URL for an href attribute: bytes that may not appear raw in a URL are
