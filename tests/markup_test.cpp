@@ -3,7 +3,10 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "colloquy/markup.hpp"
+#include "test_support.hpp"
 #include "html_allowlist.hpp"
 
 namespace {
@@ -222,5 +225,64 @@ TEST_SUITE("URL policy") {
     out.clear();
     colloquy::append_escaped_url(out, "ht\ttp://x.org/a\nb\x14");
     CHECK(out == "http://x.org/ab");
+  }
+}
+
+TEST_SUITE("Comment markup: the plain-text fast path") {
+  // append_markup_html answers plain paragraphs without the parser when no markup can start;
+  // that answer must be exactly the parser's.
+  void check_same(std::string_view text, std::size_t& fast) {
+    std::string quick;
+    if (!colloquy::detail::md::append_plain_paragraphs(quick, text)) {
+      CHECK(quick.empty());
+      return;
+    }
+    ++fast;
+    std::string parsed;
+    colloquy::detail::md::append_parsed_html(parsed, text);
+    CHECK_MESSAGE(quick == parsed, "text: " << text);
+  }
+
+  TEST_CASE("Regressions found by the markup fuzzer") {
+    std::size_t fast = 0;
+    check_same("wwW.fofo>>;\n", fast);  // "www." in any letter case begins a bare link
+    CHECK(fast == 0);
+  }
+
+  TEST_CASE("Gives the parser's output on generated texts") {
+    const char* pieces[] = {"word", " ", "  ", "   ", "    ", "\n", "\n\n", "\n \n", "-", "+", "1", "9.", ")", "\"",
+                            "'", "é", "Ж", "😀", ".", ",", "?", "(x)", "http", "ww", "/", "%", "$", "{", "}", "@",
+                            "<", ">", "<b>", "</b>", "<b", "&", "& ", "&amp;", "&#", "a@b", "<a@b.c>", " <", "< ", "wwW.", "WWW.",
+                            "w", "W"};
+    std::uint64_t state = 42;
+    std::size_t fast = 0;
+    for (int i = 0; i < 20000; ++i) {
+      std::string text;
+      int n = int((state >> 33) % 12) + 1;
+      for (int k = 0; k < n; ++k) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        text += pieces[(state >> 33) % (sizeof pieces / sizeof *pieces)];
+      }
+      check_same(text, fast);
+    }
+    MESSAGE("fast path taken for " << fast << " of 20000 generated texts");
+    CHECK(fast > 2000);
+  }
+
+  TEST_CASE("Gives the parser's output on the shared real comments") {
+    std::size_t fast = 0, total = 0;
+    for (const char* file : {"comments/reddit_announcements_n49rw.json", "comments/reddit_funny_3hahrw.json",
+                             "comments/remark42_tree_bench.json", "comments/wordpress_theme_unit_test.json"}) {
+      auto text = colloquy::test::shared_data(file);
+      if (!text) return;
+      auto doc = nlohmann::json::parse(*text);
+      for (const auto& c : doc) {
+        if (!c.contains("text") || !c["text"].is_string()) continue;
+        ++total;
+        check_same(c["text"].get<std::string>(), fast);
+      }
+    }
+    MESSAGE("fast path taken for " << fast << " of " << total << " real comments");
+    CHECK(fast > 0);
   }
 }

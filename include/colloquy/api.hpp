@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "colloquy/compose.hpp"
 #include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/locale.hpp"
@@ -273,12 +274,29 @@ inline std::string render_comment(std::string_view comment_json, std::string_vie
   return out;
 }
 
-}  // namespace colloquy
-
-// Posting: a draft checked by the same code the server runs (compose.hpp).
-#include "colloquy/compose.hpp"
-
-namespace colloquy {
+namespace detail {
+// A draft checked by the same code the server runs (compose.hpp): the meta of check_draft and
+// check_compose. `loc` null: compose.hpp's own (English) messages; otherwise the locale's.
+inline std::string check_draft_meta(std::string_view json, std::string_view options_json, const locale_data* loc) {
+  draft_options o;
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  if (opts.is_object()) {
+    auto f = opts.find("requireClientId");
+    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
+  }
+  draft_result r = read_draft(json, o);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const auto& p : r.problems) {
+    std::string message = p.message;
+    if (loc) {
+      message.clear();
+      append_draft_message(message, p.code, *loc);
+    }
+    problems.push_back({{"code", p.code}, {"field", p.field}, {"message", std::move(message)}});
+  }
+  return dump({{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}});
+}
+}  // namespace detail
 
 // Draft JSON (the posting shape, DESIGN §3, plus an optional "honeypot") in, meta JSON out; no
 // '\0' and no HTML follow it. Options: {"requireClientId": false} while the reader types.
@@ -288,23 +306,8 @@ namespace colloquy {
 //   //  "text":"hi","clientId":"a1"},"problems":[]}
 //   // problems: [{"code":"text_required","field":"text","message":"the comment is empty"}, …]
 inline std::string check_draft(std::string_view json, std::string_view options_json) {
-  draft_options o;
-  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (opts.is_object()) {
-    auto f = opts.find("requireClientId");
-    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
-  }
-  draft_result r = read_draft(json, o);
-  nlohmann::json problems = nlohmann::json::array();
-  for (const auto& p : r.problems) problems.push_back({{"code", p.code}, {"field", p.field}, {"message", p.message}});
-  nlohmann::json meta = {{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}};
-  return detail::dump(meta);
+  return detail::check_draft_meta(json, options_json, nullptr);
 }
-
-}  // namespace colloquy
-
-// Posting, continued: draft problems in the widget's language (compose_render.hpp's messages).
-namespace colloquy {
 
 // check_draft with each problem's message in the widget's "locale": what the compose form shows
 // next to each field. Same input, options and meta shape as check_draft.
@@ -312,22 +315,7 @@ namespace colloquy {
 //   colloquy::check_compose(R"({"thread":"/p","text":"  "})", R"({"requireClientId":false})")
 //   // {"ok":false,"draft":{…},"problems":[{"code":"text_required","field":"text","message":"Please write a comment."}]}
 inline std::string check_compose(std::string_view json, std::string_view options_json) {
-  widget_options w = parse_widget_options(options_json);
-  draft_options o;
-  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
-  if (opts.is_object()) {
-    auto f = opts.find("requireClientId");
-    if (f != opts.end() && f->is_boolean()) o.require_client_id = f->get<bool>();
-  }
-  draft_result r = read_draft(json, o);
-  const locale_data& loc = find_locale(w.locale);
-  nlohmann::json problems = nlohmann::json::array();
-  for (const auto& p : r.problems) {
-    std::string message;
-    append_draft_message(message, p.code, loc);
-    problems.push_back({{"code", p.code}, {"field", p.field}, {"message", std::move(message)}});
-  }
-  return detail::dump({{"ok", r.ok()}, {"draft", draft_json(r.value)}, {"problems", std::move(problems)}});
+  return detail::check_draft_meta(json, options_json, &find_locale(parse_widget_options(options_json).locale));
 }
 
 // Problems from elsewhere (a server's {"code","field","message"} refusal) in, the same problems

@@ -20,6 +20,7 @@
 // list are walked with loops), no allocation per character; scratch buffers are reused.
 #pragma once
 #include <cstdint>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -1428,7 +1429,70 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
 // Appends `text` (comment markup) as HTML. Never throws on any input; the output only ever
 // contains p, br, em, strong, code, pre, blockquote, ul, ol (start), li, hr and
 // a (href passing is_safe_url, rel="nofollow ugc noopener", title), code (class="language-…").
-inline void append_markup_html(std::string& out, std::string_view text) {
+namespace detail::md {
+// The common case, fast: text in which no markup can start is only paragraphs of escaped lines.
+// Appends them and returns true, or returns false (appending nothing) as soon as a byte or a
+// line start could begin a construct; the full parser then decides. It must give exactly what
+// the parser gives (a test and the markup fuzzer check it), so it is conservative: no markup
+// punctuation, no ':' (autolinks) or "www.", no controls or tabs, no line indented 4+ spaces or
+// starting with a list marker, digit, '<' or '>', no 2+ trailing spaces (a hard break). '&' is
+// allowed where no reference can follow it; '<' mid-line where it can only be literal or raw
+// HTML (which is shown escaped either way): with no '@' (email autolinks) in the text and no
+// trailing spaces (raw HTML spanning lines keeps them).
+inline bool append_plain_paragraphs(std::string& out, std::string_view text) {
+  // Bytes that may begin or end a construct anywhere in a line.
+  static constexpr auto special = [] {
+    std::array<bool, 256> t{};
+    for (unsigned c = 0; c < 0x20; ++c) t[c] = c != '\n';
+    for (unsigned char c : std::string_view("\\`*_[]!~#=|:\x7F")) t[c] = true;
+    return t;
+  }();
+  bool less_than = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (special[c]) return false;
+    if (c == '&' && i + 1 < text.size() && (text[i + 1] == '#' || is_alnum(text[i + 1]))) return false;
+    if (c == '<') less_than = true;
+  }
+  // "www." begins a bare link in any letter case ("WWW.example.com").
+  for (std::size_t dot = text.find('.', 3); dot != std::string_view::npos; dot = text.find('.', dot + 1))
+    if ((text[dot - 1] | 0x20) == 'w' && (text[dot - 2] | 0x20) == 'w' && (text[dot - 3] | 0x20) == 'w') return false;
+  if (less_than && text.find('@') != std::string_view::npos) return false;
+  const std::size_t start = out.size();
+  bool open = false;  // inside a paragraph
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    std::size_t indent = 0;
+    while (indent < line.size() && line[indent] == ' ') ++indent;
+    std::size_t trailing = 0;
+    while (trailing < line.size() - indent && line[line.size() - 1 - trailing] == ' ') ++trailing;
+    line = line.substr(indent, line.size() - indent - trailing);
+    if (line.empty()) {
+      if (open) out += "</p>\n";
+      open = false;
+    } else {
+      char first = line.front();
+      if (indent >= 4 || trailing >= 2 || (less_than && trailing) || first == '-' || first == '+' || first == '<' ||
+          first == '>' || (first >= '0' && first <= '9')) {
+        out.resize(start);
+        return false;
+      }
+      out += open ? "\n" : "<p>";
+      open = true;
+      append_escaped(out, line);
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  if (open) out += "</p>\n";
+  return true;
+}
+
+// The full parser (block structure, then inlines), for any text.
+inline void append_parsed_html(std::string& out, std::string_view text) {
   // Scratch space reused across calls (the core is single-threaded per instance; thread_local
   // keeps native multi-threaded callers safe). It keeps its capacity, so formatting 100,000
   // comments allocates only while the largest comment so far grows it.
@@ -1439,6 +1503,11 @@ inline void append_markup_html(std::string& out, std::string_view text) {
   // An unusually large comment (only direct callers can pass one: read.hpp caps text at
   // limits::max_text_bytes) does not get to pin its buffers for the life of the instance.
   if (scratch.arena.capacity() > (1u << 20) || scratch.inlines.nodes.capacity() > (1u << 16)) scratch = {};
+}
+}  // namespace detail::md
+
+inline void append_markup_html(std::string& out, std::string_view text) {
+  if (!detail::md::append_plain_paragraphs(out, text)) detail::md::append_parsed_html(out, text);
 }
 
 }  // namespace colloquy

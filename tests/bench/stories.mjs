@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wasm = fs.readFileSync(path.join(process.env.COLLOQUY_WASM_BUILD || path.join(repo, 'build/wasm'), 'widget/colloquy.wasm'));
 const { instance } = await WebAssembly.instantiate(wasm, {
-  env: { emscripten_notify_memory_growth() {} },
+  env: { emscripten_notify_memory_growth() {}, colloquy_zone_offset() { return 0; } },  // UTC, as the widget by default
   wasi_snapshot_preview1: { proc_exit(code) { throw new Error('core exited ' + code); } },
 });
 const core = instance.exports;

@@ -2,7 +2,7 @@
 // bytes copied into linear memory, one export call, meta JSON + HTML decoded from memory.
 export async function loadCore(wasmBytes) {
   const imports = {
-    env: { emscripten_notify_memory_growth() {} },
+    env: { emscripten_notify_memory_growth() {}, colloquy_zone_offset() { return 0; } },  // UTC, as the widget by default
     wasi_snapshot_preview1: { proc_exit(code) { throw new Error('core exited ' + code); } },
   };
   const { instance } = await WebAssembly.instantiate(wasmBytes, imports);

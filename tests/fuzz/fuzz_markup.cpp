@@ -19,5 +19,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::fprintf(stderr, "allowlist violation: %s\n", why->c_str());
     std::abort();
   }
+  // The plain-text fast path must give exactly what the full parser gives.
+  std::string quick;
+  if (colloquy::detail::md::append_plain_paragraphs(quick, text)) {
+    std::string parsed;
+    colloquy::detail::md::append_parsed_html(parsed, text);
+    if (quick != parsed) {
+      std::fprintf(stderr, "fast path differs from the parser:\n%s\n---\n%s\n", quick.c_str(), parsed.c_str());
+      std::abort();
+    }
+  }
   return 0;
 }
