@@ -133,6 +133,9 @@ int run(const config& c) {
   // server is not async-signal-safe. Blocked first, so that a signal during start-up (a seed
   // import, say) waits for the stopper instead of killing the process halfway, and before any
   // worker thread inherits the mask.
+  // A reader who closes the tab mid-answer must not end the server: cpp-httplib writes with
+  // plain send(), so a write to a closed socket raises SIGPIPE; ignored, it is an EPIPE error.
+  std::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

@@ -90,7 +90,10 @@ inline std::string_view trimmed(std::string_view s) {
 }
 
 // Appends the escaped byline; the name becomes a link when the author has an http(s) url.
-inline void append_byline_html(std::string& out, const author_info& author, const locale_data& loc) {
+// With `to` (a reply shown at the depth cap), the byline names whom it answers ("Joe in
+// Kansas, replying to Mary:"); an empty `to` reads as "Anonymous".
+inline void append_byline_html(std::string& out, const author_info& author, const locale_data& loc,
+                               const std::string_view* to = nullptr) {
   std::string_view name = trimmed(author.name);
   std::string_view place = place_of(author.location);
   auto emit = [&](std::string_view key) {
@@ -105,9 +108,12 @@ inline void append_byline_html(std::string& out, const author_info& author, cons
       if (link) out += "</a>";
     } else if (key == "place") {
       append_escaped(out, place);
+    } else if (key == "to" && to) {
+      append_escaped(out, to->empty() ? loc.anonymous : *to);
     }
   };
-  expand_pattern(place.empty() ? loc.byline_no_place : loc.byline, emit, out);
+  if (to) expand_pattern(place.empty() ? loc.byline_reply_no_place : loc.byline_reply, emit, out);
+  else expand_pattern(place.empty() ? loc.byline_no_place : loc.byline, emit, out);
 }
 
 // "September 25, 2010" in the locale, as the date falls in `zone`.

@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "colloquy/limits.hpp"
+#include "colloquy/unicode.hpp"
 
 namespace colloquy::detail {
 
@@ -338,23 +339,6 @@ class json_scanner {
     }
     p_ += 4;
     return true;
-  }
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += char(cp);
-    } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    }
   }
   // One multi-byte UTF-8 sequence at p_, well-formed per RFC 3629 table 3-7 (no overlongs,
   // no encoded surrogates, nothing above U+10FFFF): the byte ranges nlohmann's lexer accepts.

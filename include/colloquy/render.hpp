@@ -32,32 +32,6 @@ struct render_options {
 };
 
 namespace detail {
-// "Joe in Kansas, replying to Mary:" for a reply shown below the depth cap; same name rules
-// as append_byline_html (format.hpp).
-inline void append_reply_byline_html(std::string& out, const author_info& author, std::string_view to,
-                                     const locale_data& loc) {
-  std::string_view name = trimmed(author.name);
-  std::string_view place = place_of(author.location);
-  auto emit = [&](std::string_view key) {
-    if (key == "name") {
-      bool link = !author.url.empty() && is_safe_url(author.url, url_policy::web);
-      if (link) {
-        out += "<a href=\"";
-        append_escaped(out, author.url);
-        out += "\" rel=\"nofollow ugc noopener\">";
-      }
-      append_escaped(out, name.empty() ? loc.anonymous : name);
-      if (link) out += "</a>";
-    } else if (key == "place") {
-      append_escaped(out, place);
-    } else if (key == "to") {
-      append_escaped(out, to.empty() ? loc.anonymous : to);
-    }
-  };
-  expand_pattern(place.empty() ? loc.byline_reply_no_place
-                               : loc.byline_reply,
-                 emit, out);
-}
 // Non-negative integers without std::to_string's temporary.
 inline void append_uint(std::string& out, std::uint64_t v) {
   char buf[20];
@@ -167,7 +141,8 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     append_escaped(out, loc.deleted);
   } else if (e.capped) {
     const comment& to = t.comments[e.reply_to];
-    detail::append_reply_byline_html(out, c.author, to.status == comment_status::deleted ? "" : trimmed(to.author.name), loc);
+    const std::string_view to_name = to.status == comment_status::deleted ? "" : trimmed(to.author.name);
+    append_byline_html(out, c.author, loc, &to_name);
   } else {
     append_byline_html(out, c.author, loc);
   }

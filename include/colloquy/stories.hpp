@@ -27,6 +27,7 @@
 #include "colloquy/format.hpp"
 #include "colloquy/limits.hpp"
 #include "colloquy/locale.hpp"
+#include "colloquy/unicode.hpp"
 #include "colloquy/read.hpp"
 
 namespace colloquy {
@@ -183,23 +184,6 @@ namespace detail {
 
 // --- Text ----------------------------------------------------------------------------------
 
-inline void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xF0 | (cp >> 18));
-    out += char(0x80 | ((cp >> 12) & 0x3F));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
-}
 
 
 // Code points 0x80..0x9F in a numeric reference mean Windows-1252 characters (HTML's
