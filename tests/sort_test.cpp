@@ -163,3 +163,66 @@ TEST_SUITE("Sorting and pagination") {
     CHECK(html.find("<option value=\"hot\" selected>Hot</option>") != std::string::npos);
   }
 }
+
+TEST_SUITE("Server pages") {
+  // The widget appends each page the server sends ("next" cursor) to the bytes it holds,
+  // separated by '\0', and renders them as one thread.
+  std::string page(const std::string& ids, const char* next) {
+    std::string doc = R"({"thread":"/t","comments":[)";
+    bool first = true;
+    for (char id : ids) {
+      if (!first) doc += ',';
+      first = false;
+      doc += R"({"id":")" + std::string(1, id) + R"(","created":")" + "2010-09-2" + std::string(1, char('0' + (id - 'a') % 10)) +
+             R"(T10:00:00Z","text":"t"})";
+    }
+    doc += R"(],"next":)";
+    doc += next ? std::string("\"") + next + "\"" : "null";
+    doc += "}";
+    return doc;
+  }
+
+  TEST_CASE("Pages read as one thread; the last page's cursor asks for more") {
+    std::string input = page("abc", "p2");
+    auto r = colloquy::read_comment_pages(input);
+    CHECK(r.ok);
+    CHECK(r.comments.size() == 3);
+    CHECK(r.next == "p2");
+    input += '\0';
+    input += page("cde", "p3");  // "c" again: a thread the server's pages overlapped on
+    input += '\0';
+    input += page("f", nullptr);
+    r = colloquy::read_comment_pages(input);
+    REQUIRE(r.ok);
+    std::string ids;
+    for (const auto& c : r.comments) ids += c.id;
+    CHECK(ids == "abcdef");
+    CHECK(r.next.empty());
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "duplicate_id");
+    CHECK(r.problems[0].id == "c");
+  }
+
+  TEST_CASE("A broken later page is a problem; the pages before it stay") {
+    std::string input = page("ab", "p2") + '\0' + "{not json";
+    auto r = colloquy::read_comment_pages(input);
+    REQUIRE(r.ok);
+    CHECK(r.comments.size() == 2);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "not_json");
+    CHECK(r.problems[0].index == 2);
+  }
+
+  TEST_CASE("After the last local page, the Load more button carries the server cursor") {
+    std::string html = colloquy::render_comments(page("abc", "next&page=2"), R"({"pageSize":2})");
+    CHECK(html.find("data-next=\"2\"") != std::string::npos);
+    CHECK(html.find("data-cursor") == std::string::npos);
+    html = colloquy::render_comments(page("abc", "next&page=2"), R"({"pageSize":2,"offset":2})");
+    CHECK(html.find("data-next") == std::string::npos);
+    CHECK(html.find("data-cursor=\"next&amp;page=2\"") != std::string::npos);
+    html = colloquy::render_comments(page("abc", "next&page=2"), R"({"pageSize":0})");
+    CHECK(html.find("data-cursor=\"next&amp;page=2\"") != std::string::npos);
+    html = colloquy::render_comments(page("abc", nullptr), R"({"pageSize":0})");
+    CHECK(html.find("data-action=\"more\"") == std::string::npos);
+  }
+}

@@ -277,6 +277,16 @@
     return o;
   }
 
+  // The comments endpoint for a thread; with a page size, the server is asked for that many
+  // top-level threads at a time (DESIGN §2 "limit"), and "Load more" follows its cursor.
+  function commentsUrl(o) {
+    if (!o.comments) return null;
+    var url = new URL(o.comments, location.href);
+    url.searchParams.set('thread', o.thread);
+    if (o.pageSize) url.searchParams.set('limit', String(o.pageSize));
+    return url;
+  }
+
   function coreOptions(o, sort) {
     return {
       sort: sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount, summaryLength: o.summaryLength,
@@ -393,10 +403,33 @@
         button.disabled = false;
       });
     }
+    // After the last page the bytes hold, the server may have more (its "next" cursor, on the
+    // button as data-cursor): fetch that page, append it to the bytes (the core reads pages
+    // separated by a NUL byte as one thread) and render the thread again, one page longer.
+    function fetchMore(button) {
+      var url = commentsUrl(state.o);
+      if (!url || !state.comments || button.disabled) return;
+      url.searchParams.set('cursor', button.getAttribute('data-cursor'));
+      button.disabled = true;
+      var token = state.token;
+      Promise.all([loadCore(), fetchBytes(url)]).then(function (v) {
+        if (state.token !== token) return;
+        var joined = new Uint8Array(state.comments.length + 1 + v[1].length);
+        joined.set(state.comments);
+        joined.set(v[1], state.comments.length + 1);
+        state.comments = joined;
+        if (state.o.pageSize) state.shown += state.o.pageSize;
+        return renderComments(v[0], token).then(function () { if (state.token === token) afterRender(); });
+      }).catch(function (e) {
+        warn('loading more comments failed: ' + e.message);
+        button.disabled = false;
+      });
+    }
     function onMoreClick(event) {
       var t = event.target;
       var button = t && t.closest && t.closest('button[data-action="more"]');
-      if (button && root.contains(button)) loadMore(button);
+      if (!button || !root.contains(button)) return;
+      if (button.hasAttribute('data-cursor')) fetchMore(button); else loadMore(button);
     }
     root.addEventListener('click', onMoreClick);
 
@@ -407,8 +440,7 @@
       showStatus('');
       var core = loadCore();
       var sheet = loadStyles();
-      var url = o.comments ? new URL(o.comments, location.href) : null;
-      if (url) url.searchParams.set('thread', o.thread);
+      var url = commentsUrl(o);
       // No endpoint: the thread lives in this browser's storage (posting.localThread).
       var commentsBytes = url ? fetchBytes(url) : Promise.resolve(encoder.encode(JSON.stringify(localThread())));
       var work = [

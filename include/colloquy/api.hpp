@@ -23,6 +23,7 @@
 #include "colloquy/compose.hpp"
 #include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
+#include "colloquy/id_index.hpp"
 #include "colloquy/locale.hpp"
 #include "colloquy/read.hpp"
 #include "colloquy/render.hpp"
@@ -94,10 +95,49 @@ inline nlohmann::json problem_json(const problem& p) {
 inline std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 }  // namespace detail
 
-// Comments document in, meta + '\0' + HTML out.
+// Several comments documents in one input, separated by '\0' (JSON holds no raw NUL): the pages
+// of a thread as a server sent them, one after another. Comments are read in that order
+// (duplicate ids across pages keep the first); "next" is the last page's; a page after the
+// first that is unusable is reported as a problem (its document error, at the index of its
+// first comment) and skipped, so the pages already shown stay.
+inline read_result read_comment_pages(std::string_view input) {
+  std::size_t end = input.find('\0');
+  read_result r = read_comments(input.substr(0, end));
+  if (!r.ok) return r;
+  while (end != std::string_view::npos) {
+    std::size_t start = end + 1;
+    end = input.find('\0', start);
+    read_result page = read_comments(input.substr(start, end == std::string_view::npos ? end : end - start));
+    const std::size_t base = r.comments.size();
+    if (!page.ok) {
+      page.error.index = base;
+      r.problems.push_back(std::move(page.error));
+      continue;
+    }
+    auto id_of = [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; };
+    detail::id_index seen(r.comments.size() + page.comments.size());
+    for (std::uint32_t i = 0; i < r.comments.size(); ++i) seen.insert(r.comments[i].id, i, id_of);
+    for (auto& p : page.problems) {
+      p.index += base;
+      r.problems.push_back(std::move(p));
+    }
+    for (auto& c : page.comments) {
+      if (seen.find(c.id, id_of)) {
+        r.problems.push_back({std::string(errc::duplicate_id), c.id, base, "id", "duplicate id across pages: the first is kept"});
+        continue;
+      }
+      r.comments.push_back(std::move(c));
+      seen.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
+    }
+    r.next = std::move(page.next);
+  }
+  return r;
+}
+
+// Comments document (or pages, see read_comment_pages) in, meta + '\0' + HTML out.
 inline std::string render_comments(std::string_view document, std::string_view options_json) {
   widget_options o = parse_widget_options(options_json);
-  read_result r = read_comments(document);
+  read_result r = read_comment_pages(document);
   nlohmann::json meta;
   std::string html;
   if (!r.ok) {
@@ -107,7 +147,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
     thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems);
     to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
-    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}};
+    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next};
     page_range range = page_of(t.starts, t.entries.size(), ro.page);
     if (o.page_offset == 0) {
       render_thread_html(html, t, ro, &chunks);
@@ -260,7 +300,7 @@ inline std::string render_comment(std::string_view comment_json, std::string_vie
   std::string html;
   problem error;
   int depth = detail::reply_depth(c.parent_depth, o.max_depth);
-  render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order};
+  render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {}, {}};
   if (!c.state) {
     meta = {{"ok", false}, {"error", {{"code", "bad_option"}, {"message", "state must be stored, sending or unsent"}, {"field", "state"}}}};
   } else if (!render_single_comment_html(html, comment_json, depth, *c.state, c.client_id, ro, &error)) {

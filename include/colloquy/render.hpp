@@ -29,6 +29,7 @@ struct render_options {
   date_style dates;        // relative dates ("3 hours ago") when a clock is given
   sort_order order = sort_order::oldest;
   page_request page{};     // top-level threads to render; {0, 0}: all of them
+  std::string_view cursor; // the server's "next" cursor: more threads to fetch after the last page
 };
 
 namespace detail {
@@ -178,10 +179,18 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
 }
 
 // The "load more" button after a page, or nothing on the last page.
+// After the document's last page, a server cursor (the document's "next") gives a button that
+// asks the widget to fetch the server's next page (data-cursor) instead.
 inline void render_more_html(std::string& out, const page_range& range, const render_options& o) {
-  if (!range.next) return;
-  out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-next=\"";
-  out += std::to_string(*range.next);
+  if (range.next) {
+    out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-next=\"";
+    out += std::to_string(*range.next);
+  } else if (!o.cursor.empty()) {
+    out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-cursor=\"";
+    append_escaped(out, o.cursor);
+  } else {
+    return;
+  }
   out += "\">";
   append_escaped(out, o.locale->load_more);
   out += "</button>";
