@@ -151,7 +151,7 @@ TEST_SUITE("Locales") {
       for (auto m : l->months) CHECK_FALSE(m.empty());
       for (auto s : {l->anonymous, l->reply, l->more, l->latest_stories, l->sort_label, l->sort_oldest,
                      l->sort_newest, l->sort_top, l->sort_hot, l->sort_controversial, l->load_more, l->byline_reply, l->byline_reply_no_place,
-                     l->just_now, l->comments_unavailable, l->comments_unusable, l->stories_unavailable})
+                     l->just_now, l->comments_unavailable, l->comments_unusable})
         CHECK_FALSE(s.empty());
       if (l->tag != "en") {
         CHECK(l->reply != locale_en.reply);

@@ -158,7 +158,7 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
     return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
   }
-  function callText(core, name, text, options) {
+  function callHtml(core, name, text, options) {
     var r = call(core, name, encoder.encode(text), options);
     return { meta: r.meta, html: r.slices.join('') };
   }
@@ -531,7 +531,7 @@
     // One comment's <article> from the core, at the depth its parent on the page implies.
     function articleFor(comment, how, clientId) {
       var parent = comment.parent ? findArticle('data-id', comment.parent) : null;
-      var r = callText(state.core, 'colloquy_render_comment', JSON.stringify(comment),
+      var r = callHtml(state.core, 'colloquy_render_comment', JSON.stringify(comment),
         postOptions({ parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' }));
       if (!r.meta.ok) { warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return null; }
       return htmlNode(r.html);
@@ -568,7 +568,7 @@
       return form;
     }
     function newForm(parent, parentDepth) {
-      var r = callText(state.core, 'colloquy_render_compose', '', postOptions({ parent: parent, parentDepth: parentDepth }));
+      var r = callHtml(state.core, 'colloquy_render_compose', '', postOptions({ parent: parent, parentDepth: parentDepth }));
       return fillForm(htmlNode(r.html));
     }
     function openReply(article) {
@@ -582,7 +582,7 @@
       var text = form.elements.text.value;
       var box = form.querySelector('.preview');
       if (!/\S/.test(text)) { box.hidden = true; box.lastChild.textContent = ''; return; }
-      box.lastChild.innerHTML = callText(state.core, 'colloquy_preview', text, postOptions({})).html;
+      box.lastChild.innerHTML = callHtml(state.core, 'colloquy_preview', text, postOptions({})).html;
       box.hidden = false;
     }
     function rawDraft(form) {
@@ -612,10 +612,10 @@
     }
     // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
     function describe(problems) {
-      return callText(state.core, 'colloquy_describe_problems', JSON.stringify(problems), postOptions({})).meta.problems || problems;
+      return callHtml(state.core, 'colloquy_describe_problems', JSON.stringify(problems), postOptions({})).meta.problems || problems;
     }
     function check(form) {
-      return callText(state.core, 'colloquy_check_compose', JSON.stringify(rawDraft(form)), postOptions({ requireClientId: false })).meta;
+      return callHtml(state.core, 'colloquy_check_compose', JSON.stringify(rawDraft(form)), postOptions({ requireClientId: false })).meta;
     }
 
     function submit(form) {

@@ -66,7 +66,6 @@ struct locale_data {
   std::string_view byline_reply = "{name} in {place}, replying to {to}:";
   std::string_view byline_reply_no_place = "{name}, replying to {to}:";
   std::string_view deleted = "This comment was deleted.";  // a deleted comment kept for its replies
-  std::string_view edited = "edited";
   std::string_view just_now = "just now";
   plural_text minutes_ago = {"{n} minute ago", "", "", "{n} minutes ago"};
   plural_text hours_ago = {"{n} hour ago", "", "", "{n} hours ago"};
@@ -77,7 +76,6 @@ struct locale_data {
   // Messages the loader shows when something fails (it asks the core for them by code).
   std::string_view comments_unavailable = "Comments could not be loaded.";
   std::string_view comments_unusable = "Comments could not be shown.";
-  std::string_view stories_unavailable = "Latest stories are unavailable.";
   // Posting: the compose form, comments on their way to the server, draft errors.
   std::string_view compose_heading = "Leave a comment";
   std::string_view field_name = "Name";
@@ -125,7 +123,6 @@ inline constexpr locale_data locale_fr{
     .byline_reply = "{name} ({place}), en réponse à {to}\u202F:",
     .byline_reply_no_place = "{name}, en réponse à {to}\u202F:",
     .deleted = "Ce commentaire a été supprimé.",
-    .edited = "modifié",
     .just_now = "à l’instant",
     .minutes_ago = {"il y a {n} minute", "", "il y a {n} de minutes", "il y a {n} minutes"},
     .hours_ago = {"il y a {n} heure", "", "il y a {n} d’heures", "il y a {n} heures"},
@@ -134,8 +131,7 @@ inline constexpr locale_data locale_fr{
     .months_ago = {"il y a {n} mois", "", "il y a {n} de mois", "il y a {n} mois"},
     .years_ago = {"il y a {n} an", "", "il y a {n} d’ans", "il y a {n} ans"},
     .comments_unavailable = "Impossible de charger les commentaires.",
-    .comments_unusable = "Impossible d’afficher les commentaires.",
-    .stories_unavailable = "Les derniers articles sont indisponibles.",    .compose_heading = "Laisser un commentaire",
+    .comments_unusable = "Impossible d’afficher les commentaires.",    .compose_heading = "Laisser un commentaire",
     .field_name = "Nom",
     .field_location = "Lieu",
     .field_text = "Commentaire",
@@ -178,7 +174,6 @@ inline constexpr locale_data locale_de{
     .byline_reply = "{name} aus {place}, als Antwort an {to}:",
     .byline_reply_no_place = "{name}, als Antwort an {to}:",
     .deleted = "Dieser Kommentar wurde gelöscht.",
-    .edited = "bearbeitet",
     .just_now = "gerade eben",
     .minutes_ago = {"vor {n} Minute", "", "", "vor {n} Minuten"},
     .hours_ago = {"vor {n} Stunde", "", "", "vor {n} Stunden"},
@@ -187,8 +182,7 @@ inline constexpr locale_data locale_de{
     .months_ago = {"vor {n} Monat", "", "", "vor {n} Monaten"},
     .years_ago = {"vor {n} Jahr", "", "", "vor {n} Jahren"},
     .comments_unavailable = "Die Kommentare konnten nicht geladen werden.",
-    .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",
-    .stories_unavailable = "Die neuesten Beiträge sind nicht verfügbar.",    .compose_heading = "Einen Kommentar schreiben",
+    .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",    .compose_heading = "Einen Kommentar schreiben",
     .field_name = "Name",
     .field_location = "Ort",
     .field_text = "Kommentar",
@@ -231,7 +225,6 @@ inline constexpr locale_data locale_es{
     .byline_reply = "{name}, de {place}, en respuesta a {to}:",
     .byline_reply_no_place = "{name}, en respuesta a {to}:",
     .deleted = "Este comentario fue eliminado.",
-    .edited = "editado",
     .just_now = "ahora mismo",
     .minutes_ago = {"hace {n} minuto", "", "hace {n} de minutos", "hace {n} minutos"},
     .hours_ago = {"hace {n} hora", "", "hace {n} de horas", "hace {n} horas"},
@@ -240,8 +233,7 @@ inline constexpr locale_data locale_es{
     .months_ago = {"hace {n} mes", "", "hace {n} de meses", "hace {n} meses"},
     .years_ago = {"hace {n} año", "", "hace {n} de años", "hace {n} años"},
     .comments_unavailable = "No se pudieron cargar los comentarios.",
-    .comments_unusable = "No se pudieron mostrar los comentarios.",
-    .stories_unavailable = "Las últimas historias no están disponibles.",    .compose_heading = "Deja un comentario",
+    .comments_unusable = "No se pudieron mostrar los comentarios.",    .compose_heading = "Deja un comentario",
     .field_name = "Nombre",
     .field_location = "Lugar",
     .field_text = "Comentario",
@@ -285,7 +277,6 @@ inline constexpr locale_data locale_ru{
     .byline_reply = "{name} ({place}) отвечает {to}:",
     .byline_reply_no_place = "{name} отвечает {to}:",
     .deleted = "Комментарий удалён.",
-    .edited = "изменено",
     .just_now = "только что",
     .minutes_ago = {"{n} минуту назад", "{n} минуты назад", "{n} минут назад", "{n} минуты назад"},
     .hours_ago = {"{n} час назад", "{n} часа назад", "{n} часов назад", "{n} часа назад"},
@@ -294,8 +285,7 @@ inline constexpr locale_data locale_ru{
     .months_ago = {"{n} месяц назад", "{n} месяца назад", "{n} месяцев назад", "{n} месяца назад"},
     .years_ago = {"{n} год назад", "{n} года назад", "{n} лет назад", "{n} года назад"},
     .comments_unavailable = "Не удалось загрузить комментарии.",
-    .comments_unusable = "Не удалось показать комментарии.",
-    .stories_unavailable = "Последние статьи недоступны.",    .compose_heading = "Оставить комментарий",
+    .comments_unusable = "Не удалось показать комментарии.",    .compose_heading = "Оставить комментарий",
     .field_name = "Имя",
     .field_location = "Откуда вы",
     .field_text = "Комментарий",
