@@ -12,8 +12,8 @@ namespace {
 comment voted(std::string id, std::int64_t created_s, std::int64_t up, std::int64_t down, bool up_down = true,
               std::string parent = "") {
   comment c;
-  c.id = std::move(id);
-  c.parent = std::move(parent);
+  c.id = colloquy::test::kept(std::move(id));
+  c.parent = colloquy::test::kept(std::move(parent));
   c.created = created_s * 1000;
   c.up = up;
   c.down = down;
@@ -24,7 +24,7 @@ comment voted(std::string id, std::int64_t created_s, std::int64_t up, std::int6
 
 std::vector<std::string> top_ids(const colloquy::thread& t) {
   std::vector<std::string> out;
-  for (const auto& e : t.entries) out.push_back(t.comments[e.index].id);
+  for (const auto& e : t.entries) out.push_back(std::string(t.comments[e.index].id));
   return out;
 }
 

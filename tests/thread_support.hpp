@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -18,6 +19,14 @@
 #include "test_support.hpp"
 
 namespace colloquy::test {
+
+// Comments point at their strings (comment.hpp). Tests that build comments by hand keep the
+// strings here, for the life of the test run.
+inline std::string_view kept(std::string s) {
+  static std::deque<std::string> strings;  // a deque never moves what it holds
+  strings.push_back(std::move(s));
+  return strings.back();
+}
 
 // A small deterministic PRNG (SplitMix64): the same seed gives the same document everywhere.
 struct rng {
@@ -177,7 +186,7 @@ inline void check_thread_properties(const thread& t, const thread_options& o) {
   property_failures f;
   const std::size_t n = t.comments.size();
   const auto cap = static_cast<std::uint32_t>(std::clamp(o.max_depth, 0, limits::max_max_depth));
-  std::map<std::string, std::size_t> index_of;
+  std::map<std::string, std::size_t, std::less<>> index_of;
   for (std::size_t i = 0; i < n; ++i) index_of.emplace(t.comments[i].id, i);
   std::vector<int> times(n, 0);
   std::vector<std::size_t> pos(n, SIZE_MAX);
@@ -191,7 +200,7 @@ inline void check_thread_properties(const thread& t, const thread_options& o) {
       return;
     }
     const comment& c = t.comments[e.index];
-    const std::string at = "entry " + std::to_string(k) + " (" + c.id + "): ";
+    const std::string at = "entry " + std::to_string(k) + " (" + std::string(c.id) + "): ";
     ++times[e.index];
     pos[e.index] = k;
     f.expect(e.depth <= cap, at + "depth above the cap");
@@ -211,12 +220,12 @@ inline void check_thread_properties(const thread& t, const thread_options& o) {
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
-    f.expect(times[i] <= 1, "shown twice: " + t.comments[i].id);
-    if (t.comments[i].status != comment_status::deleted) f.expect(times[i] == 1, "live comment missing: " + t.comments[i].id);
+    f.expect(times[i] <= 1, "shown twice: " + std::string(t.comments[i].id));
+    if (t.comments[i].status != comment_status::deleted) f.expect(times[i] == 1, "live comment missing: " + std::string(t.comments[i].id));
   }
   for (std::size_t k = t.entries.size(); k-- > 0;) {
     const auto& e = t.entries[k];
-    f.expect(e.descendants == live_below[e.index], "descendants of " + t.comments[e.index].id);
+    f.expect(e.descendants == live_below[e.index], "descendants of " + std::string(t.comments[e.index].id));
     if (e.placeholder) f.expect(e.descendants > 0, "placeholder without live replies");
     if (e.depth > 0 || e.capped) live_below[e.reply_to] += live_below[e.index] + (e.placeholder ? 0 : 1);
   }
@@ -264,12 +273,12 @@ inline void check_order(const thread& t, const thread_options& o) {
   for (const auto& e : t.entries) {
     const comment& c = t.comments[e.index];
     if (e.depth == 0 && !e.capped) {
-      if (prev_top) f.expect(ordered(*prev_top, c, o.order, net_only), prev_top->id + " before " + c.id);
+      if (prev_top) f.expect(ordered(*prev_top, c, o.order, net_only), std::string(prev_top->id) + " before " + std::string(c.id));
       prev_top = &c;
     } else {
       auto& prev = prev_child[e.reply_to];
       sort_order ro = o.order_replies ? o.order : sort_order::oldest;
-      if (prev) f.expect(ordered(*prev, c, ro, net_only), "reply " + prev->id + " before " + c.id);
+      if (prev) f.expect(ordered(*prev, c, ro, net_only), "reply " + std::string(prev->id) + " before " + std::string(c.id));
       prev = &c;
     }
   }

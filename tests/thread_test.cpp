@@ -16,18 +16,18 @@ namespace {
 comment make(std::string id, std::string parent, std::int64_t created, std::string name = "",
              colloquy::comment_status status = colloquy::comment_status::published) {
   comment c;
-  c.id = std::move(id);
-  c.parent = std::move(parent);
+  c.id = colloquy::test::kept(std::move(id));
+  c.parent = colloquy::test::kept(std::move(parent));
   c.created = created;
-  c.author.name = std::move(name);
-  c.text = "text of " + c.id;
+  c.author.name = colloquy::test::kept(std::move(name));
+  c.text = colloquy::test::kept("text of " + std::string(c.id));
   c.status = status;
   return c;
 }
 
 std::vector<std::string> order_of(const colloquy::thread& t) {
   std::vector<std::string> out;
-  for (const auto& e : t.entries) out.push_back(t.comments[e.index].id + "@" + std::to_string(e.depth));
+  for (const auto& e : t.entries) out.push_back(std::string(t.comments[e.index].id) + "@" + std::to_string(e.depth));
   return out;
 }
 

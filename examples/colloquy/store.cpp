@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <optional>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -89,9 +90,16 @@ struct store::connection {
 
 namespace {
 
-// Binds arguments by position: strings, integers, or a null const char* for SQL NULL.
-void bind_one(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+// Binds arguments by position: strings, integers, or a null const char* (or an empty optional)
+// for SQL NULL.
+void bind_one(sqlite3_stmt* s, int i, std::string_view v) {
+  // An empty view may have no data pointer, and SQLite binds a null pointer as NULL.
+  sqlite3_bind_text(s, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void bind_one(sqlite3_stmt* s, int i, const std::string& v) { bind_one(s, i, std::string_view(v)); }
+void bind_one(sqlite3_stmt* s, int i, std::optional<std::string_view> v) {
+  if (v) bind_one(s, i, *v);
+  else sqlite3_bind_null(s, i);
 }
 void bind_one(sqlite3_stmt* s, int i, const char* v) {
   if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
@@ -269,12 +277,12 @@ long store::import_document(std::string_view json, std::string& error) {
   for (const comment& c : r.comments) {
     sqlite3_stmt* s = w.statement(insert);
     if (!s) return fail();
-    bind_all(s, r.thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), c.author.name, c.author.location,
+    bind_all(s, r.thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
          c.author.url, c.created, c.edited, c.text, c.up, c.down, status_name(c.status));
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 1) {
-      seq_of[c.id] = sqlite3_last_insert_rowid(w.db);
-      parent_of[c.id] = c.parent;
+      seq_of[std::string(c.id)] = sqlite3_last_insert_rowid(w.db);
+      parent_of[std::string(c.id)] = std::string(c.parent);
     }
   }
   // Roots: follow parents up to a top-level comment. Orphans (parent not in the thread) and

@@ -115,19 +115,18 @@ inline read_result read_comment_pages(std::string_view input) {
       continue;
     }
     auto id_of = [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; };
-    detail::id_index seen(r.comments.size() + page.comments.size());
-    for (std::uint32_t i = 0; i < r.comments.size(); ++i) seen.insert(r.comments[i].id, i, id_of);
+    r.store.absorb(std::move(page.store));
     for (auto& p : page.problems) {
       p.index += base;
       r.problems.push_back(std::move(p));
     }
     for (auto& c : page.comments) {
-      if (seen.find(c.id, id_of)) {
-        r.problems.push_back({std::string(errc::duplicate_id), c.id, base, "id", "duplicate id across pages: the first is kept"});
+      if (r.ids.find(c.id, id_of)) {
+        r.problems.push_back({std::string(errc::duplicate_id), std::string(c.id), base, "id", "duplicate id across pages: the first is kept"});
         continue;
       }
       r.comments.push_back(std::move(c));
-      seen.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
+      r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
     }
     r.next = std::move(page.next);
   }
@@ -144,7 +143,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
     meta = {{"ok", false}, {"error", detail::problem_json(r.error)}};
   } else {
     std::size_t from = r.problems.size();
-    thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems);
+    thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
     to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
     render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next};

@@ -1,30 +1,81 @@
 // The comment model every stage shares (DESIGN §2, after reading).
+//
+// A comment's strings are views: into the comments document it was read from, or into the
+// read_result's text_store (read.hpp) for strings that had to be decoded. Reading copies no
+// comment text; keep the document and the read_result alive while the comments are in use.
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace colloquy {
 
 enum class comment_status : std::uint8_t { published, pending, deleted };
 
 struct author_info {
-  std::string name;      // may be empty: renders as "Anonymous"
-  std::string location;  // free text; the byline shows its first part
-  std::string url;       // empty unless an absolute http(s) URL
+  std::string_view name;      // may be empty: renders as "Anonymous"
+  std::string_view location;  // free text; the byline shows its first part
+  std::string_view url;       // empty unless an absolute http(s) URL
 };
 
 struct comment {
-  std::string id;      // ids are strings; integer ids are read as their decimal form
-  std::string parent;  // empty: top level
+  std::string_view id;      // ids are strings; integer ids are read as their decimal form
+  std::string_view parent;  // empty: top level
   author_info author;
   int64_t created = 0;  // ms since the Unix epoch, UTC
   int64_t edited = 0;   // 0: never edited
-  std::string text;     // comment markup (DESIGN §4), unformatted
+  std::string_view text;  // comment markup (DESIGN §4), unformatted
   int64_t up = 0, down = 0;
   bool has_up_down = false;  // false: only the net score (`up`) is known
   comment_status status = comment_status::published;
 
   int64_t score() const { return up - down; }
+};
+
+// Stable storage for the strings comments point at when they are not the document's own bytes
+// (decoded escapes, integer ids), and for documents handed over by value. Strings are packed
+// into large chunks: no allocation per comment, and nothing moves when the store is moved.
+class text_store {
+ public:
+  std::string_view keep(std::string_view s) {
+    if (s.empty()) return {};
+    if (s.size() > room_) {
+      const std::size_t size = std::max(s.size(), chunk_size_);
+      chunk_size_ = std::min<std::size_t>(chunk_size_ * 2, std::size_t(1) << 16);
+      chunks_.push_back(std::make_unique<char[]>(size));
+      next_ = chunks_.back().get();
+      room_ = size;
+    }
+    std::memcpy(next_, s.data(), s.size());
+    std::string_view kept(next_, s.size());
+    next_ += s.size();
+    room_ -= s.size();
+    return kept;
+  }
+
+  // Takes a document over (no copy); the view stays valid for the store's life.
+  std::string_view own(std::string&& document) {
+    documents_.push_back(std::make_unique<std::string>(std::move(document)));
+    return *documents_.back();
+  }
+
+  // Takes over everything another store holds (its views stay valid).
+  void absorb(text_store&& other) {
+    for (auto& c : other.chunks_) chunks_.push_back(std::move(c));
+    for (auto& d : other.documents_) documents_.push_back(std::move(d));
+    other = text_store{};
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::vector<std::unique_ptr<std::string>> documents_;
+  char* next_ = nullptr;
+  std::size_t room_ = 0;
+  std::size_t chunk_size_ = 16 * 1024;
 };
 
 }  // namespace colloquy

@@ -57,6 +57,8 @@ class id_index {
     }
   }
 
+  std::size_t size() const { return size_; }
+
   void clear() {
     slots_.assign(slots_.size(), slot{});
     size_ = 0;

@@ -7,6 +7,10 @@
 // are always kept. Only a document that is not JSON, too large, nested too deeply, or has no
 // comments array fails as a whole.
 //
+// The comments' strings are views into the document (or, decoded, into r.store): nothing of a
+// comment's text is copied. Keep the document alive while the comments are in use, or hand it
+// over by value (read_comments(std::string&&) keeps it in the result).
+//
 // Two readers give the same answer: read_comments (the hand-written single-pass reader in
 // json_reader.hpp, the product path) and read_comments_reference (nlohmann, the oracle the
 // tests and the fuzzer compare it with). Both feed the same item rules (detail::finish_item).
@@ -28,6 +32,8 @@
 //   votes     {up, down} integers in [0, limits::max_votes] or a net integer; else bad_votes
 //   document  `thread` / `next` present but not strings -> bad_thread / bad_next (ignored)
 #pragma once
+#include <concepts>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,9 +56,11 @@ struct read_result {
   problem error;               // document-level problem when !ok
   std::string thread;          // the document's thread id, if given
   std::string next;            // "load more" cursor, if given
-  std::vector<comment> comments;
+  std::vector<comment> comments;  // views into the document and into `store`
   std::vector<problem> problems;  // item-level: skipped or repaired items
   std::vector<std::size_t> positions;  // positions[i]: index in the document of comments[i]
+  text_store store;                    // decoded strings the comments point at
+  detail::id_index ids;                // id -> position in `comments` (build_thread reuses it)
 };
 
 // Problems appended after `from` by build_thread (thread.hpp) index comments by their position
@@ -71,14 +79,21 @@ inline problem make_problem(std::string_view code, const std::string& id, std::s
 
 using jk = json_value::kind;
 
-inline bool id_of(const json_value& v, std::string& out) {
+// A string id as it is; an integer id as its decimal form, written into `buf`.
+inline bool id_of(const json_value& v, std::string_view& out, char (&buf)[24]) {
   if (v.is(jk::string)) {
-    out.assign(v.text);
+    out = v.text;
     return true;
   }
   if (v.is(jk::integer)) {
-    out = std::to_string(v.magnitude);
-    if (v.negative) out.insert(out.begin(), '-');
+    char* p = buf + sizeof buf;
+    std::uint64_t m = v.magnitude;
+    do {
+      *--p = char('0' + m % 10);
+      m /= 10;
+    } while (m);
+    if (v.negative) *--p = '-';
+    out = std::string_view(p, std::size_t(buf + sizeof buf - p));
     return true;
   }
   return false;
@@ -103,19 +118,22 @@ inline bool votes_of(const json_value& v, bool counter, int64_t& out) {
 }
 
 // Applies the item rules (see the top of this file) to one item. Returns false when the item
-// is skipped; repairs are reported and the item kept.
-inline bool finish_item(const raw_item& it, std::size_t index, comment& c, std::vector<problem>& problems) {
+// is skipped; repairs are reported and the item kept. `keep(view)` returns a view of the same
+// bytes that outlives the item (the document's own bytes, or a copy in the result's store).
+template <class Keep>
+bool finish_item(const raw_item& it, std::size_t index, comment& c, std::vector<problem>& problems, Keep&& keep) {
+  char id_buf[24];
   auto report = [&](std::string_view code, std::string_view field, std::string_view message) {
-    problems.push_back(make_problem(code, c.id, index, field, message));
+    problems.push_back(make_problem(code, std::string(c.id), index, field, message));
   };
   if (!it.id.present()) {
     report(errc::missing_id, "id", "comment has no id");
     return false;
   }
-  if (!id_of(it.id, c.id) || c.id.empty() || c.id.size() > limits::max_id_bytes) {
+  if (!id_of(it.id, c.id, id_buf) || c.id.empty() || c.id.size() > limits::max_id_bytes) {
     bool empty = it.id.is(jk::string) && it.id.text.empty();
     bool too_long = c.id.size() > limits::max_id_bytes;
-    c.id.clear();
+    c.id = {};
     if (empty) report(errc::missing_id, "id", "comment has an empty id");
     else report(errc::bad_id, "id", too_long ? "id is longer than the limit" : "id must be a string or an integer");
     return false;
@@ -152,32 +170,37 @@ inline bool finish_item(const raw_item& it, std::size_t index, comment& c, std::
       return false;
     }
   }
-  c.text.assign(it.text.text);
+  c.id = keep(c.id);
+  c.text = keep(it.text.text);
   // Optional fields: a bad value is dropped (repaired), the comment kept.
   if (it.parent.present() && !(it.parent.is(jk::string) && it.parent.text.empty())) {
-    if (!id_of(it.parent, c.parent) || c.parent.size() > limits::max_id_bytes) {
-      c.parent.clear();
+    if (!id_of(it.parent, c.parent, id_buf) || c.parent.size() > limits::max_id_bytes) {
+      c.parent = {};
       report(errc::bad_parent, "parent", "parent ignored: not an id; shown at top level");
+    } else {
+      c.parent = keep(c.parent);
     }
   }
   if (it.author.is(jk::string)) {
-    if (it.author.text.size() <= limits::max_name_bytes) c.author.name.assign(it.author.text);
+    if (it.author.text.size() <= limits::max_name_bytes) c.author.name = keep(it.author.text);
     else report(errc::bad_author, "author", "author name is longer than the limit");
   } else if (it.author.is(jk::object)) {
-    auto field = [&](const json_value& v, std::string_view key, std::string& out, std::size_t limit) {
+    auto field = [&](const json_value& v, std::string_view key, std::string_view& out, std::size_t limit) {
       if (!v.present()) return;
       if (!v.is(jk::string) || v.text.size() > limit) {
         report(errc::bad_author, key, "author field ignored: not a string or too long");
         return;
       }
-      out.assign(v.text);
+      out = v.text;
     };
     field(it.author_name, "author.name", c.author.name, limits::max_name_bytes);
     field(it.author_location, "author.location", c.author.location, limits::max_location_bytes);
-    std::string url;
+    c.author.name = keep(c.author.name);
+    c.author.location = keep(c.author.location);
+    std::string_view url;
     field(it.author_url, "author.url", url, limits::max_url_bytes);
     if (!url.empty()) {
-      if (is_safe_url(url, url_policy::web)) c.author.url = std::move(url);
+      if (is_safe_url(url, url_policy::web)) c.author.url = keep(url);
       else report(errc::bad_author_url, "author.url", "author url dropped: only http(s) URLs are kept");
     }
   } else if (it.author.present()) {
@@ -206,9 +229,11 @@ inline bool finish_item(const raw_item& it, std::size_t index, comment& c, std::
 
 // Collects finished items into a read_result: the item limit, duplicate ids (the first kept).
 // Ids are looked up through their position in r.comments, so the vector may grow freely.
+// Strings inside `document` are kept as views into it; any other (decoded) string is copied
+// into r.store.
 class item_sink {
  public:
-  explicit item_sink(read_result& r) : r_(r) {}
+  explicit item_sink(read_result& r, std::string_view document = {}) : r_(r), document_(document) {}
 
   // False once the item limit is reached (reported once, at that item's index).
   bool accepting(std::size_t index) {
@@ -223,14 +248,19 @@ class item_sink {
 
   void add(const raw_item& it, std::size_t index) {
     r_.comments.emplace_back();
-    if (!finish_item(it, index, r_.comments.back(), r_.problems)) {
+    auto keep = [this](std::string_view s) {
+      const std::less_equal<const char*> le;
+      if (le(document_.data(), s.data()) && le(s.data() + s.size(), document_.data() + document_.size())) return s;
+      return r_.store.keep(s);
+    };
+    if (!finish_item(it, index, r_.comments.back(), r_.problems, keep)) {
       r_.comments.pop_back();
       return;
     }
     const auto position = static_cast<std::uint32_t>(r_.comments.size() - 1);
     auto id_of = [this](std::uint32_t k) -> std::string_view { return r_.comments[k].id; };
-    if (seen_.insert(r_.comments.back().id, position, id_of) != position) {
-      r_.problems.push_back(make_problem(errc::duplicate_id, r_.comments.back().id, index, "id",
+    if (r_.ids.insert(r_.comments.back().id, position, id_of) != position) {
+      r_.problems.push_back(make_problem(errc::duplicate_id, std::string(r_.comments.back().id), index, "id",
                                          "duplicate id: the first is kept"));
       r_.comments.pop_back();
       return;
@@ -243,6 +273,7 @@ class item_sink {
     n = std::min(n, limits::max_comments);
     r_.comments.reserve(n);
     r_.positions.reserve(n);
+    if (r_.ids.size() == 0) r_.ids = id_index(n);
   }
 
   void not_object(std::size_t index) {
@@ -253,13 +284,13 @@ class item_sink {
     r_.comments.clear();
     r_.problems.clear();
     r_.positions.clear();
-    seen_.clear();
+    r_.ids.clear();
     full_ = false;
   }
 
  private:
   read_result& r_;
-  id_index seen_;
+  std::string_view document_;
   bool full_ = false;
 };
 
@@ -280,13 +311,20 @@ inline read_result document_error(std::string_view code, std::string_view field,
 
 // ---- The fast reader: a single pass over the bytes (json_reader.hpp) ----
 
+// A key against a literal: a fixed-size memcmp the compiler turns into one or two loads
+// (string_view's == went through an out-of-line compare for every key of every comment).
+template <std::size_t N>
+inline bool is_key(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
+
 class document_reader {
  public:
-  explicit document_reader(std::string_view s) : sc_(s) {}
+  explicit document_reader(std::string_view s) : sc_(s), document_(s) {}
 
   read_result read() {
     read_result r;
-    item_sink sink(r);
+    item_sink sink(r, document_);
     json_value thread, next;
     bool have_items = false;
     bool ok = sc_.skip_bom();
@@ -330,7 +368,7 @@ class document_reader {
     do {
       std::string_view key;
       if (!sc_.string(key, key_) || !sc_.expect(':')) return false;
-      if (key == "comments") {
+      if (is_key(key, "comments")) {
         sink.reset();
         sc_.skip_ws();
         if (sc_.peek() == '[') {
@@ -340,9 +378,9 @@ class document_reader {
           if (!sc_.skip_value()) return false;
           have_items = false;
         }
-      } else if (key == "thread") {
+      } else if (is_key(key, "thread")) {
         if (!sc_.value(thread, thread_buf_)) return false;
-      } else if (key == "next") {
+      } else if (is_key(key, "next")) {
         if (!sc_.value(next, next_buf_)) return false;
       } else if (!sc_.skip_value()) {
         return false;
@@ -398,17 +436,17 @@ class document_reader {
       if (!sc_.string(key, key_) || !sc_.expect(':')) return false;
       bool ok;
       switch (key.size()) {
-        case 2: ok = key == "id" ? sc_.value(item_.id, buf_[0]) : sc_.skip_value(); break;
-        case 4: ok = key == "text" ? sc_.value(item_.text, buf_[1]) : sc_.skip_value(); break;
-        case 5: ok = key == "votes" ? votes() : sc_.skip_value(); break;
+        case 2: ok = is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value(); break;
+        case 4: ok = is_key(key, "text") ? sc_.value(item_.text, buf_[1]) : sc_.skip_value(); break;
+        case 5: ok = is_key(key, "votes") ? votes() : sc_.skip_value(); break;
         case 6:
-          ok = key == "parent" ? sc_.value(item_.parent, buf_[2])
-               : key == "author" ? author()
-               : key == "status" ? sc_.value(item_.status, buf_[3])
-               : key == "edited" ? sc_.value(item_.edited, buf_[4])
+          ok = is_key(key, "parent") ? sc_.value(item_.parent, buf_[2])
+               : is_key(key, "author") ? author()
+               : is_key(key, "status") ? sc_.value(item_.status, buf_[3])
+               : is_key(key, "edited") ? sc_.value(item_.edited, buf_[4])
                                  : sc_.skip_value();
           break;
-        case 7: ok = key == "created" ? sc_.value(item_.created, buf_[5]) : sc_.skip_value(); break;
+        case 7: ok = is_key(key, "created") ? sc_.value(item_.created, buf_[5]) : sc_.skip_value(); break;
         default: ok = sc_.skip_value();
       }
       if (!ok) return false;
@@ -425,9 +463,9 @@ class document_reader {
     item_.author = json_value{};
     item_.author.k = jk::object;
     return members([&](std::string_view key) {
-      if (key == "name") return sc_.value(item_.author_name, buf_[7]);
-      if (key == "location") return sc_.value(item_.author_location, buf_[8]);
-      if (key == "url") return sc_.value(item_.author_url, buf_[9]);
+      if (is_key(key, "name")) return sc_.value(item_.author_name, buf_[7]);
+      if (is_key(key, "location")) return sc_.value(item_.author_location, buf_[8]);
+      if (is_key(key, "url")) return sc_.value(item_.author_url, buf_[9]);
       return sc_.skip_value();
     });
   }
@@ -439,8 +477,8 @@ class document_reader {
     item_.votes = json_value{};
     item_.votes.k = jk::object;
     return members([&](std::string_view key) {
-      if (key == "up") return sc_.value(item_.votes_up, buf_[10]);
-      if (key == "down") return sc_.value(item_.votes_down, buf_[11]);
+      if (is_key(key, "up")) return sc_.value(item_.votes_up, buf_[10]);
+      if (is_key(key, "down")) return sc_.value(item_.votes_down, buf_[11]);
       return sc_.skip_value();
     });
   }
@@ -464,6 +502,7 @@ class document_reader {
   }
 
   json_scanner sc_;
+  std::string_view document_;
   raw_item item_;
   std::string key_, thread_buf_, next_buf_;
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
@@ -536,12 +575,23 @@ inline raw_item raw_item_of(const nlohmann::json& item) {
 
 }  // namespace detail
 
-
-// The product reader: one pass, no DOM. Never throws.
+// The product reader: one pass, no DOM, no copy of the comments' text. Never throws.
+// The comments point into `json`: keep it alive while they are in use (or pass it by value).
 inline read_result read_comments(std::string_view json) {
   if (json.size() > limits::max_document_bytes)
     return detail::document_error(errc::too_large, "", "document is larger than the limit");
   return detail::document_reader(json).read();
+}
+
+// The same, for a document handed over (a std::string rvalue): the result keeps it.
+template <class String>
+  requires std::same_as<String, std::string>
+read_result read_comments(String&& json) {
+  text_store owner;
+  std::string_view kept = owner.own(std::move(json));
+  read_result r = read_comments(kept);
+  r.store.absorb(std::move(owner));
+  return r;
 }
 
 // The same answer through nlohmann's DOM: the oracle for tests and fuzzing (slower, and it

@@ -54,21 +54,26 @@ struct thread {
 };
 
 // Builds the display order. Threading repairs (orphan, self_parent, reply_cycle) are appended to
-// `problems` when given; their `index` is the comment's position in `comments`.
+// `problems` when given; their `index` is the comment's position in `comments`. `ids`, when
+// given, is an index of exactly these comments' ids (read_result::ids): it saves building one.
 inline thread build_thread(std::vector<comment> comments, const thread_options& options = {},
-                           std::vector<problem>* problems = nullptr) {
+                           std::vector<problem>* problems = nullptr, const detail::id_index* ids = nullptr) {
   thread t;
   t.comments = std::move(comments);
   const auto& cs = t.comments;
   const auto n = static_cast<std::uint32_t>(cs.size());
   constexpr std::uint32_t none = UINT32_MAX;
   auto report = [&](std::string_view code, std::uint32_t i, std::string_view message) {
-    if (problems) problems->push_back(problem{std::string(code), cs[i].id, i, "parent", std::string(message)});
+    if (problems) problems->push_back(problem{std::string(code), std::string(cs[i].id), i, "parent", std::string(message)});
   };
 
   auto id_of = [&](std::uint32_t k) -> std::string_view { return cs[k].id; };
-  detail::id_index by_id(n);
-  for (std::uint32_t i = 0; i < n; ++i) by_id.insert(cs[i].id, i, id_of);  // the first of equal ids
+  detail::id_index own_index;
+  if (!ids) {
+    own_index = detail::id_index(n);
+    for (std::uint32_t i = 0; i < n; ++i) own_index.insert(cs[i].id, i, id_of);  // the first of equal ids
+  }
+  const detail::id_index& by_id = ids ? *ids : own_index;
 
   std::vector<std::uint32_t> parent(n, none);
   std::vector<bool> orphan(n, false);
