@@ -1,31 +1,82 @@
 // The one escaping path and the one URL policy every renderer uses.
 #pragma once
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace colloquy {
 
+namespace detail::swar {
+// Eight bytes at a time with plain 64-bit integers (no SIMD: the same code serves wasm). Each
+// test works on the low seven bits of every byte (`y`, bytes below 0x80) and answers in the high
+// bit of each byte, exactly: no sum carries into the next byte. Callers mask the answer with
+// ~w & highs so that bytes from 0x80 up (UTF-8) never match.
+inline constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+constexpr std::uint64_t bytes(unsigned char c) { return ones * c; }
+inline std::uint64_t load(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+inline void store(char* p, std::uint64_t w) { std::memcpy(p, &w, 8); }
+// High bit set in each byte of `y` (below 0x80) that is >= lo and < hi (lo, hi <= 0x80).
+constexpr std::uint64_t in_range(std::uint64_t y, unsigned lo, unsigned hi) {
+  return (y + bytes(static_cast<unsigned char>(0x80 - lo))) & ~(y + bytes(static_cast<unsigned char>(0x80 - hi)));
+}
+// High bit set in each byte of `y` (below 0x80) equal to c (c < 0x80).
+constexpr std::uint64_t equal(std::uint64_t y, unsigned char c) { return ~((y ^ bytes(c)) + bytes(0x7F)); }
+// The position in memory of the first byte whose high bit is set in a non-zero mask.
+inline std::size_t first_byte(std::uint64_t mask) {
+  if constexpr (std::endian::native == std::endian::little) return std::size_t(std::countr_zero(mask)) / 8;
+  else return std::size_t(std::countl_zero(mask)) / 8;
+}
+// The bytes append_escaped replaces: & < > " ' and NUL.
+inline std::uint64_t escape_mask(std::uint64_t w) {
+  const std::uint64_t y = w & bytes(0x7F);
+  return (equal(y, '"') | in_range(y, '&', '\'' + 1) | equal(y, '<') | equal(y, '>') | equal(y, 0)) & ~w & highs;
+}
+}  // namespace detail::swar
+
+namespace detail {
+// What append_escaped writes for `c`, or an empty view when `c` stays as it is.
+inline std::string_view escape_of(char c) {
+  using namespace std::string_view_literals;
+  switch (c) {
+    case '&': return "&amp;"sv;
+    case '<': return "&lt;"sv;
+    case '>': return "&gt;"sv;
+    case '"': return "&quot;"sv;
+    case '\'': return "&#39;"sv;
+    case '\0': return "\xEF\xBF\xBD"sv;
+    default: return {};
+  }
+}
+
+// The first byte in [p, end) that append_escaped replaces, or end.
+inline const char* find_escape(const char* p, const char* end) {
+  for (; end - p >= 8; p += 8)
+    if (const std::uint64_t m = swar::escape_mask(swar::load(p))) return p + swar::first_byte(m);
+  while (p != end && escape_of(*p).empty()) ++p;
+  return p;
+}
+}  // namespace detail
+
 // Appends `s` with the five HTML-significant characters replaced by entities, so the result is
 // safe both as element text and inside a double- or single-quoted attribute value (OWASP XSS
 // prevention rule #1 and #2). NUL becomes U+FFFD, as an HTML parser would make it.
 inline void append_escaped(std::string& out, std::string_view s) {
-  std::size_t run = 0;  // start of the pending run of characters that need no escaping
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char* rep;
-    switch (s[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\'': rep = "&#39;"; break;
-      case '\0': rep = "\xEF\xBF\xBD"; break;
-      default: continue;
-    }
-    out.append(s.data() + run, i - run);
-    out.append(rep);
-    run = i + 1;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (;;) {
+    const char* q = detail::find_escape(p, end);
+    out.append(p, std::size_t(q - p));
+    if (q == end) return;
+    const std::string_view rep = detail::escape_of(*q);
+    out.append(rep.data(), rep.size());
+    p = q + 1;
   }
-  out.append(s.data() + run, s.size() - run);
 }
 
 inline std::string escaped(std::string_view s) {

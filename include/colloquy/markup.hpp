@@ -19,8 +19,9 @@
 // Cost: linear in the input (bounded look-ahead, no recursion: the block tree and the inline
 // list are walked with loops), no allocation per character; scratch buffers are reused.
 #pragma once
-#include <cstdint>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -1413,64 +1414,153 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
 // contains p, br, em, strong, code, pre, blockquote, ul, ol (start), li, hr and
 // a (href passing is_safe_url, rel="nofollow ugc noopener", title), code (class="language-…").
 namespace detail::md {
+// The bytes append_plain_paragraphs must look at, eight at a time (see swar in escape.hpp):
+// controls (line ends included) and DEL, the markup bytes \ ` * _ [ ] ! ~ # = | :, the escaped
+// & < > " ', '.' ("www.") and '@'. Whole ranges are cheaper to test than single bytes, so the
+// harmless $ % ( ) ; ? ^ { } Z z come along and are copied as they are.
+inline std::uint64_t plain_mask(std::uint64_t w) {
+  using namespace swar;
+  const std::uint64_t y = w & bytes(0x7F);
+  // Below '0': controls, '!' to '*' and '.', but not the space.
+  const std::uint64_t low = (~(y + bytes(0x80 - '+')) | equal(y, '.')) & ~equal(y, ' ');
+  // From '0' up, the punctuation ends each row of 32 bytes counted from 0x21 (":;<=>?@", "[\]^_`",
+  // "{|}~" and DEL): its low five bits minus one are 0x19 or more, as for no digit or letter but 'Z'
+  // and 'z'.
+  const std::uint64_t high = (((y + bytes(0x1F)) & bytes(0x1F)) + bytes(0x80 - 0x19)) & (y + bytes(0x80 - '0'));
+  return (low | high) & ~w & highs;
+}
+
 // The common case, fast: text in which no markup can start is only paragraphs of escaped lines.
-// Appends them and returns true, or returns false (appending nothing) as soon as a byte or a
-// line start could begin a construct; the full parser then decides. It must give exactly what
+// Appends them and returns true, or returns false (leaving `out` as it was) as soon as a byte or
+// a line start could begin a construct; the full parser then decides. It must give exactly what
 // the parser gives (a test and the markup fuzzer check it), so it is conservative: no markup
 // punctuation, no ':' (autolinks) or "www.", no controls or tabs, no line indented 4+ spaces or
 // starting with a list marker, digit, '<' or '>', no 2+ trailing spaces (a hard break). '&' is
 // allowed where no reference can follow it; '<' mid-line where it can only be literal or raw
 // HTML (which is shown escaped either way): with no '@' (email autolinks) in the text and no
 // trailing spaces (raw HTML spanning lines keeps them).
+// One pass, written straight into `out`: eight bytes are copied at a time and only the bytes
+// plain_mask flags are looked at one by one.
 inline bool append_plain_paragraphs(std::string& out, std::string_view text) {
-  // Bytes that may begin or end a construct anywhere in a line.
-  static constexpr auto special = [] {
-    std::array<bool, 256> t{};
-    for (unsigned c = 0; c < 0x20; ++c) t[c] = c != '\n';
-    for (unsigned char c : std::string_view("\\`*_[]!~#=|:\x7F")) t[c] = true;
-    return t;
-  }();
-  bool less_than = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (special[c]) return false;
-    if (c == '&' && i + 1 < text.size() && (text[i + 1] == '#' || is_alnum(text[i + 1]))) return false;
-    if (c == '<') less_than = true;
-  }
-  // "www." begins a bare link in any letter case ("WWW.example.com").
-  for (std::size_t dot = text.find('.', 3); dot != std::string_view::npos; dot = text.find('.', dot + 1))
-    if ((text[dot - 1] | 0x20) == 'w' && (text[dot - 2] | 0x20) == 'w' && (text[dot - 3] | 0x20) == 'w') return false;
-  if (less_than && text.find('@') != std::string_view::npos) return false;
+  const char* const s = text.data();
+  const std::size_t n = text.size();
   const std::size_t start = out.size();
-  bool open = false;  // inside a paragraph
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+  // Room for the text and some tags and escapes; `room` makes more when they need it. Besides
+  // what is yet to be written, there is always room for the rest of the text plus one 8-byte
+  // store, so copying a word (output never longer than input) needs no check. (Positions go in
+  // and out by value so that the write pointer stays in a register.)
+  out.resize(start + n + n / 8 + 64);
+  char* p = out.data() + start;
+  auto room = [&out, n](char* at, std::size_t i, std::size_t extra) {
+    const std::size_t need = (n - i) + extra + 8;
+    const std::size_t used = std::size_t(at - out.data());
+    if (out.size() - used < need) out.resize(used + need + need / 2);
+    return out.data() + used;
+  };
+  auto put = [](char* at, std::string_view v) {
+    std::memcpy(at, v.data(), v.size());
+    return at + v.size();
+  };
+  auto fail = [&out, start] {
+    out.resize(start);
+    return false;
+  };
+  using namespace std::string_view_literals;
+  bool open = false;            // inside a paragraph
+  bool less_than = false;       // a '<' somewhere
+  bool at_sign = false;         // an '@' somewhere
+  bool trailing_space = false;  // a line ending in one space somewhere
+  std::size_t i = 0;
+  for (;;) {
+    // A line starts at s[i].
     std::size_t indent = 0;
-    while (indent < line.size() && line[indent] == ' ') ++indent;
-    std::size_t trailing = 0;
-    while (trailing < line.size() - indent && line[line.size() - 1 - trailing] == ' ') ++trailing;
-    line = line.substr(indent, line.size() - indent - trailing);
-    if (line.empty()) {
-      if (open) out += "</p>\n";
-      open = false;
-    } else {
-      char first = line.front();
-      if (indent >= 4 || trailing >= 2 || (less_than && trailing) || first == '-' || first == '+' || first == '<' ||
-          first == '>' || (first >= '0' && first <= '9')) {
-        out.resize(start);
-        return false;
+    for (; i < n && s[i] == ' '; ++i) ++indent;
+    if (i == n || s[i] == '\n') {  // blank: ends the paragraph
+      if (open) {
+        p = put(room(p, i, 5), "</p>\n"sv);
+        open = false;
       }
-      out += open ? "\n" : "<p>";
-      open = true;
-      append_escaped(out, line);
+      if (i == n) break;
+      ++i;
+      continue;
     }
-    if (end == text.size()) break;
-    pos = end + 1;
+    const char first = s[i];
+    if (indent >= 4 || first == '-' || first == '+' || first == '<' || first == '>' || is_digit(first)) return fail();
+    p = room(p, i, 3);
+    if (open) *p++ = '\n';
+    else p = put(p, "<p>"sv);
+    open = true;
+    // The rest of the line: copy words up to the next flagged byte, then deal with that byte.
+    for (;;) {
+      std::uint64_t w;
+      std::size_t k = n - i;
+      if (k >= 8) {
+        w = swar::load(s + i);
+        k = 8;
+      } else {
+        char tail[8] = {'a', 'a', 'a', 'a', 'a', 'a', 'a', 'a'};  // padding plain_mask never flags
+        std::memcpy(tail, s + i, k);
+        w = swar::load(tail);
+      }
+      const std::uint64_t m = plain_mask(w);
+      swar::store(p, w);  // only the bytes before the first flagged one are kept
+      if (m != 0) k = swar::first_byte(m);
+      p += k;
+      i += k;
+      if (m == 0) {
+        if (i == n) break;
+        continue;
+      }
+      const char c = s[i];
+      if (c == '\n') break;
+      const char* rep;  // the entity, padded to 8 bytes: one store, the padding is overwritten later
+      std::size_t rep_size;
+      switch (c) {
+        case '&':
+          if (i + 1 < n && (s[i + 1] == '#' || is_alnum(s[i + 1]))) return fail();  // a reference
+          rep = "&amp;\0\0", rep_size = 5;
+          break;
+        case '<':
+          less_than = true;
+          rep = "&lt;\0\0\0", rep_size = 4;
+          break;
+        case '>': rep = "&gt;\0\0\0", rep_size = 4; break;
+        case '"': rep = "&quot;\0", rep_size = 6; break;
+        case '\'': rep = "&#39;\0\0", rep_size = 5; break;
+        case '.':  // "www." begins a bare link in any letter case ("WWW.example.com")
+          if (i >= 3 && (s[i - 1] | 0x20) == 'w' && (s[i - 2] | 0x20) == 'w' && (s[i - 3] | 0x20) == 'w') return fail();
+          ++p, ++i;  // already copied
+          continue;
+        case '@':
+          at_sign = true;
+          ++p, ++i;
+          continue;
+        case '$': case '%': case '(': case ')': case ';': case '?': case '^': case '{': case '}': case 'Z': case 'z':
+          ++p, ++i;
+          continue;
+        default:  // controls, DEL and the bytes that may begin markup
+          return fail();
+      }
+      p = room(p, i, 8);
+      std::memcpy(p, rep, 8);
+      p += rep_size;
+      ++i;
+    }
+    // The line ends at s[i] ('\n' or the end). Its first byte is not a space, so the loop stops
+    // inside the line.
+    std::size_t trailing = 0;
+    for (; p[-1] == ' '; --p) ++trailing;
+    if (trailing >= 2) return fail();  // a hard break
+    if (trailing) trailing_space = true;
+    if (i == n) break;
+    ++i;
   }
-  if (open) out += "</p>\n";
+  if (open) {
+    p = put(room(p, n, 5), "</p>\n"sv);
+  }
+  // '<' may open raw HTML, which keeps trailing spaces across lines, or an email autolink.
+  if (less_than && (at_sign || trailing_space)) return fail();
+  out.resize(std::size_t(p - out.data()));
   return true;
 }
 

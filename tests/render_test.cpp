@@ -1,0 +1,230 @@
+// The rendering fast paths: append_escaped (escape.hpp), the plain-text path of comment markup
+// (markup.hpp) and the article writer (render.hpp), each against a simple reference or the
+// exact HTML it must keep giving.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "colloquy/api.hpp"
+#include "colloquy/markup.hpp"
+
+namespace {
+
+// SplitMix64: the same texts on every platform.
+struct random_bytes {
+  std::uint64_t state;
+  std::size_t below(std::size_t n) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<std::size_t>((z ^ (z >> 31)) % n);
+  }
+};
+
+// append_escaped as it was first written: one byte at a time.
+void reference_escaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      case '\0': out += "\xEF\xBF\xBD"; break;
+      default: out += c;
+    }
+  }
+}
+
+// append_plain_paragraphs as it was first written, in several simple passes: the texts it takes
+// and the HTML it gives are what the one-pass version must take and give.
+bool reference_plain_paragraphs(std::string& out, std::string_view text) {
+  static constexpr auto special = [] {
+    std::array<bool, 256> t{};
+    for (unsigned c = 0; c < 0x20; ++c) t[c] = c != '\n';
+    for (unsigned char c : std::string_view("\\`*_[]!~#=|:\x7F")) t[c] = true;
+    return t;
+  }();
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  bool less_than = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (special[c]) return false;
+    if (c == '&' && i + 1 < text.size() && (text[i + 1] == '#' || alnum(text[i + 1]))) return false;
+    if (c == '<') less_than = true;
+  }
+  for (std::size_t dot = text.find('.', 3); dot != std::string_view::npos; dot = text.find('.', dot + 1))
+    if ((text[dot - 1] | 0x20) == 'w' && (text[dot - 2] | 0x20) == 'w' && (text[dot - 3] | 0x20) == 'w') return false;
+  if (less_than && text.find('@') != std::string_view::npos) return false;
+  std::string html;
+  bool open = false;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    std::size_t indent = 0;
+    while (indent < line.size() && line[indent] == ' ') ++indent;
+    std::size_t trailing = 0;
+    while (trailing < line.size() - indent && line[line.size() - 1 - trailing] == ' ') ++trailing;
+    line = line.substr(indent, line.size() - indent - trailing);
+    if (line.empty()) {
+      if (open) html += "</p>\n";
+      open = false;
+    } else {
+      char first = line.front();
+      if (indent >= 4 || trailing >= 2 || (less_than && trailing) || first == '-' || first == '+' || first == '<' ||
+          first == '>' || (first >= '0' && first <= '9'))
+        return false;
+      html += open ? "\n" : "<p>";
+      open = true;
+      reference_escaped(html, line);
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  if (open) html += "</p>\n";
+  out += html;
+  return true;
+}
+
+// The fast path takes exactly the texts the reference takes, gives the same HTML after whatever
+// `out` held, and that HTML is the full parser's. Returns whether it took the text.
+bool check_plain(std::string_view text) {
+  const std::string before = "<x>";
+  std::string quick = before, want = before;
+  const bool took = colloquy::detail::md::append_plain_paragraphs(quick, text);
+  const bool reference_took = reference_plain_paragraphs(want, text);
+  CHECK_MESSAGE(took == reference_took, "text: " << text);
+  CHECK_MESSAGE(quick == want, "text: " << text);
+  if (took) {
+    std::string parsed = before;
+    colloquy::detail::md::append_parsed_html(parsed, text);
+    CHECK_MESSAGE(quick == parsed, "text: " << text);
+  }
+  return took;
+}
+
+}  // namespace
+
+TEST_SUITE("Rendering fast paths") {
+  TEST_CASE("append_escaped gives the byte-at-a-time result for every byte at every position") {
+    for (int c = 0; c < 256; ++c) {
+      for (std::size_t size = 1; size <= 24; ++size) {
+        for (std::size_t at = 0; at < size; ++at) {
+          std::string s(size, 'a');
+          s[at] = char(c);
+          std::string got = "x", want = "x";
+          colloquy::append_escaped(got, s);
+          reference_escaped(want, s);
+          CHECK_MESSAGE(got == want, "byte " << c << " at " << at << " of " << size);
+        }
+      }
+    }
+    CHECK(colloquy::escaped("") == "");
+    CHECK(colloquy::escaped(std::string_view("a\0\"'<>&\xFF", 8)) == "a\xEF\xBF\xBD&quot;&#39;&lt;&gt;&amp;\xFF");
+  }
+
+  TEST_CASE("append_escaped gives the byte-at-a-time result on random strings") {
+    random_bytes r{21};
+    const char alphabet[] = "&<>\"'\0abc \xC3\xA9=;\x80\x7F";
+    for (int i = 0; i < 20000; ++i) {
+      std::string s;
+      const std::size_t size = r.below(40);
+      for (std::size_t k = 0; k < size; ++k)
+        s += i % 2 ? char(r.below(256)) : alphabet[r.below(sizeof alphabet - 1)];
+      std::string got, want;
+      colloquy::append_escaped(got, s);
+      reference_escaped(want, s);
+      CHECK(got == want);
+    }
+  }
+
+  TEST_CASE("The plain-text path takes and gives what the reference does, on tricky texts") {
+    const char* texts[] = {
+        "", " ", "\n", "a", "www.", "www.x", "a www.x", "WwW.x", "xwww.", "ww.w", "w.ww.", "wwww.x", "\xC3\xA9www.x",
+        "&", "& ", "a &", "&#", "&#39;", "&amp", "&amp;", "&x", "& x", "a&b", "&&", "&;", "&\xC3\xA9",
+        "line  ", "line ", "line \nnext", "line  \nnext", "a < b ", "a < b\nc ", "a < b", "a <b@c.d>", "a < b\nx@y",
+        "x@y < z", "x@y", "<a", "a <", " <a", "    a", "   a", "   a\n    b", "a\n    b", "a\n\n    b",
+        "-a", "+a", "1a", "9. a", ">a", "a\n-b", "a\n> b", "a\n1 b", "a -b +c 1d >e",
+        "tab\there", "cr\rhere", "del\x7Fhere", "a\x01", "\x1F",
+        "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80 ok", "\xFF\xFE", "\x80", "caf\xC3\xA9.",
+        "$ % ( ) ; ? ^ { } Z z", "Zz.zZ", "a:b", "a*b", "a_b", "a`b", "a[b]", "a!b", "a~b", "a#b", "a=b", "a|b", "a\\b",
+        "\"quoted\" 'single'", "a\n\nb", "a\n \nb", "a\n\n\n\nb\n", "\n\na", "a\n", "a\n\n", "  a  b  ",
+        "one. two. three.", "12345678www.", "1234567www.x", "abcdefg.hwww.x", "abcdefgh\n", "abcdefg\n", "abcdefghi\n"};
+    std::size_t taken = 0;
+    for (const char* t : texts) taken += check_plain(t);
+    // NUL inside the text.
+    taken += check_plain(std::string_view("nul\0here", 8));
+    taken += check_plain(std::string_view("long enough text \0 nul", 22));
+    CHECK(taken > 30);
+  }
+
+  TEST_CASE("The plain-text path: every byte at every position, around the 8-byte words") {
+    std::size_t taken = 0;
+    for (int c = 0; c < 256; ++c) {
+      for (std::size_t size = 1; size <= 19; ++size) {
+        for (std::size_t at = 0; at < size; ++at) {
+          std::string s(size, 'a');
+          s[at] = char(c);
+          taken += check_plain(s);
+          s[0] = 'w';  // a 'w' before the byte, and spaces after it
+          if (at + 1 < size) s[at + 1] = ' ';
+          taken += check_plain(s);
+        }
+      }
+    }
+    CHECK(taken > 20000);
+  }
+
+  TEST_CASE("The plain-text path on generated texts, and on texts that are mostly escapes") {
+    const char* pieces[] = {"word", " ", "  ", "\n", "\n\n", "\n \n", ".", "www", "w", "&", "& ", "&#", "\"", "'", "<",
+                            ">", "@", "-", "1", "+", "\xC3\xA9", "\xF0\x9F\x98\x80", "?", "(", ")", "$", "z", "Z",
+                            "abcdefgh", "abc", "    ", "\t", "*", ":"};
+    random_bytes r{5};
+    std::size_t taken = 0;
+    for (int i = 0; i < 30000; ++i) {
+      std::string text;
+      const std::size_t n = r.below(30);
+      for (std::size_t k = 0; k < n; ++k) text += pieces[r.below(sizeof pieces / sizeof *pieces)];
+      taken += check_plain(text);
+    }
+    CHECK(taken > 3000);
+    // Output several times longer than the text: the room made up front is not enough.
+    for (const char* unit : {"\"", "'", "& ", "<>", "\"a\"\n"}) {
+      std::string text = "x";
+      for (int k = 0; k < 5000; ++k) text += unit;
+      CHECK(check_plain(text));
+    }
+  }
+
+  TEST_CASE("Articles keep their exact HTML") {
+    const std::string doc = R"({"thread":"/t","comments":[
+{"id":"c1","parent":null,"author":{"name":"Ann \"A\"","location":"Paris, France","url":"https://e.com/?a=1&b=2"},"created":"2010-09-25T14:03:00Z","text":"Hi & <b>bye</b>\n\nSecond 'para'.","votes":{"up":3,"down":1}},
+{"id":"c2","parent":"c1","author":"Bob","created":"2010-09-25T15:00:00.250Z","text":"*em*","status":"pending"},
+{"id":"c3","parent":"c2","author":"Cy","created":"2010-09-26T01:00:00Z","text":"gone","status":"deleted"},
+{"id":"c4\"<","parent":"c3","author":{"name":"Di","location":"Kansas"},"created":"2010-09-27T00:00:00Z","text":"www.x.org"},
+{"id":"c5","parent":"nope","author":"","created":"2011-01-01T00:00:00Z","text":"orphan  "}],"next":"n&1"})";
+    const std::string answer = colloquy::render_comments(doc, R"({"maxDepth":1})");
+    const std::string html = answer.substr(answer.find('\0') + 1);
+    CHECK(html ==
+          R"(<section class="comments" part="comments"><header><h2>4 Comments</h2><label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label></header><div class="list">
+<article class="comment" part="comment" data-id="c1" data-depth="0" data-replies="2"><p class="byline"><a href="https://e.com/?a=1&amp;b=2" rel="nofollow ugc noopener">Ann &quot;A&quot;</a> in Paris writes:</p><time datetime="2010-09-25T14:03:00Z">September 25, 2010</time><div class="body"><p>Hi &amp; &lt;b&gt;bye&lt;/b&gt;</p>
+<p>Second &#39;para&#39;.</p>
+</div><button type="button" data-action="reply">Reply</button></article>
+<article class="comment pending" part="comment" data-id="c2" data-depth="1" data-replies="1"><p class="byline">Bob writes:</p><time datetime="2010-09-25T15:00:00.250Z">September 25, 2010</time><div class="body"><p><em>em</em></p>
+</div><button type="button" data-action="reply">Reply</button></article>
+<article class="comment deleted capped" part="comment" data-id="c3" data-depth="1" data-replies="1" data-reply-to="c2"><p class="byline">This comment was deleted.</p><time datetime="2010-09-26T01:00:00Z">September 26, 2010</time><div class="body"></div></article>
+<article class="comment capped" part="comment" data-id="c4&quot;&lt;" data-depth="1" data-reply-to="c3"><p class="byline">Di in Kansas, replying to Anonymous:</p><time datetime="2010-09-27T00:00:00Z">September 27, 2010</time><div class="body"><p><a href="http://www.x.org" rel="nofollow ugc noopener">www.x.org</a></p>
+</div><button type="button" data-action="reply">Reply</button></article>
+<article class="comment orphan" part="comment" data-id="c5" data-depth="0"><p class="byline">Anonymous writes:</p><time datetime="2011-01-01T00:00:00Z">January 1, 2011</time><div class="body"><p>orphan</p>
+</div><button type="button" data-action="reply">Reply</button></article>
+</div><button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button></section>)");
+    // The reply button is worked out once per page, in the page's language.
+    const std::string fr = colloquy::render_comments(doc, R"({"locale":"fr"})");
+    CHECK(fr.find("<button type=\"button\" data-action=\"reply\">R\xC3\xA9pondre</button></article>\n") != std::string::npos);
+  }
+}
