@@ -94,18 +94,19 @@ inline std::string_view trimmed(std::string_view s) {
 // Kansas, replying to Mary:"); an empty `to` reads as "Anonymous".
 inline void append_byline_html(std::string& out, const author_info& author, const locale_data& loc,
                                const std::string_view* to = nullptr) {
+  using namespace std::string_view_literals;
   std::string_view name = trimmed(author.name);
   std::string_view place = place_of(author.location);
   auto emit = [&](std::string_view key) {
     if (key == "name") {
       bool link = !author.url.empty() && is_safe_url(author.url, url_policy::web);
       if (link) {
-        out += "<a href=\"";
+        out += "<a href=\""sv;
         append_escaped(out, author.url);
-        out += "\" rel=\"nofollow ugc noopener\">";
+        out += "\" rel=\"nofollow ugc noopener\">"sv;
       }
       append_escaped(out, name.empty() ? loc.anonymous : name);
-      if (link) out += "</a>";
+      if (link) out += "</a>"sv;
     } else if (key == "place") {
       append_escaped(out, place);
     } else if (key == "to" && to) {

@@ -9,6 +9,7 @@
 // button (button[data-action=more][data-next]) follows a page that is not the last.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,15 +44,29 @@ inline void prefetch(const void* p) {
 #endif
 }
 
-// Non-negative integers without std::to_string's temporary.
-inline void append_uint(std::string& out, std::uint64_t v) {
+// Non-negative integers without std::to_string's temporary: written at `p` (20 bytes at most),
+// returning the end.
+inline char* write_uint(char* p, std::uint64_t v) {
   char buf[20];
-  char* p = buf + sizeof buf;
+  char* q = buf + sizeof buf;
   do {
-    *--p = char('0' + v % 10);
+    *--q = char('0' + v % 10);
     v /= 10;
   } while (v);
-  out.append(p, std::size_t(buf + sizeof buf - p));
+  const std::size_t n = std::size_t(buf + sizeof buf - q);
+  std::memcpy(p, q, n);
+  return p + n;
+}
+inline void append_uint(std::string& out, std::uint64_t v) {
+  char buf[20];
+  out.append(buf, std::size_t(write_uint(buf, v) - buf));
+}
+
+// Text of known length at `p` (the article's fixed parts are assembled in a local buffer and
+// appended at once: fewer, larger appends).
+inline char* write_text(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
 }
 
 // Dates of a thread, formatted once per day: comments cluster on a few days, and formatting
@@ -64,25 +79,29 @@ class date_cache {
 
   // "2010-09-25T14:03:00Z" (milliseconds only when present), as format_iso8601.
   void append_iso(std::string& out, std::int64_t ms) {
+    char buf[iso_max];
+    out.append(buf, std::size_t(write_iso(buf, ms) - buf));
+  }
+  // The same written at `p` (iso_max bytes at most), returning the end.
+  static constexpr std::size_t iso_max = 24;
+  char* write_iso(char* p, std::int64_t ms) {
     const std::int64_t day = floor_div(ms, 86400000);
     entry& e = iso_[static_cast<std::size_t>(day) & (size - 1)];
     if (e.day != day || e.text.empty()) {
       e.day = day;
       e.text = format_iso8601(day * 86400000).substr(0, 11);  // "YYYY-MM-DDT"
     }
-    out += e.text;
+    p = write_text(p, e.text);
     std::int64_t rem = ms - day * 86400000;
     const int milli = int(rem % 1000);
     rem /= 1000;
     char buf[13] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':', char('0' + rem / 600 % 6),
                     char('0' + rem / 60 % 10), ':', char('0' + rem % 60 / 10), char('0' + rem % 10), '.',
                     char('0' + milli / 100), char('0' + milli / 10 % 10), char('0' + milli % 10), 'Z'};
-    if (milli) {
-      out.append(buf, 13);
-    } else {
-      out.append(buf, 8);
-      out += 'Z';
-    }
+    if (milli) return write_text(p, {buf, 13});
+    p = write_text(p, {buf, 8});
+    *p++ = 'Z';
+    return p;
   }
 
   // "3 hours ago" or "September 25, 2010" in the locale and time zone, as append_when. Only
@@ -114,40 +133,58 @@ class date_cache {
   entry iso_[size], shown_[size];
 };
 
+// What every article of a page shares, worked out once per page.
+struct article_context {
+  explicit article_context(const render_options& o) : dates(*o.locale, o.zone, o.dates) {
+    tail = "</div><button type=\"button\" data-action=\"reply\">";
+    append_escaped(tail, o.locale->reply);
+    tail += "</button></article>\n";
+  }
+  date_cache dates;
+  std::string tail;  // after the body: the reply button and the end of the article
+};
+
 void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o,
-                         date_cache& dates);
+                         article_context& context);
 }  // namespace detail
 
 // Appends one comment's <article>: at most 6 elements outside the body text (article, byline,
 // its author link, time, body, reply button). Capped replies name the comment they answer in
 // the byline; placeholders of deleted comments show no text and take no replies.
 inline void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o) {
-  detail::date_cache dates(*o.locale, o.zone, o.dates);
-  detail::render_comment_html(out, t, e, o, dates);
+  detail::article_context context(o);
+  detail::render_comment_html(out, t, e, o, context);
 }
 
 inline void detail::render_comment_html(std::string& out, const thread& t, const thread_entry& e,
-                                        const render_options& o, date_cache& dates) {
+                                        const render_options& o, article_context& context) {
+  using namespace std::string_view_literals;
   const comment& c = t.comments[e.index];
   const locale_data& loc = *o.locale;
-  out += "<article class=\"comment";
-  if (e.orphan) out += " orphan";
-  if (e.placeholder) out += " deleted";
-  if (e.capped) out += " capped";
-  if (c.status == comment_status::pending) out += " pending";
-  out += "\" part=\"comment\" data-id=\"";
+  // The fixed parts between the escaped values go through `buf`, one append each.
+  char buf[160];
+  char* p = write_text(buf, "<article class=\"comment"sv);
+  if (e.orphan) p = write_text(p, " orphan"sv);
+  if (e.placeholder) p = write_text(p, " deleted"sv);
+  if (e.capped) p = write_text(p, " capped"sv);
+  if (c.status == comment_status::pending) p = write_text(p, " pending"sv);
+  p = write_text(p, "\" part=\"comment\" data-id=\""sv);
+  out.append(buf, std::size_t(p - buf));
   append_escaped(out, c.id);
-  out += "\" data-depth=\"";
-  detail::append_uint(out, e.depth);
+  p = write_text(buf, "\" data-depth=\""sv);
+  p = write_uint(p, e.depth);
   if (e.descendants) {
-    out += "\" data-replies=\"";
-    detail::append_uint(out, e.descendants);
+    p = write_text(p, "\" data-replies=\""sv);
+    p = write_uint(p, e.descendants);
   }
   if (e.capped) {
-    out += "\" data-reply-to=\"";
+    p = write_text(p, "\" data-reply-to=\""sv);
+    out.append(buf, std::size_t(p - buf));
     append_escaped(out, t.comments[e.reply_to].id);
+    p = buf;
   }
-  out += "\"><p class=\"byline\">";
+  p = write_text(p, "\"><p class=\"byline\">"sv);
+  out.append(buf, std::size_t(p - buf));
   if (e.placeholder) {
     append_escaped(out, loc.deleted);
   } else if (e.capped) {
@@ -157,19 +194,18 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   } else {
     append_byline_html(out, c.author, loc);
   }
-  out += "</p><time datetime=\"";
-  dates.append_iso(out, c.created);
-  out += "\">";
-  dates.append_shown(out, c.created);
-  out += "</time><div class=\"body\">";
+  p = write_text(buf, "</p><time datetime=\""sv);
+  p = context.dates.write_iso(p, c.created);
+  p = write_text(p, "\">"sv);
+  out.append(buf, std::size_t(p - buf));
+  context.dates.append_shown(out, c.created);
   if (e.placeholder) {
-    out += "</div></article>\n";
+    out += "</time><div class=\"body\"></div></article>\n"sv;
     return;
   }
+  out += "</time><div class=\"body\">"sv;
   append_markup_html(out, c.text);
-  out += "</div><button type=\"button\" data-action=\"reply\">";
-  append_escaped(out, loc.reply);
-  out += "</button></article>\n";
+  out += context.tail;
 }
 
 // Appends the articles of one page (`range`, see sort.hpp page_of). `chunks`, when given,
@@ -180,7 +216,7 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
   std::size_t estimate = 0;
   for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 400;
   out.reserve(out.size() + estimate + estimate / 8);
-  detail::date_cache dates(*o.locale, o.zone, o.dates);
+  detail::article_context context(o);
   // Display order jumps around the document: on large threads, loading each comment and its
   // text was a cache miss. Ask for them a few comments ahead (the struct first, its text once
   // the struct is likely there).
@@ -196,7 +232,7 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
     }
     const thread_entry& e = t.entries[i];
     if (chunks && e.depth == 0 && !e.capped) chunks->push_back(out.size());
-    detail::render_comment_html(out, t, e, o, dates);
+    detail::render_comment_html(out, t, e, o, context);
   }
 }
 
