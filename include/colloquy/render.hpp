@@ -34,15 +34,6 @@ struct render_options {
 };
 
 namespace detail {
-// A hint that `p` will be read soon (nothing where the compiler has no such builtin; nothing
-// in wasm).
-inline void prefetch(const void* p) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(p);
-#else
-  (void)p;
-#endif
-}
 
 // Non-negative integers without std::to_string's temporary: written at `p` (20 bytes at most),
 // returning the end.

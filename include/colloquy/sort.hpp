@@ -89,6 +89,10 @@ inline double controversy(int64_t up, int64_t down) {
 class comment_order {
  public:
   comment_order(const std::vector<comment>& comments, sort_order order) : cs_(comments), order_(order) {
+    // The dates side by side: sorting a large thread touched every comment at random, each a
+    // cache miss; this array is a twentieth of their size.
+    created_.resize(comments.size());
+    for (std::size_t i = 0; i < comments.size(); ++i) created_[i] = comments[i].created;
     if (order == sort_order::oldest || order == sort_order::newest) return;
     bool net_only = false;
     if (order == sort_order::top)
@@ -108,14 +112,18 @@ class comment_order {
     }
   }
 
+  // It holds arrays the size of the thread: pass it to algorithms by std::cref, never by copy.
+  comment_order(const comment_order&) = delete;
+  comment_order& operator=(const comment_order&) = delete;
+
   sort_order order() const { return order_; }
   // The key `top`, `hot` and `controversial` sort by (descending); 0 for the date orders.
   double key(std::uint32_t i) const { return key_.empty() ? 0 : key_[i]; }
 
   bool operator()(std::uint32_t a, std::uint32_t b) const {
-    const comment &x = cs_[a], &y = cs_[b];
     if (!key_.empty() && key_[a] != key_[b]) return key_[a] > key_[b];
-    if (x.created != y.created) return order_ == sort_order::newest ? x.created > y.created : x.created < y.created;
+    if (created_[a] != created_[b]) return order_ == sort_order::newest ? created_[a] > created_[b] : created_[a] < created_[b];
+    const comment &x = cs_[a], &y = cs_[b];
     if (x.id != y.id) return x.id < y.id;
     return a < b;  // ids are unique after reading; this keeps the order strict regardless
   }
@@ -124,6 +132,7 @@ class comment_order {
   const std::vector<comment>& cs_;
   sort_order order_;
   std::vector<double> key_;
+  std::vector<std::int64_t> created_;
 };
 
 // One page of top-level threads.

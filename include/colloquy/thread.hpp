@@ -17,6 +17,8 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -77,7 +79,9 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
 
   std::vector<std::uint32_t> parent(n, none);
   std::vector<bool> orphan(n, false);
+  constexpr std::uint32_t ahead = 8;  // lookups are cache misses on large threads: ask early
   for (std::uint32_t i = 0; i < n; ++i) {
+    if (i + ahead < n && !cs[i + ahead].parent.empty()) by_id.prefetch_slot(cs[i + ahead].parent);
     const auto& p = cs[i].parent;
     if (p.empty()) continue;
     auto found = by_id.find(p, id_of);
@@ -95,7 +99,7 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   // own colour has found a cycle, which is cut at its oldest member (then the smallest id).
   // Each comment is coloured once, so this is linear.
   {
-    comment_order oldest(cs, sort_order::oldest);
+    std::optional<comment_order> oldest;  // built at the first cycle (most threads have none)
     std::vector<std::uint32_t> colour(n, none);
     for (std::uint32_t i = 0; i < n; ++i) {
       std::uint32_t j = i;
@@ -104,9 +108,10 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
         j = parent[j];
       }
       if (j != none && colour[j] == i) {
+        if (!oldest) oldest.emplace(cs, sort_order::oldest);
         std::uint32_t cut = j;
         for (std::uint32_t k = parent[j]; k != j; k = parent[k])
-          if (oldest(k, cut)) cut = k;
+          if ((*oldest)(k, cut)) cut = k;
         parent[cut] = none;
         orphan[cut] = true;
         report(errc::reply_cycle, cut, "replies form a cycle: cut here, shown at top level");
@@ -129,10 +134,12 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   }
   {
     comment_order top(cs, options.order);
-    comment_order replies(cs, options.order_replies ? options.order : sort_order::oldest);
+    std::optional<comment_order> oldest;
+    const bool same = options.order_replies || options.order == sort_order::oldest;
+    const comment_order& replies = same ? top : oldest.emplace(cs, sort_order::oldest);
     for (std::uint32_t i = 0; i < n; ++i)
-      if (first[i + 1] - first[i] > 1) std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], replies);
-    std::sort(roots.begin(), roots.end(), top);
+      if (first[i + 1] - first[i] > 1) std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], std::cref(replies));
+    std::sort(roots.begin(), roots.end(), std::cref(top));
   }
 
   // Pre-order with an explicit stack.
@@ -148,10 +155,13 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     }
   }
   // Live comments below each one, bottom-up (reverse pre-order visits children first).
+  // (Deleted flags side by side, read in one pass: pre-order visits comments at random.)
+  std::vector<bool> deleted(n);
+  for (std::uint32_t i = 0; i < n; ++i) deleted[i] = cs[i].status == comment_status::deleted;
   std::vector<std::uint32_t> live(n, 0);
   for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
     auto v = *it;
-    if (parent[v] != none) live[parent[v]] += live[v] + (cs[v].status != comment_status::deleted ? 1 : 0);
+    if (parent[v] != none) live[parent[v]] += live[v] + (deleted[v] ? 0 : 1);
   }
 
   // Emit in pre-order with depths. A deleted comment with no live replies is dropped, and so
@@ -160,8 +170,8 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   std::vector<std::uint32_t> depth(n, 0);
   t.entries.reserve(n);
   for (auto v : pre) {
-    bool deleted = cs[v].status == comment_status::deleted;
-    if (deleted && live[v] == 0) continue;
+    const bool gone = deleted[v];
+    if (gone && live[v] == 0) continue;
     thread_entry e;
     e.index = v;
     std::uint32_t d = parent[v] == none ? 0 : depth[parent[v]] + 1;
@@ -171,9 +181,9 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     e.reply_to = parent[v] == none ? v : parent[v];
     e.descendants = live[v];
     e.orphan = orphan[v];
-    e.placeholder = deleted;
+    e.placeholder = gone;
     if (d == 0) t.starts.push_back(static_cast<std::uint32_t>(t.entries.size()));
-    t.live += !deleted;
+    t.live += !gone;
     t.entries.push_back(e);
   }
   t.top_level = t.starts.size();
