@@ -1,6 +1,6 @@
 // The in-process measurement shared by node and the Chromium page: wasm and the JavaScript
 // baseline on the same bytes, medians of each. The two run in separate blocks (each after its
-// own warm-up run) rather than alternating: alternating made the wasm runs pay for the garbage
+// own warm-up) rather than alternating: alternating made the wasm runs pay for the garbage
 // collections of the JavaScript runs' hundreds of MB of objects (100,000 comments in Chromium:
 // ~750 ms alternating, ~350 ms in a block), which measures the neighbour, not the code.
 import { renderWasm } from './wasm.mjs';
@@ -8,11 +8,15 @@ import { renderJS } from './reference.mjs';
 
 export function measure(core, bytes, runs, now) {
   const time = (fn) => {
+    // Warm-up, not counted: at least one run and 300 ms, so that both sides run optimized code
+    // (V8 compiles hot JavaScript and tiers wasm up from its baseline compiler in the background;
+    // one run of a 1,000-comment thread took ~4 ms, too short for either).
+    for (let start = now(), i = 0; i < 1 || now() - start < 300; i++) fn();
     const t = [];
-    for (let i = 0; i <= runs; i++) {  // run 0 warms up (JIT, memory growth) and is not counted
+    for (let i = 0; i < runs; i++) {
       const t0 = now();
       fn();
-      if (i) t.push(now() - t0);
+      t.push(now() - t0);
     }
     return t.sort((x, y) => x - y)[t.length >> 1];
   };
