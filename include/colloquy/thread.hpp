@@ -14,6 +14,8 @@
 // - Every entry knows how many live comments are below it (`descendants`).
 // Iterative throughout: a 50,000-deep reply chain must not overflow the wasm stack. Work is
 // O(n log n) in the number of comments.
+// The thread's comments still view the bytes they were read from (comment.hpp): keep the
+// document and its read_result alive while the thread is in use.
 #pragma once
 #include <algorithm>
 #include <cstdint>
