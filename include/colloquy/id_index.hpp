@@ -40,7 +40,7 @@ class id_index {
   }
 
   // Asks for the slot where `id` would be looked up: on large threads the table is far bigger
-  // than the cache, and every lookup was a miss. Called some work before insert/find.
+  // than the cache, and every lookup was a miss. Called some work before find.
   void prefetch_slot(std::string_view id) const {
     if (!slots_.empty()) prefetch(&slots_[hash(id) & (slots_.size() - 1)]);
   }

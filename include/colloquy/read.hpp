@@ -276,8 +276,6 @@ class item_sink {
     if (r_.ids.size() == 0) r_.ids = id_index(n);
   }
 
-  void prefetch_id(std::string_view id) const { r_.ids.prefetch_slot(id); }
-
   void not_object(std::size_t index) {
     r_.problems.push_back(make_problem(errc::not_object, "", index, "", "comment is not a JSON object"));
   }
@@ -410,7 +408,7 @@ class document_reader {
       if (!wanted) {
         if (!sc_.skip_value()) return false;
       } else if (sc_.peek() == '{') {
-        if (!item(sink)) return false;
+        if (!item()) return false;
         sink.add(item_, index);
       } else {
         json_value ignored;
@@ -425,7 +423,7 @@ class document_reader {
   }
 
   // One comment object into item_ (views into the input or into this reader's buffers).
-  bool item(const item_sink& sink) {
+  bool item() {
     item_ = raw_item{};
     sc_.advance();
     if (!sc_.open()) return false;
@@ -438,15 +436,7 @@ class document_reader {
       if (!sc_.string(key, key_) || !sc_.expect(':')) return false;
       bool ok;
       switch (key.size()) {
-        case 2:
-          if (is_key(key, "id")) {
-            ok = sc_.value(item_.id, buf_[0]);
-            // The id is usually the first member: by the end of the item its slot is cached.
-            if (ok && item_.id.is(jk::string)) sink.prefetch_id(item_.id.text);
-          } else {
-            ok = sc_.skip_value();
-          }
-          break;
+        case 2: ok = is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value(); break;
         case 4: ok = is_key(key, "text") ? sc_.value(item_.text, buf_[1]) : sc_.skip_value(); break;
         case 5: ok = is_key(key, "votes") ? votes() : sc_.skip_value(); break;
         case 6:
