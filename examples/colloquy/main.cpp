@@ -32,6 +32,7 @@ const char* usage =
     "      --seed FILE (comments document imported into a new database;\n"
     "                   default <root>/comments.json; --comments is the same)\n"
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
+    "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
     "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
     "      --csp POLICY|off\n"
@@ -73,7 +74,7 @@ args parse_args(int argc, char** argv, int first) {
   args a;
   for (int i = first; i < argc; ++i) {
     std::string s = argv[i];
-    if (s == "--moderate") {  // the one option that takes no value
+    if (s == "--moderate" || s == "--trust-proxy") {  // the options that take no value
       a.options.emplace_back(s.substr(2), "1");
     } else if (s.rfind("--", 0) == 0 && s.size() > 2) {
       if (i + 1 >= argc) {
@@ -206,6 +207,7 @@ int serve(const args& a) {
   if (c.csp == "off") c.csp.clear();
   c.db = a.get("db", c.db);
   c.moderate = !a.get("moderate").empty();
+  c.trust_proxy = !a.get("trust-proxy").empty();
   c.admin_token = a.get("admin-token", c.admin_token);
   for (const std::string& list : a.all("cors")) {
     std::stringstream items(list);

@@ -67,6 +67,24 @@ json comment_json(const stored_comment& c, bool with_client_id) {
   return j;
 }
 
+// The address a post is counted against. Behind a reverse proxy every connection comes from
+// the proxy, so with `trust_proxy` it is the last X-Forwarded-For entry: the one the proxy
+// itself appended. Earlier entries come from the client and prove nothing; without
+// `trust_proxy` the header is ignored, so a client cannot pick its own address.
+std::string client_address(const httplib::Request& req, bool trust_proxy) {
+  if (trust_proxy) {
+    const std::size_t headers = req.get_header_value_count("X-Forwarded-For");
+    if (headers > 0) {
+      std::string list = req.get_header_value("X-Forwarded-For", headers - 1);
+      std::size_t comma = list.rfind(',');
+      std::string last = comma == std::string::npos ? list : list.substr(comma + 1);
+      const std::size_t b = last.find_first_not_of(" \t"), e = last.find_last_not_of(" \t");
+      if (b != std::string::npos) return last.substr(b, e - b + 1);
+    }
+  }
+  return req.remote_addr;
+}
+
 // Per-address token buckets: `per_minute` posts, refilled continuously, a burst of the same
 // size. Buckets that are full again are forgotten, so the table stays as small as the set of
 // addresses that posted within the last minute.
@@ -293,7 +311,8 @@ int run(const config& c) {
   const std::string status = c.moderate ? "pending" : "published";
   // The body is read through a content reader that stops at the limit: cpp-httplib 0.11 checks
   // its payload limit against Content-Length, but would buffer a chunked body of any size.
-  http.Post("/api/comments", [&comments, &limiter, status, foreign_origin](const httplib::Request& req,
+  const bool trust_proxy = c.trust_proxy;
+  http.Post("/api/comments", [&comments, &limiter, status, foreign_origin, trust_proxy](const httplib::Request& req,
                                                                            httplib::Response& res,
                                                                            const httplib::ContentReader& read) {
     res.set_header("Cache-Control", "no-store");
@@ -319,7 +338,8 @@ int run(const config& c) {
     std::string type = req.get_header_value("Content-Type");
     if (type.rfind("application/json", 0) != 0)
       return json_error(res, 415, "unsupported_media_type", "send the comment as application/json");
-    if (int wait = limiter.take(req.remote_addr); wait > 0) {
+    const std::string address = client_address(req, trust_proxy);
+    if (int wait = limiter.take(address); wait > 0) {
       res.set_header("Retry-After", std::to_string(wait));
       return json_error(res, 429, "rate_limited", "too many comments from this address; try again later");
     }
@@ -341,7 +361,7 @@ int run(const config& c) {
       res.set_content(dump(json{{"error", e}, {"problems", problems}}), "application/json");
       return;
     }
-    post_result r = comments.post(d.value, status, now_ms(), req.remote_addr);
+    post_result r = comments.post(d.value, status, now_ms(), address);
     switch (r.outcome) {
       case post_outcome::created:
         res.status = 201;

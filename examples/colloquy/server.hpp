@@ -38,6 +38,8 @@ struct config {
   std::string csp = strict_csp;             // Content-Security-Policy header; empty: none
   std::string db = "colloquy.db";           // SQLite database file, created when missing
   int rate_limit = 20;                      // posts per minute per client address; 0: off
+  bool trust_proxy = false;                 // the client address is the one the reverse proxy
+                                            // in front appended last to X-Forwarded-For
   bool moderate = false;                    // new comments wait for approval ("pending")
   std::vector<std::string> cors;            // origins allowed to call the API ("*": any)
   std::string admin_token;                  // enables /api/admin/* with this bearer token

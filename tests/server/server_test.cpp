@@ -296,6 +296,40 @@ TEST_SUITE("Reference server") {
     }
   }
 
+  TEST_CASE("Behind a proxy, the limit counts the address the proxy appended to X-Forwarded-For") {
+    // Without --trust-proxy the header is ignored: a client cannot dodge the limit with it.
+    scratch_dir dir;
+    server_process plain(dir.file("c.db"), {"--rate-limit", "2"});
+    auto c = plain.client();
+    for (int i = 0; i < 2; ++i) {
+      auto r = post(c, post_body(seed_thread, "spoof " + std::to_string(i), "spoof-" + std::to_string(i)),
+                    {{"X-Forwarded-For", "203.0.113." + std::to_string(i)}});
+      REQUIRE(r);
+      CHECK(r->status == 201);
+    }
+    auto spoofed = post(c, post_body(seed_thread, "spoof 2", "spoof-2"), {{"X-Forwarded-For", "203.0.113.99"}});
+    REQUIRE(spoofed);
+    CHECK(spoofed->status == 429);
+
+    // With it, each reader behind the proxy has a bucket of their own, keyed by the last entry
+    // (the one the proxy wrote); what a client put before it changes nothing.
+    scratch_dir dir2;
+    server_process proxied(dir2.file("c.db"), {"--rate-limit", "2", "--trust-proxy"});
+    auto p = proxied.client();
+    for (int i = 0; i < 2; ++i) {
+      auto r = post(p, post_body(seed_thread, "a " + std::to_string(i), "a-" + std::to_string(i)),
+                    {{"X-Forwarded-For", "198.51.100.7, 192.0.2.1"}});
+      REQUIRE(r);
+      CHECK(r->status == 201);
+    }
+    auto a_again = post(p, post_body(seed_thread, "a 2", "a-2"), {{"X-Forwarded-For", "10.9.9.9, 192.0.2.1"}});
+    REQUIRE(a_again);
+    CHECK(a_again->status == 429);
+    auto b = post(p, post_body(seed_thread, "b", "b-0"), {{"X-Forwarded-For", "192.0.2.2"}});
+    REQUIRE(b);
+    CHECK(b->status == 201);
+  }
+
   TEST_CASE("Pre-moderation: pending until approved through the admin endpoint") {
     scratch_dir dir;
     server_process s(dir.file("c.db"), {"--moderate", "--admin-token", "s3cret-token"});
