@@ -45,7 +45,8 @@ class text_store {
     if (s.empty()) return {};
     if (s.size() > room_) {
       const std::size_t size = std::max(s.size(), chunk_size_);
-      chunk_size_ = std::min<std::size_t>(chunk_size_ * 2, std::size_t(1) << 16);
+      // 16 KB doubling to 64 KB: ordinary heap blocks, that a later call reuses.
+      chunk_size_ = std::min<std::size_t>(chunk_size_ * 2, std::size_t(64) << 10);
       chunks_.push_back(std::make_unique<char[]>(size));
       next_ = chunks_.back().get();
       room_ = size;

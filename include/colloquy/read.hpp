@@ -359,36 +359,17 @@ class document_reader {
  private:
   // The {thread, comments, next} wrapper. A repeated key keeps its last value.
   bool document_object(item_sink& sink, json_value& thread, json_value& next, bool& have_items) {
-    sc_.advance();
-    if (!sc_.open()) return false;
-    if (sc_.eat('}')) {
-      sc_.close();
-      return true;
-    }
-    do {
-      std::string_view key;
-      if (!sc_.string(key, key_) || !sc_.expect(':')) return false;
+    return members([&](std::string_view key) {
       if (is_key(key, "comments")) {
         sink.reset();
         sc_.skip_ws();
-        if (sc_.peek() == '[') {
-          if (!items(sink)) return false;
-          have_items = true;
-        } else {
-          if (!sc_.skip_value()) return false;
-          have_items = false;
-        }
-      } else if (is_key(key, "thread")) {
-        if (!sc_.value(thread, thread_buf_)) return false;
-      } else if (is_key(key, "next")) {
-        if (!sc_.value(next, next_buf_)) return false;
-      } else if (!sc_.skip_value()) {
-        return false;
+        have_items = sc_.peek() == '[';
+        return have_items ? items(sink) : sc_.skip_value();
       }
-    } while (sc_.eat(','));
-    if (!sc_.expect('}')) return false;
-    sc_.close();
-    return true;
+      if (is_key(key, "thread")) return sc_.value(thread, thread_buf_);
+      if (is_key(key, "next")) return sc_.value(next, next_buf_);
+      return sc_.skip_value();
+    });
   }
 
   bool items(item_sink& sink) {
@@ -425,35 +406,21 @@ class document_reader {
   // One comment object into item_ (views into the input or into this reader's buffers).
   bool item() {
     item_ = raw_item{};
-    sc_.advance();
-    if (!sc_.open()) return false;
-    if (sc_.eat('}')) {
-      sc_.close();
-      return true;
-    }
-    do {
-      std::string_view key;
-      if (!sc_.string(key, key_) || !sc_.expect(':')) return false;
-      bool ok;
-      switch (key.size()) {
-        case 2: ok = is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value(); break;
-        case 4: ok = is_key(key, "text") ? sc_.value(item_.text, buf_[1]) : sc_.skip_value(); break;
-        case 5: ok = is_key(key, "votes") ? votes() : sc_.skip_value(); break;
+    return members([&](std::string_view key) {
+      switch (key.size()) {  // by length first: one fixed-size compare per key
+        case 2: return is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value();
+        case 4: return is_key(key, "text") ? sc_.value(item_.text, buf_[1]) : sc_.skip_value();
+        case 5: return is_key(key, "votes") ? votes() : sc_.skip_value();
         case 6:
-          ok = is_key(key, "parent") ? sc_.value(item_.parent, buf_[2])
-               : is_key(key, "author") ? author()
-               : is_key(key, "status") ? sc_.value(item_.status, buf_[3])
-               : is_key(key, "edited") ? sc_.value(item_.edited, buf_[4])
-                                 : sc_.skip_value();
-          break;
-        case 7: ok = is_key(key, "created") ? sc_.value(item_.created, buf_[5]) : sc_.skip_value(); break;
-        default: ok = sc_.skip_value();
+          return is_key(key, "parent")   ? sc_.value(item_.parent, buf_[2])
+                 : is_key(key, "author") ? author()
+                 : is_key(key, "status") ? sc_.value(item_.status, buf_[3])
+                 : is_key(key, "edited") ? sc_.value(item_.edited, buf_[4])
+                                         : sc_.skip_value();
+        case 7: return is_key(key, "created") ? sc_.value(item_.created, buf_[5]) : sc_.skip_value();
+        default: return sc_.skip_value();
       }
-      if (!ok) return false;
-    } while (sc_.eat(','));
-    if (!sc_.expect('}')) return false;
-    sc_.close();
-    return true;
+    });
   }
 
   bool author() {

@@ -5,27 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callCore, loadCore } from './wasm.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const wasm = fs.readFileSync(path.join(process.env.COLLOQUY_WASM_BUILD || path.join(repo, 'build/wasm'), 'widget/colloquy.wasm'));
-const { instance } = await WebAssembly.instantiate(wasm, {
-  env: { emscripten_notify_memory_growth() {}, colloquy_zone_offset() { return 0; } },  // UTC, as the widget by default
-  wasi_snapshot_preview1: { proc_exit(code) { throw new Error('core exited ' + code); } },
-});
-const core = instance.exports;
-core._initialize();
-const encoder = new TextEncoder();
+const core = await loadCore(wasm);
 
 function render(input, options) {
-  const opts = encoder.encode(JSON.stringify(options));
-  const inPtr = core.colloquy_alloc(input.length);
-  const optPtr = core.colloquy_alloc(opts.length);
-  new Uint8Array(core.memory.buffer, inPtr, input.length).set(input);
-  new Uint8Array(core.memory.buffer, optPtr, opts.length).set(opts);
-  core.colloquy_render_stories(inPtr, input.length, optPtr, opts.length);
-  core.colloquy_free(inPtr);
-  core.colloquy_free(optPtr);
-  const size = core.colloquy_result_size();
+  const size = callCore(core, 'colloquy_render_stories', input, options).length;
   core.colloquy_result_clear();
   return size;
 }
