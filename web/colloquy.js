@@ -7,6 +7,20 @@
 
   var script = document.currentScript;
   var BASE = new URL('.', (script && script.src) || location.href);
+  // colloquy.wasm and colloquy.css come from the folder this script came from, which may be
+  // another origin (a comments server, a CDN): fetched in CORS mode, cookies only to this page's
+  // own origin (so a preload with crossorigin matches, and a server's '*' suffices). The build
+  // writes each file's hash here (wasm/widget.cmake), so a new build is a new URL and servers
+  // may cache ?v= URLs for good; this source, served unbuilt, asks for plain URLs.
+  var VERSIONS = { 'colloquy.wasm': '@COLLOQUY_WASM_VERSION@', 'colloquy.css': '@COLLOQUY_CSS_VERSION@' };
+  function fetchAsset(name) {
+    var url = new URL(name, BASE);
+    if (/^[0-9a-f]{16}$/.test(VERSIONS[name])) url.search = '?v=' + VERSIONS[name];
+    return fetch(url, { mode: 'cors', credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      return r;
+    });
+  }
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
     pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7,
@@ -44,20 +58,17 @@
   var corePromise = null;
   function loadCore() {
     if (corePromise) return corePromise;
-    var url = new URL('colloquy.wasm', BASE);
     var imports = {
       env: { emscripten_notify_memory_growth: function () {}, colloquy_zone_offset: function (ms) { return zoneOffset(ms); } },
       wasi_snapshot_preview1: { proc_exit: function (code) { throw new Error('core exited ' + code); } }
     };
     var viaBytes = function () {
-      return fetch(url).then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
-        return r.arrayBuffer();
-      }).then(function (bytes) { return WebAssembly.instantiate(bytes, imports); });
+      return fetchAsset('colloquy.wasm').then(function (r) { return r.arrayBuffer(); })
+        .then(function (bytes) { return WebAssembly.instantiate(bytes, imports); });
     };
     // Streaming compilation needs application/wasm; fall back to bytes when a server lies.
     corePromise = (WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(fetch(url), imports).catch(viaBytes)
+      ? WebAssembly.instantiateStreaming(fetchAsset('colloquy.wasm'), imports).catch(viaBytes)
       : viaBytes()
     ).then(function (result) {
       var core = result.instance.exports;
@@ -171,10 +182,7 @@
   var sheetPromise = null;
   function loadStyles() {
     if (!sheetPromise) {
-      sheetPromise = fetch(new URL('colloquy.css', BASE)).then(function (r) {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.text();
-      }).then(function (css) {
+      sheetPromise = fetchAsset('colloquy.css').then(function (r) { return r.text(); }).then(function (css) {
         var sheet = new CSSStyleSheet();
         sheet.replaceSync(css);
         return sheet;
