@@ -93,7 +93,7 @@ TEST_SUITE("Reading comments documents") {
     CHECK(r.comments[0].id == "ok1");
     CHECK(r.comments[1].id == "ok2");
     CHECK(r.positions == std::vector<std::size_t>{0, 15});
-    std::vector<std::string_view> expected = {errc::not_object, errc::missing_id, errc::missing_id, errc::bad_id,
+    std::vector<std::string_view> expected = {errc::item_not_object, errc::missing_id, errc::missing_id, errc::bad_id,
                                          errc::bad_id, errc::missing_date, errc::bad_date, errc::bad_date,
                                          errc::missing_text, errc::bad_text, errc::text_too_long,
                                          errc::bad_status, errc::bad_status, errc::duplicate_id};
@@ -152,15 +152,15 @@ TEST_SUITE("Reading comments documents") {
     deep += std::string(colloquy::limits::max_json_depth, ']');
     auto nested = read_both(deep);  // 64 levels: still read (an array whose one item is no object)
     CHECK(nested.ok);
-    CHECK(codes(nested) == std::vector<std::string_view>{errc::not_object});
+    CHECK(codes(nested) == std::vector<std::string_view>{errc::item_not_object});
     std::string deeper = "[" + deep + "]";
-    CHECK(read_both(deeper).error.code == errc::too_deep);
-    CHECK(read_both(std::string(100000, '[')).error.code == errc::too_deep);
+    CHECK(read_both(deeper).error.code == errc::json_too_deep);
+    CHECK(read_both(std::string(100000, '[')).error.code == errc::json_too_deep);
     CHECK(read_both("[1,}" + std::string(100, '[')).error.code == errc::not_json);  // the first error wins
-    CHECK(read_both(std::string(70, '[') + "}").error.code == errc::too_deep);
+    CHECK(read_both(std::string(70, '[') + "}").error.code == errc::json_too_deep);
     std::string big(colloquy::limits::max_document_bytes + 1, ' ');
-    CHECK(read_comments(big).error.code == errc::too_large);
-    CHECK(read_comments_reference(big).error.code == errc::too_large);
+    CHECK(read_comments(big).error.code == errc::document_too_large);
+    CHECK(read_comments_reference(big).error.code == errc::document_too_large);
   }
 
   TEST_CASE("JSON details match nlohmann: escapes, surrogates, BOM, duplicate keys, numbers") {

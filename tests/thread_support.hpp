@@ -96,7 +96,7 @@ inline generated generate(std::size_t n, std::uint64_t seed, bool hostile, unsig
     std::string expect;
     if (hostile && r.chance(35)) {
       switch (r.below(12)) {
-        case 0: c = nlohmann::json::array({1, 2}); expect = errc::not_object; break;
+        case 0: c = nlohmann::json::array({1, 2}); expect = errc::item_not_object; break;
         case 1: c.erase("id"); expect = errc::missing_id; break;
         case 2: c["id"] = ""; expect = errc::missing_id; break;
         case 3: c["id"] = {{"nested", true}}; expect = errc::bad_id; break;
@@ -111,7 +111,7 @@ inline generated generate(std::size_t n, std::uint64_t seed, bool hostile, unsig
           c["id"] = good[r.below(good.size())];  // a duplicate of a kept id
           expect = errc::duplicate_id;
           break;
-        default: c = "just a string"; expect = errc::not_object; break;
+        default: c = "just a string"; expect = errc::item_not_object; break;
       }
     } else if (hostile && r.chance(20)) {
       // Repairable faults: the comment stays.

@@ -1,4 +1,5 @@
 // colloquy: render a thread to HTML, check a comments document, or serve the example site.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,11 +32,19 @@ const char* usage =
     "      --db FILE (./colloquy.db; SQLite, created and migrated as needed)\n"
     "      --seed FILE (comments document imported into a new database;\n"
     "                   default <root>/comments.json; --comments is the same)\n"
+    "      --seed-thread T (the thread of a seed that is a bare array; default: the\n"
+    "                   data-thread of <root>/index.html)\n"
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
     "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
     "      --csp POLICY|off\n"
+    "      --host-name NAME, --public-url URL (repeatable: the Host names answered;\n"
+    "                   default: loopback names only)\n"
+    "      --admin-rate-limit N (30)  --max-body BYTES (262144)  --workers N (16)\n"
+    "      --header-timeout S (10)  --body-timeout S (10)  --idle-timeout S (5)\n"
+    "      --shutdown-timeout S (10)  --max-connections N (1024)\n"
+    "      --max-connections-per-address N (64; IPv6 counted per /64)\n"
     "  admin pending|approve|reject   moderate a server's database directly\n"
     "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
 
@@ -198,37 +207,80 @@ int stories(const args& a) {
 }
 
 int serve(const args& a) {
+  static const char* const known[] = {
+      "host", "port", "root", "widget", "seed", "comments", "seed-thread", "csp", "db", "moderate", "trust-proxy",
+      "admin-token", "cors", "host-name", "public-url", "rate-limit", "admin-rate-limit", "max-body",
+      "header-timeout", "body-timeout", "idle-timeout", "shutdown-timeout", "max-connections",
+      "max-connections-per-address", "workers"};
+  for (const auto& [k, v] : a.options) {
+    if (std::find_if(std::begin(known), std::end(known), [&](const char* n) { return k == n; }) == std::end(known)) {
+      std::fprintf(stderr, "colloquy serve: unknown option --%s (colloquy --help lists them)\n", k.c_str());
+      return 2;
+    }
+  }
+  if (!a.positional.empty()) {
+    std::fprintf(stderr, "colloquy serve: unexpected argument %s\n", a.positional[0].c_str());
+    return 2;
+  }
   colloquy::server::config c;
   c.host = a.get("host", c.host);
   c.root = a.get("root", c.root);
   c.widget = a.get("widget", c.widget);
   c.comments = a.get("seed", a.get("comments", c.comments));
+  c.seed_thread = a.get("seed-thread");
   c.csp = a.get("csp", c.csp);
   if (c.csp == "off") c.csp.clear();
   c.db = a.get("db", c.db);
   c.moderate = !a.get("moderate").empty();
   c.trust_proxy = !a.get("trust-proxy").empty();
   c.admin_token = a.get("admin-token", c.admin_token);
-  for (const std::string& list : a.all("cors")) {
-    std::stringstream items(list);
-    for (std::string o; std::getline(items, o, ',');)
-      if (!o.empty()) c.cors.push_back(o);
+  for (const char* key : {"cors", "host-name", "public-url"}) {
+    for (const std::string& list : a.all(key)) {
+      std::stringstream items(list);
+      for (std::string o; std::getline(items, o, ',');)
+        if (!o.empty()) (std::string_view(key) == "cors" ? c.cors : c.host_names).push_back(o);
+    }
   }
-  std::string rate = a.get("rate-limit", std::to_string(c.rate_limit));
-  char* end = nullptr;
-  long r = std::strtol(rate.c_str(), &end, 10);
-  if (rate.empty() || *end || r < 0 || r > 1000000) {
-    std::fprintf(stderr, "colloquy serve: bad --rate-limit (posts per minute, 0 for none)\n");
-    return 2;
-  }
-  c.rate_limit = static_cast<int>(r);
-  std::string port = a.get("port", std::to_string(c.port));
-  long n = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end || n < 0 || n > 65535) {
-    std::fprintf(stderr, "colloquy serve: bad --port (0 picks a free one)\n");
-    return 2;
-  }
-  c.port = static_cast<int>(n);
+  // Whole numbers in a range, or a clear refusal naming the flag.
+  bool ok = true;
+  auto number = [&](const char* flag, long& out, long lo, long hi, const char* what) {
+    std::string v = a.get(flag, std::to_string(out));
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < lo || n > hi) {
+      std::fprintf(stderr, "colloquy serve: bad --%s %s (%s, %ld to %ld)\n", flag, v.c_str(), what, lo, hi);
+      ok = false;
+      return;
+    }
+    out = n;
+  };
+  long port = c.port, rate = c.rate_limit, admin_rate = c.admin_rate_limit, max_body = c.max_body,
+       header_timeout = c.header_timeout, body_timeout = c.body_timeout, idle_timeout = c.idle_timeout,
+       shutdown_timeout = c.shutdown_timeout, max_connections = c.max_connections,
+       per_address = c.max_connections_per_address, workers = c.workers;
+  number("port", port, 0, 65535, "0 picks a free one");
+  number("rate-limit", rate, 0, 1000000, "posts per minute per address, 0 for none");
+  number("admin-rate-limit", admin_rate, 0, 1000000, "admin requests per minute per address, 0 for none");
+  number("max-body", max_body, 1024, 64L * 1024 * 1024, "bytes");
+  number("header-timeout", header_timeout, 1, 3600, "seconds");
+  number("body-timeout", body_timeout, 1, 3600, "seconds");
+  number("idle-timeout", idle_timeout, 1, 3600, "seconds");
+  number("shutdown-timeout", shutdown_timeout, 0, 3600, "seconds");
+  number("max-connections", max_connections, 1, 1000000, "connections");
+  number("max-connections-per-address", per_address, 1, 1000000, "connections");
+  number("workers", workers, 1, 1024, "threads");
+  if (!ok) return 2;
+  c.port = static_cast<int>(port);
+  c.rate_limit = static_cast<int>(rate);
+  c.admin_rate_limit = static_cast<int>(admin_rate);
+  c.max_body = max_body;
+  c.header_timeout = static_cast<int>(header_timeout);
+  c.body_timeout = static_cast<int>(body_timeout);
+  c.idle_timeout = static_cast<int>(idle_timeout);
+  c.shutdown_timeout = static_cast<int>(shutdown_timeout);
+  c.max_connections = static_cast<int>(max_connections);
+  c.max_connections_per_address = static_cast<int>(per_address);
+  c.workers = static_cast<int>(workers);
   return colloquy::server::run(c);
 }
 

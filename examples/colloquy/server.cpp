@@ -1,12 +1,14 @@
 #include "server.hpp"
 
+#include <arpa/inet.h>
+#include <malloc.h>
 #include <pthread.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -15,16 +17,22 @@
 #include <thread>
 #include <unordered_map>
 
-#include <httplib.h>
+#include <brotli/encode.h>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <zlib.h>
 
 #include "colloquy/colloquy.hpp"
+#include "files.hpp"
+#include "http.hpp"
 #include "store.hpp"
 
 namespace colloquy::server {
 namespace {
 
 using json = nlohmann::json;
+namespace fs = std::filesystem;
 
 std::string slurp(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
@@ -36,16 +44,33 @@ std::string slurp(const std::string& path, bool& ok) {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-void json_error(httplib::Response& res, int status, std::string_view code, std::string_view message,
-                std::string_view field = {}) {
-  json e = {{"code", code}, {"message", message}, {"field", field.empty() ? json() : json(field)}};
-  res.status = status;
-  res.set_content(dump(json{{"error", e}}), "application/json");
-}
-
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Headers every answer carries.
+struct common_headers {
+  std::string csp;
+  void apply(http::response& r) const {
+    if (!csp.empty()) r.set("Content-Security-Policy", csp);
+    r.set("X-Content-Type-Options", "nosniff");
+    r.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  }
+};
+
+void json_error(http::response& r, int status, std::string_view code, std::string_view message,
+                std::string_view field = {}) {
+  json e = {{"code", code}, {"message", message}, {"field", field.empty() ? json() : json(field)}};
+  r.status = status;
+  r.set("Content-Type", "application/json");
+  r.body = dump(json{{"error", e}});
 }
 
 // A stored comment in the DESIGN §2 shape. A deleted comment keeps only its place (its text is
@@ -67,32 +92,33 @@ json comment_json(const stored_comment& c, bool with_client_id) {
   return j;
 }
 
-// The address a post is counted against. Behind a reverse proxy every connection comes from
+// The address a client is counted against. Behind a reverse proxy every connection comes from
 // the proxy, so with `trust_proxy` it is the last X-Forwarded-For entry: the one the proxy
 // itself appended. Earlier entries come from the client and prove nothing; without
 // `trust_proxy` the header is ignored, so a client cannot pick its own address.
-std::string client_address(const httplib::Request& req, bool trust_proxy) {
+std::string client_address(const http::request& req, bool trust_proxy) {
   if (trust_proxy) {
-    const std::size_t headers = req.get_header_value_count("X-Forwarded-For");
-    if (headers > 0) {
-      std::string list = req.get_header_value("X-Forwarded-For", headers - 1);
+    auto values = req.headers_named("X-Forwarded-For");
+    if (!values.empty()) {
+      std::string_view list = values.back();
       std::size_t comma = list.rfind(',');
-      std::string last = comma == std::string::npos ? list : list.substr(comma + 1);
-      const std::size_t b = last.find_first_not_of(" \t"), e = last.find_last_not_of(" \t");
-      if (b != std::string::npos) return last.substr(b, e - b + 1);
+      std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+      while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+      while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+      if (!last.empty() && last.size() < 64) return std::string(last);
     }
   }
-  return req.remote_addr;
+  return req.remote_address;
 }
 
-// Per-address token buckets: `per_minute` posts, refilled continuously, a burst of the same
+// Per-key token buckets: `per_minute` requests, refilled continuously, a burst of the same
 // size. Buckets that are full again are forgotten, so the table stays as small as the set of
-// addresses that posted within the last minute.
+// keys seen within the last minute.
 class rate_limiter {
  public:
   explicit rate_limiter(int per_minute) : per_minute_(per_minute) {}
-  // 0 when the post may go ahead, else the seconds to wait before the next one.
-  int take(const std::string& address) {
+  // 0 when the request may go ahead, else the seconds to wait before the next one.
+  int take(const std::string& key) {
     if (per_minute_ <= 0) return 0;
     std::lock_guard<std::mutex> l(mutex_);
     double now = seconds();
@@ -100,7 +126,7 @@ class rate_limiter {
       for (auto it = buckets_.begin(); it != buckets_.end();)
         it = level(it->second, now) >= per_minute_ ? buckets_.erase(it) : std::next(it);
     }
-    auto [it, fresh] = buckets_.try_emplace(address, bucket{double(per_minute_), now});
+    auto [it, fresh] = buckets_.try_emplace(key, bucket{double(per_minute_), now});
     double tokens = level(it->second, now);
     if (tokens >= 1) {
       it->second = {tokens - 1, now};
@@ -127,22 +153,211 @@ class rate_limiter {
   std::unordered_map<std::string, bucket> buckets_;
 };
 
-// Compares without an early exit, so the time taken tells nothing about the token's content.
+// Compares two secrets in a time that depends on neither: both are hashed first, and the
+// digests (always 32 bytes) are compared without an early exit.
 bool same_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size() || b.empty()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  unsigned char da[EVP_MAX_MD_SIZE], db[EVP_MAX_MD_SIZE];
+  unsigned int na = 0, nb = 0;
+  EVP_Digest(a.data(), a.size(), da, &na, EVP_sha256(), nullptr);
+  EVP_Digest(b.data(), b.size(), db, &nb, EVP_sha256(), nullptr);
+  return na == nb && CRYPTO_memcmp(da, db, na) == 0 && !b.empty();
 }
 
-bool is_api(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+bool is_api(std::string_view path) { return path.substr(0, 5) == "/api/"; }
 
-// cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections (20 clients at once,
-// a page opening several) overflows it and the extra connections stall for a SYN retry or fail.
-// Listening again on the bound socket only raises the backlog (POSIX allows it; Linux applies it).
-struct http_server : httplib::Server {
-  bool widen_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
+std::string query_param(std::string_view query, std::string_view key, bool* present = nullptr) {
+  auto decode = [](std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '+') out += ' ';
+      else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else out += s[i];
+    }
+    return out;
+  };
+  while (true) {
+    std::size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    std::size_t eq = item.find('=');
+    if (decode(item.substr(0, eq)) == key) {
+      if (present) *present = true;
+      return eq == std::string_view::npos ? std::string() : decode(item.substr(eq + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  if (present) *present = false;
+  return {};
+}
+
+// Host names the server answers to. DNS rebinding points a name the attacker owns at this
+// server; the browser then sends that name as Host, with a matching Origin, so a same-origin
+// check that trusts Host is no check at all. Only configured names (and loopback) are accepted.
+class host_names {
+ public:
+  explicit host_names(const std::vector<std::string>& names) {
+    for (const std::string& n : names) add(n);
+    if (names_.empty()) {
+      for (const char* n : {"localhost", "127.0.0.1", "[::1]"}) names_.push_back({n, ""});
+    }
+  }
+  bool allowed(std::string_view host) const {
+    std::string h = lower(host);
+    std::string name = h, port;
+    std::size_t colon = h.rfind(':');
+    if (colon != std::string::npos && h.find(']', colon) == std::string::npos && (h[0] != '[' || h[colon - 1] == ']')) {
+      name = h.substr(0, colon);
+      port = h.substr(colon + 1);
+    }
+    for (const auto& n : names_)
+      if (n.name == name && (n.port.empty() || n.port == port)) return true;
+    return false;
+  }
+
+ private:
+  struct entry {
+    std::string name, port;
+  };
+  void add(std::string n) {
+    n = lower(n);
+    if (auto scheme = n.find("://"); scheme != std::string::npos) n = n.substr(scheme + 3);
+    n = n.substr(0, n.find('/'));
+    if (n.empty()) return;
+    std::size_t colon = n.rfind(':');
+    if (colon != std::string::npos && n.find(']', colon) == std::string::npos) names_.push_back({n.substr(0, colon), n.substr(colon + 1)});
+    else names_.push_back({n, ""});
+  }
+  std::vector<entry> names_;
 };
+
+std::string gzip_bytes(const std::string& in) {
+  z_stream z{};
+  if (deflateInit2(&z, 5, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  std::string out(deflateBound(&z, in.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+std::string brotli_bytes(const std::string& in) {
+  std::size_t n = BrotliEncoderMaxCompressedSize(in.size());
+  std::string out(n ? n : in.size() + 1024, '\0');
+  // Quality 5: about as fast as gzip and a fifth smaller on comment JSON; made once per thread
+  // version, never per request.
+  if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, in.size(),
+                             reinterpret_cast<const std::uint8_t*>(in.data()), &n,
+                             reinterpret_cast<std::uint8_t*>(out.data())))
+    return {};
+  out.resize(n);
+  return out;
+}
+
+// API answers of GET /api/comments, kept per (thread, limit, cursor) and thread version. One
+// request builds a missing or stale answer while the others for the same key wait for it;
+// compressed forms are made once, on first demand.
+class answer_cache {
+ public:
+  struct answer {
+    std::int64_t version = -1;
+    std::string hash;
+    std::shared_ptr<const std::string> identity, gzip, br;
+  };
+  struct slot {
+    std::mutex m;
+    answer a;
+  };
+
+  std::shared_ptr<slot> find(const std::string& key) {
+    std::lock_guard<std::mutex> l(m_);
+    auto& s = slots_[key];
+    if (!s) {
+      s = std::make_shared<slot>();
+      // Bounded: a thread id is up to 512 bytes, and readers can ask for many; forget them all
+      // rather than grow (each is rebuilt from the database on demand).
+      if (slots_.size() > max_slots) {
+        auto keep = s;
+        slots_.clear();
+        slots_.emplace(key, keep);
+      }
+    }
+    return s;
+  }
+
+ private:
+  static constexpr std::size_t max_slots = 2048;
+  std::mutex m_;
+  std::unordered_map<std::string, std::shared_ptr<slot>> slots_;
+};
+
+// Gives freed memory back to the system once the server has been quiet for a moment: a burst
+// of large answers leaves glibc's arenas holding pages otherwise.
+class memory_trimmer {
+ public:
+  memory_trimmer()
+      : thread_([this] {
+          std::unique_lock<std::mutex> l(m_);
+          std::uint64_t seen = 0;
+          while (!done_) {
+            cv_.wait_for(l, std::chrono::seconds(2));
+            std::uint64_t now = activity_.load();
+            if (now != seen && now == last_) malloc_trim(0);
+            last_ = seen = now == last_ ? now : seen;
+            last_ = now;
+          }
+        }) {}
+  ~memory_trimmer() {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void touch() { ++activity_; }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::atomic<std::uint64_t> activity_{0};
+  std::uint64_t last_ = 0;
+  std::thread thread_;
+};
+
+bool inside(const fs::path& file, const std::string& folder) {
+  if (folder.empty()) return false;
+  std::error_code ec;
+  fs::path f = fs::weakly_canonical(fs::absolute(file), ec);
+  fs::path d = fs::weakly_canonical(fs::absolute(folder), ec);
+  auto fi = f.begin();
+  for (auto di = d.begin(); di != d.end(); ++di, ++fi) {
+    if (di->empty()) continue;
+    if (fi == f.end() || *fi != *di) return false;
+  }
+  return true;
+}
+
+// The thread a bare-array seed belongs to: --seed-thread, else the one data-thread named on the
+// site's index page.
+std::string thread_of_site(const std::string& root) {
+  bool ok = false;
+  std::string page = slurp(root + "/index.html", ok);
+  if (!ok) return {};
+  std::size_t at = page.find("data-thread=\"");
+  if (at == std::string::npos) return {};
+  at += 13;
+  std::size_t end = page.find('"', at);
+  if (end == std::string::npos || page.find("data-thread=\"", end) != std::string::npos) return {};
+  return page.substr(at, end - at);
+}
 
 }  // namespace
 
@@ -150,26 +365,77 @@ int run(const config& c) {
   // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not a handler: stopping the
   // server is not async-signal-safe. Blocked first, so that a signal during start-up (a seed
   // import, say) waits for the stopper instead of killing the process halfway, and before any
-  // worker thread inherits the mask.
-  // A reader who closes the tab mid-answer must not end the server: cpp-httplib writes with
-  // plain send(), so a write to a closed socket raises SIGPIPE; ignored, it is an EPIPE error.
+  // worker thread inherits the mask. SIGPIPE is ignored: a reader who closes the tab mid-answer
+  // is an EPIPE error on that connection, not the end of the server.
   std::signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // Folders first (a mistyped option must not create a database), then the database: a server
-  // that cannot store comments must not start answering.
-  if (!std::filesystem::is_directory(c.root)) {
+  // A few arenas: with one per worker thread, memory freed after a burst stays mapped.
+  mallopt(M_ARENA_MAX, 2);
+
+  // Folders first (a mistyped option must not create a database), then the port (a server that
+  // cannot listen must not touch the database), then the database.
+  if (!fs::is_directory(c.root)) {
     std::fprintf(stderr, "colloquy serve: --root %s is not a directory\n", c.root.c_str());
     return 2;
   }
-  if (!c.widget.empty() && !std::filesystem::is_directory(c.widget)) {
+  if (!c.widget.empty() && !fs::is_directory(c.widget)) {
     std::fprintf(stderr, "colloquy serve: --widget %s is not a directory\n", c.widget.c_str());
     return 2;
   }
+  for (const std::string& folder : {c.root, c.widget}) {
+    if (inside(c.db, folder)) {
+      std::fprintf(stderr,
+                   "colloquy serve: refusing to start: --db %s is inside the served folder %s, which would publish "
+                   "the database (and its write-ahead log, with client addresses); keep it elsewhere\n",
+                   c.db.c_str(), folder.c_str());
+      return 2;
+    }
+  }
+
+  common_headers common{c.csp};
+  http::options ho;
+  ho.max_body = static_cast<std::size_t>(c.max_body);
+  ho.header_timeout = std::chrono::seconds(c.header_timeout);
+  ho.body_timeout = std::chrono::seconds(c.body_timeout);
+  ho.idle_timeout = std::chrono::seconds(c.idle_timeout);
+  ho.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout);
+  ho.max_connections = static_cast<std::size_t>(c.max_connections);
+  ho.max_connections_per_address = static_cast<std::size_t>(c.max_connections_per_address);
+  ho.workers = c.workers;
+  ho.io_threads = 2;
+  // CORS: an allowed Origin gets its own value back (credentials are never involved, but "*"
+  // in the configuration still answers the caller's origin, with Vary, so caches stay right).
+  auto allowed_origin = [&c](const http::request& req) -> std::string {
+    std::string origin(req.header("Origin"));
+    if (origin.empty()) return {};
+    for (const auto& o : c.cors)
+      if (o == "*" || o == origin) return origin;
+    return {};
+  };
+  auto api_cors = [&](const http::request& req, http::response& res) {
+    res.replace("Vary", "Origin");
+    if (auto o = allowed_origin(req); !o.empty()) res.set("Access-Control-Allow-Origin", o);
+  };
+  http::listener listener(ho, [&](int status, std::string_view code, std::string_view message, const http::request* head) {
+    http::response r;
+    common.apply(r);
+    // A browser script sees the refusal only with the CORS headers its origin would get.
+    if (head && is_api(head->path)) api_cors(*head, r);
+    json_error(r, status, code, message);
+    return r;
+  });
+  if (std::string e = listener.bind(c.host, c.port); !e.empty()) {
+    std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d: %s\n", c.host.c_str(), c.port, e.c_str());
+    return 1;
+  }
+  const int port = listener.port();
+
   std::string error;
+  const bool existed = fs::exists(c.db);
   auto db = store::open(c.db, error);
   if (!db) {
     std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", c.db.c_str(), error.c_str());
@@ -177,174 +443,136 @@ int run(const config& c) {
   }
   if (db->created()) {
     std::string seed = c.comments;
-    if (seed.empty() && std::filesystem::exists(c.root + "/comments.json")) seed = c.root + "/comments.json";
+    if (seed.empty() && fs::exists(c.root + "/comments.json")) seed = c.root + "/comments.json";
     if (!seed.empty()) {
       bool ok = false;
       std::string doc = slurp(seed, ok);
-      long n = ok ? db->import_document(doc, error) : -1;
+      std::string thread = c.seed_thread.empty() ? thread_of_site(c.root) : c.seed_thread;
+      long n = ok ? db->import_document(doc, error, thread) : -1;
       if (!ok) error = "cannot read it";
       if (n < 0) {
         std::fprintf(stderr, "colloquy serve: seed %s not imported: %s\n", seed.c_str(), error.c_str());
+        // A refused start leaves nothing behind: the next start must see no database and seed again.
+        db->close();
+        db.reset();
+        if (!existed) {
+          std::error_code ec;
+          for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(c.db + suffix, ec);
+        }
         return 1;
       }
       std::printf("Colloquy imported %ld comments from %s into %s\n", n, seed.c_str(), c.db.c_str());
     }
   }
 
-  http_server http;
-  // One worker per open connection (keep-alive holds a worker): enough for a page's few
-  // connections times many readers, and for the load test's 20 clients.
-  const int threads = c.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  // Headers and body leave in separate writes: without TCP_NODELAY, Nagle holds the body back
-  // for the client's delayed ACK (~40 ms per answer on a kept-alive connection).
-  http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(1000);
-  // A short idle keep-alive: on shutdown, workers wait this long for idle connections to close.
-  http.set_keep_alive_timeout(2);
-  http.set_payload_max_length(limits::max_draft_bytes);
-  // cpp-httplib's table lacks .wasm in older releases; streaming compilation needs this type.
-  http.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
-  http.set_file_extension_and_mimetype_mapping("json", "application/json");
-  http.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
-  if (!http.set_mount_point("/", c.root)) {
-    std::fprintf(stderr, "colloquy serve: --root %s is not a directory\n", c.root.c_str());
-    return 2;
-  }
-  if (!c.widget.empty() && !http.set_mount_point("/colloquy", c.widget)) {
-    std::fprintf(stderr, "colloquy serve: --widget %s is not a directory\n", c.widget.c_str());
-    return 2;
-  }
+  file_folder site(c.root, {});
+  std::unique_ptr<file_folder> widget;
+  if (!c.widget.empty()) widget = std::make_unique<file_folder>(c.widget, folder_options{true, true});
+  const host_names hosts(c.host_names);
+  store& comments = *db;
+  answer_cache answers;
+  rate_limiter limiter(c.rate_limit), admin_limiter(c.admin_rate_limit);
+  memory_trimmer trimmer;
+  const std::string post_status = c.moderate ? "pending" : "published";
 
-  // CORS: an allowed Origin gets its own value back (credentials are never involved, but "*"
-  // in the configuration still answers the caller's origin, with Vary, so caches stay right).
-  auto cors = c.cors;
-  auto allowed_origin = [cors](const httplib::Request& req) -> std::string {
-    std::string origin = req.get_header_value("Origin");
-    if (origin.empty()) return {};
-    for (const auto& o : cors)
-      if (o == "*" || o == origin) return origin;
-    return {};
-  };
-  auto add_cors = [allowed_origin](const httplib::Request& req, httplib::Response& res) {
-    if (!is_api(req.path)) return;
-    res.set_header("Vary", "Origin");
-    if (auto o = allowed_origin(req); !o.empty()) res.set_header("Access-Control-Allow-Origin", o);
-  };
   // A browser posting from a page of another origin that is not allowed is refused outright,
-  // not only hidden from its script: the comment would be stored otherwise.
-  auto foreign_origin = [allowed_origin](const httplib::Request& req) {
-    std::string origin = req.get_header_value("Origin");
+  // not only hidden from its script: the comment would be stored otherwise. Host was checked
+  // against the configured names before this runs.
+  auto foreign_origin = [&](const http::request& req) {
+    std::string origin(req.header("Origin"));
     if (origin.empty() || !allowed_origin(req).empty()) return false;
-    std::string host = req.get_header_value("Host");
+    std::string host(req.header("Host"));
     return origin != "http://" + host && origin != "https://" + host;
   };
 
-  std::string csp = c.csp;
-  http.set_post_routing_handler([csp, add_cors](const httplib::Request& req, httplib::Response& res) {
-    if (!csp.empty()) res.set_header("Content-Security-Policy", csp);
-    res.set_header("X-Content-Type-Options", "nosniff");
-    add_cors(req, res);
-  });
-  // Errors cpp-httplib answers itself (413 for a body over the limit, 404, 400 for a bad request
-  // line) get the API's JSON shape on /api/ paths, and the same headers as every other answer.
-  http.set_error_handler(httplib::Server::HandlerWithResponse([csp, add_cors](const httplib::Request& req,
-                                                                         httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (!csp.empty()) res.set_header("Content-Security-Policy", csp);
-    res.set_header("X-Content-Type-Options", "nosniff");
-    add_cors(req, res);
-    if (res.status == 413) {
-      json_error(res, 413, errc::draft_too_large, "the request body is larger than 256 KB");
-    } else if (is_api(req.path)) {
-      json_error(res, res.status, res.status == 404 ? "not_found" : "bad_request",
-                 res.status == 404 ? "no such API endpoint" : "the request could not be read");
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
-
-  // Preflight: any /api/ path. Only allowed origins get the Allow-* headers.
-  http.Options(R"(/api/.*)", [allowed_origin](const httplib::Request& req, httplib::Response& res) {
-    res.status = 204;
-    if (allowed_origin(req).empty()) return;
-    res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-    res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization");
-    res.set_header("Access-Control-Max-Age", "600");
-  });
-
-  store& comments = *db;
-  http.Get("/api/comments", [&comments](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-store");
-    std::string thread = req.get_param_value("thread");
-    if (thread.empty()) return json_error(res, 400, "missing_thread", "the thread parameter is required", "thread");
+  auto get_comments = [&](const http::request& req, http::response& res) {
+    res.set("Cache-Control", "no-cache");
+    res.replace("Vary", "Origin, Accept-Encoding");
+    bool has_thread = false;
+    std::string thread = detail::normalise_field(query_param(req.query, "thread", &has_thread), false);
+    if (thread.empty()) return json_error(res, 400, errc::missing_thread, "the thread parameter is required", "thread");
     if (thread.size() > limits::max_thread_bytes)
       return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
     std::size_t limit = 0;
-    if (req.has_param("limit")) {
-      std::string l = req.get_param_value("limit");
+    bool has_limit = false;
+    std::string l = query_param(req.query, "limit", &has_limit);
+    if (has_limit) {
       char* end = nullptr;
       long v = std::strtol(l.c_str(), &end, 10);
       if (l.empty() || *end || v < 1 || v > 1000)
-        return json_error(res, 400, "bad_limit", "limit must be an integer from 1 to 1000", "limit");
+        return json_error(res, 400, errc::bad_limit, "limit must be an integer from 1 to 1000", "limit");
       limit = static_cast<std::size_t>(v);
     }
     // The cursor is opaque to clients: "r" and the seq of the last top-level thread sent.
     std::int64_t after = 0;
-    if (std::string cursor = req.get_param_value("cursor"); !cursor.empty()) {
+    if (std::string cursor = query_param(req.query, "cursor"); !cursor.empty()) {
       char* end = nullptr;
       long long v = cursor[0] == 'r' ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
-      if (v <= 0 || !end || *end) return json_error(res, 400, "bad_cursor", "the cursor is not one this server gave", "cursor");
+      if (v <= 0 || !end || *end) return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
       after = v;
     }
-    page p = comments.list(thread, limit, after);
-    if (!p.ok) return json_error(res, 503, "storage_unavailable", "the comments cannot be read right now");
-    json list = json::array();
-    for (const auto& cm : p.comments) list.push_back(comment_json(cm, false));
-    json answer = {{"thread", thread},
+    std::int64_t version = comments.version(thread);
+    if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
+    auto slot = answers.find(thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after));
+    std::unique_lock<std::mutex> lock(slot->m);
+    answer_cache::answer& a = slot->a;
+    if (a.version != version || !a.identity) {
+      page p = comments.list(thread, limit, after);
+      if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
+      json list = json::array();
+      for (const auto& cm : p.comments) list.push_back(comment_json(cm, false));
+      json body = {{"thread", thread},
                    {"comments", std::move(list)},
                    {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
-    res.set_content(dump(answer), "application/json");
-  });
-
-  rate_limiter limiter(c.rate_limit);
-  const std::string status = c.moderate ? "pending" : "published";
-  // The body is read through a content reader that stops at the limit: cpp-httplib 0.11 checks
-  // its payload limit against Content-Length, but would buffer a chunked body of any size.
-  const bool trust_proxy = c.trust_proxy;
-  http.Post("/api/comments", [&comments, &limiter, status, foreign_origin, trust_proxy](const httplib::Request& req,
-                                                                           httplib::Response& res,
-                                                                           const httplib::ContentReader& read) {
-    res.set_header("Cache-Control", "no-store");
-    std::string body;
-    bool too_large = false;
-    bool complete = read([&](const char* data, std::size_t n) {
-      if (body.size() + n > limits::max_draft_bytes) {
-        too_large = true;
-        return false;
-      }
-      body.append(data, n);
-      return true;
-    });
-    // Over the limit by its Content-Length, cpp-httplib refuses to read it (and says 413 in
-    // res.status); by its chunks, the reader above stopped.
-    if (too_large || (!complete && res.status == 413) ||
-        std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > limits::max_draft_bytes) {
-      res.set_header("Connection", "close");
-      return json_error(res, 413, errc::draft_too_large, "the request body is larger than 256 KB");
+      a = {};
+      a.version = p.version;
+      a.identity = std::make_shared<const std::string>(dump(body));
+      a.hash = content_hash(*a.identity);
     }
-    if (!complete) return json_error(res, 400, "bad_request", "the request body could not be read");
-    if (foreign_origin(req)) return json_error(res, 403, "origin_not_allowed", "this origin may not post here");
-    std::string type = req.get_header_value("Content-Type");
-    if (type.rfind("application/json", 0) != 0)
-      return json_error(res, 415, "unsupported_media_type", "send the comment as application/json");
-    const std::string address = client_address(req, trust_proxy);
+    accepted_codings ok = parse_accept_encoding(req.header("Accept-Encoding"));
+    std::shared_ptr<const std::string> body = a.identity;
+    std::string coding;
+    // Small answers are not worth a compression step.
+    if (a.identity->size() >= 1024) {
+      if (ok.br) {
+        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
+        if (!a.br->empty()) body = a.br, coding = "br";
+      }
+      if (coding.empty() && ok.gzip) {
+        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity));
+        if (!a.gzip->empty()) body = a.gzip, coding = "gzip";
+      }
+    }
+    std::string etag = "\"" + a.hash + (coding.empty() ? "" : "-" + coding) + "\"";
+    lock.unlock();
+    res.set("ETag", etag);
+    if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
+      res.status = 304;
+      return;
+    }
+    res.set("Content-Type", "application/json");
+    if (!coding.empty()) res.set("Content-Encoding", coding);
+    res.shared_body = std::move(body);
+    res.head_only = req.method == "HEAD";
+  };
+
+  auto post_comment = [&](const http::request& req, http::response& res) {
+    res.set("Cache-Control", "no-store");
+    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not post here");
+    // The media type alone (parameters such as charset after ';'), exactly application/json.
+    std::string type = lower(req.header("Content-Type"));
+    type = type.substr(0, type.find(';'));
+    type.erase(type.find_last_not_of(" \t") + 1);
+    type.erase(0, type.find_first_not_of(" \t") == std::string::npos ? type.size() : type.find_first_not_of(" \t"));
+    if (type != "application/json")
+      return json_error(res, 415, errc::unsupported_media_type, "send the comment as application/json");
+    const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (int wait = limiter.take(address); wait > 0) {
-      res.set_header("Retry-After", std::to_string(wait));
-      return json_error(res, 429, "rate_limited", "too many comments from this address; try again later");
+      res.set("Retry-After", std::to_string(wait));
+      return json_error(res, 429, errc::rate_limited, "too many comments from this address; try again later");
     }
     // The server never trusts the widget: the same validation, run again here.
-    draft_result d = read_draft(body);
+    draft_result d = read_draft(req.body);
     if (!d.ok()) {
       json problems = json::array();
       for (const auto& p : d.problems)
@@ -354,100 +582,162 @@ int run(const config& c) {
       for (const auto& p : d.problems)
         if (p.code == errc::honeypot_filled) honeypot = &p;
       const problem& first = honeypot ? *honeypot : d.problems.front();
-      int code = first.code == errc::draft_too_large ? 413 : first.code == errc::honeypot_filled ? 422 : 400;
       json e = {{"code", first.code}, {"message", first.message},
                 {"field", first.field.empty() ? json() : json(first.field)}};
-      res.status = code;
-      res.set_content(dump(json{{"error", e}, {"problems", problems}}), "application/json");
+      res.status = error_status(first.code);
+      res.set("Content-Type", "application/json");
+      res.body = dump(json{{"error", e}, {"problems", problems}});
       return;
     }
-    post_result r = comments.post(d.value, status, now_ms(), address);
+    post_result r = comments.post(d.value, post_status, now_ms(), address);
     switch (r.outcome) {
       case post_outcome::created:
         res.status = 201;
         break;
       case post_outcome::repeated:
+        // The same post sent again (a retry) gets its comment back; a clientId reused for
+        // anything else gets nothing, so a guessed or leaked clientId reveals no pending comment.
+        if (r.comment.thread != d.value.thread || r.comment.text != d.value.text)
+          return json_error(res, 409, errc::client_id_taken, "this clientId was used for another comment", "clientId");
         res.status = 200;
         break;
       case post_outcome::parent_not_found:
-        return json_error(res, 409, "parent_not_found", "the comment replied to is not in this thread", "parent");
+        return json_error(res, 409, errc::parent_not_found, "the comment replied to is not in this thread", "parent");
       case post_outcome::failed:
         std::fprintf(stderr, "colloquy serve: storing a comment failed: %s\n", r.error.c_str());
-        return json_error(res, 503, "storage_unavailable", "the comment could not be stored; try again");
+        return json_error(res, 503, errc::storage_unavailable, "the comment could not be stored; try again");
     }
-    res.set_content(dump(comment_json(r.comment, true)), "application/json");
-  });
+    res.set("Content-Type", "application/json");
+    res.body = dump(comment_json(r.comment, true));
+  };
 
-  // Moderation API, only with --admin-token (see server.hpp).
+  // Moderation API, only with --admin-token (see server.hpp); rate-limited per address before
+  // the token is even looked at, so it cannot be guessed at speed.
   const std::string token = c.admin_token;
-  auto authorised = [token](const httplib::Request& req, httplib::Response& res) {
-    res.set_header("Cache-Control", "no-store");
-    std::string header = req.get_header_value("Authorization");
-    const std::string prefix = "Bearer ";
-    if (token.empty() || header.rfind(prefix, 0) != 0 || !same_secret(header.substr(prefix.size()), token)) {
-      json_error(res, token.empty() ? 404 : 401, token.empty() ? "not_found" : "unauthorized",
-                 token.empty() ? "moderation is off (no --admin-token)" : "a valid admin token is required");
+  auto authorised = [&](const http::request& req, http::response& res) {
+    res.set("Cache-Control", "no-store");
+    if (token.empty()) {
+      json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
+      return false;
+    }
+    if (int wait = admin_limiter.take(http::address_key(client_address(req, c.trust_proxy))); wait > 0) {
+      res.set("Retry-After", std::to_string(wait));
+      json_error(res, 429, errc::rate_limited, "too many admin requests from this address; try again later");
+      return false;
+    }
+    std::string_view header = req.header("Authorization");
+    constexpr std::string_view prefix = "Bearer ";
+    if (header.substr(0, prefix.size()) != prefix || !same_secret(header.substr(prefix.size()), token)) {
+      json_error(res, 401, errc::unauthorized, "a valid admin token is required");
       return false;
     }
     return true;
   };
-  http.Get("/api/admin/pending", [&comments, authorised](const httplib::Request& req, httplib::Response& res) {
+  auto admin_pending = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
     json list = json::array();
-    for (const auto& cm : comments.pending(req.get_param_value("thread"), 1000)) {
+    for (const auto& cm : comments.pending(query_param(req.query, "thread"), 1000)) {
       json j = comment_json(cm, false);
       j["thread"] = cm.thread;
       list.push_back(std::move(j));
     }
-    res.set_content(dump(json{{"comments", std::move(list)}}), "application/json");
-  });
-  http.Post("/api/admin/moderate", [&comments, authorised](const httplib::Request& req, httplib::Response& res) {
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"comments", std::move(list)}});
+  };
+  auto admin_moderate = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
     auto body = json::parse(req.body, nullptr, false);
     const std::string* thread = body.is_object() ? detail::string_field(body, "thread") : nullptr;
     const std::string* id = body.is_object() ? detail::string_field(body, "id") : nullptr;
     const std::string* action = body.is_object() ? detail::string_field(body, "action") : nullptr;
     if (!thread || !id || !action || (*action != "approve" && *action != "reject"))
-      return json_error(res, 400, "bad_moderation",
-                        R"(send {"thread":…, "id":…, "action":"approve"|"reject"})");
+      return json_error(res, 400, errc::bad_moderation, R"(send {"thread":…, "id":…, "action":"approve"|"reject"})");
     auto done = comments.moderate(*thread, *id, *action == "approve" ? moderation::approve : moderation::reject);
-    if (!done) return json_error(res, 404, "not_pending", "no pending comment with that id in that thread", "id");
+    if (!done) return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
     json j = comment_json(*done, false);
     j["thread"] = done->thread;
-    res.set_content(dump(j), "application/json");
-  });
+    res.set("Content-Type", "application/json");
+    res.body = dump(j);
+  };
 
-  int port = c.port;
-  if (port == 0) port = http.bind_to_any_port(c.host);
-  else if (!http.bind_to_port(c.host, port)) port = -1;
-  if (port <= 0 || !http.widen_backlog()) {
-    std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d\n", c.host.c_str(), c.port);
-    return 1;
-  }
-  std::atomic<bool> listening_done{false};
+  auto method_not_allowed = [](http::response& res, const char* allow) {
+    res.set("Allow", allow);
+    json_error(res, 405, errc::method_not_allowed, std::string("this path takes ") + allow);
+  };
+
+  auto route = [&](const http::request& req, http::response& res) {
+    trimmer.touch();
+    common.apply(res);
+    // HTTP/1.1 requires Host; whatever it names must be a name this server answers to.
+    std::string_view host = req.header("Host");
+    if ((!host.empty() || req.version == 11) && !hosts.allowed(host))
+      return json_error(res, 421, errc::host_not_allowed, "this server does not answer to that host name");
+    safe_path path = decode_path(req.path);
+    if (path.bad) return json_error(res, 400, errc::bad_path, "the path is not one this server can serve");
+    const bool get = req.method == "GET" || req.method == "HEAD";
+
+    if (is_api(path.path)) {
+      api_cors(req, res);
+      if (req.method == "OPTIONS") {
+        // Preflight: only allowed origins get the Allow-* headers.
+        res.status = 204;
+        if (allowed_origin(req).empty()) return;
+        res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        res.set("Access-Control-Max-Age", "600");
+        return;
+      }
+      if (path.path == "/api/comments") {
+        if (get) return get_comments(req, res);
+        if (req.method == "POST") return post_comment(req, res);
+        return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
+      }
+      if (path.path == "/api/admin/pending") {
+        if (get) return admin_pending(req, res);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      if (path.path == "/api/admin/moderate") {
+        if (req.method == "POST") return admin_moderate(req, res);
+        return method_not_allowed(res, "POST, OPTIONS");
+      }
+      return json_error(res, 404, errc::not_found, "no such API endpoint");
+    }
+
+    if (!get) return method_not_allowed(res, "GET, HEAD");
+    if (path.path == "/favicon.ico" && !fs::exists(c.root + "/favicon.ico")) {
+      res.status = 204;
+      return;
+    }
+    if (path.hidden) {
+      res.status = 404;
+      res.set("Content-Type", "text/plain; charset=utf-8");
+      res.body = "Not found\n";
+      return;
+    }
+    if (widget && path.path.rfind("/colloquy/", 0) == 0) return widget->serve(req, path.path.substr(9), res);
+    site.serve(req, path.path, res);
+  };
+
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
-    // stop() is a no-op until the accept loop runs: a signal in the first instant waits for it.
-    while (!listening_done && !http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    http.stop();
+    listener.stop();
   });
-  std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(), c.host.c_str(), port,
+  std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(),
+              c.host.find(':') != std::string::npos ? ("[" + c.host + "]").c_str() : c.host.c_str(), port,
               c.db.c_str(), c.moderate ? ", moderated" : "");
   std::fflush(stdout);
-  // stop() closes the listening socket; listen_after_bind() then shuts the worker pool down,
-  // which joins every worker: a request being handled finishes and gets its answer (a post is
-  // committed before its 201 is written), connections not yet read are closed unanswered.
-  bool ok = http.listen_after_bind();
-  listening_done = true;
-  // Whether listening ended by a signal or by an error, wake the stopper and wait for it.
+  // Returns when every connection is closed or the shutdown deadline passed, and every handler
+  // has returned: a post being stored is committed before its 201 is written, and one that was
+  // not answered was not acknowledged.
+  listener.run(route);
+  // Wake the stopper if listening ended without a signal, and wait for it.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
-  // Every worker has returned: nothing can write any more. Checkpoint and close the database.
   db->close();
   std::printf("Colloquy stopped; %s closed cleanly\n", c.db.c_str());
   std::fflush(stdout);
-  return ok ? 0 : 1;
+  return 0;
 }
 
 }  // namespace colloquy::server

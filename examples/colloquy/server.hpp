@@ -1,22 +1,25 @@
-// The reference comments server behind `colloquy serve` (cpp-httplib + SQLite, store.hpp).
+// The reference comments server behind `colloquy serve` (http.hpp on Boost.Beast, SQLite: store.hpp).
 //
 //   colloquy::server::config c;
 //   c.db = "colloquy.db";
 //   return colloquy::server::run(c);   // until SIGINT/SIGTERM
 //
-// API (DESIGN §2/§3; README "Reference server" lists every error code):
+// API (DESIGN §2/§3; README "Reference server" lists every error code and limit):
 //   GET  /api/comments?thread=T[&limit=N][&cursor=C]  {thread, comments, next}; limit counts
-//        top-level threads (1..1000, absent: all), next is an opaque cursor or null
+//        top-level threads (1..1000, absent: all), next is an opaque cursor or null. Answers are
+//        kept per thread version (bumped in the database by every write to the thread, so other
+//        processes' writes count too), with a strong ETag (304 on If-None-Match) and gzip/br
+//        made once per version.
 //   POST /api/comments  {thread, parent, author:{name,location}, text, clientId[, honeypot]}
 //        201 stored comment (status "pending" under --moderate, plus its clientId);
-//        200 the same comment for a clientId already stored; 4xx {"error":{code,message,field},
-//        "problems":[…every problem…]} (validation by compose.hpp, 409 parent_not_found,
-//        413 body_too_large, 415, 422 honeypot_filled, 429 rate_limited + Retry-After,
-//        403 origin_not_allowed); 503 storage_unavailable
+//        200 the same comment for a clientId already stored with the same thread and text,
+//        409 client_id_taken otherwise; 4xx {"error":{code,message,field},"problems":[…]}
 //   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
 //   GET  /api/admin/pending[?thread=T]           } with --admin-token T and the header
-//   POST /api/admin/moderate {thread,id,action}  } "Authorization: Bearer T"; action is
-//        "approve" (pending -> published) or "reject" (never shown; its clientId still answers)
+//   POST /api/admin/moderate {thread,id,action}  } "Authorization: Bearer T"
+//   GET  /colloquy/*  the widget files (--widget): precompressed .br/.gz, ETag, CORS-public,
+//        immutable when asked for with ?v=<the file's hash>
+//   GET  /*  the site (--root): pages, feed
 #pragma once
 #include <string>
 #include <vector>
@@ -35,20 +38,27 @@ struct config {
   std::string widget;                       // colloquy.js/.css/.wasm, served at /colloquy/
   std::string comments = "";                // seed document imported into a new database
                                             // (empty: <root>/comments.json when it exists)
+  std::string seed_thread;                  // the thread of a seed that is a bare array
   std::string csp = strict_csp;             // Content-Security-Policy header; empty: none
   std::string db = "colloquy.db";           // SQLite database file, created when missing
   int rate_limit = 20;                      // posts per minute per client address; 0: off
+  int admin_rate_limit = 30;                // /api/admin/* requests per minute per address
   bool trust_proxy = false;                 // the client address is the one the reverse proxy
                                             // in front appended last to X-Forwarded-For
   bool moderate = false;                    // new comments wait for approval ("pending")
   std::vector<std::string> cors;            // origins allowed to call the API ("*": any)
+  std::vector<std::string> host_names;      // accepted Host names (empty: loopback names only)
   std::string admin_token;                  // enables /api/admin/* with this bearer token
-  int threads = 64;                         // worker threads (one per open connection)
+  // HTTP limits (http.hpp has the reasons).
+  long max_body = 256 * 1024;
+  int header_timeout = 10, body_timeout = 10, idle_timeout = 5, shutdown_timeout = 10;
+  int max_connections = 1024, max_connections_per_address = 64;
+  int workers = 16;                         // threads running handlers (database work)
 };
 
-// Runs until SIGINT/SIGTERM, then stops accepting, lets requests in progress finish, and closes
-// the database cleanly. Port 0 picks a free port; the URL is printed either way. Returns the
-// process exit status.
+// Runs until SIGINT/SIGTERM, then stops accepting, closes idle connections, lets requests in
+// progress finish (at most shutdown_timeout seconds), and closes the database cleanly. Port 0
+// picks a free port; the URL is printed either way. Returns the process exit status.
 int run(const config& c);
 
 }  // namespace colloquy::server

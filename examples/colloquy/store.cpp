@@ -44,7 +44,20 @@ const char* const migrations[] = {
     CREATE INDEX comments_page ON comments (thread, root, seq);
     CREATE INDEX comments_pending ON comments (seq) WHERE status = 'pending';
     )sql",
+    // 2: a version per thread, raised in the same transaction as every write to the thread.
+    // Servers keep rendered answers per version, so a write by any process (another server,
+    // `colloquy admin`) is seen by all of them on their next read. No row: version 0.
+    R"sql(
+    CREATE TABLE thread_versions (
+      thread TEXT PRIMARY KEY,
+      version INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    )sql",
 };
+
+const char* const bump_version =
+    "INSERT INTO thread_versions (thread, version) VALUES (?, 1) "
+    "ON CONFLICT (thread) DO UPDATE SET version = version + 1";
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
 static_assert(migration_count == store::schema_version);
 
@@ -251,14 +264,15 @@ void store::give_back(std::unique_ptr<connection> c) {
   if (!closed_ && c) readers_.push_back(std::move(c));
 }
 
-long store::import_document(std::string_view json, std::string& error) {
+long store::import_document(std::string_view json, std::string& error, std::string_view default_thread) {
   read_result r = read_comments(json);
   if (!r.ok) {
     error = r.error.code + ": " + r.error.message;
     return -1;
   }
-  if (r.thread.empty()) {
-    error = "the document names no thread";
+  const std::string thread(r.thread.empty() ? default_thread : std::string_view(r.thread));
+  if (thread.empty()) {
+    error = "the document names no thread (a bare array of comments needs --seed-thread)";
     return -1;
   }
   std::lock_guard<std::mutex> l(write_mutex_);
@@ -277,7 +291,7 @@ long store::import_document(std::string_view json, std::string& error) {
   for (const comment& c : r.comments) {
     sqlite3_stmt* s = w.statement(insert);
     if (!s) return fail();
-    bind_all(s, r.thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
+    bind_all(s, thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
          c.author.url, c.created, c.edited, c.text, c.up, c.down, status_name(c.status));
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 1) {
@@ -303,6 +317,10 @@ long store::import_document(std::string_view json, std::string& error) {
     bind_all(s, seq_of[top], seq);
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
   }
+  sqlite3_stmt* v = w.statement(bump_version);
+  if (!v) return fail();
+  bind_all(v, thread);
+  if (sqlite3_step(v) != SQLITE_DONE) return fail();
   if (!w.exec("COMMIT", &error)) return fail();
   return static_cast<long>(seq_of.size());
 }
@@ -388,6 +406,10 @@ post_result store::post(const draft& d, const std::string& status, std::int64_t 
     bind_all(u, seq);
     if (sqlite3_step(u) != SQLITE_DONE) return fail();
   }
+  sqlite3_stmt* v = w.statement(bump_version);
+  if (!v) return fail();
+  bind_all(v, d.thread);
+  if (sqlite3_step(v) != SQLITE_DONE) return fail();
   if (!w.exec("COMMIT", &r.error)) return fail();
   r.outcome = post_outcome::created;
   stored_comment& c = r.comment;
@@ -413,6 +435,8 @@ page store::list(const std::string& thread, std::size_t limit, std::int64_t afte
   }
   // Read both queries from one snapshot, so a page is consistent even while others post.
   c->exec("BEGIN");
+  p.version = read_version(*c, thread);
+  if (p.version < 0) p.ok = false;
   std::int64_t first = 0, last = 0;
   sqlite3_stmt* s = c->statement(
       "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND status IN ('published', 'deleted') "
@@ -467,19 +491,46 @@ std::optional<stored_comment> store::moderate(const std::string& thread, const s
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) return std::nullopt;
   connection& w = *writer_;
+  if (!w.exec("BEGIN IMMEDIATE")) return std::nullopt;
+  auto fail = [&] {
+    w.exec("ROLLBACK");
+    return std::nullopt;
+  };
   sqlite3_stmt* s = w.statement(m == moderation::approve
                                     ? "UPDATE comments SET status = 'published' WHERE thread = ? AND id = ? AND status = 'pending'"
                                     : "UPDATE comments SET status = 'rejected' WHERE thread = ? AND id = ? AND status = 'pending'");
-  if (!s) return std::nullopt;
+  if (!s) return fail();
   bind_all(s, thread, id);
-  if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return std::nullopt;
+  if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return fail();
+  sqlite3_stmt* v = w.statement(bump_version);
+  if (!v) return fail();
+  bind_all(v, thread);
+  if (sqlite3_step(v) != SQLITE_DONE) return fail();
   static const std::string sql = std::string("SELECT ") + columns + " FROM comments WHERE thread = ? AND id = ?";
   sqlite3_stmt* q = w.statement(sql.c_str());
-  if (!q) return std::nullopt;
+  if (!q) return fail();
   bind_all(q, thread, id);
   auto found = rows(q);
-  if (found.empty()) return std::nullopt;
+  if (found.empty() || !w.exec("COMMIT")) return fail();
   return found.front();
+}
+
+std::int64_t store::read_version(connection& c, const std::string& thread) {
+  sqlite3_stmt* s = c.statement("SELECT version FROM thread_versions WHERE thread = ?");
+  if (!s) return -1;
+  bind_all(s, thread);
+  int rc = sqlite3_step(s);
+  std::int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : rc == SQLITE_DONE ? 0 : -1;
+  sqlite3_reset(s);
+  return v;
+}
+
+std::int64_t store::version(const std::string& thread) {
+  auto c = reader();
+  if (!c) return -1;
+  std::int64_t v = read_version(*c, thread);
+  give_back(std::move(c));
+  return v;
 }
 
 std::int64_t store::count_posted() {

@@ -42,6 +42,7 @@ struct post_result {
 struct page {
   std::vector<stored_comment> comments;  // in insertion order, pending ones left out
   std::int64_t next_root = 0;            // 0: no more; else the cursor for the next page
+  std::int64_t version = 0;              // the thread's version this page was read at
   bool ok = true;
 };
 
@@ -50,7 +51,7 @@ enum class moderation { approve, reject };
 class store {
  public:
   // The current schema version (PRAGMA user_version) this build writes.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   // Opens or creates the database at `path` and migrates it; nullptr with `error` on failure.
   static std::unique_ptr<store> open(const std::string& path, std::string& error);
@@ -61,9 +62,10 @@ class store {
   // True when open() created the schema (a new database): the time to import a seed.
   bool created() const { return created_; }
 
-  // Imports a comments document (DESIGN §2, read by the core). Ids, dates, votes and statuses
-  // are kept. Returns the number of comments stored, or -1 with `error`.
-  long import_document(std::string_view json, std::string& error);
+  // Imports a comments document (DESIGN §2, read by the core) into its thread, or into
+  // `default_thread` when the document is a bare array. Ids, dates, votes and statuses are
+  // kept. Returns the number of comments stored, or -1 with `error`.
+  long import_document(std::string_view json, std::string& error, std::string_view default_thread = {});
 
   // Stores a validated draft, or finds the comment already stored under its clientId.
   post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address);
@@ -79,6 +81,10 @@ class store {
   // Approves or rejects a pending comment; nullopt when no pending comment has that id.
   std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m);
 
+  // The thread's version: raised by every write to it, by any process (0: never written);
+  // -1 when the database cannot be read.
+  std::int64_t version(const std::string& thread);
+
   // Number of comments stored with a clientId (tests and the load test's bookkeeping).
   std::int64_t count_posted();
 
@@ -89,6 +95,7 @@ class store {
   store() = default;
   struct connection;
   std::unique_ptr<connection> reader();
+  static std::int64_t read_version(connection& c, const std::string& thread);
   void give_back(std::unique_ptr<connection> c);
 
   std::string path_;

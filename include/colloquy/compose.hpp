@@ -26,22 +26,6 @@
 
 namespace colloquy {
 
-namespace errc {
-// Draft problems (posting). Stable: the widget maps them to localised messages.
-inline constexpr std::string_view text_required = "text_required";
-// text_too_long is shared with reading (error.hpp).
-inline constexpr std::string_view name_too_long = "name_too_long";
-inline constexpr std::string_view location_too_long = "location_too_long";
-inline constexpr std::string_view thread_required = "thread_required";
-inline constexpr std::string_view thread_too_long = "thread_too_long";
-// bad_parent is shared with reading (error.hpp): a parent id that cannot be an id.
-inline constexpr std::string_view client_id_required = "client_id_required";
-inline constexpr std::string_view bad_client_id = "bad_client_id";
-inline constexpr std::string_view honeypot_filled = "honeypot_filled";
-inline constexpr std::string_view bad_field = "bad_field";              // a JSON value of the wrong type
-inline constexpr std::string_view draft_too_large = "body_too_large";   // the JSON body itself
-inline constexpr std::string_view draft_not_object = "not_object";      // JSON, but not an object
-}  // namespace errc
 
 // What a reader typed, plus the hidden honeypot field that only bots fill in.
 struct draft {
@@ -194,7 +178,7 @@ inline draft_result validate_draft(const draft& d, const draft_options& o = {}) 
 inline draft_result read_draft(std::string_view json, const draft_options& o = {}) {
   draft_result r;
   if (json.size() > limits::max_draft_bytes) {
-    detail::add_problem(r.problems, errc::draft_too_large, "", "the request body is larger than 256 KB");
+    detail::add_problem(r.problems, errc::body_too_large, "", "the request body is larger than 256 KB");
     return r;
   }
   auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
@@ -203,7 +187,7 @@ inline draft_result read_draft(std::string_view json, const draft_options& o = {
     return r;
   }
   if (!j.is_object()) {
-    detail::add_problem(r.problems, errc::draft_not_object, "", "the request body is not a JSON object");
+    detail::add_problem(r.problems, errc::not_object, "", "the request body is not a JSON object");
     return r;
   }
   draft d;

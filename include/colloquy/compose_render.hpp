@@ -160,14 +160,20 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
   return true;
 }
 
-// A draft problem (compose.hpp's stable codes) as a sentence in the reader's language. Codes
-// this widget does not know yet fall back to "could not be posted (code)", never to nothing.
+// A problem (error.hpp's stable codes) as a sentence in the reader's language: the registry
+// names the message. Codes with no sentence of their own, and codes this build does not know,
+// read "could not be posted (code)", never nothing.
 inline void append_draft_message(std::string& out, std::string_view code, const locale_data& loc) {
   std::string_view m;
-  if (code == "text_required") m = loc.error_text_required;
-  else if (code == "text_too_long") m = loc.error_text_too_long;
-  else if (code == "name_too_long") m = loc.error_name_too_long;
-  else if (code == "location_too_long") m = loc.error_location_too_long;
+  if (const error_info* e = find_error(code)) {
+    switch (e->message) {
+      case message_key::text_required: m = loc.error_text_required; break;
+      case message_key::text_too_long: m = loc.error_text_too_long; break;
+      case message_key::name_too_long: m = loc.error_name_too_long; break;
+      case message_key::location_too_long: m = loc.error_location_too_long; break;
+      case message_key::rejected: break;
+    }
+  }
   if (!m.empty()) {
     out += m;
     return;

@@ -15,42 +15,119 @@ struct problem {
   std::string message;
 };
 
+// Every stable error code, defined here once: its name is the wire string, with the HTTP status
+// a server answers it with and the key of the message a reader sees (`message_key`, worded in
+// locale.hpp). Core, compose, server and loader all use these; a test checks that no code is
+// spelled anywhere else (tests/error_test.cpp).
+//
+//   X(name, http status, message key)
+#define COLLOQUY_ERROR_CODES(X)                                                                    \
+  /* Document-level: the input cannot be used at all. */                                          \
+  X(not_json, 400, rejected)                                                                       \
+  X(no_comments, 422, rejected)                                                                    \
+  X(json_too_deep, 400, rejected)                                                                  \
+  X(document_too_large, 413, rejected)                                                             \
+  /* Item-level: one comment skipped or repaired, the others kept. */                              \
+  X(item_not_object, 422, rejected)                                                                \
+  X(missing_id, 422, rejected)                                                                     \
+  X(bad_id, 422, rejected)                                                                         \
+  X(duplicate_id, 422, rejected)                                                                   \
+  X(bad_parent, 400, rejected)                                                                     \
+  X(bad_author, 422, rejected)                                                                     \
+  X(bad_author_url, 422, rejected)                                                                 \
+  X(missing_date, 422, rejected)                                                                   \
+  X(bad_date, 422, rejected)                                                                       \
+  X(missing_text, 422, rejected)                                                                   \
+  X(bad_text, 422, rejected)                                                                       \
+  X(text_too_long, 400, text_too_long)                                                             \
+  X(bad_votes, 422, rejected)                                                                      \
+  X(bad_status, 422, rejected)                                                                     \
+  X(too_many_comments, 413, rejected)                                                              \
+  /* Document fields present but unusable: ignored, the comments kept. */                          \
+  X(bad_thread, 422, rejected)                                                                     \
+  X(bad_next, 422, rejected)                                                                       \
+  /* Threading (thread.hpp): the comment is kept and shown at top level. */                        \
+  X(orphan, 422, rejected)      /* parent not in the thread */                                     \
+  X(self_parent, 422, rejected) /* a comment replying to itself */                                 \
+  X(reply_cycle, 422, rejected) /* cut here to break a cycle */                                    \
+  /* Feeds. */                                                                                     \
+  X(not_feed, 422, rejected)    /* no items array, unknown XML root, empty */                      \
+  X(not_xml, 422, rejected)     /* RSS/Atom not well-formed (loader's XML parser) */               \
+  X(feed_is_xml, 422, rejected) /* RSS/Atom handed to the core, which reads JSON Feed */           \
+  X(missing_url, 422, rejected) /* feed item without a link: skipped */                            \
+  X(bad_url, 422, rejected)     /* feed item link not http(s): skipped */                          \
+  X(bad_image, 422, rejected)   /* feed item image not http(s): dropped */                         \
+  /* Drafts (compose.hpp): what a reader typed. */                                                 \
+  X(text_required, 400, text_required)                                                             \
+  X(name_too_long, 400, name_too_long)                                                             \
+  X(location_too_long, 400, location_too_long)                                                     \
+  X(thread_required, 400, rejected)                                                                \
+  X(thread_too_long, 400, rejected)                                                                \
+  X(client_id_required, 400, rejected)                                                             \
+  X(bad_client_id, 400, rejected)                                                                  \
+  X(honeypot_filled, 422, rejected)                                                                \
+  X(bad_field, 400, rejected)    /* a JSON value of the wrong type */                              \
+  X(body_too_large, 413, rejected) /* the request body itself */                                   \
+  X(not_object, 400, rejected)   /* JSON, but not an object */                                     \
+  /* The browser-storage mode (loader). */                                                         \
+  X(storage_refused, 507, rejected)                                                                \
+  /* Server: requests. */                                                                          \
+  X(bad_request, 400, rejected)                                                                    \
+  X(bad_path, 400, rejected)                                                                       \
+  X(missing_thread, 400, rejected) /* GET without ?thread= */                                      \
+  X(bad_limit, 400, rejected)                                                                      \
+  X(bad_cursor, 400, rejected)                                                                     \
+  X(bad_moderation, 400, rejected)                                                                 \
+  X(unauthorized, 401, rejected)                                                                   \
+  X(origin_not_allowed, 403, rejected)                                                             \
+  X(not_found, 404, rejected)                                                                      \
+  X(not_pending, 404, rejected)                                                                    \
+  X(method_not_allowed, 405, rejected)                                                             \
+  X(request_timeout, 408, rejected)                                                                \
+  X(parent_not_found, 409, rejected)                                                               \
+  X(client_id_taken, 409, rejected)                                                                \
+  X(uri_too_long, 414, rejected)                                                                   \
+  X(unsupported_media_type, 415, rejected)                                                         \
+  X(unsupported_encoding, 415, rejected)                                                           \
+  X(host_not_allowed, 421, rejected)                                                               \
+  X(rate_limited, 429, rejected)                                                                   \
+  X(headers_too_large, 431, rejected)                                                              \
+  X(internal_error, 500, rejected)                                                                 \
+  X(storage_unavailable, 503, rejected)                                                            \
+  X(too_many_connections, 503, rejected)
+
+// Which sentence a reader sees for a code (locale.hpp words each in every language).
+enum class message_key { rejected, text_required, text_too_long, name_too_long, location_too_long };
+
 namespace errc {
-// Document-level: the input cannot be used at all.
-inline constexpr std::string_view not_json = "not_json";
-inline constexpr std::string_view no_comments = "no_comments";
-inline constexpr std::string_view too_deep = "json_too_deep";
-inline constexpr std::string_view too_large = "document_too_large";
-// Item-level: one comment skipped or repaired, the others kept.
-inline constexpr std::string_view not_object = "item_not_object";
-inline constexpr std::string_view missing_id = "missing_id";
-inline constexpr std::string_view bad_id = "bad_id";
-inline constexpr std::string_view duplicate_id = "duplicate_id";
-inline constexpr std::string_view bad_parent = "bad_parent";
-inline constexpr std::string_view bad_author = "bad_author";
-inline constexpr std::string_view bad_author_url = "bad_author_url";
-inline constexpr std::string_view missing_date = "missing_date";
-inline constexpr std::string_view bad_date = "bad_date";
-inline constexpr std::string_view missing_text = "missing_text";
-inline constexpr std::string_view bad_text = "bad_text";
-inline constexpr std::string_view text_too_long = "text_too_long";
-inline constexpr std::string_view bad_votes = "bad_votes";
-inline constexpr std::string_view bad_status = "bad_status";
-inline constexpr std::string_view too_many_comments = "too_many_comments";
-// Document fields present but unusable: ignored, the comments kept.
-inline constexpr std::string_view bad_thread = "bad_thread";
-inline constexpr std::string_view bad_next = "bad_next";
-// Threading (thread.hpp): the comment is kept and shown at top level.
-inline constexpr std::string_view orphan = "orphan";            // parent not in the thread
-inline constexpr std::string_view self_parent = "self_parent";  // a comment replying to itself
-inline constexpr std::string_view reply_cycle = "reply_cycle";  // cut here to break a cycle
-// Feeds.
-inline constexpr std::string_view not_feed = "not_feed";         // no items array, unknown XML root, empty
-inline constexpr std::string_view not_xml = "not_xml";           // RSS/Atom not well-formed (loader's XML parser)
-inline constexpr std::string_view feed_is_xml = "feed_is_xml";   // RSS/Atom handed to the core, which reads JSON Feed
-inline constexpr std::string_view missing_url = "missing_url";   // feed item without a link: skipped
-inline constexpr std::string_view bad_url = "bad_url";           // feed item link not http(s): skipped
-inline constexpr std::string_view bad_image = "bad_image";       // feed item image not http(s): dropped
+#define COLLOQUY_ERRC_NAME(name, status, key) inline constexpr std::string_view name = #name;
+COLLOQUY_ERROR_CODES(COLLOQUY_ERRC_NAME)
+#undef COLLOQUY_ERRC_NAME
 }  // namespace errc
+
+struct error_info {
+  std::string_view code;
+  int http_status;
+  message_key message;
+};
+
+inline constexpr error_info error_codes[] = {
+#define COLLOQUY_ERRC_INFO(name, status, key) {#name, status, message_key::key},
+    COLLOQUY_ERROR_CODES(COLLOQUY_ERRC_INFO)
+#undef COLLOQUY_ERRC_INFO
+};
+
+// The registry entry of `code`, or nullptr for a code this build does not know.
+constexpr const error_info* find_error(std::string_view code) {
+  for (const error_info& e : error_codes)
+    if (e.code == code) return &e;
+  return nullptr;
+}
+
+// The HTTP status a server answers `code` with (400 for an unknown code).
+constexpr int error_status(std::string_view code) {
+  const error_info* e = find_error(code);
+  return e ? e->http_status : 400;
+}
 
 }  // namespace colloquy

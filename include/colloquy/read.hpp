@@ -277,7 +277,7 @@ class item_sink {
   }
 
   void not_object(std::size_t index) {
-    r_.problems.push_back(make_problem(errc::not_object, "", index, "", "comment is not a JSON object"));
+    r_.problems.push_back(make_problem(errc::item_not_object, "", index, "", "comment is not a JSON object"));
   }
 
   void reset() {
@@ -347,7 +347,7 @@ class document_reader {
     }
     if (!ok) {
       if (sc_.error() == json_scanner::failure::too_deep)
-        return document_error(errc::too_deep, "", "JSON nesting is deeper than the limit");
+        return document_error(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
       return document_error(errc::not_json, "", "document is not valid JSON");
     }
     if (!have_items) return document_error(errc::no_comments, "comments", "document has no comments array");
@@ -546,7 +546,7 @@ inline raw_item raw_item_of(const nlohmann::json& item) {
 // The comments point into `json`: keep it alive while they are in use (or pass it by value).
 inline read_result read_comments(std::string_view json) {
   if (json.size() > limits::max_document_bytes)
-    return detail::document_error(errc::too_large, "", "document is larger than the limit");
+    return detail::document_error(errc::document_too_large, "", "document is larger than the limit");
   return detail::document_reader(json).read();
 }
 
@@ -566,7 +566,7 @@ read_result read_comments(String&& json) {
 inline read_result read_comments_reference(std::string_view document) {
   using nlohmann::json;
   if (document.size() > limits::max_document_bytes)
-    return detail::document_error(errc::too_large, "", "document is larger than the limit");
+    return detail::document_error(errc::document_too_large, "", "document is larger than the limit");
   // The first error in document order wins, as in the fast reader: nesting past the limit
   // stops the parse where nlohmann reaches it; a syntax error before it stops it first. (A
   // parser callback could see the depth too, but nlohmann's callback parser is quadratic on
@@ -574,7 +574,7 @@ inline read_result read_comments_reference(std::string_view document) {
   json doc;
   switch (detail::parse_json_limited(document, doc)) {
     case detail::json_parse::too_deep:
-      return detail::document_error(errc::too_deep, "", "JSON nesting is deeper than the limit");
+      return detail::document_error(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
     case detail::json_parse::not_json: return detail::document_error(errc::not_json, "", "document is not valid JSON");
     case detail::json_parse::ok: break;
   }

@@ -528,7 +528,7 @@ inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_
                        std::vector<problem>& problems) {
   s.index = index;
   if (!it.is_object()) {
-    problems.push_back(feed_problem(errc::not_object, "", index, "", "feed item is not a JSON object"));
+    problems.push_back(feed_problem(errc::item_not_object, "", index, "", "feed item is not a JSON object"));
     return false;
   }
   if (auto f = it.find("id"); f != it.end()) {
@@ -596,7 +596,7 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     r.error = detail::feed_problem(code, "", 0, field, message);
     return r;
   };
-  if (json.size() > limits::max_feed_bytes) return fail(errc::too_large, "", "feed is larger than the limit");
+  if (json.size() > limits::max_feed_bytes) return fail(errc::document_too_large, "", "feed is larger than the limit");
   if (trimmed(json).empty() || trimmed(json) == "\xEF\xBB\xBF") return fail(errc::not_feed, "", "feed is empty");
   if (detail::starts_like_xml(json))
     return fail(errc::feed_is_xml, "",
@@ -604,7 +604,7 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
   nlohmann::json doc;
   switch (detail::parse_json_limited(json, doc)) {
-    case detail::json_parse::too_deep: return fail(errc::too_deep, "", "JSON nesting is deeper than the limit");
+    case detail::json_parse::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
     case detail::json_parse::not_json: return fail(errc::not_json, "", "feed is not valid JSON");
     case detail::json_parse::ok: break;
   }

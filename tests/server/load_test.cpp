@@ -54,7 +54,8 @@ TEST_SUITE("Load") {
           std::string cid = i % 10 == 9   ? "load-" + std::to_string(k) + "-" + std::to_string(i - 5)
                             : i % 10 == 4 ? "shared-" + std::to_string(i / 10)
                                           : "load-" + std::to_string(k) + "-" + std::to_string(i);
-          std::string thread = "/load/" + std::to_string((k + i) % threads);
+          // A shared clientId is the same post racing from every client: same thread, same text.
+          std::string thread = i % 10 == 4 ? "/load/shared" : "/load/" + std::to_string((k + i) % threads);
           // Some posts reply to this client's latest comment in that thread.
           std::string parent = i % 10 == 7 ? last_id[thread] : "";
           std::string body = post_body(thread, "load comment " + cid + "\nsecond line", cid, parent);
@@ -107,13 +108,14 @@ TEST_SUITE("Load") {
     auto c = s.client();
     std::size_t listed = 0;
     std::set<std::string> listed_ids;
-    for (int t = 0; t < threads; ++t) {
-      auto r = c.Get(("/api/comments?thread=/load/" + std::to_string(t)).c_str());
+    for (int t = 0; t <= threads; ++t) {
+      std::string name = t == threads ? "shared" : std::to_string(t);
+      auto r = c.Get(("/api/comments?thread=/load/" + name).c_str());
       REQUIRE(r);
       REQUIRE(r->status == 200);
       auto j = json::parse(r->body);
       listed += j["comments"].size();
-      for (const auto& cm : j["comments"]) listed_ids.insert(cm["id"].get<std::string>() + "@" + std::to_string(t));
+      for (const auto& cm : j["comments"]) listed_ids.insert(cm["id"].get<std::string>() + "@" + name);
     }
     CHECK(listed == distinct.size());
     CHECK(listed_ids.size() == distinct.size());

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -45,8 +46,11 @@ class server_process {
  public:
   // `db`: the database file; `extra`: more `serve` options.
   server_process(const std::string& db, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {COLLOQUY_CLI, "serve", "--port", "0", "--root",
-                                     std::string(COLLOQUY_SOURCE_DIR) + "/examples/seed", "--db", db};
+    std::vector<std::string> args = {COLLOQUY_CLI, "serve", "--port", "0"};
+    // The example site, unless `extra` names a --root of its own.
+    if (std::find(extra.begin(), extra.end(), "--root") == extra.end())
+      args.insert(args.end(), {"--root", std::string(COLLOQUY_SOURCE_DIR) + "/examples/seed"});
+    args.insert(args.end(), {"--db", db});
     args.insert(args.end(), extra.begin(), extra.end());
     start(args);
   }
@@ -59,6 +63,7 @@ class server_process {
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::string& output() const { return output_; }
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   httplib::Client client() const {
     httplib::Client c("127.0.0.1", port_);
@@ -110,14 +115,18 @@ class server_process {
     REQUIRE_MESSAGE(rc == 0, "cannot start " << args[0]);
     // Read until the server prints its URL, exits, or 10 s pass.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    const std::string marker = "http://127.0.0.1:";
+    // The URL is http://127.0.0.1:P/ (or, with --host, another host: the port follows its last ':').
+    const std::string marker = "http://";
     while (std::chrono::steady_clock::now() < deadline) {
       char buf[512];
       ssize_t n = read(out_, buf, sizeof buf);
       if (n <= 0) break;
       output_.append(buf, static_cast<std::size_t>(n));
-      if (auto at = output_.find(marker); at != std::string::npos && output_.find('/', at + marker.size()) != std::string::npos) {
-        port_ = std::atoi(output_.c_str() + at + marker.size());
+      auto at = output_.find(marker);
+      auto slash = at == std::string::npos ? std::string::npos : output_.find('/', at + marker.size());
+      if (slash != std::string::npos) {
+        auto colon = output_.rfind(':', slash);
+        if (colon != std::string::npos && colon > at + marker.size()) port_ = std::atoi(output_.c_str() + colon + 1);
         break;
       }
     }

@@ -1,0 +1,576 @@
+#include "http.hpp"
+
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "colloquy/error.hpp"
+
+namespace colloquy::server::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 421: return "Misdirected Request";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Status";
+  }
+}
+
+std::string http_date() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[64];
+  std::strftime(out, sizeof out, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return out;
+}
+
+// Open connections, in total and per address key: the caps are checked at accept.
+class connection_table {
+ public:
+  connection_table(std::size_t total, std::size_t per) : max_total_(total), max_per_(per) {}
+  bool admit(const std::string& key) {
+    std::lock_guard<std::mutex> l(m_);
+    std::size_t& n = per_[key];
+    if (total_ >= max_total_ || n >= max_per_) {
+      if (n == 0) per_.erase(key);
+      return false;
+    }
+    ++n;
+    ++total_;
+    return true;
+  }
+  void release(const std::string& key) {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = per_.find(key);
+    if (it != per_.end() && --it->second == 0) per_.erase(it);
+    --total_;
+  }
+
+ private:
+  std::mutex m_;
+  std::size_t max_total_, max_per_, total_ = 0;
+  std::unordered_map<std::string, std::size_t> per_;
+};
+
+}  // namespace
+
+std::string_view request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) return v;
+  return {};
+}
+
+std::vector<std::string_view> request::headers_named(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) out.emplace_back(v);
+  return out;
+}
+
+void response::replace(std::string name, std::string value) {
+  headers.erase(std::remove_if(headers.begin(), headers.end(), [&](const auto& h) { return iequals(h.first, name); }),
+                headers.end());
+  set(std::move(name), std::move(value));
+}
+
+std::string address_key(std::string_view address) {
+  std::string a(address);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, a.c_str(), &v6) == 1) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::equal(mapped, mapped + 12, v6.s6_addr)) {
+      char out[INET_ADDRSTRLEN];
+      inet_ntop(AF_INET, v6.s6_addr + 12, out, sizeof out);
+      return out;
+    }
+    std::fill(v6.s6_addr + 8, v6.s6_addr + 16, 0);
+    char out[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, &v6, out, sizeof out);
+    return std::string(out) + "/64";
+  }
+  return a;
+}
+
+struct listener::impl {
+  // Declared before the I/O context: sessions still queued in it when it is destroyed release
+  // their connection slots into these.
+  options o;
+  error_answer errors;
+  connection_table table;
+  handler route;
+  std::atomic<bool> stopping{false};
+  class session;
+  std::mutex sessions_mutex;
+  std::unordered_map<session*, std::weak_ptr<session>> sessions;
+
+  asio::io_context io;
+  asio::strand<asio::io_context::executor_type> control{io.get_executor()};  // stopping and its deadline
+  asio::steady_timer deadline{control};
+  asio::thread_pool workers;
+  tcp::acceptor acceptor{control};
+
+  impl(options opts, error_answer e)
+      : o(opts),
+        errors(std::move(e)),
+        table(opts.max_connections, opts.max_connections_per_address),
+        workers(static_cast<std::size_t>(std::max(1, opts.workers))) {}
+
+  void accept();
+  void begin_stop();
+};
+
+class listener::impl::session : public std::enable_shared_from_this<session> {
+ public:
+  session(impl& owner, tcp::socket socket, std::string address, std::string key)
+      : owner_(owner), stream_(std::move(socket)), address_(std::move(address)), key_(std::move(key)),
+        buffer_(owner.o.max_header_bytes + 4096) {}
+
+  ~session() {
+    owner_.table.release(key_);
+    if (file_fd_ >= 0) ::close(file_fd_);
+    bool last = false;
+    {
+      std::lock_guard<std::mutex> l(owner_.sessions_mutex);
+      owner_.sessions.erase(this);
+      last = owner_.sessions.empty();
+    }
+    // The last connection gone during a shutdown: no need to wait for the deadline.
+    if (last && owner_.stopping) {
+      impl* o = &owner_;
+      asio::post(o->control, [o] { o->deadline.cancel(); });
+    }
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  void start() {
+    {
+      std::lock_guard<std::mutex> l(owner_.sessions_mutex);
+      owner_.sessions.emplace(this, weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
+  }
+
+  // On the session's strand: a connection waiting for (or in the middle of reading) a request
+  // has nothing acknowledged to lose and is closed at once; one being answered finishes first.
+  void shutdown() {
+    if (state_ == state::waiting || state_ == state::reading) close();
+  }
+
+ private:
+  enum class state { waiting, reading, handling, writing, closed };
+
+  void close() {
+    if (state_ == state::closed) return;
+    state_ = state::closed;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  // Idle until the first byte of a request (idle timeout), then the whole header (header timeout).
+  void wait_for_request() {
+    if (owner_.stopping) return close();
+    state_ = state::waiting;
+    if (buffer_.size() > 0) return read_header();
+    stream_.expires_after(owner_.o.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      if (ec || n == 0) return self->close();
+      self->buffer_.commit(n);
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    state_ = state::reading;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(owner_.o.max_header_bytes));
+    parser_->body_limit(owner_.o.max_body);
+    stream_.expires_after(owner_.o.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // Which limit a request over the header limit broke: a request line with no end in sight is
+  // 414, anything else 431.
+  bool request_line_too_long() const {
+    auto data = buffer_.data();
+    std::string_view seen(static_cast<const char*>(data.data()), data.size());
+    std::size_t eol = seen.find("\r\n");
+    return eol == std::string_view::npos ? seen.size() > owner_.o.max_request_line : eol > owner_.o.max_request_line;
+  }
+
+  void on_header(beast::error_code ec) {
+    if (state_ == state::closed) return;
+    if (ec == beast::error::timeout) return refuse(408, errc::request_timeout, "the request headers took too long");
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+      if (request_line_too_long()) return refuse(414, errc::uri_too_long, "the request line is too long");
+      return refuse(431, errc::headers_too_large, "the request headers are too large");
+    }
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+      return close();
+    // A Content-Length over the body limit is caught while the header is read: the header
+    // itself is complete and is kept for the answer (CORS headers, say).
+    if (ec && ec != bhttp::error::body_limit) return refuse(400, errc::bad_request, "the request could not be read");
+
+    auto sv = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
+    const auto& h = parser_->get();
+    std::size_t fields = 0;
+    for (auto it = h.begin(); it != h.end(); ++it) ++fields;
+    if (fields > owner_.o.max_header_fields) return refuse(431, errc::headers_too_large, "too many request headers");
+    if (h.target().size() > owner_.o.max_request_line) return refuse(414, errc::uri_too_long, "the request line is too long");
+
+    request_.emplace();
+    request& r = *request_;
+    r.method = std::string(h.method_string());
+    r.target = std::string(h.target());
+    std::size_t q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+    r.version = static_cast<int>(h.version());
+    for (const auto& f : h) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    r.remote_address = address_;
+    keep_alive_ = h.keep_alive();
+
+    if (h.version() != 10 && h.version() != 11) return refuse(505, errc::bad_request, "HTTP/1.0 and HTTP/1.1 only");
+    // A body in a content coding would be inflated to an unknown size: refused before a byte of it is read.
+    std::string_view coding = sv(h[bhttp::field::content_encoding]);
+    if (!coding.empty() && !iequals(coding, "identity"))
+      return refuse(415, errc::unsupported_encoding, "request bodies are accepted without Content-Encoding only");
+    if (auto length = parser_->content_length();
+        ec == bhttp::error::body_limit || (length && *length > owner_.o.max_body))
+      return refuse(413, errc::body_too_large, "the request body is larger than the limit");
+
+    if (parser_->is_done()) return handle();
+    if (iequals(sv(h[bhttp::field::expect]), "100-continue") && h.version() == 11) {
+      static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream_.expires_after(owner_.o.write_timeout);
+      return asio::async_write(stream_, asio::buffer(continue_line, sizeof continue_line - 1),
+                               [self = shared_from_this()](beast::error_code e, std::size_t) {
+                                 if (e) return self->close();
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    if (state_ == state::closed) return;
+    stream_.expires_after(owner_.o.body_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (self->state_ == state::closed) return;
+      if (ec == bhttp::error::body_limit)
+        return self->refuse(413, errc::body_too_large, "the request body is larger than the limit");
+      if (ec == beast::error::timeout) return self->refuse(408, errc::request_timeout, "the request body took too long");
+      if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
+          ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+        return self->close();
+      if (ec) return self->refuse(400, errc::bad_request, "the request body could not be read");
+      self->request_->body = std::move(self->parser_->get().body());
+      self->handle();
+    });
+  }
+
+  // The route runs on the worker pool; its answer comes back to this connection's strand.
+  void handle() {
+    state_ = state::handling;
+    stream_.expires_never();
+    parser_.reset();
+    asio::post(owner_.workers, [self = shared_from_this()] {
+      response res;
+      try {
+        self->owner_.route(*self->request_, res);
+      } catch (...) {
+        res = self->owner_.errors(500, errc::internal_error, "the request could not be handled", nullptr);
+        res.close = true;
+      }
+      asio::post(self->stream_.get_executor(),
+                 [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+    });
+  }
+
+  // Refuses a request the layer will not read further: the answer, then the connection closes
+  // (whatever of the request was not read stays unread).
+  void refuse(int status, std::string_view code, std::string_view message) {
+    response res = owner_.errors(status, code, message, request_ ? &*request_ : nullptr);
+    res.close = true;
+    keep_alive_ = false;
+    parser_.reset();
+    lingering_ = true;
+    write(std::move(res));
+  }
+
+  // After a refusal the client may still be sending the request we did not read; closing now
+  // would reset the connection and could destroy the answer before the client reads it. So
+  // stop sending, then read and drop what arrives, a bounded amount for a bounded time.
+  void linger() {
+    lingering_ = false;
+    state_ = state::writing;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    chunk_.resize(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+  void drain(std::size_t dropped) {
+    if (dropped > 1024 * 1024) return close();
+    stream_.async_read_some(asio::buffer(chunk_), [self = shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+      if (ec || self->state_ == state::closed) return self->close();
+      self->drain(dropped + n);
+    });
+  }
+
+  void write(response res) {
+    if (state_ == state::closed) return;
+    state_ = state::writing;
+    close_after_ = res.close || !keep_alive_ || owner_.stopping;
+    std::string& head = head_;
+    head.clear();
+    head += "HTTP/1.1 ";
+    head += std::to_string(res.status);
+    head += ' ';
+    head += reason(res.status);
+    head += "\r\nDate: ";
+    head += http_date();
+    head += "\r\n";
+    for (const auto& [k, v] : res.headers) {
+      if (iequals(k, "Connection") || iequals(k, "Content-Length") || iequals(k, "Date")) continue;
+      head += k;
+      head += ": ";
+      head += v;
+      head += "\r\n";
+    }
+    bool bodyless = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+    if (!bodyless) {
+      head += "Content-Length: ";
+      head += std::to_string(res.content_length());
+      head += "\r\n";
+    }
+    if (close_after_) head += "Connection: close\r\n";
+    else if (request_ && request_->version == 10) head += "Connection: keep-alive\r\n";
+    head += "\r\n";
+
+    body_.clear();
+    shared_body_.reset();
+    if (file_fd_ >= 0) ::close(file_fd_);
+    file_fd_ = -1;
+    file_left_ = 0;
+    std::vector<asio::const_buffer> out{asio::buffer(head_)};
+    if (!bodyless && !res.head_only) {
+      if (res.file.fd >= 0) {
+        file_fd_ = res.file.fd;
+        file_offset_ = res.file.offset;
+        file_left_ = res.file.length;
+        res.file.fd = -1;
+      } else if (res.shared_body) {
+        shared_body_ = std::move(res.shared_body);
+        out.push_back(asio::buffer(*shared_body_));
+      } else {
+        body_ = std::move(res.body);
+        out.push_back(asio::buffer(body_));
+      }
+    } else if (res.file.fd >= 0) {
+      ::close(res.file.fd);
+    }
+    request_.reset();
+    stream_.expires_after(owner_.o.write_timeout);
+    asio::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->write_file();
+    });
+  }
+
+  // A file streams in slices from disk, each write with its own deadline.
+  void write_file() {
+    if (file_left_ == 0) return finish();
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(file_left_, 256 * 1024));
+    chunk_.resize(n);
+    ssize_t got = ::pread(file_fd_, chunk_.data(), n, static_cast<off_t>(file_offset_));
+    if (got <= 0) return close();  // the file shrank under us: the answer cannot be completed
+    file_offset_ += static_cast<std::uint64_t>(got);
+    file_left_ -= static_cast<std::uint64_t>(got);
+    stream_.expires_after(owner_.o.write_timeout);
+    asio::async_write(stream_, asio::buffer(chunk_.data(), static_cast<std::size_t>(got)),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->close();
+                        self->write_file();
+                      });
+  }
+
+  void finish() {
+    if (lingering_) return linger();
+    body_.clear();
+    body_.shrink_to_fit();
+    shared_body_.reset();
+    chunk_.clear();
+    chunk_.shrink_to_fit();
+    if (file_fd_ >= 0) ::close(file_fd_);
+    file_fd_ = -1;
+    if (close_after_) return close();
+    wait_for_request();
+  }
+
+  impl& owner_;
+  beast::tcp_stream stream_;
+  std::string address_, key_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<request> request_;
+  state state_ = state::waiting;
+  bool keep_alive_ = true, close_after_ = false, lingering_ = false;
+  std::string head_, body_;
+  std::shared_ptr<const std::string> shared_body_;
+  std::vector<char> chunk_;
+  int file_fd_ = -1;
+  std::uint64_t file_offset_ = 0, file_left_ = 0;
+};
+
+void listener::impl::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) {
+      beast::error_code e2;
+      auto peer = socket.remote_endpoint(e2);
+      std::string address = e2 ? std::string("unknown") : peer.address().to_string();
+      std::string key = address_key(address);
+      if (stopping || !table.admit(key)) {
+        // Over a cap: a short answer, best effort on the non-blocking socket, and close.
+        response r = errors(503, errc::too_many_connections, "too many connections; try again later", nullptr);
+        std::string head = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n";
+        for (const auto& [k, v] : r.headers) {
+          if (iequals(k, "Connection")) continue;
+          head += k + ": " + v + "\r\n";
+        }
+        head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
+        socket.non_blocking(true, e2);
+        socket.send(asio::buffer(head), 0, e2);
+        socket.shutdown(tcp::socket::shutdown_both, e2);
+        socket.close(e2);
+      } else {
+        socket.set_option(tcp::no_delay(true), e2);
+        std::make_shared<session>(*this, std::move(socket), std::move(address), std::move(key))->start();
+      }
+    } else {
+      // EMFILE and the like: pause briefly rather than spin on a failing accept.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    accept();
+  });
+}
+
+void listener::impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ec;
+  acceptor.close(ec);
+  std::vector<std::shared_ptr<session>> open;
+  {
+    std::lock_guard<std::mutex> l(sessions_mutex);
+    for (auto& [p, w] : sessions)
+      if (auto s = w.lock()) open.push_back(std::move(s));
+  }
+  for (auto& s : open) asio::post(s->executor(), [s] { s->shutdown(); });
+  if (open.empty()) return;
+  // Whatever is still open at the deadline is closed by stopping the I/O threads.
+  deadline.expires_after(o.shutdown_timeout);
+  deadline.async_wait([this](beast::error_code e) {
+    if (!e) io.stop();
+  });
+}
+
+listener::listener(options o, error_answer errors) : impl_(std::make_unique<impl>(o, std::move(errors))) {}
+listener::~listener() = default;
+
+std::string listener::bind(const std::string& host, int port) {
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) return "not an IP address: " + host;
+  tcp::endpoint ep(address, static_cast<unsigned short>(port));
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (ec) return ec.message();
+  // SO_REUSEADDR lets a restarted server bind while old connections linger in TIME_WAIT; it
+  // does not let two servers listen on one port (SO_REUSEPORT would, and is never set).
+  a.set_option(asio::socket_base::reuse_address(true), ec);
+  a.bind(ep, ec);
+  if (ec == asio::error::address_in_use) return "address in use (is another server running on this port?)";
+  if (ec) return ec.message();
+  a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return ec.message();
+  return {};
+}
+
+int listener::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? -1 : ep.port();
+}
+
+void listener::run(handler h) {
+  impl_->route = std::move(h);
+  impl_->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, impl_->o.io_threads); ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& t : threads) t.join();
+  // Handlers still running (a post being committed) finish; their answers have nowhere to go.
+  impl_->workers.join();
+}
+
+void listener::stop() {
+  asio::post(impl_->control, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace colloquy::server::http
