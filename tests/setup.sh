@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev
+          libboost-dev libssl-dev zlib1g-dev libbrotli-dev
           chromium brotli ca-certificates)
+packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

@@ -21,6 +21,9 @@
       return r;
     });
   }
+  // The stable error codes this loader raises itself; every code is defined in the core's
+  // registry (include/colloquy/error.hpp), which a test checks this table against.
+  var CODES = Object.freeze({ not_xml: 'not_xml', not_feed: 'not_feed', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused' });
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
     pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7,
@@ -216,10 +219,10 @@
       var source = new TextDecoder(i >= 3 || !declared ? 'utf-8' : declared[1], { fatal: true }).decode(bytes);
       doc = new DOMParser().parseFromString(source, 'application/xml');
     } catch (e) {
-      return { error: { code: 'not_xml', message: 'feed text not decodable: ' + e.message } };
+      return { error: { code: CODES.not_xml, message: 'feed text not decodable: ' + e.message } };
     }
     if (doc.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'parsererror').length) {
-      return { error: { code: 'not_xml', message: 'feed is not well-formed XML' } };
+      return { error: { code: CODES.not_xml, message: 'feed is not well-formed XML' } };
     }
     var root = doc.documentElement;
     var kids = function (el, name) {
@@ -260,7 +263,7 @@
         return item;
       });
     } else {
-      return { error: { code: 'not_feed', message: 'XML root <' + root.localName + '> is not RSS or Atom' } };
+      return { error: { code: CODES.not_feed, message: 'XML root <' + root.localName + '> is not RSS or Atom' } };
     }
     return { bytes: encoder.encode(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: items })) };
   }
@@ -629,7 +632,7 @@
     function submit(form) {
       var checked = check(form);
       // A filled honeypot is a bot: nothing is posted, and nothing tells it why.
-      if (checked.problems.some(function (p) { return p.code === 'honeypot_filled'; })) return;
+      if (checked.problems.some(function (p) { return p.code === CODES.honeypot_filled; })) return;
       var first = showProblems(form, checked.problems);
       if (!checked.ok) { if (first) first.focus(); return; }
       var body = checked.draft;
@@ -641,7 +644,7 @@
       if (!state.o.comments) {
         var doc = localThread();
         doc.comments.push(comment);
-        if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: 'storage_refused', field: '' }]));
+        if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
         setDocument(doc);
       } else outboxSave(item);
       store(draftKey(form.getAttribute('data-parent')), null);

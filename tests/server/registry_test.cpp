@@ -74,7 +74,7 @@ TEST_SUITE("Error registry") {
     const fs::path root = COLLOQUY_SOURCE_DIR;
     std::vector<std::string> found;
     std::size_t files = 0;
-    for (const fs::path dir : {root / "include" / "colloquy", root / "examples" / "colloquy", root / "wasm"}) {
+    for (const fs::path& dir : {root / "include" / "colloquy", root / "examples" / "colloquy", root / "wasm"}) {
       for (const auto& entry : fs::directory_iterator(dir)) {
         const fs::path& p = entry.path();
         if (p.extension() != ".hpp" && p.extension() != ".cpp") continue;
