@@ -195,7 +195,7 @@ safe_path decode_path(std::string_view raw) {
     i = slash;
   }
   if (decoded.back() == '/') p.path += '/';
-  if (p.path.empty()) p.path = "/";
+  if (p.path.empty()) p.path += '/';
   return p;
 }
 

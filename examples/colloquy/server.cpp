@@ -278,39 +278,53 @@ class answer_cache {
   std::shared_ptr<slot> find(const std::string& key) {
     std::lock_guard<std::mutex> l(m_);
     auto& s = slots_[key];
-    if (!s) {
-      s = std::make_shared<slot>();
-      // Bounded: a thread id is up to 512 bytes, and readers can ask for many; forget them all
-      // rather than grow (each is rebuilt from the database on demand).
-      if (slots_.size() > max_slots) {
-        auto keep = s;
-        slots_.clear();
-        slots_.emplace(key, keep);
-      }
-    }
+    if (!s) s = std::make_shared<slot>();
     return s;
+  }
+
+  // Counts `bytes` more kept by the slot of `key`. Bounded: over the budget (many threads, or
+  // many pages of a big one), every other answer is forgotten and rebuilt from the database on
+  // demand, so a client walking cursors cannot make the cache grow without end.
+  void account(const std::string& key, std::size_t bytes) {
+    std::lock_guard<std::mutex> l(m_);
+    bytes_ += bytes;
+    if (bytes_ > max_bytes || slots_.size() > max_slots) {
+      auto keep = slots_.find(key);
+      std::shared_ptr<slot> kept = keep == slots_.end() ? nullptr : keep->second;
+      slots_.clear();
+      bytes_ = bytes;
+      if (kept) slots_.emplace(key, std::move(kept));
+    }
   }
 
  private:
   static constexpr std::size_t max_slots = 2048;
+  static constexpr std::size_t max_bytes = 32 * 1024 * 1024;
   std::mutex m_;
   std::unordered_map<std::string, std::shared_ptr<slot>> slots_;
+  std::size_t bytes_ = 0;
 };
 
 // Gives freed memory back to the system once the server has been quiet for a moment: a burst
 // of large answers leaves glibc's arenas holding pages otherwise.
 class memory_trimmer {
  public:
+  // Checks once a second; trims after a second with no request following one with some.
   memory_trimmer()
       : thread_([this] {
           std::unique_lock<std::mutex> l(m_);
-          std::uint64_t seen = 0;
+          std::uint64_t last = 0;
+          bool dirty = false;
           while (!done_) {
-            cv_.wait_for(l, std::chrono::seconds(2));
+            cv_.wait_for(l, std::chrono::seconds(1));
             std::uint64_t now = activity_.load();
-            if (now != seen && now == last_) malloc_trim(0);
-            last_ = seen = now == last_ ? now : seen;
-            last_ = now;
+            if (now != last) {
+              last = now;
+              dirty = true;
+            } else if (dirty) {
+              malloc_trim(0);
+              dirty = false;
+            }
           }
         }) {}
   ~memory_trimmer() {
@@ -328,7 +342,6 @@ class memory_trimmer {
   std::condition_variable cv_;
   bool done_ = false;
   std::atomic<std::uint64_t> activity_{0};
-  std::uint64_t last_ = 0;
   std::thread thread_;
 };
 
@@ -373,8 +386,12 @@ int run(const config& c) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // A few arenas: with one per worker thread, memory freed after a burst stays mapped.
+  // A few arenas: with one per worker thread, memory freed after a burst stays mapped. A fixed
+  // mmap threshold: answers and documents of 256 KB and more get pages of their own, returned
+  // to the system when freed (glibc's default threshold rises after the first such free, and
+  // big blocks then fragment the heap).
   mallopt(M_ARENA_MAX, 2);
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 
   // Folders first (a mistyped option must not create a database), then the port (a server that
   // cannot listen must not touch the database), then the database.
@@ -513,9 +530,11 @@ int run(const config& c) {
     }
     std::int64_t version = comments.version(thread);
     if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
-    auto slot = answers.find(thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after));
+    const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after);
+    auto slot = answers.find(key);
     std::unique_lock<std::mutex> lock(slot->m);
     answer_cache::answer& a = slot->a;
+    std::size_t added = 0;
     if (a.version != version || !a.identity) {
       page p = comments.list(thread, limit, after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
@@ -528,6 +547,7 @@ int run(const config& c) {
       a.version = p.version;
       a.identity = std::make_shared<const std::string>(dump(body));
       a.hash = content_hash(*a.identity);
+      added += a.identity->size();
     }
     accepted_codings ok = parse_accept_encoding(req.header("Accept-Encoding"));
     std::shared_ptr<const std::string> body = a.identity;
@@ -535,16 +555,17 @@ int run(const config& c) {
     // Small answers are not worth a compression step.
     if (a.identity->size() >= 1024) {
       if (ok.br) {
-        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
+        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity)), added += a.br->size();
         if (!a.br->empty()) body = a.br, coding = "br";
       }
       if (coding.empty() && ok.gzip) {
-        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity));
+        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity)), added += a.gzip->size();
         if (!a.gzip->empty()) body = a.gzip, coding = "gzip";
       }
     }
     std::string etag = "\"" + a.hash + (coding.empty() ? "" : "-" + coding) + "\"";
     lock.unlock();
+    if (added) answers.account(key, added);
     res.set("ETag", etag);
     if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
       res.status = 304;

@@ -638,6 +638,32 @@ TEST_SUITE("Hostile clients") {
                   "RSS 5 s after the load: " << m_after.rss_kib / mib << " MiB (limit 100 MiB)");
   }
 
+  TEST_CASE("6b. Memory: walking 240 distinct pages of a big thread does not grow the answer cache without end") {
+    scratch_dir dir;
+    write_file(dir.file("seed.json"), seed_document("/wide", 5000, 250));
+    server_process s(dir.file("c.db"), {"--seed", dir.file("seed.json")});
+    raw::connection c("127.0.0.1", s.port());
+    std::size_t total = 0;
+    int ok = 0;
+    const auto start = steady::now();
+    // Each cursor starts a different page of up to 1,000 top-level threads (~0.5 MB): kept
+    // without a bound, 240 of them (with their brotli forms) would hold well over 100 MB.
+    for (int k = 0; k < 240 && seconds_since(start) < 25.0; ++k) {
+      std::string target = thread_target("/wide") + "&limit=1000&cursor=r" + std::to_string(1 + k * 5);
+      if (!c.send(raw::request("GET", target, s.port(), {"Accept-Encoding: br"}), 3000ms)) break;
+      raw::response r = c.read_response(10000ms);
+      if (r.status != 200) break;
+      total += r.body.size();
+      ++ok;
+    }
+    std::this_thread::sleep_for(3s);
+    memory m = memory_of(s);
+    MESSAGE(ok << " pages (" << total / 1024 << " KiB sent, compressed) in " << seconds_since(start)
+               << " s; RSS 3 s later " << m.rss_kib / mib << " MiB, peak " << m.peak_kib / mib << " MiB");
+    CHECK(ok == 240);
+    CHECK_MESSAGE(m.rss_kib <= 100 * 1024, "RSS after the walk: " << m.rss_kib / mib << " MiB (limit 100 MiB)");
+  }
+
   TEST_CASE("7. Start-up: a taken port, a refused seed leaves no database, a bare array seed") {
     scratch_dir dir;
     {
