@@ -450,6 +450,11 @@ int run(const config& c) {
     return 1;
   }
   const int port = listener.port();
+  if (c.host_names.empty() && c.host != "127.0.0.1" && c.host != "::1" && c.host != "localhost")
+    std::fprintf(stderr,
+                 "colloquy serve: listening on %s, but only loopback Host names are answered (others get 421 "
+                 "host_not_allowed); name this server's public host with --public-url or --host-name\n",
+                 c.host.c_str());
 
   std::string error;
   const bool existed = fs::exists(c.db);
