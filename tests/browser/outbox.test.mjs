@@ -5,7 +5,7 @@
 // The real server end to end is in posting.test.mjs; here the answers are scripted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually, waitForDetached, clickPost } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,8 +14,10 @@ after(async () => { await browser?.close(); });
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const THREAD = '/outbox-test';
 
-// A page on the test server's origin whose widget posts to /api/comments with a short timeout.
-async function open(server) {
+// A page on the test server's origin whose widget posts to /api/comments. `postTimeout`: short
+// where a test needs the widget to give up on a POST that never gets an answer; it must still
+// leave a busy machine time to deliver the answers that do come.
+async function open(server, { postTimeout = 15000 } = {}) {
   const page = await browser.newPage();
   const watch = { errors: [], posts: [] };
   page.on('pageerror', (e) => watch.errors.push(`pageerror: ${e.message}`));
@@ -28,7 +30,7 @@ async function open(server) {
     status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Outbox</title></head><body>
 <div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="${THREAD}"
-  data-comments="/api/comments" data-post-timeout="400"></script></body></html>`,
+  data-comments="/api/comments" data-post-timeout="${postTimeout}"></script></body></html>`,
   }));
   return { page, watch, go: async () => { await page.goto(server.url + '/outbox.html'); await page.waitForSelector('#colloquy >> form.compose'); } };
 }
@@ -75,24 +77,27 @@ const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('co
 async function write(page, text) {
   await page.fill('#colloquy >> form.compose:not(.reply) input[name="name"]', 'Olga');
   await page.fill('#colloquy >> form.compose:not(.reply) textarea[name="text"]', text);
-  await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
+  await clickPost(page, '#colloquy >> form.compose:not(.reply)');
 }
 
 for (const failure of ['offline', '503', 'hang']) {
   test(`a post that fails (${failure}) stays unsent across a reload, then is delivered once under its clientId`, async () => {
     await withServer(browser, [], async (server) => {
       const api = fakeApi();
-      const { page, watch, go } = await open(server);
+      const { page, watch, go } = await open(server, failure === 'hang' ? { postTimeout: 2000 } : {});
       await page.route('**/api/comments**', (route) => api.handle(route));
       await go();
       api.mode = failure;
       await write(page, `Written while ${failure}`);
-      // At once: the comment is in the thread, marked as sending; the form is free again.
-      const first = (await articles(page))[0];
-      assert.equal(first.body, `Written while ${failure}`);
-      assert.match(first.cls, /\b(sending|unsent)\b/);
-      assert.equal(await page.inputValue('#colloquy >> form.compose textarea[name="text"]'), '');
-      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]', { timeout: 5000 });
+      // Before any answer: the comment is in the thread, marked as sending (or, offline, already
+      // unsent); the form is free again.
+      await eventually(async () => {
+        const first = (await articles(page))[0];
+        assert.equal(first?.body, `Written while ${failure}`);
+        assert.match(first.cls, /\b(sending|unsent)\b/);
+        assert.equal(await page.inputValue('#colloquy >> form.compose textarea[name="text"]'), '');
+      });
+      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
       let a = await articles(page);
       assert.equal(a.length, 1);
       assert.equal(a[0].state, 'Not sent yet Retry');
@@ -102,18 +107,24 @@ for (const failure of ['offline', '503', 'hang']) {
 
       // Reload while still failing: the text is still there, still unsent, same clientId.
       await page.reload();
-      await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+      await page.waitForSelector('#colloquy >> article.comment.unsent');
       a = await articles(page);
       assert.deepEqual(a.map((c) => [c.body, c.clientId]), [[`Written while ${failure}`, clientId]]);
 
-      // A manual retry that fails again changes nothing.
-      await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
-      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]', { timeout: 5000 });
+      // A manual retry that fails again changes nothing. (The retry replaces the unsent article
+      // with a sending one: wait for that, then for the failure to bring "Not sent yet" back.)
+      const unsent = await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+      const article = await unsent.evaluateHandle((b) => b.closest('article'));
+      await unsent.click();
+      await waitForDetached(page, article);
+      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+      a = await articles(page);
+      assert.deepEqual(a.map((c) => [c.body, c.clientId, c.state]), [[`Written while ${failure}`, clientId, 'Not sent yet Retry']]);
 
       // The network returns: the `online` event sends it; the server's copy replaces it.
       api.mode = 'up';
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
-      await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 5000 });
+      await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
       a = await articles(page);
       assert.deepEqual(a.map((c) => [c.id, c.clientId, c.body, c.state]),
         [['s1', null, `Written while ${failure}`, 'Awaiting moderation']]);
@@ -123,7 +134,7 @@ for (const failure of ['offline', '503', 'hang']) {
       assert.equal(api.comments().length, 1);
       // And after another reload it is simply part of the thread, once.
       await page.reload();
-      await page.waitForSelector('#colloquy >> article.comment');
+      await page.waitForSelector('#colloquy >> form.compose'); // the thread is rendered, posting set up
       assert.deepEqual((await articles(page)).map((c) => c.id), ['s1']);
       assert.deepEqual(watch.errors, []);
       await page.close();
@@ -146,11 +157,11 @@ test('an answer lost on the way back is retried after a reload and still gives o
     });
     await go();
     await write(page, 'Stored, but the answer never arrived');
-    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    await page.waitForSelector('#colloquy >> article.comment.unsent');
     assert.equal(api.comments().length, 1, 'the server has it');
     await page.reload(); // the thread now lists s1, and the outbox retries the same clientId
     await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('article.comment.unsent, article.comment.sending') &&
-      document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="s1"]'), null, { timeout: 5000 });
+      document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="s1"]'));
     assert.deepEqual((await articles(page)).map((c) => c.id), ['s1'], 'shown once');
     assert.equal(api.comments().length, 1, 'stored once');
     assert.equal(new Set(watch.posts.map((p) => p.clientId)).size, 1);
@@ -171,7 +182,7 @@ test('a refused post goes back into its form with the reason; a reply lands unde
     await page.click('#colloquy >> article.comment[data-id="s1"] button[data-action="reply"]');
     await page.fill('#colloquy >> form.compose.reply textarea[name="text"]', 'My long reply');
     api.mode = 'refuse';
-    await page.click('#colloquy >> form.compose.reply button[type="submit"]');
+    await clickPost(page, '#colloquy >> form.compose.reply');
     await page.waitForSelector('#colloquy >> form.compose.reply .error[data-for="text"]:not([hidden])');
     assert.equal(await page.textContent('#colloquy >> form.compose.reply .error[data-for="text"]'), 'This comment is too long.');
     assert.equal(await page.inputValue('#colloquy >> form.compose.reply textarea[name="text"]'), 'My long reply');
@@ -179,7 +190,7 @@ test('a refused post goes back into its form with the reason; a reply lands unde
     assert.equal((await articles(page)).length, 1);
     // Accepted this time: it appears under its parent, one level deeper, then the server's copy.
     api.mode = 'up';
-    await page.click('#colloquy >> form.compose.reply button[type="submit"]');
+    await clickPost(page, '#colloquy >> form.compose.reply');
     await page.waitForSelector('#colloquy >> article.comment[data-id="s2"]');
     const a = await articles(page);
     assert.deepEqual(a.map((c) => [c.id, c.depth]), [['s1', '0'], ['s2', '1']]);
@@ -198,10 +209,10 @@ test('without crypto.randomUUID (an insecure origin) the clientId is still a ver
     assert.equal(await page.evaluate(() => typeof crypto.randomUUID), 'undefined');
     api.mode = '503';
     await write(page, 'No randomUUID here');
-    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    await page.waitForSelector('#colloquy >> article.comment.unsent');
     api.mode = 'up';
     await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 5000 });
+    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
     assert.equal(watch.posts.length, 2);
     assert.equal(watch.posts[0].clientId, watch.posts[1].clientId);
     assert.match(watch.posts[0].clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -221,13 +232,15 @@ test('when the browser refuses to store anything, a failed post still waits on t
     await go();
     api.mode = '503';
     await write(page, 'Kept on the page only');
-    await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]', { timeout: 5000 });
-    // A re-sort re-renders the thread: the waiting post is still shown.
+    await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    // A re-sort re-renders the thread (a new list replaces the old one): the waiting post is still shown.
+    const oldList = await page.$('#colloquy >> .list');
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
-    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 5000 });
+    await waitForDetached(page, oldList);
+    await page.waitForSelector('#colloquy >> .list > article.comment.unsent button[data-action="retry"]');
     api.mode = 'up';
     await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 5000 });
+    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
     assert.deepEqual((await articles(page)).map((c) => [c.id, c.body]), [['s1', 'Kept on the page only']]);
     assert.equal(new Set(watch.posts.map((p) => p.clientId)).size, 1);
     assert.deepEqual(watch.errors, []);

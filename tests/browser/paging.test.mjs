@@ -2,7 +2,7 @@
 // that many top-level threads, and follows its "next" cursor until the thread is complete.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually, waitForCount } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -30,7 +30,10 @@ test('Load more follows the server cursor until every thread is shown, each comm
     const requests = [];
     page.on('request', (r) => { if (r.url().includes('/api/comments')) requests.push(new URL(r.url())); });
     await page.goto(server.url + '/');
-    await page.waitForSelector('#colloquy >> article.comment');
+    // The page's own widget fully shown (its story strip, arriving last, would push down what is
+    // mounted below it while a "Load more" is being clicked).
+    await page.waitForSelector('#colloquy >> form.compose');
+    await waitForCount(page, '#colloquy >> article.story-card', 3);
     const shown = async () => page.evaluate(() => [...document.querySelector('#paged').shadowRoot
       .querySelectorAll('article.comment')].map((a) => a.dataset.id));
     await page.evaluate(async (thread) => {
@@ -46,8 +49,10 @@ test('Load more follows the server cursor until every thread is shown, each comm
       await page.click(more);
       await page.waitForFunction((n) => document.querySelector('#paged').shadowRoot.querySelectorAll('article.comment').length > n, before);
     }
-    assert.deepEqual(await shown(), expected, 'every comment exactly once, oldest first');
-    assert.equal(await page.$(more), null, 'no Load more after the last server page');
+    await eventually(async () => {
+      assert.deepEqual(await shown(), expected, 'every comment exactly once, oldest first');
+      assert.equal(await page.$(more), null, 'no Load more after the last server page');
+    });
     const asked = requests.filter((u) => u.searchParams.get('thread') === thread);
     assert.equal(asked.length, 3, asked.map(String).join('\n'));
     assert.ok(asked.every((u) => u.searchParams.get('limit') === '3'));

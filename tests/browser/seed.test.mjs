@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, withServer, repo } from './support.mjs';
+import { launch, withServer, repo, eventually, waitForCount, waitForText } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -20,8 +20,8 @@ async function openSeed(server) {
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   const response = await page.goto(server.url + '/');
-  await page.waitForSelector('#colloquy >> article.comment');
-  await page.waitForSelector('#colloquy >> article.story-card');
+  await waitForCount(page, '#colloquy >> article.comment', 3);
+  await waitForCount(page, '#colloquy >> article.story-card', 3);
   return { page, problems, response };
 }
 
@@ -97,9 +97,8 @@ test('a failed comments fetch shows a message in the widget and a [colloquy] war
     await page.route('**/api/comments**', (route) => route.fulfill({ status: 500, body: 'boom' }));
     await page.goto(server.url + '/');
     await page.waitForSelector('#colloquy >> .status:not([hidden])');
-    const status = await page.$eval('#colloquy', (el) => el.shadowRoot.querySelector('.status').textContent);
-    assert.equal(status, 'Comments could not be loaded.');
-    assert.ok(warnings.some((w) => w.startsWith('[colloquy] comments not loaded: HTTP 500')), warnings.join('\n'));
+    await waitForText(page, '#colloquy >> .status', 'Comments could not be loaded.');
+    await eventually(() => assert.ok(warnings.some((w) => w.startsWith('[colloquy] comments not loaded: HTTP 500')), warnings.join('\n')));
     assert.deepEqual(errors, []);
   });
 });
@@ -112,7 +111,7 @@ test('a comments document that is not JSON shows a message and warns with its er
     await page.route('**/api/comments**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"comments": [' }));
     await page.goto(server.url + '/');
     await page.waitForSelector('#colloquy >> .status:not([hidden])');
-    assert.ok(warnings.some((w) => w.includes('not_json')), warnings.join('\n'));
+    await eventually(() => assert.ok(warnings.some((w) => w.includes('not_json')), warnings.join('\n')));
     // The stories strip next to it still renders.
     await page.waitForSelector('#colloquy >> article.story-card');
   });

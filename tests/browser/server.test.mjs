@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, startServer } from './support.mjs';
+import { launch, startServer, waitForCount } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -27,6 +27,7 @@ test('a comment posted to /api/comments from the seed page shows after a reload 
     let page = await browser.newPage();
     try {
       await page.goto(server.url + '/');
+      await waitForCount(page, '#colloquy >> article.comment', 3);
       assert.equal((await bylines(page)).length, 3);
       // The page posts as the widget does: same origin, JSON, under the page's CSP.
       const answer = await page.evaluate(async (t) => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { launch, withServer, repo, build } from './support.mjs';
+import { launch, withServer, repo, build, eventually, waitForCount, waitForText } from './support.mjs';
 
 const dataDir = process.env.COLLOQUY_TEST_DATA || path.resolve(repo, '../shared/data');
 const manifestPath = path.join(dataDir, 'feeds/MANIFEST.json');
@@ -62,12 +62,17 @@ async function openLab(server) {
   await page.goto(server.url + '/lab.html');
   await page.waitForFunction(() => !!window.Colloquy);
   let n = 0;
-  // Mounts a fresh widget on `bytes` and reads back what it shows.
+  // Mounts a fresh widget on `bytes` and reads back what it shows. The console messages of the
+  // mount reach node after the page has answered: a marker logged after the mount (console
+  // messages arrive in order) says when log.warnings holds all of them.
   async function show(bytes, storiesCount = 50) {
     const url = `/lab-feed/${++n}.json`;
+    const marker = `[lab] mounted ${url}`;
     feeds.set(url, bytes);
     log.warnings.length = 0;
-    return page.evaluate(async ({ url, storiesCount }) => {
+    const logged = page.waitForEvent('console', { predicate: (m) => m.text() === marker });
+    logged.catch(() => {}); // awaited below unless the evaluation itself fails
+    const facts = await page.evaluate(async ({ url, storiesCount, marker }) => {
       const el = document.createElement('div');
       document.body.append(el);
       const handle = window.Colloquy.mount(el, { stories: url, storiesCount, thread: '/lab' });
@@ -101,8 +106,11 @@ async function openLab(server) {
         comments: !!root.querySelector('section.comments'),
       };
       el.remove();
+      console.info(marker);
       return facts;
-    }, { url, storiesCount });
+    }, { url, storiesCount, marker });
+    await logged;
+    return facts;
   }
   return { page, log, show };
 }
@@ -293,7 +301,7 @@ test('the seed page with an RSS feed behind /feed.json (served as JSON) shows it
   await withServer(browser, [], async (server) => {
     const body = fs.readFileSync(path.join(dataDir, 'feeds/valid/rss/rust-rss_rss2sample.xml'));
     const { page, log } = await seedWith(server, { status: 200, contentType: 'application/json', body });
-    await page.waitForSelector('#colloquy >> article.story-card');
+    await waitForCount(page, '#colloquy >> article.story-card', 3);
     const cards = await page.$$eval('#colloquy >> article.story-card', (els) => els.map((c) => [
       c.querySelector('time').textContent, c.querySelector('a.more').getAttribute('href')]));
     assert.equal(cards.length, 3);
@@ -309,7 +317,7 @@ test('data-stories-count sets the number of cards', async () => {
   await withServer(browser, [], async (server) => {
     const { page } = await seedWith(server, null, { count: 2 });
     await page.waitForSelector('#colloquy >> article.story-card');
-    assert.equal(await page.$$eval('#colloquy >> article.story-card', (els) => els.length), 2);
+    await waitForCount(page, '#colloquy >> article.story-card', 2);
   });
 });
 
@@ -317,9 +325,8 @@ test('data-summary-length sets where summaries are cut', async () => {
   await withServer(browser, [], async (server) => {
     const { page } = await seedWith(server, null, { count: 3, extra: 'data-summary-length="40"' });
     await page.waitForSelector('#colloquy >> article.story-card');
-    const summary = await page.$eval('#colloquy >> article.story-card p', (p) => p.textContent);
     // Cut at the first word boundary at or after 40 characters, then "… more".
-    assert.equal(summary, 'Writing for the U.S. Department of State… more');
+    await waitForText(page, '#colloquy >> article.story-card p', 'Writing for the U.S. Department of State… more');
   });
 });
 
@@ -333,12 +340,9 @@ for (const [name, feed, code] of [
   test(`${name} behind /feed.json: no strip, a [colloquy] warning, and the comments are untouched`, async () => {
     await withServer(browser, [], async (server) => {
       const { page, log } = await seedWith(server, feed);
-      await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === 3);
+      await waitForCount(page, '#colloquy >> article.comment', 3);
       const expected = code ? `[colloquy] the stories feed was not usable: ${code}` : '[colloquy] stories not loaded: HTTP 404';
-      for (let waited = 0; waited < 5000 && !log.warnings.some((w) => w.startsWith(expected)); waited += 50) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      assert.ok(log.warnings.some((w) => w.startsWith(expected)), JSON.stringify(log.warnings));
+      await eventually(() => assert.ok(log.warnings.some((w) => w.startsWith(expected)), JSON.stringify(log.warnings)));
       assert.equal(await page.$$eval('#colloquy >> section.stories', (els) => els.length), 0);
       assert.deepEqual(log.errors.filter((e) => !e.includes('404') && !(code === 'not_xml' && xmlErrorBlockNoise(e))), []);
     });

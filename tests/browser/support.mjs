@@ -1,6 +1,7 @@
 // Shared by the browser tests: headless Debian Chromium through playwright-core, and a
 // `colloquy serve` on a random free port.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +45,7 @@ export async function startServer(extra = [], { port: fixedPort } = {}) {
   const child = spawn(path.join(build.native, 'examples/colloquy'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + log)), 10000);
+    const timer = setTimeout(() => reject(new Error('server did not start:\n' + log)), WAIT);
     child.stdout.on('data', (d) => { log += d; if (log.includes('http://')) { clearTimeout(timer); resolve(); } });
     child.stderr.on('data', (d) => { log += d; });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${log}`)); });
@@ -66,4 +67,74 @@ export async function withServer(browser, extra, fn) {
     for (const context of browser.contexts()) for (const page of context.pages()) await page.close();
     await server.stop();
   }
+}
+
+// ---- Waiting for what a test asserts --------------------------------------------------------
+// Every check that follows an action (a click, a fill, a reload, a network answer) waits for the
+// state it asserts, never for a fixed time and never "at once": on a busy machine any step may
+// take seconds. WAIT bounds each wait (Playwright's own waits default to 30 s as well); a state
+// that never comes fails with the last assertion that did not hold.
+export const WAIT = Number(process.env.COLLOQUY_TEST_WAIT_MS) || 30000;
+
+// Runs `check` (async; it throws, usually an assertion, while the state is not there yet) until it
+// returns without throwing, and returns its value. Past `timeout` ms the last failure is thrown.
+export async function eventually(check, { timeout = WAIT, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() >= deadline) {
+        if (e && typeof e.message === 'string') e.message += ` (still so after waiting ${timeout} ms)`;
+        throw e;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval)); // the polling interval
+  }
+}
+
+// Waits until `selector` (Playwright's: `#colloquy >> article.comment` pierces the widget's open
+// shadow root) matches exactly `n` elements.
+export function waitForCount(page, selector, n, options) {
+  return eventually(async () => assert.equal(await page.locator(selector).count(), n, `number of ${selector}`), options);
+}
+
+// Waits until the first element matching `selector` has the text `expected` (a string: exactly;
+// a RegExp: matching), and returns that text.
+export function waitForText(page, selector, expected, options) {
+  return eventually(async () => {
+    const [text] = await page.locator(selector).allTextContents();
+    assert.notEqual(text, undefined, `nothing matches ${selector}`);
+    if (expected instanceof RegExp) assert.match(text, expected, selector);
+    else assert.equal(text, expected, selector);
+    return text;
+  }, options);
+}
+
+// Waits until the element behind `handle` (from page.$) has left the document: the widget
+// replaced or removed it, so the action that should do so has been handled.
+export function waitForDetached(page, handle, options) {
+  return page.waitForFunction((el) => !el.isConnected, handle, { timeout: WAIT, ...options });
+}
+
+// Waits until a compose form has caught up with what was typed: its debounced input handler
+// (100 ms after the last keystroke) has shown the text in the live preview, or hidden the preview
+// for a blank text. The preview opens between the fields and the Post button and pushes the
+// button down: a click whose press lands before that and whose release lands after it does not
+// submit. `form`: a Playwright selector for one form.compose.
+export async function waitForPreview(page, form) {
+  const element = await page.waitForSelector(form, { timeout: WAIT });
+  await page.waitForFunction((f) => {
+    const plain = (s) => s.replace(/[*_`\\]/g, '').replace(/\s+/g, ' ').trim(); // markup aside
+    const text = f.elements.text.value;
+    const box = f.querySelector('.preview');
+    if (!/\S/.test(text)) return box.hidden;
+    return !box.hidden && plain(box.querySelector('.body').textContent) === plain(text);
+  }, element, { timeout: WAIT });
+}
+
+// Posts a compose form the way a reader does once the form has settled: clicks its Post button.
+export async function clickPost(page, form) {
+  await waitForPreview(page, form);
+  await page.click(`${form} button[type="submit"]`);
 }

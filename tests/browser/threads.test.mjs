@@ -2,7 +2,7 @@
 // and "Load more" pages that continue where the last one ended, from the bytes already loaded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually, waitForCount, waitForDetached } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -34,7 +34,7 @@ test('select[name=sort] offers every order and re-sorts without refetching; Load
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ comments }) });
     });
     await page.goto(server.url + '/');
-    await page.waitForSelector('#colloquy >> article.comment');
+    await waitForCount(page, '#colloquy >> article.comment', oldestOrder.length);
     assert.deepEqual(await ids(page), oldestOrder);
     const options = await page.$$eval('#colloquy >> select[name="sort"] option', (os) => os.map((o) => o.value));
     assert.deepEqual(options, ['oldest', 'newest', 'top', 'hot', 'controversial']);
@@ -55,21 +55,30 @@ test('select[name=sort] offers every order and re-sorts without refetching; Load
       assert.ok(pages <= 4, 'too many pages');
     }
     assert.equal(pages, 4);
-    assert.deepEqual(await ids(page), oldestOrder, 'the pages together are the whole thread, in order');
+    await eventually(async () => assert.deepEqual(await ids(page), oldestOrder, 'the pages together are the whole thread, in order'));
     assert.equal(fetches, fetchesBefore, 'load more never refetches');
 
     // Re-sorting keeps the seven threads on screen and does not refetch.
+    // (Each re-sort renders a new list in place of the old one: wait for that, then for the order.)
+    let list = await page.$('#colloquy >> .list');
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
-    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('article.comment').dataset.id === 't6');
-    const newest = await ids(page);
-    assert.deepEqual(newest.filter((id) => !id.includes('r')), ['t6', 't5', 't4', 't3', 't2', 't1', 't0']);
-    assert.equal(newest.length, oldestOrder.length);
+    await waitForDetached(page, list);
+    await eventually(async () => {
+      const newest = await ids(page);
+      assert.deepEqual(newest.filter((id) => !id.includes('r')), ['t6', 't5', 't4', 't3', 't2', 't1', 't0']);
+      assert.equal(newest.length, oldestOrder.length);
+    });
+    list = await page.$('#colloquy >> .list');
     await page.selectOption('#colloquy >> select[name="sort"]', 'top');
-    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('select[name="sort"]').value === 'top');
-    const top = (await ids(page)).filter((id) => !id.includes('r'));
+    await waitForDetached(page, list);
     // Every thread has one down vote, so the Wilson bound grows with the up votes.
     const ups = Object.fromEntries(comments.filter((c) => !c.parent).map((c) => [c.id, c.votes.up]));
-    for (let i = 1; i < top.length; i++) assert.ok(ups[top[i - 1]] >= ups[top[i]], `${top} is not by votes`);
+    await eventually(async () => {
+      const all = await ids(page);
+      assert.equal(all.length, oldestOrder.length, 'the seven threads stay on screen');
+      const top = all.filter((id) => !id.includes('r'));
+      for (let i = 1; i < top.length; i++) assert.ok(ups[top[i - 1]] >= ups[top[i]], `${top} is not by votes`);
+    });
     assert.equal(fetches, fetchesBefore);
     assert.deepEqual(errors, []);
   });
