@@ -28,6 +28,8 @@ TEST_SUITE("Compose form") {
     CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
     CHECK(count(html, "<span class=\"error\" data-for=\"") == 4);  // name, location, text, form-wide
     CHECK(has(html, "<button type=\"submit\">Post comment</button>"));
+    // The live preview opens below the buttons, never moving Post while the reader reaches for it.
+    CHECK(html.find("<div class=\"preview\" hidden>") > html.find("<button type=\"submit\">"));
     CHECK_FALSE(has(html, "data-action=\"cancel\""));
     CHECK_FALSE(has(html, "style="));
     CHECK(html.substr(html.size() - 7) == "</form>");

@@ -67,9 +67,9 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   out += "<p class=\"hp\" aria-hidden=\"true\"><label>";
   append_escaped(out, loc.honeypot_label);
   out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
-  out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
-  append_escaped(out, loc.preview_label);
-  out += "</p><div class=\"body\"></div></div><p class=\"actions\"><button type=\"submit\">";
+  // The preview comes after the buttons: it appears while the reader types, and above them it
+  // would move the Post button under a pointer already on its way there (a lost click).
+  out += "<p class=\"actions\"><button type=\"submit\">";
   append_escaped(out, reply ? loc.submit_reply : loc.submit);
   out += "</button>";
   if (reply) {
@@ -77,7 +77,10 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     append_escaped(out, loc.cancel);
     out += "</button>";
   }
-  out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p></form>";
+  out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p>";
+  out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
+  append_escaped(out, loc.preview_label);
+  out += "</p><div class=\"body\"></div></div></form>";
 }
 
 // Where a comment shown on its own stands on its way to the thread.
