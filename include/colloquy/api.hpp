@@ -223,6 +223,9 @@ inline std::string ui_message(std::string_view key, std::string_view options_jso
   const locale_data& loc = find_locale(parse_widget_options(options_json).locale);
   if (key == "comments_unavailable") return std::string(loc.comments_unavailable);
   if (key == "comments_unusable") return std::string(loc.comments_unusable);
+  if (key == "loading") return std::string(loc.loading);
+  if (key == "local_only") return std::string(loc.local_only);
+  if (key == "retry") return std::string(loc.retry);
   return {};
 }
 
