@@ -370,6 +370,33 @@
     });
   }
 
+  // data-theme="auto" follows the page the widget sits on: the first opaque background behind
+  // it (read through a 1x1 canvas, which takes any CSS colour syntax), else the page's
+  // color-scheme, and only when the page offers both, the reader's preference.
+  var probe = null;
+  function rgba(css) {
+    if (!probe) probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (!probe) return [255, 255, 255, 0];
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    return probe.getImageData(0, 0, 1, 1).data;
+  }
+  function pageScheme(element) {
+    for (var el = element; el; el = el.parentElement) {
+      var c = rgba(getComputedStyle(el).backgroundColor);
+      if (c[3] > 127) {
+        var l = [c[0], c[1], c[2]].map(function (v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        // Below 0.179, white text contrasts more than black: a dark background (WCAG luminance).
+        return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] < 0.179 ? 'dark' : 'light';
+      }
+    }
+    var scheme = getComputedStyle(document.documentElement).colorScheme || '';
+    var dark = /dark/.test(scheme), light = /light/.test(scheme);
+    if (dark && light) return window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return dark ? 'dark' : 'light';
+  }
+
   function mount(element, options) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
     var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0 };
@@ -924,12 +951,25 @@
     root.addEventListener('submit', onSubmit);
     window.addEventListener('online', onOnline);
 
+    // The scheme is looked at again when the host switches theme: an attribute of <html> or
+    // <body> (class, data-theme, style) or the reader's preference changes.
+    function setScheme() {
+      var theme = state.o ? state.o.theme : 'auto';
+      var scheme = theme === 'auto' ? pageScheme(element) : theme;
+      if (frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);
+    }
+    var watcher = new MutationObserver(setScheme);
+    [document.documentElement, document.body].forEach(function (el) { if (el) watcher.observe(el, { attributes: true }); });
+    var media = window.matchMedia ? matchMedia('(prefers-color-scheme: dark)') : null;
+    if (media) media.addEventListener('change', setScheme);
+
     var handle = {
       ready: null,
       update: function (next) {
         state.o = resolveOptions(Object.assign({}, state.o || options, next || {}));
         state.sort = state.o.sort;
         frame.setAttribute('data-theme', state.o.theme);
+        setScheme();
         handle.ready = load();
         return handle.ready;
       },
@@ -948,6 +988,8 @@
         root.innerHTML = '';
         root.adoptedStyleSheets = [];
         instances.delete(element);
+        watcher.disconnect();
+        if (media) media.removeEventListener('change', setScheme);
       }
     };
     handle.update({});
