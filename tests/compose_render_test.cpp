@@ -116,6 +116,10 @@ TEST_SUITE("Draft messages") {
     CHECK(msg("name_too_long") == "This name is too long.");
     CHECK(msg("location_too_long") == "This location is too long.");
     CHECK(msg("rate_limited") == "This comment could not be posted (rate_limited).");
+    // The loader's own refusals read as sentences, never as their codes.
+    CHECK(msg(colloquy::errc::storage_refused).find("storage_refused") == std::string::npos);
+    CHECK(msg(colloquy::errc::bad_answer) ==
+          "The comments server gave an answer that could not be read; this comment may not have been posted.");
   }
 
   TEST_CASE("check_compose is check_draft with the widget's words: same verdict, codes and fields") {

@@ -422,8 +422,8 @@
     function showStatus(key, core, retry) {
       status.textContent = key ? message(key, core) : '';
       status.hidden = !key;
-      reload.textContent = message('retry', core);
       reload.hidden = !(key && retry);
+      if (!reload.hidden) reload.textContent = message('retry', core);
     }
 
     // Relative dates ("3 minutes ago") age while the page stays open: relabel them each minute.
