@@ -180,6 +180,16 @@ TEST_SUITE("Entry points for the widget") {
                                       R"({"now":1285434180000,"locale":"de"})");
     CHECK(labels == "vor 3 Stunden\n\nvor 6 Stunden");
   }
+  TEST_CASE("Options that cannot be honoured are listed as ignored, and the defaults used") {
+    auto o = parse_widget_options(R"({"sort":"sideways","locale":"tlh","summaryLength":5,"storiesCount":"x","pageSize":10})");
+    CHECK(o.ignored == std::vector<std::string>{"locale", "sort", "storiesCount", "summaryLength"});
+    CHECK(o.order == sort_order::oldest);
+    CHECK(o.summary_length == 130);
+    CHECK(o.page_size == 10);
+    CHECK(parse_widget_options(R"({"sort":"top","locale":"fr-CA","summaryLength":40})").ignored.empty());
+    CHECK(has_locale("RU"));
+    CHECK_FALSE(has_locale("tlh"));
+  }
   TEST_CASE("ui_message answers in the widget's language") {
     CHECK(ui_message("comments_unavailable", R"({"locale":"es"})") == "No se pudieron cargar los comentarios.");
     CHECK(ui_message("loading", R"({"locale":"de"})") == "Kommentare werden geladen\u2026");

@@ -399,7 +399,7 @@
 
   function mount(element, options) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
-    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0 };
+    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0, told: {} };
     var root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     state.root = root;
     root.innerHTML = '<div class="colloquy" part="root"><p class="status" role="status" hidden></p>' +
@@ -453,6 +453,12 @@
         commentsSlot.textContent = '';
         return Promise.resolve();
       }
+      // Options the core could not honour (an unknown sort, a language not built in, ...): said once.
+      (r.meta.ignored || []).forEach(function (k) {
+        if (state.told[k + state.o[k]]) return;
+        state.told[k + state.o[k]] = true;
+        warn('option ' + k + ' "' + state.o[k] + '" is not supported, the default is used', 'see README, "Embed it"');
+      });
       (r.meta.problems || []).forEach(function (p) {
         warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code);
       });

@@ -10,12 +10,13 @@
 // `pageSize` (top-level threads per page, 0 = all) and `offset`. With offset 0 the HTML is the
 // whole section with the first page; with offset > 0 (a previous meta's "page":{"next":N}) it
 // is only that page's articles followed by the next "load more" button, to append to the list.
-// Meta adds "live" (comments that are not deleted placeholders) and
-// "page":{"offset","threads","next"}.
+// Meta adds "live" (comments that are not deleted placeholders),
+// "page":{"offset","threads","next"} and "ignored" (the options not honoured, by name).
 #pragma once
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,10 @@ struct widget_options {
   std::size_t page_size = 0;
   std::size_t page_offset = 0;
   bool sort_replies = false;
+  // Options given but not usable (an unknown sort, a language not built in, a number out of
+  // range): the default is used, and render_comments lists them as meta "ignored" so the
+  // loader can say so.
+  std::vector<std::string> ignored;
 };
 
 inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
@@ -61,13 +66,19 @@ inline widget_options parse_widget_options(std::string_view json) {
   auto str = [&](const char* key) -> const std::string* { return detail::string_field(j, key); };
   auto num = [&](const char* key, auto lo, auto hi, auto& out) {
     auto f = j.find(key);
-    if (f != j.end() && f->is_number_integer()) {
-      auto v = f->get<int64_t>();
-      if (v >= int64_t(lo) && v <= int64_t(hi)) out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-    }
+    if (f == j.end()) return;
+    auto v = f->is_number_integer() ? f->get<int64_t>() : int64_t(lo) - 1;
+    if (v >= int64_t(lo) && v <= int64_t(hi)) out = static_cast<std::remove_reference_t<decltype(out)>>(v);
+    else o.ignored.emplace_back(key);
   };
-  if (auto s = str("locale")) o.locale = *s;
-  if (auto s = str("sort")) o.order = parse_sort_order(*s).value_or(o.order);
+  if (auto s = str("locale")) {
+    o.locale = *s;
+    if (!has_locale(*s)) o.ignored.emplace_back("locale");
+  }
+  if (auto s = str("sort")) {
+    if (auto order = parse_sort_order(*s)) o.order = *order;
+    else o.ignored.emplace_back("sort");
+  }
   if (auto s = str("pageUrl")) o.page_url = *s;
   num("maxDepth", 0, limits::max_max_depth, o.max_depth);
   if (auto s = str("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
@@ -168,6 +179,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
                       {"threads", range.threads},
                       {"next", range.next ? nlohmann::json(*range.next) : nlohmann::json()}}},
             {"chunks", chunks},
+            {"ignored", o.ignored},
             {"problems", std::move(problems)}};
   }
   // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
