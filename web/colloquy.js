@@ -1027,6 +1027,7 @@
   function autoMount(tag) {
     if (!tag) return warn('no script element to read options from', 'load colloquy.js with a <script src> tag, or call Colloquy.mount()');
     var d = tag.dataset;
+    if (d.mount === 'manual') return; // the page calls Colloquy.mount() itself
     var target = d.target || DEFAULTS.target;
     var element = null;
     try { element = document.querySelector(target); } catch (e) { warn('data-target "' + target + '" is not a selector, mounted after the script instead'); }

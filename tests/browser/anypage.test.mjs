@@ -136,3 +136,17 @@ test('options the core cannot honour (sort, language, numbers out of range) are 
     await page.close();
   });
 });
+
+test('data-mount="manual" leaves mounting to the page (Colloquy.mount)', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server, '',
+      `<div id="colloquy"></div><div id="mine"></div><script src="/colloquy/colloquy.js" defer data-mount="manual"></script>`);
+    await page.waitForFunction(() => window.Colloquy && document.readyState === 'complete');
+    await page.evaluate(() => Colloquy.mount(document.querySelector('#mine'), { thread: '/manual' }).ready);
+    await page.waitForSelector('#mine >> form.compose', { timeout: 10000 });
+    assert.deepEqual((await hosts(page)).map((h) => h.id), ['mine']);
+    assert.deepEqual(watch.errors, []);
+    assert.deepEqual(watch.warnings, []);
+    await page.close();
+  });
+});
