@@ -178,3 +178,26 @@ TEST_SUITE("Posting words") {
     }
   }
 }
+
+TEST_SUITE("Answers to a post") {
+  TEST_CASE("judge_answer: delivered, refused for good (bad_answer when unusable), or retry") {
+    auto judge = [](std::string_view body, int status) {
+      return nlohmann::json::parse(colloquy::judge_answer(body, R"({"status":)" + std::to_string(status) + "}"));
+    };
+    CHECK(judge(R"({"id":"s1","text":"hi"})", 201)["outcome"] == "delivered");
+    CHECK(judge(R"({"id":7})", 200)["outcome"] == "delivered");
+    for (auto [body, status] : {std::pair<std::string_view, int>{"<html>Created</html>", 201}, {"", 201}, {R"({"id":""})", 201},
+                                {R"({"ok":true})", 200}, {"<h1>Forbidden</h1>", 403}, {R"({"message":"no"})", 400}}) {
+      CAPTURE(body);
+      auto v = judge(body, status);
+      CHECK(v["outcome"] == "refused");
+      CHECK(v["error"]["code"] == colloquy::errc::bad_answer);
+    }
+    auto v = judge(R"({"error":{"code":"text_too_long","field":"text","message":"too long"}})", 400);
+    CHECK(v["outcome"] == "refused");
+    CHECK(v["error"]["code"] == colloquy::errc::text_too_long);
+    CHECK(v["error"]["field"] == "text");
+    for (int status : {500, 502, 503, 408, 429, 0, 302})
+      CHECK(judge(R"({"error":{"code":"rate_limited"}})", status)["outcome"] == "retry");
+  }
+}

@@ -781,19 +781,14 @@
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(item.body)
       }).then(function (res) {
         return res.text().then(function (text) {
-          var data = null;
-          try { data = JSON.parse(text); } catch (e) { /* not JSON: judged by status below */ }
-          if ((res.status === 200 || res.status === 201) && data && data.id !== undefined) return delivered(item, data);
-          // A refusal for good (invalid draft): the text goes back into a form with the reason.
-          // So does an answer that cannot be used (a 2xx that is no comment, an error page for a
-          // 4xx): sending the same bytes again would get the same answer, forever.
-          var final = res.ok || (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429);
-          if (final) {
-            if (!res.ok && data && data.error) return refused(item, data.error);
-            warn('the comments server answered ' + res.status + ' with no usable ' + (res.ok ? 'comment' : 'error'), 'it must answer JSON (DESIGN §3)');
-            return refused(item, { code: CODES.bad_answer, field: '' });
-          }
-          throw new Error('HTTP ' + res.status);
+          // The core judges the answer: the stored comment, a refusal for good (the text goes
+          // back into a form with the reason; an unusable answer is one too, bad_answer), or a
+          // failure worth retrying.
+          var verdict = JSON.parse(callPlain(state.core, 'colloquy_judge_answer', text, { status: res.status }));
+          if (verdict.outcome === 'delivered') return delivered(item, JSON.parse(text));
+          if (verdict.outcome !== 'refused') throw new Error('HTTP ' + res.status);
+          if (verdict.error.code === CODES.bad_answer) warn('the comments server answered ' + res.status + ' with nothing usable', 'it must answer JSON (DESIGN §3)');
+          return refused(item, verdict.error);
         });
       }).catch(function (e) {
         inflight[item.clientId] = false;

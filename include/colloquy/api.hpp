@@ -395,4 +395,43 @@ inline std::string describe_problems(std::string_view problems_json, std::string
   return detail::dump({{"ok", in.is_array()}, {"problems", std::move(problems)}});
 }
 
+// A comments server's answer to a post, judged (DESIGN §3): its body in, options {"status":N}
+// (the HTTP status), meta JSON out with "outcome":
+//   "delivered": a 2xx whose body is a comment (an object with an id);
+//   "refused" with "error" {code, field}: a 4xx other than 408 and 429 with a JSON error, or an
+//     answer that cannot be used, which is bad_answer (a 2xx that is no comment, an error page
+//     for a 4xx): sending the same bytes again would get the same answer, so it is not re-sent;
+//   "retry": anything else (5xx, 408, 429, no status): the post waits in the outbox.
+//
+//   colloquy::judge_answer("<html>Created</html>", R"({"status":201})")
+//   // {"outcome":"refused","error":{"code":"bad_answer","field":""}}
+inline std::string judge_answer(std::string_view body, std::string_view options_json) {
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  int status = 0;
+  if (opts.is_object()) {
+    auto f = opts.find("status");
+    if (f != opts.end() && f->is_number_integer()) status = f->get<int>();
+  }
+  auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  auto refused = [](std::string_view code, std::string_view field) {
+    return detail::dump({{"outcome", "refused"}, {"error", {{"code", code}, {"field", field}}}});
+  };
+  if (status >= 200 && status < 300) {
+    auto id = j.is_object() ? j.find("id") : j.end();
+    bool comment = j.is_object() && id != j.end() && ((id->is_string() && !id->get_ref<const std::string&>().empty()) || id->is_number_integer());
+    return comment ? std::string(R"({"outcome":"delivered"})") : refused(errc::bad_answer, "");
+  }
+  if (status >= 400 && status < 500 && status != 408 && status != 429) {
+    auto e = j.is_object() ? j.find("error") : j.end();
+    if (e == j.end() || !e->is_object()) return refused(errc::bad_answer, "");
+    auto text = [&](const char* key) {
+      auto f = e->find(key);
+      return f != e->end() && f->is_string() ? f->get<std::string>() : std::string();
+    };
+    std::string code = text("code");
+    return refused(code.empty() ? std::string(errc::bad_answer) : code, text("field"));
+  }
+  return R"({"outcome":"retry"})";
+}
+
 }  // namespace colloquy
