@@ -118,6 +118,10 @@ TEST_SUITE("Draft messages") {
     CHECK(msg("name_too_long") == "This name is too long.");
     CHECK(msg("location_too_long") == "This location is too long.");
     CHECK(msg("rate_limited") == "This comment could not be posted (rate_limited).");
+    // The loader's own refusals read as sentences, never as their codes.
+    CHECK(msg(colloquy::errc::storage_refused).find("storage_refused") == std::string::npos);
+    CHECK(msg(colloquy::errc::bad_answer) ==
+          "The comments server gave an answer that could not be read; this comment may not have been posted.");
   }
 
   TEST_CASE("check_compose is check_draft with the widget's words: same verdict, codes and fields") {
@@ -174,5 +178,28 @@ TEST_SUITE("Posting words") {
         CHECK_FALSE(s.empty());
       CHECK(l.error_rejected.find("{code}") != std::string_view::npos);
     }
+  }
+}
+
+TEST_SUITE("Answers to a post") {
+  TEST_CASE("judge_answer: delivered, refused for good (bad_answer when unusable), or retry") {
+    auto judge = [](std::string_view body, int status) {
+      return nlohmann::json::parse(colloquy::judge_answer(body, R"({"status":)" + std::to_string(status) + "}"));
+    };
+    CHECK(judge(R"({"id":"s1","text":"hi"})", 201)["outcome"] == "delivered");
+    CHECK(judge(R"({"id":7})", 200)["outcome"] == "delivered");
+    for (auto [body, status] : {std::pair<std::string_view, int>{"<html>Created</html>", 201}, {"", 201}, {R"({"id":""})", 201},
+                                {R"({"ok":true})", 200}, {"<h1>Forbidden</h1>", 403}, {R"({"message":"no"})", 400}}) {
+      CAPTURE(body);
+      auto v = judge(body, status);
+      CHECK(v["outcome"] == "refused");
+      CHECK(v["error"]["code"] == colloquy::errc::bad_answer);
+    }
+    auto v = judge(R"({"error":{"code":"text_too_long","field":"text","message":"too long"}})", 400);
+    CHECK(v["outcome"] == "refused");
+    CHECK(v["error"]["code"] == colloquy::errc::text_too_long);
+    CHECK(v["error"]["field"] == "text");
+    for (int status : {500, 502, 503, 408, 429, 0, 302})
+      CHECK(judge(R"({"error":{"code":"rate_limited"}})", status)["outcome"] == "retry");
   }
 }

@@ -151,12 +151,17 @@ TEST_SUITE("Locales") {
       for (auto m : l->months) CHECK_FALSE(m.empty());
       for (auto s : {l->anonymous, l->reply, l->more, l->latest_stories, l->sort_label, l->sort_oldest,
                      l->sort_newest, l->sort_top, l->sort_hot, l->sort_controversial, l->load_more, l->byline_reply, l->byline_reply_no_place,
-                     l->just_now, l->comments_unavailable, l->comments_unusable})
+                     l->just_now, l->comments_unavailable, l->comments_unusable, l->loading, l->local_only,
+                     l->error_storage_refused, l->error_bad_answer})
         CHECK_FALSE(s.empty());
       if (l->tag != "en") {
         CHECK(l->reply != locale_en.reply);
         CHECK(l->load_more != locale_en.load_more);
         CHECK(l->comments_unavailable != locale_en.comments_unavailable);
+        CHECK(l->loading != locale_en.loading);
+        CHECK(l->local_only != locale_en.local_only);
+        CHECK(l->error_storage_refused != locale_en.error_storage_refused);
+        CHECK(l->error_bad_answer != locale_en.error_bad_answer);
       }
     }
   }
@@ -175,8 +180,21 @@ TEST_SUITE("Entry points for the widget") {
                                       R"({"now":1285434180000,"locale":"de"})");
     CHECK(labels == "vor 3 Stunden\n\nvor 6 Stunden");
   }
+  TEST_CASE("Options that cannot be honoured are listed as ignored, and the defaults used") {
+    auto o = parse_widget_options(R"({"sort":"sideways","locale":"tlh","summaryLength":5,"storiesCount":"x","pageSize":10})");
+    CHECK(o.ignored == std::vector<std::string>{"locale", "sort", "storiesCount", "summaryLength"});
+    CHECK(o.order == sort_order::oldest);
+    CHECK(o.summary_length == 130);
+    CHECK(o.page_size == 10);
+    CHECK(parse_widget_options(R"({"sort":"top","locale":"fr-CA","summaryLength":40})").ignored.empty());
+    CHECK(has_locale("RU"));
+    CHECK_FALSE(has_locale("tlh"));
+  }
   TEST_CASE("ui_message answers in the widget's language") {
     CHECK(ui_message("comments_unavailable", R"({"locale":"es"})") == "No se pudieron cargar los comentarios.");
+    CHECK(ui_message("loading", R"({"locale":"de"})") == "Kommentare werden geladen\u2026");
+    CHECK(ui_message("retry", R"({"locale":"fr"})") == "Réessayer");
+    CHECK(ui_message("local_only", "{}") == "Comments you write here are kept in this browser only.");
     CHECK(ui_message("no_such_key", "{}").empty());
   }
   TEST_CASE("The thread renders in the requested language and zone") {

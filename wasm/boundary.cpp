@@ -78,3 +78,9 @@ COLLOQUY_EXPORT(colloquy_describe_problems)
 void colloquy_describe_problems(const char* problems, std::size_t problems_size, const char* opts, std::size_t opts_size) {
   result = colloquy::describe_problems(view(problems, problems_size), view(opts, opts_size));
 }
+
+// A server's answer to a post: delivered, refused (with its error) or retry (see colloquy::judge_answer).
+COLLOQUY_EXPORT(colloquy_judge_answer)
+void colloquy_judge_answer(const char* body, std::size_t body_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::judge_answer(view(body, body_size), view(opts, opts_size));
+}

@@ -3,7 +3,8 @@
 // in and HTML out, and puts that HTML in an open shadow root. All logic lives in the core.
 (function () {
   'use strict';
-  if (window.Colloquy) return; // loaded twice: the first copy keeps working
+  // Loaded again by another script tag: the first copy keeps working and mounts for that tag.
+  if (window.Colloquy) return document.dispatchEvent(new CustomEvent('colloquy:script', { detail: document.currentScript }));
 
   var script = document.currentScript;
   var BASE = new URL('.', (script && script.src) || location.href);
@@ -23,11 +24,14 @@
   }
   // The stable error codes this loader raises itself; every code is defined in the core's
   // registry (include/colloquy/error.hpp), which a test checks this table against.
-  var CODES = Object.freeze({ not_xml: 'not_xml', not_feed: 'not_feed', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused' });
+  var CODES = Object.freeze({ not_xml: 'not_xml', not_feed: 'not_feed', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused',
+    bad_answer: 'bad_answer', document_too_large: 'document_too_large' });
   var DEFAULTS = Object.freeze({
     target: '#colloquy', thread: '', comments: '', stories: '', sort: 'oldest', locale: '',
     pageSize: 0, theme: 'auto', storiesCount: 3, summaryLength: 130, timeZone: 'UTC', relativeDays: 7,
-    postTimeout: 15000 // ms before a POST counts as failed (it then waits in the outbox)
+    postTimeout: 15000, // ms before a POST counts as failed (it then waits in the outbox)
+    fetchTimeout: 15000, // ms before loading the comments gives up (then a Retry button)
+    maxBytes: 16 << 20   // a comments document larger than this is refused unread
   });
   var encoder = new TextEncoder();
   var decoder = new TextDecoder();
@@ -58,7 +62,15 @@
   }
 
   // The core: a standalone module; besides the zone offset it imports two no-op system calls.
+  // It resolves to a handle whose `x` is the live instance's exports: a call that traps (or
+  // throws) may leave the instance's memory half-written, so the handle gets a fresh instance
+  // of the compiled module at once, and every widget on the page keeps working.
   var corePromise = null;
+  function start(handle, instance) {
+    handle.x = instance.exports;
+    handle.x._initialize();
+    return handle;
+  }
   function loadCore() {
     if (corePromise) return corePromise;
     var imports = {
@@ -74,9 +86,7 @@
       ? WebAssembly.instantiateStreaming(fetchAsset('colloquy.wasm'), imports).catch(viaBytes)
       : viaBytes()
     ).then(function (result) {
-      var core = result.instance.exports;
-      core._initialize();
-      return core;
+      return start({ module: result.module, imports: imports, x: null }, result.instance);
     });
     corePromise.catch(function () { corePromise = null; }); // a later mount may retry
     return corePromise;
@@ -87,20 +97,27 @@
   function invoke(core, name, input, options) {
     zone = options.timeZone || 'UTC';
     var opts = encoder.encode(JSON.stringify(options));
-    var inPtr = core.colloquy_alloc(input.length);
-    var optPtr = core.colloquy_alloc(opts.length);
-    new Uint8Array(core.memory.buffer, inPtr, input.length).set(input);
-    new Uint8Array(core.memory.buffer, optPtr, opts.length).set(opts);
-    core[name](inPtr, input.length, optPtr, opts.length);
-    core.colloquy_free(inPtr);
-    core.colloquy_free(optPtr);
-    return new Uint8Array(core.memory.buffer, core.colloquy_result_data(), core.colloquy_result_size());
+    var x = core.x;
+    try {
+      var inPtr = x.colloquy_alloc(input.length);
+      var optPtr = x.colloquy_alloc(opts.length);
+      new Uint8Array(x.memory.buffer, inPtr, input.length).set(input);
+      new Uint8Array(x.memory.buffer, optPtr, opts.length).set(opts);
+      x[name](inPtr, input.length, optPtr, opts.length);
+      x.colloquy_free(inPtr);
+      x.colloquy_free(optPtr);
+      return new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size());
+    } catch (e) {
+      warn('the core failed in ' + name + ' (' + e.message + '); it starts afresh', 'please report this with the page');
+      start(core, new WebAssembly.Instance(core.module, core.imports));
+      throw e;
+    }
   }
 
   // Plain-text answers (messages, time labels).
   function callPlain(core, name, text, options) {
     var out = decoder.decode(invoke(core, name, encoder.encode(text), options));
-    core.colloquy_result_clear();
+    core.x.colloquy_result_clear();
     return out;
   }
 
@@ -115,7 +132,7 @@
     var cuts = [0].concat(meta.chunks || [], [html.length]);
     var slices = [];
     for (var i = 0; i + 1 < cuts.length; i++) slices.push(decoder.decode(html.subarray(cuts[i], cuts[i + 1])));
-    core.colloquy_result_clear();
+    core.x.colloquy_result_clear();
     return { meta: meta, slices: slices };
   }
 
@@ -182,6 +199,15 @@
     return t.content.firstElementChild;
   }
 
+  // Rules that must hold even when colloquy.css fails to load: the honeypot stays out of sight.
+  var base = null;
+  function baseSheet() {
+    if (!base) {
+      base = new CSSStyleSheet();
+      base.replaceSync('.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}');
+    }
+    return base;
+  }
   var sheetPromise = null;
   function loadStyles() {
     if (!sheetPromise) {
@@ -197,11 +223,28 @@
     return sheetPromise;
   }
 
-  function fetchBytes(url) {
-    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (r) {
+  // GET with a deadline (o.fetchTimeout ms) and a size cap (o.maxBytes): a larger document is
+  // refused before it is read, let alone parsed (error.code document_too_large).
+  function fetchBytes(url, o) {
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, o.fetchTimeout);
+    var tooLarge = function () {
+      abort.abort();
+      var e = new Error('larger than data-max-bytes (' + o.maxBytes + ' bytes)');
+      e.colloquyCode = CODES.document_too_large;
+      throw e;
+    };
+    return fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' }, signal: abort.signal }).then(function (r) {
       if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      if (+r.headers.get('Content-Length') > o.maxBytes) tooLarge();
       return r.arrayBuffer();
-    }).then(function (b) { return new Uint8Array(b); });
+    }).then(function (b) {
+      if (b.byteLength > o.maxBytes) tooLarge();
+      return new Uint8Array(b);
+    }, function (e) {
+      if (e.name === 'AbortError' && !e.colloquyCode) e = new Error('no answer in ' + o.fetchTimeout + ' ms from ' + url);
+      throw e;
+    }).finally(function () { clearTimeout(timer); });
   }
 
   // Latest Stories feeds, chosen by content (extensions and Content-Types lie): JSON goes to the
@@ -285,6 +328,9 @@
     o.summaryLength = parseInt(o.summaryLength, 10) || DEFAULTS.summaryLength;
     o.relativeDays = isNaN(parseInt(o.relativeDays, 10)) ? DEFAULTS.relativeDays : parseInt(o.relativeDays, 10);
     o.postTimeout = parseInt(o.postTimeout, 10) || DEFAULTS.postTimeout;
+    o.fetchTimeout = parseInt(o.fetchTimeout, 10) || DEFAULTS.fetchTimeout;
+    o.maxBytes = parseInt(o.maxBytes, 10) || DEFAULTS.maxBytes;
+    if (!/^(auto|light|dark)$/.test(o.theme)) o.theme = 'auto';
     return o;
   }
 
@@ -324,29 +370,60 @@
     });
   }
 
+  // data-theme="auto" follows the page the widget sits on: the first opaque background behind
+  // it (read through a 1x1 canvas, which takes any CSS colour syntax), else the page's
+  // color-scheme, and only when the page offers both, the reader's preference.
+  var probe = null;
+  function rgba(css) {
+    if (!probe) probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (!probe) return [255, 255, 255, 0];
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    return probe.getImageData(0, 0, 1, 1).data;
+  }
+  function pageScheme(element) {
+    for (var el = element; el; el = el.parentElement) {
+      var c = rgba(getComputedStyle(el).backgroundColor);
+      if (c[3] > 127) {
+        var l = [c[0], c[1], c[2]].map(function (v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        // Below 0.179, white text contrasts more than black: a dark background (WCAG luminance).
+        return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] < 0.179 ? 'dark' : 'light';
+      }
+    }
+    var scheme = getComputedStyle(document.documentElement).colorScheme || '';
+    var dark = /dark/.test(scheme), light = /light/.test(scheme);
+    if (dark && light) return window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    return dark ? 'dark' : 'light';
+  }
+
   function mount(element, options) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
-    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0 };
+    var state = { token: 0, o: null, comments: null, sort: 'oldest', root: null, shown: 0, told: {} };
     var root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     state.root = root;
-    root.innerHTML = '<div class="colloquy" part="root"><div class="comments-slot"></div>' +
-      '<div class="compose-slot"></div><div class="stories-slot"></div><p class="status" role="status" hidden></p></div>';
+    root.innerHTML = '<div class="colloquy" part="root"><p class="status" role="status" hidden></p>' +
+      '<button type="button" class="reload" data-action="reload" hidden></button><div class="comments-slot"></div>' +
+      '<div class="compose-slot"></div><div class="stories-slot"></div></div>';
+    root.adoptedStyleSheets = [baseSheet()];
     var frame = root.firstChild;
     var commentsSlot = frame.querySelector('.comments-slot');
     var storiesSlot = frame.querySelector('.stories-slot');
     var composeSlot = frame.querySelector('.compose-slot');
     var status = frame.querySelector('.status');
+    var reload = frame.querySelector('.reload');
 
     // Shows one of the core's messages by key; English when the core itself did not load.
-    var FALLBACK = { comments_unavailable: 'Comments could not be loaded.', comments_unusable: 'Comments could not be shown.' };
-    function showStatus(key, core) {
-      var text = '';
-      if (key) {
-        try { text = core ? callPlain(core, 'colloquy_ui_message', key, coreOptions(state.o, state.sort)) : ''; } catch (e) { text = ''; }
-        text = text || FALLBACK[key] || key;
-      }
-      status.textContent = text;
-      status.hidden = !text;
+    var FALLBACK = { comments_unavailable: 'Comments could not be loaded.', comments_unusable: 'Comments could not be shown.', retry: 'Retry' };
+    function message(key, core) {
+      try { return (core && callPlain(core, 'colloquy_ui_message', key, coreOptions(state.o, state.sort))) || FALLBACK[key] || key; } catch (e) { return FALLBACK[key] || key; }
+    }
+    // `retry`: a Retry button after the message that loads the thread again.
+    function showStatus(key, core, retry) {
+      status.textContent = key ? message(key, core) : '';
+      status.hidden = !key;
+      reload.hidden = !(key && retry);
+      if (!reload.hidden) reload.textContent = message('retry', core);
     }
 
     // Relative dates ("3 minutes ago") age while the page stays open: relabel them each minute.
@@ -376,6 +453,12 @@
         commentsSlot.textContent = '';
         return Promise.resolve();
       }
+      // Options the core could not honour (an unknown sort, a language not built in, ...): said once.
+      (r.meta.ignored || []).forEach(function (k) {
+        if (state.told[k + state.o[k]]) return;
+        state.told[k + state.o[k]] = true;
+        warn('option ' + k + ' "' + state.o[k] + '" is not supported, the default is used', 'see README, "Embed it"');
+      });
       (r.meta.problems || []).forEach(function (p) {
         warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code);
       });
@@ -423,7 +506,7 @@
       url.searchParams.set('cursor', button.getAttribute('data-cursor'));
       button.disabled = true;
       var token = state.token;
-      Promise.all([loadCore(), fetchBytes(url)]).then(function (v) {
+      Promise.all([loadCore(), fetchBytes(url, state.o)]).then(function (v) {
         if (state.token !== token) return;
         var joined = new Uint8Array(state.comments.length + 1 + v[1].length);
         joined.set(state.comments);
@@ -442,6 +525,11 @@
       if (!button || !root.contains(button)) return;
       if (button.hasAttribute('data-cursor')) fetchMore(button); else loadMore(button);
     }
+    function onReloadClick(event) {
+      var t = event.target;
+      if (t === reload) handle.ready = load();
+    }
+    root.addEventListener('click', onReloadClick);
     root.addEventListener('click', onMoreClick);
 
     function load() {
@@ -449,33 +537,55 @@
       var o = state.o;
       state.shown = 0;
       showStatus('');
+      // Another thread or endpoint: pending drafts are saved under their own thread, and the
+      // bottom form is made again from the new thread's draft.
+      if (state.place !== placeKey()) {
+        timers.forEach(function (t, form) { clearTimeout(t); saveDraft(form); });
+        timers.clear();
+        composeSlot.textContent = '';
+        state.place = placeKey();
+      }
       var core = loadCore();
       var sheet = loadStyles();
       var url = commentsUrl(o);
+      // Styles apply on every path, failures included.
+      sheet.then(function (s) {
+        if (s && root.adoptedStyleSheets.indexOf(s) < 0) root.adoptedStyleSheets = root.adoptedStyleSheets.concat(s);
+      });
       // No endpoint: the thread lives in this browser's storage (posting.localThread).
-      var commentsBytes = url ? fetchBytes(url) : Promise.resolve(encoder.encode(JSON.stringify(localThread())));
+      var commentsBytes = url ? fetchBytes(url, o) : Promise.resolve(encoder.encode(JSON.stringify(localThread())));
+      // A slow endpoint: "Loading comments…" after 300 ms, until the answer (or the deadline).
+      var done = false;
+      var slow = setTimeout(function () {
+        core.then(function (c) { if (!done && state.token === token) showStatus('loading', c); }, function () {});
+      }, 300);
+      var settle = function () { done = true; clearTimeout(slow); };
       var work = [
-        Promise.all([core, sheet, commentsBytes]).then(function (v) {
+        Promise.all([core, commentsBytes]).then(function (v) {
+          settle();
           if (state.token !== token) return;
-          if (v[1] && root.adoptedStyleSheets.indexOf(v[1]) < 0) root.adoptedStyleSheets = root.adoptedStyleSheets.concat(v[1]);
-          state.comments = v[2];
+          showStatus('');
+          state.comments = v[1];
           state.core = v[0];
           return renderComments(v[0], token).then(function () { if (state.token === token) afterRender(); });
         }).catch(function (e) {
-          warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
+          settle();
+          if (e.colloquyCode) warn('comments refused: ' + e.colloquyCode + ', ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
+          else warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
           // The reader can still write: the form and any unsent comments stay, and posts wait
           // in the outbox until the server is back.
           return core.then(function (c) {
-            showStatus('comments_unavailable', c);
+            if (state.token !== token) return;
+            showStatus(e.colloquyCode ? 'comments_unusable' : 'comments_unavailable', c, !e.colloquyCode);
             if (state.token !== token || !c) return;
             state.core = c;
             commentsSlot.innerHTML = '<div class="list"></div>';
             afterRender();
-          }, function () { showStatus('comments_unavailable', null); });
+          }, function () { if (state.token === token) showStatus('comments_unavailable', null, true); });
         })
       ];
       if (o.stories) {
-        work.push(Promise.all([core, fetchBytes(new URL(o.stories, location.href))]).then(function (v) {
+        work.push(Promise.all([core, fetchBytes(new URL(o.stories, location.href), o)]).then(function (v) {
           if (state.token !== token) return;
           var feed = feedBytes(v[1]);
           var r = feed.error ? { meta: { ok: false, error: feed.error } }
@@ -523,7 +633,11 @@
 
     function endpoint() { return state.o.comments ? new URL(state.o.comments, location.href).href : ''; }
     function postOptions(extra) { return Object.assign(coreOptions(state.o, state.sort), extra); }
-    function draftKey(parent) { return 'draft:' + state.o.thread + '\n' + (parent || ''); }
+    // Drafts, the outbox and "mine" belong to one thread of one endpoint: a single-page site
+    // that update()s to another thread sees only that thread's.
+    function placeKey() { return endpoint() + '\n' + state.o.thread; }
+    function draftKey(parent, where) { return 'draft:' + (where || placeKey()) + '\n' + (parent || ''); }
+    var formKeys = new WeakMap(); // form -> its draft key, fixed when the form was made
     function localThread() {
       var doc = stored('thread:' + state.o.thread, null);
       return doc && Array.isArray(doc.comments) ? doc : { thread: state.o.thread, comments: [] };
@@ -570,7 +684,8 @@
     }
 
     function fillForm(form) {
-      var draft = stored(draftKey(form.getAttribute('data-parent')), null) || {};
+      formKeys.set(form, draftKey(form.getAttribute('data-parent')));
+      var draft = stored(formKeys.get(form), null) || {};
       var me = stored('author', null) || {};
       form.elements.name.value = draft.name || me.name || '';
       form.elements.location.value = draft.location || me.location || '';
@@ -603,7 +718,7 @@
     }
     function saveDraft(form) {
       var f = form.elements;
-      var key = draftKey(form.getAttribute('data-parent'));
+      var key = formKeys.get(form);
       if (f.name.value || f.location.value) store('author', { name: f.name.value, location: f.location.value });
       store(key, f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
     }
@@ -647,7 +762,7 @@
         if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
         setDocument(doc);
       } else outboxSave(item);
-      store(draftKey(form.getAttribute('data-parent')), null);
+      store(formKeys.get(form), null);
       if (form.getAttribute('data-parent')) form.remove();
       else { form.elements.text.value = ''; updatePreview(form); }
       if (!state.o.comments) place(articleFor(comment, 'stored'), comment);
@@ -658,7 +773,7 @@
       if (inflight[item.clientId] || item.done) return;
       inflight[item.clientId] = true;
       known[item.clientId] = item;
-      showLocal(item, 'sending');
+      if (here(item)) showLocal(item, 'sending');
       var abort = typeof AbortController === 'function' ? new AbortController() : null;
       var timer = setTimeout(function () { if (abort) abort.abort(); }, state.o.postTimeout);
       fetch(item.endpoint, {
@@ -666,28 +781,41 @@
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(item.body)
       }).then(function (res) {
         return res.text().then(function (text) {
-          var data = null;
-          try { data = JSON.parse(text); } catch (e) { /* not JSON: judged by status below */ }
-          if ((res.status === 200 || res.status === 201) && data && data.id !== undefined) return delivered(item, data);
-          // A refusal for good (invalid draft): the text goes back into a form with the reason.
-          if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 && data && data.error)
-            return refused(item, data.error);
-          throw new Error('HTTP ' + res.status);
+          // The core judges the answer: the stored comment, a refusal for good (the text goes
+          // back into a form with the reason; an unusable answer is one too, bad_answer), or a
+          // failure worth retrying.
+          var verdict = JSON.parse(callPlain(state.core, 'colloquy_judge_answer', text, { status: res.status }));
+          if (verdict.outcome === 'delivered') return delivered(item, JSON.parse(text));
+          if (verdict.outcome !== 'refused') throw new Error('HTTP ' + res.status);
+          if (verdict.error.code === CODES.bad_answer) warn('the comments server answered ' + res.status + ' with nothing usable', 'it must answer JSON (DESIGN §3)');
+          return refused(item, verdict.error);
         });
       }).catch(function (e) {
         inflight[item.clientId] = false;
         if (item.done) return; // answered; what failed was showing the answer
         warn('comment not sent yet: ' + (e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e.message),
           'it stays in this browser and is sent again when the network returns');
-        showLocal(item, 'unsent');
+        if (here(item)) showLocal(item, 'unsent');
+        retryLater(item);
       }).then(function () { clearTimeout(timer); inflight[item.clientId] = false; });
     }
+    // While the page is open an unsent post is tried again on its own: after 2 s, 4 s, 8 s, ...
+    // up to a minute apart (with jitter, so a server coming back is not hit all at once).
+    var backoff = {}; // clientId -> {timer, attempts}
+    function retryLater(item) {
+      var b = backoff[item.clientId] || (backoff[item.clientId] = { attempts: 0 });
+      clearTimeout(b.timer);
+      var delay = Math.min(60000, 2000 * Math.pow(2, b.attempts++)) * (0.8 + 0.4 * Math.random());
+      b.timer = setTimeout(function () { if (!item.done) send(item); }, delay);
+    }
+    // Whether an outbox item belongs to the thread and endpoint on show.
+    function here(item) { return item.endpoint === endpoint() && item.body.thread === state.o.thread; }
     // The reader's own comments awaiting moderation: the server lists only published ones, so
     // they are kept here (30 days at most) and shown until they appear in the thread.
     var MINE_DAYS = 30;
-    function mineKey() { return 'pending:' + endpoint() + '\n' + state.o.thread; }
-    function mine() {
-      var all = stored(mineKey(), []);
+    function mineKey(item) { return 'pending:' + (item ? item.endpoint + '\n' + item.body.thread : placeKey()); }
+    function mine(item) {
+      var all = stored(mineKey(item), []);
       var fresh = Date.now() - MINE_DAYS * 864e5;
       return Array.isArray(all) ? all.filter(function (m) { return m && m.comment && m.kept > fresh; }) : [];
     }
@@ -703,7 +831,9 @@
     function delivered(item, comment) {
       item.done = true;
       outboxDrop(item.clientId);
-      if (comment.status === 'pending') store(mineKey(), mine().concat([{ comment: comment, kept: Date.now() }]));
+      if (backoff[item.clientId]) clearTimeout(backoff[item.clientId].timer);
+      if (comment.status === 'pending') store(mineKey(item), mine(item).concat([{ comment: comment, kept: Date.now() }]));
+      if (!here(item)) return; // posted from another thread: shown when the reader goes back
       var local = findArticle('data-client-id', item.clientId);
       try { // keep the document in step, so re-sorting shows the comment too
         var doc = JSON.parse(decoder.decode(state.comments));
@@ -719,6 +849,12 @@
     function refused(item, error) {
       item.done = true;
       outboxDrop(item.clientId);
+      if (backoff[item.clientId]) clearTimeout(backoff[item.clientId].timer);
+      if (!here(item)) { // the reader has moved on: the text waits as that thread's draft
+        var b = item.body;
+        store(draftKey(b.parent, item.endpoint + '\n' + b.thread), { name: b.author.name, location: b.author.location, text: b.text });
+        return;
+      }
       var local = findArticle('data-client-id', item.clientId);
       if (local) local.remove();
       var parent = item.body.parent ? findArticle('data-id', item.body.parent) : null;
@@ -735,7 +871,7 @@
     function waiting() {
       var items = myOutbox();
       Object.keys(known).forEach(function (id) {
-        if (!known[id].done && !items.some(function (i) { return i.clientId === id; })) items.push(known[id]);
+        if (!known[id].done && here(known[id]) && !items.some(function (i) { return i.clientId === id; })) items.push(known[id]);
       });
       return items;
     }
@@ -754,10 +890,19 @@
       try { showPosting(); } catch (e) { warn('posting unavailable: ' + e.message); }
     }
     function showPosting() {
+      // Browser-storage mode says once (per browser) where comments go; the line stays until
+      // the widget is shown again.
+      if (!state.o.comments && !frame.querySelector('.note') && !stored('told-local', false)) {
+        store('told-local', true);
+        var note = document.createElement('p');
+        note.className = 'note';
+        note.textContent = message('local_only', state.core);
+        composeSlot.before(note);
+      }
       showMine();
       waiting().forEach(function (item) { showLocal(item, 'unsent'); });
       if (!composeSlot.firstChild) composeSlot.appendChild(newForm('', -1));
-      storedKeys('draft:' + state.o.thread + '\n').forEach(function (parent) {
+      storedKeys(draftKey('')).forEach(function (parent) {
         var article = parent && findArticle('data-id', parent);
         if (article) openReply(article);
       });
@@ -807,12 +952,25 @@
     root.addEventListener('submit', onSubmit);
     window.addEventListener('online', onOnline);
 
+    // The scheme is looked at again when the host switches theme: an attribute of <html> or
+    // <body> (class, data-theme, style) or the reader's preference changes.
+    function setScheme() {
+      var theme = state.o ? state.o.theme : 'auto';
+      var scheme = theme === 'auto' ? pageScheme(element) : theme;
+      if (frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);
+    }
+    var watcher = new MutationObserver(setScheme);
+    [document.documentElement, document.body].forEach(function (el) { if (el) watcher.observe(el, { attributes: true }); });
+    var media = window.matchMedia ? matchMedia('(prefers-color-scheme: dark)') : null;
+    if (media) media.addEventListener('change', setScheme);
+
     var handle = {
       ready: null,
       update: function (next) {
         state.o = resolveOptions(Object.assign({}, state.o || options, next || {}));
         state.sort = state.o.sort;
         frame.setAttribute('data-theme', state.o.theme);
+        setScheme();
         handle.ready = load();
         return handle.ready;
       },
@@ -822,13 +980,17 @@
         root.removeEventListener('change', onChange);
         root.removeEventListener('click', onClick);
         root.removeEventListener('click', onMoreClick);
+        root.removeEventListener('click', onReloadClick);
         root.removeEventListener('input', onInput);
         root.removeEventListener('submit', onSubmit);
         window.removeEventListener('online', onOnline);
         timers.forEach(function (t) { clearTimeout(t); });
+        Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });
         root.innerHTML = '';
         root.adoptedStyleSheets = [];
         instances.delete(element);
+        watcher.disconnect();
+        if (media) media.removeEventListener('change', setScheme);
       }
     };
     handle.update({});
@@ -853,25 +1015,40 @@
   });
   Object.defineProperty(window, 'Colloquy', { value: Colloquy, configurable: true });
 
-  // One script tag: read its data-* options and mount where it says.
-  function autoMount() {
-    if (!script || !script.hasAttribute('data-thread') && !script.hasAttribute('data-comments') &&
-        !script.hasAttribute('data-stories') && !script.hasAttribute('data-target')) return;
-    var d = script.dataset;
+  // One script tag, any page: with no data-* at all it mounts at #colloquy, or in a container
+  // made right after the script (in <body>, never inside <head>). Every script tag that loads
+  // this file mounts its own widget: a later copy hands its tag to the first (an event, so the
+  // namespace stays one function). What cannot be honoured is said in one warning.
+  function autoMount(tag) {
+    if (!tag) return warn('no script element to read options from', 'load colloquy.js with a <script src> tag, or call Colloquy.mount()');
+    var d = tag.dataset;
+    if (d.mount === 'manual') return; // the page calls Colloquy.mount() itself
     var target = d.target || DEFAULTS.target;
-    var element;
-    try { element = document.querySelector(target); } catch (e) { warn('bad data-target selector: ' + target); return; }
-    if (!element) {
-      element = document.createElement('div');
-      element.id = target.charAt(0) === '#' ? target.slice(1) : 'colloquy';
-      script.parentNode.insertBefore(element, script.nextSibling);
+    var element = null;
+    try { element = document.querySelector(target); } catch (e) { warn('data-target "' + target + '" is not a selector, mounted after the script instead'); }
+    if (element && instances.has(element)) {
+      return warn('data-target "' + target + '" already holds a widget; this script tag mounts nothing', 'give each script tag its own data-target');
     }
+    if (!element) {
+      if (d.target) warn('data-target "' + target + '" matches nothing, mounted after the script instead');
+      element = document.createElement('div');
+      element.id = /^#[\w-]+$/.test(target) && !document.getElementById(target.slice(1)) ? target.slice(1) : '';
+      if (tag.parentNode && document.body && document.body.contains(tag)) tag.parentNode.insertBefore(element, tag.nextSibling);
+      else document.body.appendChild(element);
+    }
+    if (d.theme && !/^(auto|light|dark)$/.test(d.theme)) warn('data-theme "' + d.theme + '" is not auto, light or dark; auto is used');
     Colloquy.mount(element, {
       thread: d.thread, comments: d.comments, stories: d.stories, sort: d.sort, locale: d.locale,
       pageSize: d.pageSize, theme: d.theme, storiesCount: d.storiesCount, summaryLength: d.summaryLength,
-      timeZone: d.timezone, relativeDays: d.relativeDays, postTimeout: d.postTimeout
+      timeZone: d.timezone, relativeDays: d.relativeDays, postTimeout: d.postTimeout,
+      fetchTimeout: d.fetchTimeout, maxBytes: d.maxBytes
     });
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', autoMount);
-  else autoMount();
+  // Mounts once the document is parsed (a script in <head> waits for <body>).
+  function whenReady(tag) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { autoMount(tag); });
+    else autoMount(tag);
+  }
+  document.addEventListener('colloquy:script', function (e) { whenReady(e.detail); });
+  whenReady(script);
 })();

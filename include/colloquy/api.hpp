@@ -10,12 +10,13 @@
 // `pageSize` (top-level threads per page, 0 = all) and `offset`. With offset 0 the HTML is the
 // whole section with the first page; with offset > 0 (a previous meta's "page":{"next":N}) it
 // is only that page's articles followed by the next "load more" button, to append to the list.
-// Meta adds "live" (comments that are not deleted placeholders) and
-// "page":{"offset","threads","next"}.
+// Meta adds "live" (comments that are not deleted placeholders),
+// "page":{"offset","threads","next"} and "ignored" (the options not honoured, by name).
 #pragma once
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,10 @@ struct widget_options {
   std::size_t page_size = 0;
   std::size_t page_offset = 0;
   bool sort_replies = false;
+  // Options given but not usable (an unknown sort, a language not built in, a number out of
+  // range): the default is used, and render_comments lists them as meta "ignored" so the
+  // loader can say so.
+  std::vector<std::string> ignored;
 };
 
 inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
@@ -61,13 +66,19 @@ inline widget_options parse_widget_options(std::string_view json) {
   auto str = [&](const char* key) -> const std::string* { return detail::string_field(j, key); };
   auto num = [&](const char* key, auto lo, auto hi, auto& out) {
     auto f = j.find(key);
-    if (f != j.end() && f->is_number_integer()) {
-      auto v = f->get<int64_t>();
-      if (v >= int64_t(lo) && v <= int64_t(hi)) out = static_cast<std::remove_reference_t<decltype(out)>>(v);
-    }
+    if (f == j.end()) return;
+    auto v = f->is_number_integer() ? f->get<int64_t>() : int64_t(lo) - 1;
+    if (v >= int64_t(lo) && v <= int64_t(hi)) out = static_cast<std::remove_reference_t<decltype(out)>>(v);
+    else o.ignored.emplace_back(key);
   };
-  if (auto s = str("locale")) o.locale = *s;
-  if (auto s = str("sort")) o.order = parse_sort_order(*s).value_or(o.order);
+  if (auto s = str("locale")) {
+    o.locale = *s;
+    if (!has_locale(*s)) o.ignored.emplace_back("locale");
+  }
+  if (auto s = str("sort")) {
+    if (auto order = parse_sort_order(*s)) o.order = *order;
+    else o.ignored.emplace_back("sort");
+  }
   if (auto s = str("pageUrl")) o.page_url = *s;
   num("maxDepth", 0, limits::max_max_depth, o.max_depth);
   if (auto s = str("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
@@ -168,6 +179,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
                       {"threads", range.threads},
                       {"next", range.next ? nlohmann::json(*range.next) : nlohmann::json()}}},
             {"chunks", chunks},
+            {"ignored", o.ignored},
             {"problems", std::move(problems)}};
   }
   // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
@@ -223,6 +235,9 @@ inline std::string ui_message(std::string_view key, std::string_view options_jso
   const locale_data& loc = find_locale(parse_widget_options(options_json).locale);
   if (key == "comments_unavailable") return std::string(loc.comments_unavailable);
   if (key == "comments_unusable") return std::string(loc.comments_unusable);
+  if (key == "loading") return std::string(loc.loading);
+  if (key == "local_only") return std::string(loc.local_only);
+  if (key == "retry") return std::string(loc.retry);
   return {};
 }
 
@@ -378,6 +393,45 @@ inline std::string describe_problems(std::string_view problems_json, std::string
     }
   }
   return detail::dump({{"ok", in.is_array()}, {"problems", std::move(problems)}});
+}
+
+// A comments server's answer to a post, judged (DESIGN §3): its body in, options {"status":N}
+// (the HTTP status), meta JSON out with "outcome":
+//   "delivered": a 2xx whose body is a comment (an object with an id);
+//   "refused" with "error" {code, field}: a 4xx other than 408 and 429 with a JSON error, or an
+//     answer that cannot be used, which is bad_answer (a 2xx that is no comment, an error page
+//     for a 4xx): sending the same bytes again would get the same answer, so it is not re-sent;
+//   "retry": anything else (5xx, 408, 429, no status): the post waits in the outbox.
+//
+//   colloquy::judge_answer("<html>Created</html>", R"({"status":201})")
+//   // {"outcome":"refused","error":{"code":"bad_answer","field":""}}
+inline std::string judge_answer(std::string_view body, std::string_view options_json) {
+  auto opts = nlohmann::json::parse(options_json.begin(), options_json.end(), nullptr, false);
+  int status = 0;
+  if (opts.is_object()) {
+    auto f = opts.find("status");
+    if (f != opts.end() && f->is_number_integer()) status = f->get<int>();
+  }
+  auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  auto refused = [](std::string_view code, std::string_view field) {
+    return detail::dump({{"outcome", "refused"}, {"error", {{"code", code}, {"field", field}}}});
+  };
+  if (status >= 200 && status < 300) {
+    auto id = j.is_object() ? j.find("id") : j.end();
+    bool comment = j.is_object() && id != j.end() && ((id->is_string() && !id->get_ref<const std::string&>().empty()) || id->is_number_integer());
+    return comment ? std::string(R"({"outcome":"delivered"})") : refused(errc::bad_answer, "");
+  }
+  if (status >= 400 && status < 500 && status != 408 && status != 429) {
+    auto e = j.is_object() ? j.find("error") : j.end();
+    if (e == j.end() || !e->is_object()) return refused(errc::bad_answer, "");
+    auto text = [&](const char* key) {
+      auto f = e->find(key);
+      return f != e->end() && f->is_string() ? f->get<std::string>() : std::string();
+    };
+    std::string code = text("code");
+    return refused(code.empty() ? std::string(errc::bad_answer) : code, text("field"));
+  }
+  return R"({"outcome":"retry"})";
 }
 
 }  // namespace colloquy

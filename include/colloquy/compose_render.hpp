@@ -174,6 +174,8 @@ inline void append_draft_message(std::string& out, std::string_view code, const 
       case message_key::text_too_long: m = loc.error_text_too_long; break;
       case message_key::name_too_long: m = loc.error_name_too_long; break;
       case message_key::location_too_long: m = loc.error_location_too_long; break;
+      case message_key::storage_refused: m = loc.error_storage_refused; break;
+      case message_key::bad_answer: m = loc.error_bad_answer; break;
       case message_key::rejected: break;
     }
   }

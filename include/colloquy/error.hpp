@@ -70,7 +70,10 @@ struct problem {
   X(body_too_large, 413, rejected) /* the request body itself */                                   \
   X(not_object, 400, rejected)   /* JSON, but not an object */                                     \
   /* The browser-storage mode (loader). */                                                         \
-  X(storage_refused, 507, rejected)                                                                \
+  X(storage_refused, 507, storage_refused)                                                         \
+  /* The loader: a comments server's answer it cannot use (a 2xx that is no comment, an error  \
+     page instead of a JSON error). Taken as a refusal, so it is not re-sent forever. */          \
+  X(bad_answer, 502, bad_answer)                                                                   \
   /* Server: requests. */                                                                          \
   X(bad_request, 400, rejected)                                                                    \
   X(bad_path, 400, rejected)                                                                       \
@@ -97,7 +100,7 @@ struct problem {
   X(too_many_connections, 503, rejected)
 
 // Which sentence a reader sees for a code (locale.hpp words each in every language).
-enum class message_key { rejected, text_required, text_too_long, name_too_long, location_too_long };
+enum class message_key { rejected, text_required, text_too_long, name_too_long, location_too_long, storage_refused, bad_answer };
 
 namespace errc {
 #define COLLOQUY_ERRC_NAME(name, status, key) inline constexpr std::string_view name = #name;

@@ -76,6 +76,9 @@ struct locale_data {
   // Messages the loader shows when something fails (it asks the core for them by code).
   std::string_view comments_unavailable = "Comments could not be loaded.";
   std::string_view comments_unusable = "Comments could not be shown.";
+  std::string_view loading = "Loading comments\u2026";  // shown when loading takes a moment
+  // Browser-storage mode (no comments server): said once, when the widget first shows.
+  std::string_view local_only = "Comments you write here are kept in this browser only.";
   // Posting: the compose form, comments on their way to the server, draft errors.
   std::string_view compose_heading = "Leave a comment";
   std::string_view field_name = "Name";
@@ -95,6 +98,8 @@ struct locale_data {
   std::string_view error_name_too_long = "This name is too long.";
   std::string_view error_location_too_long = "This location is too long.";
   std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
+  std::string_view error_storage_refused = "Your browser did not let us save this comment (private browsing or full storage).";
+  std::string_view error_bad_answer = "The comments server gave an answer that could not be read; this comment may not have been posted.";
 };
 
 inline constexpr locale_data locale_en{};
@@ -131,7 +136,10 @@ inline constexpr locale_data locale_fr{
     .months_ago = {"il y a {n} mois", "", "il y a {n} de mois", "il y a {n} mois"},
     .years_ago = {"il y a {n} an", "", "il y a {n} d’ans", "il y a {n} ans"},
     .comments_unavailable = "Impossible de charger les commentaires.",
-    .comments_unusable = "Impossible d’afficher les commentaires.",    .compose_heading = "Laisser un commentaire",
+    .comments_unusable = "Impossible d’afficher les commentaires.",
+    .loading = "Chargement des commentaires\u2026",
+    .local_only = "Les commentaires écrits ici sont gardés dans ce navigateur uniquement.",
+    .compose_heading = "Laisser un commentaire",
     .field_name = "Nom",
     .field_location = "Lieu",
     .field_text = "Commentaire",
@@ -149,6 +157,8 @@ inline constexpr locale_data locale_fr{
     .error_name_too_long = "Ce nom est trop long.",
     .error_location_too_long = "Ce lieu est trop long.",
     .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
+    .error_storage_refused = "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
+    .error_bad_answer = "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
 };
 
 inline constexpr locale_data locale_de{
@@ -182,7 +192,10 @@ inline constexpr locale_data locale_de{
     .months_ago = {"vor {n} Monat", "", "", "vor {n} Monaten"},
     .years_ago = {"vor {n} Jahr", "", "", "vor {n} Jahren"},
     .comments_unavailable = "Die Kommentare konnten nicht geladen werden.",
-    .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",    .compose_heading = "Einen Kommentar schreiben",
+    .comments_unusable = "Die Kommentare konnten nicht angezeigt werden.",
+    .loading = "Kommentare werden geladen\u2026",
+    .local_only = "Kommentare, die Sie hier schreiben, werden nur in diesem Browser gespeichert.",
+    .compose_heading = "Einen Kommentar schreiben",
     .field_name = "Name",
     .field_location = "Ort",
     .field_text = "Kommentar",
@@ -200,6 +213,8 @@ inline constexpr locale_data locale_de{
     .error_name_too_long = "Dieser Name ist zu lang.",
     .error_location_too_long = "Diese Ortsangabe ist zu lang.",
     .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
+    .error_storage_refused = "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
+    .error_bad_answer = "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
 };
 
 inline constexpr locale_data locale_es{
@@ -233,7 +248,10 @@ inline constexpr locale_data locale_es{
     .months_ago = {"hace {n} mes", "", "hace {n} de meses", "hace {n} meses"},
     .years_ago = {"hace {n} año", "", "hace {n} de años", "hace {n} años"},
     .comments_unavailable = "No se pudieron cargar los comentarios.",
-    .comments_unusable = "No se pudieron mostrar los comentarios.",    .compose_heading = "Deja un comentario",
+    .comments_unusable = "No se pudieron mostrar los comentarios.",
+    .loading = "Cargando comentarios\u2026",
+    .local_only = "Los comentarios que escribas aquí se guardan solo en este navegador.",
+    .compose_heading = "Deja un comentario",
     .field_name = "Nombre",
     .field_location = "Lugar",
     .field_text = "Comentario",
@@ -251,6 +269,8 @@ inline constexpr locale_data locale_es{
     .error_name_too_long = "Este nombre es demasiado largo.",
     .error_location_too_long = "Este lugar es demasiado largo.",
     .error_rejected = "No se pudo publicar este comentario ({code}).",
+    .error_storage_refused = "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
+    .error_bad_answer = "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
 };
 
 inline constexpr locale_data locale_ru{
@@ -285,7 +305,10 @@ inline constexpr locale_data locale_ru{
     .months_ago = {"{n} месяц назад", "{n} месяца назад", "{n} месяцев назад", "{n} месяца назад"},
     .years_ago = {"{n} год назад", "{n} года назад", "{n} лет назад", "{n} года назад"},
     .comments_unavailable = "Не удалось загрузить комментарии.",
-    .comments_unusable = "Не удалось показать комментарии.",    .compose_heading = "Оставить комментарий",
+    .comments_unusable = "Не удалось показать комментарии.",
+    .loading = "Загрузка комментариев\u2026",
+    .local_only = "Комментарии, написанные здесь, хранятся только в этом браузере.",
+    .compose_heading = "Оставить комментарий",
     .field_name = "Имя",
     .field_location = "Откуда вы",
     .field_text = "Комментарий",
@@ -303,16 +326,29 @@ inline constexpr locale_data locale_ru{
     .error_name_too_long = "Имя слишком длинное.",
     .error_location_too_long = "Место слишком длинное.",
     .error_rejected = "Не удалось отправить комментарий ({code}).",
+    .error_storage_refused = "Браузер не разрешил сохранить комментарий (приватный режим или хранилище заполнено).",
+    .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
 };
 
-// The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.
-inline const locale_data& find_locale(std::string_view tag) {
+namespace detail {
+// The built-in locale of a language tag's primary language ("fr-CA" -> fr), or nullptr.
+inline const locale_data* built_in_locale(std::string_view tag) {
   std::string lang;
   for (char c : tag.substr(0, tag.find_first_of("-_"))) lang += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
   for (const locale_data* l : {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru})
-    if (l->tag == lang) return *l;
-  return locale_en;
+    if (l->tag == lang) return l;
+  return nullptr;
 }
+}  // namespace detail
+
+// The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.
+inline const locale_data& find_locale(std::string_view tag) {
+  const locale_data* l = detail::built_in_locale(tag);
+  return l ? *l : locale_en;
+}
+
+// Whether the tag's language is built in (else find_locale answers English).
+inline bool has_locale(std::string_view tag) { return detail::built_in_locale(tag) != nullptr; }
 
 // The form of `text` for the count `n` in this locale.
 inline std::string_view plural_form(const locale_data& loc, const plural_text& text, int64_t n) {

@@ -1,0 +1,163 @@
+// Any failure: a slow comments endpoint shows a loading state (role=status) after ~300 ms; a
+// hung one gives up after data-fetch-timeout with a message in the widget's language and a
+// Retry button that retries; styles apply on every path, so the honeypot is never in sight or
+// in the tab order, whatever failed (and it stays a field a bot fills).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, withServer } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const THREAD = '/failure-test';
+const COMMENTS = [{ id: 'a1', author: { name: 'Ann' }, created: '2020-01-02T03:04:05Z', text: 'Hello from the server' }];
+
+async function open(server, { lang = 'en', attrs = '' } = {}) {
+  const page = await browser.newPage();
+  const watch = { errors: [], warnings: [] };
+  page.on('pageerror', (e) => watch.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) watch.errors.push(`console: ${m.text()}`);
+    if (m.type() === 'warning' && m.text().startsWith('[colloquy]')) watch.warnings.push(m.text());
+  });
+  await page.route('**/failure.html', (route) => route.fulfill({
+    status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+    body: `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Failure</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="${THREAD}"
+  data-comments="/api/comments" ${attrs}></script></body></html>`,
+  }));
+  return { page, watch };
+}
+
+// A comments API whose GET answers can be held back: `hold()` keeps the next answers until
+// `release()`; `hang` never answers them.
+function api() {
+  const a = { mode: 'up', held: [], gets: 0 };
+  a.handle = async (route) => {
+    if (route.request().method() !== 'GET') return route.fulfill({ status: 503, body: 'no' });
+    a.gets++;
+    const answer = () => route.fulfill({ status: 200, contentType: 'application/json',
+      body: JSON.stringify({ thread: THREAD, comments: COMMENTS, next: null }) }).catch(() => {});
+    if (a.mode === 'hang') return;
+    if (a.mode === 'error') return route.fulfill({ status: 500, contentType: 'text/html', body: '<h1>Oops</h1>' });
+    if (a.mode === 'hold') return a.held.push(answer);
+    return answer();
+  };
+  a.release = () => { a.mode = 'up'; a.held.splice(0).forEach((f) => f()); };
+  return a;
+}
+
+const statusOf = (page) => page.evaluate(() => {
+  const s = document.querySelector('#colloquy').shadowRoot.querySelector('[role="status"]');
+  const b = s.nextElementSibling.matches('button[data-action="reload"]:not([hidden])') ? s.nextElementSibling : null;
+  return { hidden: s.hidden, text: s.textContent, retry: b?.textContent ?? null };
+});
+
+test('a slow endpoint shows a loading status after ~300 ms, then the comments', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server);
+    const a = api();
+    a.mode = 'hold';
+    await page.route('**/api/comments**', a.handle);
+    const started = Date.now();
+    await page.goto(server.url + '/failure.html');
+    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 10000 });
+    const shownAfter = Date.now() - started;
+    assert.ok(shownAfter >= 250, `loading shown after ${shownAfter} ms`);
+    assert.deepEqual(await statusOf(page), { hidden: false, text: 'Loading comments\u2026', retry: null });
+    a.release();
+    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> [role="status"]', { state: 'hidden', timeout: 10000 });
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});
+
+test('a hung endpoint gives up after data-fetch-timeout with a localized message and a Retry that retries', async () => {
+  await withServer(browser, [], async (server) => {
+    for (const [lang, message, retry] of [['en', 'Comments could not be loaded.', 'Retry'],
+      ['fr', 'Impossible de charger les commentaires.', 'Réessayer']]) {
+      const { page, watch } = await open(server, { lang, attrs: 'data-fetch-timeout="1200"' });
+      const a = api();
+      a.mode = 'hang';
+      await page.route('**/api/comments**', a.handle);
+      await page.goto(server.url + '/failure.html');
+      await page.waitForSelector('#colloquy >> button[data-action="reload"]:not([hidden])', { timeout: 10000 });
+      assert.deepEqual(await statusOf(page), { hidden: false, text: message, retry });
+      assert.ok(watch.warnings.some((w) => /no answer in 1200 ms/.test(w)), watch.warnings.join('\n'));
+      // The form is still there to write in, styled.
+      await page.waitForSelector('#colloquy >> form.compose');
+      a.mode = 'up';
+      await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
+      await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+      await page.waitForSelector('#colloquy >> [role="status"]', { state: 'hidden', timeout: 10000 });
+      assert.equal(await page.locator('#colloquy >> form.compose:not(.reply)').count(), 1);
+      assert.equal(a.gets, 2);
+      assert.deepEqual(watch.errors, []);
+      await page.close();
+    }
+  });
+});
+
+// The honeypot as people meet it: out of the viewport, never reached with Tab, hidden from
+// assistive technology; as bots meet it: an ordinary text input they can fill.
+async function checkHoneypot(page) {
+  const hp = await page.evaluate(() => {
+    const root = document.querySelector('#colloquy').shadowRoot;
+    const input = root.querySelector('form.compose input[name="website"]');
+    const r = input.getBoundingClientRect();
+    return { right: r.right, bottom: r.bottom, type: input.type, hidden: input.hidden, disabled: input.disabled,
+      tabIndex: input.tabIndex, ariaHidden: input.closest('[aria-hidden="true"]') !== null };
+  });
+  assert.ok(hp.right <= 0 || hp.bottom <= 0, `honeypot on screen: ${JSON.stringify(hp)}`);
+  assert.deepEqual([hp.type, hp.hidden, hp.disabled, hp.tabIndex, hp.ariaHidden], ['text', false, false, -1, true]);
+  // Tab from the first field through the form never lands on it.
+  await page.focus('#colloquy >> form.compose input[name="name"]');
+  const visited = [];
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    visited.push(await page.evaluate(() => {
+      const a = document.querySelector('#colloquy').shadowRoot.activeElement;
+      return a ? a.name || a.getAttribute('data-action') || a.type || a.tagName : null;
+    }));
+  }
+  assert.ok(!visited.includes('website'), visited.join(', '));
+  await page.fill('#colloquy >> form.compose input[name="website"]', 'http://spam.example');
+  assert.equal(await page.inputValue('#colloquy >> form.compose input[name="website"]'), 'http://spam.example');
+}
+
+test('when loading fails the stylesheet still applies, and the honeypot stays out of sight and of the tab order', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server);
+    const a = api();
+    a.mode = 'error';
+    await page.route('**/api/comments**', a.handle);
+    await page.goto(server.url + '/failure.html');
+    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> form.compose');
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.adoptedStyleSheets.length === 2, null, { timeout: 10000 });
+    // colloquy.css is in force: the compose grid, the honeypot off screen.
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('#colloquy').shadowRoot.querySelector('form.compose')).display), 'grid');
+    await checkHoneypot(page);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});
+
+test('even when colloquy.css itself fails to load, the honeypot stays out of sight', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server);
+    const a = api();
+    await page.route('**/api/comments**', a.handle);
+    await page.route('**/colloquy/colloquy.css*', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.goto(server.url + '/failure.html');
+    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> form.compose');
+    await checkHoneypot(page);
+    assert.ok(watch.warnings.some((w) => /styles not loaded/.test(w)));
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,104 @@
+// Single-page sites: update({thread}) swaps the drafts, the outbox and "mine" with the thread.
+// A reader types on A, navigates to B (posts while the server is down) and C (posts), and every
+// text lands where it was written: A's draft back on A only, B's post sent in the background
+// and shown on B only, C's on C.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, withServer } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+// A comments API keeping each thread's comments, all awaiting moderation (so GET lists none of
+// them: the reader sees their own through "mine"); POST fails with 503 while `down`.
+function api() {
+  const a = { down: false, stored: [] };
+  a.handle = (route) => {
+    const req = route.request();
+    if (req.method() === 'GET') {
+      const thread = new URL(req.url()).searchParams.get('thread');
+      return route.fulfill({ status: 200, contentType: 'application/json',
+        body: JSON.stringify({ thread, comments: a.stored.filter((c) => c.thread === thread && c.comment.status !== 'pending').map((c) => c.comment), next: null }) });
+    }
+    if (a.down) return route.fulfill({ status: 503, body: 'down' });
+    const b = req.postDataJSON();
+    let s = a.stored.find((c) => c.clientId === b.clientId);
+    if (!s) {
+      s = { clientId: b.clientId, thread: b.thread, comment: { id: `s${a.stored.length + 1}`, parent: b.parent, author: b.author,
+        created: new Date().toISOString(), text: b.text, status: 'pending' } };
+      a.stored.push(s);
+    }
+    return route.fulfill({ status: 201, contentType: 'application/json', body: JSON.stringify(s.comment) });
+  };
+  return a;
+}
+
+const TEXT = '#colloquy >> form.compose:not(.reply) textarea[name="text"]';
+const view = (page) => page.evaluate(() => {
+  const root = document.querySelector('#colloquy').shadowRoot;
+  return {
+    text: root.querySelector('form.compose:not(.reply) textarea[name="text"]').value,
+    articles: [...root.querySelectorAll('.list > article.comment')].map((a) => [a.querySelector('.body').textContent.trim(),
+      a.classList.contains('unsent') || a.classList.contains('sending') ? 'waiting' : a.querySelector('.state')?.textContent ?? 'shown']),
+  };
+});
+const go = (page, thread) => page.evaluate((t) => Colloquy.mount(document.querySelector('#colloquy'), { thread: t }).ready, thread);
+
+test('drafts, the outbox and "mine" follow update({thread}): typed on A, posted on B and C, each lands on its own thread', async () => {
+  await withServer(browser, [], async (server) => {
+    const a = api();
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
+    await page.route('**/spa.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"
+  data-post-timeout="1000"></script></body></html>`,
+    }));
+    await page.route('**/api/comments**', a.handle);
+    await page.goto(server.url + '/spa.html');
+    await page.waitForSelector('#colloquy >> form.compose');
+    await page.fill('#colloquy >> form.compose:not(.reply) input[name="name"]', 'Reader');
+
+    // A: typed, not posted. Navigating away at once (within the draft's debounce) keeps it for A.
+    await page.fill(TEXT, 'Draft written on A');
+    await go(page, '/b');
+    assert.deepEqual(await view(page), { text: '', articles: [] });
+
+    // B: posted while the server is down: it waits in the outbox, shown on B.
+    a.down = true;
+    await page.fill(TEXT, 'Posted on B while down');
+    await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
+    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 10000 });
+
+    // C: nothing of A or B here. The server comes back: B's post goes out in the background,
+    // and never shows on C; C's own post lands on C.
+    await go(page, '/c');
+    assert.deepEqual(await view(page), { text: '', articles: [] });
+    a.down = false;
+    await page.fill(TEXT, 'Posted on C');
+    await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('.list > article.comment[data-id]:not([data-client-id])'), null, { timeout: 10000 });
+    for (const end = Date.now() + 20000; a.stored.length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(a.stored.map((s) => [s.thread, s.comment.text]).sort(), [['/b', 'Posted on B while down'], ['/c', 'Posted on C']]);
+    assert.deepEqual(await view(page), { text: '', articles: [['Posted on C', 'Awaiting moderation']] });
+
+    // Back on A: its draft, and nothing else.
+    await go(page, '/a');
+    assert.deepEqual(await view(page), { text: 'Draft written on A', articles: [] });
+    // B: its comment, once, awaiting moderation ("mine" of B); C's stays on C.
+    await go(page, '/b');
+    assert.deepEqual(await view(page), { text: '', articles: [['Posted on B while down', 'Awaiting moderation']] });
+    await go(page, '/c');
+    assert.deepEqual(await view(page), { text: '', articles: [['Posted on C', 'Awaiting moderation']] });
+    assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('colloquy:outbox') || '[]')), []);
+    assert.ok(!a.stored.some((s) => /Draft written on A/.test(s.comment.text)));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
