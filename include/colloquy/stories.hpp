@@ -60,7 +60,7 @@ struct feed_result {
   bool ok = false;
   problem error;                  // when !ok: not_json, not_feed, feed_is_xml, ...
   std::vector<story> items;       // usable items, in feed order
-  std::vector<problem> problems;  // items skipped (no usable link) or repaired (bad date, image)
+  problem_list problems;          // items skipped (no usable link) or repaired (bad date, image)
 };
 
 struct stories_options {
@@ -525,7 +525,7 @@ inline bool is_http_url(std::string_view s) {
 
 // Reads one JSON Feed item; false when it cannot be a card (reported in `problems`).
 inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_view page_url, story& s,
-                       std::vector<problem>& problems) {
+                       problem_list& problems) {
   s.index = index;
   if (!it.is_object()) {
     problems.push_back(feed_problem(errc::item_not_object, "", index, "", "feed item is not a JSON object"));
