@@ -13,7 +13,8 @@
 // whole section with the first page; with offset > 0 (a previous meta's "page":{"next":N}) it
 // is only that page's articles followed by the next "load more" button, to append to the list.
 // Meta adds "live" (comments that are not deleted placeholders) and
-// "page":{"offset","threads","next"}.
+// "page":{"offset","threads","next"}. `static` (true): HTML for a page without the script, the
+// whole section with the page at `offset`, no reply, sort or "load more" controls (render.hpp).
 #pragma once
 #include <optional>
 #include <string>
@@ -51,6 +52,8 @@ struct widget_options {
   std::size_t page_size = 0;
   std::size_t page_offset = 0;
   bool sort_replies = false;
+  // "static": a page without the script (render.hpp render_options::static_page).
+  bool static_page = false;
 };
 
 inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
@@ -83,6 +86,7 @@ inline widget_options parse_widget_options(std::string_view json) {
   num("pageSize", 0, limits::max_page_size, o.page_size);
   num("offset", 0, limits::max_comments, o.page_offset);
   if (auto f = j.find("sortReplies"); f != j.end() && f->is_boolean()) o.sort_replies = f->get<bool>();
+  if (auto f = j.find("static"); f != j.end() && f->is_boolean()) o.static_page = f->get<bool>();
   return o;
 }
 
@@ -160,9 +164,10 @@ inline std::string render_comments(std::string_view document, std::string_view o
     thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
     to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
-    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next};
+    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next,
+                      o.static_page};
     page_range range = page_of(t.starts, t.entries.size(), ro.page);
-    if (o.page_offset == 0) {
+    if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
       render_thread_html(html, t, ro, &chunks);
     } else {
       // "Load more": only the page's articles, then the next button (or nothing), for the
