@@ -305,13 +305,22 @@ inline constexpr locale_data locale_ru{
     .error_rejected = "Не удалось отправить комментарий ({code}).",
 };
 
-// The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.
-inline const locale_data& find_locale(std::string_view tag) {
+// Every built-in locale, English first.
+inline constexpr const locale_data* locales[] = {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru};
+
+// The built-in locale for a language tag ("fr", "fr-CA", "RU"), or nullptr.
+inline const locale_data* locale_for(std::string_view tag) {
   std::string lang;
   for (char c : tag.substr(0, tag.find_first_of("-_"))) lang += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  for (const locale_data* l : {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru})
-    if (l->tag == lang) return *l;
-  return locale_en;
+  for (const locale_data* l : locales)
+    if (l->tag == lang) return l;
+  return nullptr;
+}
+
+// The locale for a language tag; English when the language is not here.
+inline const locale_data& find_locale(std::string_view tag) {
+  const locale_data* l = locale_for(tag);
+  return l ? *l : locale_en;
 }
 
 // The form of `text` for the count `n` in this locale.
