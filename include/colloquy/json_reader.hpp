@@ -441,4 +441,15 @@ inline text_position position_of(std::string_view s, std::size_t offset) {
   return at;
 }
 
+// Where a text another parser refused (nlohmann, for feeds) stops being JSON, found by this
+// reader so that every "not valid JSON" names its place the same way.
+inline text_position json_error_position(std::string_view s) {
+  json_scanner sc(s);
+  if (sc.skip_bom() && sc.skip_value()) {
+    sc.skip_ws();
+    if (!sc.at_end()) sc.fail();
+  }
+  return position_of(s, sc.failed() ? sc.error_offset() : s.size());
+}
+
 }  // namespace colloquy::detail

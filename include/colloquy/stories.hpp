@@ -22,6 +22,7 @@
 #include "colloquy/date.hpp"
 #include "colloquy/entities.hpp"
 #include "colloquy/json_dom.hpp"
+#include "colloquy/json_reader.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
@@ -605,7 +606,14 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   nlohmann::json doc;
   switch (detail::parse_json_limited(json, doc)) {
     case detail::json_parse::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-    case detail::json_parse::not_json: return fail(errc::not_json, "", "feed is not valid JSON");
+    case detail::json_parse::not_json: {
+      const detail::text_position at = detail::json_error_position(json);
+      fail(errc::not_json, "", "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) +
+                                   ", column " + std::to_string(at.column));
+      r.error.line = at.line;
+      r.error.column = at.column;
+      return r;
+    }
     case detail::json_parse::ok: break;
   }
   auto items = doc.is_object() ? doc.find("items") : doc.end();

@@ -124,6 +124,9 @@ test('a JSON syntax error says where: line and column, from the core, with the c
   assert.equal(r.status, 1);
   assert.equal(r.stderr, "colloquy render: <stdin>: not_json: document is not valid JSON: unexpected character 't' at line 3, column 12\n");
   assert.equal(r.stdout, '');
+  const feed = run(['stories', '-'], '{"items": [\n  {"url": "https://e.x/",}\n]}');
+  assert.equal(feed.status, 1);
+  assert.equal(feed.stderr, "colloquy stories: <stdin>: not_json: feed is not valid JSON: unexpected character '}' at line 2, column 26\n");
 });
 
 // ~20 MB of junk: every item skipped (one problem each). The problem list is bounded (the first
