@@ -206,6 +206,84 @@ TEST_SUITE("Reading comments documents") {
     CHECK(ref.problems.size() == 1);
   }
 
+  TEST_CASE("A document of junk keeps the first 1,000 problems and counts the rest") {
+    // One problem per item, and items of 2 to 40 bytes: unbounded, the list was ~1 KB of memory
+    // per 3 bytes of input (8 GB for 20 MB). Natively 400,000 items (~13 MB); in wasm 60,000.
+#ifdef __EMSCRIPTEN__
+    const std::size_t n = 60000;
+#else
+    const std::size_t n = 400000;
+#endif
+    const char* junk[] = {"{}", "7", R"({"id":"x","created":"soon","text":"t"})", R"({"id":1,"created":0,"text":[]})",
+                          R"({"id":[],"created":0,"text":"t"})"};
+    std::string doc = "[";
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) doc += ',';
+      doc += junk[i % 5];
+    }
+    doc += "]";
+    CAPTURE(doc.size());
+    auto r = read_comments(doc);
+    REQUIRE(r.ok);
+    CHECK(r.comments.empty());
+    CHECK(r.problems.size() == colloquy::limits::max_problems);
+    CHECK(r.problems.omitted() == n - colloquy::limits::max_problems);
+    CHECK(r.problems.total() == n);
+    CHECK(r.problems[999].index == 999);  // the first ones, in document order
+    CHECK(r.problems[0].code == errc::missing_id);
+    CHECK(r.problems[1].code == errc::item_not_object);
+    CHECK(r.problems[2].code == errc::bad_date);
+    // Threading repairs after 1,000 reading problems are counted too, not kept.
+    std::string orphans = "[";
+    for (std::size_t i = 0; i < 3000; ++i) {
+      orphans += i ? R"(,{"id":)" : R"({"id":)";
+      orphans += std::to_string(i);
+      orphans += R"(,"parent":"none","created":0,"text":""})";
+    }
+    orphans += ",7]";
+    auto o = read_comments(orphans);
+    REQUIRE(o.ok);
+    colloquy::build_thread(o.comments, {}, &o.problems);
+    CHECK(o.problems.size() == colloquy::limits::max_problems);
+    CHECK(o.problems.omitted() == 3001 - colloquy::limits::max_problems);
+    // The meta of render_comments says how many were left out.
+    std::string out = colloquy::render_comments(doc, "{}");
+    auto meta = nlohmann::json::parse(out.substr(0, out.find('\0')));
+    CHECK(meta["problems"].size() == colloquy::limits::max_problems);
+    CHECK(meta["problemsOmitted"] == n - colloquy::limits::max_problems);
+    CHECK(meta["count"] == 0);
+  }
+
+  TEST_CASE("A document that is not JSON says where: line and column of the first error") {
+    struct where {
+      std::string doc;
+      std::size_t line, column;
+      std::string what;
+    };
+    for (const where& w : std::vector<where>{
+             {"", 1, 1, "unexpected end of input"},
+             {"{\"comments\": [", 1, 15, "unexpected end of input"},
+             {"[\n  {\"id\": 1,\n   \"text\": tru }\n]", 3, 12, "unexpected character 't'"},
+             {"[\"caf\xC3\xA9\", x]", 1, 10, "unexpected character 'x'"},
+             {"[1,\n\x01]", 2, 1, "unexpected byte 0x01"},
+             {"[] []", 1, 4, "unexpected character '['"}}) {
+      CAPTURE(w.doc);
+      auto r = read_both(w.doc);
+      REQUIRE_FALSE(r.ok);
+      CHECK(r.error.code == errc::not_json);
+      CHECK(r.error.line == w.line);
+      CHECK(r.error.column == w.column);
+      CHECK(r.error.message.find(w.what) != std::string::npos);
+      CHECK(r.error.message.find("line " + std::to_string(w.line) + ", column " + std::to_string(w.column)) !=
+            std::string::npos);
+    }
+    std::string out = colloquy::render_comments("[\n}", "{}");
+    auto meta = nlohmann::json::parse(out.substr(0, out.find('\0')));
+    CHECK(meta["error"]["code"] == std::string(errc::not_json));
+    CHECK(meta["error"]["line"] == 2);
+    CHECK(meta["error"]["column"] == 1);
+  }
+
   TEST_CASE("The seed page's document reads the same with both readers") {
     auto r = read_both(colloquy::test::source_file("examples/seed/comments.json"));
     CHECK(r.ok);

@@ -49,7 +49,7 @@ TEST_SUITE("Real threads") {
         if (m["file"].get<std::string>().find("/" + file) != std::string::npos) entry = &m;
       REQUIRE(entry != nullptr);
       colloquy::thread_options deep{colloquy::sort_order::oldest, colloquy::limits::max_max_depth};
-      std::vector<colloquy::problem> thread_problems;
+      colloquy::problem_list thread_problems;
       auto t = colloquy::build_thread(r.comments, deep, &thread_problems);
       CHECK(thread_problems.empty());  // "every parent id resolves inside its own file"
       std::map<std::string, std::size_t> histogram;

@@ -226,5 +226,29 @@ TEST_SUITE("Rendering fast paths") {
     // The reply button is worked out once per page, in the page's language.
     const std::string fr = colloquy::render_comments(doc, R"({"locale":"fr"})");
     CHECK(fr.find("<button type=\"button\" data-action=\"reply\">R\xC3\xA9pondre</button></article>\n") != std::string::npos);
+
+    // A static page (`colloquy render`): the same articles in a section marked colloquy-static,
+    // without the controls that need the script (reply, sort menu, load more).
+    const std::string static_answer = colloquy::render_comments(doc, R"({"maxDepth":1,"static":true})");
+    const std::string static_html = static_answer.substr(static_answer.find('\0') + 1);
+    std::string expected = html;
+    auto erase_all = [&](std::string_view what) {
+      for (std::size_t at; (at = expected.find(what)) != std::string::npos;) expected.erase(at, what.size());
+    };
+    erase_all(R"(<button type="button" data-action="reply">Reply</button>)");
+    erase_all(R"(<button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button>)");
+    erase_all(R"(<label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label>)");
+    const std::string_view section = R"(<section class="comments" part="comments">)";
+    REQUIRE(expected.compare(0, section.size(), section) == 0);
+    expected.replace(0, section.size(), R"(<section class="comments colloquy-static" part="comments">)");
+    CHECK(static_html == expected);
+    CHECK(static_html.find("<button") == std::string::npos);
+    CHECK(static_html.find("<select") == std::string::npos);
+    // A later page of a static site is a whole section too, with no "load more".
+    const std::string page2 = colloquy::render_comments(doc, R"({"static":true,"pageSize":1,"offset":1})");
+    CHECK(page2.find("<section class=\"comments colloquy-static\"") != std::string::npos);
+    CHECK(page2.find("data-id=\"c5\"") != std::string::npos);
+    CHECK(page2.find("data-id=\"c1\"") == std::string::npos);
+    CHECK(page2.find("data-action") == std::string::npos);
   }
 }

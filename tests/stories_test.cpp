@@ -379,6 +379,19 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(read_feed("\xEF\xBB\xBF{\"items\":[]}").ok);  // a BOM is fine
   }
 
+  TEST_CASE("A feed that is not JSON says where: line and column, as a comments document does") {
+    auto f = read_feed("{\"items\": [\n  {\"url\": \"https://e.x/\",}\n]}");
+    REQUIRE_FALSE(f.ok);
+    CHECK(f.error.code == "not_json");
+    CHECK(f.error.line == 2);
+    CHECK(f.error.column == 26);
+    CHECK(f.error.message == "feed is not valid JSON: unexpected character '}' at line 2, column 26");
+    auto end = read_feed("{\"items\": [");
+    CHECK(end.error.line == 1);
+    CHECK(end.error.column == 12);
+    CHECK(end.error.message.find("unexpected end of input") != std::string::npos);
+  }
+
   TEST_CASE("The API answers an unusable feed with ok:false and the code, and no HTML") {
     std::string answer = render_stories("{oops", "{}");
     auto meta = meta_of(answer);

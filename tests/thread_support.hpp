@@ -341,6 +341,7 @@ inline void check_same_reading(const read_result& a, const read_result& b) {
   }
   CHECK(same == a.comments.size());
   REQUIRE(a.problems.size() == b.problems.size());
+  CHECK(a.problems.omitted() == b.problems.omitted());
   property_failures f;
   for (std::size_t i = 0; i < a.problems.size(); ++i) {
     const problem &p = a.problems[i], &q = b.problems[i];

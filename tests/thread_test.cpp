@@ -31,7 +31,7 @@ std::vector<std::string> order_of(const colloquy::thread& t) {
   return out;
 }
 
-std::vector<std::string> codes(const std::vector<colloquy::problem>& ps) {
+std::vector<std::string> codes(const colloquy::problem_list& ps) {
   std::vector<std::string> out;
   for (const auto& p : ps) out.push_back(p.code + ":" + p.id);
   return out;
@@ -42,7 +42,7 @@ TEST_SUITE("Threading") {
   TEST_CASE("Replies follow their parents, oldest first; orphans go to the top level, marked") {
     std::vector<comment> cs = {make("a", "", 10), make("b", "a", 30), make("c", "a", 20), make("d", "c", 40),
                                make("e", "gone", 5), make("f", "", 15)};
-    std::vector<colloquy::problem> problems;
+    colloquy::problem_list problems;
     auto t = build_thread(cs, {}, &problems);
     CHECK(order_of(t) == std::vector<std::string>{"e@0", "a@0", "c@1", "d@2", "b@1", "f@0"});
     CHECK(t.entries[0].orphan);
@@ -67,7 +67,7 @@ TEST_SUITE("Threading") {
     do {
       std::vector<comment> shuffled;
       for (auto i : perm) shuffled.push_back(cs[i]);
-      std::vector<colloquy::problem> problems;
+      colloquy::problem_list problems;
       auto t = build_thread(shuffled, {}, &problems);
       auto order = order_of(t);
       if (first.empty()) first = order;

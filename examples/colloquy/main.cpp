@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,17 +17,22 @@
 
 namespace {
 
-const char* usage =
-    "usage: colloquy <command> [options]\n"
-    "\n"
-    "  render [FILE]   comments document (FILE or stdin) to HTML on stdout\n"
+// One usage text per command: `colloquy CMD --help` prints its own, `colloquy --help` all.
+const char* const render_usage =
+    "  render [FILE]   comments document (FILE, or - / nothing for stdin) to static HTML on stdout:\n"
+    "                  <section class=\"comments colloquy-static\">, styled by colloquy-static.css,\n"
+    "                  without the controls that need the script (reply, sort, load more)\n"
     "      --sort oldest|newest|top|hot|controversial   --max-depth N (6)\n"
-    "      --page-size N (top-level threads, 0 = all)   --offset N   --locale TAG\n"
-    "  check [FILE]    print every problem in a comments document as JSON (reading and\n"
-    "                  threading, each with its code); exit 1 when the document is unusable\n"
+    "      --page-size N (top-level threads, 0 = all)   --offset N   --locale TAG (en)\n";
+const char* const check_usage =
+    "  check [FILE]    print the problems of a comments document as JSON (reading and threading,\n"
+    "                  each with its code; the first 1,000, then \"problemsOmitted\"); exit 1 when\n"
+    "                  the document is unusable (not JSON: with its line and column)\n";
+const char* const stories_usage =
     "  stories [FILE]  JSON Feed (FILE or stdin) to Latest Stories cards HTML on stdout;\n"
     "                  exit 1 when the feed is unusable (RSS/Atom: feed_is_xml, see README)\n"
-    "      --count N (3, 1..50)  --length N (130, 10..2000)  --page-url URL  --locale TAG\n"
+    "      --count N (3, 1..50)  --length N (130, 10..2000)  --page-url URL  --locale TAG (en)\n";
+const char* const serve_usage =
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
@@ -44,32 +51,66 @@ const char* usage =
     "      --admin-rate-limit N (30)  --max-body BYTES (262144)  --workers N (16)\n"
     "      --header-timeout S (10)  --body-timeout S (10)  --idle-timeout S (5)\n"
     "      --shutdown-timeout S (10)  --max-connections N (1024)\n"
-    "      --max-connections-per-address N (64; IPv6 counted per /64)\n"
+    "      --max-connections-per-address N (64; IPv6 counted per /64)\n";
+const char* const admin_usage =
     "  admin pending|approve|reject   moderate a server's database directly\n"
     "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
 
-bool read_input(const std::string& path, std::string& out) {
-  std::ostringstream s;
-  if (path.empty() || path == "-") {
-    s << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    s << in.rdbuf();
-  }
-  out = s.str();
-  return true;
+// Every command's flags: whether each takes a value, and how many positional arguments the
+// command takes. One parser for all (DESIGN §9): -h/--help, --flag value, --flag=value; unknown
+// flags and extra arguments are refused with exit 2 and one line saying what and why.
+struct flag {
+  const char* name;
+  bool takes_value = true;  // false: a switch (--moderate); --switch=value is refused
+};
+struct command {
+  const char* name;
+  const char* usage;
+  std::vector<flag> flags;
+  std::size_t max_positional;  // FILE, or admin's action
+  const char* positional_what;
+};
+
+const std::vector<command>& commands() {
+  static const std::vector<command> all = {
+      {"render", render_usage, {{"sort"}, {"max-depth"}, {"page-size"}, {"offset"}, {"locale"}}, 1, "one FILE"},
+      {"check", check_usage, {}, 1, "one FILE"},
+      {"stories", stories_usage, {{"count"}, {"length"}, {"page-url"}, {"locale"}}, 1, "one FILE"},
+      {"serve",
+       serve_usage,
+       {{"host"}, {"port"}, {"root"}, {"widget"}, {"seed"}, {"comments"}, {"seed-thread"}, {"csp"}, {"db"},
+        {"moderate", false}, {"trust-proxy", false}, {"admin-token"}, {"cors"},
+        {"host-name"}, {"public-url"}, {"rate-limit"}, {"admin-rate-limit"},
+        {"max-body"}, {"header-timeout"}, {"body-timeout"}, {"idle-timeout"}, {"shutdown-timeout"},
+        {"max-connections"}, {"max-connections-per-address"}, {"workers"}},
+       0, "no arguments"},
+      {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}}, 1, "one action"},
+  };
+  return all;
 }
 
-// Splits "--key value" options from positional arguments; every option takes a value.
+std::string full_usage() {
+  std::string u = "usage: colloquy <command> [options]   (colloquy <command> --help: one command)\n\n";
+  for (const command& c : commands()) u += c.usage;
+  u += "\n  Options take --flag value or --flag=value; - as FILE reads stdin.\n";
+  return u;
+}
+
+// What the parser found: the options in order (get: the last of a repeated one; all: every one,
+// for --cors, --host-name and --public-url) and the positional arguments.
 struct args {
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<std::string> positional;
-  std::string error;
   std::string get(const std::string& key, const std::string& fallback = "") const {
-    for (const auto& [k, v] : options)
-      if (k == key) return v;
-    return fallback;
+    std::string v = fallback;
+    for (const auto& [k, val] : options)
+      if (k == key) v = val;
+    return v;
+  }
+  bool has(const std::string& key) const {
+    for (const auto& kv : options)
+      if (kv.first == key) return true;
+    return false;
   }
   std::vector<std::string> all(const std::string& key) const {
     std::vector<std::string> out;
@@ -79,39 +120,145 @@ struct args {
   }
 };
 
-args parse_args(int argc, char** argv, int first) {
-  args a;
-  for (int i = first; i < argc; ++i) {
-    std::string s = argv[i];
-    if (s == "--moderate" || s == "--trust-proxy") {  // the options that take no value
-      a.options.emplace_back(s.substr(2), "1");
-    } else if (s.rfind("--", 0) == 0 && s.size() > 2) {
-      if (i + 1 >= argc) {
-        a.error = "option " + s + " needs a value";
-        break;
+// The nearest known flag to a misspelt one (at most two edits), for "did you mean".
+const char* nearest_flag(const command& c, const std::string& name) {
+  const char* best = nullptr;
+  std::size_t best_distance = 3;
+  for (const flag& f : c.flags) {
+    const std::string b = f.name;
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= name.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (name[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
       }
-      a.options.emplace_back(s.substr(2), argv[++i]);
-    } else {
-      a.positional.push_back(s);
+    }
+    if (row[b.size()] < best_distance) {
+      best_distance = row[b.size()];
+      best = f.name;
     }
   }
-  return a;
+  return best;
+}
+
+enum class parsed { ok, help, refused };
+
+// Parses argv[first..] for `c`. On a refusal, `error` is the one line to print.
+parsed parse_args(const command& c, int argc, char** argv, int first, args& a, std::string& error) {
+  bool only_positional = false;
+  for (int i = first; i < argc; ++i) {
+    std::string s = argv[i];
+    if (only_positional || s == "-" || s.empty() || s[0] != '-') {
+      if (a.positional.size() >= c.max_positional) {
+        error = "unexpected argument " + s + " (" + c.name + " takes " + c.positional_what + ")";
+        return parsed::refused;
+      }
+      a.positional.push_back(s);
+      continue;
+    }
+    if (s == "--") {
+      only_positional = true;
+      continue;
+    }
+    if (s == "-h" || s == "--help") return parsed::help;
+    if (s.rfind("--", 0) != 0) {
+      error = "unknown option " + s + " (colloquy " + c.name + " --help lists the options)";
+      return parsed::refused;
+    }
+    std::string name = s.substr(2), value;
+    const bool inline_value = name.find('=') != std::string::npos;
+    if (inline_value) {
+      value = name.substr(name.find('=') + 1);
+      name.resize(name.find('='));
+    }
+    auto f = std::find_if(c.flags.begin(), c.flags.end(), [&](const flag& x) { return name == x.name; });
+    if (f == c.flags.end()) {
+      error = "unknown option --" + name;
+      if (const char* near = nearest_flag(c, name)) error += std::string(" (did you mean --") + near + "?)";
+      else error += std::string(" (colloquy ") + c.name + " --help lists the options)";
+      return parsed::refused;
+    }
+    if (!f->takes_value) {
+      if (inline_value) {
+        error = "option --" + name + " takes no value";
+        return parsed::refused;
+      }
+      value = "1";
+    } else if (!inline_value) {
+      if (i + 1 >= argc) {
+        error = "option --" + name + " needs a value";
+        return parsed::refused;
+      }
+      value = argv[++i];
+    }
+    a.options.emplace_back(name, value);
+  }
+  return parsed::ok;
+}
+
+// Reads FILE (or stdin for "" and "-"). False with a reason: no such file, a directory, ...
+bool read_input(const std::string& path, std::string& out, std::string& why) {
+  std::ostringstream s;
+  if (path.empty() || path == "-") {
+    s << std::cin.rdbuf();
+  } else {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      why = path + " is a directory, not a file";
+      return false;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      why = "cannot read " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    s << in.rdbuf();
+  }
+  out = s.str();
+  return true;
+}
+
+// --locale: one of the built-in languages (a region is fine: fr-CA), or a refusal listing them.
+bool check_locale(const char* cmd, const args& a) {
+  if (!a.has("locale") || colloquy::locale_for(a.get("locale"))) return true;
+  std::string known;
+  for (const colloquy::locale_data* l : colloquy::locales) known += (known.empty() ? "" : ", ") + std::string(l->tag);
+  std::fprintf(stderr, "colloquy %s: unknown --locale %s (known: %s; a region such as fr-CA is fine)\n", cmd,
+               a.get("locale").c_str(), known.c_str());
+  return false;
+}
+
+// The name an input is called by in messages.
+std::string input_name(const std::string& path) { return path.empty() || path == "-" ? "<stdin>" : path; }
+
+// Problems on stderr, one per line, then how many more there were.
+void print_problems(const char* cmd, const nlohmann::json& meta) {
+  for (const auto& p : meta["problems"]) std::fprintf(stderr, "colloquy %s: skipped or repaired: %s\n", cmd, p.dump().c_str());
+  if (auto n = meta.value("problemsOmitted", std::size_t(0)))
+    std::fprintf(stderr, "colloquy %s: ... and %zu more problems (colloquy check lists the first 1,000)\n", cmd, n);
 }
 
 int render(const args& a) {
-  std::string doc;
+  std::string doc, why;
   std::string path = a.positional.empty() ? "" : a.positional[0];
-  if (!read_input(path, doc)) {
-    std::fprintf(stderr, "colloquy render: cannot read %s\n", path.c_str());
+  if (!read_input(path, doc, why)) {
+    std::fprintf(stderr, "colloquy render: %s\n", why.c_str());
     return 2;
   }
   nlohmann::json opts = nlohmann::json::object();
   opts["sort"] = a.get("sort", "oldest");
   opts["locale"] = a.get("locale", "en");
+  opts["static"] = true;
   if (!colloquy::parse_sort_order(opts["sort"].get<std::string>())) {
-    std::fprintf(stderr, "colloquy render: unknown --sort %s\n", opts["sort"].get<std::string>().c_str());
+    std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
+                 opts["sort"].get<std::string>().c_str());
     return 2;
   }
+  if (!check_locale("render", a)) return 2;
   // Numeric options: whole numbers in range, or a usage error (never silently clamped).
   struct numeric {
     const char* flag;
@@ -121,12 +268,12 @@ int render(const args& a) {
   for (auto [flag, key, max] : {numeric{"max-depth", "maxDepth", colloquy::limits::max_max_depth},
                                 numeric{"page-size", "pageSize", (long long)colloquy::limits::max_page_size},
                                 numeric{"offset", "offset", (long long)colloquy::limits::max_comments}}) {
+    if (!a.has(flag)) continue;
     std::string v = a.get(flag);
-    if (v.empty()) continue;
     char* end = nullptr;
     long long n = std::strtoll(v.c_str(), &end, 10);
-    if (*end || n < 0 || n > max) {
-      std::fprintf(stderr, "colloquy render: --%s needs a whole number from 0 to %lld\n", flag, max);
+    if (v.empty() || *end || n < 0 || n > max) {
+      std::fprintf(stderr, "colloquy render: --%s needs a whole number from 0 to %lld, not '%s'\n", flag, max, v.c_str());
       return 2;
     }
     opts[key] = n;
@@ -135,20 +282,22 @@ int render(const args& a) {
   auto nul = out.find('\0');
   auto meta = nlohmann::json::parse(out.substr(0, nul), nullptr, false);
   if (!meta.value("ok", false)) {
-    std::fprintf(stderr, "colloquy render: %s\n", meta["error"].dump().c_str());
+    const auto& e = meta["error"];
+    std::fprintf(stderr, "colloquy render: %s: %s: %s\n", input_name(path).c_str(), e.value("code", "").c_str(),
+                 e.value("message", "").c_str());
     return 1;
   }
-  for (const auto& p : meta["problems"]) std::fprintf(stderr, "colloquy render: skipped or repaired: %s\n", p.dump().c_str());
+  print_problems("render", meta);
   std::fwrite(out.data() + nul + 1, 1, out.size() - nul - 1, stdout);
   std::fputc('\n', stdout);
   return 0;
 }
 
 int check(const args& a) {
-  std::string doc;
+  std::string doc, why;
   std::string path = a.positional.empty() ? "" : a.positional[0];
-  if (!read_input(path, doc)) {
-    std::fprintf(stderr, "colloquy check: cannot read %s\n", path.c_str());
+  if (!read_input(path, doc, why)) {
+    std::fprintf(stderr, "colloquy check: %s\n", why.c_str());
     return 2;
   }
   colloquy::read_result r = colloquy::read_comments(doc);
@@ -165,6 +314,7 @@ int check(const args& a) {
   }
   for (const auto& p : r.problems) problems.push_back(colloquy::detail::problem_json(p));
   report["problems"] = std::move(problems);
+  report["problemsOmitted"] = r.problems.omitted();
   std::puts(colloquy::detail::dump(report).c_str());
   return r.ok ? 0 : 1;
 }
@@ -173,19 +323,20 @@ int check(const args& a) {
 // only; RSS and Atom are converted by the widget's loader with the browser's XML parser, and a
 // second, native XML reader here would drift from it. Such input is refused with feed_is_xml.
 int stories(const args& a) {
-  std::string feed;
+  std::string feed, why;
   std::string path = a.positional.empty() ? "" : a.positional[0];
-  if (!read_input(path, feed)) {
-    std::fprintf(stderr, "colloquy stories: cannot read %s\n", path.c_str());
+  if (!read_input(path, feed, why)) {
+    std::fprintf(stderr, "colloquy stories: %s\n", why.c_str());
     return 2;
   }
+  if (!check_locale("stories", a)) return 2;
   nlohmann::json opts = {{"locale", a.get("locale", "en")}, {"pageUrl", a.get("page-url")}};
   auto number = [&](const char* option, const char* key, long lo, long hi) {
+    if (!a.has(option)) return true;
     std::string v = a.get(option);
-    if (v.empty()) return true;
     char* end = nullptr;
     long n = std::strtol(v.c_str(), &end, 10);
-    if (*end || n < lo || n > hi) {
+    if (v.empty() || *end || n < lo || n > hi) {
       std::fprintf(stderr, "colloquy stories: --%s must be a number from %ld to %ld\n", option, lo, hi);
       return false;
     }
@@ -197,31 +348,19 @@ int stories(const args& a) {
   auto nul = out.find('\0');
   auto meta = nlohmann::json::parse(out.substr(0, nul), nullptr, false);
   if (!meta.value("ok", false)) {
-    std::fprintf(stderr, "colloquy stories: %s\n", meta["error"].dump().c_str());
+    const auto& e = meta["error"];
+    std::fprintf(stderr, "colloquy stories: %s: %s: %s\n", input_name(path).c_str(), e.value("code", "").c_str(),
+                 e.value("message", "").c_str());
     return 1;
   }
-  for (const auto& p : meta["problems"]) std::fprintf(stderr, "colloquy stories: skipped or repaired: %s\n", p.dump().c_str());
+  print_problems("stories", meta);
   std::fwrite(out.data() + nul + 1, 1, out.size() - nul - 1, stdout);
   std::fputc('\n', stdout);
   return 0;
 }
 
 int serve(const args& a) {
-  static const char* const known[] = {
-      "host", "port", "root", "widget", "seed", "comments", "seed-thread", "csp", "db", "moderate", "trust-proxy",
-      "admin-token", "cors", "host-name", "public-url", "rate-limit", "admin-rate-limit", "max-body",
-      "header-timeout", "body-timeout", "idle-timeout", "shutdown-timeout", "max-connections",
-      "max-connections-per-address", "workers"};
-  for (const auto& [k, v] : a.options) {
-    if (std::find_if(std::begin(known), std::end(known), [&](const char* n) { return k == n; }) == std::end(known)) {
-      std::fprintf(stderr, "colloquy serve: unknown option --%s (colloquy --help lists them)\n", k.c_str());
-      return 2;
-    }
-  }
-  if (!a.positional.empty()) {
-    std::fprintf(stderr, "colloquy serve: unexpected argument %s\n", a.positional[0].c_str());
-    return 2;
-  }
+  // Flags and arguments were checked by parse_args (commands()).
   colloquy::server::config c;
   c.host = a.get("host", c.host);
   c.root = a.get("root", c.root);
@@ -231,8 +370,8 @@ int serve(const args& a) {
   c.csp = a.get("csp", c.csp);
   if (c.csp == "off") c.csp.clear();
   c.db = a.get("db", c.db);
-  c.moderate = !a.get("moderate").empty();
-  c.trust_proxy = !a.get("trust-proxy").empty();
+  c.moderate = a.has("moderate");
+  c.trust_proxy = a.has("trust-proxy");
   c.admin_token = a.get("admin-token", c.admin_token);
   for (const char* key : {"cors", "host-name", "public-url"}) {
     for (const std::string& list : a.all(key)) {
@@ -288,7 +427,17 @@ int serve(const args& a) {
 // processes; the server sees the change on its next read).
 int admin(const args& a) {
   std::string action = a.positional.empty() ? "" : a.positional[0];
+  if (action != "pending" && action != "approve" && action != "reject") {
+    std::fprintf(stderr, "colloquy admin: expected pending, approve or reject%s%s\n", action.empty() ? "" : ", not ",
+                 action.c_str());
+    return 2;
+  }
   std::string path = a.get("db", "colloquy.db"), error;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
+    return 2;
+  }
   if (!std::ifstream(path)) {
     std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
     return 1;
@@ -326,20 +475,30 @@ int admin(const args& a) {
 
 int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
-    std::fputs(usage, argc < 2 ? stderr : stdout);
+    std::fputs(full_usage().c_str(), argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  std::string command = argv[1];
-  args a = parse_args(argc, argv, 2);
-  if (!a.error.empty()) {
-    std::fprintf(stderr, "colloquy %s: %s\n", command.c_str(), a.error.c_str());
+  std::string name = argv[1];
+  auto c = std::find_if(commands().begin(), commands().end(), [&](const command& x) { return name == x.name; });
+  if (c == commands().end()) {
+    std::fprintf(stderr, "colloquy: unknown command %s (render, check, stories, serve or admin; colloquy --help)\n",
+                 name.c_str());
     return 2;
   }
-  if (command == "render") return render(a);
-  if (command == "check") return check(a);
-  if (command == "stories") return stories(a);
-  if (command == "serve") return serve(a);
-  if (command == "admin") return admin(a);
-  std::fprintf(stderr, "colloquy: unknown command %s\n\n%s", command.c_str(), usage);
-  return 2;
+  args a;
+  std::string error;
+  switch (parse_args(*c, argc, argv, 2, a, error)) {
+    case parsed::help:
+      std::printf("usage: colloquy %s [options]\n%s", c->name, c->usage);
+      return 0;
+    case parsed::refused:
+      std::fprintf(stderr, "colloquy %s: %s\n", c->name, error.c_str());
+      return 2;
+    case parsed::ok: break;
+  }
+  if (name == "render") return render(a);
+  if (name == "check") return check(a);
+  if (name == "stories") return stories(a);
+  if (name == "serve") return serve(a);
+  return admin(a);
 }

@@ -4,7 +4,9 @@
 //   // out = <meta JSON> '\0' <HTML>
 //
 // Meta is a small JSON object: {"ok":true,"count":3,"top_level":3,"next":null,"chunks":[…],
-// "problems":[{"code":…,"id":…,"index":…,"field":…}]} or {"ok":false,"error":{…}}.
+// "problems":[{"code":…,"id":…,"index":…,"field":…}],"problemsOmitted":0} or {"ok":false,"error":{…}}
+// ("problems" holds the first 1,000, limits::max_problems; "problemsOmitted" counts the rest; a
+// document that is not JSON has "line" and "column" in its error).
 // `chunks` are byte offsets into the HTML where top-level threads start (for sliced insertion).
 // Threads: options `sort` (oldest|newest|top|hot|controversial), `maxDepth`, `sortReplies`,
 // `pageSize` (top-level threads per page, 0 = all) and `offset`. With offset 0 the HTML is the
@@ -12,6 +14,8 @@
 // is only that page's articles followed by the next "load more" button, to append to the list.
 // Meta adds "live" (comments that are not deleted placeholders),
 // "page":{"offset","threads","next"} and "ignored" (the options not honoured, by name).
+// `static` (true): HTML for a page without the script, the whole section with the page at
+// `offset`, no reply, sort or "load more" controls (render.hpp).
 #pragma once
 #include <optional>
 #include <string>
@@ -54,6 +58,8 @@ struct widget_options {
   // range): the default is used, and render_comments lists them as meta "ignored" so the
   // loader can say so.
   std::vector<std::string> ignored;
+  // "static": a page without the script (render.hpp render_options::static_page).
+  bool static_page = false;
 };
 
 inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
@@ -92,6 +98,7 @@ inline widget_options parse_widget_options(std::string_view json) {
   num("pageSize", 0, limits::max_page_size, o.page_size);
   num("offset", 0, limits::max_comments, o.page_offset);
   if (auto f = j.find("sortReplies"); f != j.end() && f->is_boolean()) o.sort_replies = f->get<bool>();
+  if (auto f = j.find("static"); f != j.end() && f->is_boolean()) o.static_page = f->get<bool>();
   return o;
 }
 
@@ -101,7 +108,18 @@ inline nlohmann::json problem_json(const problem& p) {
   if (!p.id.empty()) j["id"] = p.id;
   j["index"] = p.index;
   if (!p.field.empty()) j["field"] = p.field;
+  if (p.line) {
+    j["line"] = p.line;
+    j["column"] = p.column;
+  }
   return j;
+}
+// The "problems" array of a meta: the kept problems (the first limits::max_problems).
+// The meta says how many more there were in "problemsOmitted".
+inline nlohmann::json problems_json(const problem_list& ps) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : ps) out.push_back(problem_json(p));
+  return out;
 }
 inline std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 }  // namespace detail
@@ -131,9 +149,10 @@ inline read_result read_comment_pages(std::string_view input) {
       p.index += base;
       r.problems.push_back(std::move(p));
     }
+    r.problems.add_omitted(page.problems.omitted());
     for (auto& c : page.comments) {
       if (r.ids.find(c.id, id_of)) {
-        r.problems.push_back({std::string(errc::duplicate_id), std::string(c.id), base, "id", "duplicate id across pages: the first is kept"});
+        r.problems.add(errc::duplicate_id, c.id, base, "id", "duplicate id across pages: the first is kept");
         continue;
       }
       r.comments.push_back(std::move(c));
@@ -157,9 +176,10 @@ inline std::string render_comments(std::string_view document, std::string_view o
     thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
     to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
-    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next};
+    render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next,
+                      o.static_page};
     page_range range = page_of(t.starts, t.entries.size(), ro.page);
-    if (o.page_offset == 0) {
+    if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
       render_thread_html(html, t, ro, &chunks);
     } else {
       // "Load more": only the page's articles, then the next button (or nothing), for the
@@ -168,8 +188,6 @@ inline std::string render_comments(std::string_view document, std::string_view o
       chunks.push_back(html.size());
       render_more_html(html, range, ro);
     }
-    nlohmann::json problems = nlohmann::json::array();
-    for (const auto& p : r.problems) problems.push_back(detail::problem_json(p));
     meta = {{"ok", true},
             {"count", t.entries.size()},
             {"live", t.live},
@@ -180,7 +198,8 @@ inline std::string render_comments(std::string_view document, std::string_view o
                       {"next", range.next ? nlohmann::json(*range.next) : nlohmann::json()}}},
             {"chunks", chunks},
             {"ignored", o.ignored},
-            {"problems", std::move(problems)}};
+            {"problems", detail::problems_json(r.problems)},
+            {"problemsOmitted", r.problems.omitted()}};
   }
   // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
   std::string head = detail::dump(meta);
@@ -201,9 +220,11 @@ inline std::string render_stories(std::string_view feed, std::string_view option
   } else {
     stories_options so{&find_locale(o.locale), o.stories_count, o.summary_length, o.page_url, o.zone};
     std::size_t shown = render_stories_html(html, f.items, so);
-    nlohmann::json problems = nlohmann::json::array();
-    for (const auto& p : f.problems) problems.push_back(detail::problem_json(p));
-    meta = {{"ok", true}, {"count", shown}, {"items", f.items.size()}, {"problems", std::move(problems)}};
+    meta = {{"ok", true},
+            {"count", shown},
+            {"items", f.items.size()},
+            {"problems", detail::problems_json(f.problems)},
+            {"problemsOmitted", f.problems.omitted()}};
   }
   std::string out = detail::dump(meta);
   out += '\0';

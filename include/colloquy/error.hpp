@@ -2,17 +2,73 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "colloquy/limits.hpp"
 
 namespace colloquy {
 
 // A problem found while reading input: a stable code, where it was, and a readable message.
-// `id` is the item's id when it has one; `index` its position in the input array.
+// `id` is the item's id when it has one; `index` its position in the input array. A document
+// that is not JSON says where the reader stopped: `line` and `column` (1-based, the column in
+// characters; 0 when there is no position).
 struct problem {
   std::string code;
   std::string id;
   std::size_t index = 0;
   std::string field;
   std::string message;
+  std::size_t line = 0;
+  std::size_t column = 0;
+};
+
+// The problems of one input: the first limits::max_problems, then only a count of the rest.
+// A document of junk has a problem per item; keeping (and serialising) all of them made a
+// 20 MB document take minutes and gigabytes, while nobody reads past the first screenful.
+//
+//   problem_list ps;
+//   ps.push_back(p);                        // kept, or counted in ps.omitted()
+//   for (const problem& p : ps) ...;        // the kept ones, in order
+class problem_list {
+ public:
+  using value_type = problem;
+  using const_iterator = std::vector<problem>::const_iterator;
+
+  // True once pushing only counts: callers may skip building a problem nobody keeps.
+  bool full() const { return items_.size() >= limits::max_problems; }
+  void push_back(problem p) {
+    if (full()) ++omitted_;
+    else items_.push_back(std::move(p));
+  }
+  // The same, building the problem's strings only when it is kept.
+  void add(std::string_view code, std::string_view id, std::size_t index, std::string_view field,
+           std::string_view message) {
+    if (full()) ++omitted_;
+    else items_.push_back({std::string(code), std::string(id), index, std::string(field), std::string(message)});
+  }
+  std::size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  std::size_t omitted() const { return omitted_; }  // problems found but not kept
+  std::size_t total() const { return items_.size() + omitted_; }
+  problem& operator[](std::size_t i) { return items_[i]; }
+  const problem& operator[](std::size_t i) const { return items_[i]; }
+  problem& front() { return items_.front(); }
+  const problem& front() const { return items_.front(); }
+  problem& back() { return items_.back(); }
+  auto begin() { return items_.begin(); }
+  auto end() { return items_.end(); }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  void clear() {
+    items_.clear();
+    omitted_ = 0;
+  }
+  // Counts `n` problems found elsewhere and not kept (a later page's omitted ones).
+  void add_omitted(std::size_t n) { omitted_ += n; }
+
+ private:
+  std::vector<problem> items_;
+  std::size_t omitted_ = 0;
 };
 
 // Every stable error code, defined here once: its name is the wire string, with the HTTP status

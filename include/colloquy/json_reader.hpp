@@ -20,6 +20,7 @@
 #pragma once
 #include <cstdint>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -60,6 +61,8 @@ class json_scanner {
 
   enum class failure : std::uint8_t { none, syntax, too_deep };
   failure error() const { return error_; }
+  // Where the first error was found: a byte offset into the input (its size: the input ended).
+  std::size_t error_offset() const { return error_at_; }
   bool failed() const { return error_ != failure::none; }
 
   bool skip_bom() {
@@ -94,13 +97,17 @@ class json_scanner {
   void advance() { ++p_; }
   // Records a syntax error (the first error wins) and returns false.
   bool fail() {
-    if (error_ == failure::none) error_ = failure::syntax;
+    if (error_ == failure::none) {
+      error_ = failure::syntax;
+      error_at_ = std::min(p_, s_.size());
+    }
     return false;
   }
 
   bool open() {  // after consuming '[' or '{'
     if (++depth_ > limits::max_json_depth) {
       error_ = failure::too_deep;
+      error_at_ = p_ - 1;
       return false;
     }
     return true;
@@ -393,6 +400,56 @@ class json_scanner {
   std::size_t p_ = 0;
   std::size_t depth_ = 0;
   failure error_ = failure::none;
+  std::size_t error_at_ = 0;
 };
+
+// Line and column (1-based; the column in characters, counting UTF-8 lead bytes) of byte
+// `offset` in `s`, and what is there, for a message: "unexpected end of input",
+// "unexpected character 'x'" or "unexpected byte 0xNN". Only run when a document fails, so one
+// more pass over it is fine.
+struct text_position {
+  std::size_t line = 1, column = 1;
+  std::string what;
+};
+inline text_position position_of(std::string_view s, std::size_t offset) {
+  text_position at;
+  offset = std::min(offset, s.size());
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (s[i] == '\n') {
+      ++at.line;
+      line_start = i + 1;
+    }
+  }
+  for (std::size_t i = line_start; i < offset; ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++at.column;
+  if (offset >= s.size()) {
+    at.what = "unexpected end of input";
+  } else {
+    const unsigned char c = static_cast<unsigned char>(s[offset]);
+    if (c > 0x20 && c < 0x7F) {
+      at.what = "unexpected character '";
+      at.what += char(c);
+      at.what += '\'';
+    } else {
+      const char* hex = "0123456789ABCDEF";
+      at.what = "unexpected byte 0x";
+      at.what += hex[c >> 4];
+      at.what += hex[c & 15];
+    }
+  }
+  return at;
+}
+
+// Where a text another parser refused (nlohmann, for feeds) stops being JSON, found by this
+// reader so that every "not valid JSON" names its place the same way.
+inline text_position json_error_position(std::string_view s) {
+  json_scanner sc(s);
+  if (sc.skip_bom() && sc.skip_value()) {
+    sc.skip_ws();
+    if (!sc.at_end()) sc.fail();
+  }
+  return position_of(s, sc.failed() ? sc.error_offset() : s.size());
+}
 
 }  // namespace colloquy::detail

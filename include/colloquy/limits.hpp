@@ -16,6 +16,9 @@ inline constexpr std::size_t max_id_bytes = 256;
 // Comments read from one document: 200,000 is twice the largest threads we test, and keeps the
 // wasm heap under a few hundred MB even for long texts.
 inline constexpr std::size_t max_comments = 200000;
+// Problems kept per input (error.hpp problem_list); the rest are only counted. A thousand is
+// more than anyone reads, and keeps the work and memory of a document of junk linear and small.
+inline constexpr std::size_t max_problems = 1000;
 // Nesting of the JSON document itself (not of replies): real documents need 4 levels; the cap
 // stops a "[[[[…" bomb from exhausting the parser's stack.
 inline constexpr std::size_t max_json_depth = 64;

@@ -330,25 +330,26 @@ inline constexpr locale_data locale_ru{
     .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
 };
 
-namespace detail {
-// The built-in locale of a language tag's primary language ("fr-CA" -> fr), or nullptr.
-inline const locale_data* built_in_locale(std::string_view tag) {
+// Every built-in locale, English first.
+inline constexpr const locale_data* locales[] = {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru};
+
+// The built-in locale for a language tag ("fr", "fr-CA", "RU"), or nullptr.
+inline const locale_data* locale_for(std::string_view tag) {
   std::string lang;
   for (char c : tag.substr(0, tag.find_first_of("-_"))) lang += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  for (const locale_data* l : {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru})
+  for (const locale_data* l : locales)
     if (l->tag == lang) return l;
   return nullptr;
 }
-}  // namespace detail
 
-// The locale for a language tag ("fr", "fr-CA", "RU"); English when the language is not here.
+// The locale for a language tag; English when the language is not here.
 inline const locale_data& find_locale(std::string_view tag) {
-  const locale_data* l = detail::built_in_locale(tag);
+  const locale_data* l = locale_for(tag);
   return l ? *l : locale_en;
 }
 
 // Whether the tag's language is built in (else find_locale answers English).
-inline bool has_locale(std::string_view tag) { return detail::built_in_locale(tag) != nullptr; }
+inline bool has_locale(std::string_view tag) { return locale_for(tag) != nullptr; }
 
 // The form of `text` for the count `n` in this locale.
 inline std::string_view plural_form(const locale_data& loc, const plural_text& text, int64_t n) {

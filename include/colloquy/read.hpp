@@ -57,7 +57,7 @@ struct read_result {
   std::string thread;          // the document's thread id, if given
   std::string next;            // "load more" cursor, if given
   std::vector<comment> comments;  // views into the document and into `store`
-  std::vector<problem> problems;  // item-level: skipped or repaired items
+  problem_list problems;          // item-level: skipped or repaired items (the first 1,000)
   std::vector<std::size_t> positions;  // positions[i]: index in the document of comments[i]
   text_store store;                    // decoded strings the comments point at
   detail::id_index ids;                // id -> position in `comments` (build_thread reuses it)
@@ -121,10 +121,10 @@ inline bool votes_of(const json_value& v, bool counter, int64_t& out) {
 // is skipped; repairs are reported and the item kept. `keep(view)` returns a view of the same
 // bytes that outlives the item (the document's own bytes, or a copy in the result's store).
 template <class Keep>
-bool finish_item(const raw_item& it, std::size_t index, comment& c, std::vector<problem>& problems, Keep&& keep) {
+bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list& problems, Keep&& keep) {
   char id_buf[24];
   auto report = [&](std::string_view code, std::string_view field, std::string_view message) {
-    problems.push_back(make_problem(code, std::string(c.id), index, field, message));
+    problems.add(code, c.id, index, field, message);
   };
   if (!it.id.present()) {
     report(errc::missing_id, "id", "comment has no id");
@@ -240,8 +240,8 @@ class item_sink {
     if (r_.comments.size() < limits::max_comments) return true;
     if (!full_) {
       full_ = true;
-      r_.problems.push_back(make_problem(errc::too_many_comments, "", index, "",
-                                         "thread has more comments than the limit; the rest are skipped"));
+      r_.problems.add(errc::too_many_comments, "", index, "",
+                      "thread has more comments than the limit; the rest are skipped");
     }
     return false;
   }
@@ -260,8 +260,7 @@ class item_sink {
     const auto position = static_cast<std::uint32_t>(r_.comments.size() - 1);
     auto id_of = [this](std::uint32_t k) -> std::string_view { return r_.comments[k].id; };
     if (r_.ids.insert(r_.comments.back().id, position, id_of) != position) {
-      r_.problems.push_back(make_problem(errc::duplicate_id, std::string(r_.comments.back().id), index, "id",
-                                         "duplicate id: the first is kept"));
+      r_.problems.add(errc::duplicate_id, r_.comments.back().id, index, "id", "duplicate id: the first is kept");
       r_.comments.pop_back();
       return;
     }
@@ -277,7 +276,7 @@ class item_sink {
   }
 
   void not_object(std::size_t index) {
-    r_.problems.push_back(make_problem(errc::item_not_object, "", index, "", "comment is not a JSON object"));
+    r_.problems.add(errc::item_not_object, "", index, "", "comment is not a JSON object");
   }
 
   void reset() {
@@ -298,9 +297,9 @@ class item_sink {
 // items, in this order: thread, next.
 inline void finish_document(read_result& r, const json_value& thread, const json_value& next) {
   if (thread.is(jk::string)) r.thread.assign(thread.text);
-  else if (thread.present()) r.problems.push_back(make_problem(errc::bad_thread, "", 0, "thread", "thread ignored: not a string"));
+  else if (thread.present()) r.problems.add(errc::bad_thread, "", 0, "thread", "thread ignored: not a string");
   if (next.is(jk::string)) r.next.assign(next.text);
-  else if (next.present()) r.problems.push_back(make_problem(errc::bad_next, "", 0, "next", "next ignored: not a string"));
+  else if (next.present()) r.problems.add(errc::bad_next, "", 0, "next", "next ignored: not a string");
 }
 
 inline read_result document_error(std::string_view code, std::string_view field, std::string_view message) {
@@ -346,9 +345,14 @@ class document_reader {
       if (!sc_.at_end()) ok = sc_.fail();
     }
     if (!ok) {
-      if (sc_.error() == json_scanner::failure::too_deep)
-        return document_error(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-      return document_error(errc::not_json, "", "document is not valid JSON");
+      const bool deep = sc_.error() == json_scanner::failure::too_deep;
+      const text_position at = position_of(document_, sc_.error_offset());
+      std::string message = deep ? "JSON nesting is deeper than the limit" : "document is not valid JSON: " + at.what;
+      message += " at line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
+      read_result failed = document_error(deep ? errc::json_too_deep : errc::not_json, "", message);
+      failed.error.line = at.line;
+      failed.error.column = at.column;
+      return failed;
     }
     if (!have_items) return document_error(errc::no_comments, "comments", "document has no comments array");
     finish_document(r, thread, next);

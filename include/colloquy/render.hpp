@@ -31,6 +31,10 @@ struct render_options {
   sort_order order = sort_order::oldest;
   page_request page{};     // top-level threads to render; {0, 0}: all of them
   std::string_view cursor; // the server's "next" cursor: more threads to fetch after the last page
+  // A page with no script (`colloquy render`, static sites): the section is marked
+  // `colloquy-static` (web/colloquy-static.css styles it, and only it) and the controls that
+  // need the script are left out: reply buttons, the sort menu, "load more".
+  bool static_page = false;
 };
 
 namespace detail {
@@ -127,6 +131,10 @@ class date_cache {
 // What every article of a page shares, worked out once per page.
 struct article_context {
   explicit article_context(const render_options& o) : dates(*o.locale, o.zone, o.dates) {
+    if (o.static_page) {
+      tail = "</div></article>\n";
+      return;
+    }
     tail = "</div><button type=\"button\" data-action=\"reply\">";
     append_escaped(tail, o.locale->reply);
     tail += "</button></article>\n";
@@ -236,6 +244,7 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
 // After the document's last page, a server cursor (the document's "next") gives a button that
 // asks the widget to fetch the server's next page (data-cursor) instead.
 inline void render_more_html(std::string& out, const page_range& range, const render_options& o) {
+  if (o.static_page) return;
   if (range.next) {
     out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-next=\"";
     out += std::to_string(*range.next);
@@ -257,9 +266,18 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
                                std::vector<std::size_t>* chunks = nullptr) {
   const locale_data& loc = *o.locale;
   std::size_t live = t.live;
-  out += "<section class=\"comments\" part=\"comments\"><header><h2>";
+  out += o.static_page ? "<section class=\"comments colloquy-static\" part=\"comments\"><header><h2>"
+                       : "<section class=\"comments\" part=\"comments\"><header><h2>";
   expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
                  [&](std::string_view) { out += std::to_string(live); }, out);
+  if (o.static_page) {
+    out += "</h2></header><div class=\"list\">\n";
+    page_range range = page_of(t.starts, t.entries.size(), o.page);
+    render_page_html(out, t, range, o, chunks);
+    if (chunks) chunks->push_back(out.size());
+    out += "</div></section>";
+    return;
+  }
   out += "</h2><label>";
   append_escaped(out, loc.sort_label);
   out += " <select name=\"sort\">";

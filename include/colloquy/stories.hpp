@@ -22,6 +22,7 @@
 #include "colloquy/date.hpp"
 #include "colloquy/entities.hpp"
 #include "colloquy/json_dom.hpp"
+#include "colloquy/json_reader.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
@@ -60,7 +61,7 @@ struct feed_result {
   bool ok = false;
   problem error;                  // when !ok: not_json, not_feed, feed_is_xml, ...
   std::vector<story> items;       // usable items, in feed order
-  std::vector<problem> problems;  // items skipped (no usable link) or repaired (bad date, image)
+  problem_list problems;          // items skipped (no usable link) or repaired (bad date, image)
 };
 
 struct stories_options {
@@ -525,7 +526,7 @@ inline bool is_http_url(std::string_view s) {
 
 // Reads one JSON Feed item; false when it cannot be a card (reported in `problems`).
 inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_view page_url, story& s,
-                       std::vector<problem>& problems) {
+                       problem_list& problems) {
   s.index = index;
   if (!it.is_object()) {
     problems.push_back(feed_problem(errc::item_not_object, "", index, "", "feed item is not a JSON object"));
@@ -605,7 +606,14 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   nlohmann::json doc;
   switch (detail::parse_json_limited(json, doc)) {
     case detail::json_parse::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-    case detail::json_parse::not_json: return fail(errc::not_json, "", "feed is not valid JSON");
+    case detail::json_parse::not_json: {
+      const detail::text_position at = detail::json_error_position(json);
+      fail(errc::not_json, "", "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) +
+                                   ", column " + std::to_string(at.column));
+      r.error.line = at.line;
+      r.error.column = at.column;
+      return r;
+    }
     case detail::json_parse::ok: break;
   }
   auto items = doc.is_object() ? doc.find("items") : doc.end();

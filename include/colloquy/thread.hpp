@@ -61,14 +61,14 @@ struct thread {
 // `problems` when given; their `index` is the comment's position in `comments`. `ids`, when
 // given, is an index of exactly these comments' ids (read_result::ids): it saves building one.
 inline thread build_thread(std::vector<comment> comments, const thread_options& options = {},
-                           std::vector<problem>* problems = nullptr, const detail::id_index* ids = nullptr) {
+                           problem_list* problems = nullptr, const detail::id_index* ids = nullptr) {
   thread t;
   t.comments = std::move(comments);
   const auto& cs = t.comments;
   const auto n = static_cast<std::uint32_t>(cs.size());
   constexpr std::uint32_t none = UINT32_MAX;
   auto report = [&](std::string_view code, std::uint32_t i, std::string_view message) {
-    if (problems) problems->push_back(problem{std::string(code), std::string(cs[i].id), i, "parent", std::string(message)});
+    if (problems) problems->add(code, cs[i].id, i, "parent", message);
   };
 
   auto id_of = [&](std::uint32_t k) -> std::string_view { return cs[k].id; };

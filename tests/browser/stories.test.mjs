@@ -377,14 +377,14 @@ test('colloquy stories: every shared JSON feed renders, every XML one is refused
     const xml = looksLikeXml(fs.readFileSync(file));
     if (xml) {
       assert.equal(r.status, 1, entry.file);
-      assert.match(r.stderr, /"code":"feed_is_xml"/, entry.file);
+      assert.match(r.stderr, /^colloquy stories: .*: feed_is_xml: /, entry.file);
       refused++;
     } else if (entry.category === 'malformed') {
       assert.equal(r.status, 1, entry.file);
-      assert.match(r.stderr, /"code":"(not_json|not_feed)"/, entry.file);
+      assert.match(r.stderr, /^colloquy stories: .*: (not_json|not_feed): /, entry.file);
     } else if (!Array.isArray(JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).items)) {
       assert.equal(r.status, 1, entry.file);  // e.g. RSS-in-JSON: not a JSON Feed
-      assert.match(r.stderr, /"code":"not_feed"/, entry.file);
+      assert.match(r.stderr, /^colloquy stories: .*: not_feed: /, entry.file);
     } else {
       assert.equal(r.status, 0, `${entry.file}: ${r.stderr}`);
       assert.doesNotMatch(r.stdout, /<script|\son\w+=/i, entry.file);
