@@ -41,6 +41,9 @@ test('select[name=sort] offers every order and re-sorts without refetching; Load
 
     // Two top-level threads per page.
     await page.evaluate(() => window.Colloquy.mount(document.querySelector('#colloquy'), { pageSize: 2 }).ready);
+    // The story strip arrives after the comments; clicking "Load more" before it is in place can
+    // land where the button was before the strip pushed it down (a lost click on a busy machine).
+    await waitForCount(page, '#colloquy >> article.story-card', 3);
     const fetchesBefore = fetches;
     const firstPage = oldestOrder.slice(0, oldestOrder.indexOf('t2'));
     await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === n, firstPage.length);
