@@ -111,48 +111,6 @@ std::string client_address(const http::request& req, bool trust_proxy) {
   return req.remote_address;
 }
 
-// Per-key token buckets: `per_minute` requests, refilled continuously, a burst of the same
-// size. Buckets that are full again are forgotten, so the table stays as small as the set of
-// keys seen within the last minute.
-class rate_limiter {
- public:
-  explicit rate_limiter(int per_minute) : per_minute_(per_minute) {}
-  // 0 when the request may go ahead, else the seconds to wait before the next one.
-  int take(const std::string& key) {
-    if (per_minute_ <= 0) return 0;
-    std::lock_guard<std::mutex> l(mutex_);
-    double now = seconds();
-    if (buckets_.size() > 10000) {
-      for (auto it = buckets_.begin(); it != buckets_.end();)
-        it = level(it->second, now) >= per_minute_ ? buckets_.erase(it) : std::next(it);
-    }
-    auto [it, fresh] = buckets_.try_emplace(key, bucket{double(per_minute_), now});
-    double tokens = level(it->second, now);
-    if (tokens >= 1) {
-      it->second = {tokens - 1, now};
-      return 0;
-    }
-    it->second = {tokens, now};
-    return static_cast<int>(std::ceil((1 - tokens) * 60.0 / per_minute_));
-  }
-
- private:
-  struct bucket {
-    double tokens;
-    double at;
-  };
-  double level(const bucket& b, double now) const {
-    return std::min(double(per_minute_), b.tokens + (now - b.at) * per_minute_ / 60.0);
-  }
-  static double seconds() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-  }
-  int per_minute_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, bucket> buckets_;
-};
-
 // Compares two secrets in a time that depends on neither: both are hashed first, and the
 // digests (always 32 bytes) are compared without an early exit.
 bool same_secret(std::string_view a, std::string_view b) {
@@ -345,6 +303,14 @@ class memory_trimmer {
   std::thread thread_;
 };
 
+// The database as messages name it: a PostgreSQL URL without its password.
+std::string shown_db(const std::string& db) {
+  if (!store::is_postgresql(db)) return db;
+  std::size_t scheme = db.find("://") + 3, at = db.find('@', scheme), colon = db.find(':', scheme);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return db;
+  return db.substr(0, colon) + db.substr(at);
+}
+
 bool inside(const fs::path& file, const std::string& folder) {
   if (folder.empty()) return false;
   std::error_code ec;
@@ -403,8 +369,9 @@ int run(const config& c) {
     std::fprintf(stderr, "colloquy serve: --widget %s is not a directory\n", c.widget.c_str());
     return 2;
   }
+  const bool postgresql = store::is_postgresql(c.db);
   for (const std::string& folder : {c.root, c.widget}) {
-    if (inside(c.db, folder)) {
+    if (!postgresql && inside(c.db, folder)) {
       std::fprintf(stderr,
                    "colloquy serve: refusing to start: --db %s is inside the served folder %s, which would publish "
                    "the database (and its write-ahead log, with client addresses); keep it elsewhere\n",
@@ -457,10 +424,11 @@ int run(const config& c) {
                  c.host.c_str());
 
   std::string error;
-  const bool existed = fs::exists(c.db);
+  const std::string db_name = shown_db(c.db);
+  const bool existed = postgresql || fs::exists(c.db);
   auto db = store::open(c.db, error);
   if (!db) {
-    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", c.db.c_str(), error.c_str());
+    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", db_name.c_str(), error.c_str());
     return 1;
   }
   if (db->created()) {
@@ -483,7 +451,7 @@ int run(const config& c) {
         }
         return 1;
       }
-      std::printf("Colloquy imported %ld comments from %s into %s\n", n, seed.c_str(), c.db.c_str());
+      std::printf("Colloquy imported %ld comments from %s into %s\n", n, seed.c_str(), db_name.c_str());
     }
   }
 
@@ -493,7 +461,19 @@ int run(const config& c) {
   const host_names hosts(c.host_names);
   store& comments = *db;
   answer_cache answers;
-  rate_limiter limiter(c.rate_limit), admin_limiter(c.admin_rate_limit);
+  // Rate limits are token buckets in the database (store::take_token), so every server process
+  // on it counts a client against the same bucket, whichever process nginx sends it to.
+  // -1: the database is down; the request would fail there anyway.
+  auto rate_limited = [&](http::response& res, const char* kind, int per_minute, const std::string& address,
+                          const char* message) {
+    int wait = comments.take_token(std::string(kind) + ' ' + address, per_minute, now_ms());
+    if (wait < 0) json_error(res, 503, errc::storage_unavailable, "the comments database cannot be reached right now");
+    else if (wait > 0) {
+      res.set("Retry-After", std::to_string(wait));
+      json_error(res, 429, errc::rate_limited, message);
+    }
+    return wait != 0;
+  };
   memory_trimmer trimmer;
   const std::string post_status = c.moderate ? "pending" : "published";
 
@@ -593,10 +573,8 @@ int run(const config& c) {
     if (type != "application/json")
       return json_error(res, 415, errc::unsupported_media_type, "send the comment as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
-    if (int wait = limiter.take(address); wait > 0) {
-      res.set("Retry-After", std::to_string(wait));
-      return json_error(res, 429, errc::rate_limited, "too many comments from this address; try again later");
-    }
+    if (rate_limited(res, "post", c.rate_limit, address, "too many comments from this address; try again later"))
+      return;
     // The server never trusts the widget: the same validation, run again here.
     draft_result d = read_draft(req.body);
     if (!d.ok()) {
@@ -646,11 +624,9 @@ int run(const config& c) {
       json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
       return false;
     }
-    if (int wait = admin_limiter.take(http::address_key(client_address(req, c.trust_proxy))); wait > 0) {
-      res.set("Retry-After", std::to_string(wait));
-      json_error(res, 429, errc::rate_limited, "too many admin requests from this address; try again later");
+    if (rate_limited(res, "admin", c.admin_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
+                     "too many admin requests from this address; try again later"))
       return false;
-    }
     std::string_view header = req.header("Authorization");
     constexpr std::string_view prefix = "Bearer ";
     if (header.substr(0, prefix.size()) != prefix || !same_secret(header.substr(prefix.size()), token)) {
@@ -751,7 +727,7 @@ int run(const config& c) {
   });
   std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(),
               c.host.find(':') != std::string::npos ? ("[" + c.host + "]").c_str() : c.host.c_str(), port,
-              c.db.c_str(), c.moderate ? ", moderated" : "");
+              db_name.c_str(), c.moderate ? ", moderated" : "");
   std::fflush(stdout);
   // Returns when every connection is closed or the shutdown deadline passed, and every handler
   // has returned: a post being stored is committed before its 201 is written, and one that was
@@ -761,7 +737,7 @@ int run(const config& c) {
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
   db->close();
-  std::printf("Colloquy stopped; %s closed cleanly\n", c.db.c_str());
+  std::printf("Colloquy stopped; %s closed cleanly\n", db_name.c_str());
   std::fflush(stdout);
   return 0;
 }
