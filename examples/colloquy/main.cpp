@@ -36,7 +36,8 @@ const char* const serve_usage =
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
-    "      --db FILE (./colloquy.db; SQLite, created and migrated as needed)\n"
+    "      --db FILE|URL (./colloquy.db: SQLite, created and migrated as needed; or\n"
+    "                   postgresql://user@host:port/dbname, migrated as needed)\n"
     "      --seed FILE (comments document imported into a new database;\n"
     "                   default <root>/comments.json; --comments is the same)\n"
     "      --seed-thread T (the thread of a seed that is a bare array; default: the\n"
@@ -53,8 +54,10 @@ const char* const serve_usage =
     "      --shutdown-timeout S (10)  --max-connections N (1024)\n"
     "      --max-connections-per-address N (64; IPv6 counted per /64)\n";
 const char* const admin_usage =
-    "  admin pending|approve|reject   moderate a server's database directly\n"
-    "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
+    "  admin pending|approve|reject|delete|restore   moderate a server's database directly\n"
+    "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)\n"
+    "      --thread T  --id ID (approve/reject a pending comment; delete any comment;\n"
+    "                  restore a deleted one to the status it had)\n";
 
 // Every command's flags: whether each takes a value, and how many positional arguments the
 // command takes. One parser for all (DESIGN §9): -h/--help, --flag value, --flag=value; unknown
@@ -424,23 +427,31 @@ int serve(const args& a) {
 }
 
 // Moderation without HTTP: the same store the server uses, beside it (SQLite locks across
-// processes; the server sees the change on its next read).
+// processes; PostgreSQL is shared anyway; servers see the change on their next read). Each
+// action is in the audit log, from "command line".
 int admin(const args& a) {
+  using colloquy::server::moderation;
+  static const std::vector<std::pair<std::string, moderation>> actions = {
+      {"approve", moderation::approve}, {"reject", moderation::reject},
+      {"delete", moderation::remove}, {"restore", moderation::restore}};
   std::string action = a.positional.empty() ? "" : a.positional[0];
-  if (action != "pending" && action != "approve" && action != "reject") {
-    std::fprintf(stderr, "colloquy admin: expected pending, approve or reject%s%s\n", action.empty() ? "" : ", not ",
-                 action.c_str());
+  auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
+  if (action != "pending" && act == actions.end()) {
+    std::fprintf(stderr, "colloquy admin: expected pending, approve, reject, delete or restore%s%s\n",
+                 action.empty() ? "" : ", not ", action.c_str());
     return 2;
   }
   std::string path = a.get("db", "colloquy.db"), error;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
-    return 2;
-  }
-  if (!std::ifstream(path)) {
-    std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
-    return 1;
+  if (!colloquy::server::store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::ifstream(path)) {
+      std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+      return 1;
+    }
   }
   auto db = colloquy::server::store::open(path, error);
   if (!db) {
@@ -455,20 +466,17 @@ int admin(const args& a) {
     }
     return 0;
   }
-  if (action == "approve" || action == "reject") {
-    auto done = db->moderate(a.get("thread"), a.get("id"),
-                             action == "approve" ? colloquy::server::moderation::approve
-                                                 : colloquy::server::moderation::reject);
-    if (!done) {
-      std::fprintf(stderr, "colloquy admin: no pending comment %s in thread %s\n", a.get("id").c_str(),
-                   a.get("thread").c_str());
-      return 1;
-    }
-    std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
-    return 0;
+  auto done = db->moderate(a.get("thread"), a.get("id"), act->second);
+  if (!done) {
+    const char* state = act->second == moderation::restore  ? "deleted "
+                        : act->second == moderation::remove ? "undeleted "
+                                                            : "pending ";
+    std::fprintf(stderr, "colloquy admin: no %scomment %s in thread %s\n", state, a.get("id").c_str(),
+                 a.get("thread").c_str());
+    return 1;
   }
-  std::fprintf(stderr, "colloquy admin: expected pending, approve or reject\n");
-  return 2;
+  std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+  return 0;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "admin_files.hpp"
 #include "colloquy/colloquy.hpp"
 #include "files.hpp"
 #include "http.hpp"
@@ -648,18 +649,109 @@ int run(const config& c) {
   };
   auto admin_moderate = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
+    static const std::pair<const char*, moderation> actions[] = {{"approve", moderation::approve},
+                                                                 {"reject", moderation::reject},
+                                                                 {"delete", moderation::remove},
+                                                                 {"restore", moderation::restore}};
     auto body = json::parse(req.body, nullptr, false);
     const std::string* thread = body.is_object() ? detail::string_field(body, "thread") : nullptr;
     const std::string* id = body.is_object() ? detail::string_field(body, "id") : nullptr;
     const std::string* action = body.is_object() ? detail::string_field(body, "action") : nullptr;
-    if (!thread || !id || !action || (*action != "approve" && *action != "reject"))
-      return json_error(res, 400, errc::bad_moderation, R"(send {"thread":…, "id":…, "action":"approve"|"reject"})");
-    auto done = comments.moderate(*thread, *id, *action == "approve" ? moderation::approve : moderation::reject);
-    if (!done) return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
+    auto act = std::find_if(std::begin(actions), std::end(actions), [&](const auto& x) { return action && *action == x.first; });
+    if (!thread || !id || act == std::end(actions))
+      return json_error(res, 400, errc::bad_moderation,
+                        R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore"})");
+    // The audit log keeps the moderator's own address (not its rate-limit key, a /64 for IPv6).
+    auto done = comments.moderate(*thread, *id, act->second, client_address(req, c.trust_proxy), now_ms());
+    if (!done) {
+      switch (act->second) {
+        case moderation::remove:
+          return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread to delete", "id");
+        case moderation::restore:
+          return json_error(res, 404, errc::not_deleted, "no deleted comment with that id in that thread", "id");
+        default:
+          return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
+      }
+    }
     json j = comment_json(*done, false);
     j["thread"] = done->thread;
     res.set("Content-Type", "application/json");
     res.body = dump(j);
+  };
+  // Comments of any status for the moderation page, newest first, each with its text and its
+  // HTML as the widget renders it (the same core), in `html`: one static section whose
+  // articles carry data-id "m0", "m1", … in the order of `comments`.
+  auto admin_comments = [&](const http::request& req, http::response& res) {
+    if (!authorised(req, res)) return;
+    comment_query q;
+    q.thread = detail::normalise_field(query_param(req.query, "thread"), false);
+    q.status = query_param(req.query, "status");
+    q.text = query_param(req.query, "q");
+    static const std::string statuses[] = {"", "published", "pending", "deleted", "rejected"};
+    if (std::find(std::begin(statuses), std::end(statuses), q.status) == std::end(statuses))
+      return json_error(res, 400, errc::bad_moderation, "status is published, pending, deleted or rejected", "status");
+    if (q.thread.size() > limits::max_thread_bytes || q.text.size() > 200)
+      return json_error(res, 400, errc::bad_moderation, "the thread or the search text is too long");
+    bool ok = false;
+    auto found = comments.find(q, ok);
+    if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
+    json list = json::array(), shown = json::array();
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const stored_comment& m = found[i];
+      json j = comment_json(m, false);
+      j["thread"] = m.thread;
+      j["status"] = m.status;
+      j["text"] = m.text;  // moderators see what was written, deleted or not
+      list.push_back(std::move(j));
+      // Rendered as a published top-level comment, so that its text shows whatever its status.
+      stored_comment flat = m;
+      flat.id = "m" + std::to_string(i);
+      flat.parent.clear();
+      flat.status = "published";
+      shown.push_back(comment_json(flat, false));
+    }
+    std::string rendered = render_comments(dump(json{{"comments", std::move(shown)}}), R"({"static":true,"sort":"oldest"})");
+    std::size_t nul = rendered.find('\0');
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"comments", std::move(list)},
+                         {"html", nul == std::string::npos ? std::string() : rendered.substr(nul + 1)}});
+  };
+  auto admin_audit = [&](const http::request& req, http::response& res) {
+    if (!authorised(req, res)) return;
+    bool ok = false;
+    auto entries = comments.audit_log(200, ok);
+    if (!ok) return json_error(res, 503, errc::storage_unavailable, "the audit log cannot be read right now");
+    json list = json::array();
+    for (const auto& e : entries)
+      list.push_back({{"at", format_iso8601(e.at)}, {"address", e.address}, {"action", e.action}, {"thread", e.thread},
+                      {"id", e.id}, {"before", e.status_before}, {"after", e.status_after}});
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"entries", std::move(list)}});
+  };
+
+  // The moderation page: four files compiled in (admin/), under the strict CSP whatever --csp
+  // says, and never framed (clickjacking a moderator's click). Only with --admin-token.
+  auto admin_page = [&](const http::request& req, const std::string& path, http::response& res) {
+    static const std::pair<const char*, std::pair<const char*, const char*>> files[] = {
+        {"/admin", {admin_files::admin_html, "text/html; charset=utf-8"}},
+        {"/admin/", {admin_files::admin_html, "text/html; charset=utf-8"}},
+        {"/admin/admin.js", {admin_files::admin_js, "text/javascript; charset=utf-8"}},
+        {"/admin/admin.css", {admin_files::admin_css, "text/css; charset=utf-8"}},
+        {"/admin/colloquy-static.css", {admin_files::colloquy_static_css, "text/css; charset=utf-8"}}};
+    auto f = std::find_if(std::begin(files), std::end(files), [&](const auto& x) { return path == x.first; });
+    if (token.empty() || f == std::end(files)) {
+      res.status = 404;
+      res.set("Content-Type", "text/plain; charset=utf-8");
+      res.body = "Not found\n";
+      return;
+    }
+    res.replace("Content-Security-Policy",
+                std::string(strict_csp) + "; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Cache-Control", "no-store");
+    res.set("Content-Type", f->second.second);
+    res.body = f->second.first;
+    res.head_only = req.method == "HEAD";
   };
 
   auto method_not_allowed = [](http::response& res, const char* allow) {
@@ -702,6 +794,10 @@ int run(const config& c) {
         if (req.method == "POST") return admin_moderate(req, res);
         return method_not_allowed(res, "POST, OPTIONS");
       }
+      if (path.path == "/api/admin/comments" || path.path == "/api/admin/audit") {
+        if (get) return path.path == "/api/admin/comments" ? admin_comments(req, res) : admin_audit(req, res);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
       return json_error(res, 404, errc::not_found, "no such API endpoint");
     }
 
@@ -710,6 +806,7 @@ int run(const config& c) {
       res.status = 204;
       return;
     }
+    if (path.path == "/admin" || path.path.rfind("/admin/", 0) == 0) return admin_page(req, path.path, res);
     if (path.hidden) {
       res.status = 404;
       res.set("Content-Type", "text/plain; charset=utf-8");

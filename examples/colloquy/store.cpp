@@ -223,14 +223,6 @@ std::vector<stored_comment> rows(sqlite3_stmt* s) {
   return out;
 }
 
-const char* status_name(comment_status s) {
-  switch (s) {
-    case comment_status::pending: return "pending";
-    case comment_status::deleted: return "deleted";
-    default: return "published";
-  }
-}
-
 // Opens one connection with the settings every connection needs. `busy_timeout`: another
 // process (or the writer, for a checkpoint) may hold a lock briefly; waiting beats failing.
 sqlite3* open_sqlite(const std::string& path, std::string& error) {
@@ -363,29 +355,18 @@ long sqlite_store::import_document(std::string_view json, std::string& error, st
     sqlite3_stmt* s = w.statement(insert);
     if (!s) return fail();
     bind_all(s, thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
-         c.author.url, c.created, c.edited, c.text, c.up, c.down, status_name(c.status));
+         c.author.url, c.created, c.edited, c.text, c.up, c.down, sql::status_name(c.status));
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 1) {
       seq_of[std::string(c.id)] = sqlite3_last_insert_rowid(w.db);
       parent_of[std::string(c.id)] = std::string(c.parent);
     }
   }
-  // Roots: follow parents up to a top-level comment. Orphans (parent not in the thread) and
-  // reply cycles count as top-level threads of their own, as the core shows them.
   static const char* set_root = "UPDATE comments SET root = ? WHERE seq = ?";
-  for (const auto& [id, seq] : seq_of) {
-    std::string top = id;
-    std::unordered_set<std::string> seen{id};
-    for (;;) {
-      const std::string& p = parent_of[top];
-      if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
-      top = p;
-    }
-    // The walk stops at a parent still in the thread only on a cycle: then its own root.
-    if (const std::string& p = parent_of[top]; !p.empty() && seq_of.count(p)) top = id;
+  for (const auto& [seq, root] : sql::import_roots(seq_of, parent_of)) {
     sqlite3_stmt* s = w.statement(set_root);
     if (!s) return fail();
-    bind_all(s, seq_of[top], seq);
+    bind_all(s, root, seq);
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
   }
   sqlite3_stmt* v = w.statement(sql::bump_version);
@@ -483,17 +464,7 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   if (sqlite3_step(v) != SQLITE_DONE) return fail();
   if (!w.exec("COMMIT", &r.error)) return fail();
   r.outcome = post_outcome::created;
-  stored_comment& c = r.comment;
-  c.seq = seq;
-  c.thread = d.thread;
-  c.id = id;
-  c.parent = d.parent;
-  c.name = d.name;
-  c.location = d.location;
-  c.created = now_ms;
-  c.text = d.text;
-  c.status = status;
-  c.client_id = d.client_id;
+  r.comment = sql::posted_comment(d, seq, id, status, now_ms);
   return r;
 }
 
@@ -633,7 +604,7 @@ std::vector<audit_entry> sqlite_store::audit_log(std::size_t limit, bool& ok) {
 int sqlite_store::take_token(const std::string& key, int per_minute, std::int64_t now_ms) {
   if (per_minute <= 0) return 0;
   std::lock_guard<std::mutex> l(limiter_mutex_);
-  if (closed_ || !limiter_->db) return -1;
+  if (!limiter_ || !limiter_->db) return -1;  // closed (close() empties it under this mutex)
   connection& c = *limiter_;
   if (++limiter_calls_ % 1000 == 0) {
     if (sqlite3_stmt* s = c.statement(sql::forget_full_buckets)) {
@@ -692,6 +663,50 @@ std::int64_t sqlite_store::count_posted() {
   }
   give_back(std::move(c));
   return n;
+}
+
+const char* sql::status_name(comment_status s) {
+  switch (s) {
+    case comment_status::pending: return "pending";
+    case comment_status::deleted: return "deleted";
+    default: return "published";
+  }
+}
+
+stored_comment sql::posted_comment(const draft& d, std::int64_t seq, std::string id, const std::string& status,
+                                   std::int64_t now_ms) {
+  stored_comment c;
+  c.seq = seq;
+  c.thread = d.thread;
+  c.id = std::move(id);
+  c.parent = d.parent;
+  c.name = d.name;
+  c.location = d.location;
+  c.created = now_ms;
+  c.text = d.text;
+  c.status = status;
+  c.client_id = d.client_id;
+  return c;
+}
+
+std::unordered_map<std::int64_t, std::int64_t> sql::import_roots(
+    const std::unordered_map<std::string, std::int64_t>& seq_of,
+    const std::unordered_map<std::string, std::string>& parent_of) {
+  auto parent = [&](const std::string& id) -> const std::string& { return parent_of.at(id); };
+  std::unordered_map<std::int64_t, std::int64_t> roots;
+  for (const auto& [id, seq] : seq_of) {
+    std::string top = id;
+    std::unordered_set<std::string> seen{id};
+    for (;;) {
+      const std::string& p = parent(top);
+      if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
+      top = p;
+    }
+    // The walk stops at a parent still in the thread only on a cycle: then its own root.
+    if (const std::string& p = parent(top); !p.empty() && seq_of.count(p)) top = id;
+    roots[seq] = seq_of.at(top);
+  }
+  return roots;
 }
 
 const char* moderation_name(moderation m) {

@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "colloquy/read.hpp"
@@ -144,14 +143,6 @@ std::vector<stored_comment> comments_of(const result& r) {
   std::vector<stored_comment> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
   return out;
-}
-
-const char* status_name(comment_status s) {
-  switch (s) {
-    case comment_status::pending: return "pending";
-    case comment_status::deleted: return "deleted";
-    default: return "published";
-  }
 }
 
 // One connection and the statements prepared on it (prepared once, reused: planning is much
@@ -375,26 +366,15 @@ long pg_store::import_document(std::string_view json, std::string& error, std::s
               "ON CONFLICT DO NOTHING RETURNING seq",
               {text(thread), text(m.id), null_if_empty(m.parent), text(m.author.name), text(m.author.location),
                text(m.author.url), number(m.created), number(m.edited), text(m.text), number(m.up), number(m.down),
-               text(status_name(m.status))});
+               text(sql::status_name(m.status))});
           if (!ins.ok()) return fail();
           if (ins.rows() == 1) {
             seq_of[std::string(m.id)] = ins.int64(0, 0);
             parent_of[std::string(m.id)] = std::string(m.parent);
           }
         }
-        // Roots as the SQLite backend finds them: orphans and cycles are top-level threads.
-        for (const auto& [id, seq] : seq_of) {
-          std::string top = id;
-          std::unordered_set<std::string> seen{id};
-          for (;;) {
-            const std::string& p = parent_of[top];
-            if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
-            top = p;
-          }
-          if (const std::string& p = parent_of[top]; !p.empty() && seq_of.count(p)) top = id;
-          if (!c.run("UPDATE comments SET root = $1 WHERE seq = $2", {number(seq_of[top]), number(seq)}).ok())
-            return fail();
-        }
+        for (const auto& [seq, root] : sql::import_roots(seq_of, parent_of))
+          if (!c.run("UPDATE comments SET root = $1 WHERE seq = $2", {number(root), number(seq)}).ok()) return fail();
         if (!c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT")) return fail();
         stored = static_cast<long>(seq_of.size());
         return true;
@@ -462,17 +442,7 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
         }
         if (!c.run(sql::bump_version, {text(d.thread)}).ok() || !c.exec("COMMIT")) return fail();
         r.outcome = post_outcome::created;
-        stored_comment& m = r.comment;
-        m.seq = seq;
-        m.thread = d.thread;
-        m.id = id;
-        m.parent = d.parent;
-        m.name = d.name;
-        m.location = d.location;
-        m.created = now_ms;
-        m.text = d.text;
-        m.status = status;
-        m.client_id = d.client_id;
+        r.comment = sql::posted_comment(d, seq, id, status, now_ms);
         return true;
       },
       &r.error);

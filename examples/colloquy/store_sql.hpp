@@ -1,7 +1,11 @@
-// SQL that both store backends run as it stands (store.cpp: SQLite, store_pg.cpp: PostgreSQL).
-// Parameters are written $1, $2, … in the order of their first use: PostgreSQL numbers them so,
-// and SQLite gives such named parameters indexes in the same order.
+// What both store backends share (store.cpp: SQLite, store_pg.cpp: PostgreSQL): SQL they run
+// as it stands, and the bookkeeping around it. Parameters are written $1, $2, … in the order of
+// their first use: PostgreSQL numbers them so, and SQLite gives such named parameters indexes
+// in the same order.
 #pragma once
+#include <string>
+#include <unordered_map>
+
 #include "store.hpp"
 
 namespace colloquy::server::sql {
@@ -47,6 +51,20 @@ inline constexpr const char* audit_entries =
 // Buckets untouched for a minute are full again: forgetting them changes nothing.
 inline constexpr const char* forget_full_buckets = "DELETE FROM rate_limits WHERE at < $1";
 inline constexpr const char* bucket_level = "SELECT tokens, at FROM rate_limits WHERE key = $1";
+
+// The status column's value for an imported comment.
+const char* status_name(comment_status s);
+
+// The comment a post stored, as post() answers it.
+stored_comment posted_comment(const draft& d, std::int64_t seq, std::string id, const std::string& status,
+                              std::int64_t now_ms);
+
+// The root (the seq of the top-level comment) of each imported comment, by seq: follows
+// parents up to a top-level comment. Orphans (parent not in the thread) and reply cycles count
+// as top-level threads of their own, as the core shows them.
+std::unordered_map<std::int64_t, std::int64_t> import_roots(
+    const std::unordered_map<std::string, std::int64_t>& seq_of,
+    const std::unordered_map<std::string, std::string>& parent_of);
 
 // Seconds to wait for the next token of a bucket holding `tokens` at `at` (ms), `now_ms` later.
 int wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms);

@@ -141,6 +141,8 @@ class problem_list {
   X(origin_not_allowed, 403, rejected)                                                             \
   X(not_found, 404, rejected)                                                                      \
   X(not_pending, 404, rejected)                                                                    \
+  X(no_such_comment, 404, rejected)  /* admin delete: no undeleted comment with that id */          \
+  X(not_deleted, 404, rejected)      /* admin restore: no deleted comment with that id */           \
   X(method_not_allowed, 405, rejected)                                                             \
   X(request_timeout, 408, rejected)                                                                \
   X(parent_not_found, 409, rejected)                                                               \
