@@ -94,8 +94,8 @@
       items.forEach(function (i) { section.append(i); });
       list.append(section);
     });
-    say(answer.comments.length ? answer.comments.length + ' comment' + (answer.comments.length === 1 ? '' : 's')
-      : 'No comments match.');
+    $('#count').textContent = answer.comments.length
+      ? answer.comments.length + ' comment' + (answer.comments.length === 1 ? '' : 's') : 'No comments match.';
   }
 
   function showAudit(answer) {
@@ -151,6 +151,7 @@
   $('#sign-out').addEventListener('click', function () { signedOut(); });
   $('#filter').addEventListener('submit', function (event) {
     event.preventDefault();
+    say('');
     refresh();
   });
   $('#threads').addEventListener('click', function (event) {
