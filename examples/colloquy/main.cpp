@@ -45,7 +45,7 @@ const char* const serve_usage =
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
-    "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
+    "      --admin-token T (enables the moderation page /admin and /api/admin/*)\n"
     "      --csp POLICY|off\n"
     "      --host-name NAME, --public-url URL (repeatable: the Host names answered;\n"
     "                   default: loopback names only)\n"
