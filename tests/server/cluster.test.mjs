@@ -185,7 +185,7 @@ test('kill -9 of one of three processes mid-run loses nothing acknowledged', { s
 
 test('rate limits and cached answers hold across processes', { skip }, async () => {
   const db = newDatabase();
-  const c = await cluster(db, 3, ['--rate-limit', '3']);
+  const c = await cluster(db, 3, ['--rate-limit', '3', '--admin-token', 'cluster-token']);
   try {
     // One client address (nginx's X-Forwarded-For), requests spread over three processes: the
     // bucket in the database lets exactly 3 through, not 3 per process.
@@ -206,6 +206,20 @@ test('rate limits and cached answers hold across processes', { skip }, async () 
     const again = await fetch(a.url + '/api/comments?thread=/limits', { headers: { 'If-None-Match': etag } });
     assert.equal(again.status, 200);
     assert.equal((await again.json()).comments.length, 4);
+    // The moderation page and its API through nginx; a delete through one process is seen by all.
+    const page = await fetch(c.nginx.url + '/admin');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; frame-ancestors 'none'/);
+    assert.match(await page.text(), /<script src="\/admin\/admin.js" defer><\/script>/);
+    const removed = await fetch(c.nginx.url + '/api/admin/moderate', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer cluster-token' },
+      body: JSON.stringify({ thread: '/limits', id: (await r.json()).id, action: 'delete' }),
+    });
+    assert.equal(removed.status, 200);
+    for (const s of c.servers) {
+      const seen = await (await fetch(s.url + '/api/comments?thread=/limits')).json();
+      assert.equal(seen.comments.filter((m) => m.status === 'published').length, 3, `process ${s.port}`);
+    }
   } finally {
     await c.stop();
   }
