@@ -3,11 +3,12 @@
 const COLORS = { colloquy: '#1c5a8c', baseline: '#6b6b6b', artalk: '#c0392b', waline: '#2e8b57' };
 const W = 460;
 const H = 320;
-const M = { left: 80, right: 16, top: 40, bottom: 48 };
+const M = { left: 64, right: 30, top: 40, bottom: 48 };
 
 const log = Math.log10;
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const num = (x) => x.toLocaleString('en-US');
+const duration = (ms) => (ms >= 1000 ? `${num(ms / 1000)} s` : `${num(ms)} ms`);
 
 // Decades that cover [lo, hi], at least one apart.
 function decades(lo, hi) {
@@ -28,7 +29,7 @@ function panel(x0, title, sizes, series, mark) {
   const parts = [`<text x="${x0 + W / 2}" y="22" class="title">${esc(title)}</text>`];
   for (const t of ticks) {
     parts.push(`<line x1="${px(sizes[0])}" x2="${px(sizes[sizes.length - 1])}" y1="${py(t)}" y2="${py(t)}" class="grid"/>`,
-      `<text x="${x0 + M.left - 8}" y="${py(t) + 4}" class="ytick">${num(t)} ms</text>`);
+      `<text x="${x0 + M.left - 8}" y="${py(t) + 4}" class="ytick">${duration(t)}</text>`);
   }
   for (const n of sizes) {
     parts.push(`<line x1="${px(n)}" x2="${px(n)}" y1="${M.top}" y2="${H - M.bottom}" class="grid"/>`,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { startServer, repo } from '../browser/support.mjs';
+import { median } from './stats.mjs';
 
 const SEED = path.join(repo, 'examples/seed');
 const WIDGET = /\s*<!-- Colloquy:[^>]*-->\s*<div id="colloquy"><\/div>\s*<script src="\/colloquy\/colloquy\.js"[^>]*><\/script>/;
@@ -31,7 +32,10 @@ async function audit(url) {
     const { lhr } = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
     const value = (id) => lhr.audits[id].numericValue;
+    // Proof that the page Lighthouse saw is the one meant: the widget's module was fetched, or not.
+    const requests = lhr.audits['network-requests'].details.items.map((i) => new URL(i.url).pathname);
     return {
+      widgetLoaded: requests.includes('/colloquy/colloquy.wasm'), requests: requests.length, bytes: value('total-byte-weight'),
       version: lhr.lighthouseVersion, score: Math.round(lhr.categories.performance.score * 100),
       fcp: value('first-contentful-paint'), lcp: value('largest-contentful-paint'), tbt: value('total-blocking-time'),
       cls: value('cumulative-layout-shift'), si: value('speed-index'),
@@ -41,11 +45,6 @@ async function audit(url) {
     await chrome.kill();
   }
 }
-
-const median = (xs) => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 
 export async function lighthouseSeedPage(runs) {
   const variants = [
@@ -57,6 +56,7 @@ export async function lighthouseSeedPage(runs) {
     for (let i = 0; i < runs; i++) {
       for (const v of variants) {
         const r = await audit(v.server.url + '/');
+        if (r.widgetLoaded !== v.widget) throw new Error(`Lighthouse on the ${v.label}: the widget was ${r.widgetLoaded ? '' : 'not '}loaded`);
         v.runs.push(r);
         process.stderr.write(`lighthouse ${v.label} run ${i + 1}/${runs}: ${r.score}\n`);
       }
@@ -68,7 +68,7 @@ export async function lighthouseSeedPage(runs) {
     version: variants[0].runs[0].version,
     variants: variants.map(({ label, widget, runs: list }) => ({
       label, widget, runs: list,
-      median: Object.fromEntries(['score', 'fcp', 'lcp', 'tbt', 'cls', 'si'].map((k) => [k, median(list.map((r) => r[k]))])),
+      median: Object.fromEntries(['score', 'fcp', 'lcp', 'tbt', 'cls', 'si', 'bytes'].map((k) => [k, median(list.map((r) => r[k]))])),
     })),
   };
 }

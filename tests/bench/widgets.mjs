@@ -8,9 +8,10 @@
 //       [--lighthouse-runs 5] [--no-lighthouse] [--smoke]
 //
 // --smoke: one run at 200 comments, no Lighthouse; exits non-zero unless every system produced
-// every figure. Prints medians, ratios and the goals; writes build/bench/page-results.json and
-// build/bench/widgets.svg (paint time and longest task against thread size). Not a test of
-// speed: it asserts nothing about the figures (see PERFORMANCE.md).
+// every figure (its files end in -smoke). Prints medians, ratios and the goals; writes
+// build/bench/page-results.json and build/bench/widgets.svg (paint time and longest task
+// against thread size). Not a test of speed: it asserts nothing about the figures (see
+// PERFORMANCE.md).
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import zlib from 'node:zlib';
 import { generateDocument } from './generate.mjs';
 import { SYSTEMS, AVATAR } from './systems.mjs';
 import { chartSvg } from './chart.mjs';
+import { median } from './stats.mjs';
 import { launch, repo, build } from '../browser/support.mjs';
 
 const args = process.argv.slice(2);
@@ -194,15 +196,18 @@ async function runOnce(browser, origin, system, n, doc) {
     const outcome = await Promise.race([finished.then(() => 'done'), new Promise((r) => setTimeout(r, timeout, 'timeout'))]);
     if (outcome !== 'done') return { error: `not all ${n} comments painted within ${timeout / 1000} s` };
     await page.waitForTimeout(SETTLE_MS);
+    // Where the time went: when each file and answer arrived (for the report; raw figures only).
     const r = await page.evaluate(({ selector }) => ({ ...window.__bench,
-      comments: window.__benchRoots.reduce((sum, root) => sum + root.querySelectorAll(selector).length, 0) }), { selector: s.selector });
+      comments: window.__benchRoots.reduce((sum, root) => sum + root.querySelectorAll(selector).length, 0),
+      resources: performance.getEntriesByType('resource').map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })) }),
+    { selector: s.selector });
     if (process.env.BENCH_SCREENSHOTS) await page.screenshot({ path: path.join(out, `${system}-${n}.png`), fullPage: false });
     const nodes = await page.evaluate(countNodes, s.root);
     const tasks = r.longtasks.map(([, d]) => d);
     return {
       first10: r.first10, all: r.all, dom10: r.dom10, domAll: r.domAll,
       longest: Math.max(0, ...tasks), tbt: tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0), longtasks: tasks.length,
-      cls: r.cls, shifts: r.shifts, probeMs: r.probeMs, comments: r.comments, elementsPerComment: nodes.elements / n, nodesPerComment: nodes.nodes / n, bytes,
+      cls: r.cls, shifts: r.shifts, probeMs: r.probeMs, comments: r.comments, resources: r.resources, elementsPerComment: nodes.elements / n, nodesPerComment: nodes.nodes / n, bytes,
     };
   } finally {
     await context.close();
@@ -211,11 +216,6 @@ async function runOnce(browser, origin, system, n, doc) {
 
 // ---- Figures ----------------------------------------------------------------------------------
 const METRICS = ['comments', 'first10', 'all', 'longest', 'tbt', 'cls', 'elementsPerComment', 'nodesPerComment', 'probeMs'];
-const median = (xs) => {
-  const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
-  if (!v.length) return null;
-  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-};
 function summarize(list) {
   const ok = list.filter((r) => !r.error);
   const m = { runs: list.length, failed: list.length - ok.length, errors: [...new Set(list.filter((r) => r.error).map((r) => r.error))] };
@@ -229,13 +229,13 @@ const kb = (b) => fmt(b === null ? null : b / 1024, 1);
 const ratio = (a, b) => (a === null || b === null || !b ? null : a / b);
 
 function printTable(results) {
-  console.log('\nsystem         comments | first 10 ms | all ms | longest task ms | TBT ms |  CLS  | elements/comment | code KB | data KB | images KB | failed');
+  console.log('\nsystem         comments | first 10 ms | all ms | longest task ms | TBT ms |  CLS  | elements/comment | code KiB | data KiB | images KiB | failed');
   for (const n of sizes) {
     for (const system of systems) {
       const m = results[n][system];
       console.log(`${SYSTEMS[system].label.padEnd(14)} ${fmt(n).padStart(8)} | ${fmt(m.first10).padStart(11)} | ${fmt(m.all).padStart(6)} | ` +
         `${fmt(m.longest).padStart(15)} | ${fmt(m.tbt).padStart(6)} | ${fmt(m.cls, 3).padStart(5)} | ${fmt(m.elementsPerComment, 1).padStart(16)} | ` +
-        `${kb(m.codeBytes).padStart(7)} | ${kb(m.dataBytes).padStart(7)} | ${kb(m.imagesBytes).padStart(9)} | ${m.failed}/${m.runs}`);
+        `${kb(m.codeBytes).padStart(8)} | ${kb(m.dataBytes).padStart(8)} | ${kb(m.imagesBytes).padStart(10)} | ${m.failed}/${m.runs}`);
     }
   }
 }
@@ -262,7 +262,7 @@ function goals(results) {
     if (v !== null) line(`layout shift at ${fmt(n)}, Colloquy (goal 0)`, fmt(v, 3), v === 0);
   }
   const code = get(sizes[0], 'colloquy', 'codeBytes');
-  if (code !== null) line('widget weight: Colloquy code transferred (js + css + wasm)', `${kb(code)} KB`, null);
+  if (code !== null) line('widget weight: Colloquy code transferred (js + css + wasm, as sent)', `${kb(code)} KiB`, null);
   return lines;
 }
 
@@ -276,7 +276,7 @@ function printRatios(results) {
       const o = results[n][system];
       parts.push(`${SYSTEMS[system].label}/Colloquy: first 10 ${fmt(ratio(o.first10, c.first10), 2)}×, all ${fmt(ratio(o.all, c.all), 2)}×, longest task ${fmt(ratio(o.longest, c.longest), 2)}×`);
     }
-    console.log(`${fmt(n).padStart(6)}: ${parts.join('; ')}`);
+    if (parts.length) console.log(`${fmt(n).padStart(6)}: ${parts.join('; ')}`);
   }
 }
 
@@ -320,16 +320,19 @@ if (lighthouse) {
   console.log(`\nLighthouse ${lighthouse.version}, mobile preset, performance score, median of ${lighthouseRuns} (each run's score in brackets)`);
   for (const v of lighthouse.variants) {
     console.log(`  ${v.label.padEnd(30)} ${fmt(v.median.score)} [${v.runs.map((r) => fmt(r.score)).join(', ')}]  ` +
-      `FCP ${fmt(v.median.fcp)} ms, LCP ${fmt(v.median.lcp)} ms, TBT ${fmt(v.median.tbt)} ms, CLS ${fmt(v.median.cls, 3)}, SI ${fmt(v.median.si)} ms`);
+      `FCP ${fmt(v.median.fcp)} ms, LCP ${fmt(v.median.lcp)} ms, TBT ${fmt(v.median.tbt)} ms, CLS ${fmt(v.median.cls, 3)}, SI ${fmt(v.median.si)} ms, ` +
+      `${kb(v.median.bytes)} KiB`);
   }
   const withWidget = lighthouse.variants.find((v) => v.widget);
   if (withWidget) console.log(`  ${withWidget.median.score >= 95 ? '✓' : '✗'} seed page with the widget ≥ 95: ${fmt(withWidget.median.score)}`);
 }
 
 const report = { started: started.toISOString(), chromium: version, node: process.version, runs, sizes, systems, results, raw, goals: goalLines, lighthouse };
-fs.writeFileSync(path.join(out, 'page-results.json'), JSON.stringify(report, null, 1));
-fs.writeFileSync(path.join(out, 'widgets.svg'), chartSvg(report, SYSTEMS));
-console.log(`\nwrote ${path.relative(repo, path.join(out, 'page-results.json'))} and ${path.relative(repo, path.join(out, 'widgets.svg'))}`);
+// A smoke run writes beside a full run's files, never over them.
+const written = [path.join(out, `page-results${smoke ? '-smoke' : ''}.json`), path.join(out, `widgets${smoke ? '-smoke' : ''}.svg`)];
+fs.writeFileSync(written[0], JSON.stringify(report, null, 1));
+fs.writeFileSync(written[1], chartSvg(report, SYSTEMS));
+console.log(`\nwrote ${written.map((f) => path.relative(repo, f)).join(' and ')}`);
 
 if (smoke) {
   const missing = [];
@@ -337,6 +340,7 @@ if (smoke) {
     for (const k of ['first10', 'all', 'longest', 'tbt', 'cls', 'elementsPerComment', 'codeBytes', 'dataBytes']) {
       if (typeof results[200][system][k] !== 'number') missing.push(`${system} ${k}`);
     }
+    if (results[200][system].comments !== 200) missing.push(`${system} comments (${results[200][system].comments} of 200 found)`);
   }
   if (missing.length) { console.error(`smoke: no figure for ${missing.join(', ')}`); process.exit(1); }
   console.log('smoke: every system produced every figure');
