@@ -5,7 +5,7 @@
 //
 //   tests/setup.sh && nice -n 19 node tests/bench/widgets.mjs
 //       [--runs 5] [--sizes 200,1000,10000] [--systems colloquy,baseline,artalk,waline]
-//       [--lighthouse-runs 5] [--no-lighthouse] [--smoke]
+//       [--lighthouse-runs 5] [--no-lighthouse] [--smoke] [--from build/bench/page-results.json]
 //
 // --smoke: one run at 200 comments, no Lighthouse; exits non-zero unless every system produced
 // every figure (its files end in -smoke). Prints medians, ratios and the goals; writes
@@ -225,118 +225,134 @@ function summarize(list) {
 }
 
 const fmt = (x, digits = 0) => (x === null || x === undefined ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
-const kb = (b) => fmt(b === null ? null : b / 1024, 1);
-const ratio = (a, b) => (a === null || b === null || !b ? null : a / b);
+const kb = (b) => fmt(typeof b === 'number' ? b / 1024 : null, 1);
+// The ratio a/b of one figure, taken round by round (each round runs every system once, back to
+// back, so a busy spell of the machine weighs on both sides of a ratio), then the median.
+function pairedRatio(report, n, a, b, key) {
+  const [ra, rb] = [report.raw[n]?.[a], report.raw[n]?.[b]];
+  if (!ra || !rb) return null;
+  return median(ra.map((x, i) => (typeof x[key] === 'number' && rb[i][key] > 0 ? x[key] / rb[i][key] : null)));
+}
 
-function printTable(results) {
-  console.log('\nsystem         comments | first 10 ms | all ms | longest task ms | TBT ms |  CLS  | elements/comment | code KiB | data KiB | images KiB | failed');
+function printTable({ sizes, systems, results }) {
+  console.log('\nsystem         comments | first 10 ms |  all ms | longest task ms |  TBT ms |  CLS  | elements/comment | code KiB | data KiB | images KiB | failed');
   for (const n of sizes) {
     for (const system of systems) {
       const m = results[n][system];
-      console.log(`${SYSTEMS[system].label.padEnd(14)} ${fmt(n).padStart(8)} | ${fmt(m.first10).padStart(11)} | ${fmt(m.all).padStart(6)} | ` +
-        `${fmt(m.longest).padStart(15)} | ${fmt(m.tbt).padStart(6)} | ${fmt(m.cls, 3).padStart(5)} | ${fmt(m.elementsPerComment, 1).padStart(16)} | ` +
+      console.log(`${SYSTEMS[system].label.padEnd(14)} ${fmt(n).padStart(8)} | ${fmt(m.first10).padStart(11)} | ${fmt(m.all).padStart(7)} | ` +
+        `${fmt(m.longest).padStart(15)} | ${fmt(m.tbt).padStart(7)} | ${fmt(m.cls, 3).padStart(5)} | ${fmt(m.elementsPerComment, 1).padStart(16)} | ` +
         `${kb(m.codeBytes).padStart(8)} | ${kb(m.dataBytes).padStart(8)} | ${kb(m.imagesBytes).padStart(10)} | ${m.failed}/${m.runs}`);
     }
   }
 }
 
-// The ratios the goals are stated in, all from this run.
-function goals(results) {
+function printRatios(report) {
+  console.log('\nratios to Colloquy (median of the per-round ratios)');
+  for (const n of report.sizes) {
+    const parts = report.systems.filter((x) => x !== 'colloquy').map((system) => {
+      const r = (key) => fmt(pairedRatio(report, n, system, 'colloquy', key), 2);
+      return `${SYSTEMS[system].label}: first 10 ${r('first10')}×, all ${r('all')}×, longest task ${r('longest')}×`;
+    });
+    if (report.raw[n].colloquy && parts.length) console.log(`${fmt(n).padStart(6)}: ${parts.join('; ')}`);
+  }
+}
+
+// The goals, each from this run's figures.
+function goals(report) {
   const lines = [];
-  const get = (n, system, k) => results[n]?.[system]?.[k] ?? null;
+  const get = (n, system, k) => report.results[n]?.[system]?.[k] ?? null;
   const line = (text, value, met) => lines.push({ text, value, met });
   for (const n of [200, 1000]) {
-    const r = ratio(get(n, 'colloquy', 'first10'), get(n, 'baseline', 'first10'));
+    const r = pairedRatio(report, n, 'colloquy', 'baseline', 'first10');
     if (r !== null) line(`first 10 painted at ${fmt(n)}: Colloquy / one innerHTML (goal ≤ 1.2)`, `${fmt(r, 2)}×`, r <= 1.2);
   }
   for (const other of ['artalk', 'waline']) {
-    const r = ratio(get(1000, other, 'all'), get(1000, 'colloquy', 'all'));
+    const r = pairedRatio(report, 1000, other, 'colloquy', 'all');
     if (r !== null) line(`all 1,000 painted: ${SYSTEMS[other].label} / Colloquy (goal ≥ 5)`, `${fmt(r, 2)}×`, r >= 5);
   }
   for (const n of [1000, 10000]) {
     const v = get(n, 'colloquy', 'longest');
     if (v !== null) line(`longest main-thread task at ${fmt(n)}, Colloquy (goal ≤ 50 ms)`, `${fmt(v)} ms`, v <= 50);
   }
-  for (const n of sizes) {
+  for (const n of report.sizes) {
     const v = get(n, 'colloquy', 'cls');
     if (v !== null) line(`layout shift at ${fmt(n)}, Colloquy (goal 0)`, fmt(v, 3), v === 0);
   }
-  const code = get(sizes[0], 'colloquy', 'codeBytes');
+  const code = get(report.sizes[0], 'colloquy', 'codeBytes');
   if (code !== null) line('widget weight: Colloquy code transferred (js + css + wasm, as sent)', `${kb(code)} KiB`, null);
   return lines;
 }
 
-function printRatios(results) {
-  console.log('\nratios (medians of this run)');
-  for (const n of sizes) {
-    const c = results[n].colloquy;
-    if (!c) continue;
-    const parts = [];
-    for (const system of systems.filter((x) => x !== 'colloquy')) {
-      const o = results[n][system];
-      parts.push(`${SYSTEMS[system].label}/Colloquy: first 10 ${fmt(ratio(o.first10, c.first10), 2)}×, all ${fmt(ratio(o.all, c.all), 2)}×, longest task ${fmt(ratio(o.longest, c.longest), 2)}×`);
-    }
-    if (parts.length) console.log(`${fmt(n).padStart(6)}: ${parts.join('; ')}`);
-  }
-}
-
-// ---- Main ---------------------------------------------------------------------------------------
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await launch();
-const version = await browser.version();
-const results = {};
-const raw = {};
-const started = new Date();
-try {
-  for (const n of sizes) {
-    const doc = JSON.parse(generateDocument(n, n));
-    raw[n] = Object.fromEntries(systems.map((s) => [s, []]));
-    // Rounds over the systems, so a busy spell on the machine hits all of them alike.
-    for (let run = 0; run < runs; run++) {
-      for (const system of systems) {
-        const r = await runOnce(browser, origin, system, n, doc);
-        raw[n][system].push(r);
-        process.stderr.write(`${system} ${n} run ${run + 1}/${runs}: ${r.error || `first 10 ${fmt(r.first10)} ms, all ${fmt(r.all)} ms, longest task ${fmt(r.longest)} ms`}\n`);
-      }
-    }
-    results[n] = Object.fromEntries(systems.map((s) => [s, summarize(raw[n][s])]));
-  }
-} finally {
-  await browser.close();
-  server.close();
-}
-
-const lighthouse = lighthouseRuns ? await (await import('./lighthouse.mjs')).lighthouseSeedPage(lighthouseRuns) : null;
-
-console.log(`\npage benchmark, ${started.toISOString()}: Chromium ${version}, medians of ${runs} run(s), a fresh context per run; ` +
-  `load average ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-printTable(results);
-printRatios(results);
-console.log('\ngoals');
-const goalLines = goals(results);
-for (const g of goalLines) console.log(`  ${g.met === null ? ' ' : g.met ? '✓' : '✗'} ${g.text}: ${g.value}`);
-if (lighthouse) {
-  console.log(`\nLighthouse ${lighthouse.version}, mobile preset, performance score, median of ${lighthouseRuns} (each run's score in brackets)`);
+function printLighthouse({ lighthouse }) {
+  console.log(`\nLighthouse ${lighthouse.version}, mobile preset, performance score, median of ${lighthouse.variants[0].runs.length} (each run's score in brackets)`);
   for (const v of lighthouse.variants) {
     console.log(`  ${v.label.padEnd(30)} ${fmt(v.median.score)} [${v.runs.map((r) => fmt(r.score)).join(', ')}]  ` +
       `FCP ${fmt(v.median.fcp)} ms, LCP ${fmt(v.median.lcp)} ms, TBT ${fmt(v.median.tbt)} ms, CLS ${fmt(v.median.cls, 3)}, SI ${fmt(v.median.si)} ms, ` +
       `${kb(v.median.bytes)} KiB`);
   }
   const withWidget = lighthouse.variants.find((v) => v.widget);
-  if (withWidget) console.log(`  ${withWidget.median.score >= 95 ? '✓' : '✗'} seed page with the widget ≥ 95: ${fmt(withWidget.median.score)}`);
+  console.log(`  ${withWidget.median.score >= 95 ? '✓' : '✗'} seed page with the widget ≥ 95: ${fmt(withWidget.median.score)}`);
 }
 
-const report = { started: started.toISOString(), chromium: version, node: process.version, runs, sizes, systems, results, raw, goals: goalLines, lighthouse };
+function printReport(report) {
+  const load = report.load ? `; load average (1, 5, 15 min) ${report.load.start} at the start, ${report.load.end} at the end` : '';
+  console.log(`\npage benchmark, ${report.started}: Chromium ${report.chromium}, medians of ${report.runs} run(s), a fresh context per run${load}`);
+  printTable(report);
+  printRatios(report);
+  console.log('\ngoals');
+  for (const g of goals(report)) console.log(`  ${g.met === null ? ' ' : g.met ? '✓' : '✗'} ${g.text}: ${g.value}`);
+  if (report.lighthouse) printLighthouse(report);
+}
+
+async function measureAll() {
+  const loadAverage = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const load = { start: loadAverage() };
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launch();
+  const chromium = await browser.version();
+  const results = {};
+  const raw = {};
+  const started = new Date().toISOString();
+  try {
+    for (const n of sizes) {
+      const doc = JSON.parse(generateDocument(n, n));
+      raw[n] = Object.fromEntries(systems.map((s) => [s, []]));
+      // Rounds over the systems, so a busy spell on the machine hits all of them alike.
+      for (let run = 0; run < runs; run++) {
+        for (const system of systems) {
+          const r = await runOnce(browser, origin, system, n, doc);
+          raw[n][system].push(r);
+          process.stderr.write(`${system} ${n} run ${run + 1}/${runs}: ${r.error || `first 10 ${fmt(r.first10)} ms, all ${fmt(r.all)} ms, longest task ${fmt(r.longest)} ms`}\n`);
+        }
+      }
+      results[n] = Object.fromEntries(systems.map((s) => [s, summarize(raw[n][s])]));
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const lighthouse = lighthouseRuns ? await (await import('./lighthouse.mjs')).lighthouseSeedPage(lighthouseRuns) : null;
+  load.end = loadAverage();
+  return { started, chromium, node: process.version, load, runs, sizes, systems, results, raw, lighthouse };
+}
+
+// ---- Main ---------------------------------------------------------------------------------------
+// --from FILE: print a saved run again (and redraw its chart) without measuring.
+const from = opt('from', null);
+const report = from ? JSON.parse(fs.readFileSync(from, 'utf8')) : await measureAll();
+report.goals = goals(report);
+printReport(report);
 // A smoke run writes beside a full run's files, never over them.
 const written = [path.join(out, `page-results${smoke ? '-smoke' : ''}.json`), path.join(out, `widgets${smoke ? '-smoke' : ''}.svg`)];
-fs.writeFileSync(written[0], JSON.stringify(report, null, 1));
+if (!from) fs.writeFileSync(written[0], JSON.stringify(report, null, 1));
 fs.writeFileSync(written[1], chartSvg(report, SYSTEMS));
-console.log(`\nwrote ${written.map((f) => path.relative(repo, f)).join(' and ')}`);
+console.log(`\nwrote ${written.slice(from ? 1 : 0).map((f) => path.relative(repo, f)).join(' and ')}`);
 
 if (smoke) {
+  const { results } = report;
   const missing = [];
-  for (const system of systems) {
+  for (const system of report.systems) {
     for (const k of ['first10', 'all', 'longest', 'tbt', 'cls', 'elementsPerComment', 'codeBytes', 'dataBytes']) {
       if (typeof results[200][system][k] !== 'number') missing.push(`${system} ${k}`);
     }
