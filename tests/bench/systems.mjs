@@ -77,6 +77,9 @@ function walineAnswer(doc, avatarBase) {
   return { errno: 0, errmsg: '', data: { page: 1, totalPages: 1, pageSize: data.length, count: doc.comments.length, data } };
 }
 
+// Colloquy's API answers with the document as is; so does the baseline's.
+const colloquyAnswer = (url, doc) => (url.pathname === '/api/comments' ? doc : null);
+
 // Each system: `page(n)` its HTML, `selector` one rendered comment, `root` the element holding
 // the widget (its DOM is what "nodes per comment" counts), `answer(url, doc)` the mocked API's
 // body for a request under /api/ (null: not an API request of this system).
@@ -87,7 +90,7 @@ export const SYSTEMS = {
     root: '#colloquy',
     page: (n) => page('Colloquy', '', `<div id="colloquy"></div>
 <script src="/colloquy/colloquy.js" defer data-thread="/bench/${n}" data-comments="/api/comments"></script>`),
-    answer: (url, doc) => (url.pathname === '/api/comments' ? doc : null),
+    answer: colloquyAnswer,
   },
   baseline: {
     label: 'one innerHTML',
@@ -105,7 +108,7 @@ const [answer, css] = await Promise.all([
 const root = document.getElementById('comments').attachShadow({ mode: 'open' });
 root.innerHTML = '<style>' + css + '</style><div class="colloquy" data-scheme="light">' + renderJS(new Uint8Array(answer)) + '</div>';
 </script>`),
-    answer: (url, doc) => (url.pathname === '/api/comments' ? doc : null),
+    answer: colloquyAnswer,
   },
   artalk: {
     label: 'Artalk',
