@@ -154,6 +154,7 @@ function countNodes(rootSelector) {
 const SETTLE_MS = 1000; // long tasks are counted until this long after everything is painted
 const answers = new Map();
 function apiAnswer(system, n, url, doc) {
+  // Waline asks /api/comment for the thread and, with `type`, for counts: two answers.
   const key = `${system}\0${n}\0${url.pathname}\0${url.searchParams.has('type')}`;
   if (!answers.has(key)) {
     const answer = SYSTEMS[system].answer(url, doc);
@@ -193,7 +194,8 @@ async function runOnce(browser, origin, system, n, doc) {
     await cdp.send('Network.enable');
     const timeout = 60000 + n * 20;
     await page.goto(`${origin}/page/${system}/${n}`, { waitUntil: 'commit' });
-    const outcome = await Promise.race([finished.then(() => 'done'), new Promise((r) => setTimeout(r, timeout, 'timeout'))]);
+    // unref: a run that finished must not keep the process alive until its timeout.
+    const outcome = await Promise.race([finished.then(() => 'done'), new Promise((r) => setTimeout(r, timeout, 'timeout').unref())]);
     if (outcome !== 'done') return { error: `not all ${n} comments painted within ${timeout / 1000} s` };
     await page.waitForTimeout(SETTLE_MS);
     // Where the time went: when each file and answer arrived (for the report; raw figures only).
