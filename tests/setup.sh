@@ -8,6 +8,7 @@ packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-
           libboost-dev libssl-dev zlib1g-dev libbrotli-dev
           chromium brotli ca-certificates)
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
+packages+=(firefox-esr webkit2gtk-driver xvfb)  # tests/engines: the widget in Firefox and WebKit too
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -17,10 +18,11 @@ if ((${#missing[@]})); then
   echo "colloquy: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Browser-test tooling: playwright-core only (it drives Debian's Chromium; no browser download).
+# Browser-test tooling (package.json): playwright-core, puppeteer-core and selenium-webdriver drive
+# Debian's Chromium, Firefox and WebKit; none downloads a browser.
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
