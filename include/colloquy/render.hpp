@@ -52,10 +52,6 @@ inline char* write_uint(char* p, std::uint64_t v) {
   std::memcpy(p, q, n);
   return p + n;
 }
-inline void append_uint(std::string& out, std::uint64_t v) {
-  char buf[20];
-  out.append(buf, std::size_t(write_uint(buf, v) - buf));
-}
 
 // Text of known length at `p` (the article's fixed parts are assembled in a local buffer and
 // appended at once: fewer, larger appends).
