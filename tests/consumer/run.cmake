@@ -49,7 +49,13 @@ foreach(file include/colloquy/api.hpp share/colloquy/cmake/colloquyConfig.cmake 
   endif()
 endforeach()
 
-run(${EMCMAKE} ${CMAKE_COMMAND} -S "${consumer}" -B "${SCRATCH}/installed" ${common} "-DCMAKE_PREFIX_PATH=${SCRATCH}/prefix")
+# (emcmake re-roots package search into the emscripten sysroot: there the package is named by its folder.)
+if(EMCMAKE)
+  set(find "-Dcolloquy_DIR=${SCRATCH}/prefix/share/colloquy/cmake")
+else()
+  set(find "-DCMAKE_PREFIX_PATH=${SCRATCH}/prefix")
+endif()
+run(${EMCMAKE} ${CMAKE_COMMAND} -S "${consumer}" -B "${SCRATCH}/installed" ${common} "${find}")
 run(${CMAKE_COMMAND} --build "${SCRATCH}/installed")
 check("${SCRATCH}/installed/render_seed")
 
