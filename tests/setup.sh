@@ -8,7 +8,7 @@ packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-
           libboost-dev libssl-dev zlib1g-dev libbrotli-dev
           chromium brotli ca-certificates)
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
-packages+=(firefox-esr webkit2gtk-driver xvfb)  # tests/engines: the widget in Firefox and WebKit too
+packages+=(firefox-esr webkit2gtk-driver xvfb xauth)  # tests/engines: Firefox and WebKit (xvfb-run needs xauth)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
