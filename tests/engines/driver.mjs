@@ -18,13 +18,6 @@ export const ENGINE_WAIT = Number(process.env.COLLOQUY_ENGINE_WAIT_MS) || 60000;
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'];
 
-// The engines named by COLLOQUY_ENGINES (comma-separated), all three by default.
-export function selectedEngines() {
-  const wanted = (process.env.COLLOQUY_ENGINES || ENGINES.join(',')).split(',').map((e) => e.trim()).filter(Boolean);
-  for (const e of wanted) assert.ok(ENGINES.includes(e), `COLLOQUY_ENGINES: unknown engine ${e} (known: ${ENGINES})`);
-  return wanted;
-}
-
 // Starts `engine` and answers a session on a blank tab.
 export async function startSession(engine) {
   const start = { chromium: chromiumTab, firefox: firefoxTab, webkit: webkitTab }[engine];
