@@ -11,7 +11,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../browser/support.mjs';
 
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const PROBE_PATH = '/__probe.js';
 const probe = readFileSync(new URL('./probe.js', import.meta.url));
 
@@ -27,7 +27,7 @@ function withProbe(html) {
 }
 
 // Starts `colloquy serve` with `extra` arguments and the front before it.
-export async function startSite(extra = []) {
+async function startSite(extra = []) {
   const upstream = await startServer(extra);
   const target = new URL(upstream.url);
   const pages = new Map();
