@@ -9,6 +9,7 @@ packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-
           chromium brotli ca-certificates)
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
 packages+=(postgresql-15 libpq-dev)  # the PostgreSQL store and its tests (tests/server/pg_cluster.sh)
+packages+=(firefox-esr webkit2gtk-driver xvfb xauth)  # tests/engines: Firefox and WebKit (xvfb-run needs xauth)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -27,7 +28,8 @@ if ((${#missing[@]})); then
   apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Browser-test tooling: playwright-core only (it drives Debian's Chromium; no browser download).
+# Browser-test tooling (package.json): playwright-core, puppeteer-core and selenium-webdriver drive
+# Debian's Chromium, Firefox and WebKit; none downloads a browser.
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

@@ -256,7 +256,7 @@ int render(const args& a) {
   opts["sort"] = a.get("sort", "oldest");
   opts["locale"] = a.get("locale", "en");
   opts["static"] = true;
-  if (!colloquy::parse_sort_order(opts["sort"].get<std::string>())) {
+  if (!colloquy::sort_order_from_name(opts["sort"].get<std::string>())) {
     std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
                  opts["sort"].get<std::string>().c_str());
     return 2;

@@ -74,7 +74,7 @@ class problem_list {
 // Every stable error code, defined here once: its name is the wire string, with the HTTP status
 // a server answers it with and the key of the message a reader sees (`message_key`, worded in
 // locale.hpp). Core, compose, server and loader all use these; a test checks that no code is
-// spelled anywhere else (tests/error_test.cpp).
+// spelled anywhere else (tests/server/registry_test.cpp, ctest error_registry).
 //
 //   X(name, http status, message key)
 #define COLLOQUY_ERROR_CODES(X)                                                                    \
