@@ -2,6 +2,7 @@
 // writer (json_writer) read back by nlohmann; the shared character-reference decoder.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -104,7 +105,7 @@ TEST_SUITE("JSON writer") {
   TEST_CASE("Objects, arrays, numbers and null, read back by nlohmann") {
     std::string out;
     colloquy::json_writer w(out);
-    w.begin_object().key("ok").boolean(true).key("n").number(-12).key("big").number(std::size_t(18446744073709551615ull));
+    w.begin_object().key("ok").boolean(true).key("n").number(-12).key("big").number(std::uint64_t(18446744073709551615ull));
     w.key("list").begin_array().number(1).string("two").null().begin_object().end_object().begin_array().end_array().end_array();
     w.key("cursor").string_or_null("").end_object();
     CHECK(out == R"({"ok":true,"n":-12,"big":18446744073709551615,"list":[1,"two",null,{},[]],"cursor":null})");
