@@ -1,7 +1,9 @@
 // Sort orders and pagination (sort.hpp), and the entry point's paging (api.hpp).
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 #include "thread_support.hpp"
 
 using colloquy::build_thread;

@@ -15,7 +15,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
+#include "colloquy/read_reference.hpp"
 #include "test_support.hpp"
 
 namespace colloquy::test {

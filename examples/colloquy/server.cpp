@@ -35,6 +35,12 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
+// The member `key` of an object when it is a string, else nullptr.
+const std::string* string_field(const json& o, const char* key) {
+  auto f = o.find(key);
+  return f != o.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
+}
+
 std::string slurp(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
   ok = static_cast<bool>(in);
@@ -654,9 +660,9 @@ int run(const config& c) {
                                                                  {"delete", moderation::remove},
                                                                  {"restore", moderation::restore}};
     auto body = json::parse(req.body, nullptr, false);
-    const std::string* thread = body.is_object() ? detail::string_field(body, "thread") : nullptr;
-    const std::string* id = body.is_object() ? detail::string_field(body, "id") : nullptr;
-    const std::string* action = body.is_object() ? detail::string_field(body, "action") : nullptr;
+    const std::string* thread = body.is_object() ? string_field(body, "thread") : nullptr;
+    const std::string* id = body.is_object() ? string_field(body, "id") : nullptr;
+    const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;
     auto act = std::find_if(std::begin(actions), std::end(actions), [&](const auto& x) { return action && *action == x.first; });
     if (!thread || !id || act == std::end(actions))
       return json_error(res, 400, errc::bad_moderation,

@@ -125,6 +125,7 @@ class problem_list {
   X(bad_field, 400, rejected)    /* a JSON value of the wrong type */                              \
   X(body_too_large, 413, rejected) /* the request body itself */                                   \
   X(not_object, 400, rejected)   /* JSON, but not an object */                                     \
+  X(bad_option, 400, rejected)   /* a core option the loader sent that cannot be used */           \
   /* The browser-storage mode (loader). */                                                         \
   X(storage_refused, 507, storage_refused)                                                         \
   /* The loader: a comments server's answer it cannot use (a 2xx that is no comment, an error  \

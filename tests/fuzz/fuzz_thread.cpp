@@ -13,7 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
+#include "colloquy/read_reference.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
 #include "server_process.hpp"
 
 using namespace colloquy::test;
