@@ -716,11 +716,11 @@ int run(const config& c) {
       flat.status = "published";
       shown.push_back(comment_json(flat, false));
     }
-    std::string rendered = render_comments(dump(json{{"comments", std::move(shown)}}), R"({"static":true,"sort":"oldest"})");
-    std::size_t nul = rendered.find('\0');
+    widget_options shown_as;
+    shown_as.static_page = true;
+    comments_view rendered = render_comments_view(dump(json{{"comments", std::move(shown)}}), shown_as);
     res.set("Content-Type", "application/json");
-    res.body = dump(json{{"comments", std::move(list)},
-                         {"html", nul == std::string::npos ? std::string() : rendered.substr(nul + 1)}});
+    res.body = dump(json{{"comments", std::move(list)}, {"html", rendered.ok ? std::move(rendered.html) : std::string()}});
   };
   auto admin_audit = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
