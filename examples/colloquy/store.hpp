@@ -91,6 +91,17 @@ class store {
   // Checkpoints the WAL into the database and closes every connection. Idempotent.
   void close();
 
+  // Import, export and feeds (colloquy import / export, /api/feed.atom).
+  // Stores `comments` in `thread` as given (ids, parents, dates, statuses including 'rejected',
+  // votes), each under its client_id key when it has one. A comment whose key or (thread, id) is
+  // already stored is left alone, so importing a file twice adds nothing. Parents must come
+  // before their replies. Returns the number added, or -1 with `error` (nothing is written).
+  long import_comments(const std::string& thread, const std::vector<stored_comment>& comments, std::string& error);
+  // Every comment of `thread` (of every thread when empty), any status, by thread then insertion.
+  std::vector<stored_comment> all_comments(const std::string& thread);
+  // The newest `limit` published comments of `thread` (of every thread when empty), newest first.
+  std::vector<stored_comment> recent(const std::string& thread, std::size_t limit);
+
  private:
   store() = default;
   struct connection;
