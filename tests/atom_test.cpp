@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "colloquy/atom.hpp"
+#include "colloquy/colloquy.hpp"
 #include "colloquy/xml.hpp"
 #include "html_allowlist.hpp"
 
@@ -104,5 +107,32 @@ TEST_SUITE("Atom feed") {
     REQUIRE(empty.ok);
     check_required(empty);
     CHECK(empty.child_text(empty.root(), "updated") == "1970-01-01T00:00:01Z");
+  }
+}
+
+TEST_SUITE("Atom feed") {
+  TEST_CASE("The widget's header links the feed a comments document names") {
+    const std::string doc = R"({"thread":"/p","feed":"//comments.example/api/feed.atom?thread=/p","comments":[)"
+                            R"({"id":"c1","created":"2020-01-01T00:00:00Z","text":"hi"}]})";
+    for (bool static_page : {false, true}) {
+      CAPTURE(static_page);
+      std::string out = colloquy::render_comments(doc, static_page ? R"({"static":true})" : "{}");
+      const std::string html = out.substr(out.find('\0') + 1);
+      CHECK(html.find("</h2><a class=\"feed\" href=\"//comments.example/api/feed.atom?thread=/p\" "
+                      "rel=\"nofollow ugc noopener\">Atom</a>") != std::string::npos);
+      auto why = colloquy::test::allowlist_violation(html);
+      CHECK_MESSAGE(!why, *why);
+    }
+    // No feed, no link; a feed that is not a safe URL is dropped and reported.
+    std::string plain = colloquy::render_comments(R"({"comments":[]})", "{}");
+    CHECK(plain.find("class=\"feed\"") == std::string::npos);
+    std::string bad = colloquy::render_comments(R"j({"feed":"javascript:alert(1)","comments":[]})j", "{}");
+    CHECK(bad.find("class=\"feed\"") == std::string::npos);
+    CHECK(bad.find("javascript") == std::string::npos);
+    auto meta = nlohmann::json::parse(bad.substr(0, bad.find('\0')));
+    REQUIRE(meta["problems"].size() == 1);
+    CHECK(meta["problems"][0]["code"] == "bad_url");
+    CHECK(meta["problems"][0]["field"] == "feed");
+    CHECK(colloquy::read_comments_reference(R"({"feed":"https://x.example/f","comments":[]})").feed == "https://x.example/f");
   }
 }

@@ -508,6 +508,14 @@ int run(const config& c) {
     return origin != "http://" + host && origin != "https://" + host;
   };
 
+  // This server's origin as clients reach it: the first --public-url, else the request's Host
+  // (`scheme` "http:", or "" for a protocol-relative URL that works behind a TLS proxy).
+  auto public_origin = [&](const http::request& req, const char* scheme) {
+    for (const std::string& n : c.host_names)
+      if (n.rfind("http://", 0) == 0 || n.rfind("https://", 0) == 0) return n.substr(0, n.find('/', n.find("//") + 2));
+    return scheme + ("//" + std::string(req.header("Host")));
+  };
+
   auto get_comments = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-cache");
     res.replace("Vary", "Origin, Accept-Encoding");
@@ -549,6 +557,8 @@ int run(const config& c) {
       json body = {{"thread", thread},
                    {"comments", std::move(list)},
                    {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
+      // The thread's Atom feed, linked from the widget's header.
+      body["feed"] = atom_feed_url(public_origin(req, ""), thread);
       a = {};
       a.version = p.version;
       a.identity = std::make_shared<const std::string>(dump(body));
@@ -726,9 +736,8 @@ int run(const config& c) {
         const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
         if (thread.size() > limits::max_thread_bytes)
           return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-        std::string server = "http://" + std::string(req.header("Host")), blog;
-        for (const std::string& n : c.host_names)
-          if (n.rfind("http://", 0) == 0 || n.rfind("https://", 0) == 0) server = n.substr(0, n.find('/', n.find("//") + 2));
+        const std::string server = public_origin(req, "http:");
+        std::string blog;
         for (const std::string& o : c.cors)
           if (blog.empty() && o != "*") blog = o;
         atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,

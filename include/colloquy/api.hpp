@@ -177,7 +177,7 @@ inline std::string render_comments(std::string_view document, std::string_view o
     to_document_indexes(r, from);
     std::vector<std::size_t> chunks;
     render_options ro{&find_locale(o.locale), o.zone, {o.now_ms, o.relative_max_ms}, o.order, {o.page_offset, o.page_size}, r.next,
-                      o.static_page};
+                      o.static_page, r.feed};
     page_range range = page_of(t.starts, t.entries.size(), ro.page);
     if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
       render_thread_html(html, t, ro, &chunks);

@@ -255,8 +255,8 @@ inline std::string trimmed_copy(std::string_view s) { return std::string(trimmed
 // breaks (its wpautop filter adds the tags when it shows them). Bodies that already have <p>
 // are taken as HTML as they are.
 inline std::string wordpress_html(std::string_view content) {
-  if (content.find("<p") != std::string_view::npos || content.find("<P") != std::string_view::npos)
-    return std::string(content);
+  for (std::string_view p : {"<p>", "<p ", "<P>", "<P "})
+    if (content.find(p) != std::string_view::npos) return std::string(content);
   std::string out = "<p>";
   std::size_t newlines = 0;
   auto flush_newlines = [&] {

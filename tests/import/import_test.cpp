@@ -451,6 +451,15 @@ TEST_SUITE("Import CLI") {
     std::size_t entries = 0;
     all.each_child(all.root(), "entry", [&](const colloquy::xml::element&) { ++entries; });
     CHECK(entries == 9);
+    // The comments answer names the thread's feed, for the widget's header link.
+    auto answer = client.Get("/api/comments?thread=%2F2010%2F09%2F24%2Fthe-new-ferry%2F");
+    REQUIRE(answer);
+    auto feed = nlohmann::json::parse(answer->body)["feed"].get<std::string>();
+    CHECK(feed == "//127.0.0.1:" + std::to_string(server.port()) + "/api/feed.atom?thread=/2010/09/24/the-new-ferry/");
+    auto linked = client.Get(feed.substr(feed.find("/api/")));
+    REQUIRE(linked);
+    CHECK(linked->status == 200);
+    CHECK(colloquy::xml::parse(linked->body).ok);
     auto post = client.Post("/api/feed.atom", "{}", "application/json");
     REQUIRE(post);
     CHECK(post->status == 405);
