@@ -161,6 +161,8 @@ TEST_SUITE("Sorting and pagination") {
     std::string html = html_of(colloquy::render_comments("[]", R"({"sort":"hot"})"));
     for (auto [name, _] : colloquy::sort_orders) CHECK(html.find("<option value=\"" + std::string(name) + "\"") != std::string::npos);
     CHECK(html.find("<option value=\"hot\" selected>Hot</option>") != std::string::npos);
+    const std::string ru = html_of(colloquy::render_comments("[]", R"({"locale":"ru"})"));
+    CHECK(ru.find("<option value=\"newest\">" + std::string(colloquy::locale_ru.sort_newest) + "</option>") != std::string::npos);
   }
 }
 

@@ -37,7 +37,8 @@ const char* const serve_usage =
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
-    "      --db FILE (./colloquy.db; SQLite, created and migrated as needed)\n"
+    "      --db FILE|URL (./colloquy.db: SQLite, created and migrated as needed; or\n"
+    "                   postgresql://user@host:port/dbname, migrated as needed)\n"
     "      --seed FILE (comments document imported into a new database;\n"
     "                   default <root>/comments.json; --comments is the same)\n"
     "      --seed-thread T (the thread of a seed that is a bare array; default: the\n"
@@ -45,7 +46,7 @@ const char* const serve_usage =
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
-    "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
+    "      --admin-token T (enables the moderation page /admin and /api/admin/*)\n"
     "      --csp POLICY|off\n"
     "      --host-name NAME, --public-url URL (repeatable: the Host names answered;\n"
     "                   default: loopback names only)\n"
@@ -57,13 +58,16 @@ const char* const import_usage =
     "  import FILE     another system's export into a server's database; counts per thread on\n"
     "                  stdout, every skipped or repaired item (with its code) on stderr\n"
     "      --from disqus|wordpress|isso|remark42|json (isso: its SQLite file; remark42: .gz too;\n"
-    "             json: colloquy export's output)  --db FILE  --dry-run (read and report only)\n";
+    "             json: colloquy export's output)  --dry-run (read and report only)\n"
+    "      --db FILE|URL (a SQLite file, created as needed, or postgresql://user@host:port/dbname)\n";
 const char* const export_usage =
     "  export          comments documents on stdout, one thread per line, each comment with its status\n"
-    "      --db FILE (./colloquy.db)  --thread T (one thread)\n";
+    "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)  --thread T (one thread)\n";
 const char* const admin_usage =
-    "  admin pending|approve|reject   moderate a server's database directly\n"
-    "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
+    "  admin pending|approve|reject|delete|restore   moderate a server's database directly\n"
+    "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)\n"
+    "      --thread T  --id ID (approve/reject a pending comment; delete any comment;\n"
+    "                  restore a deleted one to the status it had)\n";
 
 // Every command's flags: whether each takes a value, and how many positional arguments the
 // command takes. One parser for all (DESIGN §9): -h/--help, --flag value, --flag=value; unknown
@@ -264,7 +268,7 @@ int render(const args& a) {
   opts["sort"] = a.get("sort", "oldest");
   opts["locale"] = a.get("locale", "en");
   opts["static"] = true;
-  if (!colloquy::parse_sort_order(opts["sort"].get<std::string>())) {
+  if (!colloquy::sort_order_from_name(opts["sort"].get<std::string>())) {
     std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
                  opts["sort"].get<std::string>().c_str());
     return 2;
@@ -435,23 +439,31 @@ int serve(const args& a) {
 }
 
 // Moderation without HTTP: the same store the server uses, beside it (SQLite locks across
-// processes; the server sees the change on its next read).
+// processes; PostgreSQL is shared anyway; servers see the change on their next read). Each
+// action is in the audit log, from "command line".
 int admin(const args& a) {
+  using colloquy::server::moderation;
+  static const std::vector<std::pair<std::string, moderation>> actions = {
+      {"approve", moderation::approve}, {"reject", moderation::reject},
+      {"delete", moderation::remove}, {"restore", moderation::restore}};
   std::string action = a.positional.empty() ? "" : a.positional[0];
-  if (action != "pending" && action != "approve" && action != "reject") {
-    std::fprintf(stderr, "colloquy admin: expected pending, approve or reject%s%s\n", action.empty() ? "" : ", not ",
-                 action.c_str());
+  auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
+  if (action != "pending" && act == actions.end()) {
+    std::fprintf(stderr, "colloquy admin: expected pending, approve, reject, delete or restore%s%s\n",
+                 action.empty() ? "" : ", not ", action.c_str());
     return 2;
   }
   std::string path = a.get("db", "colloquy.db"), error;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
-    return 2;
-  }
-  if (!std::ifstream(path)) {
-    std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
-    return 1;
+  if (!colloquy::server::store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::ifstream(path)) {
+      std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+      return 1;
+    }
   }
   auto db = colloquy::server::store::open(path, error);
   if (!db) {
@@ -466,20 +478,17 @@ int admin(const args& a) {
     }
     return 0;
   }
-  if (action == "approve" || action == "reject") {
-    auto done = db->moderate(a.get("thread"), a.get("id"),
-                             action == "approve" ? colloquy::server::moderation::approve
-                                                 : colloquy::server::moderation::reject);
-    if (!done) {
-      std::fprintf(stderr, "colloquy admin: no pending comment %s in thread %s\n", a.get("id").c_str(),
-                   a.get("thread").c_str());
-      return 1;
-    }
-    std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
-    return 0;
+  auto done = db->moderate(a.get("thread"), a.get("id"), act->second);
+  if (!done) {
+    const char* state = act->second == moderation::restore  ? "deleted "
+                        : act->second == moderation::remove ? "undeleted "
+                                                            : "pending ";
+    std::fprintf(stderr, "colloquy admin: no %scomment %s in thread %s\n", state, a.get("id").c_str(),
+                 a.get("thread").c_str());
+    return 1;
   }
-  std::fprintf(stderr, "colloquy admin: expected pending, approve or reject\n");
-  return 2;
+  std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+  return 0;
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ int run_import(const import_options& o) {
     return 2;
   }
   std::error_code ec;
-  if (!o.db.empty() && std::filesystem::is_directory(o.db, ec)) {
+  if (!o.db.empty() && !store::is_postgresql(o.db) && std::filesystem::is_directory(o.db, ec)) {
     std::fprintf(stderr, "colloquy import: --db %s is a directory, not a database file\n", o.db.c_str());
     return 2;
   }
@@ -254,14 +254,17 @@ int run_import(const import_options& o) {
 }
 
 int run_export(const std::string& path, const std::string& thread) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::fprintf(stderr, "colloquy export: --db %s is a directory, not a database file\n", path.c_str());
-    return 2;
-  }
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    std::fprintf(stderr, "colloquy export: no database at %s\n", path.c_str());
-    return 1;
+  // A SQLite path must name an existing file: export never creates a database.
+  if (!store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy export: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      std::fprintf(stderr, "colloquy export: no database at %s\n", path.c_str());
+      return 1;
+    }
   }
   std::string why;
   auto db = store::open(path, why);

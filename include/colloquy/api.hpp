@@ -62,8 +62,6 @@ struct widget_options {
   bool static_page = false;
 };
 
-inline std::optional<sort_order> parse_sort_order(std::string_view s) { return sort_order_from_name(s); }
-
 inline widget_options parse_widget_options(std::string_view json) {
   widget_options o;
   if (json.empty()) return o;
@@ -82,7 +80,7 @@ inline widget_options parse_widget_options(std::string_view json) {
     if (!has_locale(*s)) o.ignored.emplace_back("locale");
   }
   if (auto s = str("sort")) {
-    if (auto order = parse_sort_order(*s)) o.order = *order;
+    if (auto order = sort_order_from_name(*s)) o.order = *order;
     else o.ignored.emplace_back("sort");
   }
   if (auto s = str("pageUrl")) o.page_url = *s;

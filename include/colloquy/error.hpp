@@ -74,7 +74,7 @@ class problem_list {
 // Every stable error code, defined here once: its name is the wire string, with the HTTP status
 // a server answers it with and the key of the message a reader sees (`message_key`, worded in
 // locale.hpp). Core, compose, server and loader all use these; a test checks that no code is
-// spelled anywhere else (tests/error_test.cpp).
+// spelled anywhere else (tests/server/registry_test.cpp, ctest error_registry).
 //
 //   X(name, http status, message key)
 #define COLLOQUY_ERROR_CODES(X)                                                                    \
@@ -141,6 +141,8 @@ class problem_list {
   X(origin_not_allowed, 403, rejected)                                                             \
   X(not_found, 404, rejected)                                                                      \
   X(not_pending, 404, rejected)                                                                    \
+  X(no_such_comment, 404, rejected)  /* admin delete: no undeleted comment with that id */          \
+  X(not_deleted, 404, rejected)      /* admin restore: no deleted comment with that id */           \
   X(method_not_allowed, 405, rejected)                                                             \
   X(request_timeout, 408, rejected)                                                                \
   X(parent_not_found, 409, rejected)                                                               \

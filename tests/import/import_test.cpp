@@ -1,7 +1,9 @@
 // colloquy import / export, run as an operator runs them: the built CLI on the sample exports of
-// tests/import/data (one per format, hostile items included) into temporary SQLite databases,
-// then the databases read back with SQLite and the exports rendered by colloquy render; and the
-// comment feeds of such a database from a running colloquy serve.
+// tests/import/data (one per format, hostile items included) into temporary databases, then the
+// databases read back with SQL and the exports rendered by colloquy render; and the comment
+// feeds of such a database from a running colloquy serve. The backend is the server tests' one
+// (server_process.hpp): SQLite files, or with COLLOQUY_TEST_BACKEND=postgresql fresh databases
+// of the test run's PostgreSQL cluster.
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
@@ -39,19 +41,11 @@ void write_text(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
 }
 
-// A fresh directory for one test case, removed afterwards.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char pattern[] = "/tmp/colloquy-import-XXXXXX";
-    REQUIRE(mkdtemp(pattern) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
+using colloquy::test::testing_postgresql;
+
+// A fresh directory for one test case and its databases (db(name)), removed afterwards.
+struct temp_dir : colloquy::test::scratch_dir {
+  std::string operator/(const std::string& name) const { return file(name); }
 };
 
 struct run_result {
@@ -71,8 +65,29 @@ run_result cli(const temp_dir& t, const std::string& args) {
   return r;
 }
 
-// Rows of a query, each column by name (NULL as "<null>").
-std::vector<std::map<std::string, std::string>> query(const std::string& db, const std::string& sql) {
+using row_list = std::vector<std::map<std::string, std::string>>;
+
+row_list postgresql_query(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, PQerrorMessage(c));
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+  const std::string error = PQerrorMessage(c);
+  row_list rows;
+  for (int i = 0; ok && i < PQntuples(r); ++i) {
+    std::map<std::string, std::string> row;
+    for (int j = 0; j < PQnfields(r); ++j) row[PQfname(r, j)] = PQgetisnull(r, i, j) ? "<null>" : PQgetvalue(r, i, j);
+    rows.push_back(std::move(row));
+  }
+  PQclear(r);
+  PQfinish(c);
+  REQUIRE_MESSAGE(ok, error);
+  return rows;
+}
+
+// Rows of a query, each column by name (NULL as "<null>"), whichever the backend.
+row_list query(const std::string& db, const std::string& sql) {
+  if (testing_postgresql()) return postgresql_query(db, sql);
   sqlite3* h = nullptr;
   REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
   sqlite3_stmt* s = nullptr;
@@ -100,7 +115,7 @@ std::map<std::string, std::string> comment(const std::string& db, const std::str
   return rows.front();
 }
 
-long count(const std::string& db, const std::string& where = "1") {
+long count(const std::string& db, const std::string& where = "true") {
   return std::stol(query(db, "SELECT count(*) AS n FROM comments WHERE " + where).front()["n"]);
 }
 
@@ -115,6 +130,22 @@ std::vector<std::string> problems(const std::string& err) {
     out.push_back(j["code"].get<std::string>() + " " + j.value("id", ""));
   }
   return out;
+}
+
+// True when `db` holds no Colloquy schema: nothing was ever written to it (a SQLite file is
+// not even created).
+bool untouched(const std::string& db) {
+  if (!testing_postgresql()) return !fs::exists(db);
+  return query(db, "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'comments'").front()["n"] == "0";
+}
+
+// What a dry run must leave as it was: a SQLite file's bytes, or a PostgreSQL database's rows.
+std::string snapshot(const std::string& db) {
+  if (!testing_postgresql()) return read_text(db);
+  std::string out;
+  for (const auto& row : query(db, "SELECT * FROM comments ORDER BY seq"))
+    for (const auto& [column, value] : row) out += column + "=" + value + "\n";
+  return out + "version=" + query(db, "SELECT coalesce(sum(version), 0) AS v FROM thread_versions").front()["v"];
 }
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
@@ -153,7 +184,7 @@ void render_exports(const temp_dir& t, const std::string& exported, std::string&
 TEST_SUITE("Import CLI") {
   TEST_CASE("Disqus: threads by URL path, parents, dates, statuses; a second import adds nothing") {
     temp_dir t;
-    const std::string db = t / "c.db", file = data_dir + "/disqus.xml";
+    const std::string db = t.db("c.db"), file = data_dir + "/disqus.xml";
     auto r = cli(t, "import --from disqus " + file + " --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
     CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected): 9 added, 0 already there") !=
@@ -203,24 +234,24 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("--dry-run reads and reports, and writes nothing") {
     temp_dir t;
-    const std::string db = t / "c.db";
+    const std::string db = t.db("c.db");
     auto r = cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db + " --dry-run");
     REQUIRE_MESSAGE(r.status == 0, r.err);
     CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected)\n") != std::string::npos);
     CHECK(r.out.find("dry run: nothing written") != std::string::npos);
     CHECK(problems(r.err).size() == 8);
-    CHECK_FALSE(fs::exists(db));
-    // An existing database stays byte for byte as it was.
+    CHECK(untouched(db));
+    // An existing database stays as it was (SQLite: byte for byte).
     REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
-    const std::string before = read_text(db);
+    const std::string before = snapshot(db);
     REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db=" + db + " --dry-run").status == 0);
-    CHECK(read_text(db) == before);
+    CHECK(snapshot(db) == before);
     CHECK(count(db, "client_id LIKE 'disqus:%'") == 0);
   }
 
   TEST_CASE("WordPress WXR: approved 1/0/spam/trash, parents, GMT dates, pingbacks skipped") {
     temp_dir t;
-    const std::string db = t / "c.db";
+    const std::string db = t.db("c.db");
     auto r = cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
     CHECK(r.out.find("/2023/06/02/slugs-versus-beer-traps/: 6 comments (3 published, 1 pending, 1 deleted, 1 rejected): 6 added") !=
@@ -252,7 +283,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("Isso: its SQLite database, modes, votes, Markdown kept as markup") {
     temp_dir t;
-    const std::string isso = t / "isso.db", db = t / "c.db";
+    const std::string isso = t / "isso.db", db = t.db("c.db");
     make_isso(isso);
     const std::string before = read_text(isso);
     auto r = cli(t, "import --from isso " + isso + " --db " + db);
@@ -283,7 +314,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("Remark42: a backup, plain or gzipped; bad lines and cycles reported") {
     temp_dir t;
-    const std::string db = t / "c.db", gz = t / "backup.gz";
+    const std::string db = t.db("c.db"), gz = t / "backup.gz";
     auto r = cli(t, "import --from remark42 " + data_dir + "/remark42.backup --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
     CHECK(r.out.find("/2019/night-train-to-vienna/: 3 comments (2 published, 1 deleted): 3 added") != std::string::npos);
@@ -315,7 +346,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("Hostile files: DTDs, deep nesting, invalid UTF-8, huge fields, wrong formats") {
     temp_dir t;
-    const std::string db = t / "c.db";
+    const std::string db = t.db("c.db");
     for (const char* f : {"disqus-billion-laughs.xml", "wordpress-xxe.xml"}) {
       CAPTURE(f);
       auto r = cli(t, std::string("import --from ") + (f[0] == 'd' ? "disqus " : "wordpress ") + data_dir + "/" + f +
@@ -323,7 +354,7 @@ TEST_SUITE("Import CLI") {
       CHECK(r.status == 1);
       CHECK(r.err.find("xml_doctype_refused") != std::string::npos);
       CHECK(r.err.find("line 2, column 1") != std::string::npos);
-      CHECK_FALSE(fs::exists(db));
+      CHECK(untouched(db));
     }
     std::string deep = "<disqus>";
     for (int i = 0; i < 50000; ++i) deep += "<x>";
@@ -356,7 +387,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("Hostile items are inert when rendered, and keep their words") {
     temp_dir t;
-    const std::string db = t / "c.db", isso = t / "isso.db";
+    const std::string db = t.db("c.db"), isso = t / "isso.db";
     make_isso(isso);
     REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
     REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
@@ -376,7 +407,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("Export then import into an empty database gives the same threads") {
     temp_dir t;
-    const std::string db = t / "c.db", copy = t / "copy.db", isso = t / "isso.db";
+    const std::string db = t.db("c.db"), copy = t.db("copy.db"), isso = t / "isso.db";
     make_isso(isso);
     REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
     REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
@@ -422,7 +453,7 @@ TEST_SUITE("Import CLI") {
 
   TEST_CASE("The server's Atom feeds: per thread and for the whole site, newest first") {
     temp_dir t;
-    const std::string db = t / "c.db";
+    const std::string db = t.db("c.db");
     REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
     colloquy::test::server_process server(db, {"--cors", "https://harbour.example"});
     auto client = server.client();
@@ -473,6 +504,10 @@ TEST_SUITE("Import CLI") {
     CHECK(cli(t, "import --form disqus").err.find("did you mean --from") != std::string::npos);
     CHECK(cli(t, "import --from disqus " + (t / "missing.xml") + " --db " + (t / "c.db")).status == 1);
     CHECK(cli(t, "export --db " + (t / "missing.db")).status == 1);
+    // A PostgreSQL URL is a database like a file: one that cannot be reached is unusable.
+    auto unreachable = cli(t, "export --db postgresql://colloquy@127.0.0.1:1/none");
+    CHECK(unreachable.status == 1);
+    CHECK(unreachable.err.find("colloquy export: ") == 0);
     CHECK(cli(t, "import --help").out.find("--dry-run") != std::string::npos);
   }
 }
