@@ -147,8 +147,8 @@ TEST_SUITE("HTML to markup") {
   TEST_CASE("No words lost, nothing executable: realistic and hostile bodies") {
     const char* const bodies[] = {
         "<p>Finally a ferry that runs <em>after</em> nine.</p><p>Bikes allowed?</p>",
-        "<p>See the <a href=\"https://h.example/rules\" rel=\"nofollow\">rules page</a>:</p><blockquote><p>Walk "
-        "bicycles on and off.</p></blockquote>",
+        ("<p>See the <a href=\"https://h.example/rules\" rel=\"nofollow\">rules page</a>:</p><blockquote><p>Walk "
+         "bicycles on and off.</p></blockquote>"),
         "Glad to see it lit again.<br>Dark for <b>three</b> winters.",
         "<p>Three? <code>2007 - 2011</code></p><pre><code>winter 1\nwinter 2\n</code></pre>",
         "<div>Table: <table><tr><th>pH</th><th>plot</th></tr><tr><td>6.5</td><td>14</td></tr></table></div>",
