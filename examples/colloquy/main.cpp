@@ -18,6 +18,7 @@
 #include "colloquy/json_writer.hpp"
 #include "server.hpp"
 #include "store.hpp"
+#include "transfer.hpp"
 
 namespace {
 
@@ -57,6 +58,15 @@ const char* const serve_usage =
     "      --header-timeout S (10)  --body-timeout S (10)  --idle-timeout S (5)\n"
     "      --shutdown-timeout S (10)  --max-connections N (1024)\n"
     "      --max-connections-per-address N (64; IPv6 counted per /64)\n";
+const char* const import_usage =
+    "  import FILE     another system's export into a server's database; counts per thread on\n"
+    "                  stdout, every skipped or repaired item (with its code) on stderr\n"
+    "      --from disqus|wordpress|isso|remark42|json (isso: its SQLite file; remark42: .gz too;\n"
+    "             json: colloquy export's output)  --dry-run (read and report only)\n"
+    "      --db FILE|URL (a SQLite file, created as needed, or postgresql://user@host:port/dbname)\n";
+const char* const export_usage =
+    "  export          comments documents on stdout, one thread per line, each comment with its status\n"
+    "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)  --thread T (one thread)\n";
 const char* const admin_usage =
     "  admin pending|approve|reject|delete|restore   moderate a server's database directly\n"
     "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)\n"
@@ -92,6 +102,8 @@ const std::vector<command>& commands() {
         {"max-connections"}, {"max-connections-per-address"}, {"workers"}},
        0, "no arguments"},
       {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}}, 1, "one action"},
+      {"import", import_usage, {{"from"}, {"db"}, {"dry-run", false}}, 1, "one FILE"},
+      {"export", export_usage, {{"db"}, {"thread"}}, 0, "no arguments"},
   };
   return all;
 }
@@ -501,7 +513,7 @@ int main(int argc, char** argv) {
   std::string name = argv[1];
   auto c = std::find_if(commands().begin(), commands().end(), [&](const command& x) { return name == x.name; });
   if (c == commands().end()) {
-    std::fprintf(stderr, "colloquy: unknown command %s (render, check, stories, serve or admin; colloquy --help)\n",
+    std::fprintf(stderr, "colloquy: unknown command %s (render, check, stories, serve, admin, import or export; colloquy --help)\n",
                  name.c_str());
     return 2;
   }
@@ -520,5 +532,9 @@ int main(int argc, char** argv) {
   if (name == "check") return check(a);
   if (name == "stories") return stories(a);
   if (name == "serve") return serve(a);
+  if (name == "import")
+    return colloquy::server::run_import({a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"),
+                                         a.has("dry-run")});
+  if (name == "export") return colloquy::server::run_export(a.get("db", "colloquy.db"), a.get("thread"));
   return admin(a);
 }

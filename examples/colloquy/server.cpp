@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "admin_files.hpp"
+#include "colloquy/atom.hpp"
 #include "colloquy/colloquy.hpp"
 #include "files.hpp"
 #include "http.hpp"
@@ -494,6 +495,14 @@ int run(const config& c) {
     return origin != "http://" + host && origin != "https://" + host;
   };
 
+  // This server's origin as clients reach it: the first --public-url, else the request's Host
+  // (`scheme` "http:", or "" for a protocol-relative URL that works behind a TLS proxy).
+  auto public_origin = [&](const http::request& req, const char* scheme) {
+    for (const std::string& n : c.host_names)
+      if (n.rfind("http://", 0) == 0 || n.rfind("https://", 0) == 0) return n.substr(0, n.find('/', n.find("//") + 2));
+    return scheme + ("//" + std::string(req.header("Host")));
+  };
+
   auto get_comments = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-cache");
     res.replace("Vary", "Origin, Accept-Encoding");
@@ -535,6 +544,8 @@ int run(const config& c) {
       json body = {{"thread", thread},
                    {"comments", std::move(list)},
                    {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
+      // The thread's Atom feed, linked from the widget's header.
+      body["feed"] = atom_feed_url(public_origin(req, ""), thread);
       a = {};
       a.version = p.version;
       a.identity = std::make_shared<const std::string>(dump(body));
@@ -791,6 +802,27 @@ int run(const config& c) {
         if (get) return get_comments(req, res);
         if (req.method == "POST") return post_comment(req, res);
         return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
+      }
+      // Atom feed of new comments, per thread (?thread=T) or for the whole site (atom.hpp).
+      // Permalinks point at the blog: the first --cors origin, else the public URL, else Host.
+      if (path.path == "/api/feed.atom") {
+        if (!get) return method_not_allowed(res, "GET, HEAD, OPTIONS");
+        const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
+        if (thread.size() > limits::max_thread_bytes)
+          return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
+        const std::string server = public_origin(req, "http:");
+        std::string blog;
+        for (const std::string& o : c.cors)
+          if (blog.empty() && o != "*") blog = o;
+        atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,
+                    std::int64_t(std::time(nullptr)) * 1000};
+        const std::vector<stored_comment> recent = comments.recent(thread, 50);
+        std::vector<atom_entry> entries;
+        for (const stored_comment& cm : recent) entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
+        res.set("Content-Type", "application/atom+xml; charset=utf-8");
+        res.set("Cache-Control", "no-cache");
+        res.body = render_atom(f, entries);
+        return;
       }
       if (path.path == "/api/admin/pending") {
         if (get) return admin_pending(req, res);

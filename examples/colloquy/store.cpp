@@ -113,6 +113,10 @@ class sqlite_store final : public store {
   std::int64_t version(const std::string& thread) override;
   std::int64_t count_posted() override;
   void close() override;
+  long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
+                       std::string& error) override;
+  std::vector<stored_comment> all_comments(const std::string& thread) override;
+  std::vector<stored_comment> recent(const std::string& thread, std::size_t limit) override;
 
  private:
   struct connection;
@@ -663,6 +667,79 @@ std::int64_t sqlite_store::count_posted() {
   }
   give_back(std::move(c));
   return n;
+}
+
+long sqlite_store::import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
+                            std::string& error) {
+  std::lock_guard<std::mutex> l(write_mutex_);
+  connection& w = *writer_;
+  if (closed_ || !w.exec("BEGIN IMMEDIATE", &error)) return -1;
+  auto fail = [&] {
+    error = w.error();
+    w.exec("ROLLBACK");
+    return -1L;
+  };
+  long added = 0;
+  for (const stored_comment& c : comments) {
+    // A reply shares its parent's root (the parent is stored first, now or by an earlier import).
+    std::int64_t root = 0;
+    if (!c.parent.empty()) {
+      sqlite3_stmt* s = w.statement(sql::root_of);
+      if (!s) return fail();
+      bind_all(s, thread, c.parent);
+      if (sqlite3_step(s) == SQLITE_ROW) root = sqlite3_column_int64(s, 0);
+      sqlite3_reset(s);
+    }
+    sqlite3_stmt* s = w.statement(
+        "INSERT INTO comments (thread, id, parent, root, author_name, author_location, author_url, created, edited, "
+        "text, up, down, status, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    if (!s) return fail();
+    bind_all(s, thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), root, c.name, c.location, c.url,
+             c.created, c.edited, c.text, c.up, c.down, c.status, c.client_id.empty() ? nullptr : c.client_id.c_str());
+    if (sqlite3_step(s) != SQLITE_DONE) return fail();
+    if (sqlite3_changes(w.db) == 0) continue;
+    ++added;
+    if (root == 0) {
+      sqlite3_stmt* u = w.statement("UPDATE comments SET root = seq WHERE seq = ?");
+      if (!u) return fail();
+      bind_all(u, static_cast<std::int64_t>(sqlite3_last_insert_rowid(w.db)));
+      if (sqlite3_step(u) != SQLITE_DONE) return fail();
+    }
+  }
+  if (added > 0) {
+    sqlite3_stmt* v = w.statement(sql::bump_version);
+    if (!v) return fail();
+    bind_all(v, thread);
+    if (sqlite3_step(v) != SQLITE_DONE) return fail();
+  }
+  if (!w.exec("COMMIT", &error)) return fail();
+  return added;
+}
+
+std::vector<stored_comment> sqlite_store::all_comments(const std::string& thread) {
+  auto c = reader();
+  if (!c) return {};
+  static const std::string select = std::string("SELECT ") + sql::columns +
+                                    " FROM comments WHERE $1 = '' OR thread = $1 ORDER BY thread, seq";
+  std::vector<stored_comment> out;
+  if (sqlite3_stmt* s = c->statement(select.c_str())) {
+    bind_all(s, thread);
+    out = rows(s);
+  }
+  give_back(std::move(c));
+  return out;
+}
+
+std::vector<stored_comment> sqlite_store::recent(const std::string& thread, std::size_t limit) {
+  auto c = reader();
+  if (!c) return {};
+  std::vector<stored_comment> out;
+  if (sqlite3_stmt* s = c->statement(sql::recent_published.c_str())) {
+    bind_all(s, thread, static_cast<std::int64_t>(limit));
+    out = rows(s);
+  }
+  give_back(std::move(c));
+  return out;
 }
 
 const char* sql::status_name(comment_status s) {

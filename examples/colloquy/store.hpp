@@ -135,6 +135,18 @@ class store {
   // connection. Idempotent.
   virtual void close() = 0;
 
+  // Import, export and feeds (colloquy import / export, /api/feed.atom).
+  // Stores `comments` in `thread` as given (ids, parents, dates, statuses including 'rejected',
+  // votes), each under its client_id key when it has one. A comment whose key or (thread, id) is
+  // already stored is left alone, so importing a file twice adds nothing. Parents must come
+  // before their replies. Returns the number added, or -1 with `error` (nothing is written).
+  virtual long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
+                               std::string& error) = 0;
+  // Every comment of `thread` (of every thread when empty), any status, by thread then insertion.
+  virtual std::vector<stored_comment> all_comments(const std::string& thread) = 0;
+  // The newest `limit` published comments of `thread` (of every thread when empty), newest first.
+  virtual std::vector<stored_comment> recent(const std::string& thread, std::size_t limit) = 0;
+
  protected:
   store() = default;
   bool created_ = false;

@@ -212,6 +212,10 @@ class pg_store final : public store {
   std::int64_t version(const std::string& thread) override;
   std::int64_t count_posted() override;
   void close() override;
+  long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
+                       std::string& error) override;
+  std::vector<stored_comment> all_comments(const std::string& thread) override;
+  std::vector<stored_comment> recent(const std::string& thread, std::size_t limit) override;
 
  private:
   pg_store() = default;
@@ -606,6 +610,72 @@ std::int64_t pg_store::count_posted() {
     return r.ok();
   });
   return n;
+}
+
+long pg_store::import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
+                               std::string& error) {
+  long added = -1;
+  with_connection(
+      [&](connection& c) {
+        auto fail = [&] {
+          c.exec("ROLLBACK");
+          return false;
+        };
+        if (!c.exec("BEGIN")) return false;
+        long n = 0;
+        for (const stored_comment& m : comments) {
+          std::int64_t root = 0;
+          if (!m.parent.empty()) {
+            result p = c.run(sql::root_of, {text(thread), text(m.parent)});
+            if (!p.ok()) return fail();
+            if (p.rows() == 1) root = p.int64(0, 0);
+          }
+          // The seq drawn ahead, as post() does, so a top-level comment is its own root in the
+          // INSERT. Any conflict (its clientId, or its id in the thread) keeps the stored one.
+          result s = c.run("SELECT nextval(pg_get_serial_sequence('comments', 'seq'))");
+          if (!s.ok()) return fail();
+          const std::int64_t seq = s.int64(0, 0);
+          result ins = c.run(
+              "INSERT INTO comments (seq, thread, id, parent, root, author_name, author_location, author_url, created, "
+              "edited, text, up, down, status, client_id) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
+              {number(seq), text(thread), text(m.id), null_if_empty(m.parent), number(root ? root : seq), text(m.name),
+               text(m.location), text(m.url), number(m.created), number(m.edited), text(m.text), number(m.up),
+               number(m.down), text(m.status), null_if_empty(m.client_id)});
+          if (!ins.ok()) return fail();
+          n += static_cast<long>(ins.changed());
+        }
+        if (n > 0 && !c.run(sql::bump_version, {text(thread)}).ok()) return fail();
+        if (!c.exec("COMMIT")) return fail();
+        added = n;
+        return true;
+      },
+      &error);
+  return added;
+}
+
+std::vector<stored_comment> pg_store::all_comments(const std::string& thread) {
+  std::vector<stored_comment> out;
+  with_connection([&](connection& c) {
+    // COLLATE "C": threads in byte order, as the SQLite backend sorts them, whatever the
+    // database's locale.
+    static const std::string select = std::string("SELECT ") + sql::columns +
+                                      " FROM comments WHERE $1 = '' OR thread = $1 ORDER BY thread COLLATE \"C\", seq";
+    result r = c.run(select.c_str(), {text(thread)});
+    if (r.ok()) out = comments_of(r);
+    return r.ok();
+  });
+  return out;
+}
+
+std::vector<stored_comment> pg_store::recent(const std::string& thread, std::size_t limit) {
+  std::vector<stored_comment> out;
+  with_connection([&](connection& c) {
+    result r = c.run(sql::recent_published.c_str(), {text(thread), number(std::int64_t(limit))});
+    if (r.ok()) out = comments_of(r);
+    return r.ok();
+  });
+  return out;
 }
 
 }  // namespace

@@ -52,6 +52,15 @@ inline constexpr const char* audit_entries =
 inline constexpr const char* forget_full_buckets = "DELETE FROM rate_limits WHERE at < $1";
 inline constexpr const char* bucket_level = "SELECT tokens, at FROM rate_limits WHERE key = $1";
 
+// Import, export and feeds. A reply's root is its parent's (stored before it, by this import or
+// an earlier one); none found: the reply is a top-level thread of its own, as the core shows it.
+inline constexpr const char* root_of = "SELECT root FROM comments WHERE thread = $1 AND id = $2";
+
+// The newest published comments of thread $1 (of every thread when ''), $2 of them.
+inline const std::string recent_published = std::string("SELECT ") + columns +
+                                            " FROM comments WHERE status = 'published' AND ($1 = '' OR thread = $1) "
+                                            "ORDER BY created DESC, seq DESC LIMIT $2";
+
 // The status column's value for an imported comment.
 const char* status_name(comment_status s);
 

@@ -126,7 +126,7 @@ inline comments_view render_comments_view(std::string_view document, const widge
   std::size_t from = r.problems.size();
   thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
   to_document_indexes(r, from);
-  render_options ro{&o.language(), o.zone, o.dates(), o.order, {o.page_offset, o.page_size}, r.next, o.static_page};
+  render_options ro{&o.language(), o.zone, o.dates(), o.order, {o.page_offset, o.page_size}, r.next, o.static_page, r.feed};
   v.page = page_of(t.starts, t.entries.size(), ro.page);
   if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
     render_thread_html(v.html, t, ro, &v.chunks);

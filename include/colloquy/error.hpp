@@ -156,7 +156,18 @@ class problem_list {
   X(headers_too_large, 431, rejected)                                                              \
   X(internal_error, 500, rejected)                                                                 \
   X(storage_unavailable, 503, rejected)                                                            \
-  X(too_many_connections, 503, rejected)
+  X(too_many_connections, 503, rejected)                                                           \
+  /* Import (colloquy import): the file as a whole. */                                            \
+  X(xml_doctype_refused, 422, rejected) /* a DTD or entity declaration: never expanded */          \
+  X(xml_too_deep, 422, rejected)        /* elements nested beyond xml::max_xml_depth */            \
+  X(wrong_format, 422, rejected)        /* not the format --from names */                          \
+  /* Import: one item skipped or repaired, the others kept. */                                    \
+  X(unknown_thread, 422, rejected)  /* a post whose thread the file does not have: skipped */      \
+  X(not_a_comment, 422, rejected)   /* a pingback or trackback: skipped */                         \
+  X(text_truncated, 422, rejected)  /* cut at limits::max_text_bytes */                            \
+  X(bad_utf8, 422, rejected)        /* invalid UTF-8 replaced by U+FFFD */                         \
+  X(unsafe_link, 422, rejected)     /* a link's href not http(s)/mailto: its text kept */          \
+  X(unsafe_html, 422, rejected)     /* script-like HTML made inert: shown as text or dropped */
 
 // Which sentence a reader sees for a code (locale.hpp words each in every language).
 enum class message_key { rejected, text_required, text_too_long, name_too_long, location_too_long, storage_refused, bad_answer };

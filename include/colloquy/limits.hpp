@@ -44,4 +44,8 @@ inline constexpr std::size_t max_client_id_bytes = 128;
 // byte, is 240,000 bytes; 256 KB holds any valid draft and refuses anything larger unparsed.
 inline constexpr std::size_t max_draft_bytes = 256u << 10;
 
+// An import file (colloquy import): the largest real exports are a few hundred MB of XML; the
+// whole file is read into memory with its tree, so 512 MB bounds the importer at a few GB.
+inline constexpr std::size_t max_import_bytes = 512u << 20;
+
 }  // namespace colloquy::limits

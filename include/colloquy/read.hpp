@@ -54,6 +54,7 @@ struct read_result {
   problem error;               // document-level problem when !ok
   std::string thread;          // the document's thread id, if given
   std::string next;            // "load more" cursor, if given
+  std::string feed;            // the thread's Atom feed, if the server names one (a safe URL)
   std::vector<comment> comments;  // views into the document and into `store`
   problem_list problems;          // item-level: skipped or repaired items (the first 1,000)
   std::vector<std::size_t> positions;  // positions[i]: index in the document of comments[i]
@@ -275,12 +276,15 @@ class item_sink {
 };
 
 // Document-level fields that are present but not strings are ignored and reported, after the
-// items, in this order: thread, next.
-inline void finish_document(read_result& r, const json_value& thread, const json_value& next) {
+// items, in this order: thread, next, feed (which must also be a URL is_safe_url accepts).
+inline void finish_document(read_result& r, const json_value& thread, const json_value& next, const json_value& feed) {
   if (thread.is(jk::string)) r.thread.assign(thread.text);
   else if (thread.present()) r.problems.add(errc::bad_thread, "", 0, "thread", "thread ignored: not a string");
   if (next.is(jk::string)) r.next.assign(next.text);
   else if (next.present()) r.problems.add(errc::bad_next, "", 0, "next", "next ignored: not a string");
+  if (feed.is(jk::string) && feed.text.size() <= limits::max_url_bytes && is_safe_url(feed.text, url_policy::link))
+    r.feed.assign(feed.text);
+  else if (feed.present()) r.problems.add(errc::bad_url, "", 0, "feed", "feed ignored: not a safe URL");
 }
 
 inline read_result document_error(std::string_view code, std::string_view field, std::string_view message) {
@@ -305,7 +309,7 @@ class document_reader {
   read_result read() {
     read_result r;
     item_sink sink(r, document_);
-    json_value thread, next;
+    json_value thread, next, feed;
     bool have_items = false;
     bool ok = sc_.skip_bom();
     if (ok) {
@@ -315,7 +319,7 @@ class document_reader {
         ok = items(sink);
         have_items = ok;
       } else if (c == '{') {
-        ok = document_object(sink, thread, next, have_items);
+        ok = document_object(sink, thread, next, feed, have_items);
       } else {
         json_value ignored;
         ok = sc_.value(ignored, key_);
@@ -336,14 +340,14 @@ class document_reader {
       return failed;
     }
     if (!have_items) return document_error(errc::no_comments, "comments", "document has no comments array");
-    finish_document(r, thread, next);
+    finish_document(r, thread, next, feed);
     r.ok = true;
     return r;
   }
 
  private:
-  // The {thread, comments, next} wrapper. A repeated key keeps its last value.
-  bool document_object(item_sink& sink, json_value& thread, json_value& next, bool& have_items) {
+  // The {thread, comments, next, feed} wrapper. A repeated key keeps its last value.
+  bool document_object(item_sink& sink, json_value& thread, json_value& next, json_value& feed, bool& have_items) {
     return members([&](std::string_view key) {
       if (is_key(key, "comments")) {
         sink.reset();
@@ -353,6 +357,7 @@ class document_reader {
       }
       if (is_key(key, "thread")) return sc_.value(thread, thread_buf_);
       if (is_key(key, "next")) return sc_.value(next, next_buf_);
+      if (is_key(key, "feed")) return sc_.value(feed, feed_buf_);
       return sc_.skip_value();
     });
   }
@@ -456,7 +461,7 @@ class document_reader {
   json_scanner sc_;
   std::string_view document_;
   raw_item item_;
-  std::string key_, thread_buf_, next_buf_;
+  std::string key_, thread_buf_, next_buf_, feed_buf_;
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
 };
 

@@ -100,13 +100,14 @@ inline read_result read_comments_reference(std::string_view document) {
   }
   read_result r;
   const json* items = nullptr;
-  detail::json_value thread, next;
+  detail::json_value thread, next, feed;
   if (doc.is_array()) {
     items = &doc;
   } else if (doc.is_object()) {
     if (auto c = doc.find("comments"); c != doc.end() && c->is_array()) items = &*c;
     thread = detail::member_of(doc, "thread");
     next = detail::member_of(doc, "next");
+    feed = detail::member_of(doc, "feed");
   }
   if (!items) return detail::document_error(errc::no_comments, "comments", "document has no comments array");
   detail::item_sink sink(r);
@@ -116,7 +117,7 @@ inline read_result read_comments_reference(std::string_view document) {
     if (!item.is_object()) sink.not_object(i);
     else sink.add(detail::raw_item_of(item), i);
   }
-  detail::finish_document(r, thread, next);
+  detail::finish_document(r, thread, next, feed);
   r.ok = true;
   return r;
 }

@@ -35,6 +35,9 @@ struct render_options {
   // `colloquy-static` (web/colloquy-static.css styles it, and only it) and the controls that
   // need the script are left out: reply buttons, the sort menu, "load more".
   bool static_page = false;
+  // The thread's Atom feed (the document's "feed", a URL read.hpp judged safe): linked from
+  // the header, so readers can follow the discussion. Empty: no link.
+  std::string_view feed = {};
 };
 
 namespace detail {
@@ -266,15 +269,21 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
                        : "<section class=\"comments\" part=\"comments\"><header><h2>";
   expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
                  [&](std::string_view) { out += std::to_string(live); }, out);
+  out += "</h2>";
+  if (!o.feed.empty()) {
+    out += "<a class=\"feed\" href=\"";
+    append_escaped_url(out, o.feed);
+    out += "\" rel=\"nofollow ugc noopener\">Atom</a>";
+  }
   if (o.static_page) {
-    out += "</h2></header><div class=\"list\">\n";
+    out += "</header><div class=\"list\">\n";
     page_range range = page_of(t.starts, t.entries.size(), o.page);
     render_page_html(out, t, range, o, chunks);
     if (chunks) chunks->push_back(out.size());
     out += "</div></section>";
     return;
   }
-  out += "</h2><label>";
+  out += "<label>";
   append_escaped(out, loc.sort_label);
   out += " <select name=\"sort\">";
   auto option = [&](std::string_view value, std::string_view label, bool selected) {

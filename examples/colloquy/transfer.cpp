@@ -1,0 +1,319 @@
+#include "transfer.hpp"
+
+#include <sqlite3.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "colloquy/api.hpp"
+#include "colloquy/import.hpp"
+#include "colloquy/json_writer.hpp"
+#include "store.hpp"
+
+namespace colloquy::server {
+
+namespace {
+
+// Reads FILE (stdin for "" and "-") up to limits::max_import_bytes; false with a reason.
+bool read_file(const std::string& path, std::string& out, std::string& why) {
+  const std::size_t cap = limits::max_import_bytes;
+  auto read_capped = [&](std::istream& in) {
+    out.resize(cap + 1);
+    in.read(out.data(), static_cast<std::streamsize>(out.size()));
+    out.resize(static_cast<std::size_t>(in.gcount()));
+    if (out.size() > cap) {
+      why = "the file is larger than 512 MB";
+      return false;
+    }
+    return true;
+  };
+  if (path.empty() || path == "-") return read_capped(std::cin);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    why = path + " is a directory, not a file";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  return read_capped(in);
+}
+
+// A gzip file (Remark42 writes its backups gzipped) inflated, at most limits::max_import_bytes.
+bool gunzip(std::string& data, std::string& why) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+    why = "cannot start gzip decompression";
+    return false;
+  }
+  std::string out;
+  char buffer[1 << 16];
+  z.next_in = reinterpret_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > limits::max_import_bytes) {
+      rc = Z_MEM_ERROR;
+      break;
+    }
+    if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // truncated input
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    why = out.size() > limits::max_import_bytes ? "the decompressed file is larger than 512 MB"
+                                                 : "the gzip file is damaged or truncated";
+    return false;
+  }
+  data = std::move(out);
+  return true;
+}
+
+// Isso's database: every comment with its thread's uri. Read-only: the file is never changed.
+bool read_isso(const std::string& path, std::vector<isso_row>& rows, std::string& why) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    why = "cannot open " + path + " as an SQLite database: " + (db ? sqlite3_errmsg(db) : "out of memory");
+    sqlite3_close_v2(db);
+    return false;
+  }
+  sqlite3_stmt* s = nullptr;
+  const char* sql =
+      "SELECT c.id, c.parent, c.created, c.modified, c.mode, t.uri, c.text, c.author, c.website, c.likes, "
+      "c.dislikes FROM comments c JOIN threads t ON c.tid = t.id ORDER BY c.id";
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
+    why = path + " is not an Isso database (" + sqlite3_errmsg(db) + ")";
+    sqlite3_close_v2(db);
+    return false;
+  }
+  auto text = [&](int i) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, i))) : std::string();
+  };
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    isso_row r;
+    r.id = sqlite3_column_int64(s, 0);
+    if (sqlite3_column_type(s, 1) != SQLITE_NULL) r.parent = sqlite3_column_int64(s, 1);
+    r.created = sqlite3_column_double(s, 2);
+    if (sqlite3_column_type(s, 3) != SQLITE_NULL) r.modified = sqlite3_column_double(s, 3);
+    r.mode = sqlite3_column_int64(s, 4);
+    r.uri = text(5);
+    r.text = text(6);
+    r.author = text(7);
+    r.website = text(8);
+    r.likes = sqlite3_column_int64(s, 9);
+    r.dislikes = sqlite3_column_int64(s, 10);
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) why = std::string("reading ") + path + " failed: " + sqlite3_errmsg(db);
+  sqlite3_finalize(s);
+  sqlite3_close_v2(db);
+  return rc == SQLITE_DONE;
+}
+
+stored_comment to_stored(const imported_comment& c) {
+  stored_comment s;
+  s.id = c.id;
+  s.parent = c.parent;
+  s.name = c.name;
+  s.location = c.location;
+  s.url = c.url;
+  s.created = c.created;
+  s.edited = c.edited;
+  s.text = c.text;
+  s.status = c.status;
+  s.client_id = c.key;
+  s.up = c.up;
+  s.down = c.down;
+  return s;
+}
+
+// "12 comments (10 published, 1 pending, 1 rejected)"
+std::string counts(const imported_thread& t) {
+  std::map<std::string, std::size_t> by_status;
+  for (const imported_comment& c : t.comments) ++by_status[c.status];
+  std::string out = std::to_string(t.comments.size()) + (t.comments.size() == 1 ? " comment (" : " comments (");
+  bool first = true;
+  for (const char* s : {"published", "pending", "deleted", "rejected"}) {
+    if (!by_status[s]) continue;
+    out += (first ? "" : ", ") + std::to_string(by_status[s]) + " " + s;
+    first = false;
+  }
+  return out + ")";
+}
+
+import_result read_source(const import_options& o, std::string& why, bool& usage) {
+  if (o.from == "isso") {
+    std::vector<isso_row> rows;
+    if (o.file.empty() || o.file == "-") {
+      usage = true;
+      why = "--from isso reads Isso's database file: give its path, not standard input";
+      return {};
+    }
+    if (!std::filesystem::is_regular_file(o.file)) {
+      why = "no database file at " + o.file;
+      return {};
+    }
+    if (!read_isso(o.file, rows, why)) return {};
+    return import_isso(rows);
+  }
+  std::string bytes;
+  if (!read_file(o.file, bytes, why)) return {};
+  if (o.from == "disqus") return import_disqus(bytes);
+  if (o.from == "wordpress") return import_wordpress(bytes);
+  if (o.from == "remark42") {
+    if (bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b' && !gunzip(bytes, why)) return {};
+    return import_remark42(bytes);
+  }
+  return import_documents(bytes);
+}
+
+}  // namespace
+
+int run_import(const import_options& o) {
+  if (o.from != "disqus" && o.from != "wordpress" && o.from != "isso" && o.from != "remark42" && o.from != "json") {
+    std::fprintf(stderr, "colloquy import: --from must be disqus, wordpress, isso, remark42 or json%s%s\n",
+                 o.from.empty() ? "" : ", not ", o.from.c_str());
+    return 2;
+  }
+  if (o.db.empty() && !o.dry_run) {
+    std::fprintf(stderr, "colloquy import: --db DB is required (or --dry-run)\n");
+    return 2;
+  }
+  std::error_code ec;
+  if (!o.db.empty() && !store::is_postgresql(o.db) && std::filesystem::is_directory(o.db, ec)) {
+    std::fprintf(stderr, "colloquy import: --db %s is a directory, not a database file\n", o.db.c_str());
+    return 2;
+  }
+  std::string why;
+  bool usage = false;
+  import_result r = read_source(o, why, usage);
+  const std::string name = o.file.empty() || o.file == "-" ? "<stdin>" : o.file;
+  if (!why.empty()) {
+    std::fprintf(stderr, "colloquy import: %s\n", why.c_str());
+    return usage ? 2 : 1;
+  }
+  if (!r.ok) {
+    std::fprintf(stderr, "colloquy import: %s: %s: %s\n", name.c_str(), r.error.code.c_str(), r.error.message.c_str());
+    return 1;
+  }
+  for (const problem& p : r.problems) {
+    std::string line;
+    json_writer w(line);
+    write_json(w, p);
+    std::fprintf(stderr, "colloquy import: skipped or repaired: %s\n", line.c_str());
+  }
+  if (r.problems.omitted())
+    std::fprintf(stderr, "colloquy import: ... and %zu more problems\n", r.problems.omitted());
+
+  std::unique_ptr<store> db;
+  if (!o.dry_run) {
+    db = store::open(o.db, why);
+    if (!db) {
+      std::fprintf(stderr, "colloquy import: %s: %s\n", o.db.c_str(), why.c_str());
+      return 1;
+    }
+  }
+  std::size_t total = 0, added = 0;
+  for (const imported_thread& t : r.threads) {
+    total += t.comments.size();
+    if (o.dry_run) {
+      std::printf("%s: %s\n", t.thread.c_str(), counts(t).c_str());
+      continue;
+    }
+    std::vector<stored_comment> rows;
+    rows.reserve(t.comments.size());
+    for (const imported_comment& c : t.comments) rows.push_back(to_stored(c));
+    long n = db->import_comments(t.thread, rows, why);
+    if (n < 0) {
+      std::fprintf(stderr, "colloquy import: %s: writing thread %s failed: %s\n", o.db.c_str(), t.thread.c_str(),
+                   why.c_str());
+      return 1;
+    }
+    added += static_cast<std::size_t>(n);
+    std::printf("%s: %s: %ld added, %zu already there\n", t.thread.c_str(), counts(t).c_str(), n,
+                t.comments.size() - static_cast<std::size_t>(n));
+  }
+  const std::size_t problems = r.problems.total();
+  if (o.dry_run)
+    std::printf("total: %zu threads, %zu comments, %zu items skipped or repaired (dry run: nothing written)\n",
+                r.threads.size(), total, problems);
+  else
+    std::printf("total: %zu threads, %zu comments, %zu added, %zu already there, %zu items skipped or repaired\n",
+                r.threads.size(), total, added, total - added, problems);
+  return 0;
+}
+
+int run_export(const std::string& path, const std::string& thread) {
+  // A SQLite path must name an existing file: export never creates a database.
+  if (!store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy export: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      std::fprintf(stderr, "colloquy export: no database at %s\n", path.c_str());
+      return 1;
+    }
+  }
+  std::string why;
+  auto db = store::open(path, why);
+  if (!db) {
+    std::fprintf(stderr, "colloquy export: %s: %s\n", path.c_str(), why.c_str());
+    return 1;
+  }
+  std::vector<stored_comment> all = db->all_comments(thread);
+  // Rejected comments (spam, refused by a moderator) are nobody's to read: not in documents.
+  std::size_t rejected = 0;
+  auto write = [](const std::string& t, nlohmann::json& comments) {
+    nlohmann::json doc = {{"thread", t}, {"comments", std::move(comments)}};
+    std::puts(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    comments = nlohmann::json::array();
+  };
+  nlohmann::json comments = nlohmann::json::array();
+  std::string current = all.empty() ? thread : all.front().thread;
+  for (const stored_comment& c : all) {
+    if (c.thread != current) {
+      write(current, comments);
+      current = c.thread;
+    }
+    if (c.status == "rejected") {
+      ++rejected;
+      continue;
+    }
+    nlohmann::json author = {{"name", c.name}};
+    if (!c.location.empty()) author["location"] = c.location;
+    if (!c.url.empty()) author["url"] = c.url;
+    nlohmann::json j = {{"id", c.id},
+                        {"parent", c.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.parent)},
+                        {"author", std::move(author)},
+                        {"created", format_iso8601(c.created)},
+                        {"text", c.text},
+                        {"votes", {{"up", c.up}, {"down", c.down}}},
+                        {"status", c.status}};
+    if (c.edited) j["edited"] = format_iso8601(c.edited);
+    comments.push_back(std::move(j));
+  }
+  if (!current.empty()) write(current, comments);
+  if (rejected) std::fprintf(stderr, "colloquy export: %zu rejected comments left out\n", rejected);
+  return 0;
+}
+
+}  // namespace colloquy::server

@@ -1,0 +1,550 @@
+// Other comment systems' exports to Colloquy comments, ready for the store. Native only
+// (colloquy import); not part of the widget's module.
+//
+//   colloquy::import_result r = colloquy::import_disqus(xml_bytes);
+//   // r.ok; r.threads[0].thread == "/2010/09/24/post"; r.threads[0].comments[0].id == "disqus-4711"
+//   // r.problems: every item skipped or repaired, each with a stable code
+//
+// Formats (the test data's README cites each published description):
+//   Disqus XML export   <disqus>: <thread dsq:id> with <link>; <post dsq:id> with <message>
+//                       (HTML), <createdAt>, <author><name>, <isDeleted>, <isSpam>, <thread dsq:id>,
+//                       <parent dsq:id>
+//   WordPress WXR 1.x   <rss><channel><item> with <link> and <wp:comment>: comment_id, _author,
+//                       _author_url, _date_gmt, _content (HTML, newlines as paragraphs), _approved
+//                       (1, 0, spam, trash), _type, _parent
+//   Isso                its SQLite database: rows of comments joined to threads (uri), read by
+//                       the CLI (import_isso takes the rows); text is Markdown, kept as markup
+//   Remark42 backup     JSON lines: a header {"version": 1, …}, then one comment per line: id, pid,
+//                       text (HTML), user.name, locator.url, time, delete, votes, edit.time
+//   Colloquy            comments documents (DESIGN §2), one or several (one per line), as
+//                       colloquy export writes them
+//
+// Threads are keyed by the path of the post's URL. A foreign comment gets the public id
+// "<source>-<source id>" and the key "<source>:<source id>" (the store's client_id), so a second
+// import of the same file adds nothing; Colloquy documents keep their ids. HTML bodies go through
+// html_to_markup. Every field is normalised as a posted draft's is (compose.hpp) and bounded by
+// limits.hpp; parents missing from the file and reply cycles are repaired (the comment goes to
+// the top level), and each thread's comments are ordered parents first, oldest first.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "colloquy/compose.hpp"
+#include "colloquy/date.hpp"
+#include "colloquy/error.hpp"
+#include "colloquy/escape.hpp"
+#include "colloquy/format.hpp"
+#include "colloquy/html_import.hpp"
+#include "colloquy/limits.hpp"
+#include "colloquy/read.hpp"
+#include "colloquy/xml.hpp"
+
+namespace colloquy {
+
+struct imported_comment {
+  std::string id;        // public id
+  std::string key;       // idempotency key (the store's client_id); empty for Colloquy documents
+  std::string parent;    // public id of the parent; empty: top level
+  std::string name, location, url;
+  std::int64_t created = 0, edited = 0;  // ms since the epoch
+  std::string text;                      // comment markup
+  std::string status = "published";      // published, pending, deleted or rejected (spam)
+  std::int64_t up = 0, down = 0;
+};
+
+struct imported_thread {
+  std::string thread;
+  std::vector<imported_comment> comments;  // parents before replies, oldest first
+};
+
+struct import_result {
+  bool ok = false;
+  problem error;                         // when !ok: the file is unusable
+  std::vector<imported_thread> threads;  // in order of first appearance
+  problem_list problems;                 // items skipped or repaired (id: the source key)
+  std::size_t read = 0;                  // items found in the file
+};
+
+// One Isso row (comments joined to threads), as the CLI reads it from Isso's database.
+struct isso_row {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> parent;
+  double created = 0;
+  std::optional<double> modified;
+  std::int64_t mode = 1;  // 1 accepted, 2 awaiting moderation, 4 deleted
+  std::string uri, text, author, website;
+  std::int64_t likes = 0, dislikes = 0;
+};
+
+namespace detail::import {
+
+inline bool has_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_sequence(s, i);
+    if (n == 0) return true;
+    i += n;
+  }
+  return false;
+}
+
+// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+inline std::string_view utf8_prefix(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// The path of a post's URL ("https://blog.example/2010/09/p/?x#y" -> "/2010/09/p/"); a URL that
+// is already a path is kept as far as its query. Empty when there is none.
+inline std::string url_path(std::string_view url) {
+  std::size_t start = 0;
+  if (std::size_t scheme = url.find("://"); scheme != std::string_view::npos && scheme < url.find('/')) {
+    start = url.find('/', scheme + 3);
+    if (start == std::string_view::npos) return "/";
+  } else if (url.empty() || url[0] != '/') {
+    return {};
+  }
+  std::size_t end = url.find_first_of("?#", start);
+  return std::string(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+}
+
+// Collects comments per thread, normalising and bounding each field, then repairs and orders
+// each thread (finish).
+class builder {
+ public:
+  explicit builder(import_result& r) : r_(r) {}
+
+  void report(std::string_view code, std::string_view key, std::string_view field, std::string message) {
+    r_.problems.add(code, key, r_.read, field, message);
+  }
+
+  // Adds `c` to the thread of `url` (a URL or a path): skipped when it has none.
+  void add(std::string_view url, imported_comment c) {
+    std::string thread = normalise_field(url_path(url), false);
+    const std::string& key = c.key.empty() ? c.id : c.key;
+    if (thread.empty()) return report(errc::bad_url, key, "thread", "the post's URL has no path: skipped");
+    if (thread.size() > limits::max_thread_bytes)
+      return report(errc::thread_too_long, key, "thread", "the post's URL path is longer than 512 bytes: skipped");
+    if (c.id.empty() || c.id.size() > limits::max_id_bytes)
+      return report(c.id.empty() ? errc::missing_id : errc::bad_id, key, "id", "no usable id: skipped");
+    field(c.name, key, "name", limits::max_name_bytes, false, errc::bad_author);
+    field(c.location, key, "location", limits::max_location_bytes, false, errc::bad_author);
+    field(c.text, key, "text", limits::max_text_bytes, true, errc::text_truncated);
+    if (!c.url.empty()) {
+      c.url = normalise_field(c.url, false);
+      if (c.url.size() > limits::max_url_bytes || !is_safe_url(c.url, url_policy::web)) {
+        report(errc::bad_author_url, key, "url", "the author's URL is not an absolute http(s) URL: dropped");
+        c.url.clear();
+      }
+    }
+    auto [it, added] = index_.try_emplace(thread, r_.threads.size());
+    if (added) r_.threads.push_back({thread, {}});
+    r_.threads[it->second].comments.push_back(std::move(c));
+  }
+
+  // Reports an HTML body's repairs.
+  void html_flags(const html_markup& m, std::string_view key) {
+    if (m.unsafe_html)
+      report(errc::unsafe_html, key, "text", "script-like HTML (elements, on* attributes) made inert: shown as text");
+    if (m.unsafe_link)
+      report(errc::unsafe_link, key, "text", "a link that is not http(s) or mailto was removed; its text is kept");
+  }
+
+  void finish() {
+    for (imported_thread& t : r_.threads) order(t);
+    r_.ok = true;
+  }
+
+ private:
+  import_result& r_;
+  std::unordered_map<std::string, std::size_t> index_;
+
+  // Normalises one field (compose.hpp's rules) and cuts it at `max` bytes.
+  void field(std::string& v, std::string_view key, std::string_view name, std::size_t max, bool multiline,
+             std::string_view too_long) {
+    if (has_invalid_utf8(v))
+      report(errc::bad_utf8, key, name, "invalid UTF-8 replaced by U+FFFD");
+    v = normalise_field(v, multiline);
+    if (v.size() > max) {
+      report(too_long, key, name, std::string(name) + " longer than " + std::to_string(max) + " bytes: cut");
+      v = std::string(utf8_prefix(v, max));
+    }
+  }
+
+  // Duplicates dropped, missing parents and cycles repaired, then parents first, oldest first.
+  void order(imported_thread& t) {
+    std::vector<imported_comment> in;
+    std::set<std::string> seen;
+    for (imported_comment& c : t.comments) {
+      if (!seen.insert(c.id).second) {
+        report(errc::duplicate_id, c.key.empty() ? c.id : c.key, "id", "a second comment with this id: skipped");
+        continue;
+      }
+      in.push_back(std::move(c));
+    }
+    std::stable_sort(in.begin(), in.end(), [](const auto& a, const auto& b) { return a.created < b.created; });
+    std::unordered_map<std::string, std::size_t> at;
+    for (std::size_t i = 0; i < in.size(); ++i) at[in[i].id] = i;
+    for (imported_comment& c : in) {
+      const std::string key = c.key.empty() ? c.id : c.key;
+      if (c.parent == c.id) {
+        report(errc::self_parent, key, "parent", "a comment replying to itself: moved to the top level");
+        c.parent.clear();
+      } else if (!c.parent.empty() && !at.count(c.parent)) {
+        report(errc::orphan, key, "parent", "parent " + c.parent + " is not in the file: moved to the top level");
+        c.parent.clear();
+      }
+    }
+    // Emit each comment once its parent is out; replies wait under their parent. What never
+    // comes out sits on a reply cycle (or under one): the oldest such comment is cut loose.
+    std::vector<std::vector<std::size_t>> waiting(in.size());
+    std::vector<bool> out_done(in.size(), false);
+    std::vector<std::size_t> order;
+    auto emit = [&](std::size_t first) {
+      std::vector<std::size_t> stack{first};
+      while (!stack.empty()) {
+        std::size_t i = stack.back();
+        stack.pop_back();
+        out_done[i] = true;
+        order.push_back(i);
+        for (auto w = waiting[i].rbegin(); w != waiting[i].rend(); ++w) stack.push_back(*w);
+      }
+    };
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (in[i].parent.empty()) emit(i);
+      else if (out_done[at[in[i].parent]]) emit(i);
+      else waiting[at[in[i].parent]].push_back(i);
+    }
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (out_done[i]) continue;
+      report(errc::reply_cycle, in[i].key.empty() ? in[i].id : in[i].key, "parent",
+              "replies form a cycle: cut here, moved to the top level");
+      in[i].parent.clear();
+      // Its parent no longer waits for it.
+      for (auto& w : waiting) w.erase(std::remove(w.begin(), w.end(), i), w.end());
+      emit(i);
+    }
+    t.comments.clear();
+    for (std::size_t i : order) t.comments.push_back(std::move(in[i]));
+  }
+};
+
+inline import_result refuse(std::string_view code, std::string message) {
+  import_result r;
+  r.error.code = std::string(code);
+  r.error.message = std::move(message);
+  return r;
+}
+
+inline std::optional<std::int64_t> iso_time(std::string_view s) { return parse_iso8601(trimmed(s)); }
+
+// An element's text or attribute without surrounding white space, as a string.
+inline std::string trimmed_copy(std::string_view s) { return std::string(trimmed(s)); }
+
+// WordPress stores comments as typed: blank lines are paragraphs and single newlines are line
+// breaks (its wpautop filter adds the tags when it shows them). Bodies that already have <p>
+// are taken as HTML as they are.
+inline std::string wordpress_html(std::string_view content) {
+  for (std::string_view p : {"<p>", "<p ", "<P>", "<P "})
+    if (content.find(p) != std::string_view::npos) return std::string(content);
+  std::string out = "<p>";
+  std::size_t newlines = 0;
+  auto flush_newlines = [&] {
+    if (newlines >= 2) out += "</p><p>";
+    else if (newlines == 1) out += "<br>";
+    newlines = 0;
+  };
+  for (char c : content) {
+    if (c == '\r') continue;
+    if (c == '\n') {
+      ++newlines;
+      continue;
+    }
+    if (newlines && (c == ' ' || c == '\t')) continue;  // indentation of the next line
+    flush_newlines();
+    out += c;
+  }
+  return out + "</p>";
+}
+
+}  // namespace detail::import
+
+// A Disqus XML export.
+inline import_result import_disqus(std::string_view bytes) {
+  using namespace detail::import;
+  xml::document d = xml::parse(bytes);
+  if (!d.ok) {
+    import_result r;
+    r.error = d.error;
+    return r;
+  }
+  if (d.root().name != "disqus")
+    return refuse(errc::wrong_format, "not a Disqus export: the root element is <" + d.root().name + ">, not <disqus>");
+  import_result r;
+  builder b(r);
+  std::unordered_map<std::string, std::string> links;  // thread dsq:id -> link
+  d.each_child(d.root(), "thread", [&](const xml::element& t) {
+    links.emplace(std::string(xml::attribute_value(t, "dsq:id")), trimmed_copy(d.child_text(t, "link")));
+  });
+  d.each_child(d.root(), "post", [&](const xml::element& p) {
+    ++r.read;
+    imported_comment c;
+    const std::string source_id = trimmed_copy(xml::attribute_value(p, "dsq:id"));
+    c.id = source_id.empty() ? "" : "disqus-" + source_id;
+    c.key = source_id.empty() ? "disqus:#" + std::to_string(r.read) : "disqus:" + source_id;
+    const xml::element* thread = d.child(p, "thread");
+    auto link = thread ? links.find(std::string(xml::attribute_value(*thread, "dsq:id"))) : links.end();
+    if (link == links.end())
+      return b.report(errc::unknown_thread, c.key, "thread", "the post's thread is not in the file: skipped");
+    auto created = iso_time(d.child_text(p, "createdAt"));
+    if (!created)
+      return b.report(d.child(p, "createdAt") ? errc::bad_date : errc::missing_date, c.key, "created",
+                       "no usable createdAt: skipped");
+    c.created = *created;
+    if (const xml::element* parent = d.child(p, "parent")) {
+      std::string pid = trimmed_copy(xml::attribute_value(*parent, "dsq:id"));
+      if (!pid.empty()) c.parent = "disqus-" + pid;
+    }
+    if (const xml::element* author = d.child(p, "author")) {
+      c.name = std::string(d.child_text(*author, "name"));
+      if (trimmed_copy(c.name).empty()) c.name = std::string(d.child_text(*author, "username"));
+    }
+    if (trimmed_copy(d.child_text(p, "isSpam")) == "true") c.status = "rejected";
+    else if (trimmed_copy(d.child_text(p, "isDeleted")) == "true") c.status = "deleted";
+    html_markup m = html_to_markup(d.child_text(p, "message"));
+    b.html_flags(m, c.key);
+    c.text = std::move(m.text);
+    b.add(link->second, std::move(c));
+  });
+  b.finish();
+  return r;
+}
+
+// A WordPress eXtended RSS (WXR) export.
+inline import_result import_wordpress(std::string_view bytes) {
+  using namespace detail::import;
+  xml::document d = xml::parse(bytes);
+  if (!d.ok) {
+    import_result r;
+    r.error = d.error;
+    return r;
+  }
+  const xml::element* channel = d.root().name == "rss" ? d.child(d.root(), "channel") : nullptr;
+  if (!channel)
+    return refuse(errc::wrong_format, "not a WordPress export: no <rss><channel> (the root is <" + d.root().name + ">)");
+  import_result r;
+  builder b(r);
+  d.each_child(*channel, "item", [&](const xml::element& item) {
+    const std::string link = trimmed_copy(d.child_text(item, "link"));
+    d.each_child(item, "wp:comment", [&](const xml::element& wc) {
+      ++r.read;
+      imported_comment c;
+      const std::string source_id = trimmed_copy(d.child_text(wc, "wp:comment_id"));
+      c.id = source_id.empty() ? "" : "wordpress-" + source_id;
+      c.key = source_id.empty() ? "wordpress:#" + std::to_string(r.read) : "wordpress:" + source_id;
+      const std::string type = trimmed_copy(d.child_text(wc, "wp:comment_type"));
+      if (type == "pingback" || type == "trackback")
+        return b.report(errc::not_a_comment, c.key, "type", "a " + type + ", not a reader's comment: skipped");
+      if (link.empty()) return b.report(errc::missing_url, c.key, "thread", "the post has no <link>: skipped");
+      auto created = iso_time(d.child_text(wc, "wp:comment_date_gmt"));
+      if (!created) {
+        // Old exports leave date_gmt at 0000-00-00 00:00:00: the local date is all there is.
+        created = iso_time(d.child_text(wc, "wp:comment_date"));
+        if (!created)
+          return b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt or comment_date: skipped");
+        b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt: the local comment_date read as UTC");
+      }
+      c.created = *created;
+      const std::string parent = trimmed_copy(d.child_text(wc, "wp:comment_parent"));
+      if (!parent.empty() && parent != "0") c.parent = "wordpress-" + parent;
+      c.name = std::string(d.child_text(wc, "wp:comment_author"));
+      c.url = trimmed_copy(d.child_text(wc, "wp:comment_author_url"));
+      const std::string approved = trimmed_copy(d.child_text(wc, "wp:comment_approved"));
+      if (approved == "1" || approved == "approve") c.status = "published";
+      else if (approved == "spam") c.status = "rejected";
+      else if (approved == "trash" || approved == "post-trashed") c.status = "deleted";
+      else {
+        if (approved != "0" && approved != "hold")
+          b.report(errc::bad_status, c.key, "status", "comment_approved '" + approved + "' unknown: kept as pending");
+        c.status = "pending";
+      }
+      html_markup m = html_to_markup(wordpress_html(d.child_text(wc, "wp:comment_content")));
+      b.html_flags(m, c.key);
+      c.text = std::move(m.text);
+      b.add(link, std::move(c));
+    });
+  });
+  b.finish();
+  return r;
+}
+
+// Isso's rows (the CLI reads them from its SQLite database).
+inline import_result import_isso(const std::vector<isso_row>& rows) {
+  using namespace detail::import;
+  import_result r;
+  builder b(r);
+  for (const isso_row& row : rows) {
+    ++r.read;
+    imported_comment c;
+    c.id = "isso-" + std::to_string(row.id);
+    c.key = "isso:" + std::to_string(row.id);
+    auto created = from_unix_seconds(row.created);
+    if (!created) {
+      b.report(errc::bad_date, c.key, "created", "created is not a usable time: skipped");
+      continue;
+    }
+    c.created = *created;
+    if (row.modified)
+      if (auto edited = from_unix_seconds(*row.modified)) c.edited = *edited;
+    if (row.parent) c.parent = "isso-" + std::to_string(*row.parent);
+    c.name = row.author;
+    c.url = row.website;
+    // Isso keeps a website as typed: "bread.example" means http://bread.example.
+    if (!c.url.empty() && c.url.find(':') == std::string::npos) c.url = "http://" + c.url;
+    c.status = row.mode == 1 ? "published" : row.mode == 4 ? "deleted" : "pending";
+    if (row.mode != 1 && row.mode != 2 && row.mode != 4)
+      b.report(errc::bad_status, c.key, "status", "mode " + std::to_string(row.mode) + " unknown: kept as pending");
+    c.text = row.text;  // Isso stores Markdown: comment markup already
+    c.up = std::max<std::int64_t>(0, row.likes);
+    c.down = std::max<std::int64_t>(0, row.dislikes);
+    b.add(row.uri, std::move(c));
+  }
+  b.finish();
+  return r;
+}
+
+// A Remark42 backup (decompressed): a header line, then one comment per line.
+inline import_result import_remark42(std::string_view bytes) {
+  using namespace detail::import;
+  if (bytes.size() > limits::max_import_bytes) return refuse(errc::document_too_large, "the file is larger than 512 MB");
+  std::size_t pos = 0, line_no = 0;
+  auto next_line = [&](std::string_view& line) {
+    while (pos < bytes.size()) {
+      std::size_t nl = bytes.find('\n', pos);
+      std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
+      line = bytes.substr(pos, end - pos);
+      pos = end + 1;
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) return true;
+    }
+    return false;
+  };
+  std::string_view line;
+  if (!next_line(line)) return refuse(errc::wrong_format, "not a Remark42 backup: the file is empty");
+  auto header = nlohmann::json::parse(line, nullptr, false);
+  if (header.is_discarded() || !header.is_object() || !header.contains("version") ||
+      !header["version"].is_number_integer())
+    return refuse(errc::wrong_format, "not a Remark42 backup: the first line is not its {\"version\": …} header");
+  if (auto v = header["version"].get<std::int64_t>(); v != 0 && v != 1)
+    return refuse(errc::wrong_format, "Remark42 backup version " + std::to_string(v) + " is not supported (0 or 1)");
+  import_result r;
+  builder b(r);
+  auto text = [](const nlohmann::json& o, const char* k) {
+    auto it = o.find(k);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  while (next_line(line)) {
+    ++r.read;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    const std::string where = "remark42:line " + std::to_string(line_no);
+    if (j.is_discarded() || !j.is_object()) {
+      b.report(j.is_discarded() ? errc::not_json : errc::item_not_object, where, "", "line is not a JSON object: skipped");
+      continue;
+    }
+    imported_comment c;
+    const std::string source_id = text(j, "id");
+    c.id = source_id.empty() ? "" : "remark42-" + source_id;
+    c.key = source_id.empty() ? where : "remark42:" + source_id;
+    auto created = iso_time(text(j, "time"));
+    if (!created) {
+      b.report(j.contains("time") ? errc::bad_date : errc::missing_date, c.key, "created", "no usable time: skipped");
+      continue;
+    }
+    c.created = *created;
+    if (auto pid = text(j, "pid"); !pid.empty()) c.parent = "remark42-" + pid;
+    std::string url;
+    if (auto loc = j.find("locator"); loc != j.end() && loc->is_object()) url = text(*loc, "url");
+    if (auto user = j.find("user"); user != j.end() && user->is_object()) c.name = text(*user, "name");
+    if (auto del = j.find("delete"); del != j.end() && del->is_boolean() && del->get<bool>()) c.status = "deleted";
+    if (auto votes = j.find("votes"); votes != j.end() && votes->is_object()) {
+      for (const auto& [voter, up] : votes->items()) (up.is_boolean() && up.get<bool>() ? c.up : c.down) += 1;
+    }
+    if (auto edit = j.find("edit"); edit != j.end() && edit->is_object())
+      if (auto t = iso_time(text(*edit, "time"))) c.edited = *t;
+    html_markup m = html_to_markup(text(j, "text"));
+    b.html_flags(m, c.key);
+    c.text = std::move(m.text);
+    b.add(url, std::move(c));
+  }
+  b.finish();
+  return r;
+}
+
+// Colloquy comments documents (DESIGN §2): one document, or one per line (colloquy export).
+inline import_result import_documents(std::string_view bytes) {
+  using namespace detail::import;
+  if (bytes.size() > limits::max_import_bytes) return refuse(errc::document_too_large, "the file is larger than 512 MB");
+  std::vector<std::string_view> docs;
+  if (read_comments(bytes).ok) {
+    docs.push_back(bytes);
+  } else {
+    for (std::size_t pos = 0; pos < bytes.size();) {
+      std::size_t nl = bytes.find('\n', pos);
+      std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
+      std::string_view line = bytes.substr(pos, end - pos);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) docs.push_back(line);
+      pos = end + 1;
+    }
+  }
+  if (docs.empty()) return refuse(errc::no_comments, "no comments document in the file");
+  import_result r;
+  builder b(r);
+  for (std::size_t n = 0; n < docs.size(); ++n) {
+    read_result d = read_comments(docs[n]);
+    const std::string where = "document " + std::to_string(n + 1);
+    if (!d.ok) {
+      if (docs.size() == 1) {
+        r.error = d.error;
+        return r;
+      }
+      b.report(d.error.code, where, "", d.error.message + ": skipped");
+      continue;
+    }
+    for (const problem& p : d.problems) b.report(p.code, where + ": " + p.id, p.field, p.message);
+    if (d.thread.empty()) {
+      b.report(errc::bad_thread, where, "thread", "a bare array names no thread: skipped");
+      continue;
+    }
+    for (const comment& x : d.comments) {
+      ++r.read;
+      imported_comment c;
+      c.id = std::string(x.id);
+      c.parent = std::string(x.parent);
+      c.name = std::string(x.author.name);
+      c.location = std::string(x.author.location);
+      c.url = std::string(x.author.url);
+      c.created = x.created;
+      c.edited = x.edited;
+      c.text = std::string(x.text);
+      c.status = x.status == comment_status::pending ? "pending" : x.status == comment_status::deleted ? "deleted" : "published";
+      // A net score alone is kept as up or down votes.
+      c.up = x.has_up_down ? x.up : std::max<std::int64_t>(0, x.up);
+      c.down = x.has_up_down ? x.down : std::max<std::int64_t>(0, -x.up);
+      b.add(d.thread, std::move(c));
+    }
+  }
+  b.finish();
+  return r;
+}
+
+}  // namespace colloquy

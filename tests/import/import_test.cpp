@@ -1,0 +1,513 @@
+// colloquy import / export, run as an operator runs them: the built CLI on the sample exports of
+// tests/import/data (one per format, hostile items included) into temporary databases, then the
+// databases read back with SQL and the exports rendered by colloquy render; and the comment
+// feeds of such a database from a running colloquy serve. The backend is the server tests' one
+// (server_process.hpp): SQLite files, or with COLLOQUY_TEST_BACKEND=postgresql fresh databases
+// of the test run's PostgreSQL cluster.
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "colloquy/xml.hpp"
+#include "html_allowlist.hpp"
+#include "server/server_process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string data_dir = COLLOQUY_IMPORT_DATA;
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+using colloquy::test::testing_postgresql;
+
+// A fresh directory for one test case and its databases (db(name)), removed afterwards.
+struct temp_dir : colloquy::test::scratch_dir {
+  std::string operator/(const std::string& name) const { return file(name); }
+};
+
+struct run_result {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs `colloquy ARGS` (arguments are quoted by the caller where needed).
+run_result cli(const temp_dir& t, const std::string& args) {
+  const std::string out = t / "stdout", err = t / "stderr";
+  const std::string cmd = std::string(COLLOQUY_CLI) + " " + args + " >" + out + " 2>" + err;
+  int rc = std::system(cmd.c_str());
+  run_result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
+using row_list = std::vector<std::map<std::string, std::string>>;
+
+row_list postgresql_query(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  REQUIRE_MESSAGE(PQstatus(c) == CONNECTION_OK, PQerrorMessage(c));
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+  const std::string error = PQerrorMessage(c);
+  row_list rows;
+  for (int i = 0; ok && i < PQntuples(r); ++i) {
+    std::map<std::string, std::string> row;
+    for (int j = 0; j < PQnfields(r); ++j) row[PQfname(r, j)] = PQgetisnull(r, i, j) ? "<null>" : PQgetvalue(r, i, j);
+    rows.push_back(std::move(row));
+  }
+  PQclear(r);
+  PQfinish(c);
+  REQUIRE_MESSAGE(ok, error);
+  return rows;
+}
+
+// Rows of a query, each column by name (NULL as "<null>"), whichever the backend.
+row_list query(const std::string& db, const std::string& sql) {
+  if (testing_postgresql()) return postgresql_query(db, sql);
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE_MESSAGE(sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK, sqlite3_errmsg(h));
+  std::vector<std::map<std::string, std::string>> rows;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::map<std::string, std::string> row;
+    for (int i = 0; i < sqlite3_column_count(s); ++i) {
+      auto v = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+      row[sqlite3_column_name(s, i)] = v ? v : "<null>";
+    }
+    rows.push_back(std::move(row));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close_v2(h);
+  return rows;
+}
+
+// One comment by public id: parent, status, created (ms), client_id, text, author fields, votes.
+std::map<std::string, std::string> comment(const std::string& db, const std::string& id) {
+  auto rows = query(db,
+                    "SELECT thread, id, parent, status, created, edited, client_id, text, author_name, author_url, up, "
+                    "down FROM comments WHERE id = '" + id + "'");
+  REQUIRE_MESSAGE(rows.size() == 1, "comment " << id);
+  return rows.front();
+}
+
+long count(const std::string& db, const std::string& where = "true") {
+  return std::stol(query(db, "SELECT count(*) AS n FROM comments WHERE " + where).front()["n"]);
+}
+
+// The problems colloquy import reported on stderr, as "code id" strings.
+std::vector<std::string> problems(const std::string& err) {
+  std::vector<std::string> out;
+  std::istringstream lines(err);
+  const std::string prefix = "colloquy import: skipped or repaired: ";
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    auto j = nlohmann::json::parse(line.substr(prefix.size()));
+    out.push_back(j["code"].get<std::string>() + " " + j.value("id", ""));
+  }
+  return out;
+}
+
+// True when `db` holds no Colloquy schema: nothing was ever written to it (a SQLite file is
+// not even created).
+bool untouched(const std::string& db) {
+  if (!testing_postgresql()) return !fs::exists(db);
+  return query(db, "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'comments'").front()["n"] == "0";
+}
+
+// What a dry run must leave as it was: a SQLite file's bytes, or a PostgreSQL database's rows.
+std::string snapshot(const std::string& db) {
+  if (!testing_postgresql()) return read_text(db);
+  std::string out;
+  for (const auto& row : query(db, "SELECT * FROM comments ORDER BY seq"))
+    for (const auto& [column, value] : row) out += column + "=" + value + "\n";
+  return out + "version=" + query(db, "SELECT coalesce(sum(version), 0) AS v FROM thread_versions").front()["v"];
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Builds an Isso database from data/isso.sql (Isso's own schema and rows).
+void make_isso(const std::string& path) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &h) == SQLITE_OK);
+  char* error = nullptr;
+  const std::string sql = read_text(data_dir + "/isso.sql");
+  CHECK_MESSAGE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK, (error ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(h);
+}
+
+// Renders each exported document with colloquy render and checks it against the allowlist.
+void render_exports(const temp_dir& t, const std::string& exported, std::string& all_html) {
+  std::istringstream lines(exported);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const std::string doc = t / ("doc" + std::to_string(n) + ".json");
+    write_text(doc, line);
+    auto r = cli(t, "render " + doc);
+    CHECK_MESSAGE(r.status == 0, r.err);
+    auto why = colloquy::test::allowlist_violation(r.out);
+    CHECK_MESSAGE(!why, *why);
+    all_html += r.out;
+  }
+  CHECK(n > 0);
+}
+
+}  // namespace
+
+TEST_SUITE("Import CLI") {
+  TEST_CASE("Disqus: threads by URL path, parents, dates, statuses; a second import adds nothing") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), file = data_dir + "/disqus.xml";
+    auto r = cli(t, "import --from disqus " + file + " --db " + db);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected): 9 added, 0 already there") !=
+          std::string::npos);
+    CHECK(r.out.find("/2011/03/07/lighthouse-repairs/: 2 comments (2 published): 2 added") != std::string::npos);
+    CHECK(r.out.find("total: 2 threads, 11 comments, 11 added, 0 already there, 8 items skipped or repaired") !=
+          std::string::npos);
+    auto p = problems(r.err);
+    CHECK(p.size() == 8);
+    for (const char* expected : {"unknown_thread disqus:3012", "bad_date disqus:3013", "orphan disqus:3007",
+                                 "reply_cycle disqus:3008", "unsafe_html disqus:3006", "unsafe_link disqus:3006",
+                                 "unsafe_html disqus:3007", "unsafe_link disqus:3008"})
+      CHECK_MESSAGE(has(p, expected), expected);
+
+    CHECK(count(db) == 11);
+    auto c1 = comment(db, "disqus-3001");
+    CHECK(c1["thread"] == "/2010/09/24/the-new-ferry/");
+    CHECK(c1["parent"] == "<null>");
+    CHECK(c1["created"] == "1285423380000");  // 2010-09-25T14:03:00Z
+    CHECK(c1["client_id"] == "disqus:3001");
+    CHECK(c1["author_name"] == "Mara Lindqvist");
+    CHECK(c1["text"] ==
+          "Finally a ferry that runs *after* nine. My shift ends at 21:30 and the last boat used to leave at 21:15.\n\n"
+          "Does anyone know if bikes are allowed on board?");
+    CHECK(comment(db, "disqus-3002")["parent"] == "disqus-3001");
+    CHECK(comment(db, "disqus-3003")["parent"] == "disqus-3002");
+    CHECK(comment(db, "disqus-3003")["text"] == "Thanks! Two more questions:\n\n1. Is there a **monthly pass**?\n2. Do dogs pay?");
+    CHECK(comment(db, "disqus-3004")["status"] == "deleted");
+    CHECK(comment(db, "disqus-3005")["status"] == "rejected");
+    CHECK(comment(db, "disqus-3007")["parent"] == "<null>");  // its parent is not in the file
+    // The cycle 3008 <-> 3009 is cut once: one of them is top level, the other replies to it.
+    CHECK(comment(db, "disqus-3008")["parent"] == "<null>");
+    CHECK(comment(db, "disqus-3009")["parent"] == "disqus-3008");
+    auto c11 = comment(db, "disqus-3011");
+    CHECK(c11["created"] == "1299520920000");  // 2011-03-07T19:02:00+01:00
+    CHECK(c11["author_name"] == "counting_carl");  // no name: the username
+    CHECK(count(db, "id IN ('disqus-3012', 'disqus-3013')") == 0);
+    // Replies share their thread's root, so the server pages them with it.
+    CHECK(query(db, "SELECT count(DISTINCT root) AS n FROM comments WHERE id IN ('disqus-3001','disqus-3002','disqus-3003')")
+              .front()["n"] == "1");
+
+    auto again = cli(t, "import --from disqus " + file + " --db " + db);
+    REQUIRE(again.status == 0);
+    CHECK(again.out.find("total: 2 threads, 11 comments, 0 added, 11 already there") != std::string::npos);
+    CHECK(count(db) == 11);
+  }
+
+  TEST_CASE("--dry-run reads and reports, and writes nothing") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    auto r = cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db + " --dry-run");
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected)\n") != std::string::npos);
+    CHECK(r.out.find("dry run: nothing written") != std::string::npos);
+    CHECK(problems(r.err).size() == 8);
+    CHECK(untouched(db));
+    // An existing database stays as it was (SQLite: byte for byte).
+    REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
+    const std::string before = snapshot(db);
+    REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db=" + db + " --dry-run").status == 0);
+    CHECK(snapshot(db) == before);
+    CHECK(count(db, "client_id LIKE 'disqus:%'") == 0);
+  }
+
+  TEST_CASE("WordPress WXR: approved 1/0/spam/trash, parents, GMT dates, pingbacks skipped") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    auto r = cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("/2023/06/02/slugs-versus-beer-traps/: 6 comments (3 published, 1 pending, 1 deleted, 1 rejected): 6 added") !=
+          std::string::npos);
+    CHECK(r.out.find("/about/: 2 comments (2 published): 2 added") != std::string::npos);
+    auto p = problems(r.err);
+    for (const char* expected : {"not_a_comment wordpress:16", "bad_date wordpress:17", "unsafe_html wordpress:17",
+                                 "unsafe_link wordpress:17", "bad_author_url wordpress:17", "bad_author_url wordpress:21",
+                                 "orphan wordpress:22"})
+      CHECK_MESSAGE(has(p, expected), expected);
+    auto c11 = comment(db, "wordpress-11");
+    CHECK(c11["created"] == "1685697300000");  // 2023-06-02 09:15:00 GMT
+    CHECK(c11["author_url"] == "https://priya.example/blog");
+    CHECK(c11["text"] == "Beer traps worked for me too.\n\nBut the hedgehogs work better!\\\nThey came every night in July.");
+    CHECK(comment(db, "wordpress-12")["parent"] == "wordpress-11");
+    CHECK(comment(db, "wordpress-13")["status"] == "pending");
+    CHECK(comment(db, "wordpress-14")["status"] == "rejected");
+    CHECK(comment(db, "wordpress-15")["status"] == "deleted");
+    auto c17 = comment(db, "wordpress-17");
+    CHECK(c17["parent"] == "wordpress-12");
+    CHECK(c17["created"] == "1685959200000");  // the local date, read as UTC
+    CHECK(c17["author_url"] == "");
+    CHECK(c17["author_name"] == "<script>alert(\"name\")</script>Hacker");  // text; escaped when rendered
+    CHECK(comment(db, "wordpress-21")["text"] ==
+          "Which `pH` does your soil have?\n\n- mine: 6.5\n- my brother's: 7\n\n```\nph  plot\n6.5 14\n7.0 15\n```");
+    CHECK(comment(db, "wordpress-22")["parent"] == "<null>");
+    CHECK(count(db, "id = 'wordpress-16'") == 0);
+  }
+
+  TEST_CASE("Isso: its SQLite database, modes, votes, Markdown kept as markup") {
+    temp_dir t;
+    const std::string isso = t / "isso.db", db = t.db("c.db");
+    make_isso(isso);
+    const std::string before = read_text(isso);
+    auto r = cli(t, "import --from isso " + isso + " --db " + db);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("/posts/sourdough-starter/: 5 comments (3 published, 1 pending, 1 deleted): 5 added") != std::string::npos);
+    CHECK(r.out.find("/posts/rye-bread/: 2 comments (2 published): 2 added") != std::string::npos);
+    auto p = problems(r.err);
+    CHECK(has(p, "orphan isso:7"));
+    CHECK(has(p, "bad_author_url isso:6"));
+    auto c1 = comment(db, "isso-1");
+    CHECK(c1["created"] == "1580000000250");
+    CHECK(c1["text"] == "My starter smells of *acetone* after two days. Normal?");
+    CHECK(c1["up"] == "3");
+    auto c2 = comment(db, "isso-2");
+    CHECK(c2["parent"] == "isso-1");
+    CHECK(c2["edited"] == "1580007200000");
+    CHECK(c2["author_url"] == "http://bread.example");
+    CHECK(c2["up"] == "5");
+    CHECK(c2["down"] == "1");
+    CHECK(comment(db, "isso-3")["status"] == "deleted");
+    CHECK(comment(db, "isso-4")["parent"] == "isso-3");
+    CHECK(comment(db, "isso-5")["status"] == "pending");
+    CHECK(read_text(isso) == before);  // Isso's database is only read
+    CHECK(cli(t, "import --from isso " + isso + " --db " + db).out.find("0 added, 7 already there") != std::string::npos);
+    auto not_isso = cli(t, "import --from isso " + data_dir + "/disqus.xml --db " + db);
+    CHECK(not_isso.status == 1);
+  }
+
+  TEST_CASE("Remark42: a backup, plain or gzipped; bad lines and cycles reported") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), gz = t / "backup.gz";
+    auto r = cli(t, "import --from remark42 " + data_dir + "/remark42.backup --db " + db);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("/2019/night-train-to-vienna/: 3 comments (2 published, 1 deleted): 3 added") != std::string::npos);
+    CHECK(r.out.find("/2020/sleeper-prices/: 3 comments (3 published): 3 added") != std::string::npos);
+    auto p = problems(r.err);
+    CHECK(has(p, "not_json remark42:line 6"));
+    CHECK(has(p, "reply_cycle remark42:5e6a1c2b-0005-4c1e-9e1a-000000000005"));
+    CHECK(has(p, "unsafe_html remark42:5e6a1c2b-0004-4c1e-9e1a-000000000004"));
+    auto c1 = comment(db, "remark42-5e6a1c2b-0001-4c1e-9e1a-000000000001");
+    CHECK(c1["created"] == "1572725645123");  // 2019-11-02T21:14:05.123456789+01:00
+    CHECK(c1["text"] == "Took the night train last month. The **couchette** was fine, the coffee was not.");
+    CHECK(c1["up"] == "2");
+    auto c2 = comment(db, "remark42-5e6a1c2b-0002-4c1e-9e1a-000000000002");
+    CHECK(c2["parent"] == "remark42-5e6a1c2b-0001-4c1e-9e1a-000000000001");
+    CHECK(c2["edited"] == "1572768300000");
+    CHECK(c2["down"] == "1");
+    CHECK(c2["text"] == "Bring a thermos. Also:\n\n- earplugs\n- a [sleep mask](<https://shop.example/sleep-mask>)");
+    CHECK(comment(db, "remark42-5e6a1c2b-0003-4c1e-9e1a-000000000003")["status"] == "deleted");
+
+    REQUIRE(std::system(("gzip -c " + data_dir + "/remark42.backup > " + gz).c_str()) == 0);
+    auto again = cli(t, "import --from remark42 " + gz + " --db " + db);
+    REQUIRE_MESSAGE(again.status == 0, again.err);
+    CHECK(again.out.find("total: 2 threads, 6 comments, 0 added, 6 already there") != std::string::npos);
+    write_text(gz, read_text(gz).substr(0, 40));
+    auto truncated = cli(t, "import --from remark42 " + gz + " --db " + db);
+    CHECK(truncated.status == 1);
+    CHECK(truncated.err.find("damaged or truncated") != std::string::npos);
+  }
+
+  TEST_CASE("Hostile files: DTDs, deep nesting, invalid UTF-8, huge fields, wrong formats") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    for (const char* f : {"disqus-billion-laughs.xml", "wordpress-xxe.xml"}) {
+      CAPTURE(f);
+      auto r = cli(t, std::string("import --from ") + (f[0] == 'd' ? "disqus " : "wordpress ") + data_dir + "/" + f +
+                               " --db " + db);
+      CHECK(r.status == 1);
+      CHECK(r.err.find("xml_doctype_refused") != std::string::npos);
+      CHECK(r.err.find("line 2, column 1") != std::string::npos);
+      CHECK(untouched(db));
+    }
+    std::string deep = "<disqus>";
+    for (int i = 0; i < 50000; ++i) deep += "<x>";
+    write_text(t / "deep.xml", deep);
+    auto r = cli(t, "import --from disqus " + (t / "deep.xml") + " --db " + db);
+    CHECK(r.status == 1);
+    CHECK(r.err.find("xml_too_deep") != std::string::npos);
+
+    auto wrong = cli(t, "import --from wordpress " + data_dir + "/disqus.xml --db " + db);
+    CHECK(wrong.status == 1);
+    CHECK(wrong.err.find("wrong_format") != std::string::npos);
+    CHECK(cli(t, "import --from remark42 " + data_dir + "/wordpress.xml --db " + db).err.find("wrong_format") !=
+          std::string::npos);
+
+    // Invalid UTF-8 in a name and a 100 KB message: repaired (U+FFFD, cut at 40,000 bytes).
+    std::string huge(100000, 'w');
+    write_text(t / "odd.xml",
+               "<disqus xmlns:dsq=\"x\"><thread dsq:id=\"1\"><link>https://h.example/odd/</link></thread>"
+               "<post dsq:id=\"7\"><message><![CDATA[<p>" + huge + "</p>]]></message><createdAt>2020-01-01T00:00:00Z"
+               "</createdAt><author><name>caf\xE9 \xFF\xFE</name></author><thread dsq:id=\"1\"/></post></disqus>");
+    r = cli(t, "import --from disqus " + (t / "odd.xml") + " --db " + db);
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    auto p = problems(r.err);
+    CHECK(has(p, "bad_utf8 disqus:7"));
+    CHECK(has(p, "text_truncated disqus:7"));
+    auto c = comment(db, "disqus-7");
+    CHECK(c["text"].size() == 40000);
+    CHECK(c["author_name"] == "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD");
+  }
+
+  TEST_CASE("Hostile items are inert when rendered, and keep their words") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), isso = t / "isso.db";
+    make_isso(isso);
+    REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from isso " + isso + " --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from remark42 " + data_dir + "/remark42.backup --db " + db).status == 0);
+    auto e = cli(t, "export --db " + db);
+    REQUIRE_MESSAGE(e.status == 0, e.err);
+    std::string html;
+    render_exports(t, e.out, html);
+    for (const char* words : {"harbour photo", "click here", "and here", "framed words", "svg words", "styled words",
+                              "entity &lt;script&gt; trick entity link", "first half]]&gt;second half", "alert(&#39;cdata&#39;)",
+                              "old trick", "bold words", "object words", "press me", "math words", "Hostile link",
+                              "&lt;b&gt;raw bold&lt;/b&gt;"})
+      CHECK_MESSAGE(html.find(words) != std::string::npos, words);
+    CHECK(html.find("<a href=\"https://ok.example/page?a=1&amp;b=2\"") != std::string::npos);
+  }
+
+  TEST_CASE("Export then import into an empty database gives the same threads") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), copy = t.db("copy.db"), isso = t / "isso.db";
+    make_isso(isso);
+    REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from isso " + isso + " --db " + db).status == 0);
+    REQUIRE(cli(t, "import --from remark42 " + data_dir + "/remark42.backup --db " + db).status == 0);
+    auto first = cli(t, "export --db " + db);
+    REQUIRE(first.status == 0);
+    CHECK(first.err.find("2 rejected comments left out") != std::string::npos);  // spam is nobody's to read
+    // One document per thread, each a valid comments document with every comment's status.
+    std::istringstream lines(first.out);
+    std::size_t documents = 0, comments = 0;
+    for (std::string line; std::getline(lines, line); ++documents) {
+      auto doc = nlohmann::json::parse(line);
+      for (const auto& c : doc["comments"]) {
+        CHECK(c.contains("status"));
+        ++comments;
+      }
+      write_text(t / "one.json", line);
+      auto check = cli(t, "check " + (t / "one.json"));
+      CHECK_MESSAGE(check.status == 0, check.out);
+      CHECK(nlohmann::json::parse(check.out)["problems"].empty());
+    }
+    CHECK(documents == 8);
+    CHECK(comments == static_cast<std::size_t>(count(db, "status != 'rejected'")));
+    write_text(t / "backup.jsonl", first.out);
+    auto back = cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy);
+    REQUIRE_MESSAGE(back.status == 0, back.err);
+    CHECK(back.err.find("skipped or repaired") == std::string::npos);
+    auto second = cli(t, "export --db " + copy);
+    CHECK(second.out == first.out);
+    // The same rows, statuses, dates and parents.
+    const std::string cols = "SELECT thread, id, parent, status, created, edited, text, author_name, author_url, up, down "
+                             "FROM comments WHERE status != 'rejected' ORDER BY thread, id";
+    CHECK(query(db, cols) == query(copy, cols));
+    // Importing the backup again adds nothing; --thread exports one thread.
+    CHECK(cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy).out.find(" 0 added") != std::string::npos);
+    auto one = cli(t, "export --db " + copy + " --thread /about/");
+    REQUIRE(one.status == 0);
+    auto doc = nlohmann::json::parse(one.out);
+    CHECK(doc["thread"] == "/about/");
+    CHECK(doc["comments"].size() == 2);
+  }
+
+  TEST_CASE("The server's Atom feeds: per thread and for the whole site, newest first") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    REQUIRE(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db).status == 0);
+    colloquy::test::server_process server(db, {"--cors", "https://harbour.example"});
+    auto client = server.client();
+    auto r = client.Get("/api/feed.atom?thread=%2F2010%2F09%2F24%2Fthe-new-ferry%2F");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->get_header_value("Content-Type") == "application/atom+xml; charset=utf-8");
+    auto d = colloquy::xml::parse(r->body);
+    REQUIRE_MESSAGE(d.ok, d.error.message);
+    CHECK(d.root().name == "feed");
+    CHECK(d.child_text(d.root(), "id") == server.origin() + "/api/feed.atom?thread=/2010/09/24/the-new-ferry/");
+    std::vector<std::string> ids;
+    d.each_child(d.root(), "entry", [&](const colloquy::xml::element& e) {
+      ids.emplace_back(d.child_text(e, "id"));
+      auto why = colloquy::test::allowlist_violation(d.child(e, "content")->text, colloquy::test::markup_allowlist());
+      CHECK_MESSAGE(!why, *why);
+    });
+    // The 7 published comments (not the deleted or the spam one), newest first, linking to the blog.
+    REQUIRE(ids.size() == 7);
+    CHECK(ids.front() == "https://harbour.example/2010/09/24/the-new-ferry/#comment-disqus-3009");
+    CHECK(ids.back() == "https://harbour.example/2010/09/24/the-new-ferry/#comment-disqus-3001");
+    auto site = client.Get("/api/feed.atom");
+    REQUIRE(site);
+    auto all = colloquy::xml::parse(site->body);
+    REQUIRE(all.ok);
+    std::size_t entries = 0;
+    all.each_child(all.root(), "entry", [&](const colloquy::xml::element&) { ++entries; });
+    CHECK(entries == 9);
+    // The comments answer names the thread's feed, for the widget's header link.
+    auto answer = client.Get("/api/comments?thread=%2F2010%2F09%2F24%2Fthe-new-ferry%2F");
+    REQUIRE(answer);
+    auto feed = nlohmann::json::parse(answer->body)["feed"].get<std::string>();
+    CHECK(feed == "//127.0.0.1:" + std::to_string(server.port()) + "/api/feed.atom?thread=/2010/09/24/the-new-ferry/");
+    auto linked = client.Get(feed.substr(feed.find("/api/")));
+    REQUIRE(linked);
+    CHECK(linked->status == 200);
+    CHECK(colloquy::xml::parse(linked->body).ok);
+    auto post = client.Post("/api/feed.atom", "{}", "application/json");
+    REQUIRE(post);
+    CHECK(post->status == 405);
+  }
+
+  TEST_CASE("Usage errors exit 2, unusable input exits 1") {
+    temp_dir t;
+    CHECK(cli(t, "import --from blogger x.xml --db " + (t / "c.db")).status == 2);
+    CHECK(cli(t, "import --from disqus " + data_dir + "/disqus.xml").status == 2);
+    CHECK(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + (t / "c.db") + " extra").status == 2);
+    CHECK(cli(t, "import --form disqus").err.find("did you mean --from") != std::string::npos);
+    CHECK(cli(t, "import --from disqus " + (t / "missing.xml") + " --db " + (t / "c.db")).status == 1);
+    CHECK(cli(t, "export --db " + (t / "missing.db")).status == 1);
+    // A PostgreSQL URL is a database like a file: one that cannot be reached is unusable.
+    auto unreachable = cli(t, "export --db postgresql://colloquy@127.0.0.1:1/none");
+    CHECK(unreachable.status == 1);
+    CHECK(unreachable.err.find("colloquy export: ") == 0);
+    CHECK(cli(t, "import --help").out.find("--dry-run") != std::string::npos);
+  }
+}
