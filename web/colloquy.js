@@ -138,8 +138,9 @@
     var nul = out.indexOf(0);
     if (nul < 0) nul = out.length; // a meta-only answer
     var meta = JSON.parse(decoder.decode(out.subarray(0, nul)));
-    var html = out.subarray(nul + 1);
-    // Decode now (the next call reuses the memory).
+    // Copied out of the module's memory, then decoded slice by slice: decoding many small views
+    // of the memory itself is ~8 times slower (10,000 comments: ~0.9 s against ~0.1 s in V8).
+    var html = out.slice(nul + 1);
     var cuts = [0].concat(meta.chunks || [], [html.length]);
     var slices = [];
     for (var i = 0; i + 1 < cuts.length; i++) slices.push(decoder.decode(html.subarray(cuts[i], cuts[i + 1])));
@@ -338,16 +339,18 @@
     };
   }
 
-  // Inserts slices in tasks of at most ~40 ms so a long thread never blocks the page.
+  // Inserts slices (top-level threads) a few at a time, each task spending ~8 ms parsing HTML so
+  // that it stays short once the browser has styled and laid out what it got (a long thread
+  // never blocks the page); the first comments paint before the rest are inserted.
   function insertSlices(container, slices, token, state) {
     var i = 0;
     return new Promise(function (resolve) {
       (function step() {
         if (state.token !== token) return resolve();
         var start = performance.now();
-        while (i < slices.length && performance.now() - start < 40) {
+        while (i < slices.length && performance.now() - start < 8) {
           var batch = '';
-          for (var n = 0; n < 50 && i < slices.length; n++) batch += slices[i++];
+          for (var n = 0; n < 8 && i < slices.length; n++) batch += slices[i++];
           container.insertAdjacentHTML('beforeend', trusted(batch));
         }
         if (i < slices.length) setTimeout(step, 0); else resolve();

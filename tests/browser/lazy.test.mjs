@@ -2,7 +2,7 @@
 // only colloquy.js until the reader scrolls near the widget (about one viewport away); then the
 // module, the stylesheet and the comments. Posting (colloquy-post.js) waits until a reader starts
 // writing. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
-// Chromium's network log.
+// Chromium's network log; the page's layout shift (PerformanceObserver) stays 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, withServer, eventually, waitForCount } from './support.mjs';
@@ -25,6 +25,11 @@ async function open(server, { attrs = '', hash = '' } = {}) {
   const errors = [];
   page.on('request', (r) => log.push(new URL(r.url()).pathname.replace(/^\/colloquy\//, '')));
   page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__shift += e.value; }))
+      .observe({ type: 'layout-shift', buffered: true });
+  });
   await page.route('**/long.html', (route) => route.fulfill({
     status: 200, contentType: 'text/html',
     headers: { 'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'" },
@@ -56,6 +61,9 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
     await page.evaluate(() => window.scrollTo(0, document.querySelector('#colloquy').offsetTop - 1.5 * innerHeight));
     await waitForCount(page, '#colloquy >> article.comment', 2);
     await eventually(() => assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']));
+    // Loaded while still below the screen, the widget grew where no one saw: the page did not shift.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    assert.equal(await page.evaluate(() => window.__shift), 0, 'layout shift');
     // A reader who only reads never downloads posting; focusing the form fetches it.
     assert.ok(!log.includes('colloquy-post.js'));
     await page.focus('#colloquy >> form.compose textarea[name="text"]');
