@@ -97,7 +97,12 @@
       ? WebAssembly.instantiateStreaming(fetchAsset('colloquy.wasm'), imports).catch(viaBytes)
       : viaBytes()
     ).then(function (result) {
-      return start({ module: result.module, imports: imports, x: null }, result.instance);
+      var core = start({ module: result.module, imports: imports, x: null }, result.instance);
+      // The engine compiles each function of the module on its first call, on this thread: a
+      // one-comment thread rendered now (while the comments are still on their way) takes that
+      // cost off the first paint of the real one.
+      callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
+      return core;
     });
     corePromise.catch(function () { corePromise = null; }); // a later mount may retry
     return corePromise;
@@ -339,18 +344,19 @@
     };
   }
 
-  // Inserts slices (top-level threads) a few at a time, each task spending ~8 ms parsing HTML so
-  // that it stays short once the browser has styled and laid out what it got (a long thread
-  // never blocks the page); the first comments paint before the rest are inserted.
+  // Inserts slices (top-level threads) a few at a time, each task spending ~16 ms parsing HTML
+  // so that it stays short once the browser has styled and laid out what it got (a long thread
+  // never blocks the page); the first comments paint before the rest are inserted. Smaller
+  // tasks cost more frames, and each frame's work grows with the list (firstpaint.mjs).
   function insertSlices(container, slices, token, state) {
     var i = 0;
     return new Promise(function (resolve) {
       (function step() {
         if (state.token !== token) return resolve();
         var start = performance.now();
-        while (i < slices.length && performance.now() - start < 8) {
+        while (i < slices.length && performance.now() - start < 16) {
           var batch = '';
-          for (var n = 0; n < 8 && i < slices.length; n++) batch += slices[i++];
+          for (var n = 0; n < 16 && i < slices.length; n++) batch += slices[i++];
           container.insertAdjacentHTML('beforeend', trusted(batch));
         }
         if (i < slices.length) setTimeout(step, 0); else resolve();
