@@ -35,23 +35,23 @@ std::string pages(std::initializer_list<std::string_view> docs) {
 }  // namespace
 
 TEST_SUITE("The loader's questions") {
-  TEST_CASE("widget_setup gives the defaults, the messages in the widget's language and what it ignored") {
+  TEST_CASE("widget_setup gives the defaults and the messages in the widget's language") {
     nlohmann::json plain = json_of(widget_setup("", "{}"));
     CHECK(plain["defaults"]["sort"] == "oldest");
+    CHECK(plain["defaults"]["locale"] == "en");
     CHECK(plain["defaults"]["storiesCount"] == 3);
     CHECK(plain["defaults"]["summaryLength"] == 130);
     CHECK(plain["defaults"]["relativeDays"] == 7);
     CHECK(plain["defaults"]["target"] == "#colloquy");
     CHECK(plain["defaults"]["load"] == "lazy");
+    CHECK(plain["defaults"]["mountLoad"] == "eager");
     CHECK(plain["defaults"]["maxBytes"] == 16 << 20);
     CHECK(plain["messages"]["comments_unavailable"] == std::string(locale_en.comments_unavailable));
     CHECK(plain["messages"]["retry"] == "Retry");
-    nlohmann::json fr = json_of(widget_setup("", R"({"locale":"fr-CA","sort":"sideways","storiesCount":7})"));
-    CHECK(fr["options"]["locale"] == "fr");
-    CHECK(fr["options"]["storiesCount"] == 7);
-    CHECK(fr["options"]["sort"] == "oldest");
-    CHECK(fr["ignored"] == nlohmann::json::array({"sort"}));
+    nlohmann::json fr = json_of(widget_setup("", R"({"locale":"fr-CA","storiesCount":7})"));
+    CHECK(fr["defaults"] == plain["defaults"]);  // the defaults, whatever the options
     CHECK(fr["messages"]["retry"] == "Réessayer");
+    CHECK(fr["messages"]["loading"] == std::string(locale_fr.loading));
   }
 
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {

@@ -758,7 +758,7 @@
       try {
         var existing = instances.get(element);
         if (existing) { existing.update(options); return existing; }
-        var instance = mount(element, Object.assign({}, options, { load: (options && options.load) || 'eager' }));
+        var instance = mount(element, Object.assign({}, options, { load: (options && options.load) || DEFAULTS.mountLoad }));
         instances.set(element, instance);
         return instance;
       } catch (e) {

@@ -459,39 +459,28 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
 
 // ---- The loader's questions (widget.hpp, feed_tree.hpp) ---------------------------------------
 
-// The options in effect for the loader's options, and the messages it shows, in the widget's
-// language. With "{}" this is the table the build writes into the shipped loader (defaults and
-// English messages), so neither is spelled in JavaScript.
+// The loader's defaults (widget_options' own and the loader's, widget.hpp) and the messages it
+// shows, in the options' language. With "{}" this is the table the build writes into the
+// shipped loader (defaults and English messages), so neither is spelled in JavaScript; the
+// loader asks again with its options once the module is loaded, for the messages in its language.
 //
-//   colloquy::widget_setup(R"({"locale":"fr","sort":"sideways"})")
-//   // {"options":{"sort":"oldest","locale":"fr",…},"defaults":{"target":"#colloquy",…},
-//   //  "messages":{"comments_unavailable":"…",…},"ignored":["sort"]}
+//   colloquy::widget_setup("", R"({"locale":"fr"})")
+//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…}}
 inline std::string widget_setup(std::string_view /*input*/, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   const widget_options d;
-  auto options = [](std::string& out, const widget_options& w) {
-    out += '{';
-    detail::append_json_member(out, "sort", name_of(w.order));
-    detail::append_json_member(out, "locale", find_locale(w.locale).tag);
-    detail::append_json_member(out, "pageSize", int64_t(w.page_size));
-    detail::append_json_member(out, "storiesCount", int64_t(w.stories_count));
-    detail::append_json_member(out, "summaryLength", int64_t(w.summary_length));
-    detail::append_json_member(out, "relativeDays", w.relative_max_ms / 86400000);
-  };
-  std::string out = R"({"options":)";
-  options(out, o);
-  out += R"(},"defaults":)";
-  options(out, d);
+  std::string out = R"({"defaults":{)";
+  detail::append_json_member(out, "sort", name_of(d.order));
+  detail::append_json_member(out, "locale", find_locale(d.locale).tag);
+  detail::append_json_member(out, "pageSize", int64_t(d.page_size));
+  detail::append_json_member(out, "storiesCount", int64_t(d.stories_count));
+  detail::append_json_member(out, "summaryLength", int64_t(d.summary_length));
+  detail::append_json_member(out, "relativeDays", d.relative_max_ms / 86400000);
   detail::append_json_member(out, "timeZone", "UTC");
   append_loader_defaults(out);
   out += R"(},"messages":{)";
   append_loader_messages(out, find_locale(o.locale));
-  out += R"(},"ignored":[)";
-  for (std::size_t i = 0; i < o.ignored.size(); ++i) {
-    if (i) out += ',';
-    detail::append_json_string(out, o.ignored[i]);
-  }
-  out += "]}";
+  out += "}}";
   return out;
 }
 

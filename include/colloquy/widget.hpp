@@ -24,6 +24,8 @@ struct loader_defaults {
   // "lazy": the module, the styles and the comments are fetched when the widget nears the
   // screen; "eager": at once.
   static constexpr std::string_view load = "lazy";
+  // Colloquy.mount(): a page that mounts by itself has chosen its moment.
+  static constexpr std::string_view mount_load = "eager";
   // ms before a POST counts as failed (it then waits in the outbox) and before loading the
   // comments gives up (then a Retry button): a phone on a bad network answers in seconds.
   static constexpr int64_t post_timeout_ms = 15000;
@@ -72,6 +74,7 @@ inline void append_loader_defaults(std::string& out) {
   detail::append_json_member(out, "target", loader_defaults::target);
   detail::append_json_member(out, "theme", loader_defaults::theme);
   detail::append_json_member(out, "load", loader_defaults::load);
+  detail::append_json_member(out, "mountLoad", loader_defaults::mount_load);
   detail::append_json_member(out, "postTimeout", loader_defaults::post_timeout_ms);
   detail::append_json_member(out, "fetchTimeout", loader_defaults::fetch_timeout_ms);
   detail::append_json_member(out, "maxBytes", loader_defaults::max_bytes);
