@@ -11,26 +11,19 @@ using namespace colloquy;
 
 namespace {
 
-// The loader's token stream (feed_tree.hpp) from readable tokens.
-std::string tree(std::initializer_list<std::string_view> tokens) {
+// Parts joined by NUL bytes: the loader's token stream (feed_tree.hpp) from readable tokens, or
+// the pages of a thread.
+std::string joined(std::initializer_list<std::string_view> parts) {
   std::string out;
-  for (std::string_view t : tokens) {
+  for (std::string_view p : parts) {
     if (!out.empty()) out += '\0';
-    out += t;
+    out += p;
   }
   return out;
 }
+std::string tree(std::initializer_list<std::string_view> tokens) { return joined(tokens); }
 
 nlohmann::json json_of(const std::string& s) { return nlohmann::json::parse(s.substr(0, s.find('\0')), nullptr, false); }
-
-std::string pages(std::initializer_list<std::string_view> docs) {
-  std::string out;
-  for (std::string_view d : docs) {
-    if (!out.empty()) out += '\0';
-    out += d;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -141,7 +134,7 @@ TEST_SUITE("The loader's questions") {
       {"id":"b","created":"2010-01-03T00:00:00Z","text":"y","votes":{"up":1,"down":5}}])";
     const std::string top = R"([{"id":"n","created":"2010-01-04T00:00:00Z","text":"new"}])";
     auto spot = [&](const std::string& page, const char* sort) {
-      return json_of(place_comment(pages({thread, page}), std::string(R"({"sort":")") + sort + "\"}"));
+      return json_of(place_comment(joined({thread, page}), std::string(R"({"sort":")") + sort + "\"}"));
     };
     CHECK(spot(top, "oldest")["after"] == "b");
     CHECK(spot(top, "newest")["after"].is_null());
@@ -160,7 +153,7 @@ TEST_SUITE("The loader's questions") {
     CHECK(spot(R"([{"id":"a1","created":"2010-01-09T00:00:00Z","text":"again"}])", "oldest")["after"] == "a");
     // Alone (no thread loaded) it is first; without a comment there is nothing to place.
     CHECK(json_of(place_comment(top, "{}"))["after"].is_null());
-    CHECK(json_of(place_comment(pages({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");
-    CHECK(json_of(place_comment(pages({thread, "{nope"}), "{}"))["error"]["code"] == "not_json");
+    CHECK(json_of(place_comment(joined({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");
+    CHECK(json_of(place_comment(joined({thread, "{nope"}), "{}"))["error"]["code"] == "not_json");
   }
 }
