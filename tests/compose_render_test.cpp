@@ -2,7 +2,9 @@
 // live preview and draft messages, all through the api.hpp entry points the loader calls.
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 
 namespace {
 std::string html_of(const std::string& answer) { return answer.substr(answer.find('\0') + 1); }

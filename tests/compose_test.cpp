@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 
 using colloquy::draft;
 using colloquy::validate_draft;

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "colloquy/api.hpp"
+#include "colloquy/boundary.hpp"
 #include "colloquy/format.hpp"
 
 using namespace colloquy;

@@ -2,7 +2,10 @@
 // code per bad item, document-level errors, and the fast reader agreeing with nlohmann.
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
+#include "colloquy/read_reference.hpp"
 #include "thread_support.hpp"
 
 using colloquy::read_comments;

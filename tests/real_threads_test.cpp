@@ -3,7 +3,9 @@
 // their MANIFEST describes, and every property holds under every order.
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 #include "thread_support.hpp"
 
 namespace {

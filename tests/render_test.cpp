@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "colloquy/api.hpp"
+#include "colloquy/boundary.hpp"
 #include "colloquy/markup.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test layer: the doctest suite natively, natively under AddressSanitizer and UBSan, as
-# wasm under node and as wasm in headless Chromium (ctest), then the browser tests of the
-# example pages (node's test runner).
+# wasm under node and as wasm on a page in Chromium, Firefox and WebKit (ctest), then the browser
+# tests of the example pages (node's test runner), then those that run in all three engines.
 # Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,4 +16,6 @@ cmake --build build/asan -j"$(nproc)" --target colloquy_tests
 build/asan/tests/colloquy_tests
 ctest --test-dir build/wasm --output-on-failure
 node --test --test-concurrency=1 tests/browser/
+# The checks that matter in every engine readers use: Chromium, Firefox, WebKit (tests/engines).
+node --test --test-concurrency=1 tests/engines/
 echo "colloquy: all test layers passed"

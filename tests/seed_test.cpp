@@ -1,7 +1,9 @@
 // The seed page end to end in the core: its comments document and feed, as the widget renders them.
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 #include "test_support.hpp"
 
 using colloquy::test::source_file;

@@ -8,6 +8,8 @@ packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-
           libboost-dev libssl-dev zlib1g-dev libbrotli-dev
           chromium brotli ca-certificates)
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
+packages+=(postgresql-15 libpq-dev)  # the PostgreSQL store and its tests (tests/server/pg_cluster.sh)
+packages+=(firefox-esr webkit2gtk-driver xvfb xauth)  # tests/engines: Firefox and WebKit (xvfb-run needs xauth)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -16,11 +18,18 @@ done
 if ((${#missing[@]})); then
   echo "colloquy: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The tests run a throw-away PostgreSQL cluster of their own: no system cluster ("main") and
+  # so no system service is made when Debian's PostgreSQL is first installed.
+  if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null | grep -q "install ok installed"; then
+    mkdir -p /etc/postgresql-common
+    [ -e /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+  fi
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confold install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Browser-test tooling: playwright-core only (it drives Debian's Chromium; no browser download).
+# Browser-test tooling (package.json): playwright-core, puppeteer-core and selenium-webdriver drive
+# Debian's Chromium, Firefox and WebKit; none downloads a browser.
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

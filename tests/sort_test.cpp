@@ -1,7 +1,9 @@
 // Sort orders and pagination (sort.hpp), and the entry point's paging (api.hpp).
 #include <doctest/doctest.h>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 #include "thread_support.hpp"
 
 using colloquy::build_thread;
@@ -161,6 +163,8 @@ TEST_SUITE("Sorting and pagination") {
     std::string html = html_of(colloquy::render_comments("[]", R"({"sort":"hot"})"));
     for (auto [name, _] : colloquy::sort_orders) CHECK(html.find("<option value=\"" + std::string(name) + "\"") != std::string::npos);
     CHECK(html.find("<option value=\"hot\" selected>Hot</option>") != std::string::npos);
+    const std::string ru = html_of(colloquy::render_comments("[]", R"({"locale":"ru"})"));
+    CHECK(ru.find("<option value=\"newest\">" + std::string(colloquy::locale_ru.sort_newest) + "</option>") != std::string::npos);
   }
 }
 

@@ -8,7 +8,9 @@
 #include <map>
 #include <set>
 
-#include "colloquy/colloquy.hpp"
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
 #include "test_support.hpp"
 
 using namespace colloquy;

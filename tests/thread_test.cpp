@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
 #include "thread_support.hpp"
 
 using colloquy::build_thread;

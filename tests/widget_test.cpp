@@ -2,9 +2,11 @@
 // defaults and messages, the auto theme's light or dark, RSS and Atom element trees mapped to
 // JSON Feed items, and where a newly posted comment goes under every sort.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
+#include "colloquy/boundary.hpp"
 #include "colloquy/colloquy.hpp"
 
 using namespace colloquy;

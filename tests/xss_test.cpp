@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
 #include "html_allowlist.hpp"
 #include "test_support.hpp"
 

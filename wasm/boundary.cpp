@@ -2,21 +2,21 @@
 //
 // The loader copies input into memory from colloquy_alloc(), calls an entry point with
 // (pointer, length) pairs, and reads the answer at colloquy_result_data()/_size(), valid until
-// the next call. Answers are <meta JSON> '\0' <HTML> (see colloquy/api.hpp).
+// the next call. Answers are <meta JSON> '\0' <HTML> (see colloquy/boundary.hpp).
+//
+// This translation unit is built for size (-Oz): everything but the thread's render path,
+// which is in render.cpp, built for speed (see CMakeLists.txt).
 #include <cstdint>
 #include <cstdlib>
-#include <string>
-#include <string_view>
 
-#include "colloquy/colloquy.hpp"
+#include "boundary.hpp"
 
-#define COLLOQUY_EXPORT(name) extern "C" __attribute__((export_name(#name), used))
-
-namespace {
+namespace colloquy::wasm {
 std::string result;
+}  // namespace colloquy::wasm
 
-std::string_view view(const char* p, std::size_t n) { return {p, n}; }
-}  // namespace
+using colloquy::wasm::result;
+using colloquy::wasm::view;
 
 COLLOQUY_EXPORT(colloquy_alloc) void* colloquy_alloc(std::size_t size) { return std::malloc(size ? size : 1); }
 COLLOQUY_EXPORT(colloquy_free) void colloquy_free(void* p) { std::free(p); }
@@ -25,11 +25,6 @@ COLLOQUY_EXPORT(colloquy_result_size) std::size_t colloquy_result_size() { retur
 
 // Releases the last answer's memory (a long thread's HTML can be megabytes).
 COLLOQUY_EXPORT(colloquy_result_clear) void colloquy_result_clear() { std::string().swap(result); }
-
-COLLOQUY_EXPORT(colloquy_render_comments)
-void colloquy_render_comments(const char* doc, std::size_t doc_size, const char* opts, std::size_t opts_size) {
-  result = colloquy::render_comments(view(doc, doc_size), view(opts, opts_size));
-}
 
 COLLOQUY_EXPORT(colloquy_render_stories)
 void colloquy_render_stories(const char* feed, std::size_t feed_size, const char* opts, std::size_t opts_size) {

@@ -14,6 +14,11 @@
 #     Writes FILE.gz (gzip -9 -n: no name, no time stamp) and FILE.br (brotli -q 11) next to
 #     FILE, both deterministic, for servers that send precompressed files; prints one line with
 #     the three sizes in bytes.
+#
+#   cmake -DMODE=report -DDIR=<widget> [-DBUDGET=wasm/size-budget.txt] -P widget.cmake
+#     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total:
+#     colloquy.js + colloquy.css + colloquy.wasm). With BUDGET, fails when a figure is over its
+#     budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz 60000, ...).
 cmake_minimum_required(VERSION 3.20)
 
 # Minifies `input` into `output`; the "/*!" licence comment stays.
@@ -69,6 +74,48 @@ elseif(MODE STREQUAL "compress")
   file(SIZE "${FILE}.br" br)
   execute_process(COMMAND "${CMAKE_COMMAND}" -E echo
     "widget ${name}: ${raw} bytes, gzip ${gz}, br ${br}")
+elseif(MODE STREQUAL "report")
+  set(report "widget size report (bytes)    raw     gzip   brotli\n")
+  foreach(kind raw gz br)
+    set(total_${kind} 0)
+  endforeach()
+  foreach(name colloquy.js colloquy.css colloquy.wasm)
+    file(SIZE "${DIR}/${name}" size_raw)
+    file(SIZE "${DIR}/${name}.gz" size_gz)
+    file(SIZE "${DIR}/${name}.br" size_br)
+    foreach(kind raw gz br)
+      math(EXPR total_${kind} "${total_${kind}} + ${size_${kind}}")
+    endforeach()
+    set(size_${name}.gz ${size_gz})
+    set(size_${name}.br ${size_br})
+    set(size_${name} ${size_raw})
+    string(APPEND report "  ${name}\t\t${size_raw}\t${size_gz}\t${size_br}\n")
+  endforeach()
+  set(size_total ${total_raw})
+  set(size_total.gz ${total_gz})
+  set(size_total.br ${total_br})
+  string(APPEND report "  total\t\t\t${total_raw}\t${total_gz}\t${total_br}\n")
+  message("${report}")
+  if(BUDGET)
+    file(STRINGS "${BUDGET}" lines REGEX "^[a-z]")
+    set(over "")
+    foreach(line ${lines})
+      string(REGEX MATCH "^([^ ]+) +([0-9]+)" _ "${line}")
+      set(name "${CMAKE_MATCH_1}")
+      set(limit "${CMAKE_MATCH_2}")
+      if(NOT DEFINED size_${name})
+        message(FATAL_ERROR "${BUDGET}: unknown figure ${name}")
+      endif()
+      if(size_${name} GREATER limit)
+        string(APPEND over "  ${name}: ${size_${name}} bytes, budget ${limit}\n")
+      else()
+        message("  ${name}: ${size_${name}} <= ${limit}")
+      endif()
+    endforeach()
+    if(over)
+      message(FATAL_ERROR "over the size budget (${BUDGET}):\n${over}")
+    endif()
+  endif()
 else()
-  message(FATAL_ERROR "widget.cmake: MODE must be stamp or compress")
+  message(FATAL_ERROR "widget.cmake: MODE must be stamp, compress or report")
 endif()

@@ -6,12 +6,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
 #include "colloquy/colloquy.hpp"
+#include "colloquy/json_writer.hpp"
 #include "server.hpp"
 #include "store.hpp"
 
@@ -36,7 +40,8 @@ const char* const serve_usage =
     "  serve           the reference comments server and the example site\n"
     "      --host H (127.0.0.1)  --port N (8080)  --root DIR (examples/seed)\n"
     "      --widget DIR (built colloquy.js/.css/.wasm, served at /colloquy/)\n"
-    "      --db FILE (./colloquy.db; SQLite, created and migrated as needed)\n"
+    "      --db FILE|URL (./colloquy.db: SQLite, created and migrated as needed; or\n"
+    "                   postgresql://user@host:port/dbname, migrated as needed)\n"
     "      --seed FILE (comments document imported into a new database;\n"
     "                   default <root>/comments.json; --comments is the same)\n"
     "      --seed-thread T (the thread of a seed that is a bare array; default: the\n"
@@ -44,7 +49,7 @@ const char* const serve_usage =
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
-    "      --admin-token T (enables /api/admin/pending and /api/admin/moderate)\n"
+    "      --admin-token T (enables the moderation page /admin and /api/admin/*)\n"
     "      --csp POLICY|off\n"
     "      --host-name NAME, --public-url URL (repeatable: the Host names answered;\n"
     "                   default: loopback names only)\n"
@@ -53,8 +58,10 @@ const char* const serve_usage =
     "      --shutdown-timeout S (10)  --max-connections N (1024)\n"
     "      --max-connections-per-address N (64; IPv6 counted per /64)\n";
 const char* const admin_usage =
-    "  admin pending|approve|reject   moderate a server's database directly\n"
-    "      --db FILE (./colloquy.db)  --thread T  --id ID (approve/reject)\n";
+    "  admin pending|approve|reject|delete|restore   moderate a server's database directly\n"
+    "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)\n"
+    "      --thread T  --id ID (approve/reject a pending comment; delete any comment;\n"
+    "                  restore a deleted one to the status it had)\n";
 
 // Every command's flags: whether each takes a value, and how many positional arguments the
 // command takes. One parser for all (DESIGN §9): -h/--help, --flag value, --flag=value; unknown
@@ -200,25 +207,40 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
   return parsed::ok;
 }
 
-// Reads FILE (or stdin for "" and "-"). False with a reason: no such file, a directory, ...
+// The name an input is called by in messages.
+std::string input_name(const std::string& path) { return path.empty() || path == "-" ? "<stdin>" : path; }
+
+// Reads FILE (or stdin for "" and "-") whole. False with a reason: no such file, a directory,
+// ... A regular file is read with one read() into a buffer of its size (a 6.6 MB document
+// through a stringstream was copied three times and cost more than rendering it).
 bool read_input(const std::string& path, std::string& out, std::string& why) {
-  std::ostringstream s;
-  if (path.empty() || path == "-") {
-    s << std::cin.rdbuf();
-  } else {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-      why = path + " is a directory, not a file";
-      return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      why = "cannot read " + path + ": " + std::strerror(errno);
-      return false;
-    }
-    s << in.rdbuf();
+  const bool stdin_input = path.empty() || path == "-";
+  std::FILE* f = stdin_input ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) {
+    why = "cannot read " + path + ": " + std::strerror(errno);
+    return false;
   }
-  out = s.str();
+  struct stat st {};
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    why = path + " is a directory, not a file";
+    std::fclose(f);
+    return false;
+  }
+  // A regular file's size up front; a pipe grows the buffer as it comes.
+  std::size_t size = S_ISREG(st.st_mode) ? std::size_t(st.st_size) : 0, used = 0;
+  out.resize(std::max<std::size_t>(size + 1, 64 * 1024));
+  for (;;) {
+    used += std::fread(out.data() + used, 1, out.size() - used, f);
+    if (used < out.size()) break;
+    out.resize(out.size() * 2);
+  }
+  const bool failed = std::ferror(f);
+  if (!stdin_input) std::fclose(f);
+  if (failed) {
+    why = "cannot read " + input_name(path) + ": " + std::strerror(errno);
+    return false;
+  }
+  out.resize(used);
   return true;
 }
 
@@ -232,64 +254,76 @@ bool check_locale(const char* cmd, const args& a) {
   return false;
 }
 
-// The name an input is called by in messages.
-std::string input_name(const std::string& path) { return path.empty() || path == "-" ? "<stdin>" : path; }
-
-// Problems on stderr, one per line, then how many more there were.
-void print_problems(const char* cmd, const nlohmann::json& meta) {
-  for (const auto& p : meta["problems"]) std::fprintf(stderr, "colloquy %s: skipped or repaired: %s\n", cmd, p.dump().c_str());
-  if (auto n = meta.value("problemsOmitted", std::size_t(0)))
+// Problems on stderr, one per line (each as JSON), then how many more there were.
+void print_problems(const char* cmd, const colloquy::problem_list& problems) {
+  std::string line;
+  for (const colloquy::problem& p : problems) {
+    line.clear();
+    colloquy::json_writer w(line);
+    colloquy::write_json(w, p);
+    std::fprintf(stderr, "colloquy %s: skipped or repaired: %s\n", cmd, line.c_str());
+  }
+  if (auto n = problems.omitted())
     std::fprintf(stderr, "colloquy %s: ... and %zu more problems (colloquy check lists the first 1,000)\n", cmd, n);
 }
 
+// An unusable input: "colloquy CMD: FILE: code: message" on stderr, exit 1.
+int refuse_input(const char* cmd, const std::string& path, const colloquy::problem& error) {
+  std::fprintf(stderr, "colloquy %s: %s: %s: %s\n", cmd, input_name(path).c_str(), error.code.c_str(), error.message.c_str());
+  return 1;
+}
+
+// The HTML on stdout, then a newline.
+void write_html(const std::string& html) {
+  std::fwrite(html.data(), 1, html.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+// A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
+bool whole_number(const char* cmd, const args& a, const char* flag, long long lo, long long max, long long& out) {
+  if (!a.has(flag)) return true;
+  std::string v = a.get(flag);
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end || errno || n < lo || n > max) {
+    std::fprintf(stderr, "colloquy %s: --%s needs a whole number from %lld to %lld, not '%s'\n", cmd, flag, lo, max, v.c_str());
+    return false;
+  }
+  out = n;
+  return true;
+}
+
 int render(const args& a) {
+  colloquy::widget_options o;
+  o.static_page = true;
+  o.locale = a.get("locale", "en");
+  const std::string sort = a.get("sort", "oldest");
+  if (auto order = colloquy::sort_order_from_name(sort)) {
+    o.order = *order;
+  } else {
+    std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n", sort.c_str());
+    return 2;
+  }
+  if (!check_locale("render", a)) return 2;
+  long long depth = o.max_depth, page_size = 0, offset = 0;
+  if (!whole_number("render", a, "max-depth", 0, colloquy::limits::max_max_depth, depth) ||
+      !whole_number("render", a, "page-size", 0, (long long)colloquy::limits::max_page_size, page_size) ||
+      !whole_number("render", a, "offset", 0, (long long)colloquy::limits::max_comments, offset))
+    return 2;
+  o.max_depth = int(depth);
+  o.page_size = std::size_t(page_size);
+  o.page_offset = std::size_t(offset);
   std::string doc, why;
   std::string path = a.positional.empty() ? "" : a.positional[0];
   if (!read_input(path, doc, why)) {
     std::fprintf(stderr, "colloquy render: %s\n", why.c_str());
     return 2;
   }
-  nlohmann::json opts = nlohmann::json::object();
-  opts["sort"] = a.get("sort", "oldest");
-  opts["locale"] = a.get("locale", "en");
-  opts["static"] = true;
-  if (!colloquy::parse_sort_order(opts["sort"].get<std::string>())) {
-    std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
-                 opts["sort"].get<std::string>().c_str());
-    return 2;
-  }
-  if (!check_locale("render", a)) return 2;
-  // Numeric options: whole numbers in range, or a usage error (never silently clamped).
-  struct numeric {
-    const char* flag;
-    const char* key;
-    long long max;
-  };
-  for (auto [flag, key, max] : {numeric{"max-depth", "maxDepth", colloquy::limits::max_max_depth},
-                                numeric{"page-size", "pageSize", (long long)colloquy::limits::max_page_size},
-                                numeric{"offset", "offset", (long long)colloquy::limits::max_comments}}) {
-    if (!a.has(flag)) continue;
-    std::string v = a.get(flag);
-    char* end = nullptr;
-    long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < 0 || n > max) {
-      std::fprintf(stderr, "colloquy render: --%s needs a whole number from 0 to %lld, not '%s'\n", flag, max, v.c_str());
-      return 2;
-    }
-    opts[key] = n;
-  }
-  std::string out = colloquy::render_comments(doc, opts.dump());
-  auto nul = out.find('\0');
-  auto meta = nlohmann::json::parse(out.substr(0, nul), nullptr, false);
-  if (!meta.value("ok", false)) {
-    const auto& e = meta["error"];
-    std::fprintf(stderr, "colloquy render: %s: %s: %s\n", input_name(path).c_str(), e.value("code", "").c_str(),
-                 e.value("message", "").c_str());
-    return 1;
-  }
-  print_problems("render", meta);
-  std::fwrite(out.data() + nul + 1, 1, out.size() - nul - 1, stdout);
-  std::fputc('\n', stdout);
+  const colloquy::comments_view v = colloquy::render_comments_view(doc, o);
+  if (!v.ok) return refuse_input("render", path, v.error);
+  print_problems("render", v.problems);
+  write_html(v.html);
   return 0;
 }
 
@@ -300,62 +334,43 @@ int check(const args& a) {
     std::fprintf(stderr, "colloquy check: %s\n", why.c_str());
     return 2;
   }
-  colloquy::read_result r = colloquy::read_comments(doc);
-  nlohmann::json report = {{"ok", r.ok}, {"comments", r.comments.size()}};
-  nlohmann::json problems = nlohmann::json::array();
-  if (!r.ok) problems.push_back(colloquy::detail::problem_json(r.error));
-  // Threading repairs too (orphans, self-parents, reply cycles), after the reading problems.
-  if (r.ok) {
-    std::size_t from = r.problems.size();
-    auto t = colloquy::build_thread(std::move(r.comments), {}, &r.problems);
-    colloquy::to_document_indexes(r, from);
-    report["shown"] = t.entries.size();
-    report["top_level"] = t.top_level;
-  }
-  for (const auto& p : r.problems) problems.push_back(colloquy::detail::problem_json(p));
-  report["problems"] = std::move(problems);
-  report["problemsOmitted"] = r.problems.omitted();
-  std::puts(colloquy::detail::dump(report).c_str());
-  return r.ok ? 0 : 1;
+  const colloquy::check_view v = colloquy::check_comments(doc);
+  // {"comments","ok","problems","problemsOmitted","shown","top_level"}: the document's error
+  // first in "problems" when it is unusable.
+  std::string out;
+  colloquy::json_writer w(out);
+  w.begin_object().key("comments").number(v.comments).key("ok").boolean(v.ok).key("problems").begin_array();
+  if (!v.ok) colloquy::write_json(w, v.error);
+  for (const colloquy::problem& p : v.problems) colloquy::write_json(w, p);
+  w.end_array().key("problemsOmitted").number(v.problems.omitted());
+  if (v.ok) w.key("shown").number(v.shown).key("top_level").number(v.top_level);
+  w.end_object();
+  std::puts(out.c_str());
+  return v.ok ? 0 : 1;
 }
 
 // Static sites: the same cards the widget shows, from the same core. The core reads JSON Feed
 // only; RSS and Atom are converted by the widget's loader with the browser's XML parser, and a
 // second, native XML reader here would drift from it. Such input is refused with feed_is_xml.
 int stories(const args& a) {
+  if (!check_locale("stories", a)) return 2;
+  colloquy::widget_options o;
+  o.locale = a.get("locale", "en");
+  o.page_url = a.get("page-url");
+  long long count = (long long)o.stories_count, length = (long long)o.summary_length;
+  if (!whole_number("stories", a, "count", 1, 50, count) || !whole_number("stories", a, "length", 10, 2000, length)) return 2;
+  o.stories_count = std::size_t(count);
+  o.summary_length = std::size_t(length);
   std::string feed, why;
   std::string path = a.positional.empty() ? "" : a.positional[0];
   if (!read_input(path, feed, why)) {
     std::fprintf(stderr, "colloquy stories: %s\n", why.c_str());
     return 2;
   }
-  if (!check_locale("stories", a)) return 2;
-  nlohmann::json opts = {{"locale", a.get("locale", "en")}, {"pageUrl", a.get("page-url")}};
-  auto number = [&](const char* option, const char* key, long lo, long hi) {
-    if (!a.has(option)) return true;
-    std::string v = a.get(option);
-    char* end = nullptr;
-    long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < lo || n > hi) {
-      std::fprintf(stderr, "colloquy stories: --%s must be a number from %ld to %ld\n", option, lo, hi);
-      return false;
-    }
-    opts[key] = n;
-    return true;
-  };
-  if (!number("count", "storiesCount", 1, 50) || !number("length", "summaryLength", 10, 2000)) return 2;
-  std::string out = colloquy::render_stories(feed, opts.dump());
-  auto nul = out.find('\0');
-  auto meta = nlohmann::json::parse(out.substr(0, nul), nullptr, false);
-  if (!meta.value("ok", false)) {
-    const auto& e = meta["error"];
-    std::fprintf(stderr, "colloquy stories: %s: %s: %s\n", input_name(path).c_str(), e.value("code", "").c_str(),
-                 e.value("message", "").c_str());
-    return 1;
-  }
-  print_problems("stories", meta);
-  std::fwrite(out.data() + nul + 1, 1, out.size() - nul - 1, stdout);
-  std::fputc('\n', stdout);
+  const colloquy::stories_view v = colloquy::render_stories_view(feed, o);
+  if (!v.ok) return refuse_input("stories", path, v.error);
+  print_problems("stories", v.problems);
+  write_html(v.html);
   return 0;
 }
 
@@ -424,23 +439,31 @@ int serve(const args& a) {
 }
 
 // Moderation without HTTP: the same store the server uses, beside it (SQLite locks across
-// processes; the server sees the change on its next read).
+// processes; PostgreSQL is shared anyway; servers see the change on their next read). Each
+// action is in the audit log, from "command line".
 int admin(const args& a) {
+  using colloquy::server::moderation;
+  static const std::vector<std::pair<std::string, moderation>> actions = {
+      {"approve", moderation::approve}, {"reject", moderation::reject},
+      {"delete", moderation::remove}, {"restore", moderation::restore}};
   std::string action = a.positional.empty() ? "" : a.positional[0];
-  if (action != "pending" && action != "approve" && action != "reject") {
-    std::fprintf(stderr, "colloquy admin: expected pending, approve or reject%s%s\n", action.empty() ? "" : ", not ",
-                 action.c_str());
+  auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
+  if (action != "pending" && act == actions.end()) {
+    std::fprintf(stderr, "colloquy admin: expected pending, approve, reject, delete or restore%s%s\n",
+                 action.empty() ? "" : ", not ", action.c_str());
     return 2;
   }
   std::string path = a.get("db", "colloquy.db"), error;
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
-    return 2;
-  }
-  if (!std::ifstream(path)) {
-    std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
-    return 1;
+  if (!colloquy::server::store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::ifstream(path)) {
+      std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+      return 1;
+    }
   }
   auto db = colloquy::server::store::open(path, error);
   if (!db) {
@@ -451,24 +474,21 @@ int admin(const args& a) {
     for (const auto& c : db->pending(a.get("thread"), 1000)) {
       nlohmann::json j = {{"thread", c.thread}, {"id", c.id}, {"parent", c.parent}, {"name", c.name},
                           {"created", colloquy::format_iso8601(c.created)}, {"text", c.text}};
-      std::puts(colloquy::detail::dump(j).c_str());
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     return 0;
   }
-  if (action == "approve" || action == "reject") {
-    auto done = db->moderate(a.get("thread"), a.get("id"),
-                             action == "approve" ? colloquy::server::moderation::approve
-                                                 : colloquy::server::moderation::reject);
-    if (!done) {
-      std::fprintf(stderr, "colloquy admin: no pending comment %s in thread %s\n", a.get("id").c_str(),
-                   a.get("thread").c_str());
-      return 1;
-    }
-    std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
-    return 0;
+  auto done = db->moderate(a.get("thread"), a.get("id"), act->second);
+  if (!done) {
+    const char* state = act->second == moderation::restore  ? "deleted "
+                        : act->second == moderation::remove ? "undeleted "
+                                                            : "pending ";
+    std::fprintf(stderr, "colloquy admin: no %scomment %s in thread %s\n", state, a.get("id").c_str(),
+                 a.get("thread").c_str());
+    return 1;
   }
-  std::fprintf(stderr, "colloquy admin: expected pending, approve or reject\n");
-  return 2;
+  std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+  return 0;
 }
 
 }  // namespace

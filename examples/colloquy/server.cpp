@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "admin_files.hpp"
 #include "colloquy/colloquy.hpp"
 #include "files.hpp"
 #include "http.hpp"
@@ -33,6 +34,12 @@ namespace {
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
+
+// The member `key` of an object when it is a string, else nullptr.
+const std::string* string_field(const json& o, const char* key) {
+  auto f = o.find(key);
+  return f != o.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
+}
 
 std::string slurp(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
@@ -110,48 +117,6 @@ std::string client_address(const http::request& req, bool trust_proxy) {
   }
   return req.remote_address;
 }
-
-// Per-key token buckets: `per_minute` requests, refilled continuously, a burst of the same
-// size. Buckets that are full again are forgotten, so the table stays as small as the set of
-// keys seen within the last minute.
-class rate_limiter {
- public:
-  explicit rate_limiter(int per_minute) : per_minute_(per_minute) {}
-  // 0 when the request may go ahead, else the seconds to wait before the next one.
-  int take(const std::string& key) {
-    if (per_minute_ <= 0) return 0;
-    std::lock_guard<std::mutex> l(mutex_);
-    double now = seconds();
-    if (buckets_.size() > 10000) {
-      for (auto it = buckets_.begin(); it != buckets_.end();)
-        it = level(it->second, now) >= per_minute_ ? buckets_.erase(it) : std::next(it);
-    }
-    auto [it, fresh] = buckets_.try_emplace(key, bucket{double(per_minute_), now});
-    double tokens = level(it->second, now);
-    if (tokens >= 1) {
-      it->second = {tokens - 1, now};
-      return 0;
-    }
-    it->second = {tokens, now};
-    return static_cast<int>(std::ceil((1 - tokens) * 60.0 / per_minute_));
-  }
-
- private:
-  struct bucket {
-    double tokens;
-    double at;
-  };
-  double level(const bucket& b, double now) const {
-    return std::min(double(per_minute_), b.tokens + (now - b.at) * per_minute_ / 60.0);
-  }
-  static double seconds() {
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-  }
-  int per_minute_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, bucket> buckets_;
-};
 
 // Compares two secrets in a time that depends on neither: both are hashed first, and the
 // digests (always 32 bytes) are compared without an early exit.
@@ -345,6 +310,14 @@ class memory_trimmer {
   std::thread thread_;
 };
 
+// The database as messages name it: a PostgreSQL URL without its password.
+std::string shown_db(const std::string& db) {
+  if (!store::is_postgresql(db)) return db;
+  std::size_t scheme = db.find("://") + 3, at = db.find('@', scheme), colon = db.find(':', scheme);
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return db;
+  return db.substr(0, colon) + db.substr(at);
+}
+
 bool inside(const fs::path& file, const std::string& folder) {
   if (folder.empty()) return false;
   std::error_code ec;
@@ -403,8 +376,9 @@ int run(const config& c) {
     std::fprintf(stderr, "colloquy serve: --widget %s is not a directory\n", c.widget.c_str());
     return 2;
   }
+  const bool postgresql = store::is_postgresql(c.db);
   for (const std::string& folder : {c.root, c.widget}) {
-    if (inside(c.db, folder)) {
+    if (!postgresql && inside(c.db, folder)) {
       std::fprintf(stderr,
                    "colloquy serve: refusing to start: --db %s is inside the served folder %s, which would publish "
                    "the database (and its write-ahead log, with client addresses); keep it elsewhere\n",
@@ -457,10 +431,11 @@ int run(const config& c) {
                  c.host.c_str());
 
   std::string error;
-  const bool existed = fs::exists(c.db);
+  const std::string db_name = shown_db(c.db);
+  const bool existed = postgresql || fs::exists(c.db);
   auto db = store::open(c.db, error);
   if (!db) {
-    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", c.db.c_str(), error.c_str());
+    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", db_name.c_str(), error.c_str());
     return 1;
   }
   if (db->created()) {
@@ -483,7 +458,7 @@ int run(const config& c) {
         }
         return 1;
       }
-      std::printf("Colloquy imported %ld comments from %s into %s\n", n, seed.c_str(), c.db.c_str());
+      std::printf("Colloquy imported %ld comments from %s into %s\n", n, seed.c_str(), db_name.c_str());
     }
   }
 
@@ -493,7 +468,19 @@ int run(const config& c) {
   const host_names hosts(c.host_names);
   store& comments = *db;
   answer_cache answers;
-  rate_limiter limiter(c.rate_limit), admin_limiter(c.admin_rate_limit);
+  // Rate limits are token buckets in the database (store::take_token), so every server process
+  // on it counts a client against the same bucket, whichever process nginx sends it to.
+  // -1: the database is down; the request would fail there anyway.
+  auto rate_limited = [&](http::response& res, const char* kind, int per_minute, const std::string& address,
+                          const char* message) {
+    int wait = comments.take_token(std::string(kind) + ' ' + address, per_minute, now_ms());
+    if (wait < 0) json_error(res, 503, errc::storage_unavailable, "the comments database cannot be reached right now");
+    else if (wait > 0) {
+      res.set("Retry-After", std::to_string(wait));
+      json_error(res, 429, errc::rate_limited, message);
+    }
+    return wait != 0;
+  };
   memory_trimmer trimmer;
   const std::string post_status = c.moderate ? "pending" : "published";
 
@@ -593,10 +580,8 @@ int run(const config& c) {
     if (type != "application/json")
       return json_error(res, 415, errc::unsupported_media_type, "send the comment as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
-    if (int wait = limiter.take(address); wait > 0) {
-      res.set("Retry-After", std::to_string(wait));
-      return json_error(res, 429, errc::rate_limited, "too many comments from this address; try again later");
-    }
+    if (rate_limited(res, "post", c.rate_limit, address, "too many comments from this address; try again later"))
+      return;
     // The server never trusts the widget: the same validation, run again here.
     draft_result d = read_draft(req.body);
     if (!d.ok()) {
@@ -646,11 +631,9 @@ int run(const config& c) {
       json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
       return false;
     }
-    if (int wait = admin_limiter.take(http::address_key(client_address(req, c.trust_proxy))); wait > 0) {
-      res.set("Retry-After", std::to_string(wait));
-      json_error(res, 429, errc::rate_limited, "too many admin requests from this address; try again later");
+    if (rate_limited(res, "admin", c.admin_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
+                     "too many admin requests from this address; try again later"))
       return false;
-    }
     std::string_view header = req.header("Authorization");
     constexpr std::string_view prefix = "Bearer ";
     if (header.substr(0, prefix.size()) != prefix || !same_secret(header.substr(prefix.size()), token)) {
@@ -672,18 +655,109 @@ int run(const config& c) {
   };
   auto admin_moderate = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
+    static const std::pair<const char*, moderation> actions[] = {{"approve", moderation::approve},
+                                                                 {"reject", moderation::reject},
+                                                                 {"delete", moderation::remove},
+                                                                 {"restore", moderation::restore}};
     auto body = json::parse(req.body, nullptr, false);
-    const std::string* thread = body.is_object() ? detail::string_field(body, "thread") : nullptr;
-    const std::string* id = body.is_object() ? detail::string_field(body, "id") : nullptr;
-    const std::string* action = body.is_object() ? detail::string_field(body, "action") : nullptr;
-    if (!thread || !id || !action || (*action != "approve" && *action != "reject"))
-      return json_error(res, 400, errc::bad_moderation, R"(send {"thread":…, "id":…, "action":"approve"|"reject"})");
-    auto done = comments.moderate(*thread, *id, *action == "approve" ? moderation::approve : moderation::reject);
-    if (!done) return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
+    const std::string* thread = body.is_object() ? string_field(body, "thread") : nullptr;
+    const std::string* id = body.is_object() ? string_field(body, "id") : nullptr;
+    const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;
+    auto act = std::find_if(std::begin(actions), std::end(actions), [&](const auto& x) { return action && *action == x.first; });
+    if (!thread || !id || act == std::end(actions))
+      return json_error(res, 400, errc::bad_moderation,
+                        R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore"})");
+    // The audit log keeps the moderator's own address (not its rate-limit key, a /64 for IPv6).
+    auto done = comments.moderate(*thread, *id, act->second, client_address(req, c.trust_proxy), now_ms());
+    if (!done) {
+      switch (act->second) {
+        case moderation::remove:
+          return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread to delete", "id");
+        case moderation::restore:
+          return json_error(res, 404, errc::not_deleted, "no deleted comment with that id in that thread", "id");
+        default:
+          return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
+      }
+    }
     json j = comment_json(*done, false);
     j["thread"] = done->thread;
     res.set("Content-Type", "application/json");
     res.body = dump(j);
+  };
+  // Comments of any status for the moderation page, newest first, each with its text and its
+  // HTML as the widget renders it (the same core), in `html`: one static section whose
+  // articles carry data-id "m0", "m1", … in the order of `comments`.
+  auto admin_comments = [&](const http::request& req, http::response& res) {
+    if (!authorised(req, res)) return;
+    comment_query q;
+    q.thread = detail::normalise_field(query_param(req.query, "thread"), false);
+    q.status = query_param(req.query, "status");
+    q.text = query_param(req.query, "q");
+    static const std::string statuses[] = {"", "published", "pending", "deleted", "rejected"};
+    if (std::find(std::begin(statuses), std::end(statuses), q.status) == std::end(statuses))
+      return json_error(res, 400, errc::bad_moderation, "status is published, pending, deleted or rejected", "status");
+    if (q.thread.size() > limits::max_thread_bytes || q.text.size() > 200)
+      return json_error(res, 400, errc::bad_moderation, "the thread or the search text is too long");
+    bool ok = false;
+    auto found = comments.find(q, ok);
+    if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
+    json list = json::array(), shown = json::array();
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const stored_comment& m = found[i];
+      json j = comment_json(m, false);
+      j["thread"] = m.thread;
+      j["status"] = m.status;
+      j["text"] = m.text;  // moderators see what was written, deleted or not
+      list.push_back(std::move(j));
+      // Rendered as a published top-level comment, so that its text shows whatever its status.
+      stored_comment flat = m;
+      flat.id = "m" + std::to_string(i);
+      flat.parent.clear();
+      flat.status = "published";
+      shown.push_back(comment_json(flat, false));
+    }
+    std::string rendered = render_comments(dump(json{{"comments", std::move(shown)}}), R"({"static":true,"sort":"oldest"})");
+    std::size_t nul = rendered.find('\0');
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"comments", std::move(list)},
+                         {"html", nul == std::string::npos ? std::string() : rendered.substr(nul + 1)}});
+  };
+  auto admin_audit = [&](const http::request& req, http::response& res) {
+    if (!authorised(req, res)) return;
+    bool ok = false;
+    auto entries = comments.audit_log(200, ok);
+    if (!ok) return json_error(res, 503, errc::storage_unavailable, "the audit log cannot be read right now");
+    json list = json::array();
+    for (const auto& e : entries)
+      list.push_back({{"at", format_iso8601(e.at)}, {"address", e.address}, {"action", e.action}, {"thread", e.thread},
+                      {"id", e.id}, {"before", e.status_before}, {"after", e.status_after}});
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"entries", std::move(list)}});
+  };
+
+  // The moderation page: four files compiled in (admin/), under the strict CSP whatever --csp
+  // says, and never framed (clickjacking a moderator's click). Only with --admin-token.
+  auto admin_page = [&](const http::request& req, const std::string& path, http::response& res) {
+    static const std::pair<const char*, std::pair<const char*, const char*>> files[] = {
+        {"/admin", {admin_files::admin_html, "text/html; charset=utf-8"}},
+        {"/admin/", {admin_files::admin_html, "text/html; charset=utf-8"}},
+        {"/admin/admin.js", {admin_files::admin_js, "text/javascript; charset=utf-8"}},
+        {"/admin/admin.css", {admin_files::admin_css, "text/css; charset=utf-8"}},
+        {"/admin/colloquy-static.css", {admin_files::colloquy_static_css, "text/css; charset=utf-8"}}};
+    auto f = std::find_if(std::begin(files), std::end(files), [&](const auto& x) { return path == x.first; });
+    if (token.empty() || f == std::end(files)) {
+      res.status = 404;
+      res.set("Content-Type", "text/plain; charset=utf-8");
+      res.body = "Not found\n";
+      return;
+    }
+    res.replace("Content-Security-Policy",
+                std::string(strict_csp) + "; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Cache-Control", "no-store");
+    res.set("Content-Type", f->second.second);
+    res.body = f->second.first;
+    res.head_only = req.method == "HEAD";
   };
 
   auto method_not_allowed = [](http::response& res, const char* allow) {
@@ -726,6 +800,10 @@ int run(const config& c) {
         if (req.method == "POST") return admin_moderate(req, res);
         return method_not_allowed(res, "POST, OPTIONS");
       }
+      if (path.path == "/api/admin/comments" || path.path == "/api/admin/audit") {
+        if (get) return path.path == "/api/admin/comments" ? admin_comments(req, res) : admin_audit(req, res);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
       return json_error(res, 404, errc::not_found, "no such API endpoint");
     }
 
@@ -734,6 +812,7 @@ int run(const config& c) {
       res.status = 204;
       return;
     }
+    if (path.path == "/admin" || path.path.rfind("/admin/", 0) == 0) return admin_page(req, path.path, res);
     if (path.hidden) {
       res.status = 404;
       res.set("Content-Type", "text/plain; charset=utf-8");
@@ -751,7 +830,7 @@ int run(const config& c) {
   });
   std::printf("Colloquy is serving %s on http://%s:%d/ (comments in %s%s)\n", c.root.c_str(),
               c.host.find(':') != std::string::npos ? ("[" + c.host + "]").c_str() : c.host.c_str(), port,
-              c.db.c_str(), c.moderate ? ", moderated" : "");
+              db_name.c_str(), c.moderate ? ", moderated" : "");
   std::fflush(stdout);
   // Returns when every connection is closed or the shutdown deadline passed, and every handler
   // has returned: a post being stored is committed before its 201 is written, and one that was
@@ -761,7 +840,7 @@ int run(const config& c) {
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
   db->close();
-  std::printf("Colloquy stopped; %s closed cleanly\n", c.db.c_str());
+  std::printf("Colloquy stopped; %s closed cleanly\n", db_name.c_str());
   std::fflush(stdout);
   return 0;
 }

@@ -1,4 +1,5 @@
-// The reference comments server behind `colloquy serve` (http.hpp on Boost.Beast, SQLite: store.hpp).
+// The reference comments server behind `colloquy serve` (http.hpp on Boost.Beast; store.hpp:
+// SQLite, or PostgreSQL shared by several server processes).
 //
 //   colloquy::server::config c;
 //   c.db = "colloquy.db";
@@ -15,8 +16,11 @@
 //        200 the same comment for a clientId already stored with the same thread and text,
 //        409 client_id_taken otherwise; 4xx {"error":{code,message,field},"problems":[…]}
 //   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
-//   GET  /api/admin/pending[?thread=T]           } with --admin-token T and the header
-//   POST /api/admin/moderate {thread,id,action}  } "Authorization: Bearer T"
+//   GET  /api/admin/pending[?thread=T]                  } with --admin-token T and the header
+//   GET  /api/admin/comments[?thread&status&q]          } "Authorization: Bearer T"; every
+//   POST /api/admin/moderate {thread,id,action}         } action (approve, reject, delete,
+//   GET  /api/admin/audit                               } restore) goes to the audit log
+//   GET  /admin  the moderation page (its script and styles under /admin/), with --admin-token
 //   GET  /colloquy/*  the widget files (--widget): precompressed .br/.gz, ETag, CORS-public,
 //        immutable when asked for with ?v=<the file's hash>
 //   GET  /*  the site (--root): pages, feed
@@ -40,9 +44,11 @@ struct config {
                                             // (empty: <root>/comments.json when it exists)
   std::string seed_thread;                  // the thread of a seed that is a bare array
   std::string csp = strict_csp;             // Content-Security-Policy header; empty: none
-  std::string db = "colloquy.db";           // SQLite database file, created when missing
+  std::string db = "colloquy.db";           // SQLite database file, created when missing, or a
+                                            // postgresql:// URL (several processes may share it)
   int rate_limit = 20;                      // posts per minute per client address; 0: off
   int admin_rate_limit = 30;                // /api/admin/* requests per minute per address
+                                            // (both counted in the database, across processes)
   bool trust_proxy = false;                 // the client address is the one the reverse proxy
                                             // in front appended last to X-Forwarded-For
   bool moderate = false;                    // new comments wait for approval ("pending")

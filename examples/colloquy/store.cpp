@@ -1,12 +1,16 @@
 #include "store.hpp"
 
-#include <optional>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "colloquy/read.hpp"
+#include "store_sql.hpp"
 
 namespace colloquy::server {
 
@@ -53,23 +57,85 @@ const char* const migrations[] = {
       version INTEGER NOT NULL
     ) WITHOUT ROWID;
     )sql",
+    // 3: moderation of any comment, votes, the audit log and shared rate limits.
+    // status_before_delete: what a restore gives back (a deleted pending comment stays unseen).
+    // votes: one per voter and comment (the votes API comes later; the constraint is here now).
+    // audit_log: every moderator action with its time and the moderator's address.
+    // rate_limits: one token bucket per key, shared by every server process on the database.
+    R"sql(
+    ALTER TABLE comments ADD COLUMN status_before_delete TEXT;
+    CREATE TABLE votes (
+      thread TEXT NOT NULL,
+      comment TEXT NOT NULL,
+      voter TEXT NOT NULL,
+      vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+      created INTEGER NOT NULL,
+      PRIMARY KEY (thread, comment, voter)
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_log (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      at INTEGER NOT NULL,
+      address TEXT NOT NULL,
+      action TEXT NOT NULL,
+      thread TEXT NOT NULL,
+      id TEXT NOT NULL,
+      status_before TEXT NOT NULL,
+      status_after TEXT NOT NULL
+    );
+    CREATE TABLE rate_limits (
+      key TEXT PRIMARY KEY,
+      tokens REAL NOT NULL,
+      at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    )sql",
 };
 
-const char* const bump_version =
-    "INSERT INTO thread_versions (thread, version) VALUES (?, 1) "
-    "ON CONFLICT (thread) DO UPDATE SET version = version + 1";
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
 static_assert(migration_count == store::schema_version);
 
-const char* const columns =
-    "seq, thread, id, parent, author_name, author_location, author_url, created, edited, text, up, down, "
-    "status, client_id";
 
 }  // namespace
 
+class sqlite_store final : public store {
+ public:
+  static std::unique_ptr<store> open(const std::string& path, std::string& error);
+  ~sqlite_store() override { close(); }
+
+  long import_document(std::string_view json, std::string& error, std::string_view default_thread) override;
+  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) override;
+  page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
+  std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
+  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
+                                         const std::string& address, std::int64_t now_ms) override;
+  std::vector<stored_comment> find(const comment_query& q, bool& ok) override;
+  std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) override;
+  int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
+  std::int64_t version(const std::string& thread) override;
+  std::int64_t count_posted() override;
+  void close() override;
+
+ private:
+  struct connection;
+  std::unique_ptr<connection> reader();
+  static std::int64_t read_version(connection& c, const std::string& thread);
+  void give_back(std::unique_ptr<connection> c);
+
+  std::string path_;
+  std::mutex write_mutex_;
+  std::unique_ptr<connection> writer_;
+  // Rate-limit buckets are written on a connection of their own, with synchronous=NORMAL: a
+  // bucket lost in a crash costs nothing, so those commits need not wait for fsync.
+  std::mutex limiter_mutex_;
+  std::unique_ptr<connection> limiter_;
+  std::uint64_t limiter_calls_ = 0;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<connection>> readers_;
+  bool closed_ = false;
+};
+
 // One SQLite connection and its prepared statements (prepared once, reused: SQL parsing is the
 // bulk of a small query's cost).
-struct store::connection {
+struct sqlite_store::connection {
   sqlite3* db = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*> statements;
 
@@ -157,14 +223,6 @@ std::vector<stored_comment> rows(sqlite3_stmt* s) {
   return out;
 }
 
-const char* status_name(comment_status s) {
-  switch (s) {
-    case comment_status::pending: return "pending";
-    case comment_status::deleted: return "deleted";
-    default: return "published";
-  }
-}
-
 // Opens one connection with the settings every connection needs. `busy_timeout`: another
 // process (or the writer, for a checkpoint) may hold a lock briefly; waiting beats failing.
 sqlite3* open_sqlite(const std::string& path, std::string& error) {
@@ -182,8 +240,8 @@ sqlite3* open_sqlite(const std::string& path, std::string& error) {
 }
 }  // namespace
 
-std::unique_ptr<store> store::open(const std::string& path, std::string& error) {
-  std::unique_ptr<store> s(new store());
+std::unique_ptr<store> sqlite_store::open(const std::string& path, std::string& error) {
+  std::unique_ptr<sqlite_store> s(new sqlite_store());
   s->path_ = path;
   s->writer_ = std::make_unique<connection>();
   s->writer_->db = open_sqlite(path, error);
@@ -223,17 +281,22 @@ std::unique_ptr<store> store::open(const std::string& path, std::string& error) 
     }
     s->created_ = version == 0;
   }
+  s->limiter_ = std::make_unique<connection>();
+  s->limiter_->db = open_sqlite(path, error);
+  if (!s->limiter_->db || !s->limiter_->exec("PRAGMA synchronous=NORMAL", &error)) return nullptr;
   return s;
 }
 
-store::~store() { close(); }
-
-void store::close() {
+void sqlite_store::close() {
   std::lock_guard<std::mutex> wl(write_mutex_);
   std::lock_guard<std::mutex> pl(pool_mutex_);
   if (closed_) return;
   closed_ = true;
   readers_.clear();
+  {
+    std::lock_guard<std::mutex> ll(limiter_mutex_);
+    if (limiter_) limiter_->close();
+  }
   if (writer_ && writer_->db) {
     // Fold the WAL back into the database file, so a clean stop leaves one self-contained file.
     writer_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -241,7 +304,7 @@ void store::close() {
   }
 }
 
-std::unique_ptr<store::connection> store::reader() {
+std::unique_ptr<sqlite_store::connection> sqlite_store::reader() {
   {
     std::lock_guard<std::mutex> l(pool_mutex_);
     if (closed_) return nullptr;
@@ -259,12 +322,12 @@ std::unique_ptr<store::connection> store::reader() {
   return c;
 }
 
-void store::give_back(std::unique_ptr<connection> c) {
+void sqlite_store::give_back(std::unique_ptr<connection> c) {
   std::lock_guard<std::mutex> l(pool_mutex_);
   if (!closed_ && c) readers_.push_back(std::move(c));
 }
 
-long store::import_document(std::string_view json, std::string& error, std::string_view default_thread) {
+long sqlite_store::import_document(std::string_view json, std::string& error, std::string_view default_thread) {
   read_result r = read_comments(json);
   if (!r.ok) {
     error = r.error.code + ": " + r.error.message;
@@ -292,32 +355,21 @@ long store::import_document(std::string_view json, std::string& error, std::stri
     sqlite3_stmt* s = w.statement(insert);
     if (!s) return fail();
     bind_all(s, thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
-         c.author.url, c.created, c.edited, c.text, c.up, c.down, status_name(c.status));
+         c.author.url, c.created, c.edited, c.text, c.up, c.down, sql::status_name(c.status));
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 1) {
       seq_of[std::string(c.id)] = sqlite3_last_insert_rowid(w.db);
       parent_of[std::string(c.id)] = std::string(c.parent);
     }
   }
-  // Roots: follow parents up to a top-level comment. Orphans (parent not in the thread) and
-  // reply cycles count as top-level threads of their own, as the core shows them.
   static const char* set_root = "UPDATE comments SET root = ? WHERE seq = ?";
-  for (const auto& [id, seq] : seq_of) {
-    std::string top = id;
-    std::unordered_set<std::string> seen{id};
-    for (;;) {
-      const std::string& p = parent_of[top];
-      if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
-      top = p;
-    }
-    // The walk stops at a parent still in the thread only on a cycle: then its own root.
-    if (const std::string& p = parent_of[top]; !p.empty() && seq_of.count(p)) top = id;
+  for (const auto& [seq, root] : sql::import_roots(seq_of, parent_of)) {
     sqlite3_stmt* s = w.statement(set_root);
     if (!s) return fail();
-    bind_all(s, seq_of[top], seq);
+    bind_all(s, root, seq);
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
   }
-  sqlite3_stmt* v = w.statement(bump_version);
+  sqlite3_stmt* v = w.statement(sql::bump_version);
   if (!v) return fail();
   bind_all(v, thread);
   if (sqlite3_step(v) != SQLITE_DONE) return fail();
@@ -325,7 +377,7 @@ long store::import_document(std::string_view json, std::string& error, std::stri
   return static_cast<long>(seq_of.size());
 }
 
-post_result store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) {
+post_result sqlite_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) {
   post_result r;
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) {
@@ -333,7 +385,7 @@ post_result store::post(const draft& d, const std::string& status, std::int64_t 
     return r;
   }
   connection& w = *writer_;
-  static const std::string by_client = std::string("SELECT ") + columns + " FROM comments WHERE client_id = ?";
+  static const std::string by_client = std::string("SELECT ") + sql::columns + " FROM comments WHERE client_id = ?";
   auto find_client = [&]() -> bool {
     sqlite3_stmt* s = w.statement(by_client.c_str());
     if (!s) return false;
@@ -406,27 +458,17 @@ post_result store::post(const draft& d, const std::string& status, std::int64_t 
     bind_all(u, seq);
     if (sqlite3_step(u) != SQLITE_DONE) return fail();
   }
-  sqlite3_stmt* v = w.statement(bump_version);
+  sqlite3_stmt* v = w.statement(sql::bump_version);
   if (!v) return fail();
   bind_all(v, d.thread);
   if (sqlite3_step(v) != SQLITE_DONE) return fail();
   if (!w.exec("COMMIT", &r.error)) return fail();
   r.outcome = post_outcome::created;
-  stored_comment& c = r.comment;
-  c.seq = seq;
-  c.thread = d.thread;
-  c.id = id;
-  c.parent = d.parent;
-  c.name = d.name;
-  c.location = d.location;
-  c.created = now_ms;
-  c.text = d.text;
-  c.status = status;
-  c.client_id = d.client_id;
+  r.comment = sql::posted_comment(d, seq, id, status, now_ms);
   return r;
 }
 
-page store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {
+page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {
   page p;
   auto c = reader();
   if (!c) {
@@ -457,10 +499,10 @@ page store::list(const std::string& thread, std::size_t limit, std::int64_t afte
     sqlite3_reset(s);
   }
   if (p.ok && first != 0) {
-    static const std::string sql = std::string("SELECT ") + columns +
+    static const std::string select = std::string("SELECT ") + sql::columns +
                                    " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
                                    "AND status IN ('published', 'deleted') ORDER BY seq";
-    sqlite3_stmt* q = c->statement(sql.c_str());
+    sqlite3_stmt* q = c->statement(select.c_str());
     if (!q) p.ok = false;
     else {
       bind_all(q, thread, first, last);
@@ -472,14 +514,14 @@ page store::list(const std::string& thread, std::size_t limit, std::int64_t afte
   return p;
 }
 
-std::vector<stored_comment> store::pending(const std::string& thread, std::size_t limit) {
+std::vector<stored_comment> sqlite_store::pending(const std::string& thread, std::size_t limit) {
   auto c = reader();
   if (!c) return {};
-  static const std::string sql = std::string("SELECT ") + columns +
+  static const std::string select = std::string("SELECT ") + sql::columns +
                                  " FROM comments WHERE status = 'pending' AND (?1 = '' OR thread = ?1) "
                                  "ORDER BY seq LIMIT ?2";
   std::vector<stored_comment> out;
-  if (sqlite3_stmt* s = c->statement(sql.c_str())) {
+  if (sqlite3_stmt* s = c->statement(select.c_str())) {
     bind_all(s, thread, static_cast<std::int64_t>(limit));
     out = rows(s);
   }
@@ -487,7 +529,8 @@ std::vector<stored_comment> store::pending(const std::string& thread, std::size_
   return out;
 }
 
-std::optional<stored_comment> store::moderate(const std::string& thread, const std::string& id, moderation m) {
+std::optional<stored_comment> sqlite_store::moderate(const std::string& thread, const std::string& id, moderation m,
+                                                     const std::string& address, std::int64_t now_ms) {
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) return std::nullopt;
   connection& w = *writer_;
@@ -496,26 +539,103 @@ std::optional<stored_comment> store::moderate(const std::string& thread, const s
     w.exec("ROLLBACK");
     return std::nullopt;
   };
-  sqlite3_stmt* s = w.statement(m == moderation::approve
-                                    ? "UPDATE comments SET status = 'published' WHERE thread = ? AND id = ? AND status = 'pending'"
-                                    : "UPDATE comments SET status = 'rejected' WHERE thread = ? AND id = ? AND status = 'pending'");
+  sqlite3_stmt* b = w.statement(sql::status_of);
+  if (!b) return fail();
+  bind_all(b, thread, id);
+  std::string before = sqlite3_step(b) == SQLITE_ROW ? text_column(b, 0) : std::string();
+  sqlite3_reset(b);
+  sqlite3_stmt* s = w.statement(sql::moderation_update(m));
   if (!s) return fail();
   bind_all(s, thread, id);
   if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return fail();
-  sqlite3_stmt* v = w.statement(bump_version);
-  if (!v) return fail();
-  bind_all(v, thread);
-  if (sqlite3_step(v) != SQLITE_DONE) return fail();
-  static const std::string sql = std::string("SELECT ") + columns + " FROM comments WHERE thread = ? AND id = ?";
-  sqlite3_stmt* q = w.statement(sql.c_str());
+  static const std::string by_id = std::string("SELECT ") + sql::columns + " FROM comments WHERE thread = $1 AND id = $2";
+  sqlite3_stmt* q = w.statement(by_id.c_str());
   if (!q) return fail();
   bind_all(q, thread, id);
   auto found = rows(q);
-  if (found.empty() || !w.exec("COMMIT")) return fail();
+  if (found.empty()) return fail();
+  sqlite3_stmt* a = w.statement(sql::add_audit_entry);
+  if (!a) return fail();
+  bind_all(a, now_ms, address, moderation_name(m), thread, id, before, found.front().status);
+  if (sqlite3_step(a) != SQLITE_DONE) return fail();
+  sqlite3_stmt* v = w.statement(sql::bump_version);
+  if (!v) return fail();
+  bind_all(v, thread);
+  if (sqlite3_step(v) != SQLITE_DONE || !w.exec("COMMIT")) return fail();
   return found.front();
 }
 
-std::int64_t store::read_version(connection& c, const std::string& thread) {
+std::vector<stored_comment> sqlite_store::find(const comment_query& q, bool& ok) {
+  ok = false;
+  auto c = reader();
+  if (!c) return {};
+  // lower() and instr(): SQLite folds ASCII letters only (PostgreSQL folds every letter).
+  static const std::string select = std::string("SELECT ") + sql::columns +
+                                 " FROM comments WHERE ($1 = '' OR thread = $1) AND ($2 = '' OR status = $2) "
+                                 "AND ($3 = '' OR instr(lower(author_name), lower($3)) > 0 "
+                                 "OR instr(lower(text), lower($3)) > 0) ORDER BY seq DESC LIMIT $4";
+  std::vector<stored_comment> out;
+  if (sqlite3_stmt* s = c->statement(select.c_str())) {
+    bind_all(s, q.thread, q.status, q.text, static_cast<std::int64_t>(q.limit));
+    out = rows(s);
+    ok = true;
+  }
+  give_back(std::move(c));
+  return out;
+}
+
+std::vector<audit_entry> sqlite_store::audit_log(std::size_t limit, bool& ok) {
+  ok = false;
+  auto c = reader();
+  if (!c) return {};
+  std::vector<audit_entry> out;
+  if (sqlite3_stmt* s = c->statement(sql::audit_entries)) {
+    bind_all(s, static_cast<std::int64_t>(limit));
+    while (sqlite3_step(s) == SQLITE_ROW)
+      out.push_back({sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), text_column(s, 2), text_column(s, 3),
+                     text_column(s, 4), text_column(s, 5), text_column(s, 6), text_column(s, 7)});
+    sqlite3_reset(s);
+    ok = true;
+  }
+  give_back(std::move(c));
+  return out;
+}
+
+int sqlite_store::take_token(const std::string& key, int per_minute, std::int64_t now_ms) {
+  if (per_minute <= 0) return 0;
+  std::lock_guard<std::mutex> l(limiter_mutex_);
+  if (!limiter_ || !limiter_->db) return -1;  // closed (close() empties it under this mutex)
+  connection& c = *limiter_;
+  if (++limiter_calls_ % 1000 == 0) {
+    if (sqlite3_stmt* s = c.statement(sql::forget_full_buckets)) {
+      bind_all(s, now_ms - 60000);
+      sqlite3_step(s);
+      sqlite3_reset(s);
+    }
+  }
+  // One statement takes a token if the bucket (refilled since its last use; a clock that went
+  // back refills nothing) holds one; no row changed means none was there.
+  sqlite3_stmt* s = c.statement(
+      "INSERT INTO rate_limits (key, tokens, at) VALUES ($1, $2 - 1, $3) "
+      "ON CONFLICT (key) DO UPDATE SET tokens = min($2, tokens + max(0, $3 - at) * $2 / 60000.0) - 1, "
+      "at = max(at, $3) WHERE min($2, tokens + max(0, $3 - at) * $2 / 60000.0) >= 1");
+  if (!s) return -1;
+  bind_all(s, key, static_cast<std::int64_t>(per_minute), now_ms);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) return -1;
+  if (sqlite3_changes(c.db) == 1) return 0;
+  sqlite3_stmt* q = c.statement(sql::bucket_level);
+  if (!q) return -1;
+  bind_all(q, key);
+  int wait = sqlite3_step(q) == SQLITE_ROW
+                 ? sql::wait_seconds(sqlite3_column_double(q, 0), sqlite3_column_int64(q, 1), per_minute, now_ms)
+                 : -1;
+  sqlite3_reset(q);
+  return wait;
+}
+
+std::int64_t sqlite_store::read_version(connection& c, const std::string& thread) {
   sqlite3_stmt* s = c.statement("SELECT version FROM thread_versions WHERE thread = ?");
   if (!s) return -1;
   bind_all(s, thread);
@@ -525,7 +645,7 @@ std::int64_t store::read_version(connection& c, const std::string& thread) {
   return v;
 }
 
-std::int64_t store::version(const std::string& thread) {
+std::int64_t sqlite_store::version(const std::string& thread) {
   auto c = reader();
   if (!c) return -1;
   std::int64_t v = read_version(*c, thread);
@@ -533,7 +653,7 @@ std::int64_t store::version(const std::string& thread) {
   return v;
 }
 
-std::int64_t store::count_posted() {
+std::int64_t sqlite_store::count_posted() {
   auto c = reader();
   if (!c) return -1;
   std::int64_t n = -1;
@@ -543,6 +663,77 @@ std::int64_t store::count_posted() {
   }
   give_back(std::move(c));
   return n;
+}
+
+const char* sql::status_name(comment_status s) {
+  switch (s) {
+    case comment_status::pending: return "pending";
+    case comment_status::deleted: return "deleted";
+    default: return "published";
+  }
+}
+
+stored_comment sql::posted_comment(const draft& d, std::int64_t seq, std::string id, const std::string& status,
+                                   std::int64_t now_ms) {
+  stored_comment c;
+  c.seq = seq;
+  c.thread = d.thread;
+  c.id = std::move(id);
+  c.parent = d.parent;
+  c.name = d.name;
+  c.location = d.location;
+  c.created = now_ms;
+  c.text = d.text;
+  c.status = status;
+  c.client_id = d.client_id;
+  return c;
+}
+
+std::unordered_map<std::int64_t, std::int64_t> sql::import_roots(
+    const std::unordered_map<std::string, std::int64_t>& seq_of,
+    const std::unordered_map<std::string, std::string>& parent_of) {
+  auto parent = [&](const std::string& id) -> const std::string& { return parent_of.at(id); };
+  std::unordered_map<std::int64_t, std::int64_t> roots;
+  for (const auto& [id, seq] : seq_of) {
+    std::string top = id;
+    std::unordered_set<std::string> seen{id};
+    for (;;) {
+      const std::string& p = parent(top);
+      if (p.empty() || !seq_of.count(p) || !seen.insert(p).second) break;
+      top = p;
+    }
+    // The walk stops at a parent still in the thread only on a cycle: then its own root.
+    if (const std::string& p = parent(top); !p.empty() && seq_of.count(p)) top = id;
+    roots[seq] = seq_of.at(top);
+  }
+  return roots;
+}
+
+const char* moderation_name(moderation m) {
+  switch (m) {
+    case moderation::approve: return "approve";
+    case moderation::reject: return "reject";
+    case moderation::remove: return "delete";
+    case moderation::restore: return "restore";
+  }
+  return "";
+}
+
+int sql::wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms) {
+  double level = std::min(double(per_minute), tokens + double(std::max<std::int64_t>(0, now_ms - at)) * per_minute / 60000.0);
+  return std::max(1, static_cast<int>(std::ceil((1 - level) * 60.0 / per_minute)));
+}
+
+bool store::is_postgresql(std::string_view where) {
+  return where.substr(0, 13) == "postgresql://" || where.substr(0, 11) == "postgres://";
+}
+
+std::unique_ptr<store> store::open(const std::string& where, std::string& error) {
+  return is_postgresql(where) ? open_postgresql_store(where, error) : open_sqlite_store(where, error);
+}
+
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string& error) {
+  return sqlite_store::open(path, error);
 }
 
 }  // namespace colloquy::server

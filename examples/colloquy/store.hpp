@@ -1,27 +1,26 @@
-// The reference server's comment store: SQLite (WAL), schema created and migrated on open.
+// The reference server's comment store, behind one interface with two backends: SQLite (WAL;
+// the embedded default, store.cpp) and PostgreSQL (libpq, for several server processes on one
+// database: store_pg.cpp). Both create and migrate their schema on open, with the same
+// migrations, constraints and answers.
 //
 //   std::string error;
-//   auto db = colloquy::server::store::open("colloquy.db", error);
+//   auto db = colloquy::server::store::open("colloquy.db", error);   // or "postgresql://u@h:5432/d"
 //   if (db && db->created()) db->import_document(seed_json, error);
 //   auto r = db->post(draft, "published", now_ms, "127.0.0.1");   // r.outcome == created
 //   auto p = db->list("/thread", 10, 0);                            // p.comments, p.next_root
 //
-// Thread safety: every method may be called from any thread. Writes go through one connection
-// behind a mutex (SQLite has one writer at a time anyway); reads use pooled connections, which
-// WAL lets run beside the writer. Idempotency rests on the UNIQUE constraint on client_id, so it
-// also holds with several processes on one database file.
+// Thread safety: every method may be called from any thread. Idempotency rests on the UNIQUE
+// constraint on client_id, so it also holds with several processes on one database.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "colloquy/compose.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace colloquy::server {
 
@@ -36,7 +35,7 @@ enum class post_outcome { created, repeated, parent_not_found, failed };
 struct post_result {
   post_outcome outcome = post_outcome::failed;
   stored_comment comment;
-  std::string error;  // when failed: SQLite's message
+  std::string error;  // when failed: the database's message
 };
 
 struct page {
@@ -46,16 +45,40 @@ struct page {
   bool ok = true;
 };
 
-enum class moderation { approve, reject };
+// What a moderator can do to a comment. approve and reject act on a pending comment; remove
+// deletes any comment that is not deleted yet (its place stays, as a placeholder while it has
+// replies); restore gives a deleted comment back the status it had before.
+enum class moderation { approve, reject, remove, restore };
+
+const char* moderation_name(moderation m);
+
+// One moderator action, as the audit log keeps it.
+struct audit_entry {
+  std::int64_t seq = 0, at = 0;  // at: ms since the epoch
+  std::string address;           // the moderator's client address, or "command line"
+  std::string action, thread, id, status_before, status_after;
+};
+
+// What the moderation page asks for: comments of any status, newest first.
+struct comment_query {
+  std::string thread;  // empty: every thread
+  std::string status;  // empty: any
+  std::string text;    // empty: any; else a case-insensitive substring of the author's name or the text
+  std::size_t limit = 100;
+};
 
 class store {
  public:
-  // The current schema version (PRAGMA user_version) this build writes.
-  static constexpr int schema_version = 2;
+  // The current schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: the
+  // colloquy_schema table).
+  static constexpr int schema_version = 3;
 
-  // Opens or creates the database at `path` and migrates it; nullptr with `error` on failure.
-  static std::unique_ptr<store> open(const std::string& path, std::string& error);
-  ~store();
+  // Opens or creates the database and migrates it: `where` is a SQLite file path, or a
+  // postgresql:// (postgres://) URL. nullptr with `error` on failure.
+  static std::unique_ptr<store> open(const std::string& where, std::string& error);
+  // True when `where` names a PostgreSQL database rather than a SQLite file.
+  static bool is_postgresql(std::string_view where);
+  virtual ~store() = default;
   store(const store&) = delete;
   store& operator=(const store&) = delete;
 
@@ -65,46 +88,60 @@ class store {
   // Imports a comments document (DESIGN §2, read by the core) into its thread, or into
   // `default_thread` when the document is a bare array. Ids, dates, votes and statuses are
   // kept. Returns the number of comments stored, or -1 with `error`.
-  long import_document(std::string_view json, std::string& error, std::string_view default_thread = {});
+  virtual long import_document(std::string_view json, std::string& error, std::string_view default_thread = {}) = 0;
 
   // Stores a validated draft, or finds the comment already stored under its clientId.
-  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address);
+  virtual post_result post(const draft& d, const std::string& status, std::int64_t now_ms,
+                           const std::string& address) = 0;
 
   // Top-level threads of `thread` after the one whose root is `after_root` (0: from the start),
   // `limit` of them (0: all), each with all its visible replies.
   // Pending and rejected comments are never listed.
-  page list(const std::string& thread, std::size_t limit, std::int64_t after_root);
+  virtual page list(const std::string& thread, std::size_t limit, std::int64_t after_root) = 0;
 
   // Comments awaiting moderation (all threads when `thread` is empty), oldest first.
-  std::vector<stored_comment> pending(const std::string& thread, std::size_t limit);
+  virtual std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) = 0;
 
-  // Approves or rejects a pending comment; nullopt when no pending comment has that id.
-  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m);
+  // Applies `m` to one comment and records it in the audit log (at `now_ms` from `address`),
+  // in one transaction; nullopt when no comment with that id is in a state `m` applies to.
+  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m) {
+    using namespace std::chrono;
+    return moderate(thread, id, m, "command line",
+                    duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  }
+  virtual std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
+                                                 const std::string& address, std::int64_t now_ms) = 0;
+
+  // Comments of any status for moderators, newest first; `ok` false when the database failed.
+  virtual std::vector<stored_comment> find(const comment_query& q, bool& ok) = 0;
+
+  // The latest moderator actions, newest first.
+  virtual std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) = 0;
+
+  // A token bucket per `key`, kept in the database so that every server process on it counts
+  // against the same one: `per_minute` requests, refilled continuously, a burst of the same
+  // size. 0 when the request may go ahead, else the seconds to wait; -1 when the database
+  // cannot be reached.
+  virtual int take_token(const std::string& key, int per_minute, std::int64_t now_ms) = 0;
 
   // The thread's version: raised by every write to it, by any process (0: never written);
   // -1 when the database cannot be read.
-  std::int64_t version(const std::string& thread);
+  virtual std::int64_t version(const std::string& thread) = 0;
 
   // Number of comments stored with a clientId (tests and the load test's bookkeeping).
-  std::int64_t count_posted();
+  virtual std::int64_t count_posted() = 0;
 
-  // Checkpoints the WAL into the database and closes every connection. Idempotent.
-  void close();
+  // Finishes the database's business (SQLite: checkpoints the WAL) and closes every
+  // connection. Idempotent.
+  virtual void close() = 0;
 
- private:
+ protected:
   store() = default;
-  struct connection;
-  std::unique_ptr<connection> reader();
-  static std::int64_t read_version(connection& c, const std::string& thread);
-  void give_back(std::unique_ptr<connection> c);
-
-  std::string path_;
   bool created_ = false;
-  std::mutex write_mutex_;
-  std::unique_ptr<connection> writer_;
-  std::mutex pool_mutex_;
-  std::vector<std::unique_ptr<connection>> readers_;
-  bool closed_ = false;
 };
+
+// The backends, opened by store::open.
+std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string& error);
+std::unique_ptr<store> open_postgresql_store(const std::string& url, std::string& error);
 
 }  // namespace colloquy::server

@@ -8,7 +8,7 @@
 //
 //   build/native/examples/colloquy serve --port 8080 --trust-proxy --db /tmp/c.db \
 //       --root examples/seed --widget build/wasm/widget &
-//   node examples/nginx/nginx.mjs [--port 8081] [--upstream 127.0.0.1:8080]
+//   node examples/nginx/nginx.mjs [--port 8081] [--upstream 127.0.0.1:8080[,127.0.0.1:8082…]]
 //   # then open http://127.0.0.1:8081/ ; Ctrl-C stops nginx and removes its folder
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,7 +48,9 @@ export function colloquyConf({ port, site, widget, upstream, brotli = brotliStat
   swap('listen 80;', `listen 127.0.0.1:${port};`);
   swap('root /srv/colloquy/site;', `root ${site};`);
   swap('alias /srv/colloquy/widget/;', `alias ${widget.replace(/\/?$/, '/')};`);
-  swap('server 127.0.0.1:8080;', `server ${upstream};`);
+  // One address or several (an upstream of several `colloquy serve` processes).
+  const servers = [].concat(upstream);
+  swap('server 127.0.0.1:8080', servers.map((u, i) => `${i ? '    ' : ''}server ${u}`).join(' max_fails=1 fail_timeout=5s;\n'));
   // The operator's instruction for an nginx without the brotli static module, applied.
   if (!brotli) swap('brotli_static on;', '# brotli_static on; (module not installed)');
   return text;
@@ -203,7 +205,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     port,
     site: path.resolve(opt('--site', path.join(repo, 'examples/seed'))),
     widget: path.resolve(opt('--widget', path.join(repo, 'build/wasm/widget'))),
-    upstream: opt('--upstream', '127.0.0.1:8080'),
+    upstream: opt('--upstream', '127.0.0.1:8080').split(','),
   }), { port, accessLog: true });
   console.log(`nginx (${nginx.prefix}) serves ${nginx.url}/ in front of ${opt('--upstream', '127.0.0.1:8080')}; Ctrl-C stops it`);
   const quit = async () => { await nginx.stop(); process.exit(0); };

@@ -20,6 +20,8 @@ struct author_info {
   std::string_view name;      // may be empty: renders as "Anonymous"
   std::string_view location;  // free text; the byline shows its first part
   std::string_view url;       // empty unless an absolute http(s) URL
+
+  bool operator==(const author_info&) const = default;
 };
 
 struct comment {
@@ -34,6 +36,8 @@ struct comment {
   comment_status status = comment_status::published;
 
   int64_t score() const { return up - down; }
+  // Every field, so a comparison (the readers' agreement tests) cannot miss a new one.
+  bool operator==(const comment&) const = default;
 };
 
 // Stable storage for the strings comments point at when they are not the document's own bytes

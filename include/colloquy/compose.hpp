@@ -19,10 +19,11 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "colloquy/error.hpp"
+#include "colloquy/json_reader.hpp"
 #include "colloquy/limits.hpp"
+#include "colloquy/utf8.hpp"
 
 namespace colloquy {
 
@@ -50,23 +51,6 @@ struct draft_options {
 };
 
 namespace detail {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid (overlongs, surrogates
-// and code points above U+10FFFF included).
-inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-  if (c == 0xED && b(i + 1) >= 0xA0) return 0;  // UTF-16 surrogate
-  if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-  if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // above U+10FFFF
-  return n;
-}
 
 // The normalisation described at the top of this header. `multiline`: the comment text.
 inline std::string normalise_field(std::string_view s, bool multiline) {
@@ -181,35 +165,37 @@ inline draft_result read_draft(std::string_view json, const draft_options& o = {
     detail::add_problem(r.problems, errc::body_too_large, "", "the request body is larger than 256 KB");
     return r;
   }
-  auto j = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-  if (j.is_discarded()) {
+  detail::json_document doc;
+  if (doc.parse(json) != detail::json_document::status::ok) {
     detail::add_problem(r.problems, errc::not_json, "", "the request body is not valid JSON");
     return r;
   }
-  if (!j.is_object()) {
+  const detail::json_document::ref j = doc.root();
+  if (!j.is(detail::json_value::kind::object)) {
     detail::add_problem(r.problems, errc::not_object, "", "the request body is not a JSON object");
     return r;
   }
   draft d;
   std::vector<problem> type_problems;
-  auto text_of = [&](const nlohmann::json& obj, const char* key, const char* field, std::string& out) {
-    auto f = obj.find(key);
-    if (f == obj.end() || f->is_null()) return;
-    if (f->is_string()) out = f->get<std::string>();
+  using jk = detail::json_value::kind;
+  auto text_of = [&](detail::json_document::ref obj, const char* key, const char* field, std::string& out) {
+    const detail::json_document::ref f = obj[key];
+    if (!f.present()) return;
+    if (auto s = f.string()) out = *s;
     else detail::add_problem(type_problems, errc::bad_field, field, std::string(field) + " must be a string");
   };
   text_of(j, "thread", "thread", d.thread);
-  if (auto f = j.find("parent"); f != j.end() && !f->is_null()) {
-    if (f->is_string()) d.parent = f->get<std::string>();
-    else if (f->is_number_unsigned()) d.parent = std::to_string(f->get<std::uint64_t>());
-    else if (f->is_number_integer()) d.parent = std::to_string(f->get<std::int64_t>());
+  if (const detail::json_document::ref f = j["parent"]; f.present()) {
+    char buf[24];
+    if (auto s = f.string()) d.parent = *s;
+    else if (f.is(jk::integer)) d.parent = detail::integer_text(f.value(), buf);
     else detail::add_problem(type_problems, errc::bad_parent, "parent", "the parent is not a comment id");
   }
-  if (auto a = j.find("author"); a != j.end() && !a->is_null()) {
-    if (a->is_string()) d.name = a->get<std::string>();
-    else if (a->is_object()) {
-      text_of(*a, "name", "name", d.name);
-      text_of(*a, "location", "location", d.location);
+  if (const detail::json_document::ref a = j["author"]; a.present()) {
+    if (auto s = a.string()) d.name = *s;
+    else if (a.is(jk::object)) {
+      text_of(a, "name", "name", d.name);
+      text_of(a, "location", "location", d.location);
     } else {
       detail::add_problem(type_problems, errc::bad_field, "name", "author must be an object");
     }
@@ -227,15 +213,6 @@ inline draft_result read_draft(std::string_view json, const draft_options& o = {
     return detail::field_rank(a.field) < detail::field_rank(b.field);
   });
   return r;
-}
-
-// The normalised draft in the posting shape (what the widget sends and the server reads).
-inline nlohmann::json draft_json(const draft& d) {
-  return {{"thread", d.thread},
-          {"parent", d.parent.empty() ? nlohmann::json() : nlohmann::json(d.parent)},
-          {"author", {{"name", d.name}, {"location", d.location}}},
-          {"text", d.text},
-          {"clientId", d.client_id}};
 }
 
 }  // namespace colloquy

@@ -29,7 +29,7 @@ struct compose_form_options {
 
 // Appends a form.compose (DESIGN §7): fields name, location, text, a honeypot field `website`
 // (kept off screen by the stylesheet, not by `hidden`, which simple bots skip), a live preview,
-// and an error slot after each field that the loader fills with draft_message().
+// and an error slot after each field that the loader fills with check_compose()'s messages.
 inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
   const locale_data& loc = *o.locale;
   const bool reply = !o.parent.empty();

@@ -3,7 +3,6 @@
 // zone is a fixed offset in minutes chosen by the caller.
 #pragma once
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -139,16 +138,45 @@ inline civil_time to_civil(int64_t ms, int offset_minutes = 0) {
   return c;
 }
 
+namespace detail {
+// `v` as printf's "%0<width>d" writes it (zero-padded, the sign counted in the width), without
+// printf: snprintf brought ~4 KB of formatting code into the widget's module for this alone.
+inline void append_padded(std::string& out, int v, int width) {
+  char buf[16];
+  char* p = buf + sizeof buf;
+  unsigned m = v < 0 ? 0u - unsigned(v) : unsigned(v);
+  do {
+    *--p = char('0' + m % 10);
+    m /= 10;
+  } while (m);
+  int digits = int(buf + sizeof buf - p);
+  if (v < 0) {
+    out += '-';
+    --width;
+  }
+  for (; digits < width; ++digits) out += '0';
+  out.append(p, std::size_t(buf + sizeof buf - p));
+}
+}  // namespace detail
+
 // "2010-09-25T14:03:00Z" (UTC, whole seconds; milliseconds only when present).
 inline std::string format_iso8601(int64_t ms) {
   civil_time c = to_civil(ms);
-  char buf[32];
-  int n = c.millisecond
-              ? std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-                              c.hour, c.minute, c.second, c.millisecond)
-              : std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, c.hour,
-                              c.minute, c.second);
-  return std::string(buf, std::size_t(n));
+  std::string out;
+  out.reserve(24);
+  detail::append_padded(out, c.year, 4);
+  const int parts[] = {c.month, c.day, c.hour, c.minute, c.second};
+  const char before[] = {'-', '-', 'T', ':', ':'};
+  for (int i = 0; i < 5; ++i) {
+    out += before[i];
+    detail::append_padded(out, parts[i], 2);
+  }
+  if (c.millisecond) {
+    out += '.';
+    detail::append_padded(out, c.millisecond, 3);
+  }
+  out += 'Z';
+  return out;
 }
 
 }  // namespace colloquy

@@ -74,7 +74,7 @@ class problem_list {
 // Every stable error code, defined here once: its name is the wire string, with the HTTP status
 // a server answers it with and the key of the message a reader sees (`message_key`, worded in
 // locale.hpp). Core, compose, server and loader all use these; a test checks that no code is
-// spelled anywhere else (tests/error_test.cpp).
+// spelled anywhere else (tests/server/registry_test.cpp, ctest error_registry).
 //
 //   X(name, http status, message key)
 #define COLLOQUY_ERROR_CODES(X)                                                                    \
@@ -125,6 +125,7 @@ class problem_list {
   X(bad_field, 400, rejected)    /* a JSON value of the wrong type */                              \
   X(body_too_large, 413, rejected) /* the request body itself */                                   \
   X(not_object, 400, rejected)   /* JSON, but not an object */                                     \
+  X(bad_option, 400, rejected)   /* a core option the loader sent that cannot be used */           \
   /* The browser-storage mode (loader). */                                                         \
   X(storage_refused, 507, storage_refused)                                                         \
   /* The loader: a comments server's answer it cannot use (a 2xx that is no comment, an error  \
@@ -141,6 +142,8 @@ class problem_list {
   X(origin_not_allowed, 403, rejected)                                                             \
   X(not_found, 404, rejected)                                                                      \
   X(not_pending, 404, rejected)                                                                    \
+  X(no_such_comment, 404, rejected)  /* admin delete: no undeleted comment with that id */          \
+  X(not_deleted, 404, rejected)      /* admin restore: no deleted comment with that id */           \
   X(method_not_allowed, 405, rejected)                                                             \
   X(request_timeout, 408, rejected)                                                                \
   X(parent_not_found, 409, rejected)                                                               \

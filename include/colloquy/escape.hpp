@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/utf8.hpp"
+
 namespace colloquy {
 
 namespace detail::swar {
@@ -95,15 +97,6 @@ enum class url_policy {
 namespace detail {
 inline bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-}  // namespace detail
-
-namespace detail {
-inline int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 }  // namespace detail
 
 namespace detail {

@@ -24,12 +24,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "colloquy/comment.hpp"
 #include "colloquy/limits.hpp"
-#include "colloquy/unicode.hpp"
+#include "colloquy/utf8.hpp"
 
 namespace colloquy::detail {
 
@@ -355,42 +357,21 @@ class json_scanner {
     return p;
   }
 
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
   bool hex4(std::uint32_t& cp) {
     if (p_ + 4 > s_.size()) return false;
     cp = 0;
     for (int i = 0; i < 4; ++i) {
-      int h = hex(s_[p_ + std::size_t(i)]);
+      int h = hex_value(s_[p_ + std::size_t(i)]);
       if (h < 0) return false;
       cp = cp * 16 + std::uint32_t(h);
     }
     p_ += 4;
     return true;
   }
-  // One multi-byte UTF-8 sequence at p_, well-formed per RFC 3629 table 3-7 (no overlongs,
-  // no encoded surrogates, nothing above U+10FFFF): the byte ranges nlohmann's lexer accepts.
+  // One multi-byte UTF-8 sequence at p_, well-formed per RFC 3629 (utf8.hpp): the byte ranges
+  // nlohmann's lexer accepts.
   bool utf8() {
-    auto at = [&](std::size_t i) -> unsigned { return i < s_.size() ? static_cast<unsigned char>(s_[i]) : 0u; };
-    unsigned c = at(p_);
-    if (c >= 0xC2 && c <= 0xDF && (at(p_ + 1) & 0xC0) == 0x80) {  // the common case: Latin, Cyrillic…
-      p_ += 2;
-      return true;
-    }
-    auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xBF) { unsigned b = at(i); return b >= lo && b <= hi; };
-    std::size_t n;
-    if (c >= 0xC2 && c <= 0xDF) n = cont(p_ + 1) ? 2 : 0;
-    else if (c == 0xE0) n = cont(p_ + 1, 0xA0) && cont(p_ + 2) ? 3 : 0;
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) n = cont(p_ + 1) && cont(p_ + 2) ? 3 : 0;
-    else if (c == 0xED) n = cont(p_ + 1, 0x80, 0x9F) && cont(p_ + 2) ? 3 : 0;
-    else if (c == 0xF0) n = cont(p_ + 1, 0x90) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
-    else if (c >= 0xF1 && c <= 0xF3) n = cont(p_ + 1) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
-    else if (c == 0xF4) n = cont(p_ + 1, 0x80, 0x8F) && cont(p_ + 2) && cont(p_ + 3) ? 4 : 0;
-    else n = 0;
+    const std::size_t n = utf8_sequence(s_, p_);
     if (!n) return fail();
     p_ += n;
     return true;
@@ -441,15 +422,184 @@ inline text_position position_of(std::string_view s, std::size_t offset) {
   return at;
 }
 
-// Where a text another parser refused (nlohmann, for feeds) stops being JSON, found by this
-// reader so that every "not valid JSON" names its place the same way.
-inline text_position json_error_position(std::string_view s) {
-  json_scanner sc(s);
-  if (sc.skip_bom() && sc.skip_value()) {
-    sc.skip_ws();
-    if (!sc.at_end()) sc.fail();
+// ---- Small documents read whole: options, drafts, feeds, a server's answer ----
+
+// A JSON document as a tree, for the inputs the core reads whole rather than streams: the
+// loader's options, a draft, a JSON Feed, a server's answer, one comment. Same grammar and
+// limits as the comments reader (the same scanner): a duplicate key keeps its last value, and
+// nesting past limits::max_json_depth is `too_deep`. Strings are views into the text (keep it
+// alive) or, decoded, into the document's own store.
+//
+//   json_document doc;
+//   if (doc.parse(R"({"sort":"top","pageSize":20})") == json_document::status::ok)
+//     if (auto s = doc.root().string_at("sort")) ...;   // "top"
+class json_document {
+ public:
+  enum class status : std::uint8_t { ok, not_json, too_deep };
+  struct node {
+    json_value value;
+    std::string_view key;    // a member's key
+    std::uint32_t end = 0;   // one past the last node of this value's subtree
+  };
+
+  // A value in the document (an absent one when a lookup found nothing).
+  class ref {
+   public:
+    ref() = default;
+    ref(const json_document* d, std::uint32_t i) : d_(d), i_(i) {}
+    const json_value& value() const { return d_ ? d_->nodes_[i_].value : absent_value(); }
+    json_value::kind kind() const { return value().k; }
+    bool is(json_value::kind k) const { return value().k == k; }
+    bool present() const { return value().present(); }
+    bool exists() const { return value().k != json_value::kind::absent; }
+    std::string_view key() const { return d_ ? d_->nodes_[i_].key : std::string_view(); }
+    const std::string_view* string() const { return is(json_value::kind::string) ? &value().text : nullptr; }
+
+    // An object's member (the last of that name), or an absent value.
+    ref operator[](std::string_view name) const {
+      ref found;
+      if (is(json_value::kind::object))
+        for (ref m : *this)
+          if (m.key() == name) found = m;
+      return found;
+    }
+    // The member `name` when it is a string, else nullptr.
+    const std::string_view* string_at(std::string_view name) const {
+      ref m = (*this)[name];
+      return m.d_ ? m.string() : nullptr;
+    }
+
+    // The elements of an array or the members of an object, in order.
+    class iterator {
+     public:
+      iterator(const json_document* d, std::uint32_t i) : d_(d), i_(i) {}
+      ref operator*() const { return {d_, i_}; }
+      iterator& operator++() {
+        i_ = d_->nodes_[i_].end;
+        return *this;
+      }
+      bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+     private:
+      const json_document* d_;
+      std::uint32_t i_;
+    };
+    iterator begin() const { return {d_, container() ? i_ + 1 : end_index()}; }
+    iterator end() const { return {d_, end_index()}; }
+    std::size_t size() const {
+      std::size_t n = 0;
+      for (auto it = begin(); it != end(); ++it) ++n;
+      return n;
+    }
+
+   private:
+    static const json_value& absent_value() {
+      static const json_value v;
+      return v;
+    }
+    bool container() const { return is(json_value::kind::object) || is(json_value::kind::array); }
+    std::uint32_t end_index() const { return d_ ? d_->nodes_[i_].end : 0; }
+    const json_document* d_ = nullptr;
+    std::uint32_t i_ = 0;
+  };
+
+  // Parses `text` (kept as views: it must outlive the document). `error_offset()` says where a
+  // failed parse stopped.
+  status parse(std::string_view text) {
+    nodes_.clear();
+    json_scanner sc(text);
+    bool ok = sc.skip_bom() && value(sc, {});
+    if (ok) {
+      sc.skip_ws();
+      if (!sc.at_end()) ok = sc.fail();
+    }
+    error_offset_ = sc.failed() ? sc.error_offset() : text.size();
+    if (ok) return status::ok;
+    nodes_.clear();
+    return sc.error() == json_scanner::failure::too_deep ? status::too_deep : status::not_json;
   }
-  return position_of(s, sc.failed() ? sc.error_offset() : s.size());
+  std::size_t error_offset() const { return error_offset_; }
+  // The whole document (absent when the parse failed).
+  ref root() const { return nodes_.empty() ? ref() : ref(this, 0); }
+
+ private:
+  // One value at the cursor, appended with its subtree. Recursion is bounded by the scanner's
+  // nesting limit (limits::max_json_depth frames of a few words).
+  bool value(json_scanner& sc, std::string_view key) {
+    const auto at = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.push_back({{}, key, 0});
+    sc.skip_ws();
+    const char c = sc.peek();
+    bool ok;
+    if (c == '{' || c == '[') {
+      nodes_[at].value.k = c == '{' ? json_value::kind::object : json_value::kind::array;
+      ok = container(sc, c == '{');
+    } else {
+      json_value v;
+      ok = sc.value(v, scratch_);
+      if (ok && v.is(json_value::kind::string) && v.text.data() == scratch_.data()) v.text = store_.keep(v.text);
+      nodes_[at].value = v;
+    }
+    nodes_[at].end = static_cast<std::uint32_t>(nodes_.size());
+    return ok;
+  }
+  bool container(json_scanner& sc, bool object) {
+    sc.advance();
+    if (!sc.open()) return false;
+    if (sc.eat(object ? '}' : ']')) {
+      sc.close();
+      return true;
+    }
+    do {
+      std::string_view key;
+      if (object) {
+        if (!sc.string(key, scratch_) || !sc.expect(':')) return false;
+        if (key.data() == scratch_.data()) key = store_.keep(key);
+      }
+      if (!value(sc, key)) return false;
+    } while (sc.eat(','));
+    if (!sc.expect(object ? '}' : ']')) return false;
+    sc.close();
+    return true;
+  }
+
+  std::vector<node> nodes_;
+  text_store store_;
+  std::string scratch_;
+  std::size_t error_offset_ = 0;
+};
+
+// An integer's decimal form, written backwards into `buf` (a value of kind integer).
+inline std::string_view integer_text(const json_value& v, char (&buf)[24]) {
+  char* p = buf + sizeof buf;
+  std::uint64_t m = v.magnitude;
+  do {
+    *--p = char('0' + m % 10);
+    m /= 10;
+  } while (m);
+  if (v.negative) *--p = '-';
+  return {p, std::size_t(buf + sizeof buf - p)};
+}
+
+// A number's value as a double (integer or real).
+inline double number_value(const json_value& v) {
+  if (v.is(json_value::kind::real)) return v.real;
+  return v.negative ? -static_cast<double>(v.magnitude) : static_cast<double>(v.magnitude);
+}
+
+// An integer member within [lo, hi] into `out`: `absent`, `ok`, or `bad` when present but not
+// such an integer (`out` unchanged; the caller reports it).
+enum class int_field { absent, ok, bad };
+template <class T>
+int_field read_int(json_document::ref object, std::string_view name, std::int64_t lo, std::int64_t hi, T& out) {
+  json_document::ref m = object[name];
+  if (!m.exists()) return int_field::absent;
+  const json_value& v = m.value();
+  if (!v.is(json_value::kind::integer) || v.magnitude > std::uint64_t(INT64_MAX)) return int_field::bad;
+  const std::int64_t x = v.negative ? -static_cast<std::int64_t>(v.magnitude) : static_cast<std::int64_t>(v.magnitude);
+  if (x < lo || x > hi) return int_field::bad;
+  out = static_cast<T>(x);
+  return int_field::ok;
 }
 
 }  // namespace colloquy::detail

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "colloquy/entities.hpp"
+#include "colloquy/references.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/unicode.hpp"
 
@@ -58,33 +58,10 @@ inline bool is_alnum(char c) { return is_digit(c) || is_ascii_alpha(c); }
 inline bool is_punct(char c) { return is_ascii_punctuation(static_cast<unsigned char>(c)); }
 
 
-// An entity or numeric character reference at s[pos] ('&'): appends its text to `out` and
-// returns the bytes it spans, or 0 when there is none (the '&' is then literal).
+// An entity or numeric character reference at s[pos] ('&'), CommonMark's rules: appends its
+// text to `out` and returns the bytes it spans, or 0 when there is none (the '&' is literal).
 inline std::size_t decode_entity(std::string_view s, std::size_t pos, std::string& out) {
-  std::size_t i = pos + 1;
-  if (i < s.size() && s[i] == '#') {
-    ++i;
-    bool hex = i < s.size() && (s[i] == 'x' || s[i] == 'X');
-    if (hex) ++i;
-    std::size_t start = i;
-    char32_t cp = 0;
-    std::size_t max_digits = hex ? 6 : 7;
-    while (i < s.size() && i - start < max_digits && (hex ? hex_value(s[i]) >= 0 : is_digit(s[i]))) {
-      cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(hex_value(s[i]));
-      ++i;
-    }
-    if (i == start || i >= s.size() || s[i] != ';') return 0;
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    append_utf8(out, cp);
-    return i + 1 - pos;
-  }
-  std::size_t start = i;
-  while (i < s.size() && i - start <= longest_entity_name && is_alnum(s[i])) ++i;
-  if (i == start || i >= s.size() || s[i] != ';') return 0;
-  auto value = find_entity(s.substr(start, i - start));
-  if (!value) return 0;
-  out += *value;
-  return i + 1 - pos;
+  return decode_reference(s, pos, out, reference_rules::commonmark);
 }
 
 // Backslash escapes and character references resolved (link destinations, titles, info strings).

@@ -12,8 +12,9 @@
 // over by value (read_comments(std::string&&) keeps it in the result).
 //
 // Two readers give the same answer: read_comments (the hand-written single-pass reader in
-// json_reader.hpp, the product path) and read_comments_reference (nlohmann, the oracle the
-// tests and the fuzzer compare it with). Both feed the same item rules (detail::finish_item).
+// json_reader.hpp, the product path) and read_comments_reference (read_reference.hpp: nlohmann,
+// the oracle the tests and the fuzzer compare it with, never linked into the widget). Both feed
+// the same item rules (detail::finish_item).
 //
 // Item rules, in order (the first three and `status` skip the item; the rest repair it):
 //   id        string (non-empty, <= limits::max_id_bytes) or integer (its decimal form)
@@ -38,14 +39,11 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "colloquy/comment.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/id_index.hpp"
-#include "colloquy/json_dom.hpp"
 #include "colloquy/json_reader.hpp"
 #include "colloquy/limits.hpp"
 
@@ -81,32 +79,15 @@ using jk = json_value::kind;
 
 // A string id as it is; an integer id as its decimal form, written into `buf`.
 inline bool id_of(const json_value& v, std::string_view& out, char (&buf)[24]) {
-  if (v.is(jk::string)) {
-    out = v.text;
-    return true;
-  }
-  if (v.is(jk::integer)) {
-    char* p = buf + sizeof buf;
-    std::uint64_t m = v.magnitude;
-    do {
-      *--p = char('0' + m % 10);
-      m /= 10;
-    } while (m);
-    if (v.negative) *--p = '-';
-    out = std::string_view(p, std::size_t(buf + sizeof buf - p));
-    return true;
-  }
-  return false;
-}
-
-inline double number_of(const json_value& v) {
-  if (v.is(jk::real)) return v.real;
-  return v.negative ? -static_cast<double>(v.magnitude) : static_cast<double>(v.magnitude);
+  if (v.is(jk::string)) out = v.text;
+  else if (v.is(jk::integer)) out = integer_text(v, buf);
+  else return false;
+  return true;
 }
 
 inline std::optional<int64_t> time_of(const json_value& v) {
   if (v.is(jk::string)) return parse_iso8601(v.text);
-  if (v.is(jk::integer) || v.is(jk::real)) return from_unix_seconds(number_of(v));
+  if (v.is(jk::integer) || v.is(jk::real)) return from_unix_seconds(number_value(v));
   return std::nullopt;
 }
 
@@ -479,71 +460,6 @@ class document_reader {
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
 };
 
-// ---- The reference reader: nlohmann, the oracle ----
-
-inline json_value value_of(const nlohmann::json& j) {
-  json_value v;
-  switch (j.type()) {
-    case nlohmann::json::value_t::null: v.k = jk::null; break;
-    case nlohmann::json::value_t::boolean:
-      v.k = jk::boolean;
-      v.magnitude = j.get<bool>() ? 1 : 0;
-      break;
-    case nlohmann::json::value_t::number_integer: {
-      auto i = j.get<std::int64_t>();
-      v.k = jk::integer;
-      v.negative = i < 0;
-      v.magnitude = i < 0 ? std::uint64_t(0) - static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i);
-      break;
-    }
-    case nlohmann::json::value_t::number_unsigned:
-      v.k = jk::integer;
-      v.magnitude = j.get<std::uint64_t>();
-      break;
-    case nlohmann::json::value_t::number_float:
-      v.k = jk::real;
-      v.real = j.get<double>();
-      break;
-    case nlohmann::json::value_t::string:
-      v.k = jk::string;
-      v.text = j.get_ref<const std::string&>();
-      break;
-    case nlohmann::json::value_t::object: v.k = jk::object; break;
-    case nlohmann::json::value_t::array: v.k = jk::array; break;
-    default: break;
-  }
-  return v;
-}
-
-inline json_value member_of(const nlohmann::json& object, const char* key) {
-  auto f = object.find(key);
-  return f == object.end() ? json_value{} : value_of(*f);
-}
-
-inline raw_item raw_item_of(const nlohmann::json& item) {
-  raw_item it;
-  it.id = member_of(item, "id");
-  it.parent = member_of(item, "parent");
-  it.created = member_of(item, "created");
-  it.edited = member_of(item, "edited");
-  it.text = member_of(item, "text");
-  it.status = member_of(item, "status");
-  it.author = member_of(item, "author");
-  it.votes = member_of(item, "votes");
-  if (it.author.is(jk::object)) {
-    const auto& a = *item.find("author");
-    it.author_name = member_of(a, "name");
-    it.author_location = member_of(a, "location");
-    it.author_url = member_of(a, "url");
-  }
-  if (it.votes.is(jk::object)) {
-    const auto& v = *item.find("votes");
-    it.votes_up = member_of(v, "up");
-    it.votes_down = member_of(v, "down");
-  }
-  return it;
-}
-
 }  // namespace detail
 
 // The product reader: one pass, no DOM, no copy of the comments' text. Never throws.
@@ -562,46 +478,6 @@ read_result read_comments(String&& json) {
   std::string_view kept = owner.own(std::move(json));
   read_result r = read_comments(kept);
   r.store.absorb(std::move(owner));
-  return r;
-}
-
-// The same answer through nlohmann's DOM: the oracle for tests and fuzzing (slower, and it
-// builds the whole document in memory first). Never throws.
-inline read_result read_comments_reference(std::string_view document) {
-  using nlohmann::json;
-  if (document.size() > limits::max_document_bytes)
-    return detail::document_error(errc::document_too_large, "", "document is larger than the limit");
-  // The first error in document order wins, as in the fast reader: nesting past the limit
-  // stops the parse where nlohmann reaches it; a syntax error before it stops it first. (A
-  // parser callback could see the depth too, but nlohmann's callback parser is quadratic on
-  // long arrays of objects: 5 s for 200,000 comments.)
-  json doc;
-  switch (detail::parse_json_limited(document, doc)) {
-    case detail::json_parse::too_deep:
-      return detail::document_error(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-    case detail::json_parse::not_json: return detail::document_error(errc::not_json, "", "document is not valid JSON");
-    case detail::json_parse::ok: break;
-  }
-  read_result r;
-  const json* items = nullptr;
-  detail::json_value thread, next;
-  if (doc.is_array()) {
-    items = &doc;
-  } else if (doc.is_object()) {
-    if (auto c = doc.find("comments"); c != doc.end() && c->is_array()) items = &*c;
-    thread = detail::member_of(doc, "thread");
-    next = detail::member_of(doc, "next");
-  }
-  if (!items) return detail::document_error(errc::no_comments, "comments", "document has no comments array");
-  detail::item_sink sink(r);
-  for (std::size_t i = 0; i < items->size(); ++i) {
-    if (!sink.accepting(i)) break;
-    const json& item = (*items)[i];
-    if (!item.is_object()) sink.not_object(i);
-    else sink.add(detail::raw_item_of(item), i);
-  }
-  detail::finish_document(r, thread, next);
-  r.ok = true;
   return r;
 }
 

@@ -52,10 +52,6 @@ inline char* write_uint(char* p, std::uint64_t v) {
   std::memcpy(p, q, n);
   return p + n;
 }
-inline void append_uint(std::string& out, std::uint64_t v) {
-  char buf[20];
-  out.append(buf, std::size_t(write_uint(buf, v) - buf));
-}
 
 // Text of known length at `p` (the article's fixed parts are assembled in a local buffer and
 // appended at once: fewer, larger appends).
@@ -292,11 +288,7 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     append_escaped(out, label);
     out += "</option>";
   };
-  const std::string_view labels[] = {loc.sort_oldest, loc.sort_newest, loc.sort_top,
-                                     loc.sort_hot,
-                                     loc.sort_controversial};
-  for (std::size_t i = 0; i < sort_orders.size(); ++i)
-    option(sort_orders[i].first, labels[i], o.order == sort_orders[i].second);
+  for (const auto& [name, order] : sort_orders) option(name, label_of(order, loc), o.order == order);
   out += "</select></label></header><div class=\"list\">\n";
   page_range range = page_of(t.starts, t.entries.size(), o.page);
   render_page_html(out, t, range, o, chunks);

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "colloquy/comment.hpp"
+#include "colloquy/locale.hpp"
 
 namespace colloquy {
 
@@ -54,6 +55,18 @@ inline std::optional<sort_order> sort_order_from_name(std::string_view name) {
   for (const auto& [n, o] : sort_orders)
     if (n == name) return o;
   return std::nullopt;
+}
+
+// An order's label in the sort menu, in `loc`'s words (a new order without one is a -Wswitch warning).
+inline std::string_view label_of(sort_order order, const locale_data& loc) {
+  switch (order) {
+    case sort_order::oldest: return loc.sort_oldest;
+    case sort_order::newest: return loc.sort_newest;
+    case sort_order::top: return loc.sort_top;
+    case sort_order::hot: return loc.sort_hot;
+    case sort_order::controversial: return loc.sort_controversial;
+  }
+  return loc.sort_oldest;
 }
 
 inline std::string_view name_of(sort_order order) {

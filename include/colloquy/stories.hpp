@@ -17,11 +17,9 @@
 #include <unordered_set>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "colloquy/date.hpp"
-#include "colloquy/entities.hpp"
-#include "colloquy/json_dom.hpp"
+#include "colloquy/references.hpp"
 #include "colloquy/json_reader.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
@@ -187,49 +185,12 @@ namespace detail {
 
 
 
-// Code points 0x80..0x9F in a numeric reference mean Windows-1252 characters (HTML's
-// "numeric character reference end state" table): feeds written from Word say &#146; for ’.
-inline constexpr uint16_t windows_1252[32] = {
-    0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-    0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178};
-
-// Decodes the character reference at s[i] == '&'; on success appends the character, advances
-// `i` past the reference and returns true. Numeric references follow HTML: a missing ';' is
-// tolerated, 0, surrogates and values past U+10FFFF become U+FFFD. Named ones need their ';'.
+// Decodes the character reference at s[i] == '&' by HTML's rules (references.hpp); on success
+// appends the character, advances `i` past the reference and returns true.
 inline bool decode_entity(std::string_view s, std::size_t& i, std::string& out) {
-  std::size_t p = i + 1;
-  if (p < s.size() && s[p] == '#') {
-    ++p;
-    bool hex = p < s.size() && (s[p] == 'x' || s[p] == 'X');
-    if (hex) ++p;
-    std::size_t start = p;
-    uint32_t cp = 0;
-    for (; p < s.size(); ++p) {
-      char c = s[p];
-      int d = c >= '0' && c <= '9' ? c - '0'
-              : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                            : -1;
-      if (d < 0) break;
-      if (cp <= 0x10FFFF) cp = cp * (hex ? 16 : 10) + uint32_t(d);
-    }
-    if (p == start) return false;
-    if (p < s.size() && s[p] == ';') ++p;
-    if (cp >= 0x80 && cp <= 0x9F) cp = windows_1252[cp - 0x80];
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    append_utf8(out, cp);
-    i = p;
-    return true;
-  }
-  std::size_t start = p;
-  // The longest HTML5 name, "CounterClockwiseContourIntegral", has 31 characters.
-  while (p < s.size() && p - start < 32 && (is_ascii_alpha(s[p]) || (s[p] >= '0' && s[p] <= '9'))) ++p;
-  if (p == start || p >= s.size() || s[p] != ';') return false;
-  auto utf8 = find_entity(s.substr(start, p - start));
-  if (!utf8) return false;
-  out += *utf8;
-  i = p + 1;
-  return true;
+  const std::size_t n = decode_reference(s, i, out, reference_rules::html);
+  i += n;
+  return n != 0;
 }
 
 // Builds one line of plain text: runs of white space become one space, none at either end,
@@ -503,11 +464,6 @@ inline std::string resolve_against_page(std::string_view url, std::string_view p
   return std::string(page_url.substr(0, host_end)) + std::string(url);
 }
 
-inline const std::string* string_field(const nlohmann::json& o, const char* key) {
-  auto f = o.find(key);
-  return f != o.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
-}
-
 inline problem feed_problem(std::string_view code, const std::string& id, std::size_t index, std::string_view field,
                             std::string_view message) {
   return problem{std::string(code), id, index, std::string(field), std::string(message)};
@@ -525,23 +481,24 @@ inline bool is_http_url(std::string_view s) {
 }
 
 // Reads one JSON Feed item; false when it cannot be a card (reported in `problems`).
-inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_view page_url, story& s,
+inline bool read_story(json_document::ref it, std::size_t index, std::string_view page_url, story& s,
                        problem_list& problems) {
   s.index = index;
-  if (!it.is_object()) {
+  if (!it.is(json_value::kind::object)) {
     problems.push_back(feed_problem(errc::item_not_object, "", index, "", "feed item is not a JSON object"));
     return false;
   }
-  if (auto f = it.find("id"); f != it.end()) {
-    if (f->is_string()) s.id = f->get_ref<const std::string&>().substr(0, limits::max_id_bytes);
-    else if (f->is_number_integer()) s.id = f->dump();
-  }
+  const json_value& id = it["id"].value();
+  char id_buf[24];
+  if (id.is(json_value::kind::string)) s.id = id.text.substr(0, limits::max_id_bytes);
+  else if (id.is(json_value::kind::integer)) s.id = integer_text(id, id_buf);
   // The story's link: `url` (the permalink), else `external_url`, else an id that is a URL.
-  const std::string* url = string_field(it, "url");
+  const std::string_view* url = it.string_at("url");
   const char* field = "url";
-  if (!url || trimmed(*url).empty()) url = string_field(it, field = "external_url");
+  if (!url || trimmed(*url).empty()) url = it.string_at(field = "external_url");
+  const std::string_view id_url = s.id;
   if ((!url || trimmed(*url).empty()) && is_http_url(s.id)) {
-    url = &s.id;
+    url = &id_url;
     field = "id";
   }
   if (!url || trimmed(*url).empty()) {
@@ -553,16 +510,16 @@ inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_
     problems.push_back(feed_problem(errc::bad_url, s.id, index, field, "feed item link is not an http(s) URL: not shown"));
     return false;
   }
-  if (auto v = string_field(it, "title")) s.title = plain_to_text(*v, 1024);
+  if (auto v = it.string_at("title")) s.title = plain_to_text(*v, 1024);
   for (const char* key : {"summary", "content_text", "content_html"}) {
-    const std::string* v = string_field(it, key);
+    const std::string_view* v = it.string_at(key);
     if (!v || trimmed(*v).empty()) continue;
     s.summary = *v;
     s.summary_is_html = std::string_view(key) == "content_html";
     break;
   }
   for (const char* key : {"image", "banner_image"}) {
-    const std::string* v = string_field(it, key);
+    const std::string_view* v = it.string_at(key);
     if (!v || v->empty()) continue;
     std::string image = resolve_against_page(*v, page_url);
     if (image.size() <= limits::max_url_bytes && is_safe_url(image, url_policy::web)) {
@@ -572,7 +529,7 @@ inline bool read_story(const nlohmann::json& it, std::size_t index, std::string_
     problems.push_back(feed_problem(errc::bad_image, s.id, index, key, "image dropped: not an http(s) URL"));
   }
   for (const char* key : {"date_published", "date_modified"}) {
-    const std::string* v = string_field(it, key);
+    const std::string_view* v = it.string_at(key);
     if (!v) continue;
     if ((s.published = parse_feed_date(*v))) break;
     problems.push_back(feed_problem(errc::bad_date, s.id, index, key, "date not understood: shown undated"));
@@ -603,27 +560,26 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     return fail(errc::feed_is_xml, "",
                 "feed is XML (RSS or Atom): the widget's loader converts those; the core reads JSON Feed");
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
-  nlohmann::json doc;
-  switch (detail::parse_json_limited(json, doc)) {
-    case detail::json_parse::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-    case detail::json_parse::not_json: {
-      const detail::text_position at = detail::json_error_position(json);
+  detail::json_document doc;
+  switch (doc.parse(json)) {
+    case detail::json_document::status::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
+    case detail::json_document::status::not_json: {
+      const detail::text_position at = detail::position_of(json, doc.error_offset());
       fail(errc::not_json, "", "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) +
                                    ", column " + std::to_string(at.column));
       r.error.line = at.line;
       r.error.column = at.column;
       return r;
     }
-    case detail::json_parse::ok: break;
+    case detail::json_document::status::ok: break;
   }
-  auto items = doc.is_object() ? doc.find("items") : doc.end();
-  if (!doc.is_object() || items == doc.end() || !items->is_array())
-    return fail(errc::not_feed, "items", "not a JSON Feed: no items array");
+  const detail::json_document::ref items = doc.root()["items"];
+  if (!items.is(detail::json_value::kind::array)) return fail(errc::not_feed, "items", "not a JSON Feed: no items array");
   r.ok = true;
-  r.items.reserve(items->size());
-  for (std::size_t i = 0; i < items->size(); ++i) {
+  std::size_t i = 0;
+  for (const detail::json_document::ref item : items) {
     story s;
-    if (detail::read_story((*items)[i], i, page_url, s, r.problems)) r.items.push_back(std::move(s));
+    if (detail::read_story(item, i++, page_url, s, r.problems)) r.items.push_back(std::move(s));
   }
   return r;
 }

@@ -1,6 +1,7 @@
 // Unicode character classes CommonMark's emphasis rules need (spec 0.31.2, "Unicode punctuation
 // character" = general category P or S; "Unicode whitespace character" = Zs, tab, LF, FF, CR).
-// Generated from Unicode 14.0.0 (Python's unicodedata): ranges of code points >= U+0080.
+// Generated from Unicode 14.0.0 (Python's unicodedata) by tools/gen_unicode.py: ranges of
+// code points >= U+0080. Do not edit: run the CMake target colloquy_generate.
 //
 //   colloquy::detail::is_unicode_punctuation(0x20AC)  // true: the euro sign is a symbol (Sc)
 #pragma once
@@ -9,27 +10,9 @@
 #include <iterator>
 #include <string>
 
-namespace colloquy::detail {
+#include "colloquy/utf8.hpp"
 
-// Appends the UTF-8 encoding of a code point (callers pass valid scalar values: U+FFFD replaces
-// surrogates and values past U+10FFFF before this is called).
-inline void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+namespace colloquy::detail {
 
 struct code_point_range {
   char32_t first, last;

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/json_writer.hpp"
 #include "colloquy/locale.hpp"
 
 namespace colloquy {
@@ -36,25 +37,8 @@ struct loader_defaults {
 };
 
 namespace detail {
-// A JSON string literal of `s` (UTF-8 passed through; quotes, backslashes and control
-// characters escaped), for the small metas written without a JSON library.
-inline void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char hex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[(c >> 4) & 0xF];
-      out += hex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
+// A JSON string literal of `s`, written by the core's writer (json_writer.hpp).
+inline void append_json_string(std::string& out, std::string_view s) { json_writer(out).string(s); }
 inline void append_json_member(std::string& out, std::string_view key, std::string_view value) {
   if (out.back() != '{') out += ',';
   append_json_string(out, key);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 3) {

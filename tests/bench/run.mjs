@@ -40,7 +40,8 @@ for (const d of docs) {
 }
 
 // wasm under node, the JavaScript baseline in the same process.
-const wasmFile = path.join(repo, 'build/wasm/widget/colloquy.wasm');
+// COLLOQUY_BENCH_WASM: another module to measure (a baseline build kept aside), same command.
+const wasmFile = process.env.COLLOQUY_BENCH_WASM || path.join(repo, 'build/wasm/widget/colloquy.wasm');
 const wasmBytes = fs.readFileSync(wasmFile);
 const core = await loadCore(wasmBytes);
 const node = {};

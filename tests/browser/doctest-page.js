@@ -1,5 +1,5 @@
 // Runs the doctest suite compiled to wasm on this page and publishes the outcome on
-// window.doctestResult = {exitCode, output} for the runner (run-doctest.mjs) to read.
+// window.doctestResult = {exitCode, output} for the runner (tests/engines/run-doctest.mjs) to read.
 (function () {
   'use strict';
   var lines = [];

@@ -13,19 +13,13 @@
 #include <string_view>
 #include <vector>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
+#include "colloquy/read_reference.hpp"
 
 namespace {
 
 void require(bool ok) {
   if (!ok) __builtin_trap();
-}
-
-bool same(const colloquy::comment& a, const colloquy::comment& b) {
-  return a.id == b.id && a.parent == b.parent && a.author.name == b.author.name &&
-         a.author.location == b.author.location && a.author.url == b.author.url && a.created == b.created &&
-         a.edited == b.edited && a.text == b.text && a.up == b.up && a.down == b.down &&
-         a.has_up_down == b.has_up_down && a.status == b.status;
 }
 
 bool same(const colloquy::problem& a, const colloquy::problem& b) {
@@ -37,7 +31,7 @@ void check_agreement(const colloquy::read_result& fast, const colloquy::read_res
   require(fast.error.code == ref.error.code);
   require(fast.thread == ref.thread && fast.next == ref.next);
   require(fast.comments.size() == ref.comments.size());
-  for (std::size_t i = 0; i < fast.comments.size(); ++i) require(same(fast.comments[i], ref.comments[i]));
+  for (std::size_t i = 0; i < fast.comments.size(); ++i) require(fast.comments[i] == ref.comments[i]);
   require(fast.problems.size() == ref.problems.size());
   for (std::size_t i = 0; i < fast.problems.size(); ++i) require(same(fast.problems[i], ref.problems[i]));
   require(fast.positions == ref.positions);

@@ -1,6 +1,11 @@
 // Runs the real `colloquy serve` for a test: a child process on 127.0.0.1, a port the kernel
 // picked (--port 0, read back from the server's first line), a database in a fresh temporary
-// folder, and a cpp-httplib client for it.
+// folder (SQLite) or a fresh database of the test run's PostgreSQL cluster, and a cpp-httplib
+// client for it.
+//
+// The backend: COLLOQUY_TEST_BACKEND=postgresql runs every test against PostgreSQL, in a
+// cluster started by tests/server/pg_cluster.sh (its base URL in COLLOQUY_TEST_PG, or in the
+// state file named by COLLOQUY_TEST_PG_STATE, as the ctest fixture writes it); otherwise SQLite.
 #pragma once
 #include <fcntl.h>
 #include <signal.h>
@@ -16,8 +21,13 @@
 #include <thread>
 #include <vector>
 
+#include <atomic>
+#include <fstream>
+#include <map>
+
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <libpq-fe.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
@@ -27,7 +37,39 @@ namespace colloquy::test {
 
 using json = nlohmann::json;
 
-// A temporary folder, removed with everything in it.
+inline bool testing_postgresql() {
+  const char* b = std::getenv("COLLOQUY_TEST_BACKEND");
+  return b && std::string(b) == "postgresql";
+}
+
+// The base URL of the test run's PostgreSQL cluster (ends in '/': a database name follows).
+inline std::string postgresql_base() {
+  if (const char* url = std::getenv("COLLOQUY_TEST_PG"); url && *url) return url;
+  const char* state = std::getenv("COLLOQUY_TEST_PG_STATE");
+  REQUIRE_MESSAGE(state, "COLLOQUY_TEST_BACKEND=postgresql needs COLLOQUY_TEST_PG or COLLOQUY_TEST_PG_STATE "
+                         "(tests/server/pg_cluster.sh run -- COMMAND starts a cluster)");
+  std::ifstream in(state);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("url=", 0) == 0) return line.substr(4);
+  FAIL("no PostgreSQL cluster: " << state << " names none");
+  return {};
+}
+
+// Runs one SQL command on a PostgreSQL database; "" on success, else the error.
+inline std::string postgresql_command(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  std::string error;
+  if (PQstatus(c) != CONNECTION_OK) error = PQerrorMessage(c);
+  else {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) error = PQerrorMessage(c);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return error;
+}
+
+// A temporary folder, removed with everything in it, and the test databases made for it.
 struct scratch_dir {
   std::filesystem::path path;
   scratch_dir() {
@@ -38,8 +80,32 @@ struct scratch_dir {
   ~scratch_dir() {
     std::error_code ec;
     std::filesystem::remove_all(path, ec);
+    // WITH (FORCE): a server killed with -9 may leave a connection the database has not seen go.
+    for (const auto& name : databases_)
+      postgresql_command(postgresql_base() + "postgres", "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
   std::string file(const std::string& name) const { return (path / name).string(); }
+
+  // The --db of a new, empty database for this test: a SQLite file `name` in this folder, or
+  // (testing PostgreSQL) a database of its own in the cluster, dropped with this folder. The
+  // same `name` gives the same database.
+  std::string db(const std::string& name) {
+    if (!testing_postgresql()) return file(name);
+    static std::atomic<int> serial{0};
+    auto [it, fresh] = by_name_.try_emplace(name);
+    if (fresh) {
+      std::string db = "colloquy_test_" + std::to_string(getpid()) + "_" + std::to_string(++serial);
+      std::string error = postgresql_command(postgresql_base() + "postgres", "CREATE DATABASE " + db);
+      REQUIRE_MESSAGE(error.empty(), "cannot create a test database: " << error);
+      databases_.push_back(db);
+      it->second = postgresql_base() + db;
+    }
+    return it->second;
+  }
+
+ private:
+  std::vector<std::string> databases_;
+  std::map<std::string, std::string> by_name_;
 };
 
 class server_process {
@@ -180,6 +246,53 @@ inline std::string post_body(const std::string& thread, const std::string& text,
             {"text", text},
             {"clientId", client_id}};
   return j.dump();
+}
+
+// One query answering a single integer, read straight from the database (a SQLite file or a
+// PostgreSQL URL, as scratch_dir::db gives), bypassing the server; -1 when it fails.
+inline long long sqlite_int(const std::string& db, const std::string& sql);
+inline long long db_int(const std::string& db, const std::string& sql) {
+  if (db.rfind("postgresql://", 0) != 0) return sqlite_int(db, sql);
+  PGconn* c = PQconnectdb(db.c_str());
+  long long v = -1;
+  if (PQstatus(c) == CONNECTION_OK) {
+    PGresult* r = PQexec(c, sql.c_str());
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) v = std::atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+  }
+  PQfinish(c);
+  return v;
+}
+
+// The first column of every row a query answers, from a SQLite file or a PostgreSQL URL.
+inline std::vector<std::string> db_strings(const std::string& db, const std::string& sql) {
+  std::vector<std::string> out;
+  if (db.rfind("postgresql://", 0) == 0) {
+    PGconn* c = PQconnectdb(db.c_str());
+    PGresult* r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql.c_str()) : nullptr;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+      for (int i = 0; i < PQntuples(r); ++i) out.emplace_back(PQgetvalue(r, i, 0));
+    PQclear(r);
+    PQfinish(c);
+    return out;
+  }
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK)
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      auto text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      out.emplace_back(text ? text : "");
+    }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
+}
+
+// The schema version a database is at.
+inline long long schema_version(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 ? db_int(db, "SELECT max(version) FROM colloquy_schema")
+                                           : sqlite_int(db, "PRAGMA user_version");
 }
 
 // One SQLite query answering a single integer (read straight from the file, bypassing the server).

@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "colloquy/colloquy.hpp"
+#include "colloquy/boundary.hpp"
 #include "server_process.hpp"
 
 using namespace colloquy::test;
@@ -44,7 +44,7 @@ std::vector<std::string> ids(const json& doc) {
 TEST_SUITE("Reference server") {
   TEST_CASE("A new database is seeded and lists the seed thread") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     json doc = get_thread(c, seed_thread);
     CHECK(doc["thread"] == seed_thread);
@@ -69,12 +69,12 @@ TEST_SUITE("Reference server") {
     CHECK(page->status == 200);
     CHECK(page->get_header_value("Content-Security-Policy") ==
           "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'");
-    CHECK(sqlite_int(dir.file("c.db"), "PRAGMA user_version") == 2);
+    CHECK(schema_version(dir.db("c.db")) == 3);
   }
 
   TEST_CASE("Posting creates a comment, stores the text raw and lists it") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     auto r = post(c, post_body(seed_thread, "  <b>bold?</b> & \"quotes\"\r\nline two\x01  ", "create-1", "", " Ann "));
     REQUIRE(r);
@@ -102,7 +102,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("Replies land under their parent; unknown parents are refused") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     auto reply = post(c, post_body(seed_thread, "A reply to Mary", "reply-1", "c1"));
     REQUIRE(reply);
@@ -130,7 +130,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("Paging counts top-level threads and never splits one") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     const std::string t = "/paging";
     std::vector<std::string> tops;
@@ -185,7 +185,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("Validation errors answer 4xx with every problem and a stable code") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     auto empty = post(c, post_body(seed_thread, " \r\n\t ", "v-1"));
     REQUIRE(empty);
@@ -221,7 +221,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("A repeated clientId answers the stored comment, never a second copy") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"));
+    server_process s(dir.db("c.db"));
     auto c = s.client();
     auto first = post(c, post_body(seed_thread, "only once", "idem-1"));
     REQUIRE(first);
@@ -270,12 +270,12 @@ TEST_SUITE("Reference server") {
     CHECK(other == 0);
     CHECK(answered_ids.size() == 1);
     CHECK(get_thread(c, seed_thread)["comments"].size() == 5);
-    CHECK(sqlite_int(dir.file("c.db"), "SELECT count(*) FROM comments WHERE client_id = 'idem-race'") == 1);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments WHERE client_id = 'idem-race'") == 1);
   }
 
   TEST_CASE("Posts are rate-limited per address, with Retry-After") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"), {"--rate-limit", "3"});
+    server_process s(dir.db("c.db"), {"--rate-limit", "3"});
     auto c = s.client();
     for (int i = 0; i < 3; ++i) {
       auto r = post(c, post_body(seed_thread, "ok " + std::to_string(i), "rate-" + std::to_string(i)));
@@ -293,7 +293,7 @@ TEST_SUITE("Reference server") {
     CHECK(get_thread(c, seed_thread)["comments"].size() == 6);
 
     scratch_dir dir2;
-    server_process off(dir2.file("c.db"), {"--rate-limit", "0"});
+    server_process off(dir2.db("c.db"), {"--rate-limit", "0"});
     auto c2 = off.client();
     for (int i = 0; i < 30; ++i) {
       auto r = post(c2, post_body(seed_thread, "unlimited", "off-" + std::to_string(i)));
@@ -305,7 +305,7 @@ TEST_SUITE("Reference server") {
   TEST_CASE("Behind a proxy, the limit counts the address the proxy appended to X-Forwarded-For") {
     // Without --trust-proxy the header is ignored: a client cannot dodge the limit with it.
     scratch_dir dir;
-    server_process plain(dir.file("c.db"), {"--rate-limit", "2"});
+    server_process plain(dir.db("c.db"), {"--rate-limit", "2"});
     auto c = plain.client();
     for (int i = 0; i < 2; ++i) {
       auto r = post(c, post_body(seed_thread, "spoof " + std::to_string(i), "spoof-" + std::to_string(i)),
@@ -320,7 +320,7 @@ TEST_SUITE("Reference server") {
     // With it, each reader behind the proxy has a bucket of their own, keyed by the last entry
     // (the one the proxy wrote); what a client put before it changes nothing.
     scratch_dir dir2;
-    server_process proxied(dir2.file("c.db"), {"--rate-limit", "2", "--trust-proxy"});
+    server_process proxied(dir2.db("c.db"), {"--rate-limit", "2", "--trust-proxy"});
     auto p = proxied.client();
     for (int i = 0; i < 2; ++i) {
       auto r = post(p, post_body(seed_thread, "a " + std::to_string(i), "a-" + std::to_string(i)),
@@ -338,7 +338,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("Pre-moderation: pending until approved through the admin endpoint") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"), {"--moderate", "--admin-token", "s3cret-token"});
+    server_process s(dir.db("c.db"), {"--moderate", "--admin-token", "s3cret-token"});
     auto c = s.client();
     auto r = post(c, post_body(seed_thread, "please approve", "mod-1"));
     REQUIRE(r);
@@ -393,19 +393,20 @@ TEST_SUITE("Reference server") {
     REQUIRE(third);
     std::string third_id = body_of(third)["id"];
     std::string out;
-    CHECK(run_cli({"admin", "pending", "--db", dir.file("c.db")}, out) == 0);
+    CHECK(run_cli({"admin", "pending", "--db", dir.db("c.db")}, out) == 0);
     CHECK(out.find("approved from the command line") != std::string::npos);
     out.clear();
-    CHECK(run_cli({"admin", "approve", "--db", dir.file("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 0);
+    CHECK(run_cli({"admin", "approve", "--db", dir.db("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 0);
     CHECK(ids(get_thread(c, seed_thread)) == std::vector<std::string>{"c1", "c2", "c3", id, third_id});
     out.clear();
-    CHECK(run_cli({"admin", "approve", "--db", dir.file("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 1);
+    CHECK(run_cli({"admin", "approve", "--db", dir.db("c.db"), "--thread", seed_thread, "--id", third_id}, out) == 1);
     out.clear();
-    CHECK(run_cli({"admin", "pending", "--db", dir.file("none.db")}, out) == 1);
+    const std::string no_db = testing_postgresql() ? postgresql_base() + "no_such_database" : dir.file("none.db");
+    CHECK(run_cli({"admin", "pending", "--db", no_db}, out) == 1);
     CHECK_FALSE(std::filesystem::exists(dir.file("none.db")));
     // Without --admin-token the endpoints do not exist.
     scratch_dir dir2;
-    server_process plain(dir2.file("c.db"));
+    server_process plain(dir2.db("c.db"));
     auto pc = plain.client();
     auto none = pc.Get("/api/admin/pending", admin);
     REQUIRE(none);
@@ -414,7 +415,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("CORS: configured origins only, preflight included") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"), {"--cors", "https://blog.example,https://other.example"});
+    server_process s(dir.db("c.db"), {"--cors", "https://blog.example,https://other.example"});
     auto c = s.client();
     auto preflight = c.Options("/api/comments", {{"Origin", "https://blog.example"},
                                                  {"Access-Control-Request-Method", "POST"},
@@ -452,7 +453,7 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("Bodies over the limit are refused with 413 and a code") {
     scratch_dir dir;
-    server_process s(dir.file("c.db"), {"--cors", "https://blog.example"});
+    server_process s(dir.db("c.db"), {"--cors", "https://blog.example"});
     auto c = s.client();
     std::string huge = post_body(seed_thread, std::string(300 * 1024, 'x'), "big-1");
     auto r = post(c, huge, {{"Origin", "https://blog.example"}});
@@ -485,12 +486,12 @@ TEST_SUITE("Reference server") {
     auto fits = post(c2, post_body(seed_thread, longest, "big-2"));
     REQUIRE(fits);
     CHECK(fits->status == 201);
-    CHECK(sqlite_int(dir.file("c.db"), "SELECT length(text) FROM comments WHERE client_id = 'big-2'") == 40000);
+    CHECK(db_int(dir.db("c.db"), "SELECT length(text) FROM comments WHERE client_id = 'big-2'") == 40000);
   }
 
   TEST_CASE("Stopping closes the database cleanly; a restart keeps every comment") {
     scratch_dir dir;
-    std::string db = dir.file("c.db");
+    std::string db = dir.db("c.db");
     std::string id;
     {
       server_process s(db);
@@ -502,10 +503,12 @@ TEST_SUITE("Reference server") {
       CHECK(s.stop() == 0);
       CHECK(s.output().find("closed cleanly") != std::string::npos);
     }
-    // A clean close checkpoints the write-ahead log into the database file.
-    std::error_code ec;
-    auto wal = std::filesystem::file_size(db + "-wal", ec);
-    CHECK((ec || wal == 0));
+    // A clean close checkpoints SQLite's write-ahead log into the database file.
+    if (!testing_postgresql()) {
+      std::error_code ec;
+      auto wal = std::filesystem::file_size(db + "-wal", ec);
+      CHECK((ec || wal == 0));
+    }
     {
       server_process s(db);
       auto c = s.client();
@@ -517,15 +520,19 @@ TEST_SUITE("Reference server") {
       CHECK(body_of(again)["id"] == id);
     }
     // A database from a newer release is refused rather than misread.
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-    sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
-    sqlite3_close(h);
+    if (testing_postgresql()) {
+      CHECK(postgresql_command(db, "UPDATE colloquy_schema SET version = 99").empty());
+    } else {
+      sqlite3* h = nullptr;
+      REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+      sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+      sqlite3_close(h);
+    }
     std::string out;
     CHECK(failing_start({"--db", db}, out) == 1);
     CHECK(out.find("newer") != std::string::npos);
     out.clear();
-    CHECK(failing_start({"--db", dir.file("x.db"), "--seed", dir.file("missing.json")}, out) == 1);
+    CHECK(failing_start({"--db", dir.db("x.db"), "--seed", dir.file("missing.json")}, out) == 1);
     CHECK(out.find("not imported") != std::string::npos);
   }
 }

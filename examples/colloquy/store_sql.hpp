@@ -1,0 +1,72 @@
+// What both store backends share (store.cpp: SQLite, store_pg.cpp: PostgreSQL): SQL they run
+// as it stands, and the bookkeeping around it. Parameters are written $1, $2, … in the order of
+// their first use: PostgreSQL numbers them so, and SQLite gives such named parameters indexes
+// in the same order.
+#pragma once
+#include <string>
+#include <unordered_map>
+
+#include "store.hpp"
+
+namespace colloquy::server::sql {
+
+// The columns read_row() of each backend expects, in this order.
+inline constexpr const char* columns =
+    "seq, thread, id, parent, author_name, author_location, author_url, created, edited, text, up, down, "
+    "status, client_id";
+
+// Raised in the same transaction as every write to a thread (see migration 2).
+inline constexpr const char* bump_version =
+    "INSERT INTO thread_versions (thread, version) VALUES ($1, 1) "
+    "ON CONFLICT (thread) DO UPDATE SET version = thread_versions.version + 1";
+
+inline constexpr const char* status_of = "SELECT status FROM comments WHERE thread = $1 AND id = $2";
+
+// One moderator action on (thread $1, id $2); it changes one row or none (not in a state the
+// action applies to). A restore gives back the status before the delete: a pending comment
+// that was deleted comes back pending, never published unseen.
+inline const char* moderation_update(moderation m) {
+  switch (m) {
+    case moderation::approve:
+      return "UPDATE comments SET status = 'published' WHERE thread = $1 AND id = $2 AND status = 'pending'";
+    case moderation::reject:
+      return "UPDATE comments SET status = 'rejected' WHERE thread = $1 AND id = $2 AND status = 'pending'";
+    case moderation::remove:
+      return "UPDATE comments SET status_before_delete = status, status = 'deleted' "
+             "WHERE thread = $1 AND id = $2 AND status <> 'deleted'";
+    case moderation::restore:
+      return "UPDATE comments SET status = coalesce(status_before_delete, 'published'), status_before_delete = NULL "
+             "WHERE thread = $1 AND id = $2 AND status = 'deleted'";
+  }
+  return nullptr;
+}
+
+inline constexpr const char* add_audit_entry =
+    "INSERT INTO audit_log (at, address, action, thread, id, status_before, status_after) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+inline constexpr const char* audit_entries =
+    "SELECT seq, at, address, action, thread, id, status_before, status_after FROM audit_log ORDER BY seq DESC LIMIT $1";
+
+// Buckets untouched for a minute are full again: forgetting them changes nothing.
+inline constexpr const char* forget_full_buckets = "DELETE FROM rate_limits WHERE at < $1";
+inline constexpr const char* bucket_level = "SELECT tokens, at FROM rate_limits WHERE key = $1";
+
+// The status column's value for an imported comment.
+const char* status_name(comment_status s);
+
+// The comment a post stored, as post() answers it.
+stored_comment posted_comment(const draft& d, std::int64_t seq, std::string id, const std::string& status,
+                              std::int64_t now_ms);
+
+// The root (the seq of the top-level comment) of each imported comment, by seq: follows
+// parents up to a top-level comment. Orphans (parent not in the thread) and reply cycles count
+// as top-level threads of their own, as the core shows them.
+std::unordered_map<std::int64_t, std::int64_t> import_roots(
+    const std::unordered_map<std::string, std::int64_t>& seq_of,
+    const std::unordered_map<std::string, std::string>& parent_of);
+
+// Seconds to wait for the next token of a bucket holding `tokens` at `at` (ms), `now_ms` later.
+int wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms);
+
+}  // namespace colloquy::server::sql

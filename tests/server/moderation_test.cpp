@@ -1,0 +1,229 @@
+// Moderation of any comment (delete and restore beside approve and reject), its audit log, the
+// admin listing and search, the schema's migrations and constraints, and a database that goes
+// away and comes back: against SQLite and PostgreSQL alike (COLLOQUY_TEST_BACKEND).
+#include "server_process.hpp"
+
+using namespace colloquy::test;
+
+namespace {
+const std::string seed_thread = "/2010/09/24/nato-russia-council";
+const std::string token = "m0derator-token";
+const httplib::Headers admin = {{"Authorization", "Bearer " + token}};
+
+json parse(const httplib::Result& r) {
+  REQUIRE(r);
+  return json::parse(r->body, nullptr, false);
+}
+
+httplib::Result act(httplib::Client& c, const std::string& thread, const std::string& id, const std::string& action) {
+  return c.Post("/api/admin/moderate", admin, json{{"thread", thread}, {"id", id}, {"action", action}}.dump(),
+                "application/json");
+}
+
+// The thread as the widget gets it: id -> {status, text}.
+std::map<std::string, std::pair<std::string, std::string>> shown(httplib::Client& c, const std::string& thread) {
+  auto r = c.Get(("/api/comments?thread=" + httplib::detail::encode_query_param(thread)).c_str());
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  const json doc = json::parse(r->body);
+  for (const auto& m : doc["comments"])
+    out[m["id"].get<std::string>()] = {m["status"].get<std::string>(), m["text"].get<std::string>()};
+  return out;
+}
+
+// Runs one SQL command on the test database, whichever the backend; "" or the error.
+std::string sql_command(const std::string& db, const std::string& sql) {
+  if (testing_postgresql()) return postgresql_command(db, sql);
+  sqlite3* h = nullptr;
+  if (sqlite3_open(db.c_str(), &h) != SQLITE_OK) return "cannot open " + db;
+  char* message = nullptr;
+  std::string error;
+  if (sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) error = message ? message : "failed";
+  sqlite3_free(message);
+  sqlite3_close(h);
+  return error;
+}
+}  // namespace
+
+TEST_SUITE("Reference server") {
+  TEST_CASE("Any comment can be deleted and restored, by the API and the CLI; the audit log keeps each action") {
+    scratch_dir dir;
+    const std::string db = dir.db("c.db");
+    server_process s(db, {"--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
+    auto c = s.client();
+    auto reply = c.Post("/api/comments", post_body(seed_thread, "a reply to Mary", "mod-reply", "c1"), "application/json");
+    REQUIRE(reply);
+    REQUIRE(reply->status == 201);
+    const std::string reply_id = parse(reply)["id"];
+
+    // A published comment with a reply: deleted, it keeps its place without its text.
+    auto del = act(c, seed_thread, "c1", "delete");
+    REQUIRE(del);
+    CHECK(del->status == 200);
+    CHECK(parse(del)["status"] == "deleted");
+    auto thread = shown(c, seed_thread);
+    CHECK(thread["c1"] == std::pair<std::string, std::string>{"deleted", ""});
+    CHECK(thread[reply_id].first == "published");
+    // Twice: nothing left to delete; restore of a comment that is not deleted: refused.
+    auto twice = act(c, seed_thread, "c1", "delete");
+    REQUIRE(twice);
+    CHECK(twice->status == 404);
+    CHECK(parse(twice)["error"]["code"] == "no_such_comment");
+    auto not_deleted = act(c, seed_thread, "c2", "restore");
+    REQUIRE(not_deleted);
+    CHECK(not_deleted->status == 404);
+    CHECK(parse(not_deleted)["error"]["code"] == "not_deleted");
+    CHECK(parse(act(c, seed_thread, "c99", "delete"))["error"]["code"] == "no_such_comment");
+    CHECK(parse(act(c, seed_thread, "c1", "approve"))["error"]["code"] == "not_pending");
+    CHECK(parse(act(c, seed_thread, "c1", "undo"))["error"]["code"] == "bad_moderation");
+
+    // Restored: its text is back.
+    auto back = act(c, seed_thread, "c1", "restore");
+    REQUIRE(back);
+    CHECK(back->status == 200);
+    CHECK(shown(c, seed_thread)["c1"] == std::pair<std::string, std::string>{"published", "Nice :)"});
+
+    // The command line, on the same database beside the running server.
+    std::string out;
+    CHECK(run_cli({"admin", "delete", "--db", db, "--thread", seed_thread, "--id", "c2"}, out) == 0);
+    CHECK(shown(c, seed_thread).count("c2") == 1);
+    CHECK(shown(c, seed_thread)["c2"].first == "deleted");
+    out.clear();
+    CHECK(run_cli({"admin", "restore", "--db", db, "--thread", seed_thread, "--id", "c2"}, out) == 0);
+    CHECK(shown(c, seed_thread)["c2"].first == "published");
+    out.clear();
+    CHECK(run_cli({"admin", "restore", "--db", db, "--thread", seed_thread, "--id", "c2"}, out) == 1);
+    CHECK(out.find("no deleted comment c2") != std::string::npos);
+
+    // The audit log, newest first: what, when, from where, and the status before and after.
+    auto audit = parse(c.Get("/api/admin/audit", admin));
+    REQUIRE(audit["entries"].size() == 4);
+    const std::vector<std::vector<std::string>> expected = {
+        {"restore", "c2", "command line", "deleted", "published"},
+        {"delete", "c2", "command line", "published", "deleted"},
+        {"restore", "c1", "127.0.0.1", "deleted", "published"},
+        {"delete", "c1", "127.0.0.1", "published", "deleted"}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const json& e = audit["entries"][i];
+      CAPTURE(e.dump());
+      CHECK(std::vector<std::string>{e["action"], e["id"], e["address"], e["before"], e["after"]} == expected[i]);
+      CHECK(e["thread"] == seed_thread);
+      CHECK(e["at"].get<std::string>().size() >= 20);
+    }
+    // Without the token, none of it.
+    auto anonymous = c.Get("/api/admin/audit");
+    REQUIRE(anonymous);
+    CHECK(anonymous->status == 401);
+  }
+
+  TEST_CASE("A deleted pending comment comes back pending; the admin listing searches any status") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--moderate", "--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
+    auto c = s.client();
+    auto p = c.Post("/api/comments", post_body(seed_thread, "Wait for **me**", "mod-pending", "", "Zed"), "application/json");
+    const std::string id = parse(p)["id"];
+    CHECK(parse(act(c, seed_thread, id, "delete"))["status"] == "deleted");
+    CHECK(parse(act(c, seed_thread, id, "restore"))["status"] == "pending");
+    CHECK(shown(c, seed_thread).count(id) == 0);  // still unseen
+
+    auto pending = parse(c.Get("/api/admin/comments?status=pending", admin));
+    REQUIRE(pending["comments"].size() == 1);
+    CHECK(pending["comments"][0]["id"] == id);
+    CHECK(pending["comments"][0]["text"] == "Wait for **me**");
+    // Rendered by the core: markup applied, the article named m0.
+    const std::string html = pending["html"];
+    CHECK(html.find("data-id=\"m0\"") != std::string::npos);
+    CHECK(html.find("<strong>me</strong>") != std::string::npos);
+    // Search: author or text, case-insensitive, any status; newest first.
+    auto zed = parse(c.Get("/api/admin/comments?q=zED", admin));
+    REQUIRE(zed["comments"].size() == 1);
+    CHECK(zed["comments"][0]["id"] == id);
+    auto security = parse(c.Get(("/api/admin/comments?q=human%20security&thread=" +
+                                 httplib::detail::encode_query_param(seed_thread))
+                                    .c_str(),
+                                admin));
+    REQUIRE(security["comments"].size() == 1);
+    CHECK(security["comments"][0]["id"] == "c2");
+    auto all = parse(c.Get("/api/admin/comments", admin));
+    REQUIRE(all["comments"].size() == 4);
+    CHECK(all["comments"][0]["id"] == id);
+    auto bad = c.Get("/api/admin/comments?status=gone", admin);
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+  }
+
+  TEST_CASE("The schema holds one vote per voter and comment") {
+    scratch_dir dir;
+    const std::string db = dir.db("c.db");
+    { server_process s(db); }
+    const std::string vote = "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-1', 1, 0)";
+    CHECK(sql_command(db, vote) == "");
+    CHECK(sql_command(db, vote) != "");
+    CHECK(sql_command(db, "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-2', 2, 0)") != "");
+    CHECK(db_int(db, "SELECT count(*) FROM votes") == 1);
+  }
+
+  TEST_CASE("A SQLite database of schema 2 is migrated forward, its comments kept") {
+    if (testing_postgresql()) return;  // PostgreSQL support starts at schema 3
+    scratch_dir dir;
+    const std::string db = dir.db("v2.db");  // a file: this test is SQLite only
+    // Schema 2 as released (store.cpp, migrations 1 and 2), with one comment.
+    static const char* const schema_2 = R"sql(
+      CREATE TABLE comments (seq INTEGER PRIMARY KEY AUTOINCREMENT, thread TEXT NOT NULL, id TEXT NOT NULL,
+        parent TEXT, root INTEGER NOT NULL DEFAULT 0, author_name TEXT NOT NULL DEFAULT '',
+        author_location TEXT NOT NULL DEFAULT '', author_url TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,
+        edited INTEGER NOT NULL DEFAULT 0, text TEXT NOT NULL, up INTEGER NOT NULL DEFAULT 0,
+        down INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'published'
+          CHECK (status IN ('published', 'pending', 'deleted', 'rejected')),
+        client_id TEXT UNIQUE, client_address TEXT NOT NULL DEFAULT '', UNIQUE (thread, id));
+      CREATE INDEX comments_page ON comments (thread, root, seq);
+      CREATE INDEX comments_pending ON comments (seq) WHERE status = 'pending';
+      CREATE TABLE thread_versions (thread TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO comments (thread, id, root, author_name, created, text, client_id)
+        VALUES ('/old', 'c1', 1, 'Old', 1285423380000, 'from schema 2', 'old-client-1');
+      INSERT INTO thread_versions VALUES ('/old', 1);
+      PRAGMA user_version = 2;)sql";
+    const std::string made = sql_command(db, schema_2);
+    REQUIRE(made.empty());
+    server_process s(db, {"--admin-token", token});
+    CHECK(schema_version(db) == 3);
+    auto c = s.client();
+    CHECK(shown(c, "/old")["c1"] == std::pair<std::string, std::string>{"published", "from schema 2"});
+    auto again = c.Post("/api/comments", post_body("/old", "from schema 2", "old-client-1"), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 200);  // the same post again: its comment from schema 2
+    CHECK(parse(again)["id"] == "c1");
+    CHECK(parse(act(c, "/old", "c1", "delete"))["status"] == "deleted");
+  }
+
+  TEST_CASE("PostgreSQL: a database that goes away answers 503 storage_unavailable; the server recovers") {
+    if (!testing_postgresql()) return;
+    scratch_dir dir;
+    const std::string db = dir.db("c.db");
+    const std::string name = db.substr(db.rfind('/') + 1);
+    const std::string postgres = postgresql_base() + "postgres";
+    server_process s(db, {"--rate-limit", "0"});
+    auto c = s.client();
+    CHECK(shown(c, seed_thread).size() == 3);
+    // Cut every connection and refuse new ones: the database is gone for this server.
+    REQUIRE(postgresql_command(postgres, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS false") == "");
+    REQUIRE(postgresql_command(postgres, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                             name + "'") == "");
+    auto read = c.Get(("/api/comments?thread=" + httplib::detail::encode_query_param(seed_thread)).c_str());
+    REQUIRE(read);
+    CHECK(read->status == 503);
+    CHECK(parse(read)["error"]["code"] == "storage_unavailable");
+    auto write = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"), "application/json");
+    REQUIRE(write);
+    CHECK(write->status == 503);
+    CHECK(parse(write)["error"]["code"] == "storage_unavailable");
+    // Back: the next requests succeed, no restart; the post sent again is stored once.
+    REQUIRE(postgresql_command(postgres, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true") == "");
+    auto retry = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"), "application/json");
+    REQUIRE(retry);
+    CHECK(retry->status == 201);
+    CHECK(shown(c, seed_thread).size() == 4);
+    CHECK(db_int(db, "SELECT count(*) FROM comments WHERE client_id = 'away-1'") == 1);
+  }
+}
