@@ -79,3 +79,25 @@ COLLOQUY_EXPORT(colloquy_judge_answer)
 void colloquy_judge_answer(const char* body, std::size_t body_size, const char* opts, std::size_t opts_size) {
   result = colloquy::judge_answer(view(body, body_size), view(opts, opts_size));
 }
+
+// The loader's questions: its options and messages, an RSS/Atom element tree's cards, the
+// scheme of data-theme="auto", and where a new comment goes (see colloquy/api.hpp).
+COLLOQUY_EXPORT(colloquy_widget_setup)
+void colloquy_widget_setup(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::widget_setup(view(in, in_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_render_feed_tree)
+void colloquy_render_feed_tree(const char* tree, std::size_t tree_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_feed_tree(view(tree, tree_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_page_scheme)
+void colloquy_page_scheme(const char* colors, std::size_t colors_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::page_scheme(view(colors, colors_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_place_comment)
+void colloquy_place_comment(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::place_comment(view(in, in_size), view(opts, opts_size));
+}

@@ -1,11 +1,14 @@
 # Build steps for the widget folder, run by wasm/CMakeLists.txt as `cmake -P` custom commands.
 #
-#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js -DOUTPUT=<widget>/colloquy.js
-#         -DWASM=<widget>/colloquy.wasm -DCSS=<widget>/colloquy.css -P widget.cmake
-#     Writes the shipped loader: SOURCE with @COLLOQUY_WASM_VERSION@ and @COLLOQUY_CSS_VERSION@
-#     replaced by the first 16 hex digits of the SHA-256 of WASM and CSS as shipped, so the
-#     loader asks for colloquy.wasm?v=<hash> and colloquy.css?v=<hash>: a new build is a new URL,
-#     and a server may cache those URLs for good.
+#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js -DPOST=web/colloquy-post.js -DWIDGET=<widget>
+#         -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
+#     Writes the shipped scripts, minified by terser: <widget>/colloquy-post.js, then
+#     <widget>/colloquy.js, which is SOURCE with the core's defaults and English messages
+#     (SETUP run on <widget>/colloquy.wasm) in place of /*@COLLOQUY_SETUP@*/null, and
+#     @COLLOQUY_WASM_VERSION@, @COLLOQUY_CSS_VERSION@ and @COLLOQUY_POST_VERSION@ replaced by the
+#     first 16 hex digits of the SHA-256 of each file as shipped, so the loader asks for
+#     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
+#     URLs for good.
 #
 #   cmake -DMODE=compress -DFILE=<widget>/colloquy.wasm -DGZIP=... -DBROTLI=... -P widget.cmake
 #     Writes FILE.gz (gzip -9 -n: no name, no time stamp) and FILE.br (brotli -q 11) next to
@@ -18,21 +21,42 @@
 #     budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz 60000, ...).
 cmake_minimum_required(VERSION 3.20)
 
+# Minifies `input` into `output`; the "/*!" licence comment stays.
+function(minify input output)
+  execute_process(COMMAND "${NODE}" "${TERSER}" "${input}" --compress --mangle --comments "/^!/" --output "${output}"
+    RESULT_VARIABLE result ERROR_VARIABLE error)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "terser failed on ${input}: ${error}")
+  endif()
+endfunction()
+
 if(MODE STREQUAL "stamp")
-  file(SHA256 "${WASM}" wasm_hash)
-  file(SHA256 "${CSS}" css_hash)
-  string(SUBSTRING "${wasm_hash}" 0 16 wasm_hash)
-  string(SUBSTRING "${css_hash}" 0 16 css_hash)
+  minify("${POST}" "${WIDGET}/colloquy-post.js")
+  set(versions)
+  foreach(pair "WASM;colloquy.wasm" "CSS;colloquy.css" "POST;colloquy-post.js")
+    list(GET pair 0 key)
+    list(GET pair 1 file)
+    file(SHA256 "${WIDGET}/${file}" hash)
+    string(SUBSTRING "${hash}" 0 16 hash)
+    list(APPEND versions "@COLLOQUY_${key}_VERSION@" "${hash}")
+  endforeach()
+  execute_process(COMMAND "${NODE}" "${SETUP}" "${WIDGET}/colloquy.wasm" OUTPUT_VARIABLE setup RESULT_VARIABLE result)
+  if(NOT result EQUAL 0 OR NOT setup MATCHES "^{\"defaults\":")
+    message(FATAL_ERROR "${SETUP} gave no setup table (${result}): ${setup}")
+  endif()
+  list(APPEND versions "/*@COLLOQUY_SETUP@*/null" "${setup}")
   file(READ "${SOURCE}" js)
-  foreach(placeholder @COLLOQUY_WASM_VERSION@ @COLLOQUY_CSS_VERSION@)
+  while(versions)
+    list(POP_FRONT versions placeholder value)
     string(FIND "${js}" "${placeholder}" at)
     if(at EQUAL -1)
-      message(FATAL_ERROR "${SOURCE} has no ${placeholder}: the loader would ask for unversioned files")
+      message(FATAL_ERROR "${SOURCE} has no ${placeholder}: the loader would miss it")
     endif()
-  endforeach()
-  string(REPLACE "@COLLOQUY_WASM_VERSION@" "${wasm_hash}" js "${js}")
-  string(REPLACE "@COLLOQUY_CSS_VERSION@" "${css_hash}" js "${js}")
-  file(WRITE "${OUTPUT}" "${js}")
+    string(REPLACE "${placeholder}" "${value}" js "${js}")
+  endwhile()
+  file(WRITE "${WIDGET}/colloquy.stamped.js" "${js}")
+  minify("${WIDGET}/colloquy.stamped.js" "${WIDGET}/colloquy.js")
+  file(REMOVE "${WIDGET}/colloquy.stamped.js")
 elseif(MODE STREQUAL "compress")
   get_filename_component(dir "${FILE}" DIRECTORY)
   get_filename_component(name "${FILE}" NAME)

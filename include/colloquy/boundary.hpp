@@ -21,7 +21,9 @@
 
 #include "colloquy/api.hpp"
 #include "colloquy/json_reader.hpp"
+#include "colloquy/feed_tree.hpp"
 #include "colloquy/json_writer.hpp"
+#include "colloquy/widget.hpp"
 
 namespace colloquy {
 
@@ -285,6 +287,102 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
   json_writer(out).begin_object().key("error").begin_object().key("code").string(v.code).key("field").string(v.field)
       .end_object().key("outcome").string("refused").end_object();
   return out;
+}
+
+// ---- The loader's questions (widget.hpp, feed_tree.hpp) ---------------------------------------
+
+// The loader's defaults (widget_options' own and the loader's, widget.hpp) and the messages it
+// shows, in the options' language. With "{}" this is the table the build writes into the
+// shipped loader (defaults and English messages), so neither is spelled in JavaScript; the
+// loader asks again with its options once the module is loaded, for the messages in its language.
+//
+//   colloquy::widget_setup("", R"({"locale":"fr"})")
+//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…}}
+inline std::string widget_setup(std::string_view /*input*/, std::string_view options_json) {
+  const widget_options o = parse_widget_options(options_json);
+  const widget_options d;
+  std::string out = R"({"defaults":{)";
+  detail::append_json_member(out, "sort", name_of(d.order));
+  detail::append_json_member(out, "locale", find_locale(d.locale).tag);
+  detail::append_json_member(out, "pageSize", int64_t(d.page_size));
+  detail::append_json_member(out, "storiesCount", int64_t(d.stories_count));
+  detail::append_json_member(out, "summaryLength", int64_t(d.summary_length));
+  detail::append_json_member(out, "relativeDays", d.relative_max_ms / 86400000);
+  detail::append_json_member(out, "timeZone", "UTC");
+  append_loader_defaults(out);
+  out += R"(},"messages":{)";
+  append_loader_messages(out, find_locale(o.locale));
+  out += "}}";
+  return out;
+}
+
+// An RSS or Atom feed as the loader's element tree (feed_tree.hpp) in, the answer of
+// render_stories out: the tree is mapped to a JSON Feed, which is then read like any other.
+inline std::string render_feed_tree(std::string_view tree, std::string_view options_json) {
+  feed_tree_result mapped = map_feed_tree(tree);
+  if (mapped.ok) return render_stories(mapped.json, options_json);
+  std::string out = R"({"ok":false,"error":{)";
+  detail::append_json_member(out, "code", mapped.error.code);
+  detail::append_json_member(out, "message", mapped.error.message);
+  out += "}}";
+  out += '\0';
+  return out;
+}
+
+// data-theme="auto": the page's colours in, "light" or "dark" out (widget.hpp scheme_for). Input:
+// the page's color-scheme on the first line, "dark" on the second when the reader prefers dark,
+// then one background per line ("r g b a", 0..255) from the mount element up.
+//
+//   colloquy::page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}")   // "dark"
+inline std::string page_scheme(std::string_view input, std::string_view /*options_json*/) {
+  std::size_t first = std::min(input.find('\n'), input.size());
+  std::size_t second = std::min(input.find('\n', first + 1), input.size());
+  page_colors page{input.substr(0, first), input.substr(std::min(first + 1, input.size()), second - std::min(first + 1, second)) == "dark"};
+  return std::string(scheme_for(input.substr(std::min(second + 1, input.size())), page));
+}
+
+// Where a new comment goes in the thread on show: the thread's pages in (as for render_comments),
+// the last page holding the new comment first (the widget appends it as a page of its own; a
+// copy already in the thread keeps the thread's); meta out: its "id", "parent" and "pending"
+// (status), "after", the id of the comment it follows in display order under the options'
+// sort (null: first), and "count", the header's count with it. The widget inserts one article
+// there instead of rendering the thread again.
+//
+//   colloquy::place_comment("[…]\0[{\"id\":\"c9\",…}]", R"({"sort":"newest"})")
+//   // {"ok":true,"id":"c9","parent":null,"pending":false,"after":null,"count":"4 Comments"}
+inline std::string place_comment(std::string_view pages, std::string_view options_json) {
+  const widget_options o = parse_widget_options(options_json);
+  auto failed = [](const problem& p) {
+    std::string out = R"({"ok":false,"error":{)";
+    detail::append_json_member(out, "code", p.code);
+    detail::append_json_member(out, "message", p.message);
+    return out + "}}";
+  };
+  const std::size_t last = pages.rfind('\0');
+  read_result page = read_comments(last == std::string_view::npos ? pages : pages.substr(last + 1));
+  if (!page.ok || page.comments.empty())
+    return failed(page.ok ? problem{std::string(errc::no_comments), "", 0, "", "no comment to place"} : page.error);
+  const comment& placed = page.comments.front();
+  read_result r = read_comment_pages(pages);
+  if (!r.ok) return failed(r.error);
+  thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, nullptr, &r.ids);
+  std::string out = R"({"ok":true)";
+  detail::append_json_member(out, "id", placed.id);
+  out += R"(,"parent":)";
+  if (placed.parent.empty()) out += "null";
+  else detail::append_json_string(out, placed.parent);
+  out += placed.status == comment_status::pending ? R"(,"pending":true,"after":)" : R"(,"pending":false,"after":)";
+  std::string_view after;
+  for (const thread_entry& e : t.entries) {
+    if (t.comments[e.index].id == placed.id) break;
+    after = t.comments[e.index].id;
+  }
+  if (after.empty()) out += "null";
+  else detail::append_json_string(out, after);
+  std::string count;
+  append_comment_count(count, find_locale(o.locale), t.live);
+  detail::append_json_member(out, "count", count);
+  return out + "}";
 }
 
 }  // namespace colloquy

@@ -258,17 +258,21 @@ inline void render_more_html(std::string& out, const page_range& range, const re
   out += "</button>";
 }
 
+// The header's count ("3 Comments"): comments that are not deleted placeholders.
+inline void append_comment_count(std::string& out, const locale_data& loc, std::size_t live) {
+  expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
+                 [&](std::string_view) { out += std::to_string(live); }, out);
+}
+
 // Appends the whole comments section with the page `o.page`. `chunks`, when given, receives
 // the byte offset in `out` where each top-level thread starts, so a caller can insert the HTML
 // in slices.
 inline void render_thread_html(std::string& out, const thread& t, const render_options& o,
                                std::vector<std::size_t>* chunks = nullptr) {
   const locale_data& loc = *o.locale;
-  std::size_t live = t.live;
   out += o.static_page ? "<section class=\"comments colloquy-static\" part=\"comments\"><header><h2>"
                        : "<section class=\"comments\" part=\"comments\"><header><h2>";
-  expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
-                 [&](std::string_view) { out += std::to_string(live); }, out);
+  append_comment_count(out, loc, t.live);
   out += "</h2>";
   if (!o.feed.empty()) {
     out += "<a class=\"feed\" href=\"";

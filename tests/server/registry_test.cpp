@@ -112,4 +112,14 @@ TEST_SUITE("Error registry") {
     for (const auto& f : found) list += "\n  " + f;
     CHECK_MESSAGE(found.empty(), "codes spelled outside the loader's CODES table (use CODES.…):" << list);
   }
+
+  TEST_CASE("The posting script spells no code: it uses the loader's CODES") {
+    const std::set<std::string> codes = registry_codes();
+    std::string js = read_text(fs::path(COLLOQUY_SOURCE_DIR) / "web" / "colloquy-post.js");
+    REQUIRE(js.find("CODES.") != std::string::npos);
+    auto found = spelled_codes("colloquy-post.js", js, std::regex("['\"]([a-z][a-z0-9_]*)['\"]"), codes);
+    std::string list;
+    for (const auto& f : found) list += "\n  " + f;
+    CHECK_MESSAGE(found.empty(), "codes spelled in colloquy-post.js (use CODES.…):" << list);
+  }
 }

@@ -1,0 +1,126 @@
+// What the widget's loader asks the core besides rendering: the loader's own defaults and the
+// messages it may need before the module loads (written into the shipped loader at build time,
+// so each is defined once, here and in locale.hpp), and the light/dark decision of
+// data-theme="auto" from the colours the loader reads off the page.
+//
+//   std::string out;
+//   colloquy::append_loader_defaults(out);            // "postTimeout":15000,"fetchTimeout":15000,…
+//   colloquy::scheme_for("255 255 255 255\n", {})      // "light": the first opaque background is white
+#pragma once
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "colloquy/json_writer.hpp"
+#include "colloquy/locale.hpp"
+
+namespace colloquy {
+
+// Options only the loader uses: where it mounts, how long it waits, how much it reads.
+struct loader_defaults {
+  static constexpr std::string_view target = "#colloquy";
+  static constexpr std::string_view theme = "auto";
+  // "lazy": the module, the styles and the comments are fetched when the widget nears the
+  // screen; "eager": at once.
+  static constexpr std::string_view load = "lazy";
+  // Colloquy.mount(): a page that mounts by itself has chosen its moment.
+  static constexpr std::string_view mount_load = "eager";
+  // ms before a POST counts as failed (it then waits in the outbox) and before loading the
+  // comments gives up (then a Retry button): a phone on a bad network answers in seconds.
+  static constexpr int64_t post_timeout_ms = 15000;
+  static constexpr int64_t fetch_timeout_ms = 15000;
+  // A comments document larger than this is refused unread: 16 MB is ~25,000 comments, past
+  // which a thread should be paged (data-page-size).
+  static constexpr int64_t max_bytes = 16 << 20;
+};
+
+namespace detail {
+// A JSON string literal of `s`, written by the core's writer (json_writer.hpp).
+inline void append_json_string(std::string& out, std::string_view s) { json_writer(out).string(s); }
+inline void append_json_member(std::string& out, std::string_view key, std::string_view value) {
+  if (out.back() != '{') out += ',';
+  append_json_string(out, key);
+  out += ':';
+  append_json_string(out, value);
+}
+inline void append_json_member(std::string& out, std::string_view key, int64_t value) {
+  if (out.back() != '{') out += ',';
+  append_json_string(out, key);
+  out += ':';
+  out += std::to_string(value);
+}
+}  // namespace detail
+
+// The loader's own defaults as JSON members (no braces).
+inline void append_loader_defaults(std::string& out) {
+  detail::append_json_member(out, "target", loader_defaults::target);
+  detail::append_json_member(out, "theme", loader_defaults::theme);
+  detail::append_json_member(out, "load", loader_defaults::load);
+  detail::append_json_member(out, "mountLoad", loader_defaults::mount_load);
+  detail::append_json_member(out, "postTimeout", loader_defaults::post_timeout_ms);
+  detail::append_json_member(out, "fetchTimeout", loader_defaults::fetch_timeout_ms);
+  detail::append_json_member(out, "maxBytes", loader_defaults::max_bytes);
+}
+
+// The messages the loader shows when something fails, by key, as JSON members of an object.
+inline void append_loader_messages(std::string& out, const locale_data& loc) {
+  detail::append_json_member(out, "comments_unavailable", loc.comments_unavailable);
+  detail::append_json_member(out, "comments_unusable", loc.comments_unusable);
+  detail::append_json_member(out, "loading", loc.loading);
+  detail::append_json_member(out, "retry", loc.retry);
+  detail::append_json_member(out, "local_only", loc.local_only);
+}
+
+// ---- data-theme="auto" ----------------------------------------------------------------------
+
+struct page_colors {
+  std::string_view color_scheme;  // the page's computed color-scheme ("normal", "light dark", …)
+  bool prefers_dark = false;      // the reader's prefers-color-scheme
+};
+
+namespace detail {
+// WCAG relative luminance of an sRGB colour (0..255 channels).
+inline double relative_luminance(int r, int g, int b) {
+  auto linear = [](int v) {
+    double c = v / 255.0;
+    return c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+  };
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+// Below this luminance white text contrasts more with the background than black does
+// ((1.05) / (L + 0.05) > (L + 0.05) / 0.05 for L < 0.179): the background is dark.
+inline constexpr double dark_below = 0.179;
+}  // namespace detail
+
+// "light" or "dark" for the widget: the first opaque background among `backgrounds` (one per
+// line, "r g b a" with 0..255 channels, from the mount element up to <html>), else the page's
+// color-scheme, and only when the page offers both, the reader's preference. Lines that are not
+// four numbers are skipped.
+inline std::string_view scheme_for(std::string_view backgrounds, const page_colors& page) {
+  std::size_t pos = 0;
+  while (pos < backgrounds.size()) {
+    std::size_t end = backgrounds.find('\n', pos);
+    if (end == std::string_view::npos) end = backgrounds.size();
+    int v[4] = {0, 0, 0, 0};
+    const char* p = backgrounds.data() + pos;
+    const char* last = backgrounds.data() + end;
+    bool ok = true;
+    for (int& x : v) {
+      while (p < last && *p == ' ') ++p;
+      auto [next, ec] = std::from_chars(p, last, x);
+      ok = ok && ec == std::errc() && x >= 0 && x <= 255;
+      p = next;
+    }
+    pos = end + 1;
+    if (!ok || v[3] <= 127) continue;  // half transparent or less: the page behind shows through
+    return detail::relative_luminance(v[0], v[1], v[2]) < detail::dark_below ? "dark" : "light";
+  }
+  bool dark = page.color_scheme.find("dark") != std::string_view::npos;
+  bool light = page.color_scheme.find("light") != std::string_view::npos;
+  if (dark && light) return page.prefers_dark ? "dark" : "light";
+  return dark ? "dark" : "light";
+}
+
+}  // namespace colloquy

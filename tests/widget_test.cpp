@@ -1,0 +1,161 @@
+// What the loader asks the core besides rendering (widget.hpp, feed_tree.hpp, api.hpp): its
+// defaults and messages, the auto theme's light or dark, RSS and Atom element trees mapped to
+// JSON Feed items, and where a newly posted comment goes under every sort.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "colloquy/boundary.hpp"
+#include "colloquy/colloquy.hpp"
+
+using namespace colloquy;
+
+namespace {
+
+// Parts joined by NUL bytes: the loader's token stream (feed_tree.hpp) from readable tokens, or
+// the pages of a thread.
+std::string joined(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) {
+    if (!out.empty()) out += '\0';
+    out += p;
+  }
+  return out;
+}
+std::string tree(std::initializer_list<std::string_view> tokens) { return joined(tokens); }
+
+nlohmann::json json_of(const std::string& s) { return nlohmann::json::parse(s.substr(0, s.find('\0')), nullptr, false); }
+
+}  // namespace
+
+TEST_SUITE("The loader's questions") {
+  TEST_CASE("widget_setup gives the defaults and the messages in the widget's language") {
+    nlohmann::json plain = json_of(widget_setup("", "{}"));
+    CHECK(plain["defaults"]["sort"] == "oldest");
+    CHECK(plain["defaults"]["locale"] == "en");
+    CHECK(plain["defaults"]["storiesCount"] == 3);
+    CHECK(plain["defaults"]["summaryLength"] == 130);
+    CHECK(plain["defaults"]["relativeDays"] == 7);
+    CHECK(plain["defaults"]["target"] == "#colloquy");
+    CHECK(plain["defaults"]["load"] == "lazy");
+    CHECK(plain["defaults"]["mountLoad"] == "eager");
+    CHECK(plain["defaults"]["maxBytes"] == 16 << 20);
+    CHECK(plain["messages"]["comments_unavailable"] == std::string(locale_en.comments_unavailable));
+    CHECK(plain["messages"]["retry"] == "Retry");
+    nlohmann::json fr = json_of(widget_setup("", R"({"locale":"fr-CA","storiesCount":7})"));
+    CHECK(fr["defaults"] == plain["defaults"]);  // the defaults, whatever the options
+    CHECK(fr["messages"]["retry"] == "Réessayer");
+    CHECK(fr["messages"]["loading"] == std::string(locale_fr.loading));
+  }
+
+  TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {
+    CHECK(page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}") == "dark");
+    CHECK(page_scheme("normal\n\n255 255 255 255\n0 0 0 255", "{}") == "light");
+    CHECK(page_scheme("normal\ndark\n20 20 20 100\n250 250 250 255", "{}") == "light");  // half transparent: skipped
+    // Around the threshold: #767676 (luminance 0.18) is light, #757575 (0.178) dark.
+    CHECK(page_scheme("normal\n\n118 118 118 255", "{}") == "light");
+    CHECK(page_scheme("normal\n\n117 117 117 255", "{}") == "dark");
+    CHECK(page_scheme("dark\n\n0 0 0 0", "{}") == "dark");
+    CHECK(page_scheme("light dark\ndark\n", "{}") == "dark");
+    CHECK(page_scheme("light dark\n\n", "{}") == "light");
+    CHECK(page_scheme("normal\ndark\n", "{}") == "light");  // a page that offers no dark stays light
+    CHECK(page_scheme("", "{}") == "light");
+    CHECK(page_scheme("normal\n\nred\n1 2\n-1 0 0 255\n300 0 0 255\n0 0 0 255", "{}") == "dark");  // junk lines skipped
+  }
+
+  TEST_CASE("An RSS tree maps to JSON Feed items, fields as the feed wrote them") {
+    std::string rss = tree({"<rss", "@version=2.0", "<channel", "<title", "#Blog", ">",
+                            "<item", "<title", "#Tom & Jerry", ">", "<link", "#https://b.example/1", ">",
+                            "<guid", "@isPermaLink=false", "#g-1", ">", "<pubDate", "#Mon, 07 Mar 2011 15:00:00 -0500", ">",
+                            "<description", "#<p>Hello</p>", ">",
+                            "<content", "@medium=image", "@url=https://b.example/i.jpg", ">", ">",
+                            "<item", "<guid", "#https://b.example/2", ">", "<encoded", "#Body", ">", "<date", "#2011-03-08T10:00:00Z", ">", ">",
+                            ">", ">"});
+    feed_tree_result m = map_feed_tree(rss);
+    REQUIRE(m.ok);
+    nlohmann::json feed = nlohmann::json::parse(m.json);
+    REQUIRE(feed["items"].size() == 2);
+    CHECK(feed["items"][0] == nlohmann::json({{"id", "g-1"}, {"url", "https://b.example/1"}, {"title", "Tom & Jerry"},
+                                              {"content_html", "<p>Hello</p>"}, {"date_published", "Mon, 07 Mar 2011 15:00:00 -0500"},
+                                              {"image", "https://b.example/i.jpg"}}));
+    // A permalink guid is the link when there is no <link>; dc:date and content:encoded count.
+    CHECK(feed["items"][1] == nlohmann::json({{"id", "https://b.example/2"}, {"url", "https://b.example/2"},
+                                              {"content_html", "Body"}, {"date_published", "2011-03-08T10:00:00Z"}}));
+    // And through the whole pipeline: cards.
+    std::string answer = render_feed_tree(rss, "{}");
+    CHECK(json_of(answer)["count"] == 2);
+    CHECK(answer.find("Tom &amp; Jerry") != std::string::npos);
+  }
+
+  TEST_CASE("An Atom tree: alternate link, enclosure image, text constructs") {
+    std::string atom = tree({"<feed", "<entry", "<id", "#tag:1", ">", "<title", "#T", ">",
+                             "<link", "@rel=self", "@href=https://a.example/self", ">",
+                             "<link", "@href=https://a.example/1", ">",
+                             "<link", "@rel=enclosure", "@type=image/png", "@href=https://a.example/i.png", ">",
+                             "<updated", "#2011-03-07T10:00:00Z", ">",
+                             "<summary", "#  ", ">",
+                             "<content", "@type=xhtml", "<div", "<p", "#a<b", ">", "<b", "@class=x\"y", "#bold", ">", ">", ">", ">",
+                             "<entry", "<link", "@href=https://a.example/2", ">", "<summary", "@type=html", "#&lt;i&gt;x", ">", ">",
+                             "<entry", "<link", "@href=https://a.example/3", ">", "<summary", "#plain <text>", ">", ">", ">"});
+    feed_tree_result m = map_feed_tree(atom);
+    REQUIRE(m.ok);
+    nlohmann::json items = nlohmann::json::parse(m.json)["items"];
+    REQUIRE(items.size() == 3);
+    CHECK(items[0]["url"] == "https://a.example/1");
+    CHECK(items[0]["image"] == "https://a.example/i.png");
+    CHECK(items[0]["date_published"] == "2011-03-07T10:00:00Z");
+    CHECK(items[0]["content_html"] == "<div><p>a&lt;b</p><b class=\"x&quot;y\">bold</b></div>");
+    CHECK(items[1]["content_html"] == "&lt;i&gt;x");
+    CHECK(items[2]["summary"] == "plain <text>");
+  }
+
+  TEST_CASE("A tree that is no feed, or is broken, is refused or repaired, never a crash") {
+    feed_tree_result html = map_feed_tree(tree({"<html", "<body", ">", ">"}));
+    CHECK_FALSE(html.ok);
+    CHECK(html.error.code == errc::not_feed);
+    CHECK(html.error.message == "XML root <html> is not RSS or Atom");
+    CHECK_FALSE(map_feed_tree("").ok);
+    CHECK_FALSE(map_feed_tree(tree({"#text only"})).ok);
+    CHECK(json_of(render_feed_tree(tree({"<svg", ">"}), "{}"))["error"]["code"] == "not_feed");
+    // Unbalanced: closes without opens are ignored, elements never closed end with the input.
+    feed_tree_result open = map_feed_tree(tree({">", ">", "<rss", "<channel", "<item", "<link", "#https://x.example/", "@stray=1"}));
+    REQUIRE(open.ok);
+    CHECK(nlohmann::json::parse(open.json)["items"][0]["url"] == "https://x.example/");
+    // Deep nesting costs no stack: 100,000 levels inside a description.
+    std::string deep = tree({"<rss", "<channel", "<item", "<link", "#https://d.example/", ">", "<description"});
+    for (int i = 0; i < 100000; ++i) deep += std::string("\0<b", 3);
+    feed_tree_result d = map_feed_tree(deep);
+    REQUIRE(d.ok);
+    CHECK(nlohmann::json::parse(d.json)["items"].size() == 1);
+  }
+
+  TEST_CASE("place_comment says where a new comment goes under every sort, and the count with it") {
+    const std::string thread = R"([{"id":"a","created":"2010-01-01T00:00:00Z","text":"x","votes":{"up":9,"down":0}},
+      {"id":"a1","parent":"a","created":"2010-01-02T00:00:00Z","text":"r"},
+      {"id":"b","created":"2010-01-03T00:00:00Z","text":"y","votes":{"up":1,"down":5}}])";
+    const std::string top = R"([{"id":"n","created":"2010-01-04T00:00:00Z","text":"new"}])";
+    auto spot = [&](const std::string& page, const char* sort) {
+      return json_of(place_comment(joined({thread, page}), std::string(R"({"sort":")") + sort + "\"}"));
+    };
+    CHECK(spot(top, "oldest")["after"] == "b");
+    CHECK(spot(top, "newest")["after"].is_null());
+    CHECK(spot(top, "top")["after"] == "b");    // no votes at all ranks below one up-vote among five down
+    CHECK(spot(top, "oldest")["count"] == "4 Comments");
+    CHECK(spot(top, "oldest")["id"] == "n");
+    CHECK(spot(top, "oldest")["pending"] == false);
+    const std::string reply = R"([{"id":"r","parent":"a","created":"2010-01-05T00:00:00Z","text":"re","status":"pending"}])";
+    for (const char* sort : {"oldest", "newest", "top", "hot", "controversial"}) {
+      CAPTURE(sort);
+      CHECK(spot(reply, sort)["after"] == "a1");  // replies stay in conversation order under their parent
+      CHECK(spot(reply, sort)["parent"] == "a");
+      CHECK(spot(reply, sort)["pending"] == true);
+    }
+    // A comment the thread has already keeps the thread's place.
+    CHECK(spot(R"([{"id":"a1","created":"2010-01-09T00:00:00Z","text":"again"}])", "oldest")["after"] == "a");
+    // Alone (no thread loaded) it is first; without a comment there is nothing to place.
+    CHECK(json_of(place_comment(top, "{}"))["after"].is_null());
+    CHECK(json_of(place_comment(joined({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");
+    CHECK(json_of(place_comment(joined({thread, "{nope"}), "{}"))["error"]["code"] == "not_json");
+  }
+}

@@ -1,0 +1,363 @@
+/*! Colloquy: posting. https://github.com/colloquy */
+// Posting (DESIGN §3), fetched by colloquy.js only when a reader starts writing or has posts not
+// sent yet: compose forms, drafts, the outbox, the browser-storage thread. The core renders the
+// forms and comments, checks drafts, judges the server's answers and says where a new comment
+// goes; this script only moves text between the form, localStorage, the core and the server.
+// Nothing the reader typed is dropped: it is a draft until it is in the outbox, and stays in the
+// outbox until the server has answered with the stored comment (or refused it, when it goes back
+// into a form).
+(function () {
+  'use strict';
+
+  // The outbox holds every thread's unsent posts, so any page of the site can send them.
+  function outboxAll(w) {
+    var all = w.stored('outbox', []);
+    return Array.isArray(all) ? all.filter(function (i) { return i && i.clientId && i.body && i.comment; }) : [];
+  }
+  // A post's idempotency key: minted once, then kept through every retry and reload.
+  function newClientId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) c.getRandomValues(b);
+    else for (var i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256); // unique, not secret
+    b[6] = (b[6] & 15) | 64; // RFC 4122 version 4
+    b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
+  // Posting for one widget; `w` is what the loader shares of it (colloquy.js, bridge).
+  function attach(w) {
+    var root = w.root, state = w.state, CODES = w.CODES;
+    var timers = new Map(); // form -> debounce timer
+    var inflight = {};      // clientId -> true while its POST is out
+    var known = {};         // clientId -> outbox item, also when the browser's storage refuses it
+    var backoff = {};       // clientId -> {timer, attempts}
+    var formKeys = new WeakMap(); // form -> its draft key, fixed when the form was made
+
+    function guard(fn) {
+      return function (a, b) {
+        try { return fn(a, b); } catch (e) { w.warn('posting failed: ' + e.message); }
+      };
+    }
+    function draftKey(parent, where) { return 'draft:' + (where || w.placeKey()) + '\n' + (parent || ''); }
+    function myOutbox() {
+      return outboxAll(w).filter(here);
+    }
+    function outboxSave(item) {
+      return w.store('outbox', outboxAll(w).filter(function (i) { return i.clientId !== item.clientId; }).concat([item]));
+    }
+    function outboxDrop(clientId) {
+      w.store('outbox', outboxAll(w).filter(function (i) { return i.clientId !== clientId; }));
+    }
+    // Whether an outbox item belongs to the thread and endpoint on show.
+    function here(item) { return item.endpoint === w.endpoint() && item.body.thread === state.o.thread; }
+    function list() { return w.commentsSlot.querySelector('.list'); }
+    function depthOf(el) { return parseInt(el.getAttribute('data-depth'), 10) || 0; }
+    function findArticle(attr, id) {
+      var l = list();
+      return l && id ? l.querySelector('article.comment[' + attr + '="' + CSS.escape(String(id)) + '"]') : null;
+    }
+
+    // Where a comment goes, from the core: the thread's pages plus this comment as a page of its
+    // own in, its id, parent, status and the comment it follows under the sort on show out.
+    function spotOf(pages) {
+      var spot = JSON.parse(w.plain('colloquy_place_comment', pages, {}));
+      if (!spot.ok) w.warn('a comment could not be shown: ' + spot.error.code, spot.error.message);
+      return spot;
+    }
+    // Shows a comment (its JSON) where the thread has it, marked `how` (stored, sending, unsent),
+    // in place of the article of `replaces` (a clientId). `commit`: it joins the thread's bytes
+    // as one more page, so re-sorting keeps it, and the header's count follows. A comment the
+    // thread already shows is not shown twice. Returns the core's spot.
+    function show(json, how, clientId, replaces, commit) {
+      var page = w.encode('[' + json + ']');
+      var pages = w.joinPages(state.comments, page);
+      var spot = spotOf(pages);
+      var old = replaces ? findArticle('data-client-id', replaces) : null;
+      var shown = spot.ok && findArticle('data-id', spot.id);
+      if (!spot.ok || (shown && !shown.hasAttribute('data-client-id'))) {
+        if (old && shown) old.remove();
+        return spot;
+      }
+      if (commit) {
+        state.comments = pages;
+        var count = w.commentsSlot.querySelector('section.comments > header > h2');
+        if (count) count.textContent = spot.count;
+      }
+      var parent = spot.parent ? findArticle('data-id', spot.parent) : null;
+      var r = w.html('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
+      if (!r.meta.ok) { w.warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return spot; }
+      if (old) old.remove();
+      insert(w.htmlNode(r.html), spot.after);
+      return spot;
+    }
+    // After the comment it follows (and that one's open reply form and unsent replies); first
+    // when it follows none; at the end of what is shown when that one is on a later page.
+    function insert(node, after) {
+      var l = list();
+      if (!l) return;
+      var prev = after && findArticle('data-id', after);
+      if (!after) return l.prepend(node);
+      if (!prev) return l.append(node);
+      while (prev.nextElementSibling && prev.nextElementSibling.matches('form.compose, article.comment[data-client-id]')) prev = prev.nextElementSibling;
+      prev.after(node);
+    }
+    function showLocal(item, how) {
+      show(JSON.stringify(item.comment), how, item.clientId, item.clientId, false);
+    }
+
+    // A form the loader made: filled from its draft and the remembered name, never over what
+    // the reader has typed already (the first keys may come before this script).
+    function fillForm(form) {
+      if (formKeys.has(form)) return form;
+      formKeys.set(form, draftKey(form.getAttribute('data-parent')));
+      var draft = w.stored(formKeys.get(form), null) || {};
+      var me = w.stored('author', null) || {};
+      var f = form.elements;
+      var typed = f.text.value;
+      f.name.value = f.name.value || draft.name || me.name || '';
+      f.location.value = f.location.value || draft.location || me.location || '';
+      f.text.value = f.text.value || draft.text || '';
+      if (typed) saveDraft(form);
+      updatePreview(form);
+      return form;
+    }
+    function openReply(article) {
+      var id = article.getAttribute('data-id');
+      var next = article.nextElementSibling;
+      var form = next && next.matches('form.compose') && next.getAttribute('data-parent') === id ? next : null;
+      if (!form) article.after(form = w.newForm(id, depthOf(article)));
+      return fillForm(form);
+    }
+    function updatePreview(form) {
+      var text = form.elements.text.value;
+      var box = form.querySelector('.preview');
+      if (!/\S/.test(text)) { box.hidden = true; box.lastChild.textContent = ''; return; }
+      box.lastChild.innerHTML = w.trusted(w.html('colloquy_preview', text, {}).html);
+      box.hidden = false;
+    }
+    function rawDraft(form) {
+      var f = form.elements;
+      return { thread: state.o.thread, parent: form.getAttribute('data-parent') || null,
+        author: { name: f.name.value, location: f.location.value }, text: f.text.value, honeypot: f.website.value };
+    }
+    function saveDraft(form) {
+      var f = form.elements;
+      if (f.name.value || f.location.value) w.store('author', { name: f.name.value, location: f.location.value });
+      w.store(formKeys.get(form), f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
+    }
+    // Shows the core's problems ({code, field, message} in the widget's language) by their fields.
+    function showProblems(form, problems) {
+      Array.prototype.forEach.call(form.querySelectorAll('.error'), function (e) { e.textContent = ''; e.hidden = true; });
+      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); });
+      var first = null;
+      problems.forEach(function (p) {
+        var slot = form.querySelector('.error[data-for="' + CSS.escape(p.field || '') + '"]') || form.querySelector('.error[data-for=""]');
+        slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + p.message;
+        slot.hidden = false;
+        var input = p.field && form.elements[p.field];
+        if (input && input.setAttribute) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
+      });
+      return first;
+    }
+    // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
+    function describe(problems) {
+      return w.html('colloquy_describe_problems', JSON.stringify(problems), {}).meta.problems || problems;
+    }
+    function check(form) {
+      return w.html('colloquy_check_compose', JSON.stringify(rawDraft(form)), { requireClientId: false }).meta;
+    }
+
+    function submit(form) {
+      fillForm(form);
+      clearTimeout(timers.get(form));
+      var checked = check(form);
+      // A filled honeypot is a bot: nothing is posted, and nothing tells it why.
+      if (checked.problems.some(function (p) { return p.code === CODES.honeypot_filled; })) return;
+      var first = showProblems(form, checked.problems);
+      if (!checked.ok) { if (first) first.focus(); return; }
+      var body = checked.draft;
+      body.clientId = newClientId();
+      w.store('author', { name: body.author.name, location: body.author.location });
+      var comment = { id: body.clientId, parent: body.parent, author: body.author, created: new Date().toISOString(), text: body.text };
+      var item = { clientId: body.clientId, endpoint: w.endpoint(), body: body, comment: comment };
+      // Saved before the form lets go of the text: from here on the outbox (or the thread) has it.
+      if (!state.o.comments) {
+        var doc = w.localThread();
+        doc.comments.push(comment);
+        if (!w.store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
+      } else outboxSave(item);
+      w.store(formKeys.get(form), null);
+      if (form.getAttribute('data-parent')) form.remove();
+      else { form.elements.text.value = ''; updatePreview(form); }
+      if (!state.o.comments) show(JSON.stringify(comment), 'stored', '', '', true);
+      else send(item);
+    }
+
+    function send(item) {
+      if (inflight[item.clientId] || item.done) return;
+      inflight[item.clientId] = true;
+      known[item.clientId] = item;
+      if (here(item)) showLocal(item, 'sending');
+      var abort = new AbortController();
+      var timer = setTimeout(function () { abort.abort(); }, state.o.postTimeout);
+      fetch(item.endpoint, {
+        method: 'POST', credentials: 'same-origin', signal: abort.signal,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(item.body)
+      }).then(function (res) {
+        return res.text().then(function (text) {
+          // The core judges the answer: the stored comment, a refusal for good (the text goes
+          // back into a form with the reason; an unusable answer is one too, bad_answer), or a
+          // failure worth retrying.
+          var verdict = JSON.parse(w.plain('colloquy_judge_answer', text, { status: res.status }));
+          if (verdict.outcome === 'delivered') return delivered(item, text);
+          if (verdict.outcome !== 'refused') throw new Error('HTTP ' + res.status);
+          if (verdict.error.code === CODES.bad_answer) w.warn('the comments server answered ' + res.status + ' with nothing usable', 'it must answer JSON (DESIGN §3)');
+          return refused(item, verdict.error);
+        });
+      }).catch(function (e) {
+        inflight[item.clientId] = false;
+        if (item.done) return; // answered; what failed was showing the answer
+        w.warn('comment not sent yet: ' + (e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e.message),
+          'it stays in this browser and is sent again when the network returns');
+        if (here(item)) showLocal(item, 'unsent');
+        retryLater(item);
+      }).then(function () { clearTimeout(timer); inflight[item.clientId] = false; });
+    }
+    // While the page is open an unsent post is tried again on its own: after 2 s, 4 s, 8 s, ...
+    // up to a minute apart (with jitter, so a server coming back is not hit all at once).
+    function retryLater(item) {
+      var b = backoff[item.clientId] || (backoff[item.clientId] = { attempts: 0 });
+      clearTimeout(b.timer);
+      var delay = Math.min(60000, 2000 * Math.pow(2, b.attempts++)) * (0.8 + 0.4 * Math.random());
+      b.timer = setTimeout(function () { if (!item.done) send(item); }, delay);
+    }
+    function finish(item) {
+      item.done = true;
+      outboxDrop(item.clientId);
+      if (backoff[item.clientId]) clearTimeout(backoff[item.clientId].timer);
+    }
+    // The reader's own comments awaiting moderation: the server lists only published ones, so
+    // they are kept here (the server's answer, 30 days at most) and shown until they appear in
+    // the thread.
+    var MINE_DAYS = 30;
+    function mineKey(item) { return 'pending:' + (item ? item.endpoint + '\n' + item.body.thread : w.placeKey()); }
+    function mine(item) {
+      var all = w.stored(mineKey(item), []);
+      var fresh = Date.now() - MINE_DAYS * 864e5;
+      return Array.isArray(all) ? all.filter(function (m) { return m && typeof m.text === 'string' && m.kept > fresh; }) : [];
+    }
+    function showMine() {
+      // Called right after the thread is rendered: one already in it has been approved.
+      var kept = mine().filter(function (m) {
+        var spot = show(m.text, 'stored', '', '', false);
+        var article = spot.ok && findArticle('data-id', spot.id);
+        return !!article && article.classList.contains('pending');
+      });
+      w.store(mineKey(), kept.length ? kept : null);
+    }
+    // The server stored the comment: the answer (its bytes, never parsed here) joins the thread.
+    function delivered(item, text) {
+      finish(item);
+      var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
+      if (spot.ok && spot.pending) w.store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
+    }
+    function refused(item, error) {
+      finish(item);
+      var b = item.body;
+      if (!here(item)) { // the reader has moved on: the text waits as that thread's draft
+        w.store(draftKey(b.parent, item.endpoint + '\n' + b.thread), { name: b.author.name, location: b.author.location, text: b.text });
+        return;
+      }
+      var local = findArticle('data-client-id', item.clientId);
+      if (local) local.remove();
+      var parent = b.parent ? findArticle('data-id', b.parent) : null;
+      var form = parent ? openReply(parent) : w.composeSlot.querySelector('form.compose');
+      if (!form) return;
+      fillForm(form);
+      form.elements.name.value = b.author.name;
+      form.elements.location.value = b.author.location;
+      form.elements.text.value = b.text;
+      saveDraft(form);
+      updatePreview(form);
+      showProblems(form, describe([error]));
+    }
+    // The outbox of this thread, plus the posts of this visit that storage refused to keep.
+    function waiting() {
+      var items = myOutbox();
+      Object.keys(known).forEach(function (id) {
+        if (!known[id].done && here(known[id]) && !items.some(function (i) { return i.clientId === id; })) items.push(known[id]);
+      });
+      return items;
+    }
+    function flushOutbox() { waiting().forEach(send); }
+
+    // After each render of the thread: comments awaiting moderation, the outbox's comments,
+    // the forms filled from their drafts, reply drafts reopened, the outbox sent.
+    function afterRender() {
+      showMine();
+      waiting().forEach(function (item) { showLocal(item, 'unsent'); });
+      Array.prototype.forEach.call(root.querySelectorAll('form.compose'), fillForm);
+      w.storedKeys(draftKey('')).forEach(function (parent) {
+        var article = parent && findArticle('data-id', parent);
+        if (article) openReply(article);
+      });
+      flushOutbox();
+    }
+
+    var onClick = guard(function (event) {
+      var button = event.target.closest && event.target.closest('button[data-action]');
+      if (!button || !root.contains(button)) return;
+      var action = button.getAttribute('data-action');
+      var article = button.closest('article.comment');
+      if (action === 'cancel') button.closest('form.compose').remove();
+      else if (action === 'retry' && article) {
+        var id = article.getAttribute('data-client-id');
+        waiting().forEach(function (i) { if (i.clientId === id) send(i); });
+      }
+    });
+    var onInput = guard(function (event) {
+      var form = event.target.closest && event.target.closest('form.compose');
+      if (!form) return;
+      fillForm(form);
+      clearTimeout(timers.get(form));
+      // Debounced: a 10,000-character comment is formatted once per pause, not per key.
+      timers.set(form, setTimeout(guard(function () {
+        timers.delete(form);
+        saveDraft(form);
+        updatePreview(form);
+        if (form.querySelector('.error:not([hidden])')) showProblems(form, check(form).problems);
+      }), 100));
+    });
+    var onOnline = guard(flushOutbox);
+    root.addEventListener('click', onClick);
+    root.addEventListener('input', onInput);
+    window.addEventListener('online', onOnline);
+    afterRender();
+
+    return {
+      afterRender: guard(afterRender),
+      submit: guard(submit),
+      // A comment still on its way has no id the server knows yet: no replies to it until then.
+      reply: guard(function (article) {
+        if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
+      }),
+      // Another thread or endpoint: pending drafts are saved under their own thread.
+      leave: guard(function () {
+        timers.forEach(function (t, form) { clearTimeout(t); saveDraft(form); });
+        timers.clear();
+      }),
+      destroy: function () {
+        root.removeEventListener('click', onClick);
+        root.removeEventListener('input', onInput);
+        window.removeEventListener('online', onOnline);
+        timers.forEach(function (t) { clearTimeout(t); });
+        Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });
+      }
+    };
+  }
+
+  document.dispatchEvent(new CustomEvent('colloquy:posting', { detail: attach }));
+})();
