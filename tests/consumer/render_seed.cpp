@@ -1,4 +1,4 @@
-// Renders a two-comment thread with the public API and prints what a page would show.
+// Renders a two-comment thread with the public (typed) API and prints what a page would show.
 #include <colloquy/api.hpp>
 
 #include <cstdio>
@@ -8,9 +8,9 @@ int main() {
   const std::string document = R"J({"comments": [
     {"id": "a", "created": "2010-09-25T14:03:00Z", "text": "Nice :)", "author": {"name": "Mary D.", "location": "Kansas, USA"}},
     {"id": "b", "parent": "a", "created": "2010-09-26T09:00:00Z", "text": "*Agreed*", "author": "Ron"}]})J";
-  const std::string out = colloquy::render_comments(document, R"({"locale": "de"})");
-  const auto split = out.find('\0');  // <meta JSON> '\0' <HTML>
-  if (split == std::string::npos) return 1;
-  std::printf("%s\n%s\n", out.substr(0, split).c_str(), out.substr(split + 1).c_str());
-  return 0;
+  colloquy::widget_options options;
+  options.locale = "de";
+  const colloquy::comments_view view = colloquy::render_comments_view(document, options);
+  std::printf("{\"ok\":%s,\"count\":%zu}\n%s\n", view.ok ? "true" : "false", view.count, view.html.c_str());
+  return view.ok ? 0 : 1;
 }
