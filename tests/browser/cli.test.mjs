@@ -83,7 +83,7 @@ test('unknown flags, extra arguments, missing values and bad values are refused:
     [['serve', '--moderate=yes'], /option --moderate takes no value/],
     [['serve', '--port=99999'], /bad --port 99999/],
     [['admin', 'pending', 'more'], /unexpected argument more/],
-    [['admin', 'frobnicate'], /expected pending, approve or reject/],
+    [['admin', 'frobnicate'], /expected pending, approve, reject, delete or restore, not frobnicate/],
     [['admin', 'pending', '--tread', 't'], /did you mean --thread\?/],
     [['nonsense'], /unknown command nonsense/],
   ];
