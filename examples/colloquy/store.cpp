@@ -1,6 +1,8 @@
 #include "store.hpp"
 
+#include <dlfcn.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -811,6 +813,27 @@ std::unique_ptr<store> store::open(const std::string& where, std::string& error)
 
 std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string& error) {
   return sqlite_store::open(path, error);
+}
+
+// The PostgreSQL store is the module colloquy-postgresql.so beside the executable (see
+// examples/CMakeLists.txt: libpq's libraries are loaded only by the commands that use them).
+std::unique_ptr<store> open_postgresql_store(const std::string& url, std::string& error) {
+  using open_function = store* (*)(const std::string&, std::string&);
+  static const std::pair<open_function, std::string> module = [] {
+    std::string path(4096, '\0');
+    ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
+    path.resize(n > 0 ? std::size_t(n) : 0);
+    path = path.substr(0, path.rfind('/') + 1) + "colloquy-postgresql.so";
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void* entry = handle ? dlsym(handle, "colloquy_open_postgresql_store") : nullptr;
+    const char* why = entry ? nullptr : dlerror();
+    return std::pair<open_function, std::string>(reinterpret_cast<open_function>(entry), why ? why : "");
+  }();
+  if (!module.first) {
+    error = "PostgreSQL support is not available: " + module.second;
+    return nullptr;
+  }
+  return std::unique_ptr<store>(module.first(url, error));
 }
 
 }  // namespace colloquy::server

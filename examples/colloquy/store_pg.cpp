@@ -680,8 +680,11 @@ std::vector<stored_comment> pg_store::recent(const std::string& thread, std::siz
 
 }  // namespace
 
-std::unique_ptr<store> open_postgresql_store(const std::string& url, std::string& error) {
-  return pg_store::open(url, error);
+}  // namespace colloquy::server
+
+// The module's one entry point (store.cpp opens the module and looks it up by this name).
+extern "C" __attribute__((visibility("default"))) colloquy::server::store* colloquy_open_postgresql_store(
+    const std::string& url, std::string& error) {
+  return colloquy::server::pg_store::open(url, error).release();
 }
 
-}  // namespace colloquy::server
