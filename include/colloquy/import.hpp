@@ -246,6 +246,13 @@ inline import_result refuse(std::string_view code, std::string message) {
   return r;
 }
 
+// The XML reader's refusal (line and column in the message), as the import's.
+inline import_result refuse(problem error) {
+  import_result r;
+  r.error = std::move(error);
+  return r;
+}
+
 inline std::optional<std::int64_t> iso_time(std::string_view s) { return parse_iso8601(trimmed(s)); }
 
 // An element's text or attribute without surrounding white space, as a string.
@@ -283,11 +290,7 @@ inline std::string wordpress_html(std::string_view content) {
 inline import_result import_disqus(std::string_view bytes) {
   using namespace detail::import;
   xml::document d = xml::parse(bytes);
-  if (!d.ok) {
-    import_result r;
-    r.error = d.error;
-    return r;
-  }
+  if (!d.ok) return refuse(d.error);
   if (d.root().name != "disqus")
     return refuse(errc::wrong_format, "not a Disqus export: the root element is <" + d.root().name + ">, not <disqus>");
   import_result r;
@@ -334,11 +337,7 @@ inline import_result import_disqus(std::string_view bytes) {
 inline import_result import_wordpress(std::string_view bytes) {
   using namespace detail::import;
   xml::document d = xml::parse(bytes);
-  if (!d.ok) {
-    import_result r;
-    r.error = d.error;
-    return r;
-  }
+  if (!d.ok) return refuse(d.error);
   const xml::element* channel = d.root().name == "rss" ? d.child(d.root(), "channel") : nullptr;
   if (!channel)
     return refuse(errc::wrong_format, "not a WordPress export: no <rss><channel> (the root is <" + d.root().name + ">)");
