@@ -76,13 +76,25 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
   });
 });
 
-for (const [name, options] of [['a link to a comment', { hash: '#comment-c2' }], ['data-load="eager"', { attrs: 'data-load="eager"' }]]) {
-  test(`${name} loads at once, far below the fold`, async () => {
-    await withServer(browser, [], async (server) => {
-      const { page, log } = await open(server, options);
-      await waitForCount(page, '#colloquy >> article.comment', 2);
-      assert.ok(await page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().top > 3 * innerHeight));
-      assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
-    });
+test('data-load="eager" loads at once, far below the fold', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, log } = await open(server, { attrs: 'data-load="eager"' });
+    await waitForCount(page, '#colloquy >> article.comment', 2);
+    assert.ok(await page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().top > 3 * innerHeight));
+    assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
   });
-}
+});
+
+// A link to a comment loads at once, then brings the comment on screen (colloquy-link.js).
+test('a link to a comment loads at once, far below the fold, and shows the comment', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, log } = await open(server, { hash: '#comment-c2' });
+    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await eventually(async () => assert.ok(await page.evaluate(() => {
+      const a = document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="c2"]');
+      const box = a.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    }), 'c2 on screen'));
+    assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy-act.js', 'colloquy-link.js', 'colloquy.css', 'colloquy.wasm']);
+  });
+});
