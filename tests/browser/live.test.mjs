@@ -5,7 +5,7 @@
 // reader was typing, and focus goes to the new comment, not to <body>. A hidden page asks nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, eventually, waitForCount, waitForText } from './support.mjs';
+import { launch, withServer, eventually, waitForCount, waitForText, postComment as post } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -13,13 +13,6 @@ after(async () => { await browser?.close(); });
 
 const THREAD = '/live-test';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
-
-async function post(server, body) {
-  const r = await fetch(server.url + '/api/comments', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(r.status, 201, await r.text());
-}
 
 async function open(server, live) {
   const page = await browser.newPage();

@@ -4,7 +4,7 @@
 // view, focuses it and marks it; a later change of the fragment does the same for another one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, eventually } from './support.mjs';
+import { launch, withServer, eventually, postComment as post } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -12,15 +12,6 @@ after(async () => { await browser?.close(); });
 
 const THREAD = '/permalink-test';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
-
-async function post(server, body) {
-  const r = await fetch(server.url + '/api/comments', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  assert.equal(r.status, 201, `POST answered ${r.status}: ${text}`);
-  return JSON.parse(text).id;
-}
 
 // The shadow root's focused comment, if any, and where it is on the screen.
 const focusedComment = (page) => page.evaluate(() => {
