@@ -115,8 +115,8 @@
     return bytes.then((page) => {
       if (state.token !== token) return;
       if (page) state.comments = w.joinPages(state.comments, page);
-      // The threads shown and a page more, in the order on show.
-      const r = w.call('colloquy_render_comments', state.comments, { pageSize: state.shown + state.o.pageSize });
+      // The threads shown and a page more (without a page size: all), in the order on show.
+      const r = w.call('colloquy_render_comments', state.comments, state.o.pageSize ? { pageSize: state.shown + state.o.pageSize } : {});
       if (!r.meta.ok) throw new Error(r.meta.error.code);
       arrived(w, merge(w, r), focused, 'more_loaded');
     }).catch((e) => {
