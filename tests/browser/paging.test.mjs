@@ -2,20 +2,11 @@
 // that many top-level threads, and follows its "next" cursor until the thread is complete.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, eventually, waitForCount } from './support.mjs';
+import { launch, withServer, eventually, waitForCount, postComment as post } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function post(server, body) {
-  const r = await fetch(server.url + '/api/comments', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const text = await r.text();
-  assert.equal(r.status, 201, `POST answered ${r.status}: ${text}`);
-  return JSON.parse(text).id;
-}
 
 test('Load more follows the server cursor until every thread is shown, each comment once', async () => {
   await withServer(browser, ['--rate-limit', '0'], async (server) => {

@@ -76,6 +76,16 @@ export async function withServer(browser, extra, fn) {
 // that never comes fails with the last assertion that did not hold.
 export const WAIT = Number(process.env.COLLOQUY_TEST_WAIT_MS) || 30000;
 
+// Posts a comment to a reference server as another client would (no browser); returns its id.
+export async function postComment(server, body) {
+  const r = await fetch(server.url + '/api/comments', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  assert.equal(r.status, 201, `POST answered ${r.status}: ${text}`);
+  return JSON.parse(text).id;
+}
+
 // Runs `check` (async; it throws, usually an assertion, while the state is not there yet) until it
 // returns without throwing, and returns its value. Past `timeout` ms the last failure is thrown.
 export async function eventually(check, { timeout = WAIT, interval = 50 } = {}) {
