@@ -5,8 +5,9 @@
 #     Writes the shipped scripts, minified by terser: <widget>/colloquy-post.js, then
 #     <widget>/colloquy.js, which is SOURCE with the core's defaults and English messages
 #     (SETUP run on <widget>/colloquy.wasm) in place of /*@COLLOQUY_SETUP@*/null, and
-#     @COLLOQUY_WASM_VERSION@, @COLLOQUY_CSS_VERSION@ and @COLLOQUY_POST_VERSION@ replaced by the
-#     first 16 hex digits of the SHA-256 of each file as shipped, so the loader asks for
+#     @COLLOQUY_WASM_VERSION@, @COLLOQUY_CSS_VERSION@, @COLLOQUY_POST_VERSION@,
+#     @COLLOQUY_POST_WASM_VERSION@ and @COLLOQUY_STORIES_WASM_VERSION@ replaced by the first 16
+#     hex digits of the SHA-256 of each file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
 #
@@ -16,9 +17,12 @@
 #     the three sizes in bytes.
 #
 #   cmake -DMODE=report -DDIR=<widget> [-DBUDGET=wasm/size-budget.txt] -P widget.cmake
-#     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total:
-#     colloquy.js + colloquy.css + colloquy.wasm). With BUDGET, fails when a figure is over its
-#     budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz 60000, ...).
+#     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total
+#     on a page that reads comments: colloquy.js + colloquy.css + colloquy.wasm; then what a page
+#     fetches only when it needs it: colloquy-stories.wasm with data-stories, colloquy-post.js
+#     and colloquy-post.wasm when a reader starts writing). With BUDGET, fails when a figure is
+#     over its budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz
+#     60000, colloquy-post.wasm.br 50000, ...).
 cmake_minimum_required(VERSION 3.20)
 
 # Minifies `input` into `output`; the "/*!" licence comment stays.
@@ -33,7 +37,8 @@ endfunction()
 if(MODE STREQUAL "stamp")
   minify("${POST}" "${WIDGET}/colloquy-post.js")
   set(versions)
-  foreach(pair "WASM;colloquy.wasm" "CSS;colloquy.css" "POST;colloquy-post.js")
+  foreach(pair "WASM;colloquy.wasm" "CSS;colloquy.css" "POST;colloquy-post.js" "POST_WASM;colloquy-post.wasm"
+      "STORIES_WASM;colloquy-stories.wasm")
     list(GET pair 0 key)
     list(GET pair 1 file)
     file(SHA256 "${WIDGET}/${file}" hash)
@@ -95,6 +100,17 @@ elseif(MODE STREQUAL "report")
   set(size_total.gz ${total_gz})
   set(size_total.br ${total_br})
   string(APPEND report "  total\t\t\t${total_raw}\t${total_gz}\t${total_br}\n")
+  string(APPEND report "fetched only when needed\n")
+  foreach(name colloquy-stories.wasm colloquy-post.js colloquy-post.wasm)
+    foreach(kind raw gz br)
+      set(suffix ".${kind}")
+      if(kind STREQUAL "raw")
+        set(suffix "")
+      endif()
+      file(SIZE "${DIR}/${name}${suffix}" size_${name}${suffix})
+    endforeach()
+    string(APPEND report "  ${name}\t${size_${name}}\t${size_${name}.gz}\t${size_${name}.br}\n")
+  endforeach()
   message("${report}")
   if(BUDGET)
     file(STRINGS "${BUDGET}" lines REGEX "^[a-z]")

@@ -22,7 +22,8 @@
   // server, a CDN): in CORS mode, cookies only to this page's own origin. The build writes each
   // file's hash here, so a new build is a new URL and servers may cache ?v= URLs for good.
   var VERSIONS = { 'colloquy.wasm': '@COLLOQUY_WASM_VERSION@', 'colloquy.css': '@COLLOQUY_CSS_VERSION@',
-    'colloquy-post.js': '@COLLOQUY_POST_VERSION@' };
+    'colloquy-post.js': '@COLLOQUY_POST_VERSION@', 'colloquy-post.wasm': '@COLLOQUY_POST_WASM_VERSION@',
+    'colloquy-stories.wasm': '@COLLOQUY_STORIES_WASM_VERSION@' };
   function assetUrl(name) {
     var url = new URL(name, BASE);
     if (/^[0-9a-f]{16}$/.test(VERSIONS[name])) url.search = '?v=' + VERSIONS[name];
@@ -72,40 +73,43 @@
     }
   }
 
-  // The core: a standalone module; besides the zone offset it imports two no-op system calls.
+  // The core: standalone modules (colloquy.wasm reads; colloquy-stories.wasm, colloquy-post.wasm
+  // are fetched when stories are shown or a reader writes); besides the zone offset each imports
+  // two no-op system calls.
   // It resolves to a handle whose `x` is the live instance's exports: a call that traps (or
   // throws) may leave the instance's memory half-written, so the handle gets a fresh instance
   // of the compiled module at once, and every widget on the page keeps working.
-  var corePromise = null;
+  var cores = {};
   function start(handle, instance) {
     handle.x = instance.exports;
     handle.x._initialize();
     return handle;
   }
-  function loadCore() {
-    if (corePromise) return corePromise;
+  function loadCore(file) {
+    file = file || 'colloquy.wasm';
+    if (cores[file]) return cores[file];
     var imports = {
       env: { emscripten_notify_memory_growth: function () {}, colloquy_zone_offset: function (ms) { return zoneOffset(ms); } },
       wasi_snapshot_preview1: { proc_exit: function (code) { throw new Error('core exited ' + code); } }
     };
     var viaBytes = function () {
-      return fetchAsset('colloquy.wasm').then(function (r) { return r.arrayBuffer(); })
+      return fetchAsset(file).then(function (r) { return r.arrayBuffer(); })
         .then(function (bytes) { return WebAssembly.instantiate(bytes, imports); });
     };
     // Streaming compilation needs application/wasm; fall back to bytes when a server lies.
-    corePromise = (WebAssembly.instantiateStreaming
-      ? WebAssembly.instantiateStreaming(fetchAsset('colloquy.wasm'), imports).catch(viaBytes)
+    var promise = cores[file] = (WebAssembly.instantiateStreaming
+      ? WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes)
       : viaBytes()
     ).then(function (result) {
       var core = start({ module: result.module, imports: imports, x: null }, result.instance);
       // The engine compiles each function of the module on its first call, on this thread: a
       // one-comment thread rendered now (while the comments are still on their way) takes that
       // cost off the first paint of the real one.
-      callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
+      if (file === 'colloquy.wasm') callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
       return core;
     });
-    corePromise.catch(function () { corePromise = null; }); // a later mount may retry
-    return corePromise;
+    promise.catch(function () { cores[file] = null; }); // a later mount may retry
+    return promise;
   }
 
   // Runs a core entry point on bytes + options; returns a view of its answer, valid until the
@@ -591,7 +595,7 @@
         })
       ];
       if (o.stories) {
-        work.push(Promise.all([core, fetchBytes(new URL(o.stories, location.href), o)]).then(function (v) {
+        work.push(Promise.all([loadCore('colloquy-stories.wasm'), fetchBytes(new URL(o.stories, location.href), o)]).then(function (v) {
           if (state.token !== token) return;
           var r = renderFeed(v[0], v[1], coreOptions(o, state.sort));
           if (!r.meta.ok) {
@@ -632,7 +636,10 @@
     }
     function posting() {
       if (!state.posting) {
-        state.posting = loadPosting().then(function (attach) { return attach(bridge); });
+        state.posting = Promise.all([loadPosting(), loadCore('colloquy-post.wasm')]).then(function (v) {
+          state.postCore = v[1];
+          return v[0](bridge);
+        });
         state.posting.catch(function (e) { state.posting = null; warn('posting unavailable: ' + e.message, 'serve colloquy-post.js next to colloquy.js'); });
       }
       return state.posting;
@@ -660,8 +667,8 @@
       endpoint: endpoint, placeKey: placeKey, localThread: localThread, newForm: newForm, joinPages: joinPages,
       encode: function (text) { return encoder.encode(text); },
       // The core's answers for posting, with the widget's options plus `extra`.
-      html: function (name, text, extra) { return callHtml(state.core, name, text, Object.assign(coreOptions(state.o, state.sort), extra)); },
-      plain: function (name, input, extra) { return callPlain(state.core, name, input, Object.assign(coreOptions(state.o, state.sort), extra)); }
+      html: function (name, text, extra) { return callHtml(state.postCore, name, text, Object.assign(coreOptions(state.o, state.sort), extra)); },
+      plain: function (name, input, extra) { return callPlain(state.postCore, name, input, Object.assign(coreOptions(state.o, state.sort), extra)); }
     };
 
     function onClick(event) {

@@ -1,7 +1,8 @@
 // Nothing heavy before it is needed: on a long page with the widget far below, the page fetches
 // only colloquy.js until the reader scrolls near the widget (about one viewport away); then the
-// module, the stylesheet and the comments. Posting (colloquy-post.js) waits until a reader starts
-// writing. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
+// module, the stylesheet and the comments. Posting (colloquy-post.js and colloquy-post.wasm)
+// waits until a reader starts writing; a page without data-stories never fetches
+// colloquy-stories.wasm. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
 // Chromium's network log; the page's layout shift (PerformanceObserver) stays 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +44,7 @@ async function open(server, { attrs = '', hash = '' } = {}) {
   await page.waitForFunction(() => window.Colloquy && document.querySelector('#colloquy').shadowRoot);
   return { page, log, errors };
 }
-const heavy = (log) => log.filter((p) => /colloquy\.(wasm|css)$|colloquy-post\.js$|^\/api\/comments/.test(p));
+const heavy = (log) => log.filter((p) => /colloquy(-stories|-post)?\.wasm$|colloquy\.css$|colloquy-post\.js$|^\/api\/comments/.test(p));
 
 test('far below the fold only the loader is fetched; the rest when the reader scrolls near', async () => {
   await withServer(browser, [], async (server) => {
@@ -64,10 +65,11 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
     // Loaded while still below the screen, the widget grew where no one saw: the page did not shift.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     assert.equal(await page.evaluate(() => window.__shift), 0, 'layout shift');
-    // A reader who only reads never downloads posting; focusing the form fetches it.
-    assert.ok(!log.includes('colloquy-post.js'));
+    // A reader who only reads never downloads posting (its script and its module); focusing the
+    // form fetches both.
+    assert.ok(!log.includes('colloquy-post.js') && !log.includes('colloquy-post.wasm'));
     await page.focus('#colloquy >> form.compose textarea[name="text"]');
-    await eventually(() => assert.ok(log.includes('colloquy-post.js'), log.join(' ')));
+    await eventually(() => assert.ok(log.includes('colloquy-post.js') && log.includes('colloquy-post.wasm'), log.join(' ')));
     assert.deepEqual(errors, []);
   });
 });
