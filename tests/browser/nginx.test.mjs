@@ -165,7 +165,7 @@ test('widget files through nginx: precompressed .br and .gz, cache headers, CORS
   const widget = path.join(scratch, 'widget');
   fs.mkdirSync(widget);
   const originals = {};
-  for (const name of ['colloquy.js', 'colloquy.css', 'colloquy.wasm']) {
+  for (const name of ['colloquy.js', 'colloquy.css', 'colloquy.wasm', 'colloquy-stories.wasm', 'colloquy-post.js', 'colloquy-post.wasm']) {
     const bytes = fs.readFileSync(path.join(build.wasm, 'widget', name));
     originals[name] = bytes;
     fs.writeFileSync(path.join(widget, name), bytes);
