@@ -1,13 +1,14 @@
 # Build steps for the widget folder, run by wasm/CMakeLists.txt as `cmake -P` custom commands.
 #
-#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js -DPOST=web/colloquy-post.js -DWIDGET=<widget>
-#         -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
-#     Writes the shipped scripts, minified by terser: <widget>/colloquy-post.js, then
-#     <widget>/colloquy.js, which is SOURCE with the core's defaults and English messages
-#     (SETUP run on <widget>/colloquy.wasm) in place of /*@COLLOQUY_SETUP@*/null, and
-#     @COLLOQUY_WASM_VERSION@, @COLLOQUY_CSS_VERSION@, @COLLOQUY_POST_VERSION@,
-#     @COLLOQUY_POST_WASM_VERSION@ and @COLLOQUY_STORIES_WASM_VERSION@ replaced by the first 16
-#     hex digits of the SHA-256 of each file as shipped, so the loader asks for
+#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js "-DPARTS=web/colloquy-post.js|web/colloquy-more.js|..."
+#         -DWIDGET=<widget> -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
+#     Writes the shipped scripts, minified by terser: each of PARTS (the scripts the loader
+#     fetches when needed) as <widget>/colloquy-<name>.js, then <widget>/colloquy.js, which is
+#     SOURCE with the core's defaults and English messages (SETUP run on <widget>/colloquy.wasm)
+#     in place of /*@COLLOQUY_SETUP@*/null, and in place of /*@COLLOQUY_VERSIONS@*/{} the table
+#     {"colloquy.wasm": hash, "colloquy-stories.wasm": hash, "colloquy-post.wasm": hash,
+#     "colloquy.css": hash, "colloquy-post.js": hash, ...}, each hash the
+#     first 16 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
 #
@@ -19,8 +20,8 @@
 #   cmake -DMODE=report -DDIR=<widget> [-DBUDGET=wasm/size-budget.txt] -P widget.cmake
 #     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total
 #     on a page that reads comments: colloquy.js + colloquy.css + colloquy.wasm; then what a page
-#     fetches only when it needs it: colloquy-stories.wasm with data-stories, colloquy-post.js
-#     and colloquy-post.wasm when a reader starts writing). With BUDGET, fails when a figure is
+#     fetches only when it needs it, colloquy-*.wasm and colloquy-*.js: colloquy-stories.wasm
+#     with data-stories, colloquy-post.js and colloquy-post.wasm when a reader starts writing, ...). With BUDGET, fails when a figure is
 #     over its budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz
 #     60000, colloquy-post.wasm.br 50000, ...).
 cmake_minimum_required(VERSION 3.20)
@@ -35,16 +36,21 @@ function(minify input output)
 endfunction()
 
 if(MODE STREQUAL "stamp")
-  minify("${POST}" "${WIDGET}/colloquy-post.js")
-  set(versions)
-  foreach(pair "WASM;colloquy.wasm" "CSS;colloquy.css" "POST;colloquy-post.js" "POST_WASM;colloquy-post.wasm"
-      "STORIES_WASM;colloquy-stories.wasm")
-    list(GET pair 0 key)
-    list(GET pair 1 file)
+  string(REPLACE "|" ";" PARTS "${PARTS}")
+  set(files)
+  foreach(part ${PARTS})
+    get_filename_component(file "${part}" NAME)
+    minify("${part}" "${WIDGET}/${file}")
+    list(APPEND files "${file}")
+  endforeach()
+  set(table "{")
+  foreach(file colloquy.wasm colloquy-stories.wasm colloquy-post.wasm colloquy.css ${files})
     file(SHA256 "${WIDGET}/${file}" hash)
     string(SUBSTRING "${hash}" 0 16 hash)
-    list(APPEND versions "@COLLOQUY_${key}_VERSION@" "${hash}")
+    string(APPEND table "\"${file}\":\"${hash}\",")
   endforeach()
+  string(REGEX REPLACE ",$" "}" table "${table}")
+  set(versions "/*@COLLOQUY_VERSIONS@*/{}" "${table}")
   execute_process(COMMAND "${NODE}" "${SETUP}" "${WIDGET}/colloquy.wasm" OUTPUT_VARIABLE setup RESULT_VARIABLE result)
   if(NOT result EQUAL 0 OR NOT setup MATCHES "^{\"defaults\":")
     message(FATAL_ERROR "${SETUP} gave no setup table (${result}): ${setup}")
@@ -101,7 +107,10 @@ elseif(MODE STREQUAL "report")
   set(size_total.br ${total_br})
   string(APPEND report "  total\t\t\t${total_raw}\t${total_gz}\t${total_br}\n")
   string(APPEND report "fetched only when needed\n")
-  foreach(name colloquy-stories.wasm colloquy-post.js colloquy-post.wasm)
+  get_filename_component(dir "${DIR}" ABSOLUTE) # GLOB RELATIVE needs an absolute folder
+  file(GLOB extras RELATIVE "${dir}" "${dir}/colloquy-*.wasm" "${dir}/colloquy-*.js")
+  list(SORT extras)
+  foreach(name ${extras})
     foreach(kind raw gz br)
       set(suffix ".${kind}")
       if(kind STREQUAL "raw")
