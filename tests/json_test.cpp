@@ -2,7 +2,10 @@
 // writer (json_writer) read back by nlohmann; the shared character-reference decoder.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -98,6 +101,36 @@ TEST_SUITE("JSON reader for small documents") {
     CHECK(colloquy::detail::read_int(root, "f", 0, 100, n) == colloquy::detail::int_field::bad);
     CHECK(colloquy::detail::read_int(root, "missing", 0, 100, n) == colloquy::detail::int_field::absent);
     CHECK(n == 42);
+  }
+}
+
+TEST_SUITE("Numbers with a fraction or an exponent (decimal_to_double)") {
+  using colloquy::detail::decimal_to_double;
+
+  TEST_CASE("Unix times with milliseconds and the usual options read exactly as strtod reads them") {
+    // Every millisecond time from 1970 to 2100 at a fixed stride, and the shapes of options.
+    for (long long ms = 0; ms < 4102444800000LL; ms += 4102444800000LL / 20011 + 7) {
+      char text[40];
+      std::snprintf(text, sizeof text, "%lld.%03lld", ms / 1000, ms % 1000);
+      CAPTURE(text);
+      CHECK(decimal_to_double(text) == std::strtod(text, nullptr));
+    }
+    for (const char* text : {"0.5", "-0.0", "1e2", "1.7e12", "-1.5E+3", "1e-5", "0.000123", "2.5e-3", "1e22", "9007199254740993e0"}) {
+      CAPTURE(text);
+      CHECK(decimal_to_double(text) == std::strtod(text, nullptr));
+    }
+    CHECK(std::signbit(decimal_to_double("-0.0")));
+  }
+
+  TEST_CASE("Beyond the exact range: within a unit in the last place, infinity and zero at the ends") {
+    for (const char* text : {"3.14159265358979323846", "123456789012345678901234.5", "6.02214076e23", "1.602176634e-19"}) {
+      CAPTURE(text);
+      const double ours = decimal_to_double(text), exact = std::strtod(text, nullptr);
+      CHECK((ours == exact || std::nextafter(ours, exact) == exact));
+    }
+    CHECK(std::isinf(decimal_to_double("1e400")));
+    CHECK(decimal_to_double("1e-400") == 0);
+    CHECK(decimal_to_double("0e999999999999") == 0);
   }
 }
 

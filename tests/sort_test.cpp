@@ -1,6 +1,8 @@
 // Sort orders and pagination (sort.hpp), and the entry point's paging (api.hpp).
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "colloquy/boundary.hpp"
@@ -58,9 +60,11 @@ TEST_SUITE("Sorting and pagination") {
     CHECK(colloquy::hot_rank(100, 1285423380000) == doctest::Approx(3366.341711111111));
     CHECK(colloquy::hot_rank(-100, 1285423380000) == doctest::Approx(3362.341711111111));
     CHECK(colloquy::hot_rank(0, 1285423380000) < colloquy::hot_rank(0, 1285423380000 + 3600000));
-    CHECK(colloquy::controversy(10, 10) == doctest::Approx(20));
+    // On a log scale: log10((up + down) ^ balance).
+    CHECK(colloquy::controversy(10, 10) == doctest::Approx(std::log10(20.0)));
     CHECK(colloquy::controversy(10, 0) == 0);
-    CHECK(colloquy::controversy(4, 16) == doctest::Approx(2.114742526881128));  // 20 ^ (4 / 16)
+    CHECK(colloquy::controversy(4, 16) == doctest::Approx(std::log10(2.114742526881128)));  // 20 ^ (4 / 16)
+    CHECK(colloquy::controversy(4, 16) < colloquy::controversy(10, 10));
   }
 
   TEST_CASE("oldest, newest, top, hot, controversial on one thread; ties by date, then id") {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <string>
 
 #include "colloquy/boundary.hpp"
@@ -62,6 +63,14 @@ TEST_SUITE("The loader's questions") {
     CHECK(page_scheme("normal\ndark\n", "{}") == "light");  // a page that offers no dark stays light
     CHECK(page_scheme("", "{}") == "light");
     CHECK(page_scheme("normal\n\nred\n1 2\n-1 0 0 255\n300 0 0 255\n0 0 0 255", "{}") == "dark");  // junk lines skipped
+  }
+
+  TEST_CASE("The luminance's x ^ 2.4 (no pow in the module) agrees with pow for every channel value") {
+    for (int v = 11; v <= 255; ++v) {  // above sRGB's linear segment
+      const double x = (v / 255.0 + 0.055) / 1.055;
+      CAPTURE(v);
+      CHECK(detail::pow_2_4(x) == doctest::Approx(std::pow(x, 2.4)).epsilon(1e-14));
+    }
   }
 
   TEST_CASE("An RSS tree maps to JSON Feed items, fields as the feed wrote them") {

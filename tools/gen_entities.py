@@ -32,16 +32,28 @@ HEAD = """// The HTML5 named character references (WHATWG "named character refer
 
 namespace colloquy::detail {{
 
-// {count} records, sorted by name (byte order): bytes of the name shared with the previous
-// record's, suffix length, value length (one byte each), the suffix (the name is without '&'
-// and ';'), the value (UTF-8). A bucket's first record shares nothing.
-inline constexpr char entity_records[] =
-{records};
-
+// Records sorted by name (byte order): bytes of the name shared with the previous record's,
+// suffix length, value length (one byte each), the suffix (the name is without '&' and ';'),
+// the value (UTF-8). A bucket's first record shares nothing.
 // entity_buckets[k]: offset of the first record whose name starts with the k-th letter of
 // A..Z a..z; entity_buckets[52]: the end.
+#if defined(COLLOQUY_BROWSER_ENTITIES)
+// The {legacy_count} names that begin with a legacy name (see references.hpp); the browser
+// decodes the others.
+inline constexpr char entity_records[] =
+{legacy_records};
+inline constexpr std::uint16_t entity_buckets[53] = {{
+{legacy_buckets}}};
+
+// HTML's {legacy_names} legacy names (decoded by browsers even without their ';'), '\\0'-separated.
+inline constexpr char legacy_entity_names[] = "{legacy}";
+#else
+// All {count} names.
+inline constexpr char entity_records[] =
+{records};
 inline constexpr std::uint16_t entity_buckets[53] = {{
 {buckets}}};
+#endif
 
 // Longest name in the table, so a scanner knows when to stop looking for the ';'.
 inline constexpr std::size_t longest_entity_name = {longest};
@@ -79,8 +91,8 @@ def c_bytes(data):
     return "".join(out)
 
 
-def main(path):
-    entries = sorted((k[:-1].encode(), v.encode("utf-8")) for k, v in html.entities.html5.items() if k.endswith(";"))
+def pack(entries):
+    """The records and bucket lines of `entries` (sorted (name, value) byte pairs)."""
     lines, buckets, offset, previous = [], {}, 0, b""
     for name, value in entries:
         assert len(name) < 256 and len(value) < 256 and chr(name[0]) in LETTERS
@@ -100,7 +112,18 @@ def main(path):
         starts.append(buckets.get(letter, starts[-1] if starts else offset))
     starts = list(reversed(starts)) + [offset]
     bucket_lines = "".join("    " + ", ".join(str(s) for s in starts[i:i + 12]) + ",\n" for i in range(0, 53, 12))
-    text = HEAD.format(count=len(entries), records="\n".join(lines) + ";", buckets=bucket_lines,
+    return "\n".join(lines) + ";", bucket_lines
+
+
+def main(path):
+    entries = sorted((k[:-1].encode(), v.encode("utf-8")) for k, v in html.entities.html5.items() if k.endswith(";"))
+    legacy = sorted(k.encode() for k in html.entities.html5 if not k.endswith(";"))
+    kept = [(n, v) for n, v in entries if any(n.startswith(l) for l in legacy)]
+    records, buckets = pack(entries)
+    legacy_records, legacy_buckets = pack(kept)
+    text = HEAD.format(count=len(entries), records=records, buckets=buckets,
+                       legacy_count=len(kept), legacy_records=legacy_records, legacy_buckets=legacy_buckets,
+                       legacy_names=len(legacy), legacy="\\0".join(n.decode() for n in legacy),
                        longest=max(len(n) for n, _ in entries))
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)

@@ -6,7 +6,8 @@
 #     fetches when needed) as <widget>/colloquy-<name>.js, then <widget>/colloquy.js, which is
 #     SOURCE with the core's defaults and English messages (SETUP run on <widget>/colloquy.wasm)
 #     in place of /*@COLLOQUY_SETUP@*/null, and in place of /*@COLLOQUY_VERSIONS@*/{} the table
-#     {"colloquy.wasm": hash, "colloquy.css": hash, "colloquy-post.js": hash, ...}, each hash the
+#     {"colloquy.wasm": hash, "colloquy-stories.wasm": hash, "colloquy-post.wasm": hash,
+#     "colloquy.css": hash, "colloquy-post.js": hash, ...}, each hash the
 #     first 16 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
@@ -17,9 +18,12 @@
 #     the three sizes in bytes.
 #
 #   cmake -DMODE=report -DDIR=<widget> [-DBUDGET=wasm/size-budget.txt] -P widget.cmake
-#     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total:
-#     colloquy.js + colloquy.css + colloquy.wasm). With BUDGET, fails when a figure is over its
-#     budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz 60000, ...).
+#     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total
+#     on a page that reads comments: colloquy.js + colloquy.css + colloquy.wasm; then what a page
+#     fetches only when it needs it, colloquy-*.wasm and colloquy-*.js: colloquy-stories.wasm
+#     with data-stories, colloquy-post.js and colloquy-post.wasm when a reader starts writing, ...). With BUDGET, fails when a figure is
+#     over its budget (the file holds "NAME BYTES" lines: colloquy.wasm.gz 40000, total.gz
+#     60000, colloquy-post.wasm.br 50000, ...).
 cmake_minimum_required(VERSION 3.20)
 
 # Minifies `input` into `output`; the "/*!" licence comment stays.
@@ -40,7 +44,7 @@ if(MODE STREQUAL "stamp")
     list(APPEND files "${file}")
   endforeach()
   set(table "{")
-  foreach(file colloquy.wasm colloquy.css ${files})
+  foreach(file colloquy.wasm colloquy-stories.wasm colloquy-post.wasm colloquy.css ${files})
     file(SHA256 "${WIDGET}/${file}" hash)
     string(SUBSTRING "${hash}" 0 16 hash)
     string(APPEND table "\"${file}\":\"${hash}\",")
@@ -102,6 +106,20 @@ elseif(MODE STREQUAL "report")
   set(size_total.gz ${total_gz})
   set(size_total.br ${total_br})
   string(APPEND report "  total\t\t\t${total_raw}\t${total_gz}\t${total_br}\n")
+  string(APPEND report "fetched only when needed\n")
+  get_filename_component(dir "${DIR}" ABSOLUTE) # GLOB RELATIVE needs an absolute folder
+  file(GLOB extras RELATIVE "${dir}" "${dir}/colloquy-*.wasm" "${dir}/colloquy-*.js")
+  list(SORT extras)
+  foreach(name ${extras})
+    foreach(kind raw gz br)
+      set(suffix ".${kind}")
+      if(kind STREQUAL "raw")
+        set(suffix "")
+      endif()
+      file(SIZE "${DIR}/${name}${suffix}" size_${name}${suffix})
+    endforeach()
+    string(APPEND report "  ${name}\t${size_${name}}\t${size_${name}.gz}\t${size_${name}.br}\n")
+  endforeach()
   message("${report}")
   if(BUDGET)
     file(STRINGS "${BUDGET}" lines REGEX "^[a-z]")

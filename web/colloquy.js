@@ -63,28 +63,28 @@
   const zoneOffset = (ms) => (zone.name === 'local' ? -new Date(ms).getTimezoneOffset() : zone.named ? zone.named(zone.name, ms, warn) : 0);
   const namedZone = (name) => /^[A-Za-z]/.test(name || '') && !/^(UTC|utc|GMT|Z|local)$/.test(name);
 
-  // The core's handle: `x`, the exports of a live instance, made afresh after a call that traps.
-  let corePromise = null;
+  // The core's handles, per module, found by export; `x`: a live instance's exports (see start).
+  const cores = {}, handles = {}, coreFor = (name) => Object.values(handles).find((c) => c.x[name]);
   function start(handle, instance) {
     handle.x = instance.exports;
     handle.x._initialize();
     return handle;
   }
-  function loadCore() {
+  function loadCore(file = 'colloquy.wasm') { // colloquy-post.wasm, -stories.wasm: with their scripts
     const imports = {
       env: { emscripten_notify_memory_growth() {}, colloquy_zone_offset: zoneOffset },
       wasi_snapshot_preview1: { proc_exit(code) { throw new Error('core exited ' + code); } }
     };
     // Streaming compilation needs application/wasm; fall back to bytes when a server lies.
-    const viaBytes = () => fetchAsset('colloquy.wasm').then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
-    corePromise = corePromise || WebAssembly.instantiateStreaming(fetchAsset('colloquy.wasm'), imports).catch(viaBytes).then((result) => {
+    const viaBytes = () => fetchAsset(file).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
+    cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
       // Functions compile on their first call: a render now takes that off the first paint.
-      callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
-      return core;
+      if (file === 'colloquy.wasm') callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
+      return (handles[file] = core);
     });
-    corePromise.catch(() => { corePromise = null; }); // a later mount may retry
-    return corePromise;
+    cores[file].catch(() => { cores[file] = null; }); // a later mount may retry
+    return cores[file];
   }
 
   // A core entry point on bytes + options; its answer's view is valid until the next call.
@@ -345,7 +345,7 @@
         }, () => { if (state.token === token) showStatus('comments_unavailable', true); });
       })];
       // The Latest Stories strip: colloquy-stories.js fetches and shows it, for a page that asks.
-      if (o.stories) work.push(loadPart('stories').then((stories) => stories(w, core, token), (e) => warn('stories not shown: ' + e.message)));
+      if (o.stories) work.push(loadPart('stories').then((stories) => stories(w, Promise.all([core, loadCore('colloquy-stories.wasm')]), token), (e) => warn('stories not shown: ' + e.message)));
       return Promise.all(work);
     }
 
@@ -354,10 +354,10 @@
     const placeKey = () => endpoint() + '\n' + state.o.thread; // drafts, outbox, "mine" are per place
     function posting() {
       if (!state.posting) {
-        state.posting = loadPart('post').then((p) => p.attach(w));
+        state.posting = Promise.all([loadPart('post'), loadCore('colloquy-post.wasm')]).then(([p]) => p.attach(w));
         state.posting.catch((e) => {
           state.posting = null;
-          warn('posting unavailable: ' + e.message, 'serve colloquy-post.js next to colloquy.js');
+          warn('posting unavailable: ' + e.message, 'serve colloquy-post.js and colloquy-post.wasm next to colloquy.js');
         });
       }
       return state.posting;
@@ -380,9 +380,9 @@
       endpoint, placeKey, joinPages, fetchBytes, commentsUrl, showThread, message, posting, liveDelay, load: () => (handle.ready = load()),
       insertSlices: (container, slices, token) => insertSlices(container, slices, token, state),
       encode: (text) => encoder.encode(text),
-      // The core's answers, with the widget's options plus `extra`.
-      call: (name, bytes, extra) => call(state.core, name, bytes, opts(extra)),
-      plain: (name, input, extra) => callPlain(state.core, name, input, opts(extra)),
+      // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
+      call: (name, bytes, extra) => call(coreFor(name), name, bytes, opts(extra)),
+      plain: (name, input, extra) => callPlain(coreFor(name), name, input, opts(extra)),
       html(name, text, extra) {
         const r = w.call(name, encoder.encode(text), extra);
         return { meta: r.meta, html: r.slices.join('') };

@@ -12,9 +12,173 @@
 
 namespace colloquy::detail {
 
-// 2125 records, sorted by name (byte order): bytes of the name shared with the previous
-// record's, suffix length, value length (one byte each), the suffix (the name is without '&'
-// and ';'), the value (UTF-8). A bucket's first record shares nothing.
+// Records sorted by name (byte order): bytes of the name shared with the previous record's,
+// suffix length, value length (one byte each), the suffix (the name is without '&' and ';'),
+// the value (UTF-8). A bucket's first record shares nothing.
+// entity_buckets[k]: offset of the first record whose name starts with the k-th letter of
+// A..Z a..z; entity_buckets[52]: the end.
+#if defined(COLLOQUY_BROWSER_ENTITIES)
+// The 146 names that begin with a legacy name (see references.hpp); the browser
+// decodes the others.
+inline constexpr char entity_records[] =
+    "\000\005\002AElig\303\206"
+    "\001\002\001MP\046"
+    "\001\005\002acute\303\201"
+    "\001\004\002circ\303\202"
+    "\001\005\002grave\303\200"
+    "\001\004\002ring\303\205"
+    "\001\005\002tilde\303\203"
+    "\001\003\002uml\303\204"
+    "\000\004\002COPY\302\251"
+    "\001\005\002cedil\303\207"
+    "\000\003\002ETH\303\220"
+    "\001\005\002acute\303\211"
+    "\001\004\002circ\303\212"
+    "\001\005\002grave\303\210"
+    "\001\003\002uml\303\213"
+    "\000\002\001GT\076"
+    "\000\006\002Iacute\303\215"
+    "\001\004\002circ\303\216"
+    "\001\005\002grave\303\214"
+    "\001\003\002uml\303\217"
+    "\000\002\001LT\074"
+    "\000\006\002Ntilde\303\221"
+    "\000\006\002Oacute\303\223"
+    "\001\004\002circ\303\224"
+    "\001\005\002grave\303\222"
+    "\001\005\002slash\303\230"
+    "\001\005\002tilde\303\225"
+    "\001\003\002uml\303\226"
+    "\000\004\001QUOT\042"
+    "\000\003\002REG\302\256"
+    "\000\005\002THORN\303\236"
+    "\000\006\002Uacute\303\232"
+    "\001\004\002circ\303\233"
+    "\001\005\002grave\303\231"
+    "\001\003\002uml\303\234"
+    "\000\006\002Yacute\303\235"
+    "\000\006\002aacute\303\241"
+    "\001\004\002circ\303\242"
+    "\002\003\002ute\302\264"
+    "\001\004\002elig\303\246"
+    "\001\005\002grave\303\240"
+    "\001\002\001mp\046"
+    "\001\004\002ring\303\245"
+    "\001\005\002tilde\303\243"
+    "\001\003\002uml\303\244"
+    "\000\006\002brvbar\302\246"
+    "\000\006\002ccedil\303\247"
+    "\001\004\002edil\302\270"
+    "\002\002\002nt\302\242"
+    "\004\005\002erdot\302\267"
+    "\001\003\002opy\302\251"
+    "\004\002\003sr\342\204\227"
+    "\001\005\002urren\302\244"
+    "\000\003\002deg\302\260"
+    "\001\005\002ivide\303\267"
+    "\006\007\003ontimes\342\213\207"
+    "\000\006\002eacute\303\251"
+    "\001\004\002circ\303\252"
+    "\001\005\002grave\303\250"
+    "\001\002\002th\303\260"
+    "\001\003\002uml\303\253"
+    "\000\006\002frac12\302\275"
+    "\005\001\0024\302\274"
+    "\004\002\00234\302\276"
+    "\000\002\001gt\076"
+    "\002\002\003cc\342\252\247"
+    "\003\002\003ir\342\251\272"
+    "\002\003\003dot\342\213\227"
+    "\002\004\003lPar\342\246\225"
+    "\002\005\003quest\342\251\274"
+    "\002\007\003rapprox\342\252\206"
+    "\004\002\003rr\342\245\270"
+    "\003\003\003dot\342\213\227"
+    "\003\006\003eqless\342\213\233"
+    "\005\005\003qless\342\252\214"
+    "\003\004\003less\342\211\267"
+    "\003\003\003sim\342\211\263"
+    "\000\006\002iacute\303\255"
+    "\001\004\002circ\303\256"
+    "\001\004\002excl\302\241"
+    "\001\005\002grave\303\254"
+    "\001\005\002quest\302\277"
+    "\001\003\002uml\303\257"
+    "\000\005\002laquo\302\253"
+    "\001\001\001t\074"
+    "\002\002\003cc\342\252\246"
+    "\003\002\003ir\342\251\271"
+    "\002\003\003dot\342\213\226"
+    "\002\004\003hree\342\213\213"
+    "\002\004\003imes\342\213\211"
+    "\002\004\003larr\342\245\266"
+    "\002\005\003quest\342\251\273"
+    "\002\004\003rPar\342\246\226"
+    "\003\001\003i\342\227\203"
+    "\004\001\003e\342\212\264"
+    "\004\001\003f\342\227\202"
+    "\000\004\002macr\302\257"
+    "\001\004\002icro\302\265"
+    "\002\004\002ddot\302\267"
+    "\000\004\002nbsp\302\240"
+    "\001\002\002ot\302\254"
+    "\003\002\003in\342\210\211"
+    "\005\001\005E\342\213\271\314\270"
+    "\005\003\005dot\342\213\265\314\270"
+    "\005\002\003va\342\210\211"
+    "\006\001\003b\342\213\267"
+    "\006\001\003c\342\213\266"
+    "\003\002\003ni\342\210\214"
+    "\005\002\003va\342\210\214"
+    "\006\001\003b\342\213\276"
+    "\006\001\003c\342\213\275"
+    "\001\005\002tilde\303\261"
+    "\000\006\002oacute\303\263"
+    "\001\004\002circ\303\264"
+    "\001\005\002grave\303\262"
+    "\001\003\002rdf\302\252"
+    "\003\001\002m\302\272"
+    "\001\005\002slash\303\270"
+    "\001\005\002tilde\303\265"
+    "\001\003\002uml\303\266"
+    "\000\004\002para\302\266"
+    "\004\004\003llel\342\210\245"
+    "\001\005\002lusmn\302\261"
+    "\001\004\002ound\302\243"
+    "\000\004\001quot\042"
+    "\000\005\002raquo\302\273"
+    "\001\002\002eg\302\256"
+    "\000\004\002sect\302\247"
+    "\001\002\002hy\302\255"
+    "\001\003\002up1\302\271"
+    "\003\001\0022\302\262"
+    "\003\001\0023\302\263"
+    "\001\004\002zlig\303\237"
+    "\000\005\002thorn\303\276"
+    "\001\004\002imes\303\227"
+    "\005\001\003b\342\212\240"
+    "\006\002\003ar\342\250\261"
+    "\005\001\003d\342\250\260"
+    "\000\006\002uacute\303\272"
+    "\001\004\002circ\303\273"
+    "\001\005\002grave\303\271"
+    "\001\002\002ml\302\250"
+    "\001\003\002uml\303\274"
+    "\000\006\002yacute\303\275"
+    "\001\002\002en\302\245"
+    "\001\003\002uml\303\277";;
+inline constexpr std::uint16_t entity_buckets[53] = {
+    0, 72, 72, 91, 91, 136, 136, 142, 142, 180, 180, 180,
+    186, 186, 197, 255, 255, 263, 271, 271, 281, 319, 319, 319,
+    319, 330, 330, 410, 421, 484, 515, 560, 584, 708, 708, 765,
+    765, 765, 877, 904, 1010, 1082, 1120, 1128, 1145, 1190, 1231, 1276,
+    1276, 1276, 1276, 1302, 1302,
+};
+
+// HTML's 106 legacy names (decoded by browsers even without their ';'), '\0'-separated.
+inline constexpr char legacy_entity_names[] = "AElig\0AMP\0Aacute\0Acirc\0Agrave\0Aring\0Atilde\0Auml\0COPY\0Ccedil\0ETH\0Eacute\0Ecirc\0Egrave\0Euml\0GT\0Iacute\0Icirc\0Igrave\0Iuml\0LT\0Ntilde\0Oacute\0Ocirc\0Ograve\0Oslash\0Otilde\0Ouml\0QUOT\0REG\0THORN\0Uacute\0Ucirc\0Ugrave\0Uuml\0Yacute\0aacute\0acirc\0acute\0aelig\0agrave\0amp\0aring\0atilde\0auml\0brvbar\0ccedil\0cedil\0cent\0copy\0curren\0deg\0divide\0eacute\0ecirc\0egrave\0eth\0euml\0frac12\0frac14\0frac34\0gt\0iacute\0icirc\0iexcl\0igrave\0iquest\0iuml\0laquo\0lt\0macr\0micro\0middot\0nbsp\0not\0ntilde\0oacute\0ocirc\0ograve\0ordf\0ordm\0oslash\0otilde\0ouml\0para\0plusmn\0pound\0quot\0raquo\0reg\0sect\0shy\0sup1\0sup2\0sup3\0szlig\0thorn\0times\0uacute\0ucirc\0ugrave\0uml\0uuml\0yacute\0yen\0yuml";
+#else
+// All 2125 names.
 inline constexpr char entity_records[] =
     "\000\005\002AElig\303\206"
     "\001\002\001MP\046"
@@ -2141,9 +2305,6 @@ inline constexpr char entity_records[] =
     "\001\003\004scr\360\235\223\217"
     "\001\002\003wj\342\200\215"
     "\002\002\003nj\342\200\214";;
-
-// entity_buckets[k]: offset of the first record whose name starts with the k-th letter of
-// A..Z a..z; entity_buckets[52]: the end.
 inline constexpr std::uint16_t entity_buckets[53] = {
     0, 179, 299, 710, 1345, 1606, 1709, 1915, 2047, 2285, 2348, 2419,
     3136, 3229, 4182, 4420, 4616, 4652, 5165, 5596, 5818, 6201, 6373, 6422,
@@ -2151,6 +2312,7 @@ inline constexpr std::uint16_t entity_buckets[53] = {
     11724, 11811, 13208, 13539, 15057, 15508, 16071, 16167, 17098, 18399, 18920, 19359,
     19786, 19885, 20110, 20201, 20319,
 };
+#endif
 
 // Longest name in the table, so a scanner knows when to stop looking for the ';'.
 inline constexpr std::size_t longest_entity_name = 31;

@@ -35,6 +35,59 @@
 
 namespace colloquy::detail {
 
+// A JSON number with a fraction or an exponent (already validated) as a double, without strtod:
+// strtod brings libc's long double arithmetic into the widget's module (~5 KB gzip), for
+// numbers that are Unix times and options. Correctly rounded, as strtod, when the significant
+// digits fit 2^53 and the power of ten is at most 22 (Clinger's fast path: both factors are
+// exact doubles and IEEE rounds the one product or quotient once): every time with
+// milliseconds and every option. Longer or larger numbers come within a few units in the last
+// place; too large is infinity (the caller refuses it, as nlohmann does), too small is zero.
+inline double decimal_to_double(std::string_view text) {
+  static constexpr double exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  constexpr int max_exact = 22;
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  std::uint64_t digits = 0;  // the first 19 significant digits
+  long exponent = 0;         // digits * 10^exponent is the number (past those 19 digits: truncated)
+  bool fraction = false;
+  for (; i < text.size() && text[i] != 'e' && text[i] != 'E'; ++i) {
+    if (text[i] == '.') {
+      fraction = true;
+    } else if (digits <= (UINT64_MAX - 9) / 10) {
+      digits = digits * 10 + unsigned(text[i] - '0');
+      if (fraction) --exponent;
+    } else if (!fraction) {
+      ++exponent;
+    }
+  }
+  if (i < text.size()) {  // the exponent, clamped far beyond any double
+    bool minus = false;
+    long e = 0;
+    for (++i; i < text.size(); ++i) {
+      if (text[i] == '-') minus = true;
+      else if (text[i] != '+' && e < 100000) e = e * 10 + (text[i] - '0');
+    }
+    exponent += minus ? -e : e;
+  }
+  double d = double(digits);
+  if (digits != 0) {
+    while (exponent > max_exact && d - d == 0) {  // until infinity
+      d *= exact[max_exact];
+      exponent -= max_exact;
+    }
+    while (exponent < -max_exact && d > 0) {
+      d /= exact[max_exact];
+      exponent += max_exact;
+    }
+    if (exponent > max_exact) d = d * exact[max_exact];  // infinity by now
+    else if (exponent >= 0) d *= exact[exponent];
+    else if (exponent >= -max_exact) d /= exact[-exponent];
+  }
+  return negative ? -d : d;
+}
+
 // One JSON value as the item rules see it, whichever parser produced it. Strings are decoded
 // views that stay valid while the current item is being finished.
 struct json_value {
@@ -200,20 +253,7 @@ class json_scanner {
       v.magnitude = mag;
       return true;
     }
-    // strtod needs a terminated copy; numbers are short.
-    char buf[64];
-    std::string long_copy;
-    const char* text;
-    std::size_t n = p_ - start;
-    if (n < sizeof buf) {
-      std::memcpy(buf, s_.data() + start, n);
-      buf[n] = '\0';
-      text = buf;
-    } else {
-      long_copy.assign(s_.data() + start, n);
-      text = long_copy.c_str();
-    }
-    double d = std::strtod(text, nullptr);
+    double d = decimal_to_double(s_.substr(start, p_ - start));
     if (!(d - d == 0)) return fail();  // overflow to infinity: nlohmann rejects it too
     v.k = json_value::kind::real;
     v.real = d;

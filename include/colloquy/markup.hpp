@@ -118,6 +118,7 @@ inline char32_t code_point_at(std::string_view s, std::size_t pos) {
 enum class inline_kind : std::uint8_t {
   text,       // s[off, off+len), escaped on output
   decoded,    // buf[off, off+len): a character reference's text or a neutralised autolink
+  reference,  // s[off, off+len): a named reference left to the browser, copied (references.hpp)
   softbreak,
   hardbreak,
   code,       // s[off, off+len), line ends shown as spaces
@@ -192,6 +193,7 @@ class inline_parser {
       switch (x.kind) {
         case inline_kind::text: append_escaped(out, s_.substr(x.off, x.len)); break;
         case inline_kind::decoded: append_escaped(out, std::string_view(buf).substr(x.off, x.len)); break;
+        case inline_kind::reference: out.append(s_.substr(x.off, x.len)); break;
         case inline_kind::softbreak: out += '\n'; break;
         case inline_kind::hardbreak: out += "<br />\n"; break;
         case inline_kind::code: {
@@ -330,6 +332,13 @@ class inline_parser {
   void entity() {
     std::size_t from = sc_.buf.size();
     std::size_t n = decode_entity(s_, pos_, sc_.buf);
+#if defined(COLLOQUY_BROWSER_ENTITIES)
+    if (n == 0 && (n = browser_reference(s_, pos_)) != 0) {
+      append_node(inline_kind::reference, pos_, n);
+      pos_ += n;
+      return;
+    }
+#endif
     if (n == 0) {
       add_text(pos_, pos_ + 1);
       ++pos_;

@@ -7,7 +7,15 @@
 //   std::string out;
 //   std::size_t n = colloquy::detail::decode_reference("&eacute;t", 0, out, reference_rules::commonmark);
 //   // n == 8, out == "\xC3\xA9"
+//
+// Built with COLLOQUY_BROWSER_ENTITIES (the widget's reading module, colloquy.wasm), the table
+// of named references holds only the names a browser could read differently from CommonMark
+// (entities.hpp): the browser knows every HTML5 name, so comment text leaves the others to it
+// as they were typed (browser_reference), and the module saves the table (~11 KB gzip). Where a
+// reference must be decided here (link destinations and titles, whose URL policy must see the
+// text), such a name is not a reference: the '&' stays literal, as for an unknown name.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -60,5 +68,31 @@ inline std::size_t decode_reference(std::string_view s, std::size_t pos, std::st
   out += *value;
   return i + 1 - pos;
 }
+
+#if defined(COLLOQUY_BROWSER_ENTITIES)
+// Whether `name` begins with one of HTML's legacy names (which browsers decode even without
+// their ';': `&notit;` reads as "¬it;"), so that only the table can say what it means.
+inline bool has_legacy_prefix(std::string_view name) {
+  for (std::string_view rest(legacy_entity_names, sizeof legacy_entity_names - 1); !rest.empty();) {
+    const std::string_view legacy = rest.substr(0, rest.find('\0'));
+    if (name.substr(0, legacy.size()) == legacy) return true;
+    rest.remove_prefix(std::min(rest.size(), legacy.size() + 1));
+  }
+  return false;
+}
+
+// The named reference at s[pos] ('&') that comment text may leave to the browser: its length
+// when it is '&', a name of letters and digits and ';', and the browser would read it as
+// CommonMark does (it decodes a name it knows and shows any other as typed, which is what
+// CommonMark shows: the name does not begin with a legacy name); else 0. decode_reference has
+// been tried first. Copied as it is, it is only letters, digits, '&' and ';': inert in text.
+inline std::size_t browser_reference(std::string_view s, std::size_t pos) {
+  std::size_t i = pos + 1;
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  while (i < s.size() && i - pos <= longest_entity_name && alnum(s[i])) ++i;
+  if (i == pos + 1 || i >= s.size() || s[i] != ';' || has_legacy_prefix(s.substr(pos + 1, i - pos - 1))) return 0;
+  return i + 1 - pos;
+}
+#endif
 
 }  // namespace colloquy::detail

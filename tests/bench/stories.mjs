@@ -1,4 +1,4 @@
-// Latest Stories speed in the product module: colloquy.wasm called the way the loader calls it,
+// Latest Stories speed in the product module: colloquy-stories.wasm called the way the loader calls it,
 // once per feed given on the command line, 30 runs each; prints the median (no assertions).
 //
 //   node tests/bench/stories.mjs ../shared/data/feeds/valid/jsonfeed/*.json examples/seed/feed.json
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { callCore, loadCore } from './wasm.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const wasm = fs.readFileSync(path.join(process.env.COLLOQUY_WASM_BUILD || path.join(repo, 'build/wasm'), 'widget/colloquy.wasm'));
+const wasm = fs.readFileSync(path.join(process.env.COLLOQUY_WASM_BUILD || path.join(repo, 'build/wasm'), 'widget/colloquy-stories.wasm'));
 const core = await loadCore(wasm);
 
 function render(input, options) {

@@ -1,7 +1,8 @@
 // Nothing heavy before it is needed: on a long page with the widget far below, the page fetches
 // only colloquy.js until the reader scrolls near the widget (about one viewport away); then the
-// module, the stylesheet and the comments. Posting (colloquy-post.js) waits until a reader starts
-// writing. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
+// module, the stylesheet and the comments. Posting (colloquy-post.js and colloquy-post.wasm)
+// waits until a reader starts writing; a page without data-stories never fetches
+// colloquy-stories.wasm. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
 // Chromium's network log; the page's layout shift (PerformanceObserver) stays 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,9 +44,10 @@ async function open(server, { attrs = '', hash = '' } = {}) {
   await page.waitForFunction(() => window.Colloquy && document.querySelector('#colloquy').shadowRoot);
   return { page, log, errors };
 }
-// What comes after the loader: the module, the styles, the comments, and any of the scripts the
-// loader fetches when needed (colloquy-*.js: a reader who only reads needs none of them).
-const heavy = (log) => log.filter((p) => /colloquy\.(wasm|css)$|colloquy-[a-z]+\.js$|^\/api\/comments/.test(p));
+// What comes after the loader: the module, the styles, the comments, and any of the scripts and
+// modules the loader fetches when needed (colloquy-*.js, colloquy-*.wasm: a reader who only
+// reads needs none of them).
+const heavy = (log) => log.filter((p) => /colloquy(-[a-z]+)?\.wasm$|colloquy\.css$|colloquy-[a-z]+\.js$|^\/api\/comments/.test(p));
 
 test('far below the fold only the loader is fetched; the rest when the reader scrolls near', async () => {
   await withServer(browser, [], async (server) => {
@@ -66,12 +68,12 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
     // Loaded while still below the screen, the widget grew where no one saw: the page did not shift.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     assert.equal(await page.evaluate(() => window.__shift), 0, 'layout shift');
-    // A reader who only reads never downloads posting (nor any other colloquy-*.js); focusing
-    // the form fetches it.
+    // A reader who only reads never downloads posting (nor any other colloquy-*.js or
+    // colloquy-*.wasm); focusing the form fetches its script and its module.
     await page.waitForLoadState('networkidle');
     assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
     await page.focus('#colloquy >> form.compose textarea[name="text"]');
-    await eventually(() => assert.ok(log.includes('colloquy-post.js'), log.join(' ')));
+    await eventually(() => assert.ok(log.includes('colloquy-post.js') && log.includes('colloquy-post.wasm'), log.join(' ')));
     assert.deepEqual(errors, []);
   });
 });

@@ -165,8 +165,7 @@ test('widget files through nginx: precompressed .br and .gz, cache headers, CORS
   const widget = path.join(scratch, 'widget');
   fs.mkdirSync(widget);
   const originals = {};
-  // The loader, the scripts it fetches when needed, the styles and the module.
-  const shipped = fs.readdirSync(path.join(build.wasm, 'widget')).filter((f) => /^colloquy(-[a-z]+)?\.(js|css|wasm)$/.test(f));
+  const shipped = fs.readdirSync(path.join(build.wasm, 'widget')).filter((f) => /^colloquy(-[a-z]+)?\.(js|css|wasm)$/.test(f) && f !== 'colloquy-static.css');
   for (const name of shipped) {
     const bytes = fs.readFileSync(path.join(build.wasm, 'widget', name));
     originals[name] = bytes;
@@ -224,8 +223,8 @@ test('widget files through nginx: precompressed .br and .gz, cache headers, CORS
       assert.equal(r.headers()['content-encoding'], expected, `${r.url()} for Accept-Encoding: ${offered}`);
       files.push(new URL(r.url()).pathname);
     }
-    // The seed page has a stories strip: its script comes too.
-    assert.deepEqual(files.sort(), ['/colloquy/colloquy-stories.js', '/colloquy/colloquy.css', '/colloquy/colloquy.js', '/colloquy/colloquy.wasm']);
+    // The seed page shows Latest Stories: their script and module come too.
+    assert.deepEqual(files.sort(), ['/colloquy/colloquy-stories.js', '/colloquy/colloquy-stories.wasm', '/colloquy/colloquy.css', '/colloquy/colloquy.js', '/colloquy/colloquy.wasm']);
     await clean(page, problems);
     await page.close();
   } finally {
