@@ -42,10 +42,10 @@ inline constexpr std::size_t max_page_size = 100000;
 // thousands of calls (tests/bench/firstpaint.mjs, PERFORMANCE.md). The first slice fills a
 // screen (a screen holds ~10 comments).
 inline constexpr std::size_t first_slice_comments = 16;
-inline constexpr std::size_t slice_comments = 48;
+inline constexpr std::size_t slice_comments = 24;
 // Text bytes (plus ~400 of markup per comment) in one slice: a few long comments weigh as much
 // as many short ones.
-inline constexpr std::size_t slice_bytes = 32u << 10;
+inline constexpr std::size_t slice_bytes = 16u << 10;
 
 // Posting (compose.hpp). A thread id is a page path or URL: 512 bytes covers real permalinks,
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.

@@ -393,8 +393,11 @@ class document_reader {
     return true;
   }
 
-  // One comment object into item_ (views into the input or into this reader's buffers).
-  bool item() {
+  // One comment object into item_ (views into the input or into this reader's buffers). Out of
+  // line on purpose: a browser runs a wasm function's current call in its baseline code until
+  // it returns, so reading a large document in one inlined loop never got the optimized code;
+  // as a call per comment it is promoted once hot (PERFORMANCE.md, "The widget on a page").
+  [[gnu::noinline]] bool item() {
     item_ = raw_item{};
     return members([&](std::string_view key) {
       switch (key.size()) {  // by length first: one fixed-size compare per key
