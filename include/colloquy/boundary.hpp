@@ -155,6 +155,14 @@ inline std::uint32_t session_of(std::string_view options_json) {
   return id;
 }
 
+// A session still reading its document (api.hpp comments_session::read): {"ok":true,
+// "reading":true,"session":id}; the loader asks it to read on, then for its page.
+inline std::string session_reading(std::uint32_t id) {
+  std::string out;
+  json_writer(out).begin_object().key("ok").boolean(true).key("reading").boolean(true).key("session").number(id).end_object();
+  return out + '\0';
+}
+
 // The answer to a call naming a session that is not open (closed, or the core started afresh).
 inline std::string no_such_session() {
   std::string out;
@@ -168,7 +176,7 @@ inline std::string no_such_session() {
 //
 //   colloquy::render_session_page(session, R"({"pageSize":20})", 1)
 //   // {…,"rest":{"from":16,"to":130},"session":1,…} '\0' <section class="comments" …
-inline std::string render_session_page(const comments_session& s, std::string_view options_json, std::uint32_t id) {
+inline std::string render_session_page(comments_session& s, std::string_view options_json, std::uint32_t id) {
   const widget_options o = parse_widget_options(options_json);
   return detail::comments_answer(s.render_page(o), o, id);
 }
@@ -178,7 +186,7 @@ inline std::string render_session_page(const comments_session& s, std::string_vi
 //
 //   colloquy::render_session_slice(session, R"({"from":16,"to":130})")
 //   // {"ok":true,"rest":{"from":64,"to":130}} '\0' <article class="comment" …
-inline std::string render_session_slice(const comments_session& s, std::string_view options_json) {
+inline std::string render_session_slice(comments_session& s, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   std::size_t from = 0, to = 0;
   detail::json_document doc;

@@ -46,6 +46,10 @@ inline constexpr std::size_t slice_comments = 24;
 // Text bytes (plus ~400 of markup per comment) in one slice: a few long comments weigh as much
 // as many short ones.
 inline constexpr std::size_t slice_bytes = 16u << 10;
+// Bytes of a comments document read per step of a session: ~5 ms in a browser's wasm on a
+// phone-class core (the reader's ~100 MB/s, four times slower), so a 20 MB document is ~40 short
+// calls instead of one long one.
+inline constexpr std::size_t read_step_bytes = 512u << 10;
 
 // Posting (compose.hpp). A thread id is a page path or URL: 512 bytes covers real permalinks,
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.
