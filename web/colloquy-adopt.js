@@ -6,15 +6,15 @@
 (() => {
   'use strict';
 
-  // `w` is what the loader shares of the widget (colloquy.js, bridge); `slices` the core's
-  // render of the thread, cut where top-level threads start.
-  function adopt(w, slices, token) {
+  // `w` is what the loader shares of the widget (colloquy.js, bridge); `r` the core's first
+  // answer for the thread (its first slice; meta.rest: the rest, for w.insertRest).
+  function adopt(w, r, token) {
     const state = w.state;
     const fresh = document.createElement('div');
-    fresh.innerHTML = w.trusted(slices[0] + slices[slices.length - 1]);
+    fresh.innerHTML = w.trusted(r.slices.join(''));
     // Every comment laid out at its size once (colloquy.css), so none resizes after the swap.
     w.commentsSlot.classList.add('adopting');
-    return w.insertSlices(fresh.querySelector('.list'), slices.slice(1, -1), token).then(() => {
+    return w.insertRest(fresh.querySelector('.list'), r.meta.rest, token).then(() => {
       const adopted = state.adopted;
       if (state.token !== token || !adopted) return;
       // The first comment that starts on the screen (or, with none, the one the reader is in).

@@ -80,7 +80,7 @@
     cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
       // Functions compile on their first call: a render now takes that off the first paint.
-      if (file === 'colloquy.wasm') callPlain(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
+      if (file === 'colloquy.wasm') core.x.colloquy_session_close(call(core, 'colloquy_session_open', encoder.encode('[{"id":"w","created":0,"text":"*w* w"}]'), { now: 1 }).meta.session);
       return (handles[file] = core);
     });
     cores[file].catch(() => { cores[file] = null; }); // a later mount may retry
@@ -132,13 +132,15 @@
   }
 
   // The stylesheet, once per page; rules that must hold without it: the honeypot and the live
-  // region (heard, not seen) stay out of sight.
+  // region (heard, not seen) stay out of sight; the widget's box is laid out alike before and
+  // after it (no margin collapsing through) and holds its space from the mount (.reserve).
   let base = null;
   let sheetPromise = null;
   function baseSheet() {
     if (!base) {
       base = new CSSStyleSheet();
-      base.replaceSync('.hp,.announce{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}');
+      base.replaceSync('.hp,.announce{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}' +
+        ':host{display:block;contain:content}.colloquy{display:flow-root}.reserve{min-height:100vh}');
     }
     return base;
   }
@@ -215,17 +217,31 @@
   const coreOptions = (o, sort) => ({ sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
     summaryLength: o.summaryLength, pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now() });
 
-  // Inserts slices (top-level threads) in ~16 ms tasks: a long thread never blocks the page.
-  function insertSlices(container, slices, token, state) {
-    let i = 0;
-    return new Promise(function step(resolve) {
-      const start = performance.now();
-      while (state.token === token && i < slices.length && performance.now() - start < 16) {
-        container.insertAdjacentHTML('beforeend', trusted(slices.slice(i, i += 16).join('')));
+  // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in
+  // short tasks: the document read in steps, the first screen shown, then the other slices.
+  const NOTHING = new Uint8Array(0);
+  const later = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const closeSession = (state) => state.session && state.session.x === state.core.x && state.core.x.colloquy_session_close(state.session.id);
+  async function openSession(state, options, token) {
+    closeSession(state);
+    let r = call(state.core, 'colloquy_session_open', state.comments, options);
+    state.session = { x: state.core.x, id: r.meta.session };
+    for (const id = r.meta.session; r.meta.reading && state.token === token;) {
+      await later();
+      r = call(state.core, 'colloquy_session_read', NOTHING, Object.assign({ session: id }, options));
+    }
+    return r;
+  }
+  async function insertRest(container, rest, token, state) {
+    const id = state.session.id;
+    while (rest && state.token === token) {
+      for (const start = performance.now(); rest && performance.now() - start < 8;) {
+        const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({ session: id }, rest, coreOptions(state.o, state.sort)));
+        rest = r.meta.ok && r.meta.rest; // a closed session: what is shown stays
+        if (r.meta.ok) container.insertAdjacentHTML('beforeend', trusted(r.slices.join('')));
       }
-      if (state.token === token && i < slices.length) setTimeout(() => step(resolve), 0);
-      else resolve();
-    });
+      if (rest) await later();
+    }
   }
 
   // data-theme="auto": the page's colour-scheme, the reader's preference, then the backgrounds
@@ -248,7 +264,7 @@
 
   function mount(element, given) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
-    const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, told: {}, core: null, messages: SETUP.messages };
+    const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, told: {}, core: null, session: null, messages: SETUP.messages };
     const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     // A status line and its Retry button, the comments, the form, the stories, a live region.
     root.innerHTML = trusted('<div class="colloquy" part="root"><p class="status" role="status" hidden></p>' +
@@ -262,6 +278,15 @@
     if (state.adopted) commentsSlot.appendChild(document.createElement('slot'));
     const stop = new AbortController(); // ends every listener on destroy()
     const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), extra);
+    // Nothing on the host page moves: the space held (.reserve) goes when that moves nothing on
+    // screen: the content ends below it, or the reader is past it (scroll anchoring holds).
+    frame.classList.add('reserve');
+    function release() {
+      const end = storiesSlot.getBoundingClientRect().bottom, bottom = frame.getBoundingClientRect().bottom;
+      const past = bottom <= 0 && document.documentElement.scrollHeight - (bottom - end) >= scrollY + innerHeight;
+      if (end >= innerHeight || past) frame.classList.remove('reserve');
+      else addEventListener('scroll', release, { signal: stop.signal, once: true, passive: true });
+    }
 
     // The core's messages in the widget's language; until it has loaded, the English ones.
     const message = (key) => state.messages[key] || key;
@@ -280,9 +305,10 @@
     }
 
     // The thread; options the core ignored are said once, repaired comments on each render.
-    function renderComments(token) {
+    async function renderComments(token) {
       // Re-sorting keeps as many top-level threads on screen as "Load more" had shown.
-      const r = call(state.core, 'colloquy_render_comments', state.comments, opts(state.o.pageSize && state.shown > state.o.pageSize ? { pageSize: state.shown } : {}));
+      const r = await openSession(state, opts(state.o.pageSize && state.shown > state.o.pageSize ? { pageSize: state.shown } : {}), token);
+      if (state.token !== token) return;
       if (!r.meta.ok) {
         warn('the comments document was not usable: ' + r.meta.error.code, r.meta.error.message);
         showStatus('comments_unusable');
@@ -296,11 +322,10 @@
       r.meta.ignored.forEach((k) => once(k + state.o[k], 'option ' + k + ' "' + state.o[k] + '" is not supported, the default is used', 'see README, "Embed it"'));
       r.meta.problems.forEach((p) => warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code));
       if (r.meta.problemsOmitted) once('omitted', r.meta.problemsOmitted + ' more problems in the comments document not listed', 'colloquy check lists them');
-      const last = r.slices.length - 1;
       state.shown = r.meta.page ? r.meta.page.threads : 0;
-      if (state.adopted) return loadPart('adopt').then((adopt) => adopt(w, r.slices, token));
-      commentsSlot.innerHTML = trusted(r.slices[0] + r.slices[last]);
-      return insertSlices(commentsSlot.querySelector('.list'), r.slices.slice(1, last), token, state);
+      if (state.adopted) return loadPart('adopt').then((adopt) => adopt(w, r, token));
+      commentsSlot.innerHTML = trusted(r.slices.join(''));
+      return w.insertRest(commentsSlot.querySelector('.list'), r.meta.rest, token);
     }
     const showThread = (token) => renderComments(token).then(() => { if (state.token === token) afterRender(); });
 
@@ -318,7 +343,8 @@
         setScheme();
       });
       if (state.adopted) loadPart('adopt'); // on its way with the comments
-      loadStyles().then((s) => { // on every path, failures included
+      // On every path, failures included, and before the comments show (or they would move).
+      const styled = loadStyles().then((s) => {
         if (s && !root.adoptedStyleSheets.includes(s)) root.adoptedStyleSheets = root.adoptedStyleSheets.concat(s);
       });
       // No endpoint: the thread lives in this browser's storage (colloquy-post.js).
@@ -326,7 +352,7 @@
       const bytes = url ? fetchBytes(url, o) : loadPart('post').then((p) => encoder.encode(JSON.stringify(p.localThread(o.thread))));
       // A slow endpoint: "Loading comments…" after 300 ms, until the answer (or the deadline).
       const slow = setTimeout(() => { if (state.token === token && !state.adopted) showStatus('loading'); }, 300);
-      const work = [Promise.all([bytes, core]).then(([b]) => {
+      const work = [Promise.all([bytes, core, styled]).then(([b]) => {
         clearTimeout(slow);
         if (state.token !== token) return;
         showStatus('');
@@ -372,13 +398,14 @@
     // After each render: the bottom form, then posting's own work (outbox, drafts) when needed.
     function afterRender() {
       if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
+      if (frame.classList.contains('reserve')) release();
       if (state.posting || !state.o.comments || hasWritten()) posting().then((p) => p.afterRender(), () => {});
       live();
     }
     // What the scripts fetched when needed share of this widget.
     const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode, loadPart,
       endpoint, placeKey, joinPages, fetchBytes, commentsUrl, showThread, message, posting, liveDelay, load: () => (handle.ready = load()),
-      insertSlices: (container, slices, token) => insertSlices(container, slices, token, state),
+      insertRest: (container, rest, token) => insertRest(container, rest, token, state),
       encode: (text) => encoder.encode(text),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
       call: (name, bytes, extra) => call(coreFor(name), name, bytes, opts(extra)),
@@ -444,6 +471,7 @@
       },
       destroy() {
         state.token++;
+        if (state.core) closeSession(state);
         clearTimeout(state.liveTimer);
         stop.abort();
         watcher.disconnect();

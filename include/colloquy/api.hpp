@@ -16,6 +16,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,32 @@ struct widget_options {
 // (duplicate ids across pages keep the first); "next" is the last page's; a page after the
 // first that is unusable is reported as a problem (its document error, at the index of its
 // first comment) and skipped, so the pages already shown stay.
+// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages).
+inline void add_page(read_result& r, read_result page) {
+  const std::size_t base = r.comments.size();
+  if (!page.ok) {
+    page.error.index = base;
+    r.problems.push_back(std::move(page.error));
+    return;
+  }
+  auto id_of = [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; };
+  r.store.absorb(std::move(page.store));
+  for (auto& p : page.problems) {
+    p.index += base;
+    r.problems.push_back(std::move(p));
+  }
+  r.problems.add_omitted(page.problems.omitted());
+  for (auto& c : page.comments) {
+    if (r.ids.find(c.id, id_of)) {
+      r.problems.add(errc::duplicate_id, c.id, base, "id", "duplicate id across pages: the first is kept");
+      continue;
+    }
+    r.comments.push_back(std::move(c));
+    r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
+  }
+  r.next = std::move(page.next);
+}
+
 inline read_result read_comment_pages(std::string_view input) {
   std::size_t end = input.find('\0');
   read_result r = read_comments(input.substr(0, end));
@@ -72,29 +99,7 @@ inline read_result read_comment_pages(std::string_view input) {
   while (end != std::string_view::npos) {
     std::size_t start = end + 1;
     end = input.find('\0', start);
-    read_result page = read_comments(input.substr(start, end == std::string_view::npos ? end : end - start));
-    const std::size_t base = r.comments.size();
-    if (!page.ok) {
-      page.error.index = base;
-      r.problems.push_back(std::move(page.error));
-      continue;
-    }
-    auto id_of = [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; };
-    r.store.absorb(std::move(page.store));
-    for (auto& p : page.problems) {
-      p.index += base;
-      r.problems.push_back(std::move(p));
-    }
-    r.problems.add_omitted(page.problems.omitted());
-    for (auto& c : page.comments) {
-      if (r.ids.find(c.id, id_of)) {
-        r.problems.add(errc::duplicate_id, c.id, base, "id", "duplicate id across pages: the first is kept");
-        continue;
-      }
-      r.comments.push_back(std::move(c));
-      r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
-    }
-    r.next = std::move(page.next);
+    add_page(r, read_comments(input.substr(start, end == std::string_view::npos ? end : end - start)));
   }
   return r;
 }
@@ -113,38 +118,173 @@ struct comments_view {
   std::vector<std::size_t> chunks;  // byte offsets into `html` where top-level threads start
   problem_list problems;            // items skipped or repaired, by document index
   std::string html;
+  // A session's page rendered a slice at a time: the page's entries still to render, in display
+  // order, [rest_from, rest_to) (empty: the page is all in `html`). See comments_session.
+  std::size_t rest_from = 0, rest_to = 0;
 };
 
-// Comments document (or pages, see read_comment_pages) in, the thread's HTML out.
-inline comments_view render_comments_view(std::string_view document, const widget_options& o) {
+namespace detail {
+// A comments document read and threaded: what rendering a page needs (a session keeps it).
+struct threaded_document {
+  read_result read;  // its comments are moved into `thread`
+  thread threaded;
+  sort_order order = sort_order::oldest;
+};
+
+// Threads what was read (d.read) in the options' order.
+inline void thread_read(threaded_document& d, const widget_options& o) {
+  if (!d.read.ok) return;
+  read_result& r = d.read;
+  std::size_t from = r.problems.size();
+  d.threaded = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
+  to_document_indexes(r, from);
+  d.order = o.order;
+}
+
+inline threaded_document read_and_thread(std::string_view document, const widget_options& o) {
+  threaded_document d;
+  d.read = read_comment_pages(document);
+  thread_read(d, o);
+  return d;
+}
+
+// The page at o.page_offset of a threaded document, its entries from `until` on left out (a
+// session renders them in slices: v.rest_from, v.rest_to).
+inline comments_view render_threaded(const threaded_document& d, const widget_options& o, std::size_t until = SIZE_MAX) {
   comments_view v;
-  read_result r = read_comment_pages(document);
-  if (!r.ok) {
-    v.error = std::move(r.error);
+  if (!d.read.ok) {
+    v.error = d.read.error;
     return v;
   }
-  std::size_t from = r.problems.size();
-  thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
-  to_document_indexes(r, from);
-  render_options ro{&o.language(), o.zone, o.dates(), o.order, {o.page_offset, o.page_size}, r.next, o.static_page, r.feed};
+  const thread& t = d.threaded;
+  render_options ro{&o.language(), o.zone, o.dates(), d.order, {o.page_offset, o.page_size}, d.read.next, o.static_page, d.read.feed};
   v.page = page_of(t.starts, t.entries.size(), ro.page);
   if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
-    render_thread_html(v.html, t, ro, &v.chunks);
+    render_thread_html(v.html, t, ro, &v.chunks, o.static_page ? SIZE_MAX : until);
   } else {
     // "Load more": only the page's articles, then the next button (or nothing), for the
     // widget to append to the list it already shows.
-    render_page_html(v.html, t, v.page, ro, &v.chunks);
+    page_range shown = v.page;
+    shown.last = std::max(shown.first, std::min(shown.last, until));
+    render_page_html(v.html, t, shown, ro, &v.chunks);
     v.chunks.push_back(v.html.size());
     render_more_html(v.html, v.page, ro);
+  }
+  if (until < v.page.last && !o.static_page) {
+    v.rest_from = std::max(v.page.first, until);
+    v.rest_to = v.page.last;
   }
   v.ok = true;
   v.count = t.entries.size();
   v.live = t.live;
   v.top_level = t.top_level;
-  v.next = std::move(r.next);
-  v.problems = std::move(r.problems);
+  v.next = d.read.next;
+  v.problems = d.read.problems;
   return v;
 }
+}  // namespace detail
+
+// Comments document (or pages, see read_comment_pages) in, the thread's HTML out.
+inline comments_view render_comments_view(std::string_view document, const widget_options& o) {
+  return detail::render_threaded(detail::read_and_thread(document, o), o);
+}
+
+// ---- Comments a slice at a time: the widget's first paint -----------------------------------
+
+// Where a slice that starts at entry `from` of the display order ends (at most `to`): after
+// `comments` entries, or sooner once their text passes limits::slice_bytes. Never empty when
+// from < to. The list is flat (render.hpp), so a slice may end inside a top-level thread.
+inline std::size_t slice_end(const thread& t, std::size_t from, std::size_t to, std::size_t comments) {
+  std::size_t end = from, bytes = 0;
+  while (end < to && end - from < comments && bytes < limits::slice_bytes)
+    bytes += t.comments[t.entries[end++].index].text.size() + 400;
+  return end;
+}
+
+// The articles of one slice, and the entries of the page still to render after it,
+// [rest_from, rest_to) (empty: none left).
+struct comments_slice {
+  std::size_t rest_from = 0, rest_to = 0;
+  std::string html;
+};
+
+// A thread read and threaded once, then rendered a slice at a time, so that no call (and no
+// insertion of its HTML) holds the page for long and the first comments show before the rest
+// are rendered. The document is read in steps too (read(budget): a 20 MB document is not one
+// long call). The session keeps the document's bytes (its comments view them), its sort order
+// and threading; a new order is a new session.
+//
+//   colloquy::comments_session s(std::move(document), o);
+//   while (!s.read(colloquy::limits::read_step_bytes)) {}  // each step a short call
+//   colloquy::comments_view v = s.render_page(o);  // the section with the page's first slice
+//   for (std::size_t from = v.rest_from, to = v.rest_to; from < to;) {
+//     colloquy::comments_slice part = s.render_slice(from, to, o);  // append part.html
+//     from = part.rest_from, to = part.rest_to;
+//   }
+class comments_session {
+ public:
+  comments_session(std::string document, const widget_options& o) : document_(std::move(document)), options_(o) {}
+  comments_session(const comments_session&) = delete;  // the comments view document_'s bytes
+  comments_session& operator=(const comments_session&) = delete;
+
+  // Reads on for about `budget` more bytes (whole comments, one page of the document's pages
+  // at most, see read_comment_pages); true once the thread is read and threaded.
+  bool read(std::size_t budget = SIZE_MAX) {
+    if (read_) return true;
+    const std::string_view all = document_;
+    const std::size_t end = std::min(all.find('\0', page_start_), all.size());
+    if (!reader_) reader_ = std::make_unique<detail::document_reader>(all.substr(page_start_, end - page_start_));
+    if (!reader_->read_step(budget)) return false;
+    read_result page = reader_->result();
+    reader_.reset();
+    if (page_start_ == 0) d_.read = std::move(page);
+    else add_page(d_.read, std::move(page));
+    page_start_ = end + 1;
+    if (d_.read.ok && end < all.size()) return false;  // the next page, next call
+    detail::thread_read(d_, options_);
+    read_ = true;
+    return true;
+  }
+
+  // Whether the document could be read (after read() is done).
+  bool ok() const { return read_ && d_.read.ok; }
+
+  // The page at o.page_offset (o.page_size top-level threads), as render_comments_view gives
+  // it, with only its first slice of articles; the rest are [v.rest_from, v.rest_to). Reads
+  // what is left to read first.
+  comments_view render_page(const widget_options& o) {
+    read();
+    const thread& t = d_.threaded;
+    const page_range page = page_of(t.starts, t.entries.size(), {o.page_offset, o.page_size});
+    return detail::render_threaded(d_, o, slice_end(t, page.first, page.last, limits::first_slice_comments));
+  }
+
+  // The articles of the slice that starts at entry `from`, ending at most at `to` (a page's
+  // rest_to); entries outside the thread render nothing.
+  comments_slice render_slice(std::size_t from, std::size_t to, const widget_options& o) {
+    read();
+    const thread& t = d_.threaded;
+    comments_slice s;
+    to = std::min(to, t.entries.size());
+    from = std::min(from, to);
+    const std::size_t end = slice_end(t, from, to, limits::slice_comments);
+    render_options ro{&o.language(), o.zone, o.dates(), d_.order, {}, {}};
+    page_range slice;
+    slice.first = from;
+    slice.last = end;
+    render_page_html(s.html, t, slice, ro);
+    if (end < to) s.rest_from = end, s.rest_to = to;
+    return s;
+  }
+
+ private:
+  std::string document_;
+  widget_options options_;  // the threading's (order, depth)
+  std::unique_ptr<detail::document_reader> reader_;  // the page being read
+  std::size_t page_start_ = 0;
+  bool read_ = false;
+  detail::threaded_document d_;
+};
 
 // A comments document checked: reading and threading problems, nothing rendered (`colloquy check`).
 struct check_view {

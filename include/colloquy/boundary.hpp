@@ -107,13 +107,13 @@ inline void write_draft_problems(json_writer& w, const std::vector<problem>& ps)
 }
 }  // namespace detail
 
-// Comments document (or pages, see read_comment_pages) in, meta + '\0' + HTML out.
-inline std::string render_comments(std::string_view document, std::string_view options_json) {
-  const widget_options o = parse_widget_options(options_json);
-  comments_view v = render_comments_view(document, o);
+namespace detail {
+// A comments view as the loader reads it: meta + '\0' + HTML. A session's page adds "rest"
+// ({"from","to"}: the entries still to render, or null) and "session" (its id).
+inline std::string comments_answer(comments_view&& v, const widget_options& o, std::uint32_t session = 0) {
   std::string head;
   if (!v.ok) {
-    detail::write_failure(head, v.error);
+    write_failure(head, v.error);
   } else {
     json_writer w(head);
     w.begin_object().key("chunks").begin_array();
@@ -125,13 +125,85 @@ inline std::string render_comments(std::string_view document, std::string_view o
     if (v.page.next) w.number(*v.page.next);
     else w.null();
     w.key("offset").number(v.page.offset).key("threads").number(v.page.threads).end_object();
-    detail::write_problems(w, v.problems);
+    write_problems(w, v.problems);
+    if (session) {
+      w.key("rest");
+      if (v.rest_from < v.rest_to) w.begin_object().key("from").number(v.rest_from).key("to").number(v.rest_to).end_object();
+      else w.null();
+      w.key("session").number(session);
+    }
     w.key("top_level").number(v.top_level).end_object();
   }
   // The HTML can be tens of MB: prepend the meta in place rather than copying it to a new string.
   head += '\0';
   v.html.insert(0, head);
   return std::move(v.html);
+}
+}  // namespace detail
+
+// Comments document (or pages, see read_comment_pages) in, meta + '\0' + HTML out.
+inline std::string render_comments(std::string_view document, std::string_view options_json) {
+  const widget_options o = parse_widget_options(options_json);
+  return detail::comments_answer(render_comments_view(document, o), o);
+}
+
+// The session a call names (options "session": the id its page answer gave); 0 when none.
+inline std::uint32_t session_of(std::string_view options_json) {
+  std::uint32_t id = 0;
+  detail::json_document doc;
+  if (doc.parse(options_json) == detail::json_document::status::ok) detail::read_int(doc.root(), "session", 1, UINT32_MAX, id);
+  return id;
+}
+
+// A session still reading its document (api.hpp comments_session::read): {"ok":true,
+// "reading":true,"session":id}; the loader asks it to read on, then for its page.
+inline std::string session_reading(std::uint32_t id) {
+  std::string out;
+  json_writer(out).begin_object().key("ok").boolean(true).key("reading").boolean(true).key("session").number(id).end_object();
+  return out + '\0';
+}
+
+// The answer to a call naming a session that is not open (closed, or the core started afresh).
+inline std::string no_such_session() {
+  std::string out;
+  detail::write_failure(out, problem{std::string(errc::bad_option), "", 0, "session", "no such session: render the thread again"});
+  return out + '\0';
+}
+
+// A session's page (api.hpp comments_session::render_page) at the options' "offset": the
+// answer of render_comments with only the page's first slice of articles, plus "rest" and
+// "session" (`id`, the caller's name for the session).
+//
+//   colloquy::render_session_page(session, R"({"pageSize":20})", 1)
+//   // {…,"rest":{"from":16,"to":130},"session":1,…} '\0' <section class="comments" …
+inline std::string render_session_page(comments_session& s, std::string_view options_json, std::uint32_t id) {
+  const widget_options o = parse_widget_options(options_json);
+  return detail::comments_answer(s.render_page(o), o, id);
+}
+
+// The next slice of a session's page: options "from" and "to" (a "rest"); meta + '\0' + the
+// slice's articles out, meta {"ok":true,"rest":{"from","to"} or null}.
+//
+//   colloquy::render_session_slice(session, R"({"from":16,"to":130})")
+//   // {"ok":true,"rest":{"from":64,"to":130}} '\0' <article class="comment" …
+inline std::string render_session_slice(comments_session& s, std::string_view options_json) {
+  const widget_options o = parse_widget_options(options_json);
+  std::size_t from = 0, to = 0;
+  detail::json_document doc;
+  if (doc.parse(options_json) == detail::json_document::status::ok) {
+    detail::read_int(doc.root(), "from", 0, INT64_MAX, from);
+    detail::read_int(doc.root(), "to", 0, INT64_MAX, to);
+  }
+  comments_slice slice = s.render_slice(from, to, o);
+  std::string head;
+  json_writer w(head);
+  w.begin_object().key("ok").boolean(true).key("rest");
+  if (slice.rest_from < slice.rest_to) w.begin_object().key("from").number(slice.rest_from).key("to").number(slice.rest_to).end_object();
+  else w.null();
+  w.end_object();
+  head += '\0';
+  slice.html.insert(0, head);
+  return std::move(slice.html);
 }
 
 // JSON Feed in, meta + '\0' + cards HTML out. Meta: {"ok":true,"count":cards,"items":usable

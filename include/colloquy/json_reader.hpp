@@ -138,6 +138,7 @@ class json_scanner {
   }
   bool at_end() const { return p_ >= s_.size(); }
   std::size_t remaining() const { return s_.size() - p_; }
+  std::size_t offset() const { return p_; }
   char peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
   // Consumes `c` after whitespace; false (without failing) when it is not there.
   bool eat(char c) {

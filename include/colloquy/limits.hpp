@@ -36,6 +36,21 @@ inline constexpr int max_max_depth = 64;
 // Largest page (top-level threads per page) a caller may ask for; 0 means "everything".
 inline constexpr std::size_t max_page_size = 100000;
 
+// The widget's first paint renders a thread a slice at a time (api.hpp comments_session): a
+// slice is what the browser parses, styles and lays out in one go, short enough that a busy
+// phone keeps each task well under 50 ms, long enough that a 50,000-comment thread is not
+// thousands of calls (tests/bench/firstpaint.mjs, PERFORMANCE.md). The first slice fills a
+// screen (a screen holds ~10 comments).
+inline constexpr std::size_t first_slice_comments = 16;
+inline constexpr std::size_t slice_comments = 24;
+// Text bytes (plus ~400 of markup per comment) in one slice: a few long comments weigh as much
+// as many short ones.
+inline constexpr std::size_t slice_bytes = 16u << 10;
+// Bytes of a comments document read per step of a session: ~5 ms in a browser's wasm on a
+// phone-class core (the reader's ~100 MB/s, four times slower), so a 20 MB document is ~40 short
+// calls instead of one long one.
+inline constexpr std::size_t read_step_bytes = 512u << 10;
+
 // Posting (compose.hpp). A thread id is a page path or URL: 512 bytes covers real permalinks,
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.
 inline constexpr std::size_t max_thread_bytes = 512;

@@ -302,34 +302,51 @@ inline bool is_key(std::string_view key, const char (&literal)[N]) {
   return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
 }
 
+// Reads a document in steps (read_step: a budget of bytes per call), so that a caller can
+// read a 20 MB document without holding its thread for the whole read (api.hpp
+// comments_session); read() is the same in one step. The result's comments view the document.
 class document_reader {
  public:
-  explicit document_reader(std::string_view s) : sc_(s), document_(s) {}
+  explicit document_reader(std::string_view s) : sc_(s), document_(s), sink_(r_, s) {}
+  document_reader(const document_reader&) = delete;  // sink_ refers to r_
+  document_reader& operator=(const document_reader&) = delete;
 
   read_result read() {
-    read_result r;
-    item_sink sink(r, document_);
-    json_value thread, next, feed;
-    bool have_items = false;
-    bool ok = sc_.skip_bom();
-    if (ok) {
-      sc_.skip_ws();
-      char c = sc_.peek();
-      if (c == '[') {
-        ok = items(sink);
-        have_items = ok;
-      } else if (c == '{') {
-        ok = document_object(sink, thread, next, feed, have_items);
-      } else {
-        json_value ignored;
-        ok = sc_.value(ignored, key_);
+    while (!read_step(SIZE_MAX)) {
+    }
+    return result();
+  }
+
+  // Reads on until about `budget` more bytes are read (whole items at least one) or the
+  // document ends; true once it is read (then call result(), once).
+  bool read_step(std::size_t budget) {
+    const std::size_t stop = sc_.offset() + std::min(budget, sc_.remaining());
+    while (ok_ && phase_ != phase::done) {
+      switch (phase_) {
+        case phase::start: start(); break;
+        case phase::member: member(); break;
+        case phase::items:
+          if (!items_until(stop)) return false;
+          break;
+        case phase::next_member:
+          if (sc_.eat(',')) phase_ = phase::member;
+          else if ((ok_ = sc_.expect('}'))) sc_.close(), phase_ = phase::end;
+          break;
+        case phase::end:
+          sc_.skip_ws();
+          if (!sc_.at_end()) ok_ = sc_.fail();
+          phase_ = phase::done;
+          break;
+        case phase::done: break;
       }
     }
-    if (ok) {
-      sc_.skip_ws();
-      if (!sc_.at_end()) ok = sc_.fail();
-    }
-    if (!ok) {
+    return true;
+  }
+
+  read_result result() {
+    if (document_.size() > limits::max_document_bytes)
+      return document_error(errc::document_too_large, "", "document is larger than the limit");
+    if (!ok_) {
       const bool deep = sc_.error() == json_scanner::failure::too_deep;
       const text_position at = position_of(document_, sc_.error_offset());
       std::string message = deep ? "JSON nesting is deeper than the limit" : "document is not valid JSON: " + at.what;
@@ -339,62 +356,107 @@ class document_reader {
       failed.error.column = at.column;
       return failed;
     }
-    if (!have_items) return document_error(errc::no_comments, "comments", "document has no comments array");
-    finish_document(r, thread, next, feed);
-    r.ok = true;
-    return r;
+    if (!have_items_) return document_error(errc::no_comments, "comments", "document has no comments array");
+    finish_document(r_, thread_, next_, feed_);
+    r_.ok = true;
+    return std::move(r_);
   }
 
  private:
-  // The {thread, comments, next, feed} wrapper. A repeated key keeps its last value.
-  bool document_object(item_sink& sink, json_value& thread, json_value& next, json_value& feed, bool& have_items) {
-    return members([&](std::string_view key) {
-      if (is_key(key, "comments")) {
-        sink.reset();
-        sc_.skip_ws();
-        have_items = sc_.peek() == '[';
-        return have_items ? items(sink) : sc_.skip_value();
-      }
-      if (is_key(key, "thread")) return sc_.value(thread, thread_buf_);
-      if (is_key(key, "next")) return sc_.value(next, next_buf_);
-      if (is_key(key, "feed")) return sc_.value(feed, feed_buf_);
-      return sc_.skip_value();
-    });
+  // Where read_step is: the document is an array of comments, or the {thread, comments, next,
+  // feed} wrapper (a repeated key keeps its last value), read member by member.
+  enum class phase : std::uint8_t { start, member, items, next_member, end, done };
+
+  void start() {
+    phase_ = phase::done;
+    if (document_.size() > limits::max_document_bytes) return;  // result() says so, nothing read
+    phase_ = phase::end;
+    if (!(ok_ = sc_.skip_bom())) return;
+    sc_.skip_ws();
+    const char c = sc_.peek();
+    if (c == '[') {
+      in_object_ = false;
+      begin_items();
+    } else if (c == '{') {
+      in_object_ = true;
+      sc_.advance();
+      if (!(ok_ = sc_.open())) return;
+      if (sc_.eat('}')) sc_.close();
+      else phase_ = phase::member;
+    } else {
+      json_value ignored;
+      ok_ = sc_.value(ignored, key_);
+    }
   }
 
-  bool items(item_sink& sink) {
+  void member() {
+    std::string_view key;
+    phase_ = phase::next_member;
+    if (!(ok_ = sc_.string(key, key_) && sc_.expect(':'))) return;
+    if (is_key(key, "comments")) {
+      sink_.reset();
+      sc_.skip_ws();
+      have_items_ = sc_.peek() == '[';
+      if (have_items_) begin_items();
+      else ok_ = sc_.skip_value();
+    } else if (is_key(key, "thread")) {
+      ok_ = sc_.value(thread_, thread_buf_);
+    } else if (is_key(key, "next")) {
+      ok_ = sc_.value(next_, next_buf_);
+    } else if (is_key(key, "feed")) {
+      ok_ = sc_.value(feed_, feed_buf_);
+    } else {
+      ok_ = sc_.skip_value();
+    }
+  }
+
+  // At the comments array's '['.
+  void begin_items() {
+    have_items_ = true;
     // Real comments take 150 to 1,000 bytes of JSON; guessing one per 256 bytes avoids most
     // regrowth without reserving much more than is used.
-    sink.reserve(sc_.remaining() / 256);
+    sink_.reserve(sc_.remaining() / 256);
     sc_.advance();
-    if (!sc_.open()) return false;
+    const phase after = in_object_ ? phase::next_member : phase::end;
+    phase_ = after;
+    if (!(ok_ = sc_.open())) return;
     if (sc_.eat(']')) {
       sc_.close();
-      return true;
+      return;
     }
-    std::size_t index = 0;
-    do {
-      sc_.skip_ws();
-      bool wanted = sink.accepting(index);
-      if (!wanted) {
-        if (!sc_.skip_value()) return false;
-      } else if (sc_.peek() == '{') {
-        if (!item()) return false;
-        sink.add(item_, index);
-      } else {
-        json_value ignored;
-        if (!sc_.value(ignored, key_)) return false;
-        sink.not_object(index);
-      }
-      ++index;
-    } while (sc_.eat(','));
-    if (!sc_.expect(']')) return false;
-    sc_.close();
-    return true;
+    index_ = 0;
+    phase_ = phase::items;
   }
 
-  // One comment object into item_ (views into the input or into this reader's buffers).
-  bool item() {
+  // Items until the array ends (true) or the read passes `stop` (false: more to read).
+  bool items_until(std::size_t stop) {
+    do {
+      sc_.skip_ws();
+      if (!sink_.accepting(index_)) {
+        if (!(ok_ = sc_.skip_value())) return true;
+      } else if (sc_.peek() == '{') {
+        if (!(ok_ = item())) return true;
+        sink_.add(item_, index_);
+      } else {
+        json_value ignored;
+        if (!(ok_ = sc_.value(ignored, key_))) return true;
+        sink_.not_object(index_);
+      }
+      ++index_;
+      if (!sc_.eat(',')) {
+        if ((ok_ = sc_.expect(']'))) sc_.close();
+        phase_ = in_object_ ? phase::next_member : phase::end;
+        return true;
+      }
+    } while (sc_.offset() < stop);
+    return false;
+  }
+
+  // One comment object into item_ (views into the input or into this reader's buffers). Out of
+  // line on purpose: a browser runs a wasm function's current call in its baseline code until
+  // it returns, so reading a large document in one inlined loop never got the optimized code;
+  // as a call per comment it is promoted once hot (PERFORMANCE.md, "The widget on a page").
+  [[gnu::noinline]] bool item() {
     item_ = raw_item{};
     return members([&](std::string_view key) {
       switch (key.size()) {  // by length first: one fixed-size compare per key
@@ -460,6 +522,12 @@ class document_reader {
 
   json_scanner sc_;
   std::string_view document_;
+  read_result r_;
+  item_sink sink_;
+  phase phase_ = phase::start;
+  bool ok_ = true, in_object_ = false, have_items_ = false;
+  std::size_t index_ = 0;  // of the next item in the comments array
+  json_value thread_, next_, feed_;
   raw_item item_;
   std::string key_, thread_buf_, next_buf_, feed_buf_;
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
@@ -469,11 +537,7 @@ class document_reader {
 
 // The product reader: one pass, no DOM, no copy of the comments' text. Never throws.
 // The comments point into `json`: keep it alive while they are in use (or pass it by value).
-inline read_result read_comments(std::string_view json) {
-  if (json.size() > limits::max_document_bytes)
-    return detail::document_error(errc::document_too_large, "", "document is larger than the limit");
-  return detail::document_reader(json).read();
-}
+inline read_result read_comments(std::string_view json) { return detail::document_reader(json).read(); }
 
 // The same, for a document handed over (a std::string rvalue): the result keeps it.
 template <class String>

@@ -8,6 +8,7 @@
 // inserted independently. Pages (sort.hpp) never split a top-level thread; a "load more"
 // button (button[data-action=more][data-next]) follows a page that is not the last.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -266,9 +267,10 @@ inline void append_comment_count(std::string& out, const locale_data& loc, std::
 
 // Appends the whole comments section with the page `o.page`. `chunks`, when given, receives
 // the byte offset in `out` where each top-level thread starts, so a caller can insert the HTML
-// in slices.
+// in slices. The page's entries from `until` on are left out (not on a static page): a caller
+// rendering in slices appends them to the list later (api.hpp comments_session).
 inline void render_thread_html(std::string& out, const thread& t, const render_options& o,
-                               std::vector<std::size_t>* chunks = nullptr) {
+                               std::vector<std::size_t>* chunks = nullptr, std::size_t until = SIZE_MAX) {
   const locale_data& loc = *o.locale;
   out += o.static_page ? "<section class=\"comments colloquy-static\" part=\"comments\"><header><h2>"
                        : "<section class=\"comments\" part=\"comments\"><header><h2>";
@@ -300,7 +302,9 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   for (const auto& [name, order] : sort_orders) option(name, label_of(order, loc), o.order == order);
   out += "</select></label></header><div class=\"list\">\n";
   page_range range = page_of(t.starts, t.entries.size(), o.page);
-  render_page_html(out, t, range, o, chunks);
+  page_range shown = range;
+  shown.last = std::max(range.first, std::min(range.last, until));
+  render_page_html(out, t, shown, o, chunks);
   if (chunks) chunks->push_back(out.size());
   out += "</div>";
   render_more_html(out, range, o);

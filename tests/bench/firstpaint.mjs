@@ -4,11 +4,13 @@
 // and the page's layout shift. Medians of RUNS runs; prints figures, asserts nothing.
 //
 //   tests/setup.sh && nice -n 19 node tests/bench/firstpaint.mjs [runs] [comments...]
-// (default: 3 runs of 1000, 10000 and 52000 comments, the last ~20 MB)
+// (default: 3 runs of 1000, 10000 and 52000 comments, the last ~20 MB; DEADLINE_S=600: seconds
+// for every comment to be in, after which the figures cover what was in by then)
 import { generateDocument } from './generate.mjs';
 import { launch, startServer } from '../browser/support.mjs';
 
 const RUNS = Number(process.argv[2]) || 3;
+const DEADLINE = Number(process.env.DEADLINE_S || 600) * 1000; // for every comment to be in
 const sizes = process.argv.slice(3).map(Number);
 const docs = (sizes.length ? sizes : [1000, 10000, 52000]).map((n) => [n.toLocaleString('en'), generateDocument(n)]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -39,22 +41,26 @@ try {
       await page.route('**/api/bench**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: doc }));
       await page.goto(server.url + '/fp.html');
       const total = JSON.parse(doc).comments.length;
-      await page.waitForFunction((n) => {
-        const root = document.querySelector('#colloquy').shadowRoot;
-        return root && root.querySelectorAll('article.comment').length === n && window.__first10;
-      }, total, { timeout: 600000, polling: 2000 });
+      await page.waitForFunction(() => window.__first10, null, { timeout: 600000, polling: 500 });
+      // Every comment in, or what is in after the deadline (a busy machine inserts 52,000
+      // comments for many minutes): the figures then cover that span.
+      const all = await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === n,
+        total, { timeout: DEADLINE, polling: 2000 }).then(() => true, () => false);
       await page.waitForTimeout(200); // the last task's entry is queued
-      const r = await page.evaluate(() => {
+      const r = await page.evaluate((all) => {
         const api = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/bench'));
         const after = window.__tasks.filter(([start, duration]) => start + duration > api.responseEnd);
         return { first10: window.__first10 - api.responseEnd, longest: Math.max(0, ...after.map(([, d]) => d)),
-          over50: after.length, shift: window.__shift, longestEver: Math.max(0, ...window.__tasks.map(([, d]) => d)) };
-      });
+          over50: after.length, shift: window.__shift, longestEver: Math.max(0, ...window.__tasks.map(([, d]) => d)),
+          shown: all ? 1 : document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length };
+      }, all);
+      if (!all) r.shown /= total;
       runs.push(r);
       await page.close();
     }
     const pick = (k) => median(runs.map((r) => r[k]));
     console.log(`${name.padStart(7)} comments (${(doc.length / 1e6).toFixed(1)} MB): first 10 shown ${pick('first10').toFixed(0)} ms after the last byte; ` +
+      (pick('shown') < 1 ? `${(100 * pick('shown')).toFixed(0)}% of the comments in after ${DEADLINE / 1000} s, until then: ` : '') +
       `longest task ${pick('longest').toFixed(0)} ms (${pick('over50')} tasks over 50 ms; before the bytes too: ${pick('longestEver').toFixed(0)} ms); layout shift ${pick('shift').toFixed(4)}` +
       ` [median of ${RUNS}]`);
   }

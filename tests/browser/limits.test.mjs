@@ -77,8 +77,9 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
       `<div id="one"></div><div id="two"></div><div id="three"></div>
 <script src="/colloquy/colloquy.js" defer data-target="#one" data-thread="/t" data-comments="/api/comments"></script>`,
       answer(JSON.stringify({ comments: COMMENTS })));
-    // The test's trap: the next colloquy_render_comments wipes the instance's memory and traps,
-    // as a real fault would leave it. Fresh instances (new WebAssembly.Instance) are counted.
+    // The test's trap: the next colloquy_session_open (a thread's render) wipes the instance's
+    // memory and traps, as a real fault would leave it. Fresh instances (new WebAssembly.Instance)
+    // are counted.
     await page.addInitScript(() => {
       window.__fresh = 0;
       const Instance = WebAssembly.Instance;
@@ -88,13 +89,13 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
         const r = await streaming.apply(WebAssembly, args);
         const real = r.instance.exports;
         const exports = { ...real };
-        exports.colloquy_render_comments = function (...a) {
+        exports.colloquy_session_open = function (...a) {
           if (window.__trapNext) {
             window.__trapNext = false;
             new Uint8Array(real.memory.buffer).fill(0);
             throw new WebAssembly.RuntimeError('unreachable executed (test)');
           }
-          return real.colloquy_render_comments(...a);
+          return real.colloquy_session_open(...a);
         };
         return { module: r.module, instance: { exports } };
       };
@@ -106,7 +107,7 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
       Colloquy.mount(document.querySelector('#two'), { thread: '/t', comments: '/api/comments' });
     });
     await page.waitForSelector('#two >> [role="status"]:not([hidden])', { timeout: 10000 });
-    assert.ok(watch.warnings.some((w) => /core failed in colloquy_render_comments/.test(w)), watch.warnings.join('\n'));
+    assert.ok(watch.warnings.some((w) => /core failed in colloquy_session_open/.test(w)), watch.warnings.join('\n'));
     // A third widget, the first one re-sorted, and the second one retried all work.
     await page.evaluate(() => Colloquy.mount(document.querySelector('#three'), { thread: '/t', comments: '/api/comments' }));
     await page.waitForSelector('#three >> article.comment[data-id="a2"]', { timeout: 10000 });
