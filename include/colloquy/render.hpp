@@ -338,12 +338,13 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   out += " lang=\"";
   out += loc.tag;
   out += "\" aria-labelledby=\"colloquy-comments-title\">";
-  // The skip link: the form is after the whole thread (300 comments: ~300 Tab presses). A
-  // fragment link cannot reach into a shadow root: the loader handles data-action="skip".
+  // The skip link: the form comes after the whole thread (300 comments: ~330 Tab presses). A
+  // fragment link cannot reach into a shadow root, and one that only works with the script
+  // would promise what it cannot keep: a button, which the loader handles (data-action="skip").
   if (!o.static_page) {
-    out += "<a class=\"skip\" href=\"#colloquy-compose\" data-action=\"skip\">";
+    out += "<button type=\"button\" class=\"skip\" data-action=\"skip\">";
     append_escaped(out, loc.skip_to_form);
-    out += "</a>";
+    out += "</button>";
   }
   out += "<header><h2 id=\"colloquy-comments-title\">";
   append_comment_count(out, loc, t.live);

@@ -96,7 +96,7 @@ export function renderJS(bytes) {
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];
   return '<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">' +
-    '<a class="skip" href="#colloquy-compose" data-action="skip">Skip to the comment form</a>' +
+    '<button type="button" class="skip" data-action="skip">Skip to the comment form</button>' +
     `<header><h2 id="colloquy-comments-title">${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
     `<label>Sort by <select name="sort">${options.map((o, i) => `<option value="${o}"${i ? '' : ' selected'}>${labels[i]}</option>`).join('')}` +
     '</select></label></header><div class="list" role="feed" aria-labelledby="colloquy-comments-title">\n' +
