@@ -57,18 +57,20 @@ inline const allowlist& markup_allowlist() {
 inline const allowlist& comments_allowlist() {
   static const allowlist a = [] {
     allowlist x = markup_allowlist();
-    x.elements["section"] = {"class", "part"};
+    // The accessible structure: a named region holding a role=feed of named articles.
+    x.elements["section"] = {"class", "part", "lang", "aria-labelledby"};
     x.elements["header"] = {"class"};
-    x.elements["h2"] = {"class"};
+    x.elements["h2"] = {"class", "id"};
     x.elements["label"] = {"class"};
     x.elements["select"] = {"name", "class"};
     x.elements["option"] = {"value", "selected"};
-    x.elements["div"] = {"class"};
-    x.elements["article"] = {"class", "part", "data-id", "data-depth", "data-replies", "data-reply-to"};
+    x.elements["div"] = {"class", "role", "aria-labelledby"};
+    x.elements["article"] = {"class", "part", "data-id", "data-depth", "data-replies", "data-reply-to",
+                             "aria-posinset", "aria-setsize", "aria-label"};
     x.elements["p"] = {"class"};
     x.elements["span"] = {"class"};
     x.elements["time"] = {"datetime", "title", "class"};
-    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next"};
+    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next", "aria-label"};
     x.elements["a"] = {"href", "rel", "title", "class"};
     return x;
   }();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "colloquy/boundary.hpp"
 #include "colloquy/markup.hpp"
@@ -211,21 +212,22 @@ TEST_SUITE("Rendering fast paths") {
     const std::string answer = colloquy::render_comments(doc, R"({"maxDepth":1})");
     const std::string html = answer.substr(answer.find('\0') + 1);
     CHECK(html ==
-          R"(<section class="comments" part="comments"><header><h2>4 Comments</h2><label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label></header><div class="list">
-<article class="comment" part="comment" data-id="c1" data-depth="0" data-replies="2"><p class="byline"><a href="https://e.com/?a=1&amp;b=2" rel="nofollow ugc noopener">Ann &quot;A&quot;</a> in Paris writes:</p><time datetime="2010-09-25T14:03:00Z">September 25, 2010</time><div class="body"><p>Hi &amp; &lt;b&gt;bye&lt;/b&gt;</p>
+          R"(<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title"><button type="button" class="skip" data-action="skip">Skip to the comment form</button><header><h2 id="colloquy-comments-title">4 Comments</h2><label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label></header><div class="list" role="feed" aria-labelledby="colloquy-comments-title">
+<article class="comment" part="comment" data-id="c1" data-depth="0" data-replies="2" aria-posinset="1" aria-setsize="-1" aria-label="Comment by Ann &quot;A&quot;, September 25, 2010"><p class="byline"><a href="https://e.com/?a=1&amp;b=2" rel="nofollow ugc noopener">Ann &quot;A&quot;</a> in Paris writes:</p><time datetime="2010-09-25T14:03:00Z">September 25, 2010</time><div class="body"><p>Hi &amp; &lt;b&gt;bye&lt;/b&gt;</p>
 <p>Second &#39;para&#39;.</p>
-</div><button type="button" data-action="reply">Reply</button></article>
-<article class="comment pending" part="comment" data-id="c2" data-depth="1" data-replies="1"><p class="byline">Bob writes:</p><time datetime="2010-09-25T15:00:00.250Z">September 25, 2010</time><div class="body"><p><em>em</em></p>
-</div><button type="button" data-action="reply">Reply</button></article>
-<article class="comment deleted capped" part="comment" data-id="c3" data-depth="1" data-replies="1" data-reply-to="c2"><p class="byline">This comment was deleted.</p><time datetime="2010-09-26T01:00:00Z">September 26, 2010</time><div class="body"></div></article>
-<article class="comment capped" part="comment" data-id="c4&quot;&lt;" data-depth="1" data-reply-to="c3"><p class="byline">Di in Kansas, replying to Anonymous:</p><time datetime="2010-09-27T00:00:00Z">September 27, 2010</time><div class="body"><p><a href="http://www.x.org" rel="nofollow ugc noopener">www.x.org</a></p>
-</div><button type="button" data-action="reply">Reply</button></article>
-<article class="comment orphan" part="comment" data-id="c5" data-depth="0"><p class="byline">Anonymous writes:</p><time datetime="2011-01-01T00:00:00Z">January 1, 2011</time><div class="body"><p>orphan</p>
-</div><button type="button" data-action="reply">Reply</button></article>
+</div><button type="button" data-action="reply" aria-label="Reply to Ann &quot;A&quot;">Reply</button></article>
+<article class="comment pending" part="comment" data-id="c2" data-depth="1" data-replies="1" aria-posinset="2" aria-setsize="-1" aria-label="Reply by Bob, level 2, September 25, 2010"><p class="byline">Bob writes:</p><time datetime="2010-09-25T15:00:00.250Z">September 25, 2010</time><div class="body"><p><em>em</em></p>
+</div><button type="button" data-action="reply" aria-label="Reply to Bob">Reply</button></article>
+<article class="comment deleted capped" part="comment" data-id="c3" data-depth="1" data-replies="1" data-reply-to="c2" aria-posinset="3" aria-setsize="-1" aria-label="Deleted reply, level 2, September 26, 2010"><p class="byline">This comment was deleted.</p><time datetime="2010-09-26T01:00:00Z">September 26, 2010</time><div class="body"></div></article>
+<article class="comment capped" part="comment" data-id="c4&quot;&lt;" data-depth="1" data-reply-to="c3" aria-posinset="4" aria-setsize="-1" aria-label="Reply by Di, level 2, September 27, 2010"><p class="byline">Di in Kansas, replying to Anonymous:</p><time datetime="2010-09-27T00:00:00Z">September 27, 2010</time><div class="body"><p><a href="http://www.x.org" rel="nofollow ugc noopener">www.x.org</a></p>
+</div><button type="button" data-action="reply" aria-label="Reply to Di">Reply</button></article>
+<article class="comment orphan" part="comment" data-id="c5" data-depth="0" aria-posinset="5" aria-setsize="-1" aria-label="Comment by Anonymous, January 1, 2011"><p class="byline">Anonymous writes:</p><time datetime="2011-01-01T00:00:00Z">January 1, 2011</time><div class="body"><p>orphan</p>
+</div><button type="button" data-action="reply" aria-label="Reply to Anonymous">Reply</button></article>
 </div><button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button></section>)");
     // The reply button is worked out once per page, in the page's language.
     const std::string fr = colloquy::render_comments(doc, R"({"locale":"fr"})");
-    CHECK(fr.find("<button type=\"button\" data-action=\"reply\">R\xC3\xA9pondre</button></article>\n") != std::string::npos);
+    CHECK(fr.find("<button type=\"button\" data-action=\"reply\" aria-label=\"R\xC3\xA9pondre \xC3\xA0 Bob\">R\xC3\xA9pondre</button></article>\n") !=
+          std::string::npos);
 
     // A static page (`colloquy render`): the same articles in a section marked colloquy-static,
     // without the controls that need the script (reply, sort menu, load more).
@@ -235,12 +237,14 @@ TEST_SUITE("Rendering fast paths") {
     auto erase_all = [&](std::string_view what) {
       for (std::size_t at; (at = expected.find(what)) != std::string::npos;) expected.erase(at, what.size());
     };
-    erase_all(R"(<button type="button" data-action="reply">Reply</button>)");
+    for (std::size_t at; (at = expected.find(R"(<button type="button" data-action="reply")")) != std::string::npos;)
+      expected.erase(at, expected.find("</button>", at) + 9 - at);
+    erase_all(R"(<button type="button" class="skip" data-action="skip">Skip to the comment form</button>)");
     erase_all(R"(<button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button>)");
     erase_all(R"(<label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label>)");
-    const std::string_view section = R"(<section class="comments" part="comments">)";
+    const std::string_view section = R"(<section class="comments" part="comments")";
     REQUIRE(expected.compare(0, section.size(), section) == 0);
-    expected.replace(0, section.size(), R"(<section class="comments colloquy-static" part="comments">)");
+    expected.replace(0, section.size(), R"(<section class="comments colloquy-static" part="comments")");
     CHECK(static_html == expected);
     CHECK(static_html.find("<button") == std::string::npos);
     CHECK(static_html.find("<select") == std::string::npos);
@@ -250,5 +254,113 @@ TEST_SUITE("Rendering fast paths") {
     CHECK(page2.find("data-id=\"c5\"") != std::string::npos);
     CHECK(page2.find("data-id=\"c1\"") == std::string::npos);
     CHECK(page2.find("data-action") == std::string::npos);
+  }
+}
+
+TEST_SUITE("Accessible structure") {
+  namespace {
+  std::string html_of(const std::string& answer) { return answer.substr(answer.find('\0') + 1); }
+  // The values of attribute `name` on the elements of `html`, in order.
+  std::vector<std::string> attributes(const std::string& html, const std::string& name) {
+    std::vector<std::string> out;
+    const std::string key = " " + name + "=\"";
+    for (auto at = html.find(key); at != std::string::npos; at = html.find(key, at + 1)) {
+      const auto start = at + key.size();
+      out.push_back(html.substr(start, html.find('"', start) - start));
+    }
+    return out;
+  }
+  const std::string thread_doc = R"([
+{"id":"a","author":{"name":"Mary D.","location":"Kansas"},"created":"2010-09-25T14:03:00Z","text":"one"},
+{"id":"b","parent":"a","author":"Ron","created":"2010-09-26T10:00:00Z","text":"two"},
+{"id":"c","parent":"b","author":"\"><img src=x onerror=alert(1)>","created":"2010-09-26T11:00:00Z","text":"three"},
+{"id":"d","author":"  ","created":"2010-09-27T10:00:00Z","text":"four"}])";
+  }  // namespace
+
+  TEST_CASE("The thread is a named region holding a feed of articles named by author and date, with their place") {
+    const std::string html = html_of(colloquy::render_comments(thread_doc, "{}"));
+    CHECK(html.rfind(R"(<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">)", 0) == 0);
+    CHECK(html.find(R"(<h2 id="colloquy-comments-title">4 Comments</h2>)") != std::string::npos);
+    CHECK(html.find(R"(<div class="list" role="feed" aria-labelledby="colloquy-comments-title">)") != std::string::npos);
+    CHECK(attributes(html, "aria-label") ==
+          std::vector<std::string>{"Comment by Mary D., September 25, 2010", "Reply to Mary D.",
+                                   "Reply by Ron, level 2, September 26, 2010", "Reply to Ron",
+                                   "Reply by &quot;&gt;&lt;img src=x onerror=alert(1)&gt;, level 3, September 26, 2010",
+                                   "Reply to &quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
+                                   "Comment by Anonymous, September 27, 2010", "Reply to Anonymous"});
+    CHECK(attributes(html, "aria-posinset") == std::vector<std::string>{"1", "2", "3", "4"});
+    CHECK(attributes(html, "aria-setsize") == std::vector<std::string>{"4", "4", "4", "4"});
+    CHECK(html.find("<img") == std::string::npos);
+  }
+
+  TEST_CASE("A later page goes on counting; the size is unknown (-1) while the server has more") {
+    const std::string page2 = html_of(colloquy::render_comments(thread_doc, R"({"pageSize":1,"offset":1})"));
+    CHECK(attributes(page2, "aria-posinset") == std::vector<std::string>{"4"});
+    CHECK(attributes(page2, "aria-setsize") == std::vector<std::string>{"4"});
+    const std::string paged = R"({"thread":"/t","comments":[{"id":"a","created":0,"text":"x"}],"next":"k2"})";
+    CHECK(attributes(html_of(colloquy::render_comments(paged, "{}")), "aria-setsize") == std::vector<std::string>{"-1"});
+  }
+
+  TEST_CASE("A name keeps the full date when the article shows a relative one") {
+    const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"now":1285430580000})"));  // 2010-09-25T16:03Z
+    CHECK(html.find(">2 hours ago</time>") != std::string::npos);
+    CHECK(html.find(R"(aria-label="Comment by Mary D., September 25, 2010")") != std::string::npos);
+  }
+
+  TEST_CASE("A deleted comment kept for its replies is named as deleted, with its level") {
+    const std::string doc = R"([{"id":"a","created":0,"text":"x","status":"deleted"},{"id":"b","parent":"a","created":0,"text":"y"},
+      {"id":"c","parent":"b","created":0,"text":"z","status":"deleted"},{"id":"d","parent":"c","created":0,"text":"w"}])";
+    const std::string html = html_of(colloquy::render_comments(doc, "{}"));
+    CHECK(html.find(R"(aria-label="Deleted comment, January 1, 1970")") != std::string::npos);
+    CHECK(html.find(R"(aria-label="Deleted reply, level 3, January 1, 1970")") != std::string::npos);
+  }
+
+  TEST_CASE("Every language names the articles and reply buttons, starting with the button's own word") {
+    for (const colloquy::locale_data* l : colloquy::locales) {
+      CAPTURE(l->tag);
+      const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"locale":")" + std::string(l->tag) + "\"}"));
+      CHECK(html.find(" lang=\"" + std::string(l->tag) + "\"") != std::string::npos);
+      const std::vector<std::string> names = attributes(html, "aria-label");
+      REQUIRE(names.size() == 8);
+      std::string date;
+      colloquy::append_date(date, 1285423380000, *l);
+      CHECK(names[0].find("Mary D.") != std::string::npos);
+      CHECK(names[0].find(date) != std::string::npos);
+      CHECK(names[2].find("Ron") != std::string::npos);
+      CHECK(names[2].find('2') != std::string::npos);  // its level
+      // Speech input: the name begins with the visible text ("Reply" / "Reply to Mary D.").
+      CHECK(names[1].rfind(std::string(l->reply), 0) == 0);
+      CHECK(names[1].find("Mary D.") != std::string::npos);
+      for (std::string_view s : {l->comment_label, l->reply_label, l->deleted_label, l->deleted_reply_label})
+        CHECK(s.find("{date}") != std::string_view::npos);
+      CHECK(l->reply_label.find("{level}") != std::string_view::npos);
+      CHECK(l->deleted_reply_label.find("{level}") != std::string_view::npos);
+      CHECK(html.find(">" + std::string(l->skip_to_form) + "</button>") != std::string::npos);
+      // Translated, not left to the English default.
+      if (l != &colloquy::locale_en) {
+        for (auto field : {&colloquy::locale_data::comment_label, &colloquy::locale_data::reply_label,
+                           &colloquy::locale_data::deleted_label, &colloquy::locale_data::deleted_reply_label,
+                           &colloquy::locale_data::reply_to, &colloquy::locale_data::skip_to_form,
+                           &colloquy::locale_data::reply_form_label})
+          CHECK(l->*field != colloquy::locale_en.*field);
+      }
+    }
+  }
+
+  TEST_CASE("A static page has the region, the feed and the names, but no skip link (no form) and no buttons") {
+    const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"static":true,"locale":"de"})"));
+    CHECK(html.rfind(R"(<section class="comments colloquy-static" part="comments" lang="de" aria-labelledby="colloquy-comments-title">)", 0) == 0);
+    CHECK(html.find("role=\"feed\"") != std::string::npos);
+    CHECK(html.find("class=\"skip\"") == std::string::npos);
+    CHECK(attributes(html, "aria-label").front() == "Kommentar von Mary D., 25. September 2010");
+    CHECK(attributes(html, "aria-posinset").size() == 4);
+  }
+
+  TEST_CASE("A comment shown on its own is named, its reply button too, with no place in the feed") {
+    const std::string html = html_of(colloquy::render_comment(
+        R"({"id":"k","author":"Ron","created":"2010-09-26T10:00:00Z","text":"hi"})", R"({"parentDepth":0,"state":"unsent","clientId":"k"})"));
+    CHECK(attributes(html, "aria-label") ==
+          std::vector<std::string>{"Reply by Ron, level 2, September 26, 2010", "Reply to Ron"});
+    CHECK(html.find("aria-posinset") == std::string::npos);
   }
 }

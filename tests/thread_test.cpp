@@ -95,7 +95,7 @@ TEST_SUITE("Threading") {
     colloquy::test::check_thread_properties(t, {});
     std::string html;
     colloquy::render_thread_html(html, t, {});
-    CHECK(html.find("<h2>2 Comments</h2>") != std::string::npos);
+    CHECK(html.find(">2 Comments</h2>") != std::string::npos);
     auto placeholder = html.substr(html.find("data-id=\"a\""));
     placeholder = placeholder.substr(0, placeholder.find("</article>"));
     CHECK(placeholder.find("This comment was deleted.") != std::string::npos);

@@ -48,6 +48,11 @@ TEST_SUITE("The loader's questions") {
     CHECK(fr["defaults"] == plain["defaults"]);  // the defaults, whatever the options
     CHECK(fr["messages"]["retry"] == "Réessayer");
     CHECK(fr["messages"]["loading"] == std::string(locale_fr.loading));
+    // The widget's root says the language of its words.
+    CHECK(plain["lang"] == "en");
+    CHECK(fr["lang"] == "fr");
+    CHECK(json_of(widget_setup("", R"({"locale":"ru-RU"})"))["lang"] == "ru");
+    CHECK(json_of(widget_setup("", R"({"locale":"pt"})"))["lang"] == "en");  // not built in: English words
   }
 
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {

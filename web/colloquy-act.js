@@ -27,6 +27,13 @@
     else if (action === 'more') more(w, button);
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
     else if (action === 'reply') w.posting().then((p) => p.reply(button.closest('article.comment')));
+    else if (action === 'skip') skip(w);
+  }
+
+  // The skip link: past the whole thread, to the first field of the comment form.
+  function skip(w) {
+    const form = w.composeSlot.querySelector('form.compose');
+    if (form) form.elements.name.focus();
   }
 
   // Another order: the thread sorted again once the reader has chosen, and the menu keeps focus

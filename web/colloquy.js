@@ -267,7 +267,7 @@
     const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, told: {}, core: null, session: null, messages: SETUP.messages };
     const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     // A status line and its Retry button, the comments, the form, the stories, a live region.
-    root.innerHTML = trusted('<div class="colloquy" part="root"><p class="status" role="status" hidden></p>' +
+    root.innerHTML = trusted('<div class="colloquy" part="root" lang="' + SETUP.lang + '"><p class="status" role="status" hidden></p>' +
       '<button class="reload" type="button" data-action="reload" hidden></button><div class="comments-slot"></div>' +
       '<div class="compose-slot"></div><div class="stories-slot"></div><p class="announce" role="status"></p></div>');
     root.adoptedStyleSheets = [baseSheet()];
@@ -339,7 +339,7 @@
       const core = Promise.all([loadCore(), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
         state.core = c;
         zone.named = named || zone.named;
-        state.messages = JSON.parse(callPlain(c, 'colloquy_widget_setup', '', opts())).messages;
+        ({ messages: state.messages, lang: frame.lang } = JSON.parse(callPlain(c, 'colloquy_widget_setup', '', opts())));
         setScheme();
       });
       if (state.adopted) loadPart('adopt'); // on its way with the comments

@@ -408,7 +408,7 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
 // loader asks again with its options once the module is loaded, for the messages in its language.
 //
 //   colloquy::widget_setup("", R"({"locale":"fr"})")
-//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…}}
+//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…},"lang":"fr"}
 inline std::string widget_setup(std::string_view /*input*/, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   const widget_options d;
@@ -423,7 +423,10 @@ inline std::string widget_setup(std::string_view /*input*/, std::string_view opt
   append_loader_defaults(out);
   out += R"(},"messages":{)";
   append_loader_messages(out, find_locale(o.locale));
-  out += "}}";
+  out += "}";
+  // The language of those words: the widget's root carries it (lang), for screen readers.
+  detail::append_json_member(out, "lang", find_locale(o.locale).tag);
+  out += "}";
   return out;
 }
 

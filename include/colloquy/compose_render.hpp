@@ -27,37 +27,80 @@ struct compose_form_options {
   int depth = 0;       // display depth of the reply it will become (indents the reply form)
 };
 
+namespace detail {
+// A form's ids: "colloquy-compose" for the bottom form (the skip link's target), and for a reply
+// form "colloquy-reply-" plus its parent's id with every byte but [A-Za-z0-9-] written "_xx":
+// unique in the shadow root, whatever the id holds (spaces would split aria-describedby).
+inline void append_form_id(std::string& out, std::string_view parent) {
+  if (parent.empty()) {
+    out += "colloquy-compose";
+    return;
+  }
+  out += "colloquy-reply-";
+  static constexpr char hex[] = "0123456789abcdef";
+  for (const char c : parent) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-') {
+      out += c;
+    } else {
+      out += '_';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+}
+}  // namespace detail
+
 // Appends a form.compose (DESIGN §7): fields name, location, text, a honeypot field `website`
 // (kept off screen by the stylesheet, not by `hidden`, which simple bots skip), a live preview,
-// and an error slot after each field that the loader fills with check_compose()'s messages.
+// and an error slot after each field that the loader fills with check_compose()'s messages;
+// each field is described by its slot (aria-describedby), so its error is read with it.
 inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
   const locale_data& loc = *o.locale;
   const bool reply = !o.parent.empty();
+  std::string id;
+  detail::append_form_id(id, o.parent);
   out += reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\"" : "<form class=\"compose\" part=\"compose\" data-parent=\"";
   append_escaped(out, o.parent);
   out += "\" data-depth=\"";
   out += std::to_string(o.depth);
-  out += "\" novalidate>";
-  if (!reply) {
-    out += "<h3>";
+  out += "\" id=\"";
+  out += id;
+  // The bottom form is a form landmark named by its heading. A reply form opens under its
+  // comment, inside the thread's role=feed, which may own articles only: its fields are in an
+  // article ("Your reply"), the form itself having no role of its own.
+  out += reply ? "\" novalidate><div class=\"reply-box\" role=\"article\" aria-label=\""
+               : "\" aria-labelledby=\"colloquy-compose-title\" novalidate>";
+  if (reply) {
+    append_escaped(out, loc.reply_form_label);
+    out += "\">";
+  } else {
+    out += "<h3 id=\"colloquy-compose-title\">";
     append_escaped(out, loc.compose_heading);
     out += "</h3>";
   }
   auto field = [&](std::string_view name, std::string_view label, std::string_view autocomplete) {
+    const std::string error_id = id + "-" + std::string(name) + "-error";
     out += "<p class=\"field field-";
     out += name;
     out += "\"><label>";
     append_escaped(out, label);
     if (name == "text") {
-      out += "<textarea name=\"text\" rows=\"5\"></textarea>";
+      out += "<textarea name=\"text\" rows=\"5\" required aria-describedby=\"";
+      out += error_id;
+      out += "\"></textarea>";
     } else {
       out += "<input name=\"";
       out += name;
       out += "\" autocomplete=\"";
       out += autocomplete;
+      out += "\" aria-describedby=\"";
+      out += error_id;
       out += "\">";
     }
-    out += "</label><span class=\"error\" data-for=\"";
+    out += "</label><span class=\"error\" id=\"";
+    out += error_id;
+    out += "\" data-for=\"";
     out += name;
     out += "\" role=\"alert\" hidden></span></p>";
   };
@@ -80,7 +123,8 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p>";
   out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
   append_escaped(out, loc.preview_label);
-  out += "</p><div class=\"body\"></div></div></form>";
+  out += "</p><div class=\"body\"></div></div>";
+  out += reply ? "</div></form>" : "</form>";
 }
 
 // Where a comment shown on its own stands on its way to the thread.

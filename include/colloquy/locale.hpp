@@ -104,6 +104,16 @@ struct locale_data {
   std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
   std::string_view error_storage_refused = "Your browser did not let us save this comment (private browsing or full storage).";
   std::string_view error_bad_answer = "The comments server gave an answer that could not be read; this comment may not have been posted.";
+  // Accessible names (read by screen readers, not shown). Articles: {name}, {date} (the full
+  // date, never "3 hours ago", which would go stale), {level} (1 at the top, 2 for a reply, …).
+  std::string_view comment_label = "Comment by {name}, {date}";
+  std::string_view reply_label = "Reply by {name}, level {level}, {date}";
+  std::string_view deleted_label = "Deleted comment, {date}";
+  std::string_view deleted_reply_label = "Deleted reply, level {level}, {date}";
+  // The reply button's name: it starts with the button's text (`reply`), as speech input needs.
+  std::string_view reply_to = "Reply to {name}";
+  std::string_view skip_to_form = "Skip to the comment form";
+  std::string_view reply_form_label = "Your reply";  // a reply form, as an article of the thread
 };
 
 inline constexpr locale_data locale_en{};
@@ -165,6 +175,13 @@ inline constexpr locale_data locale_fr{
     .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
     .error_storage_refused = "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
     .error_bad_answer = "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
+    .comment_label = "Commentaire de {name}, {date}",
+    .reply_label = "Réponse de {name}, niveau {level}, {date}",
+    .deleted_label = "Commentaire supprimé, {date}",
+    .deleted_reply_label = "Réponse supprimée, niveau {level}, {date}",
+    .reply_to = "Répondre à {name}",
+    .skip_to_form = "Aller au formulaire de commentaire",
+    .reply_form_label = "Votre réponse",
 };
 
 inline constexpr locale_data locale_de{
@@ -223,6 +240,13 @@ inline constexpr locale_data locale_de{
     .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
     .error_storage_refused = "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
     .error_bad_answer = "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
+    .comment_label = "Kommentar von {name}, {date}",
+    .reply_label = "Antwort von {name}, Ebene {level}, {date}",
+    .deleted_label = "Gelöschter Kommentar, {date}",
+    .deleted_reply_label = "Gelöschte Antwort, Ebene {level}, {date}",
+    .reply_to = "Antworten an {name}",
+    .skip_to_form = "Zum Kommentarformular springen",
+    .reply_form_label = "Ihre Antwort",
 };
 
 inline constexpr locale_data locale_es{
@@ -281,6 +305,13 @@ inline constexpr locale_data locale_es{
     .error_rejected = "No se pudo publicar este comentario ({code}).",
     .error_storage_refused = "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
     .error_bad_answer = "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
+    .comment_label = "Comentario de {name}, {date}",
+    .reply_label = "Respuesta de {name}, nivel {level}, {date}",
+    .deleted_label = "Comentario eliminado, {date}",
+    .deleted_reply_label = "Respuesta eliminada, nivel {level}, {date}",
+    .reply_to = "Responder a {name}",
+    .skip_to_form = "Ir al formulario de comentarios",
+    .reply_form_label = "Tu respuesta",
 };
 
 inline constexpr locale_data locale_ru{
@@ -340,6 +371,14 @@ inline constexpr locale_data locale_ru{
     .error_rejected = "Не удалось отправить комментарий ({code}).",
     .error_storage_refused = "Браузер не разрешил сохранить комментарий (приватный режим или хранилище заполнено).",
     .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
+    // "Комментарий: {name}": the name cannot be declined, so no "от" + genitive.
+    .comment_label = "Комментарий: {name}, {date}",
+    .reply_label = "Ответ: {name}, уровень {level}, {date}",
+    .deleted_label = "Удалённый комментарий, {date}",
+    .deleted_reply_label = "Удалённый ответ, уровень {level}, {date}",
+    .reply_to = "Ответить: {name}",
+    .skip_to_form = "Перейти к форме комментария",
+    .reply_form_label = "Ваш ответ",
 };
 
 // Every built-in locale, English first.

@@ -106,6 +106,10 @@ class date_cache {
       append_when(out, ms, loc_, zone_, style_);
       return;
     }
+    append_full(out, ms);
+  }
+  // "September 25, 2010" always, as append_date.
+  void append_full(std::string& out, std::int64_t ms) {
     const std::int64_t day = floor_div(ms + std::int64_t(zone_offset(zone_, ms)) * 60000, 86400000);
     entry& e = shown_[static_cast<std::size_t>(day) & (size - 1)];
     if (e.day != day || e.text.empty()) {
@@ -130,21 +134,32 @@ class date_cache {
 
 // What every article of a page shares, worked out once per page.
 struct article_context {
-  explicit article_context(const render_options& o) : dates(*o.locale, o.zone, o.dates) {
+  // `feed_size`: the feed's aria-setsize (-1: the server has more); 0 for a comment shown on its own.
+  explicit article_context(const render_options& o, std::int64_t feed_size = 0)
+      : dates(*o.locale, o.zone, o.dates), set_size(feed_size) {
     if (o.static_page) {
       tail = "</div></article>\n";
       return;
     }
-    tail = "</div><button type=\"button\" data-action=\"reply\">";
-    append_escaped(tail, o.locale->reply);
-    tail += "</button></article>\n";
+    // The reply button is named "Reply to Mary D.": the pattern's text on either side of the
+    // name is escaped once here, the name per article.
+    const std::string_view pattern = o.locale->reply_to;
+    const std::size_t name = pattern.find("{name}");
+    tail = "</div><button type=\"button\" data-action=\"reply\" aria-label=\"";
+    append_escaped(tail, pattern.substr(0, name));
+    if (name != std::string_view::npos) append_escaped(reply_close, pattern.substr(name + 6));
+    reply_close += "\">";
+    append_escaped(reply_close, o.locale->reply);
+    reply_close += "</button></article>\n";
   }
   date_cache dates;
-  std::string tail;  // after the body: the reply button and the end of the article
+  std::int64_t set_size;
+  std::string tail;         // after the body: the end of the article, or the reply button up to its name
+  std::string reply_close;  // after that name: the rest of the button and the article (empty: no button)
 };
 
 void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o,
-                         article_context& context);
+                         article_context& context, std::size_t position = 0);
 }  // namespace detail
 
 // Appends one comment's <article>: at most 6 elements outside the body text (article, byline,
@@ -155,13 +170,45 @@ inline void render_comment_html(std::string& out, const thread& t, const thread_
   detail::render_comment_html(out, t, e, o, context);
 }
 
+namespace detail {
+// The name an article and its reply button give the author: the trimmed name, or "Anonymous".
+inline std::string_view shown_name(const comment& c, const locale_data& loc) {
+  const std::string_view name = trimmed(c.author.name);
+  return name.empty() ? loc.anonymous : name;
+}
+
+// The article's accessible name, "Comment by Mary D., September 25, 2010". ARIA allows no
+// aria-level on an article (nor a listitem role, which would allow it), and a nested list would
+// break the flat list that is inserted in slices: a reply's level is in its name ("Reply by
+// Ron, level 2, …") and its place in the feed in aria-posinset. The date is the full one: a
+// relative "3 hours ago" would go stale in the name, which is not relabelled.
+inline void append_article_label(std::string& out, const comment& c, const thread_entry& e, const locale_data& loc,
+                                 date_cache& dates) {
+  const std::string_view pattern = e.placeholder ? (e.depth ? loc.deleted_reply_label : loc.deleted_label)
+                                                 : (e.depth ? loc.reply_label : loc.comment_label);
+  expand_pattern(
+      pattern,
+      [&](std::string_view key) {
+        if (key == "name") {
+          append_escaped(out, shown_name(c, loc));
+        } else if (key == "level") {
+          char digits[20];
+          out.append(digits, std::size_t(write_uint(digits, e.depth + 1) - digits));
+        } else if (key == "date") {
+          dates.append_full(out, c.created);
+        }
+      },
+      out);
+}
+}  // namespace detail
+
 inline void detail::render_comment_html(std::string& out, const thread& t, const thread_entry& e,
-                                        const render_options& o, article_context& context) {
+                                        const render_options& o, article_context& context, std::size_t position) {
   using namespace std::string_view_literals;
   const comment& c = t.comments[e.index];
   const locale_data& loc = *o.locale;
   // The fixed parts between the escaped values go through `buf`, one append each.
-  char buf[160];
+  char buf[256];
   char* p = write_text(buf, "<article class=\"comment"sv);
   if (e.orphan) p = write_text(p, " orphan"sv);
   if (e.placeholder) p = write_text(p, " deleted"sv);
@@ -182,8 +229,17 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     append_escaped(out, t.comments[e.reply_to].id);
     p = buf;
   }
-  p = write_text(p, "\"><p class=\"byline\">"sv);
+  // Its place in the thread's role=feed (render_thread_html).
+  if (position) {
+    p = write_text(p, "\" aria-posinset=\""sv);
+    p = write_uint(p, position);
+    p = write_text(p, "\" aria-setsize=\""sv);
+    p = context.set_size < 0 ? write_text(p, "-1"sv) : write_uint(p, std::uint64_t(context.set_size));
+  }
+  p = write_text(p, "\" aria-label=\""sv);
   out.append(buf, std::size_t(p - buf));
+  append_article_label(out, c, e, loc, context.dates);
+  out += "\"><p class=\"byline\">"sv;
   if (e.placeholder) {
     append_escaped(out, loc.deleted);
   } else if (e.capped) {
@@ -205,6 +261,9 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   out += "</time><div class=\"body\">"sv;
   append_markup_html(out, c.text);
   out += context.tail;
+  if (context.reply_close.empty()) return;
+  append_escaped(out, shown_name(c, loc));
+  out += context.reply_close;
 }
 
 // Appends the articles of one page (`range`, see sort.hpp page_of). `chunks`, when given,
@@ -215,7 +274,8 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
   std::size_t estimate = 0;
   for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 400;
   out.reserve(out.size() + estimate + estimate / 8);
-  detail::article_context context(o);
+  // The feed's size: every comment of the thread's pages, or unknown (-1) while the server has more.
+  detail::article_context context(o, o.cursor.empty() ? std::int64_t(t.entries.size()) : -1);
   // Display order jumps around the document: on large threads, loading each comment and its
   // text was a cache miss. Ask for them a few comments ahead: all of the comment's cache lines
   // 8 ahead, then its id, name and the first 256 bytes of its text 4 ahead, once the comment
@@ -236,7 +296,7 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
     }
     const thread_entry& e = t.entries[i];
     if (chunks && e.depth == 0 && !e.capped) chunks->push_back(out.size());
-    detail::render_comment_html(out, t, e, o, context);
+    detail::render_comment_html(out, t, e, o, context, i + 1);
   }
 }
 
@@ -272,8 +332,23 @@ inline void append_comment_count(std::string& out, const locale_data& loc, std::
 inline void render_thread_html(std::string& out, const thread& t, const render_options& o,
                                std::vector<std::size_t>* chunks = nullptr, std::size_t until = SIZE_MAX) {
   const locale_data& loc = *o.locale;
-  out += o.static_page ? "<section class=\"comments colloquy-static\" part=\"comments\"><header><h2>"
-                       : "<section class=\"comments\" part=\"comments\"><header><h2>";
+  // A region named by its heading ("3 Comments"), in the language of its words (a static page
+  // may be in another). Its ids are unique in the widget's shadow root; on a static page, one
+  // section per page.
+  out += o.static_page ? "<section class=\"comments colloquy-static\" part=\"comments\""
+                       : "<section class=\"comments\" part=\"comments\"";
+  out += " lang=\"";
+  out += loc.tag;
+  out += "\" aria-labelledby=\"colloquy-comments-title\">";
+  // The skip link: the form comes after the whole thread (300 comments: ~330 Tab presses). A
+  // fragment link cannot reach into a shadow root, and one that only works with the script
+  // would promise what it cannot keep: a button, which the loader handles (data-action="skip").
+  if (!o.static_page) {
+    out += "<button type=\"button\" class=\"skip\" data-action=\"skip\">";
+    append_escaped(out, loc.skip_to_form);
+    out += "</button>";
+  }
+  out += "<header><h2 id=\"colloquy-comments-title\">";
   append_comment_count(out, loc, t.live);
   out += "</h2>";
   if (!o.feed.empty()) {
@@ -281,8 +356,12 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     append_escaped_url(out, o.feed);
     out += "\" rel=\"nofollow ugc noopener\">Atom</a>";
   }
+  // The thread is a role=feed of articles (WAI-ARIA's pattern for a list that grows as the
+  // reader goes: "Load more"); see detail::append_article_label for the replies' level.
+  constexpr std::string_view list = "<div class=\"list\" role=\"feed\" aria-labelledby=\"colloquy-comments-title\">\n";
   if (o.static_page) {
-    out += "</header><div class=\"list\">\n";
+    out += "</header>";
+    out += list;
     page_range range = page_of(t.starts, t.entries.size(), o.page);
     render_page_html(out, t, range, o, chunks);
     if (chunks) chunks->push_back(out.size());
@@ -300,7 +379,8 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     out += "</option>";
   };
   for (const auto& [name, order] : sort_orders) option(name, label_of(order, loc), o.order == order);
-  out += "</select></label></header><div class=\"list\">\n";
+  out += "</select></label></header>";
+  out += list;
   page_range range = page_of(t.starts, t.entries.size(), o.page);
   page_range shown = range;
   shown.last = std::max(range.first, std::min(range.last, until));

@@ -78,20 +78,27 @@ export function renderJS(bytes) {
     if (parent) below.set(parent.id, (below.get(parent.id) || 0) + (below.get(c.id) || 0) + 1);
   }
   const parts = [];
-  for (const [c, depth, parent] of order) {
+  for (const [i, [c, depth, parent]] of order.entries()) {
     const d = new Date(c.created);
     const capped = depth > 6;
     const replies = below.get(c.id);
+    const date = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+    const who = escape((c.author.name || '').trim() || 'Anonymous');
+    const level = Math.min(depth, 6) + 1;
     parts.push(`<article class="comment${capped ? ' capped' : ''}" part="comment" data-id="${escape(c.id)}" ` +
-      `data-depth="${Math.min(depth, 6)}"${replies ? ` data-replies="${replies}"` : ''}` +
-      `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''}><p class="byline">` +
+      `data-depth="${level - 1}"${replies ? ` data-replies="${replies}"` : ''}` +
+      `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''} aria-posinset="${i + 1}" aria-setsize="${order.length}" ` +
+      `aria-label="${level > 1 ? `Reply by ${who}, level ${level}, ${date}` : `Comment by ${who}, ${date}`}"><p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
-      `<time datetime="${isoDate(c.created)}">${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}</time>` +
-      `<div class="body">${paragraphs(c.text)}</div><button type="button" data-action="reply">Reply</button></article>\n`);
+      `<time datetime="${isoDate(c.created)}">${date}</time><div class="body">${paragraphs(c.text)}</div>` +
+      `<button type="button" data-action="reply" aria-label="Reply to ${who}">Reply</button></article>\n`);
   }
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];
-  return `<section class="comments" part="comments"><header><h2>${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
+  return '<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">' +
+    '<button type="button" class="skip" data-action="skip">Skip to the comment form</button>' +
+    `<header><h2 id="colloquy-comments-title">${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
     `<label>Sort by <select name="sort">${options.map((o, i) => `<option value="${o}"${i ? '' : ' selected'}>${labels[i]}</option>`).join('')}` +
-    `</select></label></header><div class="list">\n${parts.join('')}</div></section>`;
+    '</select></label></header><div class="list" role="feed" aria-labelledby="colloquy-comments-title">\n' +
+    `${parts.join('')}</div></section>`;
 }

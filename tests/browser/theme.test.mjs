@@ -2,7 +2,7 @@
 // behind it, then the page's color-scheme), not the reader's OS alone, and follows the host
 // when it switches theme. In light, dark and both auto cases (a dark-OS reader on a light blog,
 // a light-OS reader on a dark blog) axe-core's color-contrast rule finds nothing inside the
-// shadow root (text 4.5:1), and field borders and the submit button stand 3:1 from the ground.
+// shadow root (text 4.5:1), and field borders, the sort menu and the submit button stand 3:1 from the ground.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -82,6 +82,9 @@ async function contrast(page) {
     const out = [];
     for (const input of root.querySelectorAll('form.compose input:not([name="website"]), form.compose textarea')) {
       out.push([`border of ${input.name}`, ratio(rgb(getComputedStyle(input).borderTopColor), ground(input.parentElement))]);
+    }
+    for (const s of root.querySelectorAll('section.comments select')) {
+      out.push(['border of the sort menu', ratio(rgb(getComputedStyle(s).borderTopColor), ground(s.parentElement))]);
     }
     for (const b of root.querySelectorAll('form.compose button[type="submit"]')) {
       out.push(['submit button', ratio(rgb(getComputedStyle(b).backgroundColor), ground(b.parentElement))]);

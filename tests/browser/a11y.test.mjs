@@ -1,0 +1,247 @@
+// Accessibility: axe-core (all its default rules, WCAG 2.x A/AA and best practices) finds no
+// violation in the widget, shadow root included, in every state a reader meets: loaded, a reply
+// form open, validation errors, a comment not sent yet with its Retry button, 300 comments, and
+// light, dark and auto on a light and on a dark host. Then the structure itself, as assistive
+// technology reads it: a named region, a feed of articles named by author and date, replies
+// with their level, reply buttons named after whom they answer, errors tied to their fields,
+// the root in the widget's language, and a skip link that takes the keyboard to the form.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { launch, withServer, eventually, waitForCount, WAIT } from './support.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser;
+let server;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const THREAD = '/a11y-test';
+const COMMENTS = [
+  { id: 'c1', author: { name: 'Mary D.', location: 'Kansas, USA' }, created: '2010-09-25T14:03:00Z',
+    text: 'A *point*, with a [link](https://example.org), `code` and\n\n> a quote' },
+  { id: 'c2', parent: 'c1', author: 'Ron', created: '2010-09-26T10:00:00Z', text: 'A reply.' },
+  { id: 'c3', parent: 'c2', author: 'Ann', created: '2010-09-26T11:00:00Z', text: 'A reply to the reply.' },
+  { id: 'c4', created: '2010-09-27T10:00:00Z', text: 'gone', status: 'deleted' },
+  { id: 'c5', parent: 'c4', author: '', created: '2010-09-27T11:00:00Z', text: 'Under a deleted one.' },
+];
+
+// 300 comments: threads of one comment and two levels of replies, so every depth's markup and
+// indentation is there, as on a busy article.
+function many(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const parent = i % 3 === 0 ? undefined : `m${i - 1}`;
+    out.push({ id: `m${i}`, parent, author: { name: `Reader ${i}`, location: 'Somewhere' },
+      created: new Date(Date.UTC(2010, 8, 25) + i * 60000).toISOString(), text: `Comment number ${i}, *with* a [link](https://example.org/${i}).` });
+  }
+  return out;
+}
+
+// One page per state: a page on the test server's origin, its comments API scripted (`post`:
+// 'abort' makes every POST fail as when offline).
+async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style = '', locale = '', post = 'abort' } = {}) {
+  const context = await browser.newContext({ colorScheme: os });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.route('**/a11y.html', (route) => route.fulfill({
+    status: 200, contentType: 'text/html',
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Accessibility</title>
+<style>body { margin: 0; font: 16px/1.5 Georgia, serif; } main { max-width: 40rem; margin: auto; padding: 1rem; } ${style}</style></head>
+<body><main><h1>A post</h1><p>The article, then <a id="before" href="/elsewhere">a link</a> before the comments.</p>
+<div id="colloquy"></div></main>
+<script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-theme="${theme}"
+  ${locale ? `data-locale="${locale}"` : ''} data-load="eager"></script></body></html>`,
+  }));
+  await page.route('**/api/comments**', (route) => {
+    if (route.request().method() === 'GET') {
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ thread: THREAD, comments, next: null }) });
+    }
+    return post === 'abort' ? route.abort('internetdisconnected') : route.fulfill({ status: 503, body: 'busy' });
+  });
+  await page.goto(server.url + '/a11y.html');
+  await waitForCount(page, '#colloquy >> article.comment', comments.length);
+  await page.waitForSelector('#colloquy >> form.compose:not(.reply)', { timeout: WAIT });
+  // The stylesheet is in (colour checks mean nothing before it).
+  await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.adoptedStyleSheets.length === 2, null, { timeout: WAIT });
+  return { page, context, errors };
+}
+
+const widget = '#colloquy >> ';
+async function openReply(page) {
+  await page.click(`${widget}article.comment[data-id="c1"] button[data-action="reply"]`);
+  await page.waitForSelector(`${widget}form.compose.reply[data-parent="c1"] textarea[name="text"]`, { timeout: WAIT });
+}
+async function showErrors(page) {
+  await page.click(`${widget}form.compose:not(.reply) button[type="submit"]`);
+  await page.waitForSelector(`${widget}form.compose:not(.reply) .error[data-for="text"]:not([hidden])`, { timeout: WAIT });
+}
+
+// axe-core over the widget: every rule axe runs by default. Returns the violations (one line
+// per node), and how many nodes inside the shadow root axe checked (it reaches into open shadow
+// roots; a run that looked at none there would prove nothing).
+async function audit(page) {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document.querySelector('#colloquy'), { resultTypes: ['violations', 'passes'] });
+    const violations = r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}: ${n.failureSummary}`));
+    // A node in a shadow root has a target of several selectors (host, then inside it).
+    const inShadow = new Set(r.passes.flatMap((p) => p.nodes.filter((n) => Array.isArray(n.target[0])).map((n) => JSON.stringify(n.target))));
+    return { violations, inShadow: inShadow.size, rules: r.passes.length };
+  });
+}
+
+async function noViolations(page, errors, least = 20) {
+  const r = await audit(page);
+  assert.deepEqual(r.violations, [], r.violations.join('\n'));
+  assert.ok(r.inShadow >= least, `axe checked ${r.inShadow} nodes in the shadow root`);
+  assert.deepEqual(errors, []);
+}
+
+const scheme = (page) => page.evaluate(() => document.querySelector('#colloquy').shadowRoot.querySelector('.colloquy').dataset.scheme);
+
+const STATES = [
+  { name: 'loaded', run: async () => open() },
+  { name: 'with a reply form open', run: async () => { const o = await open(); await openReply(o.page); return o; } },
+  {
+    name: 'with validation errors by the fields', run: async () => {
+      const o = await open();
+      await openReply(o.page);
+      await showErrors(o.page);
+      await o.page.click(`${widget}form.compose.reply button[type="submit"]`);
+      await o.page.waitForSelector(`${widget}form.compose.reply .error[data-for="text"]:not([hidden])`, { timeout: WAIT });
+      return o;
+    },
+  },
+  {
+    // The outbox tries again on its own after ~2, 4, 8, 16 s (each sending, then unsent again):
+    // after the fourth failure the comment stays unsent for 13 s at least, time for axe, and
+    // no POST during the audit shows it audited that state.
+    name: 'with a comment not sent yet and its Retry button', run: async () => {
+      const o = await open();
+      let posts = 0;
+      o.page.on('request', (r) => { if (r.method() === 'POST') posts++; });
+      await o.page.fill(`${widget}form.compose:not(.reply) input[name="name"]`, 'Zoe');
+      await o.page.fill(`${widget}form.compose:not(.reply) textarea[name="text"]`, 'Lost on the way.');
+      await o.page.click(`${widget}form.compose:not(.reply) button[type="submit"]`);
+      const unsent = `${widget}article.comment.unsent button[data-action="retry"]`;
+      await eventually(async () => {
+        assert.ok(posts >= 4, `${posts} posts so far`);
+        assert.equal(await o.page.locator(unsent).count(), 1);
+      }, { timeout: WAIT + 20000 });
+      const before = posts;
+      o.after = async () => {
+        assert.equal(posts, before, 'no retry during the audit');
+        assert.equal(await o.page.locator(unsent).count(), 1);
+      };
+      return o;
+    },
+  },
+  { name: 'with 300 comments', least: 300, run: async () => open({ comments: many(300) }) },
+];
+// The themes, each with a reply form and errors open: every control in every scheme.
+const THEMES = [
+  { name: 'light', options: { theme: 'light' }, expect: 'light' },
+  { name: 'dark', options: { theme: 'dark', os: 'dark' }, expect: 'dark' },
+  { name: 'auto on a light host (a dark-OS reader)', options: { os: 'dark', style: 'body { background: #f4f1ea; } main { background: #fff; }' }, expect: 'light' },
+  { name: 'auto on a dark host (a light-OS reader)', options: { os: 'light', style: 'body { background: #121212; color: #eee; } a { color: #9cf; }' }, expect: 'dark' },
+];
+for (const t of THEMES) {
+  STATES.push({
+    name: `in ${t.name}`, run: async () => {
+      const o = await open(t.options);
+      assert.equal(await scheme(o.page), t.expect);
+      await openReply(o.page);
+      await showErrors(o.page);
+      return o;
+    },
+  });
+}
+
+test('axe-core finds no violation in the widget', async (t) => {
+  await withServer(browser, [], async (s) => {
+    server = s;
+    for (const state of STATES) {
+      await t.test(state.name, async () => {
+        const { page, context, errors, after: stillThere } = await state.run();
+        await noViolations(page, errors, state.least);
+        if (stillThere) await stillThere();
+        await context.close();
+      });
+    }
+  });
+});
+
+test('the structure as assistive technology reads it', async () => {
+  await withServer(browser, [], async (s) => {
+    server = s;
+    const { page, context, errors } = await open();
+    // A region named by its heading, holding a feed of articles named by author and date.
+    const region = page.getByRole('region', { name: '4 Comments' });
+    await eventually(async () => assert.equal(await region.count(), 1));
+    const feed = region.getByRole('feed');
+    assert.equal(await feed.getByRole('article').count(), 5);
+    for (const name of ['Comment by Mary D., September 25, 2010', 'Reply by Ron, level 2, September 26, 2010',
+      'Reply by Ann, level 3, September 26, 2010', 'Deleted comment, September 27, 2010',
+      'Reply by Anonymous, level 2, September 27, 2010']) {
+      assert.equal(await feed.getByRole('article', { name, exact: true }).count(), 1, name);
+    }
+    const positions = await page.$$eval('#colloquy >> article.comment', (as) => as.map((a) => `${a.getAttribute('aria-posinset')}/${a.getAttribute('aria-setsize')}`));
+    assert.deepEqual(positions, ['1/5', '2/5', '3/5', '4/5', '5/5']);
+    assert.equal(await page.getByRole('button', { name: 'Reply to Mary D.', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Reply to Anonymous', exact: true }).count(), 1);
+    // The root says the widget's language; the form is a named landmark, its comment required.
+    assert.equal(await page.$eval('#colloquy >> .colloquy', (el) => el.lang), 'en');
+    const form = page.getByRole('form', { name: 'Leave a comment' });
+    assert.equal(await form.count(), 1);
+    assert.equal(await form.getByRole('textbox', { name: 'Comment' }).getAttribute('required'), '');
+    // An error is the description of its field.
+    await showErrors(page);
+    const described = await page.$eval('#colloquy >> form.compose:not(.reply) textarea[name="text"]', (el) =>
+      el.getAttribute('aria-describedby').split(' ').map((id) => el.getRootNode().getElementById(id)?.textContent).join(' '));
+    assert.equal(described, 'Please write a comment.');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+test('the skip link takes the keyboard past 300 comments to the form', async () => {
+  await withServer(browser, [], async (s) => {
+    server = s;
+    const { page, context, errors } = await open({ comments: many(300) });
+    const inside = () => page.evaluate(() => {
+      const el = document.querySelector('#colloquy').shadowRoot.activeElement;
+      if (!el) return null;
+      const box = el.getBoundingClientRect();
+      return { tag: el.tagName.toLowerCase(), action: el.getAttribute('data-action'), name: el.getAttribute('name'),
+        form: el.closest('form')?.id || '', visible: box.width > 1 && box.height > 1 };
+    });
+    await page.focus('#before');
+    await page.keyboard.press('Tab');
+    // The first stop in the widget is the skip link, shown now that it has the focus.
+    await eventually(async () => assert.deepEqual(await inside(), { tag: 'button', action: 'skip', name: null, form: '', visible: true }));
+    await page.keyboard.press('Enter');
+    await eventually(async () => assert.deepEqual(await inside(), { tag: 'input', action: null, name: 'name', form: 'colloquy-compose', visible: true }));
+    // And on from there, as from any field: the next Tab is the form's next field.
+    await page.keyboard.press('Tab');
+    await eventually(async () => assert.equal((await inside()).name, 'location'));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+test('the widget speaks its own language: the root, the region and the names in French on an English page', async () => {
+  await withServer(browser, [], async (s) => {
+    server = s;
+    const { page, context, errors } = await open({ locale: 'fr' });
+    await eventually(async () => assert.equal(await page.$eval('#colloquy >> .colloquy', (el) => el.lang), 'fr'));
+    assert.equal(await page.getByRole('article', { name: 'Commentaire de Mary D., 25 septembre 2010', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Répondre à Mary D.', exact: true }).count(), 1);
+    assert.equal(await page.getByRole('region', { name: '4 commentaires' }).count(), 1);
+    await noViolations(page, errors);
+    await context.close();
+  });
+});
