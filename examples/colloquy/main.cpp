@@ -49,6 +49,8 @@ const char* const serve_usage =
     "      --seed-thread T (the thread of a seed that is a bare array; default: the\n"
     "                   data-thread of <root>/index.html)\n"
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
+    "      --vote-rate-limit N (votes per minute per address, 60; 0: off)\n"
+    "      --edit-window S (seconds a reader may edit or delete their comment, 900; 0: never)\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
     "      --admin-token T (enables the moderation page /admin and /api/admin/*)\n"
@@ -99,7 +101,7 @@ const std::vector<command>& commands() {
        {{"host"}, {"port"}, {"root"}, {"widget"}, {"seed"}, {"comments"}, {"seed-thread"}, {"csp"}, {"db"},
         {"moderate", false}, {"trust-proxy", false}, {"admin-token"}, {"cors"},
         {"host-name"}, {"public-url"}, {"rate-limit"}, {"admin-rate-limit"},
-        {"max-body"}, {"header-timeout"}, {"body-timeout"}, {"idle-timeout"}, {"shutdown-timeout"},
+        {"vote-rate-limit"}, {"edit-window"}, {"max-body"}, {"header-timeout"}, {"body-timeout"}, {"idle-timeout"}, {"shutdown-timeout"},
         {"max-connections"}, {"max-connections-per-address"}, {"workers"}},
        0, "no arguments"},
       {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}}, 1, "one action"},
@@ -460,10 +462,13 @@ int serve(const args& a) {
   long port = c.port, rate = c.rate_limit, admin_rate = c.admin_rate_limit, max_body = c.max_body,
        header_timeout = c.header_timeout, body_timeout = c.body_timeout, idle_timeout = c.idle_timeout,
        shutdown_timeout = c.shutdown_timeout, max_connections = c.max_connections,
-       per_address = c.max_connections_per_address, workers = c.workers;
+       per_address = c.max_connections_per_address, workers = c.workers, vote_rate = c.vote_rate_limit,
+       edit_window = c.edit_window;
   number("port", port, 0, 65535, "0 picks a free one");
   number("rate-limit", rate, 0, 1000000, "posts per minute per address, 0 for none");
   number("admin-rate-limit", admin_rate, 0, 1000000, "admin requests per minute per address, 0 for none");
+  number("vote-rate-limit", vote_rate, 0, 1000000, "votes per minute per address, 0 for none");
+  number("edit-window", edit_window, 0, 366L * 86400, "seconds, 0 for no editing");
   number("max-body", max_body, 1024, 64L * 1024 * 1024, "bytes");
   number("header-timeout", header_timeout, 1, 3600, "seconds");
   number("body-timeout", body_timeout, 1, 3600, "seconds");
@@ -476,6 +481,8 @@ int serve(const args& a) {
   c.port = static_cast<int>(port);
   c.rate_limit = static_cast<int>(rate);
   c.admin_rate_limit = static_cast<int>(admin_rate);
+  c.vote_rate_limit = static_cast<int>(vote_rate);
+  c.edit_window = edit_window;
   c.max_body = max_body;
   c.header_timeout = static_cast<int>(header_timeout);
   c.body_timeout = static_cast<int>(body_timeout);

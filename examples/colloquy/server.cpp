@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <zlib.h>
 
 #include "admin_files.hpp"
@@ -130,6 +131,46 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 bool is_api(std::string_view path) { return path.substr(0, 5) == "/api/"; }
+
+// True when the request body is declared JSON: the media type alone (parameters such as
+// charset after ';'), exactly application/json.
+bool is_json_request(const http::request& req) {
+  std::string type = lower(req.header("Content-Type"));
+  type = type.substr(0, type.find(';'));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  type.erase(0, type.find_first_not_of(" \t") == std::string::npos ? type.size() : type.find_first_not_of(" \t"));
+  return type == "application/json";
+}
+
+std::string hex(const unsigned char* bytes, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out += digits[bytes[i] >> 4];
+    out += digits[bytes[i] & 15];
+  }
+  return out;
+}
+
+// A new comment's edit token: 32 bytes from OpenSSL's CSPRNG, as hex; empty if it failed.
+std::string new_edit_token() {
+  unsigned char bytes[32];
+  return RAND_bytes(bytes, sizeof bytes) == 1 ? hex(bytes, sizeof bytes) : std::string();
+}
+
+// What the store keeps of an edit token: its SHA-256 (a stolen database edits nothing).
+std::string edit_token_hash(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(token.data(), token.size(), digest, &n, EVP_sha256(), nullptr);
+  return hex(digest, n);
+}
+
+// A voter id (DESIGN §8): 8 to 128 printable ASCII characters, no spaces (a UUID, say).
+bool is_voter_id(std::string_view v) {
+  if (v.size() < 8 || v.size() > 128) return false;
+  return std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
 
 std::string query_param(std::string_view query, std::string_view key, bool* present = nullptr) {
   auto decode = [](std::string_view s) {
@@ -484,6 +525,7 @@ int run(const config& c) {
   };
   memory_trimmer trimmer;
   const std::string post_status = c.moderate ? "pending" : "published";
+  const std::int64_t edit_window_ms = std::int64_t(c.edit_window) * 1000;
 
   // A browser posting from a page of another origin that is not allowed is refused outright,
   // not only hidden from its script: the comment would be stored otherwise. Host was checked
@@ -583,12 +625,7 @@ int run(const config& c) {
   auto post_comment = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-store");
     if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not post here");
-    // The media type alone (parameters such as charset after ';'), exactly application/json.
-    std::string type = lower(req.header("Content-Type"));
-    type = type.substr(0, type.find(';'));
-    type.erase(type.find_last_not_of(" \t") + 1);
-    type.erase(0, type.find_first_not_of(" \t") == std::string::npos ? type.size() : type.find_first_not_of(" \t"));
-    if (type != "application/json")
+    if (!is_json_request(req))
       return json_error(res, 415, errc::unsupported_media_type, "send the comment as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (rate_limited(res, "post", c.rate_limit, address, "too many comments from this address; try again later"))
@@ -611,7 +648,9 @@ int run(const config& c) {
       res.body = dump(json{{"error", e}, {"problems", problems}});
       return;
     }
-    post_result r = comments.post(d.value, post_status, now_ms(), address);
+    const std::string token = new_edit_token();
+    if (token.empty()) return json_error(res, 500, errc::internal_error, "no edit token could be made; try again");
+    post_result r = comments.post(d.value, post_status, now_ms(), address, edit_token_hash(token));
     switch (r.outcome) {
       case post_outcome::created:
         res.status = 201;
@@ -629,8 +668,110 @@ int run(const config& c) {
         std::fprintf(stderr, "colloquy serve: storing a comment failed: %s\n", r.error.c_str());
         return json_error(res, 503, errc::storage_unavailable, "the comment could not be stored; try again");
     }
+    json answer = comment_json(r.comment, true);
+    // The edit token, in this answer only. A post sent again (its first answer lost) gets a new
+    // one while the window is open; the first, if it did arrive, no longer works.
+    const std::int64_t until = r.comment.created + edit_window_ms;
+    const bool editable = edit_window_ms > 0 && now_ms() <= until &&
+                          (r.outcome == post_outcome::created ||
+                           comments.replace_edit_token(r.comment.thread, r.comment.id, edit_token_hash(token)));
+    if (editable) {
+      answer["token"] = token;
+      answer["editableUntil"] = format_iso8601(until);
+    }
     res.set("Content-Type", "application/json");
-    res.body = dump(comment_json(r.comment, true));
+    res.body = dump(answer);
+  };
+
+  // POST /api/comments/votes (DESIGN §8): the same vote again changes nothing.
+  auto post_vote = [&](const http::request& req, http::response& res) {
+    res.set("Cache-Control", "no-store");
+    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not vote here");
+    if (!is_json_request(req)) return json_error(res, 415, errc::unsupported_media_type, "send the vote as application/json");
+    const std::string address = http::address_key(client_address(req, c.trust_proxy));
+    if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later")) return;
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return json_error(res, 400, errc::not_json, "the vote is not JSON");
+    if (!body.is_object()) return json_error(res, 400, errc::not_object, R"(send {"thread", "comment", "voter", "vote"})");
+    const std::string* thread_field = string_field(body, "thread");
+    const std::string thread = thread_field ? detail::normalise_field(*thread_field, false) : std::string();
+    if (thread.empty()) return json_error(res, 400, errc::thread_required, "the thread is missing", "thread");
+    if (thread.size() > limits::max_thread_bytes)
+      return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
+    const std::string* comment = string_field(body, "comment");
+    if (!comment || comment->empty() || comment->size() > limits::max_id_bytes)
+      return json_error(res, 400, errc::bad_id, "comment must be the id of a comment", "comment");
+    const std::string* voter = string_field(body, "voter");
+    if (!voter || !is_voter_id(*voter))
+      return json_error(res, 400, errc::bad_voter, "voter must be 8 to 128 printable characters without spaces", "voter");
+    const auto v = body.find("vote");
+    if (v == body.end() || !v->is_number_integer() || *v < -1 || *v > 1)
+      return json_error(res, 400, errc::bad_vote, "vote must be 1, -1 or 0", "vote");
+    const vote_result r = comments.vote(thread, *comment, *voter, v->get<int>(), now_ms());
+    if (r.result == vote_result::outcome::no_comment)
+      return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
+    if (r.result == vote_result::outcome::failed)
+      return json_error(res, 503, errc::storage_unavailable, "the vote could not be stored; try again");
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"comment", *comment}, {"votes", {{"up", r.up}, {"down", r.down}}}, {"mine", r.mine}});
+  };
+
+  // PATCH and DELETE /api/comments/<id> (DESIGN §8): the author's own edit or delete, with the
+  // token the post's answer carried, while the edit window is open.
+  auto author_action = [&](http::response& res, const std::string& id, author_change change, const std::string& thread) {
+    if (thread.empty()) return json_error(res, 400, errc::thread_required, "the thread is missing", "thread");
+    if (rate_limited(res, "edit", c.rate_limit, http::address_key(change.address),
+                     "too many changes from this address; try again later"))
+      return;
+    change.now_ms = now_ms();
+    change.window_ms = edit_window_ms;
+    const author_result r = comments.author_edit(thread, id, change);
+    switch (r.outcome) {
+      case author_outcome::done: break;
+      case author_outcome::no_comment:
+        return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread", "id");
+      case author_outcome::bad_token:
+        return json_error(res, 403, errc::bad_token, "this is not the token of that comment", "token");
+      case author_outcome::window_closed:
+        return json_error(res, 403, errc::edit_window_closed, "this comment can no longer be changed");
+      case author_outcome::failed:
+        return json_error(res, 503, errc::storage_unavailable, "the change could not be stored; try again");
+    }
+    res.set("Content-Type", "application/json");
+    res.body = change.remove ? dump(json{{"id", r.comment.id}, {"status", "deleted"}}) : dump(comment_json(r.comment, false));
+  };
+  auto edit_comment = [&](const http::request& req, http::response& res, const std::string& id) {
+    res.set("Cache-Control", "no-store");
+    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not edit here");
+    if (!is_json_request(req)) return json_error(res, 415, errc::unsupported_media_type, "send the edit as application/json");
+    // The new text is validated and normalised exactly as a post's (compose.hpp).
+    draft_result d = read_draft(req.body, {.require_client_id = false});
+    const json body = json::parse(req.body, nullptr, false);
+    const std::string* token = body.is_object() ? string_field(body, "token") : nullptr;
+    if (!d.ok()) {
+      const problem& first = d.problems.front();
+      return json_error(res, error_status(first.code), first.code, first.message, first.field);
+    }
+    author_change change;
+    change.text = std::move(d.value.text);
+    change.token_hash = token && !token->empty() ? edit_token_hash(*token) : std::string();
+    change.address = client_address(req, c.trust_proxy);
+    author_action(res, id, std::move(change), d.value.thread);
+  };
+  auto delete_comment = [&](const http::request& req, http::response& res, const std::string& id) {
+    res.set("Cache-Control", "no-store");
+    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not delete here");
+    const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
+    if (thread.size() > limits::max_thread_bytes)
+      return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
+    std::string_view header = req.header("Authorization");
+    constexpr std::string_view prefix = "Bearer ";
+    author_change change;
+    change.remove = true;
+    if (header.substr(0, prefix.size()) == prefix && header.size() > prefix.size())
+      change.token_hash = edit_token_hash(header.substr(prefix.size()));
+    change.address = client_address(req, c.trust_proxy);
+    author_action(res, id, std::move(change), thread);
   };
 
   // Moderation API, only with --admin-token (see server.hpp); rate-limited per address before
@@ -793,7 +934,7 @@ int run(const config& c) {
         // Preflight: only allowed origins get the Allow-* headers.
         res.status = 204;
         if (allowed_origin(req).empty()) return;
-        res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
         res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
         res.set("Access-Control-Max-Age", "600");
         return;
@@ -802,6 +943,13 @@ int run(const config& c) {
         if (get) return get_comments(req, res);
         if (req.method == "POST") return post_comment(req, res);
         return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
+      }
+      // Reader actions on one comment; other methods on these paths fall through to the 404.
+      if (path.path == "/api/comments/votes" && req.method == "POST") return post_vote(req, res);
+      if (constexpr std::string_view one = "/api/comments/"; path.path.size() > one.size() && path.path.rfind(one, 0) == 0) {
+        const std::string id = path.path.substr(one.size());
+        if (req.method == "PATCH") return edit_comment(req, res, id);
+        if (req.method == "DELETE") return delete_comment(req, res, id);
       }
       // Atom feed of new comments, per thread (?thread=T) or for the whole site (atom.hpp).
       // Permalinks point at the blog: the first --cors origin, else the public URL, else Host.

@@ -15,6 +15,12 @@
 //        201 stored comment (status "pending" under --moderate, plus its clientId);
 //        200 the same comment for a clientId already stored with the same thread and text,
 //        409 client_id_taken otherwise; 4xx {"error":{code,message,field},"problems":[…]}
+//        A new comment's answer adds "token" (its edit token; only a hash is stored) and
+//        "editableUntil" (ISO time; --edit-window after posting).
+//   POST /api/comments/votes  {thread, comment, voter, vote: 1|-1|0}  200 {comment, votes:{up,down}, mine}
+//   PATCH /api/comments/<id>  {thread, text, token}  200 the edited comment (with "edited")
+//   DELETE /api/comments/<id>?thread=T  "Authorization: Bearer <token>"  200 {id, status:"deleted"}
+//        403 bad_token / edit_window_closed, and nothing changes
 //   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
 //   GET  /api/admin/pending[?thread=T]                  } with --admin-token T and the header
 //   GET  /api/admin/comments[?thread&status&q]          } "Authorization: Bearer T"; every
@@ -49,6 +55,9 @@ struct config {
   int rate_limit = 20;                      // posts per minute per client address; 0: off
   int admin_rate_limit = 30;                // /api/admin/* requests per minute per address
                                             // (both counted in the database, across processes)
+  int vote_rate_limit = 60;                 // votes per minute per address; 0: off
+  long edit_window = 15 * 60;               // seconds a reader may edit or delete their own
+                                            // comment after posting it; 0: never
   bool trust_proxy = false;                 // the client address is the one the reverse proxy
                                             // in front appended last to X-Forwarded-For
   bool moderate = false;                    // new comments wait for approval ("pending")

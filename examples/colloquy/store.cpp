@@ -90,6 +90,8 @@ const char* const migrations[] = {
       at INTEGER NOT NULL
     ) WITHOUT ROWID;
     )sql",
+    // 4: edit tokens (store_sql.hpp).
+    sql::add_edit_token,
 };
 
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
@@ -104,7 +106,12 @@ class sqlite_store final : public store {
   ~sqlite_store() override { close(); }
 
   long import_document(std::string_view json, std::string& error, std::string_view default_thread) override;
-  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) override;
+  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
+                   const std::string& token_hash) override;
+  vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
+                   std::int64_t now_ms) override;
+  author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
+  bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
   std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
@@ -383,7 +390,8 @@ long sqlite_store::import_document(std::string_view json, std::string& error, st
   return static_cast<long>(seq_of.size());
 }
 
-post_result sqlite_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) {
+post_result sqlite_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
+                               const std::string& token_hash) {
   post_result r;
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) {
@@ -445,10 +453,10 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   }
   sqlite3_stmt* s = w.statement(
       "INSERT INTO comments (thread, id, parent, root, author_name, author_location, created, text, status, "
-      "client_id, client_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING");
+      "client_id, client_address, edit_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING");
   if (!s) return fail();
   bind_all(s, d.thread, id, d.parent.empty() ? nullptr : d.parent.c_str(), root, d.name, d.location, now_ms, d.text,
-       status, d.client_id, address);
+       status, d.client_id, address, token_hash);
   if (sqlite3_step(s) != SQLITE_DONE) return fail();
   if (sqlite3_changes(w.db) == 0) {
     // Another process stored this clientId since the lookup above: the constraint held.
@@ -472,6 +480,128 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   r.outcome = post_outcome::created;
   r.comment = sql::posted_comment(d, seq, id, status, now_ms);
   return r;
+}
+
+vote_result sqlite_store::vote(const std::string& thread, const std::string& comment, const std::string& voter,
+                               int vote, std::int64_t now_ms) {
+  vote_result r;
+  std::lock_guard<std::mutex> l(write_mutex_);
+  if (closed_) return r;
+  connection& w = *writer_;
+  auto fail = [&] {
+    w.exec("ROLLBACK");
+    r.result = vote_result::outcome::failed;
+    return r;
+  };
+  // BEGIN IMMEDIATE: the write lock first, so another process's vote cannot slip in between
+  // reading the old vote and changing the counts.
+  if (!w.exec("BEGIN IMMEDIATE")) return r;
+  sqlite3_stmt* st = w.statement(sql::comment_status_of);
+  if (!st) return fail();
+  bind_all(st, thread, comment);
+  const std::string status = sqlite3_step(st) == SQLITE_ROW ? text_column(st, 0) : std::string();
+  sqlite3_reset(st);
+  if (status != "published") {
+    w.exec("ROLLBACK");
+    r.result = vote_result::outcome::no_comment;
+    return r;
+  }
+  sqlite3_stmt* old = w.statement(sql::voter_vote);
+  if (!old) return fail();
+  bind_all(old, thread, comment, voter);
+  const int before = sqlite3_step(old) == SQLITE_ROW ? sqlite3_column_int(old, 0) : 0;
+  sqlite3_reset(old);
+  r.mine = vote;
+  if (before != vote) {
+    sqlite3_stmt* change = w.statement(vote == 0 ? sql::remove_vote : sql::set_vote);
+    if (!change) return fail();
+    if (vote == 0) bind_all(change, thread, comment, voter);
+    else bind_all(change, thread, comment, voter, std::int64_t(vote), now_ms);
+    if (sqlite3_step(change) != SQLITE_DONE) return fail();
+    const auto [up, down] = sql::count_change(before, vote);
+    sqlite3_stmt* counts = w.statement(sql::add_to_counts);
+    if (!counts) return fail();
+    bind_all(counts, thread, comment, up, down);
+    if (sqlite3_step(counts) != SQLITE_ROW) return fail();
+    r.up = sqlite3_column_int64(counts, 0);
+    r.down = sqlite3_column_int64(counts, 1);
+    sqlite3_reset(counts);
+    sqlite3_stmt* v = w.statement(sql::bump_version);
+    if (!v) return fail();
+    bind_all(v, thread);
+    if (sqlite3_step(v) != SQLITE_DONE) return fail();
+  } else {
+    sqlite3_stmt* counts = w.statement(sql::counts_of);
+    if (!counts) return fail();
+    bind_all(counts, thread, comment);
+    if (sqlite3_step(counts) != SQLITE_ROW) return fail();
+    r.up = sqlite3_column_int64(counts, 0);
+    r.down = sqlite3_column_int64(counts, 1);
+    sqlite3_reset(counts);
+  }
+  if (!w.exec("COMMIT")) return fail();
+  r.result = vote_result::outcome::done;
+  return r;
+}
+
+author_result sqlite_store::author_edit(const std::string& thread, const std::string& id, const author_change& change) {
+  author_result r;
+  std::lock_guard<std::mutex> l(write_mutex_);
+  if (closed_) return r;
+  connection& w = *writer_;
+  auto fail = [&] {
+    w.exec("ROLLBACK");
+    r.outcome = author_outcome::failed;
+    return r;
+  };
+  if (!w.exec("BEGIN IMMEDIATE")) return r;
+  sqlite3_stmt* q = w.statement(sql::comment_with_token.c_str());
+  if (!q) return fail();
+  bind_all(q, thread, id);
+  std::optional<stored_comment> found;
+  std::string stored_hash;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    found = read_row(q);
+    stored_hash = text_column(q, 14);
+  }
+  sqlite3_reset(q);
+  r.outcome = found ? sql::author_check(*found, stored_hash, change) : author_outcome::no_comment;
+  if (r.outcome != author_outcome::done) {
+    w.exec("ROLLBACK");
+    return r;
+  }
+  sqlite3_stmt* u = w.statement(change.remove ? sql::author_delete : sql::author_edit);
+  if (!u) return fail();
+  if (change.remove) bind_all(u, thread, id);
+  else bind_all(u, thread, id, change.text, change.now_ms);
+  if (sqlite3_step(u) != SQLITE_DONE) return fail();
+  sqlite3_stmt* again = w.statement(sql::comment_with_token.c_str());
+  if (!again) return fail();
+  bind_all(again, thread, id);
+  if (sqlite3_step(again) != SQLITE_ROW) return fail();
+  r.comment = read_row(again);
+  sqlite3_reset(again);
+  sqlite3_stmt* a = w.statement(sql::add_audit_entry);
+  if (!a) return fail();
+  bind_all(a, change.now_ms, change.address, change.remove ? sql::author_delete_action : sql::author_edit_action, thread,
+           id, found->status, r.comment.status);
+  if (sqlite3_step(a) != SQLITE_DONE) return fail();
+  sqlite3_stmt* v = w.statement(sql::bump_version);
+  if (!v) return fail();
+  bind_all(v, thread);
+  if (sqlite3_step(v) != SQLITE_DONE || !w.exec("COMMIT")) return fail();
+  return r;
+}
+
+bool sqlite_store::replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) {
+  std::lock_guard<std::mutex> l(write_mutex_);
+  if (closed_) return false;
+  sqlite3_stmt* s = writer_->statement(sql::set_edit_token);
+  if (!s) return false;
+  bind_all(s, thread, id, token_hash);
+  const bool ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(writer_->db) == 1;
+  sqlite3_reset(s);
+  return ok;
 }
 
 page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {
@@ -796,6 +926,22 @@ const char* moderation_name(moderation m) {
     case moderation::restore: return "restore";
   }
   return "";
+}
+
+std::pair<std::int64_t, std::int64_t> sql::count_change(int before, int after) {
+  return {std::int64_t(after == 1) - std::int64_t(before == 1), std::int64_t(after == -1) - std::int64_t(before == -1)};
+}
+
+author_outcome sql::author_check(const stored_comment& c, const std::string& stored_hash, const author_change& change) {
+  if (c.status != "published" && c.status != "pending") return author_outcome::no_comment;
+  // Both are hex digests of the same length when the token is right; compared without an early
+  // exit all the same.
+  unsigned diff = stored_hash.size() != change.token_hash.size() || stored_hash.empty();
+  for (std::size_t i = 0; i < stored_hash.size() && i < change.token_hash.size(); ++i)
+    diff |= unsigned(stored_hash[i] ^ change.token_hash[i]);
+  if (diff) return author_outcome::bad_token;
+  if (change.window_ms <= 0 || change.now_ms > c.created + change.window_ms) return author_outcome::window_closed;
+  return author_outcome::done;
 }
 
 int sql::wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms) {

@@ -6,7 +6,7 @@
 //   std::string error;
 //   auto db = colloquy::server::store::open("colloquy.db", error);   // or "postgresql://u@h:5432/d"
 //   if (db && db->created()) db->import_document(seed_json, error);
-//   auto r = db->post(draft, "published", now_ms, "127.0.0.1");   // r.outcome == created
+//   auto r = db->post(draft, "published", now_ms, "127.0.0.1", token_hash);   // r.outcome == created
 //   auto p = db->list("/thread", 10, 0);                            // p.comments, p.next_root
 //
 // Thread safety: every method may be called from any thread. Idempotency rests on the UNIQUE
@@ -31,6 +31,28 @@ struct stored_comment {
 };
 
 enum class post_outcome { created, repeated, parent_not_found, failed };
+
+// A reader's vote on a comment (DESIGN §8): the comment's counts after it, and the voter's own.
+struct vote_result {
+  enum class outcome { done, no_comment, failed } result = outcome::failed;
+  std::int64_t up = 0, down = 0;
+  int mine = 0;  // 1, -1 or 0
+};
+
+// A reader's edit or delete of their own comment, proven by its edit token (only its hash is
+// stored) and allowed for a while after posting (--edit-window).
+enum class author_outcome { done, no_comment, bad_token, window_closed, failed };
+struct author_change {
+  std::string text;     // the new text (an edit); ignored by a delete
+  bool remove = false;  // delete instead of edit
+  std::string token_hash;
+  std::int64_t now_ms = 0, window_ms = 0;
+  std::string address;  // the reader's client address, for the audit log
+};
+struct author_result {
+  author_outcome outcome = author_outcome::failed;
+  stored_comment comment;  // when done: as it is now
+};
 
 struct post_result {
   post_outcome outcome = post_outcome::failed;
@@ -71,7 +93,7 @@ class store {
  public:
   // The current schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: the
   // colloquy_schema table).
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
   // Opens or creates the database and migrates it: `where` is a SQLite file path, or a
   // postgresql:// (postgres://) URL. nullptr with `error` on failure.
@@ -90,9 +112,21 @@ class store {
   // kept. Returns the number of comments stored, or -1 with `error`.
   virtual long import_document(std::string_view json, std::string& error, std::string_view default_thread = {}) = 0;
 
-  // Stores a validated draft, or finds the comment already stored under its clientId.
+  // Stores a validated draft with the hash of its edit token, or finds the comment already
+  // stored under its clientId.
   virtual post_result post(const draft& d, const std::string& status, std::int64_t now_ms,
-                           const std::string& address) = 0;
+                           const std::string& address, const std::string& token_hash) = 0;
+
+  // Reader actions (DESIGN §8). vote: `vote` 1, -1 or 0 (none) by `voter` on a published
+  // comment; the same vote again changes nothing (and does not raise the thread's version).
+  virtual vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
+                           std::int64_t now_ms) = 0;
+  // An author's edit or delete of comment `id`: checked (token, then window) and applied with its
+  // audit-log entry and a version bump in one transaction; nothing changes unless `done`.
+  virtual author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) = 0;
+  // Gives comment `id` a new edit token (a post sent again whose first answer, with the token,
+  // was lost). False when no such comment or the database failed.
+  virtual bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) = 0;
 
   // Top-level threads of `thread` after the one whose root is `after_root` (0: from the start),
   // `limit` of them (0: all), each with all its visible replies.

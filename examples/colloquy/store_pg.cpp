@@ -78,6 +78,7 @@ const char* const migrations[] = {
       at BIGINT NOT NULL
     );
     )sql",
+    sql::add_edit_token,
 };
 static_assert(sizeof migrations / sizeof migrations[0] == store::schema_version);
 
@@ -201,7 +202,12 @@ class pg_store final : public store {
   ~pg_store() override { close(); }
 
   long import_document(std::string_view json, std::string& error, std::string_view default_thread) override;
-  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) override;
+  post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
+                   const std::string& token_hash) override;
+  vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
+                   std::int64_t now_ms) override;
+  author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
+  bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
   std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
@@ -387,7 +393,8 @@ long pg_store::import_document(std::string_view json, std::string& error, std::s
   return stored;
 }
 
-post_result pg_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address) {
+post_result pg_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
+                           const std::string& token_hash) {
   post_result r;
   static const std::string by_client = std::string("SELECT ") + sql::columns + " FROM comments WHERE client_id = $1";
   auto find_client = [&](connection& c) {
@@ -433,10 +440,11 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
         // transaction; if it committed, nothing is inserted and its comment is read back.
         result ins = c.run(
             "INSERT INTO comments (seq, thread, id, parent, root, author_name, author_location, created, text, status, "
-            "client_id, client_address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+            "client_id, client_address, edit_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
             "ON CONFLICT (client_id) DO NOTHING",
             {number(seq), text(d.thread), text(id), null_if_empty(d.parent), number(root ? root : seq), text(d.name),
-             text(d.location), number(now_ms), text(d.text), text(status), text(d.client_id), text(address)});
+             text(d.location), number(now_ms), text(d.text), text(status), text(d.client_id), text(address),
+             text(token_hash)});
         if (!ins.ok()) return fail();
         if (ins.changed() == 0) {
           c.exec("ROLLBACK");
@@ -452,6 +460,92 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
       &r.error);
   if (!done) r.outcome = post_outcome::failed;
   return r;
+}
+
+vote_result pg_store::vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
+                           std::int64_t now_ms) {
+  vote_result r;
+  static const std::string locked = std::string(sql::comment_status_of) + " FOR UPDATE";
+  const bool done = with_connection([&](connection& c) {
+    auto fail = [&] {
+      c.exec("ROLLBACK");
+      return false;
+    };
+    if (!c.exec("BEGIN")) return false;
+    // FOR UPDATE: votes on this comment from every process wait here, one at a time.
+    result st = c.run(locked.c_str(), {text(thread), text(comment)});
+    if (!st.ok()) return fail();
+    if (st.rows() == 0 || st.str(0, 0) != "published") {
+      c.exec("ROLLBACK");
+      r.result = vote_result::outcome::no_comment;
+      return true;
+    }
+    result old = c.run(sql::voter_vote, {text(thread), text(comment), text(voter)});
+    if (!old.ok()) return fail();
+    const int before = old.rows() ? int(old.int64(0, 0)) : 0;
+    result counts;
+    if (before != vote) {
+      result change = vote == 0 ? c.run(sql::remove_vote, {text(thread), text(comment), text(voter)})
+                                : c.run(sql::set_vote, {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
+      if (!change.ok()) return fail();
+      const auto [up, down] = sql::count_change(before, vote);
+      counts = c.run(sql::add_to_counts, {text(thread), text(comment), number(up), number(down)});
+      if (!counts.ok() || counts.rows() != 1 || !c.run(sql::bump_version, {text(thread)}).ok()) return fail();
+    } else {
+      counts = c.run(sql::counts_of, {text(thread), text(comment)});
+      if (!counts.ok() || counts.rows() != 1) return fail();
+    }
+    if (!c.exec("COMMIT")) return fail();
+    r = {vote_result::outcome::done, counts.int64(0, 0), counts.int64(0, 1), vote};
+    return true;
+  });
+  if (!done) r.result = vote_result::outcome::failed;
+  return r;
+}
+
+author_result pg_store::author_edit(const std::string& thread, const std::string& id, const author_change& change) {
+  author_result r;
+  static const std::string locked = sql::comment_with_token + " FOR UPDATE";
+  const bool done = with_connection([&](connection& c) {
+    auto fail = [&] {
+      c.exec("ROLLBACK");
+      return false;
+    };
+    if (!c.exec("BEGIN")) return false;
+    result q = c.run(locked.c_str(), {text(thread), text(id)});
+    if (!q.ok()) return fail();
+    const stored_comment before = q.rows() ? read_row(q, 0) : stored_comment{};
+    r.outcome = q.rows() ? sql::author_check(before, q.str(0, 14), change) : author_outcome::no_comment;
+    if (r.outcome != author_outcome::done) {
+      c.exec("ROLLBACK");
+      return true;
+    }
+    result u = change.remove ? c.run(sql::author_delete, {text(thread), text(id)})
+                             : c.run(sql::author_edit, {text(thread), text(id), text(change.text), number(change.now_ms)});
+    if (!u.ok()) return fail();
+    result again = c.run(sql::comment_with_token.c_str(), {text(thread), text(id)});
+    if (!again.ok() || again.rows() != 1) return fail();
+    r.comment = read_row(again, 0);
+    if (!c.run(sql::add_audit_entry, {number(change.now_ms), text(change.address),
+                                      text(change.remove ? sql::author_delete_action : sql::author_edit_action),
+                                      text(thread), text(id), text(before.status), text(r.comment.status)})
+             .ok() ||
+        !c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT"))
+      return fail();
+    return true;
+  });
+  if (!done) r.outcome = author_outcome::failed;
+  return r;
+}
+
+bool pg_store::replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) {
+  bool changed = false;
+  with_connection([&](connection& c) {
+    result u = c.run(sql::set_edit_token, {text(thread), text(id), text(token_hash)});
+    changed = u.ok() && u.changed() == 1;
+    return u.ok();
+  });
+  return changed;
 }
 
 page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {

@@ -4,6 +4,7 @@
 // in the same order.
 #pragma once
 #include <string>
+#include <utility>
 #include <unordered_map>
 
 #include "store.hpp"
@@ -51,6 +52,41 @@ inline constexpr const char* audit_entries =
 // Buckets untouched for a minute are full again: forgetting them changes nothing.
 inline constexpr const char* forget_full_buckets = "DELETE FROM rate_limits WHERE at < $1";
 inline constexpr const char* bucket_level = "SELECT tokens, at FROM rate_limits WHERE key = $1";
+
+// Migration 4 (both backends): the hash (SHA-256, hex) of a posted comment's edit token; NULL
+// for comments that came in any other way (imports, seeds), which no reader can edit.
+inline constexpr const char* add_edit_token = "ALTER TABLE comments ADD COLUMN edit_token TEXT;";
+
+// Votes (DESIGN §8). The comment's row is read first (PostgreSQL: FOR UPDATE), so concurrent
+// votes on one comment are applied one after the other and the counts stay the sum of the rows.
+inline constexpr const char* comment_status_of = "SELECT status FROM comments WHERE thread = $1 AND id = $2";
+inline constexpr const char* voter_vote = "SELECT vote FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
+inline constexpr const char* set_vote =
+    "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (thread, comment, voter) DO UPDATE SET vote = excluded.vote, created = excluded.created";
+inline constexpr const char* remove_vote = "DELETE FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
+inline constexpr const char* add_to_counts =
+    "UPDATE comments SET up = up + $3, down = down + $4 WHERE thread = $1 AND id = $2 RETURNING up, down";
+inline constexpr const char* counts_of = "SELECT up, down FROM comments WHERE thread = $1 AND id = $2";
+
+// The changes to a comment's (up, down) counts when a voter's vote goes from `before` to `after`.
+std::pair<std::int64_t, std::int64_t> count_change(int before, int after);
+
+// An author's edit or delete: the comment with its token hash (column 14, after `columns`).
+inline const std::string comment_with_token =
+    std::string("SELECT ") + columns + ", edit_token FROM comments WHERE thread = $1 AND id = $2";
+inline constexpr const char* author_edit = "UPDATE comments SET text = $3, edited = $4 WHERE thread = $1 AND id = $2";
+inline constexpr const char* author_delete =
+    "UPDATE comments SET status_before_delete = status, status = 'deleted' WHERE thread = $1 AND id = $2";
+inline constexpr const char* set_edit_token = "UPDATE comments SET edit_token = $3 WHERE thread = $1 AND id = $2";
+
+// What an author may do to `c` (its stored token hash `stored_hash`) with `change`: the token
+// first, so that nobody but the author learns whether the window is still open.
+author_outcome author_check(const stored_comment& c, const std::string& stored_hash, const author_change& change);
+
+// The audit log's words for an author's own edit and delete.
+inline constexpr const char* author_edit_action = "author edit";
+inline constexpr const char* author_delete_action = "author delete";
 
 // Import, export and feeds. A reply's root is its parent's (stored before it, by this import or
 // an earlier one); none found: the reply is a top-level thread of its own, as the core shows it.

@@ -155,6 +155,11 @@ class problem_list {
   X(rate_limited, 429, rejected)                                                                   \
   X(headers_too_large, 431, rejected)                                                              \
   X(internal_error, 500, rejected)                                                                 \
+  /* Server: reader actions (votes, a reader's own edit or delete, DESIGN §8). */                  \
+  X(bad_vote, 400, rejected)           /* vote not 1, -1 or 0 */                                   \
+  X(bad_voter, 400, rejected)          /* voter id not 8-128 printable characters */              \
+  X(bad_token, 403, rejected)          /* edit token missing or not this comment's */             \
+  X(edit_window_closed, 403, rejected) /* past --edit-window (or editing off) */                  \
   X(storage_unavailable, 503, rejected)                                                            \
   X(too_many_connections, 503, rejected)                                                           \
   /* Import (colloquy import): the file as a whole. */                                            \

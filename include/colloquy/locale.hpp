@@ -114,6 +114,14 @@ struct locale_data {
   std::string_view reply_to = "Reply to {name}";
   std::string_view skip_to_form = "Skip to the comment form";
   std::string_view reply_form_label = "Your reply";  // a reply form, as an article of the thread
+  // Reader actions: the vote buttons' accessible names ({n}: the count they show), the
+  // permalink, edit and delete buttons, and the marker of an edited comment ({when}: its date).
+  std::string_view vote_up = "Upvote, {n}";
+  std::string_view vote_down = "Downvote, {n}";
+  std::string_view link = "Link";
+  std::string_view edit = "Edit";
+  std::string_view delete_comment = "Delete";
+  std::string_view edited = "edited {when}";
 };
 
 inline constexpr locale_data locale_en{};
@@ -182,6 +190,12 @@ inline constexpr locale_data locale_fr{
     .reply_to = "Répondre à {name}",
     .skip_to_form = "Aller au formulaire de commentaire",
     .reply_form_label = "Votre réponse",
+    .vote_up = "Voter pour, {n}",
+    .vote_down = "Voter contre, {n}",
+    .link = "Lien",
+    .edit = "Modifier",
+    .delete_comment = "Supprimer",
+    .edited = "modifié {when}",
 };
 
 inline constexpr locale_data locale_de{
@@ -247,6 +261,12 @@ inline constexpr locale_data locale_de{
     .reply_to = "Antworten an {name}",
     .skip_to_form = "Zum Kommentarformular springen",
     .reply_form_label = "Ihre Antwort",
+    .vote_up = "Positiv bewerten, {n}",
+    .vote_down = "Negativ bewerten, {n}",
+    .link = "Link",
+    .edit = "Bearbeiten",
+    .delete_comment = "Löschen",
+    .edited = "bearbeitet {when}",
 };
 
 inline constexpr locale_data locale_es{
@@ -312,6 +332,12 @@ inline constexpr locale_data locale_es{
     .reply_to = "Responder a {name}",
     .skip_to_form = "Ir al formulario de comentarios",
     .reply_form_label = "Tu respuesta",
+    .vote_up = "Votar a favor, {n}",
+    .vote_down = "Votar en contra, {n}",
+    .link = "Enlace",
+    .edit = "Editar",
+    .delete_comment = "Eliminar",
+    .edited = "editado {when}",
 };
 
 inline constexpr locale_data locale_ru{
@@ -379,6 +405,12 @@ inline constexpr locale_data locale_ru{
     .reply_to = "Ответить: {name}",
     .skip_to_form = "Перейти к форме комментария",
     .reply_form_label = "Ваш ответ",
+    .vote_up = "Нравится, {n}",
+    .vote_down = "Не нравится, {n}",
+    .link = "Ссылка",
+    .edit = "Изменить",
+    .delete_comment = "Удалить",
+    .edited = "изменено {when}",
 };
 
 // Every built-in locale, English first.

@@ -187,7 +187,7 @@ TEST_SUITE("Reference server") {
     const std::string made = sql_command(db, schema_2);
     REQUIRE(made.empty());
     server_process s(db, {"--admin-token", token});
-    CHECK(schema_version(db) == 3);
+    CHECK(schema_version(db) == 4);
     auto c = s.client();
     CHECK(shown(c, "/old")["c1"] == std::pair<std::string, std::string>{"published", "from schema 2"});
     auto again = c.Post("/api/comments", post_body("/old", "from schema 2", "old-client-1"), "application/json");

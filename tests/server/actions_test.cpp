@@ -1,0 +1,337 @@
+// Reader actions against a real `colloquy serve` (DESIGN §8): votes, and an author's own edit
+// and delete with the edit token of their post, on SQLite and (the _pg entries) PostgreSQL.
+#include <thread>
+#include <vector>
+
+#include "colloquy/boundary.hpp"
+#include "server_process.hpp"
+
+using namespace colloquy::test;
+
+namespace {
+const std::string seed_thread = "/2010/09/24/nato-russia-council";
+
+json parse(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
+
+std::string thread_query(const std::string& thread) {
+  return "?thread=" + httplib::detail::encode_query_param(thread);
+}
+
+json thread_of(httplib::Client& c, const std::string& thread = seed_thread) {
+  auto r = c.Get(("/api/comments" + thread_query(thread)).c_str());
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  return parse(r);
+}
+
+// The comment `id` of a thread's answer (null when it is not listed).
+json listed(httplib::Client& c, const std::string& id, const std::string& thread = seed_thread) {
+  for (const json& m : thread_of(c, thread)["comments"])
+    if (m["id"] == id) return m;
+  return nullptr;
+}
+
+httplib::Result vote(httplib::Client& c, const json& body, const httplib::Headers& h = {}) {
+  return c.Post("/api/comments/votes", h, body.dump(), "application/json");
+}
+
+json vote_body(const std::string& comment, const std::string& voter, int v, const std::string& thread = seed_thread) {
+  return {{"thread", thread}, {"comment", comment}, {"voter", voter}, {"vote", v}};
+}
+
+// Posts a comment and answers the server's answer (with its token).
+json posted(httplib::Client& c, const std::string& text, const std::string& client_id, const std::string& parent = "") {
+  auto r = c.Post("/api/comments", post_body(seed_thread, text, client_id, parent), "application/json");
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 201, r->body);
+  return parse(r);
+}
+
+httplib::Result patch(httplib::Client& c, const std::string& id, const json& body, const httplib::Headers& h = {}) {
+  return c.Patch(("/api/comments/" + id).c_str(), h, body.dump(), "application/json");
+}
+
+httplib::Result delete_comment(httplib::Client& c, const std::string& id, const std::string& token,
+                       const std::string& thread = seed_thread, httplib::Headers h = {}) {
+  if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
+  return c.Delete(("/api/comments/" + id + thread_query(thread)).c_str(), h);
+}
+
+std::string code_of(const httplib::Result& r) { return parse(r)["error"]["code"].get<std::string>(); }
+
+std::string etag_of(httplib::Client& c) {
+  auto r = c.Get(("/api/comments" + thread_query(seed_thread)).c_str());
+  REQUIRE(r);
+  return r->get_header_value("ETag");
+}
+}  // namespace
+
+TEST_SUITE("Reference server") {
+  TEST_CASE("Votes: one per voter and comment, counted, idempotent, and the thread's ETag follows") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    // The seed's c2 has 5 up (imported counts, no vote rows): votes add to them.
+    const json before = listed(c, "c2");
+    const std::string etag = etag_of(c);
+    auto up = vote(c, vote_body("c2", "voter-0001", 1));
+    REQUIRE(up);
+    CHECK(up->status == 200);
+    CHECK(parse(up) == json{{"comment", "c2"}, {"votes", {{"up", before["votes"]["up"].get<int>() + 1}, {"down", before["votes"]["down"]}}}, {"mine", 1}});
+    const std::string after_vote = etag_of(c);
+    CHECK(after_vote != etag);
+    // The same vote again changes nothing, not even the ETag.
+    auto again = vote(c, vote_body("c2", "voter-0001", 1));
+    REQUIRE(again);
+    CHECK(again->status == 200);
+    CHECK(parse(again)["votes"] == parse(up)["votes"]);
+    CHECK(etag_of(c) == after_vote);
+    // A change of mind moves the vote; 0 takes it back.
+    auto down = vote(c, vote_body("c2", "voter-0001", -1));
+    CHECK(parse(down)["votes"] == json{{"up", before["votes"]["up"]}, {"down", before["votes"]["down"].get<int>() + 1}});
+    CHECK(parse(down)["mine"] == -1);
+    CHECK(parse(vote(c, vote_body("c2", "voter-0002", -1)))["votes"]["down"] == before["votes"]["down"].get<int>() + 2);
+    auto none = vote(c, vote_body("c2", "voter-0001", 0));
+    CHECK(parse(none)["mine"] == 0);
+    CHECK(parse(none)["votes"]["down"] == before["votes"]["down"].get<int>() + 1);
+    CHECK(listed(c, "c2")["votes"] == parse(none)["votes"]);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM votes") == 1);
+
+    // Many voters at once (several connections): every vote counted exactly once.
+    std::vector<std::thread> voters;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 8; ++t)
+      voters.emplace_back([&, t] {
+        auto own = s.client();
+        for (int k = 0; k < 5; ++k) {
+          auto r = vote(own, vote_body("c1", "crowd-" + std::to_string(t) + "-" + std::to_string(k), 1));
+          if (r && r->status == 200) ++ok;
+        }
+      });
+    for (auto& t : voters) t.join();
+    CHECK(ok == 40);
+    CHECK(listed(c, "c1")["votes"]["up"] == 40);
+  }
+
+  TEST_CASE("Votes: bad input gets a stable code and changes nothing") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    const json before = listed(c, "c1");
+    auto refused = [&](const json& body, int status, const std::string& code) {
+      CAPTURE(body.dump());
+      auto r = vote(c, body);
+      REQUIRE(r);
+      CHECK(r->status == status);
+      CHECK(code_of(r) == code);
+    };
+    refused(vote_body("c1", "voter-0001", 2), 400, "bad_vote");
+    refused({{"thread", seed_thread}, {"comment", "c1"}, {"voter", "voter-0001"}, {"vote", "1"}}, 400, "bad_vote");
+    refused({{"thread", seed_thread}, {"comment", "c1"}, {"voter", "voter-0001"}}, 400, "bad_vote");
+    refused({{"thread", seed_thread}, {"comment", "c1"}, {"voter", "voter-0001"}, {"vote", 1.5}}, 400, "bad_vote");
+    refused(vote_body("c1", "short", 1), 400, "bad_voter");
+    refused(vote_body("c1", std::string(129, 'v'), 1), 400, "bad_voter");
+    refused(vote_body("c1", "has a space", 1), 400, "bad_voter");
+    refused(vote_body("c1", "voter-\x01-0001", 1), 400, "bad_voter");
+    refused(vote_body("nope", "voter-0001", 1), 404, "no_such_comment");
+    refused(vote_body("c1", "voter-0001", 1, "/another/thread"), 404, "no_such_comment");  // another thread's id
+    refused(vote_body("", "voter-0001", 1), 400, "bad_id");
+    refused(vote_body("c1", "voter-0001", 1, ""), 400, "thread_required");
+    refused(json::array({1}), 400, "not_object");
+    auto text = c.Post("/api/comments/votes", "{", "application/json");
+    CHECK(code_of(text) == "not_json");
+    auto form = c.Post("/api/comments/votes", "vote=1", "application/x-www-form-urlencoded");
+    CHECK(form->status == 415);
+    CHECK(listed(c, "c1")["votes"] == before["votes"]);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM votes") == 0);
+  }
+
+  TEST_CASE("Votes are rate limited in a bucket of their own") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--vote-rate-limit", "3", "--rate-limit", "5"});
+    auto c = s.client();
+    for (int k = 0; k < 3; ++k) CHECK(vote(c, vote_body("c1", "voter-000" + std::to_string(k), 1))->status == 200);
+    auto limited = vote(c, vote_body("c1", "voter-0009", 1));
+    CHECK(limited->status == 429);
+    CHECK(code_of(limited) == "rate_limited");
+    CHECK(limited->has_header("Retry-After"));
+    // Posting still works: votes took nothing from its bucket.
+    posted(c, "still allowed", "after-votes-1");
+  }
+
+  TEST_CASE("A new comment's answer carries its edit token once; the database keeps only its hash") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    const json made = posted(c, "mine", "token-1");
+    const std::string token = made["token"];
+    CHECK(token.size() == 64);
+    const auto created = colloquy::parse_iso8601(made["created"].get<std::string>());
+    const auto until = colloquy::parse_iso8601(made["editableUntil"].get<std::string>());
+    REQUIRE(created);
+    REQUIRE(until);
+    CHECK(*until - *created == 900000);  // the default window: 15 minutes
+    CHECK(listed(c, made["id"]).count("token") == 0);
+    CHECK(thread_of(c).dump().find(token) == std::string::npos);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments WHERE edit_token = '" + token + "'") == 0);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments WHERE length(edit_token) = 64") == 1);
+    CHECK(posted(c, "another", "token-2")["token"] != token);
+  }
+
+  TEST_CASE("The author edits with the token: validated like a post, marked edited, ETag changed, audited") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    const json made = posted(c, "first words", "edit-1");
+    const std::string id = made["id"], token = made["token"];
+    const std::string etag = etag_of(c);
+    auto edited = patch(c, id, {{"thread", seed_thread}, {"text", "  better words\r\n"}, {"token", token}});
+    REQUIRE(edited);
+    REQUIRE_MESSAGE(edited->status == 200, edited->body);
+    const json e = parse(edited);
+    CHECK(e["id"] == id);
+    CHECK(e["text"] == "better words");
+    CHECK(e["created"] == made["created"]);
+    REQUIRE(e.contains("edited"));
+    CHECK(e.count("token") == 0);
+    CHECK(listed(c, id)["text"] == "better words");
+    CHECK(listed(c, id)["edited"] == e["edited"]);
+    CHECK(etag_of(c) != etag);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action = 'author edit' AND id = '" + id + "'") == 1);
+    // The widget's core shows it as edited.
+    const std::string html = colloquy::render_comments(thread_of(c).dump(), "{}");
+    CHECK(html.find("class=\"edited\"") != std::string::npos);
+
+    // Refusals change nothing.
+    auto refused = [&](const httplib::Result& r, int status, const std::string& code) {
+      REQUIRE(r);
+      CHECK(r->status == status);
+      CHECK(code_of(r) == code);
+      CHECK(listed(c, id)["text"] == "better words");
+    };
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", "  "}, {"token", token}}), 400, "text_required");
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", std::string(40001, 'x')}, {"token", token}}), 400, "text_too_long");
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}, {"token", std::string(64, 'a')}}), 403, "bad_token");
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}}), 403, "bad_token");
+    refused(patch(c, "c1", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 403, "bad_token");  // not its token
+    refused(patch(c, id, {{"thread", "/another/thread"}, {"text", "hijack"}, {"token", token}}), 404, "no_such_comment");
+    refused(patch(c, "no-such-id", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 404, "no_such_comment");
+    refused(patch(c, id, {{"text", "hijack"}, {"token", token}}), 400, "thread_required");
+    refused(c.Patch(("/api/comments/" + id).c_str(), "text=x", "text/plain"), 415, "unsupported_media_type");
+    auto huge = patch(c, id, {{"thread", seed_thread}, {"text", std::string(300 * 1024, 'x')}, {"token", token}});
+    refused(huge, 413, "body_too_large");
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log") == 1);
+  }
+
+  TEST_CASE("The author deletes with the token: a placeholder while it has replies, audited; then it is gone") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    const json parent = posted(c, "to be deleted", "del-1");
+    const json reply = posted(c, "a reply", "del-2", parent["id"]);
+    const std::string id = parent["id"], token = parent["token"];
+    auto wrong = delete_comment(c, id, reply["token"]);
+    CHECK(wrong->status == 403);
+    CHECK(code_of(wrong) == "bad_token");
+    auto none = delete_comment(c, id, "");
+    CHECK(none->status == 403);
+    CHECK(code_of(none) == "bad_token");
+    CHECK(delete_comment(c, id, token, "/another/thread")->status == 404);
+    CHECK(listed(c, id)["status"] == "published");
+
+    const std::string etag = etag_of(c);
+    auto done = delete_comment(c, id, token);
+    REQUIRE(done);
+    REQUIRE_MESSAGE(done->status == 200, done->body);
+    CHECK(parse(done) == json{{"id", id}, {"status", "deleted"}});
+    CHECK(etag_of(c) != etag);
+    const json placeholder = listed(c, id);
+    CHECK(placeholder["status"] == "deleted");
+    CHECK(placeholder["text"] == "");
+    CHECK(listed(c, reply["id"])["status"] == "published");
+    const std::string html = colloquy::render_comments(thread_of(c).dump(), "{}");
+    CHECK(html.find("This comment was deleted.") != std::string::npos);
+    CHECK(html.find("to be deleted") == std::string::npos);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action = 'author delete'") == 1);
+    // Deleted: no more edits, deletes or votes.
+    CHECK(delete_comment(c, id, token)->status == 404);
+    CHECK(patch(c, id, {{"thread", seed_thread}, {"text", "back"}, {"token", token}})->status == 404);
+    CHECK(vote(c, vote_body(id, "voter-0001", 1))->status == 404);
+  }
+
+  TEST_CASE("--edit-window: past it the author gets 403 edit_window_closed; 0 turns editing off") {
+    scratch_dir dir;
+    {
+      server_process s(dir.db("c.db"), {"--edit-window", "1"});
+      auto c = s.client();
+      const json made = posted(c, "quick", "window-1");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      auto late = patch(c, made["id"], {{"thread", seed_thread}, {"text", "too late"}, {"token", made["token"]}});
+      CHECK(late->status == 403);
+      CHECK(code_of(late) == "edit_window_closed");
+      auto late_delete = delete_comment(c, made["id"], made["token"]);
+      CHECK(late_delete->status == 403);
+      CHECK(code_of(late_delete) == "edit_window_closed");
+      // The token is checked first: a stranger learns nothing about the window.
+      CHECK(code_of(delete_comment(c, made["id"], std::string(64, 'b'))) == "bad_token");
+      CHECK(listed(c, made["id"])["text"] == "quick");
+      CHECK(listed(c, made["id"]).count("edited") == 0);
+    }
+    server_process off(dir.db("off.db"), {"--edit-window", "0"});
+    auto c = off.client();
+    const json made = posted(c, "forever", "window-2");
+    CHECK(made.count("token") == 0);
+    CHECK(made.count("editableUntil") == 0);
+    std::string output;
+    CHECK(failing_start({"--db", dir.db("bad.db"), "--edit-window", "-1"}, output) == 2);
+    CHECK(output.find("--edit-window") != std::string::npos);
+  }
+
+  TEST_CASE("A post sent again within the window gets a new token; the first one stops working") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"));
+    auto c = s.client();
+    const json first = posted(c, "retried", "again-1");
+    auto again = c.Post("/api/comments", post_body(seed_thread, "retried", "again-1"), "application/json");
+    REQUIRE(again);
+    CHECK(again->status == 200);
+    const json second = parse(again);
+    CHECK(second["id"] == first["id"]);
+    REQUIRE(second.contains("token"));
+    CHECK(second["token"] != first["token"]);
+    CHECK(code_of(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", first["token"]}})) == "bad_token");
+    CHECK(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", second["token"]}})->status == 200);
+  }
+
+  TEST_CASE("CORS: the preflight lets PATCH and DELETE with Authorization through for allowed origins") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--cors", "https://blog.example"});
+    auto c = s.client();
+    for (const char* method : {"PATCH", "DELETE"}) {
+      CAPTURE(method);
+      auto pre = c.Options("/api/comments/c9", {{"Origin", "https://blog.example"},
+                                                {"Access-Control-Request-Method", method},
+                                                {"Access-Control-Request-Headers", "authorization, content-type"}});
+      REQUIRE(pre);
+      CHECK(pre->status == 204);
+      CHECK(pre->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
+      CHECK(pre->get_header_value("Access-Control-Allow-Methods").find(method) != std::string::npos);
+      CHECK(pre->get_header_value("Access-Control-Allow-Headers").find("Authorization") != std::string::npos);
+      auto stranger = c.Options("/api/comments/c9", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", method}});
+      CHECK_FALSE(stranger->has_header("Access-Control-Allow-Methods"));
+    }
+    const json made = posted(c, "from the blog", "cors-1");
+    const httplib::Headers blog = {{"Origin", "https://blog.example"}};
+    auto edited = patch(c, made["id"], {{"thread", seed_thread}, {"text", "edited on the blog"}, {"token", made["token"]}}, blog);
+    CHECK(edited->status == 200);
+    CHECK(edited->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
+    auto evil = delete_comment(c, made["id"], made["token"], seed_thread, {{"Origin", "https://evil.example"}});
+    CHECK(evil->status == 403);
+    CHECK(code_of(evil) == "origin_not_allowed");
+    CHECK(vote(c, vote_body(made["id"], "voter-0001", 1), {{"Origin", "https://evil.example"}})->status == 403);
+    CHECK(listed(c, made["id"])["status"] == "published");
+    auto deleted = delete_comment(c, made["id"], made["token"], seed_thread, blog);
+    CHECK(deleted->status == 200);
+    CHECK(deleted->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
+  }
+}
