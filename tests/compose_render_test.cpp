@@ -24,14 +24,19 @@ TEST_SUITE("Compose form") {
     std::string html = html_of(answer);
     CHECK(html.rfind("<form class=\"compose\" part=\"compose\" data-parent=\"\" data-depth=\"0\" novalidate>", 0) == 0);
     CHECK(has(html, "<h3>Leave a comment</h3>"));
-    CHECK(has(html, "<label>Name<input name=\"name\" autocomplete=\"name\"></label>"));
+    CHECK(has(html, "<label>Name<input name=\"name\" autocomplete=\"name\" aria-describedby=\"compose-new-name-error\"></label>"
+                    "<span class=\"error\" id=\"compose-new-name-error\" data-for=\"name\" role=\"alert\" hidden></span>"));
     CHECK(has(html, "<label>Location<input name=\"location\""));
-    CHECK(has(html, "<label>Comment<textarea name=\"text\" rows=\"5\"></textarea></label>"));
+    // The text is required, and each field names its error slot, so its error is read with it.
+    CHECK(has(html, "<label>Comment<textarea name=\"text\" rows=\"5\" required aria-describedby=\"compose-new-text-error\">"
+                    "</textarea></label><span class=\"error\" id=\"compose-new-text-error\""));
+    CHECK(has(html, "aria-describedby=\"compose-new-location-error\""));
     CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
     CHECK(count(html, "<span class=\"error\" data-for=\"") == 4);  // name, location, text, form-wide
-    CHECK(has(html, "<button type=\"submit\">Post comment</button>"));
+    CHECK(has(html, "<button type=\"submit\" aria-describedby=\"compose-new-form-error\">Post comment</button>"));
+    CHECK(has(html, "<span class=\"error\" id=\"compose-new-form-error\" data-for=\"\""));
     // The live preview opens below the buttons, never moving Post while the reader reaches for it.
-    CHECK(html.find("<div class=\"preview\" hidden>") > html.find("<button type=\"submit\">"));
+    CHECK(html.find("<div class=\"preview\" hidden>") > html.find("<button type=\"submit\""));
     CHECK_FALSE(has(html, "data-action=\"cancel\""));
     CHECK_FALSE(has(html, "style="));
     CHECK(html.substr(html.size() - 7) == "</form>");
@@ -40,7 +45,17 @@ TEST_SUITE("Compose form") {
   TEST_CASE("A reply form carries its parent (escaped) and the depth of the reply, capped") {
     std::string html = html_of(colloquy::render_compose("", R"({"parent":"c\"1<x>","parentDepth":2})"));
     CHECK(has(html, "<form class=\"compose reply\" part=\"compose\" data-parent=\"c&quot;1&lt;x&gt;\" data-depth=\"3\""));
-    CHECK(has(html, "<button type=\"submit\">Post reply</button><button type=\"button\" data-action=\"cancel\">Cancel</button>"));
+    CHECK(has(html, "\">Post reply</button><button type=\"button\" data-action=\"cancel\">Cancel</button>"));
+    // Its ids are its own (one form per parent in the shadow root), one token whatever the parent id.
+    std::string other = html_of(colloquy::render_compose("", R"({"parent":"c 1","parentDepth":2})"));
+    auto text_error = [](const std::string& h) {
+      std::size_t at = h.find("aria-describedby=\"", h.find("<textarea")) + 18;
+      return h.substr(at, h.find('"', at) - at);
+    };
+    CHECK(text_error(html).rfind("compose-", 0) == 0);
+    CHECK(text_error(html) != text_error(other));
+    CHECK(text_error(other).find(' ') == std::string::npos);
+    CHECK(has(other, "id=\"" + text_error(other) + "\""));
     CHECK_FALSE(has(html, "<h3>"));
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":6})"))["depth"] == 6);
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":1,"maxDepth":1})"))["depth"] == 1);
@@ -175,7 +190,7 @@ TEST_SUITE("Posting words") {
       const colloquy::locale_data& l = colloquy::find_locale(tag);
       for (std::string_view s : {l.compose_heading, l.field_name, l.field_location, l.field_text, l.honeypot_label,
                                  l.preview_label, l.submit, l.submit_reply, l.cancel, l.sending, l.not_sent, l.retry,
-                                 l.awaiting_moderation, l.error_text_required, l.error_text_too_long,
+                                 l.awaiting_moderation, l.comment_posted, l.error_text_required, l.error_text_too_long,
                                  l.error_name_too_long, l.error_location_too_long, l.error_rejected})
         CHECK_FALSE(s.empty());
       CHECK(l.error_rejected.find("{code}") != std::string_view::npos);

@@ -47,6 +47,8 @@ TEST_SUITE("The loader's questions") {
     CHECK(fr["defaults"] == plain["defaults"]);  // the defaults, whatever the options
     CHECK(fr["messages"]["retry"] == "Réessayer");
     CHECK(fr["messages"]["loading"] == std::string(locale_fr.loading));
+    CHECK(fr["messages"]["comment_posted"] == "Commentaire publié");
+    CHECK(fr["messages"]["not_sent"] == std::string(locale_fr.not_sent));
   }
 
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {

@@ -8,6 +8,7 @@
 //
 // Every value comes from the reader or the server, so all of it goes through append_escaped.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,9 +28,26 @@ struct compose_form_options {
   int depth = 0;       // display depth of the reply it will become (indents the reply form)
 };
 
+namespace detail {
+// The prefix of one form's element ids ("compose-new-", "compose-<hash of the parent>-"): unique
+// in the widget's shadow root, which holds one form per parent, and one token whatever the
+// parent id holds, as aria-describedby (a list of ids) needs.
+inline std::string compose_id_prefix(std::string_view parent) {
+  if (parent.empty()) return "compose-new-";
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (unsigned char c : parent) h = (h ^ c) * 1099511628211ull;
+  std::string out = "compose-";
+  for (int shift = 60; shift >= 0; shift -= 4) out += "0123456789abcdef"[(h >> shift) & 15];
+  return out += '-';
+}
+}  // namespace detail
+
 // Appends a form.compose (DESIGN §7): fields name, location, text, a honeypot field `website`
 // (kept off screen by the stylesheet, not by `hidden`, which simple bots skip), a live preview,
-// and an error slot after each field that the loader fills with check_compose()'s messages.
+// and an error slot after each field that the loader fills with check_compose()'s messages;
+// each field (and the Post button, for the form-wide slot) names its slot in aria-describedby,
+// so a screen reader reads the error with the field. The text is `required` (the form is
+// `novalidate`: the core's messages, not the browser's, say what is wrong).
 inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
   const locale_data& loc = *o.locale;
   const bool reply = !o.parent.empty();
@@ -43,23 +61,42 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     append_escaped(out, loc.compose_heading);
     out += "</h3>";
   }
+  const std::string ids = detail::compose_id_prefix(o.parent);
+  auto error_slot = [&](std::string_view name) {
+    out += "<span class=\"error\" id=\"";
+    out += ids;
+    out += name.empty() ? "form" : name;
+    out += "-error\" data-for=\"";
+    out += name;
+    out += "\" role=\"alert\" hidden></span>";
+  };
+  auto described_by = [&](std::string_view name) {
+    out += " aria-describedby=\"";
+    out += ids;
+    out += name;
+    out += "-error\"";
+  };
   auto field = [&](std::string_view name, std::string_view label, std::string_view autocomplete) {
     out += "<p class=\"field field-";
     out += name;
     out += "\"><label>";
     append_escaped(out, label);
     if (name == "text") {
-      out += "<textarea name=\"text\" rows=\"5\"></textarea>";
+      out += "<textarea name=\"text\" rows=\"5\" required";
+      described_by(name);
+      out += "></textarea>";
     } else {
       out += "<input name=\"";
       out += name;
       out += "\" autocomplete=\"";
       out += autocomplete;
-      out += "\">";
+      out += '"';
+      described_by(name);
+      out += '>';
     }
-    out += "</label><span class=\"error\" data-for=\"";
-    out += name;
-    out += "\" role=\"alert\" hidden></span></p>";
+    out += "</label>";
+    error_slot(name);
+    out += "</p>";
   };
   field("name", loc.field_name, "name");
   field("location", loc.field_location, "address-level2");
@@ -69,7 +106,9 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
   // The preview comes after the buttons: it appears while the reader types, and above them it
   // would move the Post button under a pointer already on its way there (a lost click).
-  out += "<p class=\"actions\"><button type=\"submit\">";
+  out += "<p class=\"actions\"><button type=\"submit\"";
+  described_by("form");
+  out += '>';
   append_escaped(out, reply ? loc.submit_reply : loc.submit);
   out += "</button>";
   if (reply) {
@@ -77,7 +116,8 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     append_escaped(out, loc.cancel);
     out += "</button>";
   }
-  out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p>";
+  error_slot("");
+  out += "</p>";
   out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
   append_escaped(out, loc.preview_label);
   out += "</p><div class=\"body\"></div></div></form>";
