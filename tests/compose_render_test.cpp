@@ -32,7 +32,7 @@ TEST_SUITE("Compose form") {
                     "</textarea></label><span class=\"error\" id=\"compose-new-text-error\""));
     CHECK(has(html, "aria-describedby=\"compose-new-location-error\""));
     CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
-    CHECK(count(html, "<span class=\"error\" data-for=\"") == 4);  // name, location, text, form-wide
+    CHECK(count(html, "<span class=\"error\" id=\"compose-new-") == 4);  // name, location, text, form-wide
     CHECK(has(html, "<button type=\"submit\" aria-describedby=\"compose-new-form-error\">Post comment</button>"));
     CHECK(has(html, "<span class=\"error\" id=\"compose-new-form-error\" data-for=\"\""));
     // The live preview opens below the buttons, never moving Post while the reader reaches for it.
