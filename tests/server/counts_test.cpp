@@ -37,6 +37,14 @@ std::string error_code(const httplib::Result& r) {
   return j.is_object() && j["error"].is_object() ? j["error"].value("code", "") : "";
 }
 
+void moderate(httplib::Client& c, const std::string& thread, const std::string& id, const std::string& action) {
+  const httplib::Headers admin = {{"Authorization", "Bearer " + token}};
+  auto r = c.Post("/api/admin/moderate", admin, json{{"thread", thread}, {"id", id}, {"action", action}}.dump(),
+                  "application/json");
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+}
+
 void post_ok(httplib::Client& c, const std::string& thread, const std::string& client_id, const std::string& parent = "") {
   auto r = c.Post("/api/comments", post_body(thread, "counted " + client_id, client_id, parent), "application/json");
   REQUIRE(r);
@@ -60,12 +68,10 @@ TEST_SUITE("Reference server: comment counts") {
     CHECK(n["/no/comments/yet"] == 0);
 
     // A deleted comment is no longer counted; a restored one is again.
-    httplib::Headers admin = {{"Authorization", "Bearer " + token}};
-    auto del = c.Post("/api/admin/moderate", admin, json{{"thread", seed_thread}, {"id", "c2"}, {"action", "delete"}}.dump(),
-                      "application/json");
-    REQUIRE(del);
-    REQUIRE(del->status == 200);
+    moderate(c, seed_thread, "c2", "delete");
     CHECK(counts_of(c, {seed_thread})[seed_thread] == 3);
+    moderate(c, seed_thread, "c2", "restore");
+    CHECK(counts_of(c, {seed_thread})[seed_thread] == 4);
   }
 
   TEST_CASE("Comments awaiting moderation are not counted until approved") {
@@ -77,11 +83,7 @@ TEST_SUITE("Reference server: comment counts") {
     REQUIRE(r->status == 201);
     std::string id = json::parse(r->body)["id"];
     CHECK(counts_of(c, {seed_thread})[seed_thread] == 3);
-    httplib::Headers admin = {{"Authorization", "Bearer " + token}};
-    auto ok = c.Post("/api/admin/moderate", admin, json{{"thread", seed_thread}, {"id", id}, {"action", "approve"}}.dump(),
-                     "application/json");
-    REQUIRE(ok);
-    REQUIRE(ok->status == 200);
+    moderate(c, seed_thread, id, "approve");
     CHECK(counts_of(c, {seed_thread})[seed_thread] == 4);
   }
 
@@ -143,8 +145,8 @@ TEST_SUITE("Hostile clients: comment counts") {
       CHECK(json::parse(over->body)["error"]["field"] == "thread");
     }
 
-    SUBCASE("the same thread 1,000 times is one thread") {
-      std::vector<std::string> same(1000, "/t/1");
+    SUBCASE("the same thread 400 times is one thread") {
+      std::vector<std::string> same(400, "/t/1");  // 6.4 KB of query, under the request line cap
       json n = counts_of(c, same);
       CHECK(n.size() == 1);
       CHECK(n["/t/1"] == 0);
