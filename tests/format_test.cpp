@@ -195,7 +195,26 @@ TEST_SUITE("Entry points for the widget") {
     CHECK(ui_message("loading", R"({"locale":"de"})") == "Kommentare werden geladen\u2026");
     CHECK(ui_message("retry", R"({"locale":"fr"})") == "Réessayer");
     CHECK(ui_message("local_only", "{}") == "Comments you write here are kept in this browser only.");
+    CHECK(ui_message("comment_posted", R"({"locale":"fr"})") == "Commentaire publié");
+    CHECK(ui_message("not_sent", R"({"locale":"de"})") == "Noch nicht gesendet");
     CHECK(ui_message("no_such_key", "{}").empty());
+  }
+  TEST_CASE("Counted messages follow the language's plural rules") {
+    CHECK(ui_message("new_comments", R"({"count":1})") == "1 new comment");
+    CHECK(ui_message("new_comments", R"({"count":2})") == "2 new comments");
+    CHECK(ui_message("more_loaded", R"({"count":12})") == "12 more comments loaded");
+    CHECK(ui_message("new_comments", R"({"locale":"ru","count":2})") == "2 новых комментария");
+    CHECK(ui_message("new_comments", R"({"locale":"ru","count":5})") == "5 новых комментариев");
+    CHECK(ui_message("new_comments", R"({"locale":"ru","count":21})") == "21 новый комментарий");
+    CHECK(ui_message("more_loaded", R"({"locale":"fr","count":1})") == "1 commentaire de plus chargé");
+    CHECK(ui_message("new_comments", R"({"locale":"de","count":3})") == "3 neue Kommentare");
+    CHECK(ui_message("new_comments", R"({"locale":"es","count":1})") == "1 comentario nuevo");
+    // Every built-in language has both, with the count in each form it uses.
+    for (const locale_data* loc : locales) {
+      CAPTURE(loc->tag);
+      for (const plural_text* t : {&loc->new_comments, &loc->more_loaded})
+        for (std::string_view form : {t->one, t->other}) CHECK(form.find("{n}") != std::string_view::npos);
+    }
   }
   TEST_CASE("The thread renders in the requested language and zone") {
     std::string doc = R"([{"id":"a","created":"2010-09-25T23:30:00Z","text":"x","author":{"name":"Ann","location":"Lyon, France"}}])";

@@ -47,8 +47,6 @@ TEST_SUITE("The loader's questions") {
     CHECK(fr["defaults"] == plain["defaults"]);  // the defaults, whatever the options
     CHECK(fr["messages"]["retry"] == "Réessayer");
     CHECK(fr["messages"]["loading"] == std::string(locale_fr.loading));
-    CHECK(fr["messages"]["comment_posted"] == "Commentaire publié");
-    CHECK(fr["messages"]["not_sent"] == std::string(locale_fr.not_sent));
   }
 
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {
@@ -191,5 +189,24 @@ TEST_SUITE("The loader's questions") {
     }
     const nlohmann::json& ru = setup["locales"]["ru"];
     CHECK(ru["rule"].get<std::string>().substr(0, 25) == "2011122222222222222220111");
+  }
+
+  TEST_CASE("new_comments counts the published comments of a fresh page the thread lacks") {
+    const std::string shown = R"([{"id":"a","created":"2010-01-01T00:00:00Z","text":"x"},
+      {"id":"b","created":"2010-01-02T00:00:00Z","text":"y"}])";
+    const std::string fresh = R"([{"id":"a","created":"2010-01-01T00:00:00Z","text":"x"},
+      {"id":"b","created":"2010-01-02T00:00:00Z","text":"y, edited"},
+      {"id":"c","parent":"a","created":"2010-01-03T00:00:00Z","text":"z"},
+      {"id":"d","created":"2010-01-04T00:00:00Z","text":"w"},
+      {"id":"e","created":"2010-01-05T00:00:00Z","text":"held","status":"pending"}])";
+    CHECK(json_of(new_comments(joined({shown, fresh}), "{}"))["count"] == 2);
+    CHECK(json_of(new_comments(joined({shown, fresh}), "{}"))["threads"] == 1);  // c answers a
+    CHECK(json_of(new_comments(joined({shown, shown}), "{}"))["count"] == 0);
+    // Pages shown before count as shown: a comment on a later page is not new.
+    CHECK(json_of(new_comments(joined({R"([{"id":"c","created":"2010-01-03T00:00:00Z","text":"z"}])", shown, fresh}), "{}"))["count"] == 1);
+    // A fresh page that is no comments document adds nothing; a thread that is none is refused.
+    CHECK(json_of(new_comments(joined({shown, "{nope"}), "{}"))["count"] == 0);
+    CHECK(json_of(new_comments(joined({shown, "[]"}), "{}"))["count"] == 0);
+    CHECK(json_of(new_comments(joined({"{nope", shown}), "{}"))["error"]["code"] == "not_json");
   }
 }

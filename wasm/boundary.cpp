@@ -36,6 +36,12 @@ void colloquy_format_times(const char* times, std::size_t times_size, const char
   result = colloquy::format_times(view(times, times_size), view(opts, opts_size));
 }
 
+// The thread's pages plus a fresh page in, how many comments are new out (colloquy::new_comments).
+COLLOQUY_EXPORT(colloquy_new_comments)
+void colloquy_new_comments(const char* pages, std::size_t pages_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::new_comments(view(pages, pages_size), view(opts, opts_size));
+}
+
 COLLOQUY_EXPORT(colloquy_ui_message)
 void colloquy_ui_message(const char* key, std::size_t key_size, const char* opts, std::size_t opts_size) {
   result = colloquy::ui_message(view(key, key_size), view(opts, opts_size));

@@ -1,12 +1,13 @@
 # Build steps for the widget folder, run by wasm/CMakeLists.txt as `cmake -P` custom commands.
 #
-#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js -DPOST=web/colloquy-post.js -DWIDGET=<widget>
-#         -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
-#     Writes the shipped scripts, minified by terser: <widget>/colloquy-post.js, then
-#     <widget>/colloquy.js, which is SOURCE with the core's defaults and English messages
-#     (SETUP run on <widget>/colloquy.wasm) in place of /*@COLLOQUY_SETUP@*/null, and
-#     @COLLOQUY_WASM_VERSION@, @COLLOQUY_CSS_VERSION@ and @COLLOQUY_POST_VERSION@ replaced by the
-#     first 16 hex digits of the SHA-256 of each file as shipped, so the loader asks for
+#   cmake -DMODE=stamp -DSOURCE=web/colloquy.js "-DPARTS=web/colloquy-post.js|web/colloquy-more.js|..."
+#         -DWIDGET=<widget> -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
+#     Writes the shipped scripts, minified by terser: each of PARTS (the scripts the loader
+#     fetches when needed) as <widget>/colloquy-<name>.js, then <widget>/colloquy.js, which is
+#     SOURCE with the core's defaults and English messages (SETUP run on <widget>/colloquy.wasm)
+#     in place of /*@COLLOQUY_SETUP@*/null, and in place of /*@COLLOQUY_VERSIONS@*/{} the table
+#     {"colloquy.wasm": hash, "colloquy.css": hash, "colloquy-post.js": hash, ...}, each hash the
+#     first 16 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
 #
@@ -36,15 +37,21 @@ function(minify input output)
 endfunction()
 
 if(MODE STREQUAL "stamp")
-  minify("${POST}" "${WIDGET}/colloquy-post.js")
-  set(versions)
-  foreach(pair "WASM;colloquy.wasm" "CSS;colloquy.css" "POST;colloquy-post.js")
-    list(GET pair 0 key)
-    list(GET pair 1 file)
+  string(REPLACE "|" ";" PARTS "${PARTS}")
+  set(files)
+  foreach(part ${PARTS})
+    get_filename_component(file "${part}" NAME)
+    minify("${part}" "${WIDGET}/${file}")
+    list(APPEND files "${file}")
+  endforeach()
+  set(table "{")
+  foreach(file colloquy.wasm colloquy.css ${files})
     file(SHA256 "${WIDGET}/${file}" hash)
     string(SUBSTRING "${hash}" 0 16 hash)
-    list(APPEND versions "@COLLOQUY_${key}_VERSION@" "${hash}")
+    string(APPEND table "\"${file}\":\"${hash}\",")
   endforeach()
+  string(REGEX REPLACE ",$" "}" table "${table}")
+  set(versions "/*@COLLOQUY_VERSIONS@*/{}" "${table}")
   execute_process(COMMAND "${NODE}" "${SETUP}" "${WIDGET}/colloquy.wasm" OUTPUT_VARIABLE setup RESULT_VARIABLE result)
   if(NOT result EQUAL 0 OR NOT setup MATCHES "^{\"defaults\":")
     message(FATAL_ERROR "${SETUP} gave no setup table (${result}): ${setup}")

@@ -9,9 +9,45 @@
 (function () {
   'use strict';
 
+  // The reader's drafts, name, outbox and browser-storage threads live in localStorage under
+  // "colloquy:"; a storage that refuses (private browsing, quota) costs durability, never a post.
+  var STORE = 'colloquy:';
+  function stored(key, fallback) {
+    try {
+      var v = window.localStorage.getItem(STORE + key);
+      return v ? JSON.parse(v) : fallback;
+    } catch (e) { return fallback; }
+  }
+  function storeWith(warn, key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(STORE + key);
+      else window.localStorage.setItem(STORE + key, JSON.stringify(value));
+      return true;
+    } catch (e) {
+      warn('browser storage refused to save: ' + e.message, 'private browsing or storage full');
+      return false;
+    }
+  }
+  // The parts after `prefix` of the stored keys that start with it.
+  function storedKeys(prefix) {
+    var out = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var k = window.localStorage.key(i);
+        if (k && k.indexOf(STORE + prefix) === 0) out.push(k.slice(STORE.length + prefix.length));
+      }
+    } catch (e) { /* no storage: no drafts */ }
+    return out;
+  }
+  // Without a comments endpoint the whole thread lives in this browser (see README, "Posting").
+  function localThread(thread) {
+    var doc = stored('thread:' + thread, null);
+    return doc && Array.isArray(doc.comments) ? doc : { thread: thread, comments: [] };
+  }
+
   // The outbox holds every thread's unsent posts, so any page of the site can send them.
-  function outboxAll(w) {
-    var all = w.stored('outbox', []);
+  function outboxAll() {
+    var all = stored('outbox', []);
     return Array.isArray(all) ? all.filter(function (i) { return i && i.clientId && i.body && i.comment; }) : [];
   }
   // A post's idempotency key: minted once, then kept through every retry and reload.
@@ -30,6 +66,7 @@
   // Posting for one widget; `w` is what the loader shares of it (colloquy.js, bridge).
   function attach(w) {
     var root = w.root, state = w.state, CODES = w.CODES;
+    function store(key, value) { return storeWith(w.warn, key, value); }
     var timers = new Map(); // form -> debounce timer
     var inflight = {};      // clientId -> true while its POST is out
     var known = {};         // clientId -> outbox item, also when the browser's storage refuses it
@@ -44,13 +81,13 @@
     }
     function draftKey(parent, where) { return 'draft:' + (where || w.placeKey()) + '\n' + (parent || ''); }
     function myOutbox() {
-      return outboxAll(w).filter(here);
+      return outboxAll().filter(here);
     }
     function outboxSave(item) {
-      return w.store('outbox', outboxAll(w).filter(function (i) { return i.clientId !== item.clientId; }).concat([item]));
+      return store('outbox', outboxAll().filter(function (i) { return i.clientId !== item.clientId; }).concat([item]));
     }
     function outboxDrop(clientId) {
-      w.store('outbox', outboxAll(w).filter(function (i) { return i.clientId !== clientId; }));
+      store('outbox', outboxAll().filter(function (i) { return i.clientId !== clientId; }));
     }
     // Whether an outbox item belongs to the thread and endpoint on show.
     function here(item) { return item.endpoint === w.endpoint() && item.body.thread === state.o.thread; }
@@ -110,20 +147,9 @@
       if (el.matches('article.comment')) el.tabIndex = -1; // focused by script, not a Tab stop
       el.focus();
     }
-    // The posting status, said by a polite live region: "Comment posted", "Not sent yet".
-    var announcer = null;
+    // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
     function announce(key) {
-      if (!announcer) {
-        announcer = document.createElement('p');
-        announcer.className = 'announce';
-        announcer.setAttribute('role', 'status');
-        announcer.setAttribute('aria-live', 'polite');
-        w.frame.appendChild(announcer);
-      }
-      // A new node each time: the same words said twice are a change the reader hears again.
-      var line = document.createElement('span');
-      line.textContent = state.messages[key] || '';
-      announcer.replaceChildren(line);
+      w.loadPart('act').then((act) => act.announce(w, w.plain('colloquy_ui_message', key, {})), (e) => w.warn(e.message));
     }
     // After the comment it follows (and that one's open reply form and unsent replies); first
     // when it follows none; at the end of what is shown when that one is on a later page.
@@ -145,8 +171,8 @@
     function fillForm(form) {
       if (formKeys.has(form)) return form;
       formKeys.set(form, draftKey(form.getAttribute('data-parent')));
-      var draft = w.stored(formKeys.get(form), null) || {};
-      var me = w.stored('author', null) || {};
+      var draft = stored(formKeys.get(form), null) || {};
+      var me = stored('author', null) || {};
       var f = form.elements;
       var typed = f.text.value;
       f.name.value = f.name.value || draft.name || me.name || '';
@@ -177,8 +203,8 @@
     }
     function saveDraft(form) {
       var f = form.elements;
-      if (f.name.value || f.location.value) w.store('author', { name: f.name.value, location: f.location.value });
-      w.store(formKeys.get(form), f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
+      if (f.name.value || f.location.value) store('author', { name: f.name.value, location: f.location.value });
+      store(formKeys.get(form), f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
     }
     // Shows the core's problems ({code, field, message} in the widget's language) by their fields.
     // A slot (role="alert") is written only when its words change: a screen reader says an
@@ -220,16 +246,16 @@
       if (!checked.ok) { if (first) first.focus(); return; }
       var body = checked.draft;
       body.clientId = newClientId();
-      w.store('author', { name: body.author.name, location: body.author.location });
+      store('author', { name: body.author.name, location: body.author.location });
       var comment = { id: body.clientId, parent: body.parent, author: body.author, created: new Date().toISOString(), text: body.text };
       var item = { clientId: body.clientId, endpoint: w.endpoint(), body: body, comment: comment };
       // Saved before the form lets go of the text: from here on the outbox (or the thread) has it.
       if (!state.o.comments) {
-        var doc = w.localThread();
+        var doc = localThread(state.o.thread);
         doc.comments.push(comment);
-        if (!w.store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
+        if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
       } else outboxSave(item);
-      w.store(formKeys.get(form), null);
+      store(formKeys.get(form), null);
       if (form.getAttribute('data-parent')) form.remove();
       else { form.elements.text.value = ''; updatePreview(form); }
       // Focus goes to the new comment (a reply form is gone, and the bottom one is done with).
@@ -294,7 +320,7 @@
     var MINE_DAYS = 30;
     function mineKey(item) { return 'pending:' + (item ? item.endpoint + '\n' + item.body.thread : w.placeKey()); }
     function mine(item) {
-      var all = w.stored(mineKey(item), []);
+      var all = stored(mineKey(item), []);
       var fresh = Date.now() - MINE_DAYS * 864e5;
       return Array.isArray(all) ? all.filter(function (m) { return m && typeof m.text === 'string' && m.kept > fresh; }) : [];
     }
@@ -305,20 +331,20 @@
         var article = spot.ok && findArticle('data-id', spot.id);
         return !!article && article.classList.contains('pending');
       });
-      w.store(mineKey(), kept.length ? kept : null);
+      store(mineKey(), kept.length ? kept : null);
     }
     // The server stored the comment: the answer (its bytes, never parsed here) joins the thread.
     function delivered(item, text) {
       finish(item);
       var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
       if (here(item)) announce('comment_posted');
-      if (spot.ok && spot.pending) w.store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
+      if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
     }
     function refused(item, error) {
       finish(item);
       var b = item.body;
       if (!here(item)) { // the reader has moved on: the text waits as that thread's draft
-        w.store(draftKey(b.parent, item.endpoint + '\n' + b.thread), { name: b.author.name, location: b.author.location, text: b.text });
+        store(draftKey(b.parent, item.endpoint + '\n' + b.thread), { name: b.author.name, location: b.author.location, text: b.text });
         return;
       }
       var local = findArticle('data-client-id', item.clientId);
@@ -346,11 +372,27 @@
 
     // After each render of the thread: comments awaiting moderation, the outbox's comments,
     // the forms filled from their drafts, reply drafts reopened, the outbox sent.
+    var place = w.placeKey();
     function afterRender() {
+      // Another thread or endpoint (a single-page site's update): the drafts typed so far are
+      // saved under their own, and the bottom form is made again for the new one's.
+      if (place !== w.placeKey()) {
+        leave();
+        w.composeSlot.replaceChildren(w.newForm('', -1));
+        place = w.placeKey();
+      }
+      // Without an endpoint, the reader is told once that comments stay in this browser.
+      if (!state.o.comments && !w.frame.querySelector('.note') && !stored('told-local', false)) {
+        store('told-local', true);
+        var note = document.createElement('p');
+        note.className = 'note';
+        note.textContent = w.message('local_only');
+        w.composeSlot.before(note);
+      }
       showMine();
       waiting().forEach(function (item) { showLocal(item, 'unsent'); });
       Array.prototype.forEach.call(root.querySelectorAll('form.compose'), fillForm);
-      w.storedKeys(draftKey('')).forEach(function (parent) {
+      storedKeys(draftKey('')).forEach(function (parent) {
         var article = parent && findArticle('data-id', parent);
         if (article) openReply(article);
       });
@@ -399,6 +441,10 @@
         if (form.querySelector('.error:not([hidden])')) showProblems(form, check(form).problems);
       }), 100));
     });
+    function leave() {
+      timers.forEach(function (t, form) { clearTimeout(t); saveDraft(form); });
+      timers.clear();
+    }
     var onOnline = guard(flushOutbox);
     root.addEventListener('click', onClick);
     root.addEventListener('input', onInput);
@@ -414,10 +460,7 @@
         if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
       }),
       // Another thread or endpoint: pending drafts are saved under their own thread.
-      leave: guard(function () {
-        timers.forEach(function (t, form) { clearTimeout(t); saveDraft(form); });
-        timers.clear();
-      }),
+
       destroy: function () {
         root.removeEventListener('click', onClick);
         root.removeEventListener('input', onInput);
@@ -429,5 +472,5 @@
     };
   }
 
-  document.dispatchEvent(new CustomEvent('colloquy:posting', { detail: attach }));
+  document.dispatchEvent(new CustomEvent('colloquy:post', { detail: { attach: attach, localThread: localThread } }));
 })();

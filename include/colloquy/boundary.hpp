@@ -157,9 +157,48 @@ inline std::string format_times(std::string_view times, std::string_view options
   return time_labels(times, parse_widget_options(options_json));
 }
 
-// A message of the widget's own, in its language, by key (api.hpp ui_text).
+// A message of the widget's own, in its language, by key (api.hpp ui_text); the counted ones,
+// "new_comments" and "more_loaded", take {"count":N} and the language's plural rules.
+//
+//   colloquy::ui_message("new_comments", R"({"locale":"ru","count":2})")  // "2 новых комментария"
 inline std::string ui_message(std::string_view key, std::string_view options_json) {
-  return std::string(ui_text(key, parse_widget_options(options_json).language()));
+  const locale_data& loc = parse_widget_options(options_json).language();
+  const plural_text* counted = key == "new_comments" ? &loc.new_comments : key == "more_loaded" ? &loc.more_loaded : nullptr;
+  if (!counted) return std::string(ui_text(key, loc));
+  std::int64_t n = 0;
+  detail::json_document opts;
+  if (opts.parse(options_json) == detail::json_document::status::ok) detail::read_int(opts.root(), "count", 0, INT32_MAX, n);
+  std::string out;
+  expand_pattern(plural_form(loc, *counted, n), [&](std::string_view) { out += std::to_string(n); }, out);
+  return out;
+}
+
+// The comments a thread on show lacks: its pages, then a fresh page from the server as the last
+// page, in; meta out: {"count":N,"ok":true,"threads":T}, N the published comments of the fresh
+// page whose ids the pages before it do not hold (what the live update offers as "N new
+// comments"), T how many of them start a thread (no parent).
+//
+//   colloquy::new_comments("[{\"id\":\"c1\",…}]\0[{\"id\":\"c1\",…},{\"id\":\"c2\",…}]", "{}")
+//   // {"count":1,"ok":true,"threads":1}
+inline std::string new_comments(std::string_view pages, std::string_view /*options_json*/) {
+  // The pages together keep the first copy of each id, so what follows the pages before the
+  // fresh one is what it adds.
+  const std::size_t last = pages.rfind('\0');
+  const std::size_t known = last == std::string_view::npos ? 0 : read_comment_pages(pages.substr(0, last)).comments.size();
+  read_result r = read_comment_pages(pages);
+  std::string out;
+  if (!r.ok) {
+    detail::write_failure(out, r.error);
+    return out;
+  }
+  std::int64_t n = 0, threads = 0;
+  for (std::size_t i = known; i < r.comments.size(); ++i) {
+    if (r.comments[i].status != comment_status::published) continue;
+    ++n;
+    if (r.comments[i].parent.empty()) ++threads;
+  }
+  json_writer(out).begin_object().key("count").number(n).key("ok").boolean(true).key("threads").number(threads).end_object();
+  return out;
 }
 
 // Comment text in, its formatted body HTML out (what the thread will show), for the live preview.

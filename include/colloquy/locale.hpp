@@ -62,6 +62,10 @@ struct locale_data {
   std::string_view sort_hot = "Hot";
   std::string_view sort_controversial = "Controversial";
   std::string_view load_more = "Load more comments";
+  // Said when comments arrive while the page is open (a button, then a polite announcement),
+  // and when "Load more" has added some.
+  plural_text new_comments = {"{n} new comment", "", "", "{n} new comments"};
+  plural_text more_loaded = {"{n} more comment loaded", "", "", "{n} more comments loaded"};
   // A reply shown at the depth cap names whom it answers: {name} {place} {to}.
   std::string_view byline_reply = "{name} in {place}, replying to {to}:";
   std::string_view byline_reply_no_place = "{name}, replying to {to}:";
@@ -126,6 +130,8 @@ inline constexpr locale_data locale_fr{
     .sort_hot = "Populaires",
     .sort_controversial = "Controversés",
     .load_more = "Afficher plus de commentaires",
+    .new_comments = {"{n} nouveau commentaire", "", "{n} de nouveaux commentaires", "{n} nouveaux commentaires"},
+    .more_loaded = {"{n} commentaire de plus chargé", "", "{n} de commentaires de plus chargés", "{n} commentaires de plus chargés"},
     .byline_reply = "{name} ({place}), en réponse à {to}\u202F:",
     .byline_reply_no_place = "{name}, en réponse à {to}\u202F:",
     .deleted = "Ce commentaire a été supprimé.",
@@ -183,6 +189,8 @@ inline constexpr locale_data locale_de{
     .sort_hot = "Beliebt",
     .sort_controversial = "Umstritten",
     .load_more = "Weitere Kommentare laden",
+    .new_comments = {"{n} neuer Kommentar", "", "", "{n} neue Kommentare"},
+    .more_loaded = {"{n} weiterer Kommentar geladen", "", "", "{n} weitere Kommentare geladen"},
     .byline_reply = "{name} aus {place}, als Antwort an {to}:",
     .byline_reply_no_place = "{name}, als Antwort an {to}:",
     .deleted = "Dieser Kommentar wurde gelöscht.",
@@ -240,6 +248,8 @@ inline constexpr locale_data locale_es{
     .sort_hot = "Populares",
     .sort_controversial = "Polémicos",
     .load_more = "Cargar más comentarios",
+    .new_comments = {"{n} comentario nuevo", "", "{n} de comentarios nuevos", "{n} comentarios nuevos"},
+    .more_loaded = {"{n} comentario más cargado", "", "{n} de comentarios más cargados", "{n} comentarios más cargados"},
     .byline_reply = "{name}, de {place}, en respuesta a {to}:",
     .byline_reply_no_place = "{name}, en respuesta a {to}:",
     .deleted = "Este comentario fue eliminado.",
@@ -298,6 +308,8 @@ inline constexpr locale_data locale_ru{
     .sort_hot = "Популярные",
     .sort_controversial = "Спорные",
     .load_more = "Показать ещё комментарии",
+    .new_comments = {"{n} новый комментарий", "{n} новых комментария", "{n} новых комментариев", "{n} новых комментария"},
+    .more_loaded = {"Загружен ещё {n} комментарий", "Загружено ещё {n} комментария", "Загружено ещё {n} комментариев", "Загружено ещё {n} комментария"},
     .byline_reply = "{name} ({place}) отвечает {to}:",
     .byline_reply_no_place = "{name} отвечает {to}:",
     .deleted = "Комментарий удалён.",

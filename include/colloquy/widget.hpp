@@ -72,9 +72,6 @@ inline void append_loader_messages(std::string& out, const locale_data& loc) {
   detail::append_json_member(out, "loading", loc.loading);
   detail::append_json_member(out, "retry", loc.retry);
   detail::append_json_member(out, "local_only", loc.local_only);
-  // Said by the posting status (a polite live region) after a post.
-  detail::append_json_member(out, "comment_posted", loc.comment_posted);
-  detail::append_json_member(out, "not_sent", loc.not_sent);
 }
 
 // ---- Comment counts on index pages ----------------------------------------------------------

@@ -43,7 +43,9 @@ async function open(server, { attrs = '', hash = '' } = {}) {
   await page.waitForFunction(() => window.Colloquy && document.querySelector('#colloquy').shadowRoot);
   return { page, log, errors };
 }
-const heavy = (log) => log.filter((p) => /colloquy\.(wasm|css)$|colloquy-post\.js$|^\/api\/comments/.test(p));
+// What comes after the loader: the module, the styles, the comments, and any of the scripts the
+// loader fetches when needed (colloquy-*.js: a reader who only reads needs none of them).
+const heavy = (log) => log.filter((p) => /colloquy\.(wasm|css)$|colloquy-[a-z]+\.js$|^\/api\/comments/.test(p));
 
 test('far below the fold only the loader is fetched; the rest when the reader scrolls near', async () => {
   await withServer(browser, [], async (server) => {
@@ -64,21 +66,35 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
     // Loaded while still below the screen, the widget grew where no one saw: the page did not shift.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     assert.equal(await page.evaluate(() => window.__shift), 0, 'layout shift');
-    // A reader who only reads never downloads posting; focusing the form fetches it.
-    assert.ok(!log.includes('colloquy-post.js'));
+    // A reader who only reads never downloads posting (nor any other colloquy-*.js); focusing
+    // the form fetches it.
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
     await page.focus('#colloquy >> form.compose textarea[name="text"]');
     await eventually(() => assert.ok(log.includes('colloquy-post.js'), log.join(' ')));
     assert.deepEqual(errors, []);
   });
 });
 
-for (const [name, options] of [['a link to a comment', { hash: '#comment-c2' }], ['data-load="eager"', { attrs: 'data-load="eager"' }]]) {
-  test(`${name} loads at once, far below the fold`, async () => {
-    await withServer(browser, [], async (server) => {
-      const { page, log } = await open(server, options);
-      await waitForCount(page, '#colloquy >> article.comment', 2);
-      assert.ok(await page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().top > 3 * innerHeight));
-      assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
-    });
+test('data-load="eager" loads at once, far below the fold', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, log } = await open(server, { attrs: 'data-load="eager"' });
+    await waitForCount(page, '#colloquy >> article.comment', 2);
+    assert.ok(await page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().top > 3 * innerHeight));
+    assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
   });
-}
+});
+
+// A link to a comment loads at once, then brings the comment on screen (colloquy-link.js).
+test('a link to a comment loads at once, far below the fold, and shows the comment', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, log } = await open(server, { hash: '#comment-c2' });
+    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await eventually(async () => assert.ok(await page.evaluate(() => {
+      const a = document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="c2"]');
+      const box = a.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= innerHeight;
+    }), 'c2 on screen'));
+    assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy-act.js', 'colloquy-link.js', 'colloquy.css', 'colloquy.wasm']);
+  });
+});

@@ -113,13 +113,20 @@ TEST_SUITE("Error registry") {
     CHECK_MESSAGE(found.empty(), "codes spelled outside the loader's CODES table (use CODES.…):" << list);
   }
 
-  TEST_CASE("The posting script spells no code: it uses the loader's CODES") {
+  TEST_CASE("The scripts the loader fetches when needed spell no code: they use the loader's CODES") {
     const std::set<std::string> codes = registry_codes();
-    std::string js = read_text(fs::path(COLLOQUY_SOURCE_DIR) / "web" / "colloquy-post.js");
-    REQUIRE(js.find("CODES.") != std::string::npos);
-    auto found = spelled_codes("colloquy-post.js", js, std::regex("['\"]([a-z][a-z0-9_]*)['\"]"), codes);
-    std::string list;
-    for (const auto& f : found) list += "\n  " + f;
-    CHECK_MESSAGE(found.empty(), "codes spelled in colloquy-post.js (use CODES.…):" << list);
+    std::size_t scripts = 0;
+    for (const auto& entry : fs::directory_iterator(fs::path(COLLOQUY_SOURCE_DIR) / "web")) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("colloquy-", 0) != 0 || entry.path().extension() != ".js") continue;
+      ++scripts;
+      std::string js = read_text(entry.path());
+      if (name == "colloquy-post.js") REQUIRE(js.find("CODES.") != std::string::npos);
+      auto found = spelled_codes(name, js, std::regex("['\"]([a-z][a-z0-9_]*)['\"]"), codes);
+      std::string list;
+      for (const auto& f : found) list += "\n  " + f;
+      CHECK_MESSAGE(found.empty(), "codes spelled in " << name << " (use CODES.…):" << list);
+    }
+    CHECK(scripts >= 2);
   }
 }

@@ -1,0 +1,107 @@
+// Live updates: while the page is open the widget asks the reference server again (here every
+// 1.5 s: data-live="1500"; by default every 30-60 s), with If-None-Match, so an unchanged thread
+// costs a 304. A comment posted by someone else is offered with a button ("1 new comment", also
+// said in the polite live region); clicking it shows the comment without touching the draft the
+// reader was typing, and focus goes to the new comment, not to <body>. A hidden page asks nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, withServer, eventually, waitForCount, waitForText } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const THREAD = '/live-test';
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+
+async function post(server, body) {
+  const r = await fetch(server.url + '/api/comments', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
+async function open(server, live) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const answers = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/api/comments?')) answers.push({ status: r.status(), conditional: !!r.request().headers()['if-none-match'] });
+  });
+  await page.route('**/live.html', (route) => route.fulfill({
+    status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Live</title></head><body>
+<h1>A post</h1><div id="colloquy"></div>
+<script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-live="${live}"></script></body></html>`,
+  }));
+  await page.goto(server.url + '/live.html');
+  await waitForCount(page, '#colloquy >> article.comment', 1);
+  return { page, errors, answers };
+}
+
+test('a comment posted elsewhere is offered, then shown without losing the draft or the focus', async () => {
+  await withServer(browser, ['--rate-limit', '0'], async (server) => {
+    await post(server, { thread: THREAD, author: { name: 'Ann' }, text: 'First.', clientId: 'live-first-0000-0000' });
+    const { page, errors, answers } = await open(server, '1500');
+    // Nothing new yet: the widget asks again, and an unchanged thread answers 304.
+    await eventually(() => assert.ok(answers.some((a) => a.conditional && a.status === 304), JSON.stringify(answers)));
+    assert.equal(await page.locator('#colloquy >> button[data-action="new-comments"]').count(), 0);
+
+    // The reader starts a comment; meanwhile someone else posts.
+    const text = '#colloquy >> form.compose textarea[name="text"]';
+    await page.click(text);
+    await page.keyboard.type('My half-written thought');
+    await post(server, { thread: THREAD, author: { name: 'Bob' }, text: 'Second, from elsewhere.', clientId: 'live-second-000-0000' });
+    await waitForText(page, '#colloquy >> button[data-action="new-comments"]', '1 new comment');
+    await waitForText(page, '#colloquy >> .announce', '1 new comment');
+    assert.equal(await page.locator('#colloquy >> article.comment').count(), 1, 'shown only when asked');
+    // Typing went on undisturbed while the button came.
+    assert.equal(await page.evaluate(() => document.querySelector('#colloquy').shadowRoot.activeElement.name), 'text');
+
+    const first = await page.$('#colloquy >> article.comment');
+    await page.click('#colloquy >> button[data-action="new-comments"]');
+    await waitForCount(page, '#colloquy >> article.comment', 2);
+    assert.equal(await page.locator('#colloquy >> button[data-action="new-comments"]').count(), 0);
+    assert.deepEqual((await page.locator('#colloquy >> article.comment .body').allTextContents()).map((t) => t.trim()),
+      ['First.', 'Second, from elsewhere.']);
+    assert.ok(await first.evaluate((a) => a.isConnected), 'the comment already shown was not rendered again');
+    assert.equal(await page.inputValue(text), 'My half-written thought');
+    await waitForText(page, '#colloquy >> section.comments h2', '2 Comments');
+    await eventually(async () => {
+      const focus = await page.evaluate(() => {
+        const inner = document.querySelector('#colloquy').shadowRoot.activeElement;
+        return { outer: document.activeElement.tagName, inner: inner && inner.textContent };
+      });
+      assert.notEqual(focus.outer, 'BODY');
+      assert.match(focus.inner, /Second, from elsewhere/);
+    });
+    assert.deepEqual(errors, []);
+  });
+});
+
+test('a hidden page asks nothing until it shows again; data-live="off" never asks', async () => {
+  await withServer(browser, [], async (server) => {
+    await post(server, { thread: THREAD, author: { name: 'Ann' }, text: 'First.', clientId: 'live-first-0000-0000' });
+    const { page, answers } = await open(server, '1000');
+    await eventually(() => assert.ok(answers.length >= 2));
+    // The tab goes to the background (the page sees what a browser would tell it).
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForTimeout(500); // an ask already on its way may still land
+    const before = answers.length;
+    await page.waitForTimeout(3500);
+    assert.equal(answers.length, before, 'no ask while hidden');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await eventually(() => assert.ok(answers.length > before, 'asked again once shown'));
+
+    const quiet = await open(server, 'off');
+    await quiet.page.waitForTimeout(3000);
+    assert.equal(quiet.answers.length, 1, 'only the first load');
+  });
+});

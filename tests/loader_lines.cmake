@@ -1,0 +1,12 @@
+# The loader stays thin (ctest loader_lines): web/colloquy.js, the script every page runs, has at
+# most MAX lines as `wc -l` counts them. What reading comments does not need belongs in the
+# scripts it fetches when needed (web/colloquy-*.js), and logic belongs in the core.
+#
+#   cmake -DFILE=web/colloquy.js -DMAX=400 -P tests/loader_lines.cmake
+file(READ "${FILE}" text)
+string(REGEX MATCHALL "\n" newlines "${text}")
+list(LENGTH newlines lines)
+if(lines GREATER MAX)
+  message(FATAL_ERROR "${FILE}: ${lines} lines, over its budget of ${MAX}: move what reading does not need into a script fetched when needed, or logic into the core")
+endif()
+message("${FILE}: ${lines} lines <= ${MAX}")
