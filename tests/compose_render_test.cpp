@@ -30,9 +30,10 @@ TEST_SUITE("Compose form") {
     CHECK(has(html, "<label>Comment<textarea name=\"text\" rows=\"5\" required aria-describedby=\"colloquy-compose-text-error\"></textarea></label>"));
     CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
     CHECK(count(html, "<span class=\"error\" ") == 4);  // name, location, text, form-wide
-    CHECK(has(html, "<button type=\"submit\">Post comment</button>"));
+    CHECK(has(html, "<button type=\"submit\" aria-describedby=\"colloquy-compose-form-error\">Post comment</button>"));
+    CHECK(has(html, "<span class=\"error\" id=\"colloquy-compose-form-error\" data-for=\"\""));
     // The live preview opens below the buttons, never moving Post while the reader reaches for it.
-    CHECK(html.find("<div class=\"preview\" hidden>") > html.find("<button type=\"submit\">"));
+    CHECK(html.find("<div class=\"preview\" hidden>") > html.find("<button type=\"submit\""));
     CHECK_FALSE(has(html, "data-action=\"cancel\""));
     CHECK_FALSE(has(html, "style="));
     CHECK(html.substr(html.size() - 7) == "</form>");
@@ -43,7 +44,8 @@ TEST_SUITE("Compose form") {
     CHECK(has(html, "<form class=\"compose reply\" part=\"compose\" data-parent=\"c&quot;1&lt;x&gt;\" data-depth=\"3\" "
                     "id=\"colloquy-reply-c_221_3cx_3e\" novalidate><div class=\"reply-box\" role=\"article\" aria-label=\"Your reply\">"));
     CHECK(html.substr(html.size() - 13) == "</div></form>");
-    CHECK(has(html, "<button type=\"submit\">Post reply</button><button type=\"button\" data-action=\"cancel\">Cancel</button>"));
+    CHECK(has(html, "<button type=\"submit\" aria-describedby=\"colloquy-reply-c_221_3cx_3e-form-error\">Post reply</button>"
+                    "<button type=\"button\" data-action=\"cancel\">Cancel</button>"));
     CHECK_FALSE(has(html, "<h3>"));
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":6})"))["depth"] == 6);
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":1,"maxDepth":1})"))["depth"] == 1);
@@ -199,7 +201,7 @@ TEST_SUITE("Posting words") {
       const colloquy::locale_data& l = colloquy::find_locale(tag);
       for (std::string_view s : {l.compose_heading, l.field_name, l.field_location, l.field_text, l.honeypot_label,
                                  l.preview_label, l.submit, l.submit_reply, l.cancel, l.sending, l.not_sent, l.retry,
-                                 l.awaiting_moderation, l.error_text_required, l.error_text_too_long,
+                                 l.awaiting_moderation, l.comment_posted, l.error_text_required, l.error_text_too_long,
                                  l.error_name_too_long, l.error_location_too_long, l.error_rejected, l.reply_form_label})
         CHECK_FALSE(s.empty());
       CHECK(l.error_rejected.find("{code}") != std::string_view::npos);

@@ -172,6 +172,38 @@ TEST_SUITE("The loader's questions") {
     CHECK(json_of(place_comment(joined({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");
     CHECK(json_of(place_comment(joined({thread, "{nope"}), "{}"))["error"]["code"] == "not_json");
   }
+  TEST_CASE("count_setup gives the count script every language's forms and a plural table that is its rule") {
+    nlohmann::json setup = nlohmann::json::parse(count_setup(), nullptr, false);
+    REQUIRE(setup.is_object());
+    CHECK(setup["batch"] == limits::max_count_threads);
+    CHECK(setup["maxThreadBytes"] == limits::max_thread_bytes);
+    CHECK(setup["maxUrl"].get<int>() < 8192);
+    CHECK(setup["fetchTimeout"] == loader_defaults::fetch_timeout_ms);
+    REQUIRE(setup["locales"].size() == std::size(locales));
+    for (const locale_data* l : locales) {
+      CAPTURE(l->tag);
+      const nlohmann::json& entry = setup["locales"][std::string(l->tag)];
+      const plural_text& t = l->comments_count;
+      CHECK(entry["forms"] == nlohmann::json({t.one, t.few, t.many, t.other}));
+      const std::string rule = entry["rule"];
+      REQUIRE(rule.size() == count_rule_span + 1);
+      // The script's reading of the table (web/colloquy-count.js), against the rule itself.
+      auto category = [&](int64_t n) {
+        char digit = n < count_rule_span           ? rule[std::size_t(n)]
+                     : n % count_rule_million == 0 ? rule.back()
+                                                   : rule[std::size_t(count_rule_span / 2 + n % 100)];
+        return plural_category(digit - '0');
+      };
+      int64_t wrong = -1;
+      for (int64_t n = 0; n <= 3000000 && wrong < 0; ++n)
+        if (category(n) != l->plural(n)) wrong = n;
+      for (int64_t n : {int64_t(1000000000), int64_t(1000000000021), int64_t(9007199254740991), int64_t(5000000)})
+        if (category(n) != l->plural(n)) wrong = n;
+      CHECK(wrong == -1);
+    }
+    const nlohmann::json& ru = setup["locales"]["ru"];
+    CHECK(ru["rule"].get<std::string>().substr(0, 25) == "2011122222222222222220111");
+  }
 
   TEST_CASE("new_comments counts the published comments of a fresh page the thread lacks") {
     const std::string shown = R"([{"id":"a","created":"2010-01-01T00:00:00Z","text":"x"},

@@ -12,6 +12,11 @@
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
 #
+#   cmake -DMODE=count -DSOURCE=web/colloquy-count.js -DWIDGET=<widget> -DNODE=node
+#         -DTERSER=node_modules/.bin/terser -DSETUP=<colloquy_count_setup.js> -P widget.cmake
+#     Writes <widget>/colloquy-count.js: SOURCE with the core's count table (SETUP, run by node)
+#     in place of /*@COLLOQUY_COUNT_SETUP@*/null, minified.
+#
 #   cmake -DMODE=compress -DFILE=<widget>/colloquy.wasm -DGZIP=... -DBROTLI=... -P widget.cmake
 #     Writes FILE.gz (gzip -9 -n: no name, no time stamp) and FILE.br (brotli -q 11) next to
 #     FILE, both deterministic, for servers that send precompressed files; prints one line with
@@ -68,6 +73,21 @@ if(MODE STREQUAL "stamp")
   file(WRITE "${WIDGET}/colloquy.stamped.js" "${js}")
   minify("${WIDGET}/colloquy.stamped.js" "${WIDGET}/colloquy.js")
   file(REMOVE "${WIDGET}/colloquy.stamped.js")
+elseif(MODE STREQUAL "count")
+  # (--no-experimental-fetch: Emscripten 3.1.6's glue would fetch() its .wasm by file path.)
+  execute_process(COMMAND "${NODE}" --no-experimental-fetch "${SETUP}" OUTPUT_VARIABLE setup RESULT_VARIABLE result)
+  if(NOT result EQUAL 0 OR NOT setup MATCHES "^{\"batch\":")
+    message(FATAL_ERROR "${SETUP} gave no count table (${result}): ${setup}")
+  endif()
+  file(READ "${SOURCE}" js)
+  string(FIND "${js}" "/*@COLLOQUY_COUNT_SETUP@*/null" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${SOURCE} has no /*@COLLOQUY_COUNT_SETUP@*/null: the script would miss its table")
+  endif()
+  string(REPLACE "/*@COLLOQUY_COUNT_SETUP@*/null" "${setup}" js "${js}")
+  file(WRITE "${WIDGET}/colloquy-count.stamped.js" "${js}")
+  minify("${WIDGET}/colloquy-count.stamped.js" "${WIDGET}/colloquy-count.js")
+  file(REMOVE "${WIDGET}/colloquy-count.stamped.js")
 elseif(MODE STREQUAL "compress")
   get_filename_component(dir "${FILE}" DIRECTORY)
   get_filename_component(name "${FILE}" NAME)

@@ -72,6 +72,7 @@
     var known = {};         // clientId -> outbox item, also when the browser's storage refuses it
     var backoff = {};       // clientId -> {timer, attempts}
     var formKeys = new WeakMap(); // form -> its draft key, fixed when the form was made
+    var focusWanted = {};   // clientId -> the data-action to focus when its article is shown again
 
     function guard(fn) {
       return function (a, b) {
@@ -126,9 +127,29 @@
       var parent = spot.parent ? findArticle('data-id', spot.parent) : null;
       var r = w.html('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
       if (!r.meta.ok) { w.warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return spot; }
+      var focus = old && old.contains(root.activeElement) ? root.activeElement.getAttribute('data-action') || '' : null;
       if (old) old.remove();
-      insert(w.htmlNode(r.html), spot.after);
+      var node = w.htmlNode(r.html);
+      insert(node, spot.after);
+      if (focus !== null) keepFocus(node, focusWanted[replaces] || focus, replaces);
       return spot;
+    }
+    // Focus stays where the reader had it when their comment's article is replaced (sending,
+    // unsent, stored): on the same button when the new one has it (Retry), else on the article,
+    // and the button is wanted again when it comes back.
+    function keepFocus(node, action, clientId) {
+      var button = action && node.querySelector('button[data-action="' + action + '"]');
+      if (button) delete focusWanted[clientId];
+      else if (action) focusWanted[clientId] = action;
+      focusOn(button || node);
+    }
+    function focusOn(el) {
+      if (el.matches('article.comment')) el.tabIndex = -1; // focused by script, not a Tab stop
+      el.focus();
+    }
+    // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
+    function announce(key) {
+      w.loadPart('act').then((act) => act.announce(w, w.plain('colloquy_ui_message', key, {})), (e) => w.warn(e.message));
     }
     // After the comment it follows (and that one's open reply form and unsent replies); first
     // when it follows none; at the end of what is shown when that one is on a later page.
@@ -186,17 +207,25 @@
       store(formKeys.get(form), f.text.value ? { name: f.name.value, location: f.location.value, text: f.text.value } : null);
     }
     // Shows the core's problems ({code, field, message} in the widget's language) by their fields.
+    // A slot (role="alert") is written only when its words change: a screen reader says an
+    // alert again on every write, and the form is checked again at each pause in typing.
     function showProblems(form, problems) {
-      Array.prototype.forEach.call(form.querySelectorAll('.error'), function (e) { e.textContent = ''; e.hidden = true; });
-      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); });
-      var first = null;
+      var texts = new Map(), invalid = [], first = null;
       problems.forEach(function (p) {
         var slot = form.querySelector('.error[data-for="' + CSS.escape(p.field || '') + '"]') || form.querySelector('.error[data-for=""]');
-        slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + p.message;
-        slot.hidden = false;
+        texts.set(slot, (texts.has(slot) ? texts.get(slot) + ' ' : '') + p.message);
         var input = p.field && form.elements[p.field];
-        if (input && input.setAttribute) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
+        if (input && input.setAttribute) { invalid.push(input); first = first || input; }
       });
+      Array.prototype.forEach.call(form.querySelectorAll('.error'), function (slot) {
+        var text = texts.get(slot) || '';
+        if (slot.textContent !== text) slot.textContent = text;
+        slot.hidden = !text;
+      });
+      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) {
+        if (invalid.indexOf(e) < 0) e.removeAttribute('aria-invalid');
+      });
+      invalid.forEach(function (input) { input.setAttribute('aria-invalid', 'true'); });
       return first;
     }
     // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
@@ -229,8 +258,17 @@
       store(formKeys.get(form), null);
       if (form.getAttribute('data-parent')) form.remove();
       else { form.elements.text.value = ''; updatePreview(form); }
-      if (!state.o.comments) show(JSON.stringify(comment), 'stored', '', '', true);
-      else send(item);
+      // Focus goes to the new comment (a reply form is gone, and the bottom one is done with).
+      if (!state.o.comments) {
+        var spot = show(JSON.stringify(comment), 'stored', '', '', true);
+        var shown = spot.ok && findArticle('data-id', spot.id);
+        if (shown) focusOn(shown);
+        announce('comment_posted');
+      } else {
+        send(item);
+        var sending = findArticle('data-client-id', item.clientId);
+        if (sending) focusOn(sending);
+      }
     }
 
     function send(item) {
@@ -259,7 +297,7 @@
         if (item.done) return; // answered; what failed was showing the answer
         w.warn('comment not sent yet: ' + (e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e.message),
           'it stays in this browser and is sent again when the network returns');
-        if (here(item)) showLocal(item, 'unsent');
+        if (here(item)) { showLocal(item, 'unsent'); announce('not_sent'); }
         retryLater(item);
       }).then(function () { clearTimeout(timer); inflight[item.clientId] = false; });
     }
@@ -299,6 +337,7 @@
     function delivered(item, text) {
       finish(item);
       var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
+      if (here(item)) announce('comment_posted');
       if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
     }
     function refused(item, error) {
@@ -365,11 +404,29 @@
       if (!button || !root.contains(button)) return;
       var action = button.getAttribute('data-action');
       var article = button.closest('article.comment');
-      if (action === 'cancel') button.closest('form.compose').remove();
+      if (action === 'cancel') closeReply(button.closest('form.compose'));
       else if (action === 'retry' && article) {
         var id = article.getAttribute('data-client-id');
+        if (button === root.activeElement) focusWanted[id] = 'retry';
         waiting().forEach(function (i) { if (i.clientId === id) send(i); });
       }
+    });
+    // Cancel or Escape: the reply form closes (its text kept as a draft) and focus goes back to
+    // the Reply button that opened it, never to <body>.
+    function closeReply(form) {
+      if (!form || !form.getAttribute('data-parent')) return;
+      clearTimeout(timers.get(form));
+      timers.delete(form);
+      if (formKeys.has(form)) saveDraft(form);
+      var article = findArticle('data-id', form.getAttribute('data-parent'));
+      form.remove();
+      var reply = article && article.querySelector('button[data-action="reply"]');
+      if (reply) reply.focus();
+    }
+    var onKeydown = guard(function (event) {
+      if (event.key !== 'Escape' || !event.target.closest) return;
+      var form = event.target.closest('form.compose.reply');
+      if (form) { event.preventDefault(); closeReply(form); }
     });
     var onInput = guard(function (event) {
       var form = event.target.closest && event.target.closest('form.compose');
@@ -391,6 +448,7 @@
     var onOnline = guard(flushOutbox);
     root.addEventListener('click', onClick);
     root.addEventListener('input', onInput);
+    root.addEventListener('keydown', onKeydown);
     window.addEventListener('online', onOnline);
     afterRender();
 
@@ -406,6 +464,7 @@
       destroy: function () {
         root.removeEventListener('click', onClick);
         root.removeEventListener('input', onInput);
+        root.removeEventListener('keydown', onKeydown);
         window.removeEventListener('online', onOnline);
         timers.forEach(function (t) { clearTimeout(t); });
         Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });

@@ -152,6 +152,20 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
+// A query string's part, form-decoded: "+" is a space, "%XX" a byte.
+std::string form_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else out += s[i];
+  }
+  return out;
+}
+
 // A new comment's edit token: 32 bytes from OpenSSL's CSPRNG, as hex; empty if it failed.
 std::string new_edit_token() {
   unsigned char bytes[32];
@@ -172,26 +186,28 @@ bool is_voter_id(std::string_view v) {
   return std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
+// Every value of `key` in the query, in order (a parameter given as "key" alone is "").
+std::vector<std::string> query_values(std::string_view query, std::string_view key) {
+  std::vector<std::string> out;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    std::size_t eq = item.find('=');
+    if (form_decode(item.substr(0, eq)) == key)
+      out.push_back(eq == std::string_view::npos ? std::string() : form_decode(item.substr(eq + 1)));
+    query.remove_prefix(amp == std::string_view::npos ? query.size() : amp + 1);
+  }
+  return out;
+}
+
 std::string query_param(std::string_view query, std::string_view key, bool* present = nullptr) {
-  auto decode = [](std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') out += ' ';
-      else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-      } else out += s[i];
-    }
-    return out;
-  };
   while (true) {
     std::size_t amp = query.find('&');
     std::string_view item = query.substr(0, amp);
     std::size_t eq = item.find('=');
-    if (decode(item.substr(0, eq)) == key) {
+    if (form_decode(item.substr(0, eq)) == key) {
       if (present) *present = true;
-      return eq == std::string_view::npos ? std::string() : decode(item.substr(eq + 1));
+      return eq == std::string_view::npos ? std::string() : form_decode(item.substr(eq + 1));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
@@ -912,6 +928,34 @@ int run(const config& c) {
     res.head_only = req.method == "HEAD";
   };
 
+  // GET /api/comments/counts?thread=A&thread=B…: the published comments of each thread, for the
+  // links of an index page (web/colloquy-count.js). Answered under each thread as sent; a
+  // repeated thread is counted once.
+  auto get_counts = [&](const http::request& req, http::response& res) {
+    res.set("Cache-Control", "no-cache");
+    std::vector<std::string> sent = query_values(req.query, "thread"), threads;
+    if (sent.empty()) return json_error(res, 400, errc::missing_thread, "at least one thread parameter is required", "thread");
+    std::sort(sent.begin(), sent.end());
+    sent.erase(std::unique(sent.begin(), sent.end()), sent.end());
+    if (sent.size() > limits::max_count_threads)
+      return json_error(res, 400, errc::too_many_threads,
+                        "at most " + std::to_string(limits::max_count_threads) + " threads per request; ask for the rest in another",
+                        "thread");
+    for (const std::string& t : sent) {
+      threads.push_back(detail::normalise_field(t, false));
+      if (threads.back().empty()) return json_error(res, 400, errc::missing_thread, "a thread parameter is empty", "thread");
+      if (threads.back().size() > limits::max_thread_bytes)
+        return json_error(res, 400, errc::thread_too_long, "a thread id is longer than 512 bytes", "thread");
+    }
+    bool ok = false;
+    std::vector<std::int64_t> n = comments.published_counts(threads, ok);
+    if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be counted right now");
+    json counts = json::object();
+    for (std::size_t i = 0; i < sent.size(); ++i) counts[sent[i]] = n[i];
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"counts", std::move(counts)}});
+  };
+
   auto method_not_allowed = [](http::response& res, const char* allow) {
     res.set("Allow", allow);
     json_error(res, 405, errc::method_not_allowed, std::string("this path takes ") + allow);
@@ -943,6 +987,10 @@ int run(const config& c) {
         if (get) return get_comments(req, res);
         if (req.method == "POST") return post_comment(req, res);
         return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
+      }
+      if (path.path == "/api/comments/counts") {
+        if (get) return get_counts(req, res);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
       }
       // Reader actions on one comment; other methods on these paths fall through to the 404.
       if (path.path == "/api/comments/votes" && req.method == "POST") return post_vote(req, res);

@@ -120,6 +120,7 @@ class sqlite_store final : public store {
   std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) override;
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
   std::int64_t version(const std::string& thread) override;
+  std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) override;
   std::int64_t count_posted() override;
   void close() override;
   long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
@@ -787,6 +788,29 @@ std::int64_t sqlite_store::version(const std::string& thread) {
   std::int64_t v = read_version(*c, thread);
   give_back(std::move(c));
   return v;
+}
+
+std::vector<std::int64_t> sqlite_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+  ok = false;
+  auto c = reader();
+  if (!c) return {};
+  std::vector<std::int64_t> out;
+  // One read transaction: every count is of the same moment.
+  if (c->exec("BEGIN")) {
+    for (const std::string& thread : threads) {
+      sqlite3_stmt* s = c->statement(sql::published_count);
+      if (!s) break;
+      bind_all(s, thread);
+      bool row = sqlite3_step(s) == SQLITE_ROW;
+      if (row) out.push_back(sqlite3_column_int64(s, 0));
+      sqlite3_reset(s);
+      if (!row) break;
+    }
+    c->exec("COMMIT");
+  }
+  give_back(std::move(c));
+  ok = out.size() == threads.size();
+  return out;
 }
 
 std::int64_t sqlite_store::count_posted() {

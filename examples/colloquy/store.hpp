@@ -162,6 +162,10 @@ class store {
   // -1 when the database cannot be read.
   virtual std::int64_t version(const std::string& thread) = 0;
 
+  // The number of published comments of each of `threads`, in their order (GET
+  // /api/comments/counts); `ok` false when the database failed.
+  virtual std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) = 0;
+
   // Number of comments stored with a clientId (tests and the load test's bookkeeping).
   virtual std::int64_t count_posted() = 0;
 

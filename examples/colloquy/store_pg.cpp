@@ -216,6 +216,7 @@ class pg_store final : public store {
   std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) override;
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
   std::int64_t version(const std::string& thread) override;
+  std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) override;
   std::int64_t count_posted() override;
   void close() override;
   long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
@@ -694,6 +695,25 @@ std::int64_t pg_store::version(const std::string& thread) {
     return r.ok();
   });
   return v;
+}
+
+std::vector<std::int64_t> pg_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+  std::vector<std::int64_t> out;
+  ok = with_connection([&](connection& c) {
+    // REPEATABLE READ: every count is of the same snapshot.
+    out.clear();
+    if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
+    for (const std::string& thread : threads) {
+      result r = c.run(sql::published_count, {text(thread)});
+      if (!r.ok()) {
+        c.exec("ROLLBACK");
+        return false;
+      }
+      out.push_back(r.int64(0, 0));
+    }
+    return c.exec("COMMIT");
+  });
+  return out;
 }
 
 std::int64_t pg_store::count_posted() {

@@ -97,6 +97,10 @@ inline const std::string recent_published = std::string("SELECT ") + columns +
                                             " FROM comments WHERE status = 'published' AND ($1 = '' OR thread = $1) "
                                             "ORDER BY created DESC, seq DESC LIMIT $2";
 
+// What an index page shows beside a post's link (GET /api/comments/counts): the comments_page
+// index finds the thread's rows.
+inline constexpr const char* published_count = "SELECT count(*) FROM comments WHERE thread = $1 AND status = 'published'";
+
 // The status column's value for an imported comment.
 const char* status_name(comment_status s);
 

@@ -389,6 +389,9 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
   if (key == "loading") return loc.loading;
   if (key == "local_only") return loc.local_only;
   if (key == "retry") return loc.retry;
+  // Said by the live region after a post (colloquy-post.js).
+  if (key == "comment_posted") return loc.comment_posted;
+  if (key == "not_sent") return loc.not_sent;
   return {};
 }
 

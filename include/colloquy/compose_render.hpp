@@ -8,6 +8,7 @@
 //
 // Every value comes from the reader or the server, so all of it goes through append_escaped.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,7 +55,9 @@ inline void append_form_id(std::string& out, std::string_view parent) {
 // Appends a form.compose (DESIGN §7): fields name, location, text, a honeypot field `website`
 // (kept off screen by the stylesheet, not by `hidden`, which simple bots skip), a live preview,
 // and an error slot after each field that the loader fills with check_compose()'s messages;
-// each field is described by its slot (aria-describedby), so its error is read with it.
+// each field (and the Post button, for the form-wide slot) names its slot in aria-describedby,
+// so a screen reader reads the error with the field. The text is `required` (the form is
+// `novalidate`: the core's messages, not the browser's, say what is wrong).
 inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
   const locale_data& loc = *o.locale;
   const bool reply = !o.parent.empty();
@@ -112,7 +115,9 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
   // The preview comes after the buttons: it appears while the reader types, and above them it
   // would move the Post button under a pointer already on its way there (a lost click).
-  out += "<p class=\"actions\"><button type=\"submit\">";
+  out += "<p class=\"actions\"><button type=\"submit\" aria-describedby=\"";
+  out += id;
+  out += "-form-error\">";
   append_escaped(out, reply ? loc.submit_reply : loc.submit);
   out += "</button>";
   if (reply) {
@@ -120,7 +125,9 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     append_escaped(out, loc.cancel);
     out += "</button>";
   }
-  out += "<span class=\"error\" data-for=\"\" role=\"alert\" hidden></span></p>";
+  out += "<span class=\"error\" id=\"";
+  out += id;
+  out += "-form-error\" data-for=\"\" role=\"alert\" hidden></span></p>";
   out += "<div class=\"preview\" hidden><p class=\"preview-label\">";
   append_escaped(out, loc.preview_label);
   out += "</p><div class=\"body\"></div></div>";

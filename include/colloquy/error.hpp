@@ -135,6 +135,7 @@ class problem_list {
   X(bad_request, 400, rejected)                                                                    \
   X(bad_path, 400, rejected)                                                                       \
   X(missing_thread, 400, rejected) /* GET without ?thread= */                                      \
+  X(too_many_threads, 400, rejected) /* counts of more than limits::max_count_threads threads */   \
   X(bad_limit, 400, rejected)                                                                      \
   X(bad_cursor, 400, rejected)                                                                     \
   X(bad_moderation, 400, rejected)                                                                 \

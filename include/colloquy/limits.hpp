@@ -55,6 +55,9 @@ inline constexpr std::size_t read_step_bytes = 512u << 10;
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.
 inline constexpr std::size_t max_thread_bytes = 512;
 inline constexpr std::size_t max_client_id_bytes = 128;
+// Comment counts (GET <comments>/counts): threads per request. An index page lists 10 to 50
+// posts; 100 bounds one request's work to 100 index lookups (a longer page sends more requests).
+inline constexpr std::size_t max_count_threads = 100;
 // One posted draft as JSON: the longest text, JSON-escaped at worst as \uXXXX (6 bytes) per
 // byte, is 240,000 bytes; 256 KB holds any valid draft and refuses anything larger unparsed.
 inline constexpr std::size_t max_draft_bytes = 256u << 10;

@@ -97,6 +97,7 @@ struct locale_data {
   std::string_view not_sent = "Not sent yet";
   std::string_view retry = "Retry";
   std::string_view awaiting_moderation = "Awaiting moderation";
+  std::string_view comment_posted = "Comment posted";  // said by the posting status (a live region)
   std::string_view error_text_required = "Please write a comment.";
   std::string_view error_text_too_long = "This comment is too long.";
   std::string_view error_name_too_long = "This name is too long.";
@@ -176,6 +177,7 @@ inline constexpr locale_data locale_fr{
     .not_sent = "Pas encore envoyé",
     .retry = "Réessayer",
     .awaiting_moderation = "En attente de modération",
+    .comment_posted = "Commentaire publié",
     .error_text_required = "Veuillez écrire un commentaire.",
     .error_text_too_long = "Ce commentaire est trop long.",
     .error_name_too_long = "Ce nom est trop long.",
@@ -247,6 +249,7 @@ inline constexpr locale_data locale_de{
     .not_sent = "Noch nicht gesendet",
     .retry = "Erneut versuchen",
     .awaiting_moderation = "Wartet auf Freigabe",
+    .comment_posted = "Kommentar gesendet",
     .error_text_required = "Bitte schreiben Sie einen Kommentar.",
     .error_text_too_long = "Dieser Kommentar ist zu lang.",
     .error_name_too_long = "Dieser Name ist zu lang.",
@@ -318,6 +321,7 @@ inline constexpr locale_data locale_es{
     .not_sent = "Aún no enviado",
     .retry = "Reintentar",
     .awaiting_moderation = "Pendiente de moderación",
+    .comment_posted = "Comentario publicado",
     .error_text_required = "Escribe un comentario.",
     .error_text_too_long = "Este comentario es demasiado largo.",
     .error_name_too_long = "Este nombre es demasiado largo.",
@@ -390,6 +394,7 @@ inline constexpr locale_data locale_ru{
     .not_sent = "Ещё не отправлено",
     .retry = "Повторить",
     .awaiting_moderation = "Ожидает проверки",
+    .comment_posted = "Комментарий опубликован",
     .error_text_required = "Напишите комментарий.",
     .error_text_too_long = "Комментарий слишком длинный.",
     .error_name_too_long = "Имя слишком длинное.",

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "colloquy/json_writer.hpp"
+#include "colloquy/limits.hpp"
 #include "colloquy/locale.hpp"
 
 namespace colloquy {
@@ -70,6 +71,54 @@ inline void append_loader_messages(std::string& out, const locale_data& loc) {
   detail::append_json_member(out, "loading", loc.loading);
   detail::append_json_member(out, "retry", loc.retry);
   detail::append_json_member(out, "local_only", loc.local_only);
+}
+
+// ---- Comment counts on index pages ----------------------------------------------------------
+// web/colloquy-count.js fills a page's [data-colloquy-count] links ("3 Comments") and loads no
+// module: the build writes count_setup() into it (wasm/count_setup.cpp), so its words, plural
+// rules and limits are the ones defined here, in locale.hpp and in limits.hpp.
+//
+//   colloquy::count_setup()   // {"batch":100,…,"locales":{"en":{"forms":["{n} Comment",…],"rule":"3033…"},…}}
+
+// A plural rule as the count script evaluates it: one digit per n below count_rule_span (the
+// index of its form in plural_text: 0 one, 1 few, 2 many, 3 other), then one for the non-zero
+// multiples of count_rule_million. For any other n the script reads the digit of
+// count_rule_span / 2 + n % 100: the CLDR integer rules of the built-in languages look only at
+// n itself below 200, at n % 10 and n % 100, and at multiples of a million (widget_test checks
+// every locale's table against its rule up to 3,000,000).
+inline constexpr int64_t count_rule_span = 200;
+inline constexpr int64_t count_rule_million = 1000000;
+
+inline std::string count_rule(const locale_data& loc) {
+  std::string rule;
+  for (int64_t n = 0; n < count_rule_span; ++n) rule += char('0' + int(loc.plural(n)));
+  rule += char('0' + int(loc.plural(count_rule_million)));
+  return rule;
+}
+
+// What the count script needs: requests of at most `batch` threads and `maxUrl` bytes of URL (a
+// request line under the 8 KB that the reference server and nginx accept), thread ids of at most
+// `maxThreadBytes`, the loader's fetch deadline, and each language's forms and rule.
+inline constexpr int64_t count_max_url_bytes = 6144;
+
+inline std::string count_setup() {
+  std::string out = "{";
+  detail::append_json_member(out, "batch", int64_t(limits::max_count_threads));
+  detail::append_json_member(out, "maxUrl", count_max_url_bytes);
+  detail::append_json_member(out, "maxThreadBytes", int64_t(limits::max_thread_bytes));
+  detail::append_json_member(out, "fetchTimeout", loader_defaults::fetch_timeout_ms);
+  out += ",\"locales\":";
+  json_writer w(out);
+  w.begin_object();
+  for (const locale_data* l : locales) {
+    const plural_text& t = l->comments_count;
+    w.key(l->tag).begin_object().key("forms").begin_array();
+    for (std::string_view form : {t.one, t.few, t.many, t.other}) w.string(form);
+    w.end_array().key("rule").string(count_rule(*l)).end_object();
+  }
+  w.end_object();
+  out += '}';
+  return out;
 }
 
 // ---- data-theme="auto" ----------------------------------------------------------------------
