@@ -56,7 +56,7 @@ TEST_SUITE("A comment on its own") {
     CHECK(meta_of(answer)["ok"] == true);
     CHECK(meta_of(answer)["depth"] == 1);
     std::string html = html_of(answer);
-    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" data-id=\"k-1\" data-depth=\"1\">", 0) == 0);
+    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" id=\"comment-k-1\" data-id=\"k-1\" data-depth=\"1\">", 0) == 0);
     CHECK(has(html, "<p class=\"byline\">Ron in New York writes:</p>"));
     CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
     CHECK(has(html, "<p class=\"state\">Sending\xE2\x80\xA6</p></article>"));
@@ -73,7 +73,7 @@ TEST_SUITE("A comment on its own") {
   TEST_CASE("The server's answer replaces it: no client id, and pending reads \"Awaiting moderation\"") {
     std::string html = html_of(colloquy::render_comment(
         R"({"id":"c9","created":"2026-01-02T03:04:05Z","text":"hi","status":"pending"})", R"({"parentDepth":3})"));
-    CHECK(html.rfind("<article class=\"comment pending\" part=\"comment\" data-id=\"c9\" data-depth=\"4\">", 0) == 0);
+    CHECK(html.rfind("<article class=\"comment pending\" part=\"comment\" id=\"comment-c9\" data-id=\"c9\" data-depth=\"4\">", 0) == 0);
     CHECK(has(html, "<p class=\"state\">Awaiting moderation</p></article>"));
     CHECK_FALSE(has(html, "data-client-id"));
     std::string published = html_of(colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi"})", "{}"));

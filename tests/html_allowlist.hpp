@@ -64,12 +64,15 @@ inline const allowlist& comments_allowlist() {
     x.elements["select"] = {"name", "class"};
     x.elements["option"] = {"value", "selected"};
     x.elements["div"] = {"class"};
-    x.elements["article"] = {"class", "part", "data-id", "data-depth", "data-replies", "data-reply-to"};
+    x.elements["article"] = {"class", "part", "id", "data-id", "data-depth", "data-replies", "data-reply-to"};
     x.elements["p"] = {"class"};
     x.elements["span"] = {"class"};
     x.elements["time"] = {"datetime", "title", "class"};
-    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next"};
+    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next", "data-vote", "aria-pressed", "aria-label"};
     x.elements["a"] = {"href", "rel", "title", "class"};
+    // The avatar (avatar.hpp): an identicon path, no URL, no style.
+    x.elements["svg"] = {"class", "viewbox", "width", "height", "aria-hidden"};
+    x.elements["path"] = {"fill", "d"};
     return x;
   }();
   return a;

@@ -95,6 +95,32 @@ TEST_SUITE("Never executable") {
     CHECK(rendered == 4 * vectors.size());
   }
 
+  TEST_CASE("Every XSS vector as a comment id (in id, data-id, the reader's votes and edits) renders inside the allowlist") {
+    auto text = colloquy::test::shared_data("xss/vectors.json");
+    if (!text) return;
+    auto vectors = load_strings(*text);
+    std::size_t rendered = 0;
+    for (std::size_t i = 0; i < vectors.size(); ++i) {
+      const std::string id = cut(vectors[i], colloquy::limits::max_id_bytes);
+      if (id.empty()) continue;
+      CAPTURE(i);
+      CAPTURE(id);
+      nlohmann::json doc = nlohmann::json::array();
+      doc.push_back({{"id", id}, {"created", "2020-01-01T00:00:00Z"}, {"edited", "2020-01-02T00:00:00Z"}, {"text", "t"},
+                     {"author", {{"name", cut(vectors[i], colloquy::limits::max_name_bytes)}}}, {"votes", {{"up", 1}, {"down", 2}}}});
+      const nlohmann::json options = {{"voted", {{id, -1}}}, {"editable", {id}}};
+      const std::string answer = colloquy::render_comments(doc.dump(), options.dump());
+      const std::string_view html = std::string_view(answer).substr(answer.find('\0') + 1);
+      auto why = colloquy::test::allowlist_violation(html);
+      CHECK_MESSAGE(!why, *why);
+      // The reader's options reached the article: its own vote is pressed, and it may be edited.
+      CHECK(html.find(R"(data-vote="down" aria-pressed="true")") != std::string_view::npos);
+      CHECK(html.find(R"(data-action="delete")") != std::string_view::npos);
+      ++rendered;
+    }
+    CHECK(rendered > 400);
+  }
+
   TEST_CASE("Every XSS vector as a story's title, summary, HTML content, link and image renders inside the allowlist") {
     auto text = colloquy::test::shared_data("xss/vectors.json");
     if (!text) return;

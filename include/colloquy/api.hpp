@@ -55,9 +55,28 @@ struct widget_options {
   std::vector<std::string> ignored;
   // A page without the script (render.hpp render_options::static_page).
   bool static_page = false;
+  // Reader actions (render.hpp): vote buttons, avatars, and this reader's votes and editable
+  // comments (kept sorted: call reader.normalize() after filling it by hand).
+  bool votes = true;
+  bool avatars = true;
+  reader_actions reader;
 
   const locale_data& language() const { return find_locale(locale); }
   date_style dates() const { return {now_ms, relative_max_ms}; }
+  // The renderer's options for `page` (the caller adds the document's cursor and feed).
+  render_options render(page_request page) const {
+    render_options ro;
+    ro.locale = &language();
+    ro.zone = zone;
+    ro.dates = dates();
+    ro.order = order;
+    ro.page = page;
+    ro.static_page = static_page;
+    ro.votes = votes;
+    ro.avatars = avatars;
+    ro.reader = &reader;
+    return ro;
+  }
 };
 
 // Several comments documents in one input, separated by '\0' (JSON holds no raw NUL): the pages
@@ -126,7 +145,9 @@ inline comments_view render_comments_view(std::string_view document, const widge
   std::size_t from = r.problems.size();
   thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
   to_document_indexes(r, from);
-  render_options ro{&o.language(), o.zone, o.dates(), o.order, {o.page_offset, o.page_size}, r.next, o.static_page, r.feed};
+  render_options ro = o.render({o.page_offset, o.page_size});
+  ro.cursor = r.next;
+  ro.feed = r.feed;
   v.page = page_of(t.starts, t.entries.size(), ro.page);
   if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
     render_thread_html(v.html, t, ro, &v.chunks);
@@ -277,7 +298,8 @@ inline comment_view render_comment_view(std::string_view comment_json, const wid
     v.error = problem{std::string(errc::bad_option), "", 0, "state", "state must be stored, sending or unsent"};
     return v;
   }
-  render_options ro{&o.language(), o.zone, o.dates(), o.order, {}, {}};
+  render_options ro = o.render({});
+  ro.static_page = false;
   v.ok = render_single_comment_html(v.html, comment_json, v.depth, *c.state, c.client_id, ro, &v.error);
   return v;
 }

@@ -13,8 +13,10 @@
 // `chunks` are byte offsets into the HTML where top-level threads start (for sliced insertion).
 // Meta adds "live", "page":{"offset","threads","next"} and "ignored" (the options not honoured,
 // by name). Options: "sort", "maxDepth", "sortReplies", "pageSize", "offset", "static",
-// "locale", "timeZone", "now", "relativeDays", "storiesCount", "summaryLength", "pageUrl"
-// (see widget_options in api.hpp). Keys of every object are written in sorted order.
+// "locale", "timeZone", "now", "relativeDays", "storiesCount", "summaryLength", "pageUrl",
+// "votes", "avatars" (booleans, default true), "voted" ({"<id>": 1 | -1}: this reader's votes),
+// "editable" (["<id>"]: the comments this reader may edit or delete now) (see widget_options in
+// api.hpp). Keys of every object are written in sorted order.
 #pragma once
 #include <string>
 #include <string_view>
@@ -26,6 +28,53 @@
 #include "colloquy/widget.hpp"
 
 namespace colloquy {
+
+namespace detail {
+// "voted": {"<id>": 1 | -1, …} and "editable": ["<id>", …] (ids as strings or integers, like
+// comment ids). Entries that are not of that shape are skipped and "voted"/"editable" listed in
+// `ignored`; at most limits::max_comments of each are kept (no more comments can be shown).
+inline void read_reader_actions(const json_document::ref& j, widget_options& o) {
+  auto id_of = [](const json_document::ref& v, std::string& out) {
+    if (auto s = v.string()) out = *s;
+    else if (v.is(json_value::kind::integer) && !v.value().negative) out = std::to_string(v.value().magnitude);
+    else return false;
+    return !out.empty() && out.size() <= limits::max_id_bytes;
+  };
+  bool bad = false;
+  const json_document::ref voted = j["voted"];
+  if (voted.is(json_value::kind::object)) {
+    for (const json_document::ref m : voted) {
+      const json_value& v = m.value();
+      if (v.is(json_value::kind::integer) && v.magnitude == 0) continue;  // no vote
+      const bool vote = v.is(json_value::kind::integer) && v.magnitude == 1;
+      if (!vote || m.key().empty() || m.key().size() > limits::max_id_bytes || o.reader.voted.size() >= limits::max_comments) {
+        bad = true;
+        continue;
+      }
+      o.reader.voted.emplace_back(std::string(m.key()), v.negative ? -1 : 1);
+    }
+  } else {
+    bad = voted.exists();
+  }
+  if (bad) o.ignored.emplace_back("voted");
+  bad = false;
+  const json_document::ref editable = j["editable"];
+  if (editable.is(json_value::kind::array)) {
+    std::string id;
+    for (const json_document::ref v : editable) {
+      if (!id_of(v, id) || o.reader.editable.size() >= limits::max_comments) {
+        bad = true;
+        continue;
+      }
+      o.reader.editable.push_back(std::move(id));
+    }
+  } else {
+    bad = editable.exists();
+  }
+  if (bad) o.ignored.emplace_back("editable");
+  o.reader.normalize();
+}
+}  // namespace detail
 
 // The loader's options JSON read into widget_options (unknown keys ignored; a value that cannot
 // be used is listed in `ignored` and the default kept).
@@ -66,6 +115,9 @@ inline widget_options parse_widget_options(std::string_view json) {
   num("offset", 0, limits::max_comments, o.page_offset);
   boolean("sortReplies", o.sort_replies);
   boolean("static", o.static_page);
+  boolean("votes", o.votes);
+  boolean("avatars", o.avatars);
+  read_reader_actions(j, o);
   return o;
 }
 

@@ -104,6 +104,14 @@ struct locale_data {
   std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
   std::string_view error_storage_refused = "Your browser did not let us save this comment (private browsing or full storage).";
   std::string_view error_bad_answer = "The comments server gave an answer that could not be read; this comment may not have been posted.";
+  // Reader actions: the vote buttons' accessible names ({n}: the count they show), the
+  // permalink, edit and delete buttons, and the marker of an edited comment ({when}: its date).
+  std::string_view vote_up = "Upvote, {n}";
+  std::string_view vote_down = "Downvote, {n}";
+  std::string_view link = "Link";
+  std::string_view edit = "Edit";
+  std::string_view delete_comment = "Delete";
+  std::string_view edited = "edited {when}";
 };
 
 inline constexpr locale_data locale_en{};
@@ -165,6 +173,12 @@ inline constexpr locale_data locale_fr{
     .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
     .error_storage_refused = "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
     .error_bad_answer = "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
+    .vote_up = "Voter pour, {n}",
+    .vote_down = "Voter contre, {n}",
+    .link = "Lien",
+    .edit = "Modifier",
+    .delete_comment = "Supprimer",
+    .edited = "modifié {when}",
 };
 
 inline constexpr locale_data locale_de{
@@ -223,6 +237,12 @@ inline constexpr locale_data locale_de{
     .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
     .error_storage_refused = "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
     .error_bad_answer = "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
+    .vote_up = "Positiv bewerten, {n}",
+    .vote_down = "Negativ bewerten, {n}",
+    .link = "Link",
+    .edit = "Bearbeiten",
+    .delete_comment = "Löschen",
+    .edited = "bearbeitet {when}",
 };
 
 inline constexpr locale_data locale_es{
@@ -281,6 +301,12 @@ inline constexpr locale_data locale_es{
     .error_rejected = "No se pudo publicar este comentario ({code}).",
     .error_storage_refused = "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
     .error_bad_answer = "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
+    .vote_up = "Votar a favor, {n}",
+    .vote_down = "Votar en contra, {n}",
+    .link = "Enlace",
+    .edit = "Editar",
+    .delete_comment = "Eliminar",
+    .edited = "editado {when}",
 };
 
 inline constexpr locale_data locale_ru{
@@ -340,6 +366,12 @@ inline constexpr locale_data locale_ru{
     .error_rejected = "Не удалось отправить комментарий ({code}).",
     .error_storage_refused = "Браузер не разрешил сохранить комментарий (приватный режим или хранилище заполнено).",
     .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
+    .vote_up = "Нравится, {n}",
+    .vote_down = "Не нравится, {n}",
+    .link = "Ссылка",
+    .edit = "Изменить",
+    .delete_comment = "Удалить",
+    .edited = "изменено {when}",
 };
 
 // Every built-in locale, English first.

@@ -3,17 +3,22 @@
 //   std::string html;
 //   colloquy::render_thread_html(html, thread, {});
 //
-// Per comment: article, byline (+ author link), time, body, reply button: at most 6 elements
-// plus the body's own. The list is flat: nesting is shown by data-depth, so slices can be
-// inserted independently. Pages (sort.hpp) never split a top-level thread; a "load more"
-// button (button[data-action=more][data-next]) follows a page that is not the last.
+// Per comment: article, avatar (svg + path), byline (+ author link), time ("edited" adds a span
+// and a time), body, two vote buttons, reply and link buttons (edit and delete on the reader's
+// own): at most 15 elements plus the body's own, 11 on most comments. The list is flat: nesting
+// is shown by data-depth, so slices can be inserted independently. Pages (sort.hpp) never split
+// a top-level thread; a "load more" button (button[data-action=more][data-next]) follows a page
+// that is not the last.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "colloquy/avatar.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
@@ -23,6 +28,27 @@
 #include "colloquy/thread.hpp"
 
 namespace colloquy {
+
+// What this reader did and may do (the widget keeps it: votes it sent, edit tokens it holds):
+// `voted` says which vote buttons are pressed, `editable` which comments get Edit and Delete.
+// Both sorted by id (normalize() does it), so each comment is one binary search.
+struct reader_actions {
+  std::vector<std::pair<std::string, int>> voted;  // comment id -> 1 (up) or -1 (down)
+  std::vector<std::string> editable;               // comment ids the reader may edit or delete now
+
+  void normalize() {
+    std::sort(voted.begin(), voted.end());
+    voted.erase(std::unique(voted.begin(), voted.end(), [](auto& a, auto& b) { return a.first == b.first; }), voted.end());
+    std::sort(editable.begin(), editable.end());
+  }
+  int vote_of(std::string_view id) const {
+    auto it = std::lower_bound(voted.begin(), voted.end(), id, [](const auto& v, std::string_view k) { return v.first < k; });
+    return it != voted.end() && it->first == id ? it->second : 0;
+  }
+  bool may_edit(std::string_view id) const {
+    return std::binary_search(editable.begin(), editable.end(), id, std::less<>());
+  }
+};
 
 struct render_options {
   const locale_data* locale = &locale_en;
@@ -38,6 +64,11 @@ struct render_options {
   // The thread's Atom feed (the document's "feed", a URL read.hpp judged safe): linked from
   // the header, so readers can follow the discussion. Empty: no link.
   std::string_view feed = {};
+  // Reader actions (DESIGN §7): vote buttons with the counts, identicon avatars, and what this
+  // reader voted and may edit (null: nothing).
+  bool votes = true;
+  bool avatars = true;
+  const reader_actions* reader = nullptr;
 };
 
 namespace detail {
@@ -130,25 +161,53 @@ class date_cache {
 // What every article of a page shares, worked out once per page.
 struct article_context {
   explicit article_context(const render_options& o) : dates(*o.locale, o.zone, o.dates) {
-    if (o.static_page) {
-      tail = "</div></article>\n";
-      return;
-    }
-    tail = "</div><button type=\"button\" data-action=\"reply\">";
-    append_escaped(tail, o.locale->reply);
-    tail += "</button></article>\n";
+    const locale_data& loc = *o.locale;
+    if (o.static_page) return;  // no script: no buttons (the widget's own markup replaces these)
+    actions = "<button type=\"button\" data-action=\"reply\">";
+    append_escaped(actions, loc.reply);
+    actions += "</button><button type=\"button\" data-action=\"link\">";
+    append_escaped(actions, loc.link);
+    actions += "</button>";
+    owner = "<button type=\"button\" data-action=\"edit\">";
+    append_escaped(owner, loc.edit);
+    owner += "</button><button type=\"button\" data-action=\"delete\">";
+    append_escaped(owner, loc.delete_comment);
+    owner += "</button>";
   }
   date_cache dates;
-  std::string tail;  // after the body: the reply button and the end of the article
+  std::string actions;  // after the body and the votes: reply and link buttons
+  std::string owner;    // then, on the reader's own comments: edit and delete buttons
 };
+
+// The two vote buttons: the counts shown, "Upvote, 3" as their names, pressed as the reader voted.
+// A comment that only has a net score shows it on the side it leans to.
+inline void append_vote_buttons(std::string& out, const comment& c, const render_options& o) {
+  const std::int64_t up = c.has_up_down ? c.up : std::max<std::int64_t>(c.score(), 0);
+  const std::int64_t down = c.has_up_down ? c.down : std::max<std::int64_t>(-c.score(), 0);
+  const int mine = o.reader ? o.reader->vote_of(c.id) : 0;
+  auto button = [&](std::string_view side, std::string_view glyph, std::string_view name, std::int64_t n, bool pressed) {
+    out += "<button type=\"button\" data-action=\"vote\" data-vote=\"";
+    out += side;
+    out += pressed ? "\" aria-pressed=\"true\" aria-label=\"" : "\" aria-pressed=\"false\" aria-label=\"";
+    const std::string count = std::to_string(n);
+    expand_pattern(name, [&](std::string_view) { out += count; }, out);
+    out += "\">";
+    out += glyph;
+    out += count;
+    out += "</button>";
+  };
+  button("up", "\u25B2 ", o.locale->vote_up, up, mine > 0);
+  button("down", "\u25BC ", o.locale->vote_down, down, mine < 0);
+}
 
 void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o,
                          article_context& context);
 }  // namespace detail
 
-// Appends one comment's <article>: at most 6 elements outside the body text (article, byline,
-// its author link, time, body, reply button). Capped replies name the comment they answer in
-// the byline; placeholders of deleted comments show no text and take no replies.
+// Appends one comment's <article> (DESIGN §7): `id="comment-<id>"`, the avatar, byline, date
+// (and "edited" with its date), body, then votes, reply, link and, on the reader's own comments,
+// edit and delete buttons. Capped replies name the comment they answer in the byline;
+// placeholders of deleted comments show no text, no avatar, no buttons and take no replies.
 inline void render_comment_html(std::string& out, const thread& t, const thread_entry& e, const render_options& o) {
   detail::article_context context(o);
   detail::render_comment_html(out, t, e, o, context);
@@ -166,8 +225,10 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   if (e.placeholder) p = write_text(p, " deleted"sv);
   if (e.capped) p = write_text(p, " capped"sv);
   if (c.status == comment_status::pending) p = write_text(p, " pending"sv);
-  p = write_text(p, "\" part=\"comment\" data-id=\""sv);
+  p = write_text(p, "\" part=\"comment\" id=\"comment-"sv);
   out.append(buf, std::size_t(p - buf));
+  append_escaped(out, c.id);
+  out += "\" data-id=\""sv;
   append_escaped(out, c.id);
   p = write_text(buf, "\" data-depth=\""sv);
   p = write_uint(p, e.depth);
@@ -181,8 +242,10 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     append_escaped(out, t.comments[e.reply_to].id);
     p = buf;
   }
-  p = write_text(p, "\"><p class=\"byline\">"sv);
+  p = write_text(p, "\">"sv);
   out.append(buf, std::size_t(p - buf));
+  if (o.avatars && !e.placeholder) append_avatar_svg(out, c.author);
+  out += "<p class=\"byline\">"sv;
   if (e.placeholder) {
     append_escaped(out, loc.deleted);
   } else if (e.capped) {
@@ -197,22 +260,41 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   p = write_text(p, "\">"sv);
   out.append(buf, std::size_t(p - buf));
   context.dates.append_shown(out, c.created);
+  out += "</time>"sv;
   if (e.placeholder) {
-    out += "</time><div class=\"body\"></div></article>\n"sv;
+    out += "<div class=\"body\"></div></article>\n"sv;
     return;
   }
-  out += "</time><div class=\"body\">"sv;
+  if (c.edited != 0) {
+    out += "<span class=\"edited\">"sv;
+    expand_pattern(loc.edited, [&](std::string_view) {
+      out += "<time datetime=\""sv;
+      context.dates.append_iso(out, c.edited);
+      out += "\">"sv;
+      context.dates.append_shown(out, c.edited);
+      out += "</time>"sv;
+    }, out);
+    out += "</span>"sv;
+  }
+  out += "<div class=\"body\">"sv;
   append_markup_html(out, c.text);
-  out += context.tail;
+  out += "</div>"sv;
+  if (!o.static_page) {
+    if (o.votes && c.status == comment_status::published) append_vote_buttons(out, c, o);
+    out += context.actions;
+    if (o.reader && o.reader->may_edit(c.id)) out += context.owner;
+  }
+  out += "</article>\n"sv;
 }
 
 // Appends the articles of one page (`range`, see sort.hpp page_of). `chunks`, when given,
 // receives the byte offset in `out` where each top-level thread starts.
 inline void render_page_html(std::string& out, const thread& t, const page_range& range, const render_options& o,
                              std::vector<std::size_t>* chunks = nullptr) {
-  // One allocation for the page: the markup is about the text plus ~330 bytes per comment.
+  // One allocation for the page: the markup is about the text plus ~800 bytes per comment
+  // (~500 of them the avatar and the vote buttons).
   std::size_t estimate = 0;
-  for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 400;
+  for (std::size_t i = range.first; i < range.last; ++i) estimate += t.comments[t.entries[i].index].text.size() + 900;
   out.reserve(out.size() + estimate + estimate / 8);
   detail::article_context context(o);
   // Display order jumps around the document: on large threads, loading each comment and its

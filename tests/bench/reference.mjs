@@ -32,6 +32,49 @@ function byline(a, to) {
   return place ? `${who} in ${escape(place)} writes:` : `${who} writes:`;
 }
 
+// The identicon of avatar.hpp: FNV-1a (64-bit, in two 32-bit halves) over the trimmed name, a
+// 0xFF separator and the trimmed location, SplitMix64's finaliser, a 5x5 mirrored pattern.
+const utf8 = new TextEncoder();
+const trim = (s) => (s || '').replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
+function avatar(a) {
+  let hi = 0xCBF29CE4, lo = 0x84222325;
+  const step = (b) => {
+    lo = (lo ^ b) >>> 0;
+    const p = lo * 0x1B3;
+    hi = (Math.imul(hi, 0x1B3) + (lo << 8) + Math.floor(p / 4294967296)) >>> 0;
+    lo = p >>> 0;
+  };
+  for (const b of utf8.encode(trim(a.name))) step(b);
+  step(0xFF);
+  for (const b of utf8.encode(trim(a.location))) step(b);
+  const mask = (1n << 64n) - 1n;
+  let h = (BigInt(hi) << 32n) | BigInt(lo);
+  h = ((h ^ (h >> 30n)) * 0xBF58476D1CE4E5B9n) & mask;
+  h = ((h ^ (h >> 27n)) * 0x94D049BB133111EBn) & mask;
+  h ^= h >> 31n;
+  const cells = Number(h & 0x7FFFn) || 0x4924;
+  let d = '';
+  for (let y = 0; y < 5; y++) {
+    const row = [0, 1, 2, 1, 0].map((x) => (cells >> (y * 3 + x)) & 1);
+    for (let x = 0; x < 5;) {
+      if (!row[x]) { x++; continue; }
+      let w = 1;
+      while (x + w < 5 && row[x + w]) w++;
+      d += `M${x} ${y}h${w}v1h-${w}z`;
+      x += w;
+    }
+  }
+  return `<svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true"><path fill="hsl(` +
+    `${Number((h >> 16n) % 360n)},${45 + Number((h >> 32n) % 25n)}%,${38 + Number((h >> 40n) % 15n)}%)" d="${d}"></path></svg>`;
+}
+
+function votes(v) {
+  const up = typeof v === 'number' ? Math.max(v, 0) : (v && v.up) || 0;
+  const down = typeof v === 'number' ? Math.max(-v, 0) : (v && v.down) || 0;
+  return `<button type="button" data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, ${up}">\u25B2 ${up}</button>` +
+    `<button type="button" data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, ${down}">\u25BC ${down}</button>`;
+}
+
 export function renderJS(bytes) {
   const doc = JSON.parse(new TextDecoder().decode(bytes));
   const items = Array.isArray(doc) ? doc : doc.comments;
@@ -44,7 +87,7 @@ export function renderJS(bytes) {
     const created = typeof c.created === 'number' ? Math.round(c.created * 1000) : Date.parse(c.created);
     if (Number.isNaN(created)) continue;
     const author = typeof c.author === 'string' ? { name: c.author } : c.author || {};
-    const x = { id, parent: c.parent == null ? '' : String(c.parent), created, author, text: c.text };
+    const x = { id, parent: c.parent == null ? '' : String(c.parent), created, author, text: c.text, votes: c.votes };
     byId.set(id, x);
     comments.push(x);
   }
@@ -82,12 +125,13 @@ export function renderJS(bytes) {
     const d = new Date(c.created);
     const capped = depth > 6;
     const replies = below.get(c.id);
-    parts.push(`<article class="comment${capped ? ' capped' : ''}" part="comment" data-id="${escape(c.id)}" ` +
-      `data-depth="${Math.min(depth, 6)}"${replies ? ` data-replies="${replies}"` : ''}` +
-      `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''}><p class="byline">` +
+    parts.push(`<article class="comment${capped ? ' capped' : ''}" part="comment" id="comment-${escape(c.id)}" ` +
+      `data-id="${escape(c.id)}" data-depth="${Math.min(depth, 6)}"${replies ? ` data-replies="${replies}"` : ''}` +
+      `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''}>${avatar(c.author)}<p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
       `<time datetime="${isoDate(c.created)}">${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}</time>` +
-      `<div class="body">${paragraphs(c.text)}</div><button type="button" data-action="reply">Reply</button></article>\n`);
+      `<div class="body">${paragraphs(c.text)}</div>${votes(c.votes)}<button type="button" data-action="reply">Reply</button>` +
+      `<button type="button" data-action="link">Link</button></article>\n`);
   }
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];

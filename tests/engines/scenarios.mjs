@@ -209,7 +209,11 @@ scenario('every XSS vector renders as inert text', (s) =>
         }
       }
       resolve({
-        active: [...root.querySelectorAll('.list')].flatMap((l) => [...l.querySelectorAll(active)].map((e) => e.localName)),
+        // The core's own avatars (an svg with one path: fill and d) are the one svg allowed.
+        active: [...root.querySelectorAll('.list')].flatMap((l) => [...l.querySelectorAll(active)]
+          .filter((e) => !(e.matches('article.comment > svg.avatar') && e.children.length === 1 &&
+            e.firstElementChild.localName === 'path' && e.firstElementChild.attributes.length === 2))
+          .map((e) => e.localName)),
         risky,
         canary: root.querySelector('article.comment[data-id="canary"] .body').textContent.trim(),
         // What the page fetched beyond its own origin (a payload's image, script or beacon).

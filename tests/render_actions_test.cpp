@@ -1,0 +1,182 @@
+// Reader actions in the rendered thread (render.hpp, DESIGN §7): permalink ids, vote buttons,
+// link, edit and delete buttons, the "edited" marker and avatars, through the loader's options
+// (boundary.hpp) as the widget passes them.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "colloquy/boundary.hpp"
+#include "html_allowlist.hpp"
+
+namespace {
+
+const char* const doc = R"({"comments":[
+{"id":"c1","author":{"name":"Mary D.","location":"Kansas, USA"},"created":"2010-09-25T14:03:00Z","text":"Nice","votes":{"up":3,"down":1}},
+{"id":"c2","parent":"c1","author":"Ron","created":"2010-09-25T15:00:00Z","edited":"2010-09-26T09:30:00Z","text":"Edited","votes":-2},
+{"id":"a\"><img src=x onerror=alert(1)>","author":"Eve","created":"2010-09-27T00:00:00Z","text":"hostile id"},
+{"id":7,"author":"Num","created":"2010-09-28T00:00:00Z","text":"numeric id","status":"pending"},
+{"id":"gone","created":"2010-09-24T00:00:00Z","text":"x","status":"deleted"},
+{"id":"kid","parent":"gone","author":"Kid","created":"2010-09-29T00:00:00Z","text":"reply to a deleted one"}]})";
+
+struct rendered {
+  nlohmann::json meta;
+  std::string html;
+};
+
+rendered render(std::string_view options) {
+  const std::string answer = colloquy::render_comments(doc, options);
+  const std::size_t nul = answer.find('\0');
+  REQUIRE(nul != std::string::npos);
+  rendered r{nlohmann::json::parse(answer.substr(0, nul)), answer.substr(nul + 1)};
+  REQUIRE(r.meta["ok"] == true);
+  auto why = colloquy::test::allowlist_violation(r.html);
+  CHECK_MESSAGE(!why, *why);
+  return r;
+}
+
+// The <article …>…</article> whose data-id is `escaped_id` (as written in the HTML).
+std::string article(const std::string& html, std::string_view escaped_id) {
+  const std::size_t at = html.find("data-id=\"" + std::string(escaped_id) + "\"");
+  REQUIRE(at != std::string::npos);
+  const std::size_t start = html.rfind("<article", at);
+  return html.substr(start, html.find("</article>", at) + 10 - start);
+}
+
+bool has(std::string_view html, std::string_view what) { return html.find(what) != std::string_view::npos; }
+
+std::size_t count(std::string_view html, std::string_view what) {
+  std::size_t n = 0;
+  for (std::size_t at = html.find(what); at != std::string_view::npos; at = html.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_SUITE("Reader actions in the thread") {
+  TEST_CASE("Every article has id=\"comment-<id>\", escaped like data-id: hostile ids stay one attribute") {
+    const rendered r = render("{}");
+    CHECK(has(article(r.html, "c1"), R"(part="comment" id="comment-c1" data-id="c1")"));
+    CHECK(has(r.html, R"(id="comment-7" data-id="7")"));
+    CHECK(has(r.html, R"(id="comment-a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" data-id="a&quot;&gt;)"));
+    CHECK_FALSE(has(r.html, "<img"));
+    CHECK(has(r.html, R"(id="comment-gone")"));  // the placeholder keeps its anchor: replies link to it
+  }
+
+  TEST_CASE("Vote buttons show the counts, are named \"Upvote, 3\" and are pressed as this reader voted") {
+    const rendered plain = render("{}");
+    const std::string c1 = article(plain.html, "c1");
+    CHECK(has(c1, "<button type=\"button\" data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" aria-label=\"Upvote, 3\">\u25B2 3</button>"
+                  "<button type=\"button\" data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" aria-label=\"Downvote, 1\">\u25BC 1</button>"));
+    // A net score only (-2): shown on the side it leans to.
+    const std::string c2 = article(plain.html, "c2");
+    CHECK(has(c2, R"(aria-label="Upvote, 0")"));
+    CHECK(has(c2, R"(aria-label="Downvote, 2")"));
+
+    const rendered voted = render(R"({"voted":{"c1":1,"c2":-1,"nope":1}})");
+    CHECK(has(article(voted.html, "c1"), R"(data-vote="up" aria-pressed="true")"));
+    CHECK(has(article(voted.html, "c1"), R"(data-vote="down" aria-pressed="false")"));
+    CHECK(has(article(voted.html, "c2"), R"(data-vote="up" aria-pressed="false")"));
+    CHECK(has(article(voted.html, "c2"), R"(data-vote="down" aria-pressed="true")"));
+    CHECK(count(voted.html, R"(aria-pressed="true")") == 2);
+    CHECK(voted.meta["ignored"].empty());
+
+    // Pending comments and placeholders take no votes.
+    CHECK_FALSE(has(article(plain.html, "7"), "data-action=\"vote\""));
+    CHECK_FALSE(has(article(plain.html, "gone"), "data-action=\"vote\""));
+    // data-votes="off": no vote buttons anywhere.
+    const rendered off = render(R"({"votes":false})");
+    CHECK_FALSE(has(off.html, "data-action=\"vote\""));
+    CHECK(has(off.html, "data-action=\"reply\""));
+  }
+
+  TEST_CASE("Link on every comment; Edit and Delete only on the comments the reader may edit") {
+    const rendered plain = render("{}");
+    CHECK(count(plain.html, R"(<button type="button" data-action="link">Link</button>)") == 5);  // all but the placeholder
+    CHECK_FALSE(has(plain.html, "data-action=\"edit\""));
+    CHECK_FALSE(has(plain.html, "data-action=\"delete\""));
+
+    const rendered mine = render(R"({"editable":["c2",7,"gone","a\"><img src=x onerror=alert(1)>"]})");
+    const std::string owner = R"(<button type="button" data-action="edit">Edit</button><button type="button" data-action="delete">Delete</button></article>)";
+    CHECK(has(article(mine.html, "c2"), owner));
+    CHECK(has(article(mine.html, "7"), owner));  // an integer id names the comment whose id is "7"
+    CHECK(has(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), owner));
+    CHECK_FALSE(has(article(mine.html, "c1"), "data-action=\"edit\""));
+    CHECK_FALSE(has(article(mine.html, "gone"), "data-action=\"edit\""));  // nothing left to edit
+    CHECK(count(mine.html, "data-action=\"delete\"") == 3);
+  }
+
+  TEST_CASE("An edited comment says so, with the edit's date in a time element the widget relabels") {
+    const rendered r = render(R"({"now":1285495200000})");  // 2010-09-26T10:00:00Z: half an hour after the edit
+    CHECK(has(article(r.html, "c2"), R"(</time><span class="edited">edited <time datetime="2010-09-26T09:30:00Z">30 minutes ago</time></span><div class="body">)"));
+    CHECK(count(r.html, "class=\"edited\"") == 1);
+    const rendered fr = render(R"({"locale":"fr"})");
+    CHECK(has(fr.html, R"(<span class="edited">modifié <time datetime="2010-09-26T09:30:00Z">26 septembre 2010</time></span>)"));
+  }
+
+  TEST_CASE("Each author has an avatar (the same one on each of their comments); data-avatars=\"off\" removes them") {
+    const rendered r = render("{}");
+    CHECK(count(r.html, "<svg class=\"avatar\"") == 5);
+    std::string mary;
+    colloquy::append_avatar_svg(mary, {"Mary D.", "Kansas, USA", {}});
+    CHECK(has(article(r.html, "c1"), R"(data-depth="0" data-replies="1">)" + mary + "<p class=\"byline\">"));
+    CHECK_FALSE(has(article(r.html, "gone"), "<svg"));
+    CHECK_FALSE(has(render(R"({"avatars":false})").html, "<svg"));
+  }
+
+  TEST_CASE("Options of the wrong shape are listed as ignored; the rest of each still applies") {
+    const rendered r = render(R"({"voted":{"c1":1,"c2":2,"":1,"x":"up"},"editable":["c1",{},-1,""],"votes":"no"})");
+    CHECK(r.meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
+    CHECK(has(article(r.html, "c1"), R"(data-vote="up" aria-pressed="true")"));
+    CHECK_FALSE(has(article(r.html, "c2"), R"(aria-pressed="true")"));
+    CHECK(has(article(r.html, "c1"), "data-action=\"edit\""));
+    CHECK(has(r.html, "data-action=\"vote\""));  // "no" is not a boolean: the default stays
+    CHECK(render(R"({"voted":[1],"editable":{}})").meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
+    // A huge list is bounded by the comments any thread can have, and still renders.
+    std::string many = R"({"editable":[)";
+    for (int i = 0; i < 50000; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
+    many += "]}";
+    CHECK(has(article(render(many).html, "7"), "data-action=\"edit\""));
+  }
+
+  TEST_CASE("A static page (colloquy render) keeps ids, avatars and \"edited\" but no button that needs the script") {
+    const rendered r = render(R"({"static":true,"voted":{"c1":1},"editable":["c1"]})");
+    CHECK_FALSE(has(r.html, "<button"));
+    CHECK(has(r.html, R"(id="comment-c1")"));
+    CHECK(count(r.html, "<svg class=\"avatar\"") == 5);
+    CHECK(has(r.html, "class=\"edited\""));
+  }
+
+  TEST_CASE("One comment on its own (the server's answer to a post) takes the reader's options too") {
+    const std::string answer = colloquy::render_comment(R"({"id":"n1","author":"Me","created":0,"text":"new"})",
+                                                        R"({"editable":["n1"],"avatars":false})");
+    const std::string html = answer.substr(answer.find('\0') + 1);
+    CHECK(has(html, R"(id="comment-n1")"));
+    CHECK(has(html, "data-action=\"edit\""));
+    CHECK(has(html, "data-action=\"vote\""));
+    CHECK_FALSE(has(html, "<svg"));
+    auto why = colloquy::test::allowlist_violation(html);
+    CHECK_MESSAGE(!why, *why);
+  }
+
+  TEST_CASE("Every locale names the actions in its own words, with the count and the date in place") {
+    for (const colloquy::locale_data* loc : colloquy::locales) {
+      CAPTURE(loc->tag);
+      CHECK(has(loc->vote_up, "{n}"));
+      CHECK(has(loc->vote_down, "{n}"));
+      CHECK(has(loc->edited, "{when}"));
+      CHECK_FALSE(loc->link.empty());
+      if (loc != &colloquy::locale_en) {
+        CHECK(loc->vote_up != colloquy::locale_en.vote_up);
+        CHECK(loc->edit != colloquy::locale_en.edit);
+        CHECK(loc->delete_comment != colloquy::locale_en.delete_comment);
+        CHECK(loc->edited != colloquy::locale_en.edited);
+      }
+    }
+    const rendered ru = render(R"({"locale":"ru","editable":["c1"]})");
+    CHECK(has(ru.html, R"(aria-label="Нравится, 3")"));
+    CHECK(has(ru.html, ">Удалить</button>"));
+  }
+}
