@@ -327,7 +327,7 @@
       commentsSlot.innerHTML = trusted(r.slices.join(''));
       return w.insertRest(commentsSlot.querySelector('.list'), r.meta.rest, token);
     }
-    const showThread = (token) => renderComments(token).then(() => { if (state.token === token) afterRender(); });
+    const showThread = (token) => renderComments(token).then(() => (state.token === token ? afterRender() : undefined));
 
     function load() {
       const token = ++state.token;
@@ -395,12 +395,12 @@
         return false; // no storage: nothing written
       }
     }
-    // After each render: the bottom form, then posting's own work (outbox, drafts) when needed.
+    // After each render: the bottom form, then posting's work when needed (awaited by the render).
     function afterRender() {
       if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
       if (frame.classList.contains('reserve')) release();
-      if (state.posting || !state.o.comments || hasWritten()) posting().then((p) => p.afterRender(), () => {});
       live();
+      if (state.posting || !state.o.comments || hasWritten()) return posting().then((p) => p.afterRender(), () => {});
     }
     // What the scripts fetched when needed share of this widget.
     const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode, loadPart,

@@ -18,7 +18,7 @@ const focusedComment = (page) => page.evaluate(() => {
   const a = document.querySelector('#colloquy').shadowRoot.activeElement;
   if (!a || !a.matches('article.comment')) return null;
   const box = a.getBoundingClientRect();
-  return { id: a.dataset.id, linked: a.classList.contains('linked'), onScreen: box.top >= 0 && box.top < innerHeight };
+  return { id: a.dataset.id, anchor: a.id === 'comment-' + a.dataset.id, linked: a.classList.contains('linked'), onScreen: box.top >= 0 && box.top < innerHeight };
 });
 
 test('a link to a reply on a later server page shows, scrolls to, focuses and marks it', async () => {
@@ -43,7 +43,7 @@ test('a link to a reply on a later server page shows, scrolls to, focuses and ma
     }));
     const target = ids[8].deep; // the last top-level thread: the fifth server page
     await page.goto(`${server.url}/post.html#comment-${target}`);
-    await eventually(async () => assert.deepEqual(await focusedComment(page), { id: target, linked: true, onScreen: true }));
+    await eventually(async () => assert.deepEqual(await focusedComment(page), { id: target, anchor: true, linked: true, onScreen: true }));
     assert.ok(asked.filter((c) => c).length >= 4, `the server's cursor was followed: ${JSON.stringify(asked)}`);
     // Every comment shown once, the earlier pages included.
     const shown = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment')].map((a) => a.dataset.id));
@@ -52,7 +52,7 @@ test('a link to a reply on a later server page shows, scrolls to, focuses and ma
 
     // The fragment changes to a comment of the first page: it is focused and marked in its turn.
     await page.evaluate((id) => { location.hash = '#comment-' + id; }, ids[0].reply);
-    await eventually(async () => assert.deepEqual(await focusedComment(page), { id: ids[0].reply, linked: true, onScreen: true }));
+    await eventually(async () => assert.deepEqual(await focusedComment(page), { id: ids[0].reply, anchor: true, linked: true, onScreen: true }));
     assert.equal(await page.locator('#colloquy >> article.comment.linked').count(), 1);
     // A link to no comment of this thread leaves the widget as it is.
     await page.evaluate(() => { location.hash = '#comment-nowhere'; });
