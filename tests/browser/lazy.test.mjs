@@ -2,8 +2,8 @@
 // only colloquy.js until the reader scrolls near the widget (about one viewport away); then the
 // module, the stylesheet and the comments. Posting (colloquy-post.js and colloquy-post.wasm)
 // waits until a reader starts writing; a page without data-stories never fetches
-// colloquy-stories.wasm. A link to a comment (#comment-<id>) and data-load="eager" load at once. Read from
-// Chromium's network log; the page's layout shift (PerformanceObserver) stays 0.
+// colloquy-stories.wasm. A link to a comment (#comment-<id>) and data-load="eager" load at
+// once. Read from Chromium's network log; the page's layout shift (PerformanceObserver) stays 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, withServer, eventually, waitForCount } from './support.mjs';
