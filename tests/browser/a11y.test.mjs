@@ -7,11 +7,7 @@
 // the root in the widget's language, and a skip link that takes the keyboard to the form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { launch, withServer, eventually, waitForCount, WAIT } from './support.mjs';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { launch, withServer, eventually, waitForCount, WAIT, axeSource, SCHEMES } from './support.mjs';
 
 let browser;
 let server;
@@ -142,14 +138,8 @@ const STATES = [
   },
   { name: 'with 300 comments', least: 300, run: async () => open({ comments: many(300) }) },
 ];
-// The themes, each with a reply form and errors open: every control in every scheme.
-const THEMES = [
-  { name: 'light', options: { theme: 'light' }, expect: 'light' },
-  { name: 'dark', options: { theme: 'dark', os: 'dark' }, expect: 'dark' },
-  { name: 'auto on a light host (a dark-OS reader)', options: { os: 'dark', style: 'body { background: #f4f1ea; } main { background: #fff; }' }, expect: 'light' },
-  { name: 'auto on a dark host (a light-OS reader)', options: { os: 'light', style: 'body { background: #121212; color: #eee; } a { color: #9cf; }' }, expect: 'dark' },
-];
-for (const t of THEMES) {
+// Each scheme with a reply form and errors open: every control in every scheme.
+for (const t of SCHEMES) {
   STATES.push({
     name: `in ${t.name}`, run: async () => {
       const o = await open(t.options);

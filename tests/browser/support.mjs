@@ -4,7 +4,8 @@ import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,19 @@ export const build = {
   native: process.env.COLLOQUY_NATIVE_BUILD || path.join(repo, 'build/native'),
   wasm: process.env.COLLOQUY_WASM_BUILD || path.join(repo, 'build/wasm'),
 };
+
+// axe-core, to run in a page (`page.evaluate(axeSource)`): it audits open shadow roots too.
+export const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// The schemes a widget meets: light and dark forced, and auto on a light and on a dark blog, each
+// read by a reader whose own preference is the other one. `options` are the test page's: the
+// widget's data-theme, the reader's colour scheme (`os`) and the page's own style.
+export const SCHEMES = [
+  { name: 'light', options: { theme: 'light' }, expect: 'light' },
+  { name: 'dark', options: { theme: 'dark', os: 'dark' }, expect: 'dark' },
+  { name: 'auto: a dark-OS reader on a light blog', options: { os: 'dark', style: 'body { background: #f4f1ea; } main { background: #fff; }' }, expect: 'light' },
+  { name: 'auto: a light-OS reader on a dark blog', options: { os: 'light', style: 'body { background: #121212; color: #eee; }' }, expect: 'dark' },
+];
 
 export function launch() {
   return chromium.launch({

@@ -5,11 +5,7 @@
 // shadow root (text 4.5:1), and field borders, the sort menu and the submit button stand 3:1 from the ground.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { launch, withServer } from './support.mjs';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { launch, withServer, axeSource, SCHEMES } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -94,14 +90,7 @@ async function contrast(page) {
   return { violations, weak: checked.filter(([, r]) => r < 3).map(([what, r]) => `${what}: ${r.toFixed(2)}:1`), checked: checked.length };
 }
 
-const CASES = [
-  { name: 'light', options: { theme: 'light' }, expect: 'light' },
-  { name: 'dark', options: { theme: 'dark', os: 'dark' }, expect: 'dark' },
-  { name: 'auto: a dark-OS reader on a light blog', options: { os: 'dark', style: 'body { background: #f4f1ea; } main { background: #fff; }' }, expect: 'light' },
-  { name: 'auto: a light-OS reader on a dark blog', options: { os: 'light', style: 'body { background: #121212; color: #eee; }' }, expect: 'dark' },
-];
-
-for (const c of CASES) {
+for (const c of SCHEMES) {
   test(`contrast holds in ${c.name}`, async () => {
     await withServer(browser, [], async (server) => {
       const { page, context, errors } = await open(server, c.options);
