@@ -411,6 +411,31 @@
         waiting().forEach(function (i) { if (i.clientId === id) send(i); });
       }
     });
+    // Link: the comment's URL (this page without its hash, #comment-<id>) goes to the clipboard,
+    // and the live region says so; when the browser refuses (no permission, not a secure page),
+    // a field under the comment holds the URL, focused and selected, for the reader to copy.
+    function link(article) {
+      if (!article || article.hasAttribute('data-client-id')) return;
+      var url = location.href.split('#')[0] + '#comment-' + encodeURIComponent(article.getAttribute('data-id'));
+      var copy = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(url) : Promise.reject(new Error('no clipboard'));
+      copy.then(function () { announce('link_copied'); }, guard(function () {
+        var field = article.querySelector('.copy-link input');
+        if (!field) {
+          var line = document.createElement('p');
+          line.className = 'copy-link';
+          var label = document.createElement('label');
+          label.textContent = w.plain('colloquy_ui_message', 'copy_link', {}) + ' ';
+          field = document.createElement('input');
+          field.readOnly = true;
+          label.appendChild(field);
+          line.appendChild(label);
+          article.appendChild(line);
+        }
+        field.value = url;
+        field.focus();
+        field.select();
+      }));
+    }
     // Cancel or Escape: the reply form closes (its text kept as a draft) and focus goes back to
     // the Reply button that opened it, never to <body>.
     function closeReply(form) {
@@ -456,6 +481,7 @@
       afterRender: guard(afterRender),
       submit: guard(submit),
       // A comment still on its way has no id the server knows yet: no replies to it until then.
+      link: guard(link),
       reply: guard(function (article) {
         if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
       }),
