@@ -199,6 +199,7 @@ TEST_SUITE("Entry points for the widget") {
     CHECK(ui_message("not_sent", R"({"locale":"de"})") == "Noch nicht gesendet");
     CHECK(ui_message("link_copied", R"({"locale":"es"})") == "Enlace copiado");
     CHECK(ui_message("copy_link", "{}") == "Copy this link:");
+    CHECK(ui_message("vote_failed", R"({"locale":"de"})") == "Ihre Stimme konnte nicht gespeichert werden.");
     CHECK(ui_message("no_such_key", "{}").empty());
   }
   TEST_CASE("Counted messages follow the language's plural rules") {

@@ -28,6 +28,7 @@
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
     else if (action === 'reply') w.posting().then((p) => p.reply(button.closest('article.comment')));
     else if (action === 'link') w.posting().then((p) => p.link(button.closest('article.comment')));
+    else if (action === 'vote') w.posting().then((p) => p.vote(button));
   }
 
   // Another order: the thread sorted again once the reader has chosen, and the menu keeps focus

@@ -253,6 +253,7 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
   if (key == "not_sent") return loc.not_sent;
   if (key == "link_copied") return loc.link_copied;
   if (key == "copy_link") return loc.copy_link;
+  if (key == "vote_failed") return loc.vote_failed;
   return {};
 }
 

@@ -102,6 +102,7 @@ struct locale_data {
   // holding it, selected, when the browser refuses the clipboard.
   std::string_view link_copied = "Link copied";
   std::string_view copy_link = "Copy this link:";
+  std::string_view vote_failed = "Your vote could not be saved.";  // the vote is undone
   std::string_view error_text_required = "Please write a comment.";
   std::string_view error_text_too_long = "This comment is too long.";
   std::string_view error_name_too_long = "This name is too long.";
@@ -174,6 +175,7 @@ inline constexpr locale_data locale_fr{
     .comment_posted = "Commentaire publié",
     .link_copied = "Lien copié",
     .copy_link = "Copiez ce lien\u202F:",
+    .vote_failed = "Votre vote n’a pas pu être enregistré.",
     .error_text_required = "Veuillez écrire un commentaire.",
     .error_text_too_long = "Ce commentaire est trop long.",
     .error_name_too_long = "Ce nom est trop long.",
@@ -241,6 +243,7 @@ inline constexpr locale_data locale_de{
     .comment_posted = "Kommentar gesendet",
     .link_copied = "Link kopiert",
     .copy_link = "Diesen Link kopieren:",
+    .vote_failed = "Ihre Stimme konnte nicht gespeichert werden.",
     .error_text_required = "Bitte schreiben Sie einen Kommentar.",
     .error_text_too_long = "Dieser Kommentar ist zu lang.",
     .error_name_too_long = "Dieser Name ist zu lang.",
@@ -308,6 +311,7 @@ inline constexpr locale_data locale_es{
     .comment_posted = "Comentario publicado",
     .link_copied = "Enlace copiado",
     .copy_link = "Copia este enlace:",
+    .vote_failed = "No se pudo guardar tu voto.",
     .error_text_required = "Escribe un comentario.",
     .error_text_too_long = "Este comentario es demasiado largo.",
     .error_name_too_long = "Este nombre es demasiado largo.",
@@ -376,6 +380,7 @@ inline constexpr locale_data locale_ru{
     .comment_posted = "Комментарий опубликован",
     .link_copied = "Ссылка скопирована",
     .copy_link = "Скопируйте ссылку:",
+    .vote_failed = "Не удалось сохранить голос.",
     .error_text_required = "Напишите комментарий.",
     .error_text_too_long = "Комментарий слишком длинный.",
     .error_name_too_long = "Имя слишком длинное.",
