@@ -197,6 +197,9 @@ TEST_SUITE("Entry points for the widget") {
     CHECK(ui_message("local_only", "{}") == "Comments you write here are kept in this browser only.");
     CHECK(ui_message("comment_posted", R"({"locale":"fr"})") == "Commentaire publié");
     CHECK(ui_message("not_sent", R"({"locale":"de"})") == "Noch nicht gesendet");
+    CHECK(ui_message("link_copied", R"({"locale":"es"})") == "Enlace copiado");
+    CHECK(ui_message("copy_link", "{}") == "Copy this link:");
+    CHECK(ui_message("vote_failed", R"({"locale":"de"})") == "Ihre Stimme konnte nicht gespeichert werden.");
     CHECK(ui_message("no_such_key", "{}").empty());
   }
   TEST_CASE("Counted messages follow the language's plural rules") {

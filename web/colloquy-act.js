@@ -27,6 +27,8 @@
     else if (action === 'more') more(w, button);
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
     else if (action === 'reply') w.posting().then((p) => p.reply(button.closest('article.comment')));
+    else if (action === 'link') w.posting().then((p) => p.link(button.closest('article.comment')));
+    else if (action === 'vote') w.posting().then((p) => p.vote(button));
     else if (action === 'skip') skip(w);
   }
 

@@ -411,6 +411,95 @@
         waiting().forEach(function (i) { if (i.clientId === id) send(i); });
       }
     });
+    // Link: the comment's URL (this page without its hash, #comment-<id>) goes to the clipboard,
+    // and the live region says so; when the browser refuses (no permission, not a secure page),
+    // a field under the comment holds the URL, focused and selected, for the reader to copy.
+    function link(article) {
+      if (!article || article.hasAttribute('data-client-id')) return;
+      var url = location.href.split('#')[0] + '#comment-' + encodeURIComponent(article.getAttribute('data-id'));
+      var copy = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(url) : Promise.reject(new Error('no clipboard'));
+      copy.then(function () { announce('link_copied'); }, guard(function () {
+        var field = article.querySelector('.copy-link input');
+        if (!field) {
+          var line = document.createElement('p');
+          line.className = 'copy-link';
+          var label = document.createElement('label');
+          label.textContent = w.plain('colloquy_ui_message', 'copy_link', {}) + ' ';
+          field = document.createElement('input');
+          field.readOnly = true;
+          label.appendChild(field);
+          line.appendChild(label);
+          article.appendChild(line);
+        }
+        field.value = url;
+        field.focus();
+        field.select();
+      }));
+    }
+    // Votes (DESIGN §8): shown at once (pressed, counts), kept per thread and endpoint so the
+    // thread renders them pressed, then sent as POST <comments>/votes under this browser's voter
+    // id; the server's answer sets the counts, and a failure undoes the vote and says so.
+    // Without an endpoint the browser's thread keeps the counts.
+    function voterId() {
+      var id = stored('voter', null);
+      if (typeof id !== 'string' || id.length < 8) store('voter', id = newClientId());
+      return id;
+    }
+    function voteButtons(article) {
+      return Array.prototype.slice.call(article.querySelectorAll('button[data-action="vote"]'));
+    }
+    function votesOf(article) {
+      var v = { mine: 0 };
+      voteButtons(article).forEach(function (b) {
+        var side = b.getAttribute('data-vote');
+        v[side] = parseInt(b.textContent.replace(/^\D*/, ''), 10) || 0;
+        if (b.getAttribute('aria-pressed') === 'true') v.mine = side === 'up' ? 1 : -1;
+      });
+      return v;
+    }
+    // The buttons show `v` ({up, down, mine}); the count is the last number of text and name.
+    function showVotes(article, v) {
+      voteButtons(article).forEach(function (b) {
+        var side = b.getAttribute('data-vote'), n = String(v[side]);
+        b.setAttribute('aria-pressed', String(v.mine === (side === 'up' ? 1 : -1)));
+        b.textContent = b.textContent.replace(/\d+$/, n);
+        b.setAttribute('aria-label', b.getAttribute('aria-label').replace(/\d+(?=\D*$)/, n));
+      });
+      var key = 'votes:' + w.placeKey(), all = stored(key, {}) || {};
+      if (v.mine) all[article.getAttribute('data-id')] = v.mine;
+      else delete all[article.getAttribute('data-id')];
+      store(key, Object.keys(all).length ? all : null);
+    }
+    function vote(button) {
+      var article = button.closest('article.comment');
+      if (!article || article.hasAttribute('data-client-id')) return;
+      var id = article.getAttribute('data-id'), side = button.getAttribute('data-vote') === 'up' ? 1 : -1;
+      var before = votesOf(article), mine = before.mine === side ? 0 : side;
+      var after = { up: before.up - (before.mine === 1) + (mine === 1), down: before.down - (before.mine === -1) + (mine === -1), mine: mine };
+      showVotes(article, after);
+      if (!state.o.comments) {
+        var doc = localThread(state.o.thread);
+        doc.comments.forEach(function (c) { if (String(c.id) === id) c.votes = { up: after.up, down: after.down }; });
+        if (!store('thread:' + state.o.thread, doc)) failed();
+        return;
+      }
+      function failed(e) {
+        if (e) w.warn('vote not saved: ' + e.message);
+        showVotes(article, before);
+        announce('vote_failed');
+      }
+      fetch(w.endpoint().replace(/\/?$/, '/votes'), {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ thread: state.o.thread, comment: id, voter: voterId(), vote: mine })
+      }).then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      }).then(function (answer) {
+        var v = answer && answer.votes;
+        if (!v || !Number.isSafeInteger(v.up) || !Number.isSafeInteger(v.down) || [1, 0, -1].indexOf(answer.mine) < 0) throw new Error('an answer with no votes');
+        showVotes(article, { up: v.up, down: v.down, mine: answer.mine });
+      }).catch(guard(failed));
+    }
     // Cancel or Escape: the reply form closes (its text kept as a draft) and focus goes back to
     // the Reply button that opened it, never to <body>.
     function closeReply(form) {
@@ -456,6 +545,8 @@
       afterRender: guard(afterRender),
       submit: guard(submit),
       // A comment still on its way has no id the server knows yet: no replies to it until then.
+      link: guard(link),
+      vote: guard(vote),
       reply: guard(function (article) {
         if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
       }),

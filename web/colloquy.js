@@ -277,7 +277,15 @@
     state.adopted = element.querySelector(':scope > .colloquy-static');
     if (state.adopted) commentsSlot.appendChild(document.createElement('slot'));
     const stop = new AbortController(); // ends every listener on destroy()
-    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), extra);
+    // This reader's votes in this thread (colloquy-post.js keeps them): their buttons render pressed.
+    const voted = () => {
+      try {
+        return JSON.parse(localStorage.getItem('colloquy:votes:' + placeKey())) || {};
+      } catch (e) {
+        return {}; // no storage: no votes kept
+      }
+    };
+    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: voted() }, extra);
     // Nothing on the host page moves: the space held (.reserve) goes when that moves nothing on
     // screen: the content ends below it, or the reader is past it (scroll anchoring holds).
     frame.classList.add('reserve');

@@ -392,6 +392,9 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
   // Said by the live region after a post (colloquy-post.js).
   if (key == "comment_posted") return loc.comment_posted;
   if (key == "not_sent") return loc.not_sent;
+  if (key == "link_copied") return loc.link_copied;
+  if (key == "copy_link") return loc.copy_link;
+  if (key == "vote_failed") return loc.vote_failed;
   return {};
 }
 

@@ -98,6 +98,11 @@ struct locale_data {
   std::string_view retry = "Retry";
   std::string_view awaiting_moderation = "Awaiting moderation";
   std::string_view comment_posted = "Comment posted";  // said by the posting status (a live region)
+  // The Link button: said once the comment's URL is on the clipboard, or the label of a field
+  // holding it, selected, when the browser refuses the clipboard.
+  std::string_view link_copied = "Link copied";
+  std::string_view copy_link = "Copy this link:";
+  std::string_view vote_failed = "Your vote could not be saved.";  // the vote is undone
   std::string_view error_text_required = "Please write a comment.";
   std::string_view error_text_too_long = "This comment is too long.";
   std::string_view error_name_too_long = "This name is too long.";
@@ -178,6 +183,9 @@ inline constexpr locale_data locale_fr{
     .retry = "Réessayer",
     .awaiting_moderation = "En attente de modération",
     .comment_posted = "Commentaire publié",
+    .link_copied = "Lien copié",
+    .copy_link = "Copiez ce lien\u202F:",
+    .vote_failed = "Votre vote n’a pas pu être enregistré.",
     .error_text_required = "Veuillez écrire un commentaire.",
     .error_text_too_long = "Ce commentaire est trop long.",
     .error_name_too_long = "Ce nom est trop long.",
@@ -250,6 +258,9 @@ inline constexpr locale_data locale_de{
     .retry = "Erneut versuchen",
     .awaiting_moderation = "Wartet auf Freigabe",
     .comment_posted = "Kommentar gesendet",
+    .link_copied = "Link kopiert",
+    .copy_link = "Diesen Link kopieren:",
+    .vote_failed = "Ihre Stimme konnte nicht gespeichert werden.",
     .error_text_required = "Bitte schreiben Sie einen Kommentar.",
     .error_text_too_long = "Dieser Kommentar ist zu lang.",
     .error_name_too_long = "Dieser Name ist zu lang.",
@@ -322,6 +333,9 @@ inline constexpr locale_data locale_es{
     .retry = "Reintentar",
     .awaiting_moderation = "Pendiente de moderación",
     .comment_posted = "Comentario publicado",
+    .link_copied = "Enlace copiado",
+    .copy_link = "Copia este enlace:",
+    .vote_failed = "No se pudo guardar tu voto.",
     .error_text_required = "Escribe un comentario.",
     .error_text_too_long = "Este comentario es demasiado largo.",
     .error_name_too_long = "Este nombre es demasiado largo.",
@@ -395,6 +409,9 @@ inline constexpr locale_data locale_ru{
     .retry = "Повторить",
     .awaiting_moderation = "Ожидает проверки",
     .comment_posted = "Комментарий опубликован",
+    .link_copied = "Ссылка скопирована",
+    .copy_link = "Скопируйте ссылку:",
+    .vote_failed = "Не удалось сохранить голос.",
     .error_text_required = "Напишите комментарий.",
     .error_text_too_long = "Комментарий слишком длинный.",
     .error_name_too_long = "Имя слишком длинное.",
