@@ -92,9 +92,9 @@ TEST_SUITE("Error registry") {
   TEST_CASE("The loader names the codes it raises once, each one in the registry") {
     const std::set<std::string> codes = registry_codes();
     std::string js = read_text(fs::path(COLLOQUY_SOURCE_DIR) / "web" / "colloquy.js");
-    // The one table: var CODES = Object.freeze({ name: 'name', ... });
+    // The one table: const CODES = Object.freeze({ name: 'name', ... });
     std::smatch table;
-    REQUIRE(std::regex_search(js, table, std::regex(R"(var CODES = Object\.freeze\(\{([^}]*)\}\);)")));
+    REQUIRE(std::regex_search(js, table, std::regex(R"(const CODES = Object\.freeze\(\{([^}]*)\}\);)")));
     const std::string entries = table[1].str();
     std::size_t n = 0;
     const std::regex entry(R"(([a-z][a-z0-9_]*): '([a-z][a-z0-9_]*)')");
