@@ -26,7 +26,8 @@ json thread_of(httplib::Client& c, const std::string& thread = seed_thread) {
 
 // The comment `id` of a thread's answer (null when it is not listed).
 json listed(httplib::Client& c, const std::string& id, const std::string& thread = seed_thread) {
-  for (const json& m : thread_of(c, thread)["comments"])
+  const json doc = thread_of(c, thread);  // kept: a loop over thread_of(…)["comments"] would dangle
+  for (const json& m : doc["comments"])
     if (m["id"] == id) return m;
   return nullptr;
 }
