@@ -522,7 +522,7 @@ vote_result sqlite_store::vote(const std::string& thread, const std::string& com
     const auto [up, down] = sql::count_change(before, vote);
     sqlite3_stmt* counts = w.statement(sql::add_to_counts);
     if (!counts) return fail();
-    bind_all(counts, thread, comment, up, down);
+    bind_all(counts, up, down, thread, comment);
     if (sqlite3_step(counts) != SQLITE_ROW) return fail();
     r.up = sqlite3_column_int64(counts, 0);
     r.down = sqlite3_column_int64(counts, 1);
@@ -574,7 +574,7 @@ author_result sqlite_store::author_edit(const std::string& thread, const std::st
   sqlite3_stmt* u = w.statement(change.remove ? sql::author_delete : sql::author_edit);
   if (!u) return fail();
   if (change.remove) bind_all(u, thread, id);
-  else bind_all(u, thread, id, change.text, change.now_ms);
+  else bind_all(u, change.text, change.now_ms, thread, id);
   if (sqlite3_step(u) != SQLITE_DONE) return fail();
   sqlite3_stmt* again = w.statement(sql::comment_with_token.c_str());
   if (!again) return fail();
@@ -599,7 +599,7 @@ bool sqlite_store::replace_edit_token(const std::string& thread, const std::stri
   if (closed_) return false;
   sqlite3_stmt* s = writer_->statement(sql::set_edit_token);
   if (!s) return false;
-  bind_all(s, thread, id, token_hash);
+  bind_all(s, token_hash, thread, id);
   const bool ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(writer_->db) == 1;
   sqlite3_reset(s);
   return ok;

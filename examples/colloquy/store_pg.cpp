@@ -490,7 +490,7 @@ vote_result pg_store::vote(const std::string& thread, const std::string& comment
                                 : c.run(sql::set_vote, {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
       if (!change.ok()) return fail();
       const auto [up, down] = sql::count_change(before, vote);
-      counts = c.run(sql::add_to_counts, {text(thread), text(comment), number(up), number(down)});
+      counts = c.run(sql::add_to_counts, {number(up), number(down), text(thread), text(comment)});
       if (!counts.ok() || counts.rows() != 1 || !c.run(sql::bump_version, {text(thread)}).ok()) return fail();
     } else {
       counts = c.run(sql::counts_of, {text(thread), text(comment)});
@@ -522,7 +522,7 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
       return true;
     }
     result u = change.remove ? c.run(sql::author_delete, {text(thread), text(id)})
-                             : c.run(sql::author_edit, {text(thread), text(id), text(change.text), number(change.now_ms)});
+                             : c.run(sql::author_edit, {text(change.text), number(change.now_ms), text(thread), text(id)});
     if (!u.ok()) return fail();
     result again = c.run(sql::comment_with_token.c_str(), {text(thread), text(id)});
     if (!again.ok() || again.rows() != 1) return fail();
@@ -542,7 +542,7 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
 bool pg_store::replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) {
   bool changed = false;
   with_connection([&](connection& c) {
-    result u = c.run(sql::set_edit_token, {text(thread), text(id), text(token_hash)});
+    result u = c.run(sql::set_edit_token, {text(token_hash), text(thread), text(id)});
     changed = u.ok() && u.changed() == 1;
     return u.ok();
   });

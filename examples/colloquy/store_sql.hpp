@@ -66,7 +66,7 @@ inline constexpr const char* set_vote =
     "ON CONFLICT (thread, comment, voter) DO UPDATE SET vote = excluded.vote, created = excluded.created";
 inline constexpr const char* remove_vote = "DELETE FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
 inline constexpr const char* add_to_counts =
-    "UPDATE comments SET up = up + $3, down = down + $4 WHERE thread = $1 AND id = $2 RETURNING up, down";
+    "UPDATE comments SET up = up + $1, down = down + $2 WHERE thread = $3 AND id = $4 RETURNING up, down";
 inline constexpr const char* counts_of = "SELECT up, down FROM comments WHERE thread = $1 AND id = $2";
 
 // The changes to a comment's (up, down) counts when a voter's vote goes from `before` to `after`.
@@ -75,10 +75,10 @@ std::pair<std::int64_t, std::int64_t> count_change(int before, int after);
 // An author's edit or delete: the comment with its token hash (column 14, after `columns`).
 inline const std::string comment_with_token =
     std::string("SELECT ") + columns + ", edit_token FROM comments WHERE thread = $1 AND id = $2";
-inline constexpr const char* author_edit = "UPDATE comments SET text = $3, edited = $4 WHERE thread = $1 AND id = $2";
+inline constexpr const char* author_edit = "UPDATE comments SET text = $1, edited = $2 WHERE thread = $3 AND id = $4";
 inline constexpr const char* author_delete =
     "UPDATE comments SET status_before_delete = status, status = 'deleted' WHERE thread = $1 AND id = $2";
-inline constexpr const char* set_edit_token = "UPDATE comments SET edit_token = $3 WHERE thread = $1 AND id = $2";
+inline constexpr const char* set_edit_token = "UPDATE comments SET edit_token = $1 WHERE thread = $2 AND id = $3";
 
 // What an author may do to `c` (its stored token hash `stored_hash`) with `change`: the token
 // first, so that nobody but the author learns whether the window is still open.
