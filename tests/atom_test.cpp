@@ -78,7 +78,8 @@ TEST_SUITE("Atom feed") {
     CHECK(d.child_text(*list[0], "updated") == "2010-09-25T14:05:00Z");
     CHECK(d.child_text(*d.child(*list[0], "author"), "name") == "Tom");
     CHECK(d.child(*list[0], "content")->text ==
-          "<p>A <em>reply</em> with a <a href=\"https://x.example/a?b=1&amp;c=2\" rel=\"nofollow ugc noopener\">link</a></p>");
+          "<p>A <em>reply</em> with a <a href=\"https://x.example/a?b=1&amp;c=2\" rel=\"nofollow ugc "
+          "noopener\">link</a></p>");
     CHECK(d.child_text(*d.child(*list[1], "author"), "name") == "Anonymous");
     CHECK(d.child_text(*list[1], "title") == "First! Second paragraph.");
   }
@@ -88,7 +89,8 @@ TEST_SUITE("Atom feed") {
     // The entries hold views: every text they name outlives them.
     const std::string long_text = std::string(500, 'x') + " words after";
     std::vector<colloquy::atom_entry> entries = {
-        {"x\"><script>", "/p", "<b>Mal</b>\x01\x02", "<script>alert(1)</script> ]]> &amp; [a](javascript:alert(2))", 1000, 0},
+        {"x\"><script>", "/p", "<b>Mal</b>\x01\x02", "<script>alert(1)</script> ]]> &amp; [a](javascript:alert(2))",
+         1000, 0},
         {"bad-utf8", "/p", "caf\xE9 \xEF\xBF\xBF", "\xFF\xFE text \x0B with controls", 2000, 0},
         {"long", "/p", "L", long_text, 3000, 0},
     };
@@ -136,6 +138,7 @@ TEST_SUITE("Atom feed") {
     REQUIRE(meta["problems"].size() == 1);
     CHECK(meta["problems"][0]["code"] == "bad_url");
     CHECK(meta["problems"][0]["field"] == "feed");
-    CHECK(colloquy::read_comments_reference(R"({"feed":"https://x.example/f","comments":[]})").feed == "https://x.example/f");
+    CHECK(colloquy::read_comments_reference(R"({"feed":"https://x.example/f","comments":[]})").feed ==
+          "https://x.example/f");
   }
 }

@@ -42,7 +42,8 @@ TEST_SUITE("Avatars") {
     CHECK(avatar("  Mary D. ", "Kansas, USA ") == avatar("Mary D.", "Kansas, USA"));
     CHECK(avatar("Mary D.", "Kansas, USA") != avatar("Mary D.", "Paris"));
     CHECK(avatar("ab", "c") != avatar("a", "bc"));  // name and location are kept apart
-    CHECK(colloquy::avatar_seed({"Mary D.", "Kansas, USA", {}}) == colloquy::avatar_seed({"Mary D.", "Kansas, USA", "https://x"}));
+    CHECK(colloquy::avatar_seed({"Mary D.", "Kansas, USA", {}}) ==
+          colloquy::avatar_seed({"Mary D.", "Kansas, USA", "https://x"}));
     // A fixed value, computed by tests/bench/reference.mjs's own JavaScript: the avatar must not
     // change between builds, platforms or releases.
     CHECK(avatar("Mary D.", "Kansas, USA") ==

@@ -31,11 +31,12 @@
 namespace {
 
 bool is_block_tag(std::string_view t) {
-  static const char* const tags[] = {"article", "header", "aside", "hgroup", "blockquote", "hr", "iframe", "body", "li",
-                                     "map", "button", "object", "canvas", "ol", "output", "colgroup", "p", "pre", "video",
-                                     "caption", "noscript", "ul", "dd", "dl", "dt", "div", "fieldset", "figcaption",
-                                     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table",
-                                     "tbody", "td", "tfoot", "th", "thead", "tr", "address", "html", "head", "title"};
+  static const char* const tags[] = {
+      "article",  "header", "aside",  "hgroup", "blockquote", "hr",       "iframe",   "body",       "li",     "map",
+      "button",   "object", "canvas", "ol",     "output",     "colgroup", "p",        "pre",        "video",  "caption",
+      "noscript", "ul",     "dd",     "dl",     "dt",         "div",      "fieldset", "figcaption", "figure", "footer",
+      "form",     "h1",     "h2",     "h3",     "h4",         "h5",       "h6",       "section",    "table",  "tbody",
+      "td",       "tfoot",  "th",     "thead",  "tr",         "address",  "html",     "head",       "title"};
   return std::find(std::begin(tags), std::end(tags), t) != std::end(tags);
 }
 
@@ -46,7 +47,12 @@ void escape_normalised(std::string& out, std::string_view s, bool attribute) {
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
       case '"': out += "&quot;"; break;
-      case '\'': if (attribute) { out += "&#x27;"; break; } [[fallthrough]];
+      case '\'':
+        if (attribute) {
+          out += "&#x27;";
+          break;
+        }
+        [[fallthrough]];
       default: out += c;
     }
   }
@@ -57,7 +63,10 @@ std::string decode_references(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] == '&') {
       std::size_t n = colloquy::test::detail::read_reference(s, i, out);
-      if (n) { i += n; continue; }
+      if (n) {
+        i += n;
+        continue;
+      }
     }
     out += s[i++];
   }
@@ -79,12 +88,16 @@ std::string normalize_html(std::string_view html, bool drop_rel = false) {
     std::string d = decode_references(raw);
     bool after_tag = last == end_tag || last == start_tag;
     bool after_block = after_tag && is_block_tag(last_tag);
-    if (after_tag && last_tag == "br") d.erase(0, d.find_first_not_of('\n') == std::string::npos ? d.size() : d.find_first_not_of('\n'));
+    if (after_tag && last_tag == "br")
+      d.erase(0, d.find_first_not_of('\n') == std::string::npos ? d.size() : d.find_first_not_of('\n'));
     if (!in_pre) {
       std::string c;
       bool space = false;
       for (char ch : d) {
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') { space = true; continue; }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') {
+          space = true;
+          continue;
+        }
         if (space) c += ' ';
         space = false;
         c += ch;
@@ -93,8 +106,12 @@ std::string normalize_html(std::string_view html, bool drop_rel = false) {
       d = c;
     }
     if (after_block && !in_pre) {
-      if (last == start_tag) d.erase(0, d.find_first_not_of(' ') == std::string::npos ? d.size() : d.find_first_not_of(' '));
-      else { d.erase(0, d.find_first_not_of(' ') == std::string::npos ? d.size() : d.find_first_not_of(' ')); rstrip(d); }
+      if (last == start_tag)
+        d.erase(0, d.find_first_not_of(' ') == std::string::npos ? d.size() : d.find_first_not_of(' '));
+      else {
+        d.erase(0, d.find_first_not_of(' ') == std::string::npos ? d.size() : d.find_first_not_of(' '));
+        rstrip(d);
+      }
     }
     escape_normalised(out, d, false);
     if (!raw.empty()) last = data;
@@ -106,8 +123,15 @@ std::string normalize_html(std::string_view html, bool drop_rel = false) {
       char c = html[lt + 1];
       tag = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!' || c == '?';
     }
-    if (lt == std::string_view::npos) { handle_data(html.substr(i)); break; }
-    if (!tag) { handle_data(html.substr(i, lt + 1 - i)); i = lt + 1; continue; }
+    if (lt == std::string_view::npos) {
+      handle_data(html.substr(i));
+      break;
+    }
+    if (!tag) {
+      handle_data(html.substr(i, lt + 1 - i));
+      i = lt + 1;
+      continue;
+    }
     if (lt > i) handle_data(html.substr(i, lt - i));
     std::size_t gt = html.find('>', lt);
     if (html[lt + 1] == '!' || html[lt + 1] == '?') {
@@ -122,7 +146,10 @@ std::string normalize_html(std::string_view html, bool drop_rel = false) {
     std::size_t k = lt + 1;
     char quote = 0;
     for (; k < html.size(); ++k) {
-      if (quote) { if (html[k] == quote) quote = 0; continue; }
+      if (quote) {
+        if (html[k] == quote) quote = 0;
+        continue;
+      }
       if (html[k] == '"' || html[k] == '\'') quote = html[k];
       else if (html[k] == '>') break;
     }
@@ -180,7 +207,11 @@ std::string normalize_html(std::string_view html, bool drop_rel = false) {
     out += "<" + name;
     for (auto& [key, value] : attrs) {
       out += " " + key;
-      if (value) { out += "=\""; escape_normalised(out, *value, true); out += '"'; }
+      if (value) {
+        out += "=\"";
+        escape_normalised(out, *value, true);
+        out += '"';
+      }
     }
     out += ">";
     last_tag = name;
@@ -195,16 +226,27 @@ std::string escape_raw_tags(std::string_view expected, std::string_view markdown
   std::size_t i = 0;
   while (i < expected.size()) {
     std::size_t lt = expected.find('<', i);
-    if (lt == std::string_view::npos) { out += expected.substr(i); break; }
+    if (lt == std::string_view::npos) {
+      out += expected.substr(i);
+      break;
+    }
     out += expected.substr(i, lt - i);
     std::size_t gt = expected.find('>', lt);
-    if (gt == std::string_view::npos) { out += expected.substr(lt); break; }
+    if (gt == std::string_view::npos) {
+      out += expected.substr(lt);
+      break;
+    }
     std::string_view tag = expected.substr(lt, gt + 1 - lt);
     if (markdown.find(tag) != std::string_view::npos) {
       // An HTML block (a tag alone on its line, outside any paragraph) reads as a paragraph.
       bool block = (lt == 0 || expected[lt - 1] == '\n') && (gt + 1 == expected.size() || expected[gt + 1] == '\n');
       if (block) out += "<p>";
-      for (char c : tag) out += c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : c == '&' ? std::string("&amp;") : c == '"' ? std::string("&quot;") : std::string(1, c);
+      for (char c : tag)
+        out += c == '<'   ? std::string("&lt;")
+               : c == '>' ? std::string("&gt;")
+               : c == '&' ? std::string("&amp;")
+               : c == '"' ? std::string("&quot;")
+                          : std::string(1, c);
       if (block) out += "</p>";
     } else {
       out += tag;
@@ -269,7 +311,10 @@ TEST_SUITE("CommonMark spec examples") {
       // Whatever the example, the output stays inside the allowlist.
       auto violation = colloquy::test::allowlist_violation(got, colloquy::test::markup_allowlist());
       CHECK_MESSAGE(!violation, "example " << number << ": " << violation.value_or(""));
-      if (has_reference_definition(md)) { ++t.references; continue; }
+      if (has_reference_definition(md)) {
+        ++t.references;
+        continue;
+      }
       if (ex["uses_raw_html"].get<bool>()) {
         ++t.raw_total;
         bool ok = normalize_html(got, true) == normalize_html(escape_raw_tags(expected, md));
@@ -283,7 +328,8 @@ TEST_SUITE("CommonMark spec examples") {
         bool ok = got.find("href=\"\"") == std::string::npos;
         for (std::size_t p = 0; ok && (p = got.find("<a href=\"", p)) != std::string::npos;) {
           p += 9;
-          ok = colloquy::is_safe_url(decode_references(std::string_view(got).substr(p, got.find('"', p) - p)), colloquy::url_policy::link);
+          ok = colloquy::is_safe_url(decode_references(std::string_view(got).substr(p, got.find('"', p) - p)),
+                                     colloquy::url_policy::link);
         }
         t.policy_pass += ok;
         CHECK_MESSAGE(ok, "example " << number << " links a rejected URL: " << got);
@@ -299,18 +345,25 @@ TEST_SUITE("CommonMark spec examples") {
       }
     }
     tally all;
-    std::printf("CommonMark %s examples by section (supported passed/compared; raw HTML escaped; URL policy; reference links excluded):\n",
-                "0.31.2");
+    std::printf(
+        "CommonMark %s examples by section (supported passed/compared; raw HTML escaped; URL policy; reference links "
+        "excluded):\n",
+        "0.31.2");
     for (const auto& name : order) {
       const tally& t = sections[name];
       std::printf("  %-42s %3d/%3d   raw %d/%d   policy %d/%d   refs %d\n", name.c_str(), t.pass, t.total, t.raw_pass,
                   t.raw_total, t.policy_pass, t.policy_total, t.references);
-      all.pass += t.pass; all.total += t.total; all.raw_pass += t.raw_pass; all.raw_total += t.raw_total;
-      all.policy_pass += t.policy_pass; all.policy_total += t.policy_total; all.references += t.references;
+      all.pass += t.pass;
+      all.total += t.total;
+      all.raw_pass += t.raw_pass;
+      all.raw_total += t.raw_total;
+      all.policy_pass += t.policy_pass;
+      all.policy_total += t.policy_total;
+      all.references += t.references;
     }
     std::printf("  %-42s %3d/%3d (%.1f%%)   raw %d/%d   policy %d/%d   refs %d\n", "TOTAL", all.pass, all.total,
-                100.0 * all.pass / std::max(1, all.total), all.raw_pass, all.raw_total, all.policy_pass, all.policy_total,
-                all.references);
+                100.0 * all.pass / std::max(1, all.total), all.raw_pass, all.raw_total, all.policy_pass,
+                all.policy_total, all.references);
     if (std::getenv("COLLOQUY_SPEC_FAILURES")) std::printf("%s", failures.c_str());
     CHECK_MESSAGE(all.pass * 100 >= all.total * 95, "spec pass rate below 95%:\n" << failures);
     CHECK(all.raw_pass == all.raw_total);

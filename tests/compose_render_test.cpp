@@ -22,13 +22,21 @@ TEST_SUITE("Compose form") {
     std::string answer = colloquy::render_compose("", R"({"locale":"en"})");
     CHECK(meta_of(answer)["ok"] == true);
     std::string html = html_of(answer);
-    CHECK(html.rfind("<form class=\"compose\" part=\"compose\" data-parent=\"\" data-depth=\"0\" id=\"colloquy-compose\" "
-                     "aria-labelledby=\"colloquy-compose-title\" novalidate>", 0) == 0);
+    CHECK(
+        html.rfind("<form class=\"compose\" part=\"compose\" data-parent=\"\" data-depth=\"0\" id=\"colloquy-compose\" "
+                   "aria-labelledby=\"colloquy-compose-title\" novalidate>",
+                   0) == 0);
     CHECK(has(html, "<h3 id=\"colloquy-compose-title\">Leave a comment</h3>"));
-    CHECK(has(html, "<label>Name<input name=\"name\" autocomplete=\"name\" aria-describedby=\"colloquy-compose-name-error\"></label>"));
+    CHECK(has(html,
+              "<label>Name<input name=\"name\" autocomplete=\"name\" "
+              "aria-describedby=\"colloquy-compose-name-error\"></label>"));
     CHECK(has(html, "<label>Location<input name=\"location\""));
-    CHECK(has(html, "<label>Comment<textarea name=\"text\" rows=\"5\" required aria-describedby=\"colloquy-compose-text-error\"></textarea></label>"));
-    CHECK(has(html, "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
+    CHECK(has(html,
+              "<label>Comment<textarea name=\"text\" rows=\"5\" required "
+              "aria-describedby=\"colloquy-compose-text-error\"></textarea></label>"));
+    CHECK(has(
+        html,
+        "<p class=\"hp\" aria-hidden=\"true\"><label>Leave this field empty<input name=\"website\" tabindex=\"-1\""));
     CHECK(count(html, "<span class=\"error\" ") == 4);  // name, location, text, form-wide
     CHECK(has(html, "<button type=\"submit\" aria-describedby=\"colloquy-compose-form-error\">Post comment</button>"));
     CHECK(has(html, "<span class=\"error\" id=\"colloquy-compose-form-error\" data-for=\"\""));
@@ -41,11 +49,14 @@ TEST_SUITE("Compose form") {
 
   TEST_CASE("A reply form carries its parent (escaped) and the depth of the reply, capped") {
     std::string html = html_of(colloquy::render_compose("", R"({"parent":"c\"1<x>","parentDepth":2})"));
-    CHECK(has(html, "<form class=\"compose reply\" part=\"compose\" data-parent=\"c&quot;1&lt;x&gt;\" data-depth=\"3\" "
-                    "id=\"colloquy-reply-c_221_3cx_3e\" novalidate><div class=\"reply-box\" role=\"article\" aria-label=\"Your reply\">"));
+    CHECK(has(html,
+              "<form class=\"compose reply\" part=\"compose\" data-parent=\"c&quot;1&lt;x&gt;\" data-depth=\"3\" "
+              "id=\"colloquy-reply-c_221_3cx_3e\" novalidate><div class=\"reply-box\" role=\"article\" "
+              "aria-label=\"Your reply\">"));
     CHECK(html.substr(html.size() - 13) == "</div></form>");
-    CHECK(has(html, "<button type=\"submit\" aria-describedby=\"colloquy-reply-c_221_3cx_3e-form-error\">Post reply</button>"
-                    "<button type=\"button\" data-action=\"cancel\">Cancel</button>"));
+    CHECK(has(html,
+              "<button type=\"submit\" aria-describedby=\"colloquy-reply-c_221_3cx_3e-form-error\">Post reply</button>"
+              "<button type=\"button\" data-action=\"cancel\">Cancel</button>"));
     CHECK_FALSE(has(html, "<h3>"));
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":6})"))["depth"] == 6);
     CHECK(meta_of(colloquy::render_compose("", R"({"parent":"a","parentDepth":1,"maxDepth":1})"))["depth"] == 1);
@@ -57,9 +68,11 @@ TEST_SUITE("Compose form") {
       const std::string html = html_of(colloquy::render_compose("", options));
       for (const char* field : {"name", "location", "text"}) {
         CAPTURE(field);
-        const std::string id = std::string(options[1] == '}' ? "colloquy-compose" : "colloquy-reply-a_20b_5fc") + "-" + field + "-error";
+        const std::string id = std::string(options[1] == '}' ? "colloquy-compose" : "colloquy-reply-a_20b_5fc") + "-" +
+                               field + "-error";
         CHECK(has(html, "aria-describedby=\"" + id + "\""));
-        CHECK(has(html, "<span class=\"error\" id=\"" + id + "\" data-for=\"" + field + "\" role=\"alert\" hidden></span>"));
+        CHECK(has(html,
+                  "<span class=\"error\" id=\"" + id + "\" data-for=\"" + field + "\" role=\"alert\" hidden></span>"));
         CHECK(count(html, id) == 2);
       }
       CHECK(count(html, " required") == 1);
@@ -80,8 +93,10 @@ TEST_SUITE("A comment on its own") {
     CHECK(meta_of(answer)["ok"] == true);
     CHECK(meta_of(answer)["depth"] == 1);
     std::string html = html_of(answer);
-    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" id=\"comment-k-1\" data-id=\"k-1\" data-depth=\"1\" "
-                     "aria-label=\"Reply by Ron, level 2, January 2, 2026\">", 0) == 0);
+    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" id=\"comment-k-1\" "
+                     "data-id=\"k-1\" data-depth=\"1\" "
+                     "aria-label=\"Reply by Ron, level 2, January 2, 2026\">",
+                     0) == 0);
     CHECK(has(html, "<p class=\"byline\">Ron in New York writes:</p>"));
     CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
     CHECK(has(html, "<p class=\"state\">Sending\xE2\x80\xA6</p></article>"));
@@ -92,14 +107,18 @@ TEST_SUITE("A comment on its own") {
     std::string html = html_of(colloquy::render_comment(mine, R"({"state":"unsent","clientId":"k-1"})"));
     CHECK(has(html, "<article class=\"comment unsent\" data-client-id=\"k-1\""));
     CHECK(has(html, "data-depth=\"0\""));
-    CHECK(has(html, "<p class=\"state\">Not sent yet <button type=\"button\" data-action=\"retry\">Retry</button></p></article>"));
+    CHECK(has(
+        html,
+        "<p class=\"state\">Not sent yet <button type=\"button\" data-action=\"retry\">Retry</button></p></article>"));
   }
 
   TEST_CASE("The server's answer replaces it: no client id, and pending reads \"Awaiting moderation\"") {
     std::string html = html_of(colloquy::render_comment(
         R"({"id":"c9","created":"2026-01-02T03:04:05Z","text":"hi","status":"pending"})", R"({"parentDepth":3})"));
-    CHECK(html.rfind("<article class=\"comment pending\" part=\"comment\" id=\"comment-c9\" data-id=\"c9\" data-depth=\"4\" "
-                     "aria-label=\"Reply by Anonymous, level 5, January 2, 2026\">", 0) == 0);
+    CHECK(html.rfind(
+              "<article class=\"comment pending\" part=\"comment\" id=\"comment-c9\" data-id=\"c9\" data-depth=\"4\" "
+              "aria-label=\"Reply by Anonymous, level 5, January 2, 2026\">",
+              0) == 0);
     CHECK(has(html, "<p class=\"state\">Awaiting moderation</p></article>"));
     CHECK_FALSE(has(html, "data-client-id"));
     std::string published = html_of(colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi"})", "{}"));
@@ -199,10 +218,26 @@ TEST_SUITE("Posting words") {
     for (const char* tag : {"en", "fr", "de", "es", "ru"}) {
       CAPTURE(tag);
       const colloquy::locale_data& l = colloquy::find_locale(tag);
-      for (std::string_view s : {l.compose_heading, l.field_name, l.field_location, l.field_text, l.honeypot_label,
-                                 l.preview_label, l.submit, l.submit_reply, l.cancel, l.sending, l.not_sent, l.retry,
-                                 l.awaiting_moderation, l.comment_posted, l.error_text_required, l.error_text_too_long,
-                                 l.error_name_too_long, l.error_location_too_long, l.error_rejected, l.reply_form_label})
+      for (std::string_view s : {l.compose_heading,
+                                 l.field_name,
+                                 l.field_location,
+                                 l.field_text,
+                                 l.honeypot_label,
+                                 l.preview_label,
+                                 l.submit,
+                                 l.submit_reply,
+                                 l.cancel,
+                                 l.sending,
+                                 l.not_sent,
+                                 l.retry,
+                                 l.awaiting_moderation,
+                                 l.comment_posted,
+                                 l.error_text_required,
+                                 l.error_text_too_long,
+                                 l.error_name_too_long,
+                                 l.error_location_too_long,
+                                 l.error_rejected,
+                                 l.reply_form_label})
         CHECK_FALSE(s.empty());
       CHECK(l.error_rejected.find("{code}") != std::string_view::npos);
     }
@@ -216,8 +251,12 @@ TEST_SUITE("Answers to a post") {
     };
     CHECK(judge(R"({"id":"s1","text":"hi"})", 201)["outcome"] == "delivered");
     CHECK(judge(R"({"id":7})", 200)["outcome"] == "delivered");
-    for (auto answer : {std::pair<std::string_view, int>{"<html>Created</html>", 201}, {"", 201}, {R"({"id":""})", 201},
-                        {R"({"ok":true})", 200}, {"<h1>Forbidden</h1>", 403}, {R"({"message":"no"})", 400}}) {
+    for (auto answer : {std::pair<std::string_view, int>{"<html>Created</html>", 201},
+                        {"", 201},
+                        {R"({"id":""})", 201},
+                        {R"({"ok":true})", 200},
+                        {"<h1>Forbidden</h1>", 403},
+                        {R"({"message":"no"})", 400}}) {
       // Not a structured binding: clang 14 (the wasm build) cannot capture one in CAPTURE's lambda.
       std::string_view body = answer.first;
       CAPTURE(body);

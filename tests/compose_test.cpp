@@ -50,7 +50,9 @@ TEST_SUITE("Composing a comment") {
 
   TEST_CASE("One-line fields lose newlines, tabs and bidi overrides") {
     draft d = good();
-    d.name = " Mary\tD.\r\n\xE2\x80\xAE" "evil\xE2\x81\xA6 ";
+    d.name =
+        " Mary\tD.\r\n\xE2\x80\xAE"
+        "evil\xE2\x81\xA6 ";
     d.location = "\nKansas,\x1B[31m USA\n";
     auto r = validate_draft(d);
     CHECK(r.ok());
@@ -90,8 +92,7 @@ TEST_SUITE("Composing a comment") {
     d.thread = "/" + std::string(colloquy::limits::max_thread_bytes, 't');
     d.client_id = std::string(colloquy::limits::max_client_id_bytes + 1, 'c');
     CHECK(codes(validate_draft(d)) == std::vector<std::string>{"thread_too_long@thread", "name_too_long@name",
-                                                               "location_too_long@location",
-                                                               "bad_client_id@clientId"});
+                                                               "location_too_long@location", "bad_client_id@clientId"});
   }
 
   TEST_CASE("Every problem is reported, each with its field") {
@@ -99,8 +100,7 @@ TEST_SUITE("Composing a comment") {
     d.parent = "c1\t";
     d.honeypot = "http://spam.example";
     CHECK(codes(validate_draft(d)) == std::vector<std::string>{"thread_required@thread", "bad_parent@parent",
-                                                               "text_required@text",
-                                                               "client_id_required@clientId",
+                                                               "text_required@text", "client_id_required@clientId",
                                                                "honeypot_filled@honeypot"});
     for (const auto& p : validate_draft(d).problems) CHECK_FALSE(p.message.empty());
   }
@@ -111,7 +111,9 @@ TEST_SUITE("Composing a comment") {
       d.parent = ok;
       CHECK(validate_draft(d).ok());
     }
-    for (const char* bad : {"c1\n", " c1", "c\x01" "1"}) {
+    for (const char* bad : {"c1\n", " c1",
+                            "c\x01"
+                            "1"}) {
       CAPTURE(bad);
       d.parent = bad;
       CHECK(codes(validate_draft(d)) == std::vector<std::string>{"bad_parent@parent"});
@@ -192,9 +194,25 @@ TEST_SUITE("Composing a comment") {
       state ^= state << 5;
       return state;
     };
-    const std::string pieces[] = {"\r\n", "\r", "\n", "\t", " ", "\x00", "\x1B", "\x7F", "\xC2\x85", "\xE2\x80\xAE",
-                                  "\xE2\x81\xA6", "\xC3\xA9", "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xFF", "\xC3", "a",
-                                  "<", "&"};
+    const std::string pieces[] = {"\r\n",
+                                  "\r",
+                                  "\n",
+                                  "\t",
+                                  " ",
+                                  "\x00",
+                                  "\x1B",
+                                  "\x7F",
+                                  "\xC2\x85",
+                                  "\xE2\x80\xAE",
+                                  "\xE2\x81\xA6",
+                                  "\xC3\xA9",
+                                  "\xF0\x9F\x98\x80",
+                                  "\xED\xA0\x80",
+                                  "\xFF",
+                                  "\xC3",
+                                  "a",
+                                  "<",
+                                  "&"};
     for (int round = 0; round < 500; ++round) {
       std::string input;
       int n = static_cast<int>(next() % 40);

@@ -149,10 +149,26 @@ TEST_SUITE("Locales") {
     for (const locale_data* l : {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru}) {
       CAPTURE(l->tag);
       for (auto m : l->months) CHECK_FALSE(m.empty());
-      for (auto s : {l->anonymous, l->reply, l->more, l->latest_stories, l->sort_label, l->sort_oldest,
-                     l->sort_newest, l->sort_top, l->sort_hot, l->sort_controversial, l->load_more, l->byline_reply, l->byline_reply_no_place,
-                     l->just_now, l->comments_unavailable, l->comments_unusable, l->loading, l->local_only,
-                     l->error_storage_refused, l->error_bad_answer})
+      for (auto s : {l->anonymous,
+                     l->reply,
+                     l->more,
+                     l->latest_stories,
+                     l->sort_label,
+                     l->sort_oldest,
+                     l->sort_newest,
+                     l->sort_top,
+                     l->sort_hot,
+                     l->sort_controversial,
+                     l->load_more,
+                     l->byline_reply,
+                     l->byline_reply_no_place,
+                     l->just_now,
+                     l->comments_unavailable,
+                     l->comments_unusable,
+                     l->loading,
+                     l->local_only,
+                     l->error_storage_refused,
+                     l->error_bad_answer})
         CHECK_FALSE(s.empty());
       if (l->tag != "en") {
         CHECK(l->reply != locale_en.reply);
@@ -181,7 +197,8 @@ TEST_SUITE("Entry points for the widget") {
     CHECK(labels == "vor 3 Stunden\n\nvor 6 Stunden");
   }
   TEST_CASE("Options that cannot be honoured are listed as ignored, and the defaults used") {
-    auto o = parse_widget_options(R"({"sort":"sideways","locale":"tlh","summaryLength":5,"storiesCount":"x","pageSize":10})");
+    auto o = parse_widget_options(
+        R"({"sort":"sideways","locale":"tlh","summaryLength":5,"storiesCount":"x","pageSize":10})");
     CHECK(o.ignored == std::vector<std::string>{"locale", "sort", "storiesCount", "summaryLength"});
     CHECK(o.order == sort_order::oldest);
     CHECK(o.summary_length == 130);
@@ -220,7 +237,8 @@ TEST_SUITE("Entry points for the widget") {
     }
   }
   TEST_CASE("The thread renders in the requested language and zone") {
-    std::string doc = R"([{"id":"a","created":"2010-09-25T23:30:00Z","text":"x","author":{"name":"Ann","location":"Lyon, France"}}])";
+    std::string doc =
+        R"([{"id":"a","created":"2010-09-25T23:30:00Z","text":"x","author":{"name":"Ann","location":"Lyon, France"}}])";
     std::string html = render_comments(doc, R"({"locale":"fr","timeZone":"+02:00"})");
     CHECK(html.find("Ann (Lyon) écrit\u202F:") != std::string::npos);
     CHECK(html.find(">26 septembre 2010</time>") != std::string::npos);

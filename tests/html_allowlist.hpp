@@ -33,7 +33,8 @@ namespace colloquy::test {
 struct allowlist {
   std::map<std::string, std::set<std::string>, std::less<>> elements;  // element -> attributes
   std::set<std::string, std::less<>> void_elements{"br", "hr"};
-  std::set<std::string, std::less<>> url_attributes{"href", "src", "action", "formaction", "xlink:href", "poster", "srcset"};
+  std::set<std::string, std::less<>> url_attributes{"href",       "src",    "action", "formaction",
+                                                    "xlink:href", "poster", "srcset"};
   std::set<std::string, std::less<>> url_schemes{"http", "https", "mailto"};
   // element -> {attribute, exact value} that must be present.
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> required;
@@ -65,12 +66,14 @@ inline const allowlist& comments_allowlist() {
     x.elements["select"] = {"name", "class"};
     x.elements["option"] = {"value", "selected"};
     x.elements["div"] = {"class", "role", "aria-labelledby"};
-    x.elements["article"] = {"class", "part", "id", "data-id", "data-depth", "data-replies", "data-reply-to",
-                             "aria-posinset", "aria-setsize", "aria-label"};
+    x.elements["article"] = {
+        "class",         "part",          "id",           "data-id",   "data-depth", "data-replies",
+        "data-reply-to", "aria-posinset", "aria-setsize", "aria-label"};
     x.elements["p"] = {"class"};
     x.elements["span"] = {"class"};
     x.elements["time"] = {"datetime", "title", "class"};
-    x.elements["button"] = {"type", "class", "data-action", "data-id", "data-next", "data-vote", "aria-pressed", "aria-label"};
+    x.elements["button"] = {"type",      "class",     "data-action",  "data-id",
+                            "data-next", "data-vote", "aria-pressed", "aria-label"};
     x.elements["a"] = {"href", "rel", "title", "class"};
     // The avatar (avatar.hpp): an identicon path, no URL, no style.
     x.elements["svg"] = {"class", "viewbox", "width", "height", "aria-hidden"};
@@ -104,14 +107,25 @@ namespace detail {
 inline bool is_lower_name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
 inline void put_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) { out += char(cp); return; }
-  if (cp < 0x800) { out += char(0xC0 | (cp >> 6)); out += char(0x80 | (cp & 0x3F)); return; }
-  if (cp < 0x10000) {
-    out += char(0xE0 | (cp >> 12)); out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F));
+  if (cp < 0x80) {
+    out += char(cp);
     return;
   }
-  out += char(0xF0 | (cp >> 18)); out += char(0x80 | ((cp >> 12) & 0x3F));
-  out += char(0x80 | ((cp >> 6) & 0x3F)); out += char(0x80 | (cp & 0x3F));
+  if (cp < 0x800) {
+    out += char(0xC0 | (cp >> 6));
+    out += char(0x80 | (cp & 0x3F));
+    return;
+  }
+  if (cp < 0x10000) {
+    out += char(0xE0 | (cp >> 12));
+    out += char(0x80 | ((cp >> 6) & 0x3F));
+    out += char(0x80 | (cp & 0x3F));
+    return;
+  }
+  out += char(0xF0 | (cp >> 18));
+  out += char(0x80 | ((cp >> 12) & 0x3F));
+  out += char(0x80 | ((cp >> 6) & 0x3F));
+  out += char(0x80 | (cp & 0x3F));
 }
 
 // Decodes the character reference at s[i] == '&' into `out`; returns its length, 0 if malformed.
@@ -125,7 +139,9 @@ inline std::size_t read_reference(std::string_view s, std::size_t i, std::string
     std::uint64_t cp = 0;
     while (j < s.size() && j - start < 8) {
       char c = s[j];
-      int d = (c >= '0' && c <= '9') ? c - '0' : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+      int d = (c >= '0' && c <= '9')                          ? c - '0'
+              : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                              : -1;
       if (d < 0) break;
       cp = cp * (hex ? 16 : 10) + std::uint64_t(d);
       ++j;
@@ -136,7 +152,9 @@ inline std::size_t read_reference(std::string_view s, std::size_t i, std::string
     return j + 1 - i;
   }
   std::size_t start = j;
-  while (j < s.size() && j - start <= 40 && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9'))) ++j;
+  while (j < s.size() && j - start <= 40 &&
+         ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' && s[j] <= '9')))
+    ++j;
   if (j == start || j >= s.size() || s[j] != ';') return 0;
   auto v = colloquy::detail::find_entity(s.substr(start, j - start));
   if (!v) return 0;
@@ -168,7 +186,8 @@ inline std::string url_scheme(std::string_view url) {
 }  // namespace detail
 
 // Why `html` is not acceptable under `rules`, or nullopt when it is.
-inline std::optional<std::string> allowlist_violation(std::string_view html, const allowlist& rules = comments_allowlist()) {
+inline std::optional<std::string> allowlist_violation(std::string_view html,
+                                                      const allowlist& rules = comments_allowlist()) {
   std::vector<std::string> open;
   std::string decoded;
   std::size_t i = 0;
@@ -176,7 +195,8 @@ inline std::optional<std::string> allowlist_violation(std::string_view html, con
     for (std::size_t k = from; k < to; ++k) {
       if (html[k] != '&') continue;
       decoded.clear();
-      if (detail::read_reference(html, k, decoded) == 0) return "malformed character reference" + detail::context(html, k);
+      if (detail::read_reference(html, k, decoded) == 0)
+        return "malformed character reference" + detail::context(html, k);
     }
     return std::nullopt;
   };
@@ -189,7 +209,8 @@ inline std::optional<std::string> allowlist_violation(std::string_view html, con
     bool closing = k < html.size() && html[k] == '/';
     if (closing) ++k;
     std::size_t name_start = k;
-    if (k >= html.size() || !(html[k] >= 'a' && html[k] <= 'z')) return "'<' that does not start a plain tag" + detail::context(html, lt);
+    if (k >= html.size() || !(html[k] >= 'a' && html[k] <= 'z'))
+      return "'<' that does not start a plain tag" + detail::context(html, lt);
     while (k < html.size() && detail::is_lower_name_char(html[k])) ++k;
     std::string name(html.substr(name_start, k - name_start));
     auto element = rules.elements.find(name);
@@ -208,27 +229,39 @@ inline std::optional<std::string> allowlist_violation(std::string_view html, con
     bool required_ok = required == rules.required.end();
     for (;;) {
       if (k >= html.size()) return "unterminated tag" + detail::context(html, lt);
-      if (html[k] == '>') { ++k; break; }
-      if (is_void && html.substr(k, 3) == " />") { k += 3; break; }
+      if (html[k] == '>') {
+        ++k;
+        break;
+      }
+      if (is_void && html.substr(k, 3) == " />") {
+        k += 3;
+        break;
+      }
       if (html[k] != ' ') return "unexpected character in tag" + detail::context(html, k);
       ++k;
       std::size_t a = k;
       while (k < html.size() && (detail::is_lower_name_char(html[k]) || html[k] == ':')) ++k;
       std::string attr(html.substr(a, k - a));
       if (attr.empty()) return "malformed attribute" + detail::context(html, a);
-      if (attr.size() > 2 && attr[0] == 'o' && attr[1] == 'n') return "event handler attribute " + attr + detail::context(html, a);
-      if (!element->second.count(attr)) return "attribute " + attr + " is not allowed on <" + name + ">" + detail::context(html, a);
+      if (attr.size() > 2 && attr[0] == 'o' && attr[1] == 'n')
+        return "event handler attribute " + attr + detail::context(html, a);
+      if (!element->second.count(attr))
+        return "attribute " + attr + " is not allowed on <" + name + ">" + detail::context(html, a);
       if (!seen.insert(attr).second) return "duplicate attribute " + attr + detail::context(html, a);
       std::string value;
       if (k < html.size() && html[k] == '=') {
-        if (k + 1 >= html.size() || html[k + 1] != '"') return "attribute value not double-quoted" + detail::context(html, k);
+        if (k + 1 >= html.size() || html[k + 1] != '"')
+          return "attribute value not double-quoted" + detail::context(html, k);
         std::size_t v = k + 2;
         std::size_t end = html.find('"', v);
         if (end == std::string_view::npos) return "unterminated attribute value" + detail::context(html, v);
         std::string_view raw = html.substr(v, end - v);
         if (raw.find('<') != std::string_view::npos) return "raw '<' in attribute value" + detail::context(html, v);
         for (std::size_t r = 0; r < raw.size();) {
-          if (raw[r] != '&') { value += raw[r++]; continue; }
+          if (raw[r] != '&') {
+            value += raw[r++];
+            continue;
+          }
           std::size_t n = detail::read_reference(raw, r, value);
           if (n == 0) return "malformed character reference in attribute" + detail::context(html, v + r);
           r += n;
@@ -241,7 +274,8 @@ inline std::optional<std::string> allowlist_violation(std::string_view html, con
           return "URL with scheme '" + scheme + "' in " + attr + detail::context(html, a);
       }
       if (!required_ok && attr == required->second.first) {
-        if (value != required->second.second) return attr + " must be \"" + required->second.second + "\"" + detail::context(html, a);
+        if (value != required->second.second)
+          return attr + " must be \"" + required->second.second + "\"" + detail::context(html, a);
         required_ok = true;
       }
     }

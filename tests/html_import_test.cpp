@@ -63,8 +63,7 @@ std::vector<std::string> words(std::string_view html) {
 }
 
 // True when every word of `source`, in order, is among the words of `rendered`.
-bool words_kept(const std::vector<std::string>& source, const std::vector<std::string>& rendered,
-                std::string& missing) {
+bool words_kept(const std::vector<std::string>& source, const std::vector<std::string>& rendered, std::string& missing) {
   std::size_t j = 0;
   for (const std::string& w : source) {
     while (j < rendered.size() && rendered[j] != w) ++j;
@@ -107,9 +106,16 @@ TEST_SUITE("HTML to markup") {
   }
 
   TEST_CASE("Text reads back as itself: markup characters and line-start markers are escaped") {
-    const char* const texts[] = {"*not em* _nor this_ `nor code` [nor](link) <b>", "- not a list",
-                                 "+ nor this", "# not a heading", "2010. a year, not a list", "1) nor this",
-                                 "&amp;copy; stays &copy;", "back\\slash", "~~~ not a fence", "> not a quote"};
+    const char* const texts[] = {"*not em* _nor this_ `nor code` [nor](link) <b>",
+                                 "- not a list",
+                                 "+ nor this",
+                                 "# not a heading",
+                                 "2010. a year, not a list",
+                                 "1) nor this",
+                                 "&amp;copy; stays &copy;",
+                                 "back\\slash",
+                                 "~~~ not a fence",
+                                 "> not a quote"};
     for (const char* t : texts) {
       CAPTURE(t);
       std::string html = "<p>";
@@ -138,8 +144,10 @@ TEST_SUITE("HTML to markup") {
     std::string html = render(m.text);
     CHECK_MESSAGE(!colloquy::test::allowlist_violation(html, colloquy::test::markup_allowlist()), html);
     CHECK(html.find("href") == std::string::npos);
-    for (const char* w : {"Hello", "alert", "a cat", "click", "again", "framed"}) CHECK(html.find(w) != std::string::npos);
-    auto plain = colloquy::html_to_markup("<p>Just <a href=\"/relative\">words</a> and <a href=\"mailto:a@b.example\">mail</a></p>");
+    for (const char* w : {"Hello", "alert", "a cat", "click", "again", "framed"})
+      CHECK(html.find(w) != std::string::npos);
+    auto plain = colloquy::html_to_markup(
+        "<p>Just <a href=\"/relative\">words</a> and <a href=\"mailto:a@b.example\">mail</a></p>");
     CHECK_FALSE(plain.unsafe_html);
     CHECK_FALSE(plain.unsafe_link);
   }

@@ -79,13 +79,14 @@ TEST_SUITE("JSON reader for small documents") {
     const std::string deep(colloquy::limits::max_json_depth + 1, '[');
     CHECK(doc.parse(deep) == json_document::status::too_deep);
     CHECK(doc.parse("[x" + deep) == json_document::status::not_json);
-    CHECK(doc.parse(std::string(colloquy::limits::max_json_depth, '[') + std::string(colloquy::limits::max_json_depth, ']')) ==
-          json_document::status::ok);
+    CHECK(doc.parse(std::string(colloquy::limits::max_json_depth, '[') +
+                    std::string(colloquy::limits::max_json_depth, ']')) == json_document::status::ok);
   }
 
   TEST_CASE("Lookups: members, absent keys, wrong types, integers in range") {
     json_document doc;
-    REQUIRE(doc.parse(R"({"s":"v","n":42,"neg":-3,"big":99999999999,"f":1.5,"o":{"in":"x"}})") == json_document::status::ok);
+    REQUIRE(doc.parse(R"({"s":"v","n":42,"neg":-3,"big":99999999999,"f":1.5,"o":{"in":"x"}})") ==
+            json_document::status::ok);
     auto root = doc.root();
     CHECK(*root.string_at("s") == "v");
     CHECK(root.string_at("n") == nullptr);
@@ -115,7 +116,8 @@ TEST_SUITE("Numbers with a fraction or an exponent (decimal_to_double)") {
       CAPTURE(text);
       CHECK(decimal_to_double(text) == std::strtod(text, nullptr));
     }
-    for (const char* text : {"0.5", "-0.0", "1e2", "1.7e12", "-1.5E+3", "1e-5", "0.000123", "2.5e-3", "1e22", "9007199254740993e0"}) {
+    for (const char* text :
+         {"0.5", "-0.0", "1e2", "1.7e12", "-1.5E+3", "1e-5", "0.000123", "2.5e-3", "1e22", "9007199254740993e0"}) {
       CAPTURE(text);
       CHECK(decimal_to_double(text) == std::strtod(text, nullptr));
     }
@@ -123,7 +125,8 @@ TEST_SUITE("Numbers with a fraction or an exponent (decimal_to_double)") {
   }
 
   TEST_CASE("Beyond the exact range: within a unit in the last place, infinity and zero at the ends") {
-    for (const char* text : {"3.14159265358979323846", "123456789012345678901234.5", "6.02214076e23", "1.602176634e-19"}) {
+    for (const char* text :
+         {"3.14159265358979323846", "123456789012345678901234.5", "6.02214076e23", "1.602176634e-19"}) {
       CAPTURE(text);
       const double ours = decimal_to_double(text), exact = std::strtod(text, nullptr);
       CHECK((ours == exact || std::nextafter(ours, exact) == exact));
@@ -138,7 +141,8 @@ TEST_SUITE("JSON writer") {
   TEST_CASE("Objects, arrays, numbers and null, read back by nlohmann") {
     std::string out;
     colloquy::json_writer w(out);
-    w.begin_object().key("ok").boolean(true).key("n").number(-12).key("big").number(std::uint64_t(18446744073709551615ull));
+    w.begin_object().key("ok").boolean(true).key("n").number(-12).key("big").number(
+        std::uint64_t(18446744073709551615ull));
     w.key("list").begin_array().number(1).string("two").null().begin_object().end_object().begin_array().end_array().end_array();
     w.key("cursor").string_or_null("").end_object();
     CHECK(out == R"({"ok":true,"n":-12,"big":18446744073709551615,"list":[1,"two",null,{},[]],"cursor":null})");

@@ -42,7 +42,8 @@ TEST_SUITE("Comment markup") {
     CHECK(md("hard  \nbreak") == "<p>hard<br />\nbreak</p>\n");
     CHECK(md("hard\\\nbreak") == "<p>hard<br />\nbreak</p>\n");
     CHECK(md("*em* **strong** ***both*** _em_ __strong__") ==
-          "<p><em>em</em> <strong>strong</strong> <em><strong>both</strong></em> <em>em</em> <strong>strong</strong></p>\n");
+          "<p><em>em</em> <strong>strong</strong> <em><strong>both</strong></em> <em>em</em> "
+          "<strong>strong</strong></p>\n");
     CHECK(md("snake_case_name stays") == "<p>snake_case_name stays</p>\n");
     CHECK(md("`a < b` and `` `x` ``") == "<p><code>a &lt; b</code> and <code>`x`</code></p>\n");
     CHECK(md("\\*not em\\*") == "<p>*not em*</p>\n");
@@ -84,16 +85,19 @@ TEST_SUITE("Comment markup") {
     CHECK(md("[site](https://example.com \"Title\")") ==
           std::string("<p><a href=\"https://example.com\"") + rel + " title=\"Title\">site</a></p>\n");
     CHECK(md("[rel](/path?a=1&b=2)") == std::string("<p><a href=\"/path?a=1&amp;b=2\"") + rel + ">rel</a></p>\n");
-    CHECK(md("[mail](mailto:a@example.com)") == std::string("<p><a href=\"mailto:a@example.com\"") + rel + ">mail</a></p>\n");
+    CHECK(md("[mail](mailto:a@example.com)") ==
+          std::string("<p><a href=\"mailto:a@example.com\"") + rel + ">mail</a></p>\n");
     CHECK(md("<https://example.com/a b>") == "<p>&lt;https://example.com/a b&gt;</p>\n");
-    CHECK(md("<a@example.com>") == std::string("<p><a href=\"mailto:a@example.com\"") + rel + ">a@example.com</a></p>\n");
-    CHECK(md("[q](https://x.org/\"><script>)") == std::string("<p><a href=\"https://x.org/%22%3E%3Cscript%3E\"") + rel + ">q</a></p>\n");
+    CHECK(md("<a@example.com>") ==
+          std::string("<p><a href=\"mailto:a@example.com\"") + rel + ">a@example.com</a></p>\n");
+    CHECK(md("[q](https://x.org/\"><script>)") ==
+          std::string("<p><a href=\"https://x.org/%22%3E%3Cscript%3E\"") + rel + ">q</a></p>\n");
     // Rejected schemes stay visible as the text that was typed.
     for (const char* bad : {"[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java&#x09;script:alert(1))",
-                            "[x](&#106;avascript:alert(1))", "[x](javascript&colon;alert(1))", "[x](javascript%3Aalert(1))",
-                            "[x]( javascript:alert(1))", "[x](<java\tscript:alert(1)>)", "[x](data:text/html,<b>)",
-                            "[x](vbscript:msgbox(1))", "[x](file:///etc/passwd)", "<javascript:alert(1)>",
-                            "<data:text/html;base64,PHNjcmlwdD4=>", "<vbscript:x>"}) {
+                            "[x](&#106;avascript:alert(1))", "[x](javascript&colon;alert(1))",
+                            "[x](javascript%3Aalert(1))", "[x]( javascript:alert(1))", "[x](<java\tscript:alert(1)>)",
+                            "[x](data:text/html,<b>)", "[x](vbscript:msgbox(1))", "[x](file:///etc/passwd)",
+                            "<javascript:alert(1)>", "<data:text/html;base64,PHNjcmlwdD4=>", "<vbscript:x>"}) {
       CAPTURE(bad);
       std::string html = checked(bad);
       CHECK(html.find("<a ") == std::string::npos);
@@ -103,7 +107,9 @@ TEST_SUITE("Comment markup") {
 
   TEST_CASE("Fuzzer findings stay fixed") {
     // A NUL before "mailto:" in a link destination was percent-encoded into "%00mailto:".
-    static constexpr char nul_mailto[] = "[link](<\0mailto:\x14\x14`\xC0\0,f\x80" "bar)>)\n";
+    static constexpr char nul_mailto[] =
+        "[link](<\0mailto:\x14\x14`\xC0\0,f\x80"
+        "bar)>)\n";
     CHECK(checked(std::string_view(nul_mailto, sizeof nul_mailto - 1)).find("href=\"mailto:") != std::string::npos);
     // "http%3As:" read as "http:" once decoded, but a browser reads the malformed scheme "http%3As".
     CHECK(checked("[link](http%3As:/vscript:/x)").find("<a ") == std::string::npos);
@@ -113,7 +119,8 @@ TEST_SUITE("Comment markup") {
     CHECK(md("See https://example.com/a.") ==
           std::string("<p>See <a href=\"https://example.com/a\"") + rel + ">https://example.com/a</a>.</p>\n");
     CHECK(md("Visit www.commonmark.org/help, now!") ==
-          std::string("<p>Visit <a href=\"http://www.commonmark.org/help\"") + rel + ">www.commonmark.org/help</a>, now!</p>\n");
+          std::string("<p>Visit <a href=\"http://www.commonmark.org/help\"") + rel +
+              ">www.commonmark.org/help</a>, now!</p>\n");
     CHECK(md("(see https://en.wikipedia.org/wiki/Pi_(number))") ==
           std::string("<p>(see <a href=\"https://en.wikipedia.org/wiki/Pi_(number)\"") + rel +
               ">https://en.wikipedia.org/wiki/Pi_(number)</a>)</p>\n");
@@ -126,8 +133,8 @@ TEST_SUITE("Comment markup") {
     CHECK(md("www.a_b.example_c.com and http://localhost and `https://code.example.com`") ==
           "<p>www.a_b.example_c.com and http://localhost and <code>https://code.example.com</code></p>\n");
     CHECK(md("nohttps://example.com") == "<p>nohttps://example.com</p>\n");
-    CHECK(md("https://example.com/?a=1&amp;b=2") ==
-          std::string("<p><a href=\"https://example.com/?a=1&amp;b=2\"") + rel + ">https://example.com/?a=1&amp;b=2</a></p>\n");
+    CHECK(md("https://example.com/?a=1&amp;b=2") == std::string("<p><a href=\"https://example.com/?a=1&amp;b=2\"") +
+                                                        rel + ">https://example.com/?a=1&amp;b=2</a></p>\n");
   }
 
   TEST_CASE("Containers nest only to a bounded depth") {
@@ -206,10 +213,10 @@ TEST_SUITE("URL policy") {
     CHECK(is_safe_url("mailto:a@b.c", url_policy::link));
     CHECK(is_safe_url("/relative?x=1:2", url_policy::link));
     CHECK_FALSE(is_safe_url("/relative", url_policy::web));
-    for (const char* bad : {"javascript:alert(1)", " javascript:alert(1)", "\x01javascript:alert(1)", "java\tscript:x",
-                            "java\nscript:x", "JAVASCRIPT:x", "javascript%3Ax", "%6Aavascript:x", "data:text/html,x",
-                            "vbscript:x", "\xC2\xA0javascript:x", "ja\x01vascript:x", ":x", "httpx:x", "https%00:x",
-                            "http%3As:/x"}) {
+    for (const char* bad :
+         {"javascript:alert(1)", " javascript:alert(1)", "\x01javascript:alert(1)", "java\tscript:x", "java\nscript:x",
+          "JAVASCRIPT:x", "javascript%3Ax", "%6Aavascript:x", "data:text/html,x", "vbscript:x", "\xC2\xA0javascript:x",
+          "ja\x01vascript:x", ":x", "httpx:x", "https%00:x", "http%3As:/x"}) {
       CAPTURE(bad);
       CHECK_FALSE(is_safe_url(bad, url_policy::link));
     }
@@ -231,7 +238,7 @@ TEST_SUITE("URL policy") {
 TEST_SUITE("Comment markup: the plain-text fast path") {
   // append_markup_html answers plain paragraphs without the parser when no markup can start;
   // that answer must be exactly the parser's.
-  void check_same(std::string_view text, std::size_t& fast) {
+  void check_same(std::string_view text, std::size_t & fast) {
     std::string quick;
     if (!colloquy::detail::md::append_plain_paragraphs(quick, text)) {
       CHECK(quick.empty());
@@ -250,10 +257,11 @@ TEST_SUITE("Comment markup: the plain-text fast path") {
   }
 
   TEST_CASE("Gives the parser's output on generated texts") {
-    const char* pieces[] = {"word", " ", "  ", "   ", "    ", "\n", "\n\n", "\n \n", "-", "+", "1", "9.", ")", "\"",
-                            "'", "é", "Ж", "😀", ".", ",", "?", "(x)", "http", "ww", "/", "%", "$", "{", "}", "@",
-                            "<", ">", "<b>", "</b>", "<b", "&", "& ", "&amp;", "&#", "a@b", "<a@b.c>", " <", "< ", "wwW.", "WWW.",
-                            "w", "W"};
+    const char* pieces[] = {"word",    " ",   "  ",   "   ",  "    ", "\n", "\n\n", "\n \n", "-",  "+",
+                            "1",       "9.",  ")",    "\"",   "'",    "é",  "Ж",    "😀",     ".",  ",",
+                            "?",       "(x)", "http", "ww",   "/",    "%",  "$",    "{",     "}",  "@",
+                            "<",       ">",   "<b>",  "</b>", "<b",   "&",  "& ",   "&amp;", "&#", "a@b",
+                            "<a@b.c>", " <",  "< ",   "wwW.", "WWW.", "w",  "W"};
     std::uint64_t state = 42;
     std::size_t fast = 0;
     for (int i = 0; i < 20000; ++i) {

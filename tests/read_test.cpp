@@ -73,33 +73,54 @@ TEST_SUITE("Reading comments documents") {
   }
 
   TEST_CASE("Each bad item is skipped with its code, id and index; the good ones are all kept") {
-    auto r = read_both("[" 
-      "{\"id\":\"ok1\"," + good + "},"
-      "42,"
-      "{" + good + "},"
-      "{\"id\":\"\"," + good + "},"
-      "{\"id\":1.5," + good + "},"
-      "{\"id\":\"" + std::string(colloquy::limits::max_id_bytes + 1, 'i') + "\"," + good + "},"
-      "{\"id\":\"d1\",\"text\":\"x\"},"
-      "{\"id\":\"d2\",\"created\":\"2010-13-01\",\"text\":\"x\"},"
-      "{\"id\":\"d3\",\"created\":true,\"text\":\"x\"},"
-      "{\"id\":\"t1\",\"created\":0},"
-      "{\"id\":\"t2\",\"created\":0,\"text\":[]},"
-      "{\"id\":\"t3\",\"created\":0,\"text\":\"" + std::string(colloquy::limits::max_text_bytes + 1, 'x') + "\"},"
-      "{\"id\":\"s1\"," + good + ",\"status\":\"spam\"},"
-      "{\"id\":\"s2\"," + good + ",\"status\":3},"
-      "{\"id\":\"ok1\"," + good + "},"
-      "{\"id\":\"ok2\"," + good + "}"
-      "]");
+    auto r = read_both(
+        "["
+        "{\"id\":\"ok1\"," +
+        good +
+        "},"
+        "42,"
+        "{" +
+        good +
+        "},"
+        "{\"id\":\"\"," +
+        good +
+        "},"
+        "{\"id\":1.5," +
+        good +
+        "},"
+        "{\"id\":\"" +
+        std::string(colloquy::limits::max_id_bytes + 1, 'i') + "\"," + good +
+        "},"
+        "{\"id\":\"d1\",\"text\":\"x\"},"
+        "{\"id\":\"d2\",\"created\":\"2010-13-01\",\"text\":\"x\"},"
+        "{\"id\":\"d3\",\"created\":true,\"text\":\"x\"},"
+        "{\"id\":\"t1\",\"created\":0},"
+        "{\"id\":\"t2\",\"created\":0,\"text\":[]},"
+        "{\"id\":\"t3\",\"created\":0,\"text\":\"" +
+        std::string(colloquy::limits::max_text_bytes + 1, 'x') +
+        "\"},"
+        "{\"id\":\"s1\"," +
+        good +
+        ",\"status\":\"spam\"},"
+        "{\"id\":\"s2\"," +
+        good +
+        ",\"status\":3},"
+        "{\"id\":\"ok1\"," +
+        good +
+        "},"
+        "{\"id\":\"ok2\"," +
+        good +
+        "}"
+        "]");
     REQUIRE(r.ok);
     REQUIRE(r.comments.size() == 2);
     CHECK(r.comments[0].id == "ok1");
     CHECK(r.comments[1].id == "ok2");
     CHECK(r.positions == std::vector<std::size_t>{0, 15});
-    std::vector<std::string_view> expected = {errc::item_not_object, errc::missing_id, errc::missing_id, errc::bad_id,
-                                         errc::bad_id, errc::missing_date, errc::bad_date, errc::bad_date,
-                                         errc::missing_text, errc::bad_text, errc::text_too_long,
-                                         errc::bad_status, errc::bad_status, errc::duplicate_id};
+    std::vector<std::string_view> expected = {
+        errc::item_not_object, errc::missing_id, errc::missing_id, errc::bad_id,       errc::bad_id,
+        errc::missing_date,    errc::bad_date,   errc::bad_date,   errc::missing_text, errc::bad_text,
+        errc::text_too_long,   errc::bad_status, errc::bad_status, errc::duplicate_id};
     CHECK(codes(r) == expected);
     for (std::size_t i = 0; i < r.problems.size(); ++i) CHECK(r.problems[i].index == i + 1);
     CHECK(r.problems[5].id == "d1");
@@ -118,8 +139,9 @@ TEST_SUITE("Reading comments documents") {
       {"id":"f","parent":"","created":0,"text":"","votes":{"up":2}}])J");
     REQUIRE(r.ok);
     CHECK(r.comments.size() == 6);
-    std::vector<std::string_view> expected = {errc::bad_parent, errc::bad_author, errc::bad_author_url, errc::bad_author,
-                                         errc::bad_votes, errc::bad_date, errc::bad_votes, errc::bad_votes};
+    std::vector<std::string_view> expected = {errc::bad_parent, errc::bad_author, errc::bad_author_url,
+                                              errc::bad_author, errc::bad_votes,  errc::bad_date,
+                                              errc::bad_votes,  errc::bad_votes};
     CHECK(codes(r) == expected);
     CHECK(r.comments[0].parent.empty());
     CHECK(r.comments[1].author.name.empty());
@@ -136,16 +158,17 @@ TEST_SUITE("Reading comments documents") {
   }
 
   TEST_CASE("Document-level errors: not JSON, no comments array, too deep, too large") {
-    for (const std::string& doc : std::vector<std::string>{"", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[1e400]", "\xEF\xBB",
-                            "[] []", "[\"a\x01\"]", "[\"\xC0\xAF\"]", "[\"\xED\xA0\x80\"]", "[\"\\ud800\"]",
-                            "[\"\\udc00\\ud800\"]", std::string("[]\0", 3)}) {
+    for (const std::string& doc :
+         std::vector<std::string>{"", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[1e400]",
+                                  "\xEF\xBB", "[] []", "[\"a\x01\"]", "[\"\xC0\xAF\"]", "[\"\xED\xA0\x80\"]",
+                                  "[\"\\ud800\"]", "[\"\\udc00\\ud800\"]", std::string("[]\0", 3)}) {
       CAPTURE(doc);
       auto r = read_both(doc);
       CHECK_FALSE(r.ok);
       CHECK(r.error.code == errc::not_json);
     }
-    for (const std::string& doc : std::vector<std::string>{"{}", "{\"comments\":{}}", "\"comments\"", "5", "null", "{\"Comments\":[]}",
-                            "{\"comments\":[],\"comments\":null}"}) {
+    for (const std::string& doc : std::vector<std::string>{"{}", "{\"comments\":{}}", "\"comments\"", "5", "null",
+                                                           "{\"Comments\":[]}", "{\"comments\":[],\"comments\":null}"}) {
       CAPTURE(doc);
       auto r = read_both(doc);
       CHECK_FALSE(r.ok);
@@ -167,8 +190,9 @@ TEST_SUITE("Reading comments documents") {
   }
 
   TEST_CASE("JSON details match nlohmann: escapes, surrogates, BOM, duplicate keys, numbers") {
-    auto r = read_both("\xEF\xBB\xBF [ {\"i\\u0064\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\\\\\",\"created\":0,"
-                       "\"text\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"text\":\"last wins\",\"x\":{\"y\":[1,2.5e3,-0,true,null]}} ]");
+    auto r = read_both(
+        "\xEF\xBB\xBF [ {\"i\\u0064\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\\\\\",\"created\":0,"
+        "\"text\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"text\":\"last wins\",\"x\":{\"y\":[1,2.5e3,-0,true,null]}} ]");
     REQUIRE(r.ok);
     REQUIRE(r.comments.size() == 1);
     CHECK(r.comments[0].id == "\xC3\xA9\xF0\x9F\x98\x80\n\"/\\");
@@ -263,13 +287,13 @@ TEST_SUITE("Reading comments documents") {
       std::size_t line, column;
       std::string what;
     };
-    for (const where& w : std::vector<where>{
-             {"", 1, 1, "unexpected end of input"},
-             {"{\"comments\": [", 1, 15, "unexpected end of input"},
-             {"[\n  {\"id\": 1,\n   \"text\": tru }\n]", 3, 12, "unexpected character 't'"},
-             {"[\"caf\xC3\xA9\", x]", 1, 10, "unexpected character 'x'"},
-             {"[1,\n\x01]", 2, 1, "unexpected byte 0x01"},
-             {"[] []", 1, 4, "unexpected character '['"}}) {
+    for (const where& w :
+         std::vector<where>{{"", 1, 1, "unexpected end of input"},
+                            {"{\"comments\": [", 1, 15, "unexpected end of input"},
+                            {"[\n  {\"id\": 1,\n   \"text\": tru }\n]", 3, 12, "unexpected character 't'"},
+                            {"[\"caf\xC3\xA9\", x]", 1, 10, "unexpected character 'x'"},
+                            {"[1,\n\x01]", 2, 1, "unexpected byte 0x01"},
+                            {"[] []", 1, 4, "unexpected character '['"}}) {
       CAPTURE(w.doc);
       auto r = read_both(w.doc);
       REQUIRE_FALSE(r.ok);

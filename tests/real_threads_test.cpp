@@ -33,7 +33,8 @@ TEST_SUITE("Real threads") {
       nlohmann::json items = nlohmann::json::array();
       for (std::size_t i = 0; i < source.size(); ++i) items.push_back(colloquy::test::to_wire(source[i], i));
       // Alternate the two document shapes.
-      nlohmann::json doc = file.size() % 2 ? items : nlohmann::json{{"thread", file}, {"comments", items}, {"next", nullptr}};
+      nlohmann::json doc = file.size() % 2 ? items
+                                           : nlohmann::json{{"thread", file}, {"comments", items}, {"next", nullptr}};
       std::string bytes = doc.dump();
       auto r = colloquy::read_comments(bytes);
       colloquy::test::check_same_reading(r, colloquy::read_comments_reference(bytes));

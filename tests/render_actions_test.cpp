@@ -68,8 +68,11 @@ TEST_SUITE("Reader actions in the thread") {
   TEST_CASE("Vote buttons show the counts, are named \"Upvote, 3\" and are pressed as this reader voted") {
     const rendered plain = render("{}");
     const std::string c1 = article(plain.html, "c1");
-    CHECK(has(c1, "<button type=\"button\" data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" aria-label=\"Upvote, 3\">\u25B2 3</button>"
-                  "<button type=\"button\" data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" aria-label=\"Downvote, 1\">\u25BC 1</button>"));
+    CHECK(has(c1,
+              "<button type=\"button\" data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" "
+              "aria-label=\"Upvote, 3\">\u25B2 3</button>"
+              "<button type=\"button\" data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" "
+              "aria-label=\"Downvote, 1\">\u25BC 1</button>"));
     // A net score only (-2): shown on the side it leans to.
     const std::string c2 = article(plain.html, "c2");
     CHECK(has(c2, R"(aria-label="Upvote, 0")"));
@@ -99,7 +102,8 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK_FALSE(has(plain.html, "data-action=\"delete\""));
 
     const rendered mine = render(R"({"editable":["c2",7,"gone","a\"><img src=x onerror=alert(1)>"]})");
-    const std::string owner = R"(<button type="button" data-action="edit">Edit</button><button type="button" data-action="delete">Delete</button></article>)";
+    const std::string owner =
+        R"(<button type="button" data-action="edit">Edit</button><button type="button" data-action="delete">Delete</button></article>)";
     CHECK(has(article(mine.html, "c2"), owner));
     CHECK(has(article(mine.html, "7"), owner));  // an integer id names the comment whose id is "7"
     CHECK(has(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), owner));
@@ -110,10 +114,13 @@ TEST_SUITE("Reader actions in the thread") {
 
   TEST_CASE("An edited comment says so, with the edit's date in a time element the widget relabels") {
     const rendered r = render(R"({"now":1285495200000})");  // 2010-09-26T10:00:00Z: half an hour after the edit
-    CHECK(has(article(r.html, "c2"), R"(</time><span class="edited">edited <time datetime="2010-09-26T09:30:00Z">30 minutes ago</time></span><div class="body">)"));
+    CHECK(has(
+        article(r.html, "c2"),
+        R"(</time><span class="edited">edited <time datetime="2010-09-26T09:30:00Z">30 minutes ago</time></span><div class="body">)"));
     CHECK(count(r.html, "class=\"edited\"") == 1);
     const rendered fr = render(R"({"locale":"fr"})");
-    CHECK(has(fr.html, R"(<span class="edited">modifié <time datetime="2010-09-26T09:30:00Z">26 septembre 2010</time></span>)"));
+    CHECK(has(fr.html,
+              R"(<span class="edited">modifié <time datetime="2010-09-26T09:30:00Z">26 septembre 2010</time></span>)"));
   }
 
   TEST_CASE("Each author has an avatar (the same one on each of their comments); data-avatars=\"off\" removes them") {

@@ -135,8 +135,7 @@ TEST_SUITE("Rendering fast paths") {
     for (int i = 0; i < 20000; ++i) {
       std::string s;
       const std::size_t size = r.below(40);
-      for (std::size_t k = 0; k < size; ++k)
-        s += i % 2 ? char(r.below(256)) : alphabet[r.below(sizeof alphabet - 1)];
+      for (std::size_t k = 0; k < size; ++k) s += i % 2 ? char(r.below(256)) : alphabet[r.below(sizeof alphabet - 1)];
       std::string got, want;
       colloquy::append_escaped(got, s);
       reference_escaped(want, s);
@@ -145,17 +144,98 @@ TEST_SUITE("Rendering fast paths") {
   }
 
   TEST_CASE("The plain-text path takes and gives what the reference does, on tricky texts") {
-    const char* texts[] = {
-        "", " ", "\n", "a", "www.", "www.x", "a www.x", "WwW.x", "xwww.", "ww.w", "w.ww.", "wwww.x", "\xC3\xA9www.x",
-        "&", "& ", "a &", "&#", "&#39;", "&amp", "&amp;", "&x", "& x", "a&b", "&&", "&;", "&\xC3\xA9",
-        "line  ", "line ", "line \nnext", "line  \nnext", "a < b ", "a < b\nc ", "a < b", "a <b@c.d>", "a < b\nx@y",
-        "x@y < z", "x@y", "<a", "a <", " <a", "    a", "   a", "   a\n    b", "a\n    b", "a\n\n    b",
-        "-a", "+a", "1a", "9. a", ">a", "a\n-b", "a\n> b", "a\n1 b", "a -b +c 1d >e",
-        "tab\there", "cr\rhere", "del\x7Fhere", "a\x01", "\x1F",
-        "\xC3\xA9t\xC3\xA9", "\xF0\x9F\x98\x80 ok", "\xFF\xFE", "\x80", "caf\xC3\xA9.",
-        "$ % ( ) ; ? ^ { } Z z", "Zz.zZ", "a:b", "a*b", "a_b", "a`b", "a[b]", "a!b", "a~b", "a#b", "a=b", "a|b", "a\\b",
-        "\"quoted\" 'single'", "a\n\nb", "a\n \nb", "a\n\n\n\nb\n", "\n\na", "a\n", "a\n\n", "  a  b  ",
-        "one. two. three.", "12345678www.", "1234567www.x", "abcdefg.hwww.x", "abcdefgh\n", "abcdefg\n", "abcdefghi\n"};
+    const char* texts[] = {"",
+                           " ",
+                           "\n",
+                           "a",
+                           "www.",
+                           "www.x",
+                           "a www.x",
+                           "WwW.x",
+                           "xwww.",
+                           "ww.w",
+                           "w.ww.",
+                           "wwww.x",
+                           "\xC3\xA9www.x",
+                           "&",
+                           "& ",
+                           "a &",
+                           "&#",
+                           "&#39;",
+                           "&amp",
+                           "&amp;",
+                           "&x",
+                           "& x",
+                           "a&b",
+                           "&&",
+                           "&;",
+                           "&\xC3\xA9",
+                           "line  ",
+                           "line ",
+                           "line \nnext",
+                           "line  \nnext",
+                           "a < b ",
+                           "a < b\nc ",
+                           "a < b",
+                           "a <b@c.d>",
+                           "a < b\nx@y",
+                           "x@y < z",
+                           "x@y",
+                           "<a",
+                           "a <",
+                           " <a",
+                           "    a",
+                           "   a",
+                           "   a\n    b",
+                           "a\n    b",
+                           "a\n\n    b",
+                           "-a",
+                           "+a",
+                           "1a",
+                           "9. a",
+                           ">a",
+                           "a\n-b",
+                           "a\n> b",
+                           "a\n1 b",
+                           "a -b +c 1d >e",
+                           "tab\there",
+                           "cr\rhere",
+                           "del\x7Fhere",
+                           "a\x01",
+                           "\x1F",
+                           "\xC3\xA9t\xC3\xA9",
+                           "\xF0\x9F\x98\x80 ok",
+                           "\xFF\xFE",
+                           "\x80",
+                           "caf\xC3\xA9.",
+                           "$ % ( ) ; ? ^ { } Z z",
+                           "Zz.zZ",
+                           "a:b",
+                           "a*b",
+                           "a_b",
+                           "a`b",
+                           "a[b]",
+                           "a!b",
+                           "a~b",
+                           "a#b",
+                           "a=b",
+                           "a|b",
+                           "a\\b",
+                           "\"quoted\" 'single'",
+                           "a\n\nb",
+                           "a\n \nb",
+                           "a\n\n\n\nb\n",
+                           "\n\na",
+                           "a\n",
+                           "a\n\n",
+                           "  a  b  ",
+                           "one. two. three.",
+                           "12345678www.",
+                           "1234567www.x",
+                           "abcdefg.hwww.x",
+                           "abcdefgh\n",
+                           "abcdefg\n",
+                           "abcdefghi\n"};
     std::size_t taken = 0;
     for (const char* t : texts) taken += check_plain(t);
     // NUL inside the text.
@@ -182,9 +262,11 @@ TEST_SUITE("Rendering fast paths") {
   }
 
   TEST_CASE("The plain-text path on generated texts, and on texts that are mostly escapes") {
-    const char* pieces[] = {"word", " ", "  ", "\n", "\n\n", "\n \n", ".", "www", "w", "&", "& ", "&#", "\"", "'", "<",
-                            ">", "@", "-", "1", "+", "\xC3\xA9", "\xF0\x9F\x98\x80", "?", "(", ")", "$", "z", "Z",
-                            "abcdefgh", "abc", "    ", "\t", "*", ":"};
+    const char* pieces[] = {
+        "word", " ",  "  ", "\n", "\n\n", "\n \n", ".",        "www", "w",    "&",        "& ",
+        "&#",   "\"", "'",  "<",  ">",    "@",     "-",        "1",   "+",    "\xC3\xA9", "\xF0\x9F\x98\x80",
+        "?",    "(",  ")",  "$",  "z",    "Z",     "abcdefgh", "abc", "    ", "\t",       "*",
+        ":"};
     random_bytes r{5};
     std::size_t taken = 0;
     for (int i = 0; i < 30000; ++i) {
@@ -226,7 +308,10 @@ TEST_SUITE("Rendering fast paths") {
 </div><button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button></section>)x");
     // The reply and link buttons are worked out once per page, in the page's language.
     const std::string fr = colloquy::render_comments(doc, R"({"locale":"fr"})");
-    CHECK(fr.find("<button type=\"button\" data-action=\"reply\" aria-label=\"R\xC3\xA9pondre \xC3\xA0 Bob\">R\xC3\xA9pondre</button><button type=\"button\" data-action=\"link\">Lien</button></article>\n") != std::string::npos);
+    CHECK(fr.find(
+              "<button type=\"button\" data-action=\"reply\" aria-label=\"R\xC3\xA9pondre \xC3\xA0 "
+              "Bob\">R\xC3\xA9pondre</button><button type=\"button\" data-action=\"link\">Lien</button></article>\n") !=
+          std::string::npos);
 
     // A static page (`colloquy render`): the same articles in a section marked colloquy-static,
     // without the controls that need the script (reply, sort menu, load more).
@@ -245,8 +330,10 @@ TEST_SUITE("Rendering fast paths") {
         erase_all(std::string(R"(<button type="button" data-action="vote" data-vote=")") + v +
                   R"(" aria-pressed="false" aria-label=")" + (v[0] == 'u' ? "Upvote, " : "Downvote, ") + n + "\">" +
                   (v[0] == 'u' ? "\u25B2 " : "\u25BC ") + n + "</button>");
-    erase_all(R"(<button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button>)");
-    erase_all(R"(<label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label>)");
+    erase_all(
+        R"(<button type="button" class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button>)");
+    erase_all(
+        R"(<label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label>)");
     const std::string_view section = R"(<section class="comments" part="comments")";
     REQUIRE(expected.compare(0, section.size(), section) == 0);
     expected.replace(0, section.size(), R"(<section class="comments colloquy-static" part="comments")");
@@ -285,7 +372,8 @@ TEST_SUITE("Accessible structure") {
   // Vote buttons are named too ("Upvote, 3": render_actions_test.cpp); these tests leave them out.
   TEST_CASE("The thread is a named region holding a feed of articles named by author and date, with their place") {
     const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"votes":false})"));
-    CHECK(html.rfind(R"(<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">)", 0) == 0);
+    CHECK(html.rfind(R"(<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">)",
+                     0) == 0);
     CHECK(html.find(R"(<h2 id="colloquy-comments-title">4 Comments</h2>)") != std::string::npos);
     CHECK(html.find(R"(<div class="list" role="feed" aria-labelledby="colloquy-comments-title">)") != std::string::npos);
     CHECK(attributes(html, "aria-label") ==
@@ -304,7 +392,8 @@ TEST_SUITE("Accessible structure") {
     CHECK(attributes(page2, "aria-posinset") == std::vector<std::string>{"4"});
     CHECK(attributes(page2, "aria-setsize") == std::vector<std::string>{"4"});
     const std::string paged = R"({"thread":"/t","comments":[{"id":"a","created":0,"text":"x"}],"next":"k2"})";
-    CHECK(attributes(html_of(colloquy::render_comments(paged, "{}")), "aria-setsize") == std::vector<std::string>{"-1"});
+    CHECK(attributes(html_of(colloquy::render_comments(paged, "{}")), "aria-setsize") ==
+          std::vector<std::string>{"-1"});
   }
 
   TEST_CASE("A name keeps the full date when the article shows a relative one") {
@@ -324,7 +413,8 @@ TEST_SUITE("Accessible structure") {
   TEST_CASE("Every language names the articles and reply buttons, starting with the button's own word") {
     for (const colloquy::locale_data* l : colloquy::locales) {
       CAPTURE(l->tag);
-      const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"votes":false,"locale":")" + std::string(l->tag) + "\"}"));
+      const std::string html = html_of(
+          colloquy::render_comments(thread_doc, R"({"votes":false,"locale":")" + std::string(l->tag) + "\"}"));
       CHECK(html.find(" lang=\"" + std::string(l->tag) + "\"") != std::string::npos);
       const std::vector<std::string> names = attributes(html, "aria-label");
       REQUIRE(names.size() == 8);
@@ -355,7 +445,9 @@ TEST_SUITE("Accessible structure") {
 
   TEST_CASE("A static page has the region, the feed and the names, but no skip link (no form) and no buttons") {
     const std::string html = html_of(colloquy::render_comments(thread_doc, R"({"static":true,"locale":"de"})"));
-    CHECK(html.rfind(R"(<section class="comments colloquy-static" part="comments" lang="de" aria-labelledby="colloquy-comments-title">)", 0) == 0);
+    CHECK(html.rfind(
+              R"(<section class="comments colloquy-static" part="comments" lang="de" aria-labelledby="colloquy-comments-title">)",
+              0) == 0);
     CHECK(html.find("role=\"feed\"") != std::string::npos);
     CHECK(html.find("class=\"skip\"") == std::string::npos);
     CHECK(attributes(html, "aria-label").front() == "Kommentar von Mary D., 25. September 2010");
@@ -363,8 +455,9 @@ TEST_SUITE("Accessible structure") {
   }
 
   TEST_CASE("A comment shown on its own is named, its reply button too, with no place in the feed") {
-    const std::string html = html_of(colloquy::render_comment(
-        R"({"id":"k","author":"Ron","created":"2010-09-26T10:00:00Z","text":"hi"})", R"({"parentDepth":0,"state":"unsent","clientId":"k","votes":false})"));
+    const std::string html = html_of(
+        colloquy::render_comment(R"({"id":"k","author":"Ron","created":"2010-09-26T10:00:00Z","text":"hi"})",
+                                 R"({"parentDepth":0,"state":"unsent","clientId":"k","votes":false})"));
     CHECK(attributes(html, "aria-label") ==
           std::vector<std::string>{"Reply by Ron, level 2, September 26, 2010", "Reply to Ron"});
     CHECK(html.find("aria-posinset") == std::string::npos);

@@ -56,7 +56,8 @@ TEST_SUITE("Comments sessions") {
       while (!s.read(4096)) ++steps;
       CHECK(steps > 5);
       REQUIRE(s.ok());
-      for (std::string paging : {"", R"(,"pageSize":30)", R"(,"pageSize":30,"offset":30)", R"(,"pageSize":5,"offset":60)"}) {
+      for (std::string paging :
+           {"", R"(,"pageSize":30)", R"(,"pageSize":30,"offset":30)", R"(,"pageSize":5,"offset":60)"}) {
         CAPTURE(sort);
         CAPTURE(paging);
         const std::string options = R"({"sort":")" + sort + R"(","now":1285500000000)" + paging + "}";
@@ -131,15 +132,17 @@ TEST_SUITE("Comments sessions") {
       CHECK(html_of(colloquy::render_session_page(s, R"({"pageSize":0})", 1)).size() > 0);
       nlohmann::json stepped = meta_of(colloquy::render_session_page(s, "{}", 1));
       nlohmann::json whole = meta_of(colloquy::render_comments(pages, "{}"));
-      for (const char* k : {"count", "live", "top_level", "problems", "problemsOmitted", "next"}) CHECK(stepped[k] == whole[k]);
+      for (const char* k : {"count", "live", "top_level", "problems", "problemsOmitted", "next"})
+        CHECK(stepped[k] == whole[k]);
     }
-    for (std::string bad : {std::string("[{\"id\":1,\"created\":0,\"text\":\"a\"},"), std::string("{\"thread\":\"t\"}"), std::string("[1,2")}) {
+    for (std::string bad : {std::string("[{\"id\":1,\"created\":0,\"text\":\"a\"},"), std::string("{\"thread\":\"t\"}"),
+                            std::string("[1,2")}) {
       CAPTURE(bad);
       colloquy::comments_session s(bad, {});
-      while (!s.read(1)) {
-      }
+      while (!s.read(1)) {}
       CHECK_FALSE(s.ok());
-      CHECK(meta_of(colloquy::render_session_page(s, "{}", 1))["error"]["code"] == meta_of(colloquy::render_comments(bad, "{}"))["error"]["code"]);
+      CHECK(meta_of(colloquy::render_session_page(s, "{}", 1))["error"]["code"] ==
+            meta_of(colloquy::render_comments(bad, "{}"))["error"]["code"]);
     }
   }
 }

@@ -10,6 +10,7 @@ packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
 packages+=(postgresql-15 libpq-dev)  # the PostgreSQL store and its tests (tests/server/pg_cluster.sh)
 packages+=(firefox-esr webkit2gtk-driver xvfb xauth)  # tests/engines: Firefox and WebKit (xvfb-run needs xauth)
+packages+=(clang-format-14)  # ctest format_check: the C++ sources as .clang-format writes them
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

@@ -68,8 +68,12 @@ TEST_SUITE("Sorting and pagination") {
   }
 
   TEST_CASE("oldest, newest, top, hot, controversial on one thread; ties by date, then id") {
-    std::vector<comment> cs = {voted("a", 100, 1, 0), voted("b", 200, 10, 0), voted("c", 300, 50, 48),
-                               voted("d", 200, 600, 400), voted("e", 50, 0, 0), voted("b2", 200, 10, 0),
+    std::vector<comment> cs = {voted("a", 100, 1, 0),
+                               voted("b", 200, 10, 0),
+                               voted("c", 300, 50, 48),
+                               voted("d", 200, 600, 400),
+                               voted("e", 50, 0, 0),
+                               voted("b2", 200, 10, 0),
                                voted("r", 400, 1000, 0, true, "e")};
     auto order = [&](sort_order o) {
       auto t = build_thread(cs, {o});
@@ -103,7 +107,9 @@ TEST_SUITE("Sorting and pagination") {
     std::vector<comment> cs;
     for (int i = 0; i < 7; ++i) {
       cs.push_back(voted("t" + std::to_string(i), i * 10, 0, 0));
-      for (int k = 0; k < i % 3; ++k) cs.push_back(voted("t" + std::to_string(i) + "r" + std::to_string(k), i * 10 + k + 1, 0, 0, true, "t" + std::to_string(i)));
+      for (int k = 0; k < i % 3; ++k)
+        cs.push_back(voted("t" + std::to_string(i) + "r" + std::to_string(k), i * 10 + k + 1, 0, 0, true,
+                           "t" + std::to_string(i)));
     }
     auto t = build_thread(cs);
     REQUIRE(t.top_level == 7);
@@ -165,10 +171,12 @@ TEST_SUITE("Sorting and pagination") {
 
   TEST_CASE("The sort select offers every order, the current one selected") {
     std::string html = html_of(colloquy::render_comments("[]", R"({"sort":"hot"})"));
-    for (auto [name, _] : colloquy::sort_orders) CHECK(html.find("<option value=\"" + std::string(name) + "\"") != std::string::npos);
+    for (auto [name, _] : colloquy::sort_orders)
+      CHECK(html.find("<option value=\"" + std::string(name) + "\"") != std::string::npos);
     CHECK(html.find("<option value=\"hot\" selected>Hot</option>") != std::string::npos);
     const std::string ru = html_of(colloquy::render_comments("[]", R"({"locale":"ru"})"));
-    CHECK(ru.find("<option value=\"newest\">" + std::string(colloquy::locale_ru.sort_newest) + "</option>") != std::string::npos);
+    CHECK(ru.find("<option value=\"newest\">" + std::string(colloquy::locale_ru.sort_newest) + "</option>") !=
+          std::string::npos);
   }
 }
 
@@ -181,8 +189,8 @@ TEST_SUITE("Server pages") {
     for (char id : ids) {
       if (!first) doc += ',';
       first = false;
-      doc += R"({"id":")" + std::string(1, id) + R"(","created":")" + "2010-09-2" + std::string(1, char('0' + (id - 'a') % 10)) +
-             R"(T10:00:00Z","text":"t"})";
+      doc += R"({"id":")" + std::string(1, id) + R"(","created":")" + "2010-09-2" +
+             std::string(1, char('0' + (id - 'a') % 10)) + R"(T10:00:00Z","text":"t"})";
     }
     doc += R"(],"next":)";
     doc += next ? std::string("\"") + next + "\"" : "null";

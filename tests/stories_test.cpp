@@ -66,9 +66,10 @@ std::vector<card> cards_of(const std::string& html) {
 // that does not open one of those tags. Returns the first violation, or "".
 std::string markup_violation(const std::string& html) {
   static const std::map<std::string, std::set<std::string>> allowed = {
-      {"section", {"class", "part"}}, {"h2", {}}, {"article", {"class"}},
-      {"img", {"src", "alt", "loading", "decoding", "width", "height"}},
-      {"time", {"datetime"}}, {"h3", {}}, {"a", {"href", "class"}}, {"p", {}}};
+      {"section", {"class", "part"}}, {"h2", {}},
+      {"article", {"class"}},         {"img", {"src", "alt", "loading", "decoding", "width", "height"}},
+      {"time", {"datetime"}},         {"h3", {}},
+      {"a", {"href", "class"}},       {"p", {}}};
   for (std::size_t i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
     std::size_t p = i + 1;
     if (p < html.size() && html[p] == '/') ++p;
@@ -116,7 +117,8 @@ std::string iso_utc_independently(const std::string& raw) {
   }
   int offset = 0;
   if (!rest.empty() && (rest[0] == '+' || rest[0] == '-'))
-    offset = (std::atoi(rest.substr(1, 2).c_str()) * 60 + std::atoi(rest.substr(4, 2).c_str())) * (rest[0] == '-' ? -1 : 1);
+    offset = (std::atoi(rest.substr(1, 2).c_str()) * 60 + std::atoi(rest.substr(4, 2).c_str())) *
+             (rest[0] == '-' ? -1 : 1);
   using namespace std::chrono;
   sys_days day = year_month_day{year{y}, month{unsigned(mo)}, std::chrono::day{unsigned(d)}};
   auto t = day + hours{h} + minutes{mi - offset} + seconds{s};
@@ -125,12 +127,11 @@ std::string iso_utc_independently(const std::string& raw) {
   char buf[40];
   if (ms)
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()), unsigned(ymd.month()),
-                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()), ms);
+                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()),
+                  ms);
   else
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()), unsigned(ymd.month()),
-                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()),
-                  int(hms.seconds().count()));
+                  unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
   return buf;
 }
 
@@ -163,10 +164,10 @@ TEST_SUITE("Latest Stories: feed dates") {
   }
 
   TEST_CASE("Dates that are not RFC 822 are refused, never guessed") {
-    for (const char* bad : {"", "Mon", "Mon, 07 Foo 2011 15:00:00 GMT", "Mon, 31 Feb 2011 15:00:00 GMT",
-                            "Mon, 07 Mar 2011 25:00:00 GMT", "Mon, 07 Mar 2011 15:00:00 +9900",
-                            "Mon, 07 Mar 2011 15:00:00 GMT junk", "\xC4\xE5\xF5, 29 \xCC\xE1\xC0 2004 12:53:00 GMT",
-                            "07 Mar 20111 15:00:00", "123 Mar 2011"}) {
+    for (const char* bad :
+         {"", "Mon", "Mon, 07 Foo 2011 15:00:00 GMT", "Mon, 31 Feb 2011 15:00:00 GMT", "Mon, 07 Mar 2011 25:00:00 GMT",
+          "Mon, 07 Mar 2011 15:00:00 +9900", "Mon, 07 Mar 2011 15:00:00 GMT junk",
+          "\xC4\xE5\xF5, 29 \xCC\xE1\xC0 2004 12:53:00 GMT", "07 Mar 20111 15:00:00", "123 Mar 2011"}) {
       CAPTURE(bad);
       CHECK_FALSE(parse_rfc822(bad).has_value());
     }
@@ -214,7 +215,10 @@ TEST_SUITE("Latest Stories: text") {
   }
 
   TEST_CASE("Plain text fields decode references but keep what looks like tags") {
-    CHECK(detail::plain_to_text("Die R\xC3\xBC" "ckkehr von <i> und <b>") == "Die R\xC3\xBC" "ckkehr von <i> und <b>");
+    CHECK(detail::plain_to_text("Die R\xC3\xBC"
+                                "ckkehr von <i> und <b>") ==
+          "Die R\xC3\xBC"
+          "ckkehr von <i> und <b>");
     CHECK(detail::plain_to_text("Workflow: Add Task &amp; Sub Tasks") == "Workflow: Add Task & Sub Tasks");
     CHECK(detail::plain_to_text("&quot;Wireless&quot;\n charging") == "\"Wireless\" charging");
   }
@@ -231,8 +235,9 @@ TEST_SUITE("Latest Stories: text") {
 
   TEST_CASE("Summaries are cut at a word boundary, with no punctuation left before the ellipsis") {
     bool cut = false;
-    std::string seed = "Writing for the U.S. Department of State DipNote blog, Managing Editor Luke Forgerson "
-                       "recaps the week that was, including testimony before Congress on the budget.";
+    std::string seed =
+        "Writing for the U.S. Department of State DipNote blog, Managing Editor Luke Forgerson "
+        "recaps the week that was, including testimony before Congress on the budget.";
     std::string_view kept = detail::cut_at_word(seed, 130, cut);
     CHECK(kept.size() == 131);
     CHECK(kept.substr(kept.size() - 24) == "was, including testimony");
@@ -326,8 +331,8 @@ TEST_SUITE("Latest Stories: cards") {
     CHECK(f.items[2].image.empty());
     std::vector<std::string> codes;
     for (const auto& p : f.problems) codes.push_back(p.code + "@" + std::to_string(p.index));
-    CHECK(codes == std::vector<std::string>{"missing_url@0", "bad_url@1", "bad_url@2", "bad_url@5",
-                                            "item_not_object@6", "bad_image@7", "bad_date@7"});
+    CHECK(codes == std::vector<std::string>{"missing_url@0", "bad_url@1", "bad_url@2", "bad_url@5", "item_not_object@6",
+                                            "bad_image@7", "bad_date@7"});
   }
 
   TEST_CASE("Root-relative links are resolved against the page's site") {
@@ -343,7 +348,8 @@ TEST_SUITE("Latest Stories: cards") {
 
   TEST_CASE("An image is http(s) only, lazy, with dimensions, and never a style attribute") {
     stories_options o;
-    std::string html = render(R"~({"items":[{"url":"https://b.example/1","title":"T","image":"https://b.example/i.jpg?a=1&b=2"}]})~", o);
+    std::string html = render(
+        R"~({"items":[{"url":"https://b.example/1","title":"T","image":"https://b.example/i.jpg?a=1&b=2"}]})~", o);
     CHECK(html.find("<img src=\"https://b.example/i.jpg?a=1&amp;b=2\" alt=\"\" loading=\"lazy\" decoding=\"async\" "
                     "width=\"640\" height=\"360\">") != std::string::npos);
     CHECK(html.find("style") == std::string::npos);
@@ -412,8 +418,9 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(meta["items"] == 2);
     REQUIRE(meta["problems"].size() == 1);
     CHECK(meta["problems"][0]["code"] == "missing_url");
-    CHECK(html_of(answer).find("<p>one two three\xE2\x80\xA6 <a class=\"more\" href=\"https://b.example/1\">more</a>") !=
-          std::string::npos);
+    CHECK(
+        html_of(answer).find("<p>one two three\xE2\x80\xA6 <a class=\"more\" href=\"https://b.example/1\">more</a>") !=
+        std::string::npos);
   }
 }
 

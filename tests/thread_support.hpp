@@ -47,8 +47,8 @@ struct rng {
 // A generated document and, per item, the code the reader must report ("" = kept clean).
 struct generated {
   nlohmann::json doc;
-  std::vector<std::string> expect;      // per item: "" (kept) or the problem code (skipped)
-  std::set<std::string> kept_ids;       // ids of the items that must be kept
+  std::vector<std::string> expect;  // per item: "" (kept) or the problem code (skipped)
+  std::set<std::string> kept_ids;   // ids of the items that must be kept
   std::size_t bad = 0;
 };
 
@@ -62,7 +62,7 @@ inline generated generate(std::size_t n, std::uint64_t seed, bool hostile, unsig
   rng r{seed};
   generated g;
   nlohmann::json items = nlohmann::json::array();
-  std::vector<std::string> good;  // ids of kept items so far
+  std::vector<std::string> good;            // ids of kept items so far
   const std::int64_t base = 1285423380000;  // 2010-09-25T14:03:00Z
   for (std::size_t i = 0; i < n; ++i) {
     nlohmann::json c;
@@ -97,22 +97,55 @@ inline generated generate(std::size_t n, std::uint64_t seed, bool hostile, unsig
     std::string expect;
     if (hostile && r.chance(35)) {
       switch (r.below(12)) {
-        case 0: c = nlohmann::json::array({1, 2}); expect = errc::item_not_object; break;
-        case 1: c.erase("id"); expect = errc::missing_id; break;
-        case 2: c["id"] = ""; expect = errc::missing_id; break;
-        case 3: c["id"] = {{"nested", true}}; expect = errc::bad_id; break;
-        case 4: c["created"] = "yesterday"; expect = errc::bad_date; break;
-        case 5: c.erase("created"); expect = errc::missing_date; break;
-        case 6: c["text"] = 42; expect = errc::bad_text; break;
-        case 7: c.erase("text"); expect = errc::missing_text; break;
-        case 8: c["text"] = std::string(limits::max_text_bytes + 1, 'x'); expect = errc::text_too_long; break;
-        case 9: c["status"] = "spam"; expect = errc::bad_status; break;
+        case 0:
+          c = nlohmann::json::array({1, 2});
+          expect = errc::item_not_object;
+          break;
+        case 1:
+          c.erase("id");
+          expect = errc::missing_id;
+          break;
+        case 2:
+          c["id"] = "";
+          expect = errc::missing_id;
+          break;
+        case 3:
+          c["id"] = {{"nested", true}};
+          expect = errc::bad_id;
+          break;
+        case 4:
+          c["created"] = "yesterday";
+          expect = errc::bad_date;
+          break;
+        case 5:
+          c.erase("created");
+          expect = errc::missing_date;
+          break;
+        case 6:
+          c["text"] = 42;
+          expect = errc::bad_text;
+          break;
+        case 7:
+          c.erase("text");
+          expect = errc::missing_text;
+          break;
+        case 8:
+          c["text"] = std::string(limits::max_text_bytes + 1, 'x');
+          expect = errc::text_too_long;
+          break;
+        case 9:
+          c["status"] = "spam";
+          expect = errc::bad_status;
+          break;
         case 10:
           if (good.empty()) break;
           c["id"] = good[r.below(good.size())];  // a duplicate of a kept id
           expect = errc::duplicate_id;
           break;
-        default: c = "just a string"; expect = errc::item_not_object; break;
+        default:
+          c = "just a string";
+          expect = errc::item_not_object;
+          break;
       }
     } else if (hostile && r.chance(20)) {
       // Repairable faults: the comment stays.
@@ -143,26 +176,32 @@ inline nlohmann::json to_wire(const nlohmann::json& s, std::size_t i) {
   c["parent"] = s["parent"];
   if (s.contains("author_url") && s["author_url"].is_string() && !s["author_url"].get<std::string>().empty())
     c["author"] = {{"name", s["author"]}, {"url", s["author_url"]}};
-  else if (i % 2)
-    c["author"] = {{"name", s["author"]}};
-  else
-    c["author"] = s["author"];
+  else if (i % 2) c["author"] = {{"name", s["author"]}};
+  else c["author"] = s["author"];
   c["created"] = s["created"];
   c["text"] = s["text"];
   if (s.contains("votes") && s["votes"].is_number_integer()) c["votes"] = s["votes"];
   if (s.contains("edited") && s["edited"].is_number()) c["edited"] = s["edited"];
-  bool deleted = (s.contains("deleted") && s["deleted"] == true) || (s.contains("isDeleted") && s["isDeleted"] == "true");
+  bool deleted = (s.contains("deleted") && s["deleted"] == true) ||
+                 (s.contains("isDeleted") && s["isDeleted"] == "true");
   if (deleted) c["status"] = "deleted";
   else if (s.contains("approved") && s["approved"] == "0") c["status"] = "pending";
   return c;
 }
 
 inline const std::vector<std::string>& real_thread_files() {
-  static const std::vector<std::string> files = {
-      "commento_via_remark42_migrator_commento.json", "commento_via_remark42_rest_api_commento.json",
-      "isso_disqus.json", "isso_generic.json", "isso_wordpress.json", "reddit_announcements_fo7p5b.json",
-      "reddit_announcements_n49rw.json", "reddit_funny_3hahrw.json", "reddit_graw_thread.json",
-      "remark42_disqus.json", "remark42_tree_bench.json", "wordpress_theme_unit_test.json"};
+  static const std::vector<std::string> files = {"commento_via_remark42_migrator_commento.json",
+                                                 "commento_via_remark42_rest_api_commento.json",
+                                                 "isso_disqus.json",
+                                                 "isso_generic.json",
+                                                 "isso_wordpress.json",
+                                                 "reddit_announcements_fo7p5b.json",
+                                                 "reddit_announcements_n49rw.json",
+                                                 "reddit_funny_3hahrw.json",
+                                                 "reddit_graw_thread.json",
+                                                 "remark42_disqus.json",
+                                                 "remark42_tree_bench.json",
+                                                 "wordpress_theme_unit_test.json"};
   return files;
 }
 
@@ -222,7 +261,8 @@ inline void check_thread_properties(const thread& t, const thread_options& o) {
   }
   for (std::size_t i = 0; i < n; ++i) {
     f.expect(times[i] <= 1, "shown twice: " + std::string(t.comments[i].id));
-    if (t.comments[i].status != comment_status::deleted) f.expect(times[i] == 1, "live comment missing: " + std::string(t.comments[i].id));
+    if (t.comments[i].status != comment_status::deleted)
+      f.expect(times[i] == 1, "live comment missing: " + std::string(t.comments[i].id));
   }
   for (std::size_t k = t.entries.size(); k-- > 0;) {
     const auto& e = t.entries[k];
@@ -245,7 +285,10 @@ inline double expected_key(const comment& c, sort_order o, bool net_only) {
     }
     case sort_order::hot: {
       double s = double(c.up - c.down);
-      return (s > 0 ? 1 : s < 0 ? -1 : 0) * std::log10(std::max(std::abs(s), 1.0)) +
+      return (s > 0   ? 1
+              : s < 0 ? -1
+                      : 0) *
+                 std::log10(std::max(std::abs(s), 1.0)) +
              double(c.created / 1000 - 1134028003) / 45000;
     }
     case sort_order::controversial:
@@ -274,12 +317,14 @@ inline void check_order(const thread& t, const thread_options& o) {
   for (const auto& e : t.entries) {
     const comment& c = t.comments[e.index];
     if (e.depth == 0 && !e.capped) {
-      if (prev_top) f.expect(ordered(*prev_top, c, o.order, net_only), std::string(prev_top->id) + " before " + std::string(c.id));
+      if (prev_top)
+        f.expect(ordered(*prev_top, c, o.order, net_only), std::string(prev_top->id) + " before " + std::string(c.id));
       prev_top = &c;
     } else {
       auto& prev = prev_child[e.reply_to];
       sort_order ro = o.order_replies ? o.order : sort_order::oldest;
-      if (prev) f.expect(ordered(*prev, c, ro, net_only), "reply " + std::string(prev->id) + " before " + std::string(c.id));
+      if (prev)
+        f.expect(ordered(*prev, c, ro, net_only), "reply " + std::string(prev->id) + " before " + std::string(c.id));
       prev = &c;
     }
   }

@@ -40,8 +40,8 @@ std::vector<std::string> codes(const colloquy::problem_list& ps) {
 
 TEST_SUITE("Threading") {
   TEST_CASE("Replies follow their parents, oldest first; orphans go to the top level, marked") {
-    std::vector<comment> cs = {make("a", "", 10), make("b", "a", 30), make("c", "a", 20), make("d", "c", 40),
-                               make("e", "gone", 5), make("f", "", 15)};
+    std::vector<comment> cs = {make("a", "", 10),  make("b", "a", 30),   make("c", "a", 20),
+                               make("d", "c", 40), make("e", "gone", 5), make("f", "", 15)};
     colloquy::problem_list problems;
     auto t = build_thread(cs, {}, &problems);
     CHECK(order_of(t) == std::vector<std::string>{"e@0", "a@0", "c@1", "d@2", "b@1", "f@0"});
@@ -57,9 +57,8 @@ TEST_SUITE("Threading") {
 
   TEST_CASE("Self-parents and reply cycles are cut the same way whatever the input order") {
     // A 3-cycle (x -> y -> z -> x), a 2-cycle (p <-> q) with a reply hanging off it, a self-parent.
-    std::vector<comment> cs = {make("x", "z", 300), make("y", "x", 200), make("z", "y", 100),
-                               make("p", "q", 50),  make("q", "p", 60),  make("r", "q", 70),
-                               make("s", "s", 10)};
+    std::vector<comment> cs = {make("x", "z", 300), make("y", "x", 200), make("z", "y", 100), make("p", "q", 50),
+                               make("q", "p", 60),  make("r", "q", 70),  make("s", "s", 10)};
     std::vector<std::size_t> perm(cs.size());
     std::iota(perm.begin(), perm.end(), 0);
     std::vector<std::string> first;
@@ -122,7 +121,8 @@ TEST_SUITE("Threading") {
       }
       std::string html;
       colloquy::render_thread_html(html, t, {});
-      std::string want = "<p class=\"byline\">Name" + std::to_string(cap + 1) + ", replying to Name" + std::to_string(cap) + ":</p>";
+      std::string want = "<p class=\"byline\">Name" + std::to_string(cap + 1) + ", replying to Name" +
+                         std::to_string(cap) + ":</p>";
       CHECK(html.find(want) != std::string::npos);
       CHECK(html.find("data-reply-to=\"n" + std::to_string(cap) + "\"") != std::string::npos);
       CHECK(colloquy::test::max_elements_outside_body(html) <= 11);  // render.hpp: 11, no edits here
@@ -208,22 +208,24 @@ TEST_SUITE("Rendering threads") {
     // Without a clock (absolute dates only) and with one placed inside the sampled days, so
     // relative labels ("3 hours ago") and their switch to absolute dates are covered too.
     for (std::int64_t now : {std::int64_t(0), std::int64_t(1285423380000 + 10 * 86400000LL)})
-    for (int offset : {0, 330, -600}) {
-      const colloquy::time_zone zone{false, offset};
-      const colloquy::date_style style{now, 7 * 86400000LL};
-      colloquy::detail::date_cache dates(colloquy::locale_en, zone, style);
-      colloquy::test::property_failures f;
-      for (int i = 0; i < 3000; ++i) {
-        // Mostly close together (cache hits), sometimes anywhere from year 1 to 9999.
-        std::int64_t ms = i % 10 ? 1285423380000 + std::int64_t(r.below(20 * 86400)) * 1000 + (i % 3 ? 0 : std::int64_t(r.below(1000)))
-                                 : colloquy::min_time_ms + std::int64_t(r.below64(std::uint64_t(colloquy::max_time_ms - colloquy::min_time_ms)));
-        std::string got, want;
-        dates.append_iso(got, ms);
-        dates.append_shown(got, ms);
-        want = colloquy::format_iso8601(ms);
-        colloquy::append_when(want, ms, colloquy::locale_en, zone, style);
-        f.expect(got == want, got + " != " + want);
+      for (int offset : {0, 330, -600}) {
+        const colloquy::time_zone zone{false, offset};
+        const colloquy::date_style style{now, 7 * 86400000LL};
+        colloquy::detail::date_cache dates(colloquy::locale_en, zone, style);
+        colloquy::test::property_failures f;
+        for (int i = 0; i < 3000; ++i) {
+          // Mostly close together (cache hits), sometimes anywhere from year 1 to 9999.
+          std::int64_t ms = i % 10 ? 1285423380000 + std::int64_t(r.below(20 * 86400)) * 1000 +
+                                         (i % 3 ? 0 : std::int64_t(r.below(1000)))
+                                   : colloquy::min_time_ms + std::int64_t(r.below64(std::uint64_t(
+                                                                 colloquy::max_time_ms - colloquy::min_time_ms)));
+          std::string got, want;
+          dates.append_iso(got, ms);
+          dates.append_shown(got, ms);
+          want = colloquy::format_iso8601(ms);
+          colloquy::append_when(want, ms, colloquy::locale_en, zone, style);
+          f.expect(got == want, got + " != " + want);
+        }
       }
-    }
   }
 }

@@ -26,7 +26,9 @@ std::string joined(std::initializer_list<std::string_view> parts) {
 }
 std::string tree(std::initializer_list<std::string_view> tokens) { return joined(tokens); }
 
-nlohmann::json json_of(const std::string& s) { return nlohmann::json::parse(s.substr(0, s.find('\0')), nullptr, false); }
+nlohmann::json json_of(const std::string& s) {
+  return nlohmann::json::parse(s.substr(0, s.find('\0')), nullptr, false);
+}
 
 }  // namespace
 
@@ -79,23 +81,62 @@ TEST_SUITE("The loader's questions") {
   }
 
   TEST_CASE("An RSS tree maps to JSON Feed items, fields as the feed wrote them") {
-    std::string rss = tree({"<rss", "@version=2.0", "<channel", "<title", "#Blog", ">",
-                            "<item", "<title", "#Tom & Jerry", ">", "<link", "#https://b.example/1", ">",
-                            "<guid", "@isPermaLink=false", "#g-1", ">", "<pubDate", "#Mon, 07 Mar 2011 15:00:00 -0500", ">",
-                            "<description", "#<p>Hello</p>", ">",
-                            "<content", "@medium=image", "@url=https://b.example/i.jpg", ">", ">",
-                            "<item", "<guid", "#https://b.example/2", ">", "<encoded", "#Body", ">", "<date", "#2011-03-08T10:00:00Z", ">", ">",
-                            ">", ">"});
+    std::string rss = tree({"<rss",
+                            "@version=2.0",
+                            "<channel",
+                            "<title",
+                            "#Blog",
+                            ">",
+                            "<item",
+                            "<title",
+                            "#Tom & Jerry",
+                            ">",
+                            "<link",
+                            "#https://b.example/1",
+                            ">",
+                            "<guid",
+                            "@isPermaLink=false",
+                            "#g-1",
+                            ">",
+                            "<pubDate",
+                            "#Mon, 07 Mar 2011 15:00:00 -0500",
+                            ">",
+                            "<description",
+                            "#<p>Hello</p>",
+                            ">",
+                            "<content",
+                            "@medium=image",
+                            "@url=https://b.example/i.jpg",
+                            ">",
+                            ">",
+                            "<item",
+                            "<guid",
+                            "#https://b.example/2",
+                            ">",
+                            "<encoded",
+                            "#Body",
+                            ">",
+                            "<date",
+                            "#2011-03-08T10:00:00Z",
+                            ">",
+                            ">",
+                            ">",
+                            ">"});
     feed_tree_result m = map_feed_tree(rss);
     REQUIRE(m.ok);
     nlohmann::json feed = nlohmann::json::parse(m.json);
     REQUIRE(feed["items"].size() == 2);
-    CHECK(feed["items"][0] == nlohmann::json({{"id", "g-1"}, {"url", "https://b.example/1"}, {"title", "Tom & Jerry"},
-                                              {"content_html", "<p>Hello</p>"}, {"date_published", "Mon, 07 Mar 2011 15:00:00 -0500"},
+    CHECK(feed["items"][0] == nlohmann::json({{"id", "g-1"},
+                                              {"url", "https://b.example/1"},
+                                              {"title", "Tom & Jerry"},
+                                              {"content_html", "<p>Hello</p>"},
+                                              {"date_published", "Mon, 07 Mar 2011 15:00:00 -0500"},
                                               {"image", "https://b.example/i.jpg"}}));
     // A permalink guid is the link when there is no <link>; dc:date and content:encoded count.
-    CHECK(feed["items"][1] == nlohmann::json({{"id", "https://b.example/2"}, {"url", "https://b.example/2"},
-                                              {"content_html", "Body"}, {"date_published", "2011-03-08T10:00:00Z"}}));
+    CHECK(feed["items"][1] == nlohmann::json({{"id", "https://b.example/2"},
+                                              {"url", "https://b.example/2"},
+                                              {"content_html", "Body"},
+                                              {"date_published", "2011-03-08T10:00:00Z"}}));
     // And through the whole pipeline: cards.
     std::string answer = render_feed_tree(rss, "{}");
     CHECK(json_of(answer)["count"] == 2);
@@ -103,15 +144,63 @@ TEST_SUITE("The loader's questions") {
   }
 
   TEST_CASE("An Atom tree: alternate link, enclosure image, text constructs") {
-    std::string atom = tree({"<feed", "<entry", "<id", "#tag:1", ">", "<title", "#T", ">",
-                             "<link", "@rel=self", "@href=https://a.example/self", ">",
-                             "<link", "@href=https://a.example/1", ">",
-                             "<link", "@rel=enclosure", "@type=image/png", "@href=https://a.example/i.png", ">",
-                             "<updated", "#2011-03-07T10:00:00Z", ">",
-                             "<summary", "#  ", ">",
-                             "<content", "@type=xhtml", "<div", "<p", "#a<b", ">", "<b", "@class=x\"y", "#bold", ">", ">", ">", ">",
-                             "<entry", "<link", "@href=https://a.example/2", ">", "<summary", "@type=html", "#&lt;i&gt;x", ">", ">",
-                             "<entry", "<link", "@href=https://a.example/3", ">", "<summary", "#plain <text>", ">", ">", ">"});
+    std::string atom = tree({"<feed",
+                             "<entry",
+                             "<id",
+                             "#tag:1",
+                             ">",
+                             "<title",
+                             "#T",
+                             ">",
+                             "<link",
+                             "@rel=self",
+                             "@href=https://a.example/self",
+                             ">",
+                             "<link",
+                             "@href=https://a.example/1",
+                             ">",
+                             "<link",
+                             "@rel=enclosure",
+                             "@type=image/png",
+                             "@href=https://a.example/i.png",
+                             ">",
+                             "<updated",
+                             "#2011-03-07T10:00:00Z",
+                             ">",
+                             "<summary",
+                             "#  ",
+                             ">",
+                             "<content",
+                             "@type=xhtml",
+                             "<div",
+                             "<p",
+                             "#a<b",
+                             ">",
+                             "<b",
+                             "@class=x\"y",
+                             "#bold",
+                             ">",
+                             ">",
+                             ">",
+                             ">",
+                             "<entry",
+                             "<link",
+                             "@href=https://a.example/2",
+                             ">",
+                             "<summary",
+                             "@type=html",
+                             "#&lt;i&gt;x",
+                             ">",
+                             ">",
+                             "<entry",
+                             "<link",
+                             "@href=https://a.example/3",
+                             ">",
+                             "<summary",
+                             "#plain <text>",
+                             ">",
+                             ">",
+                             ">"});
     feed_tree_result m = map_feed_tree(atom);
     REQUIRE(m.ok);
     nlohmann::json items = nlohmann::json::parse(m.json)["items"];
@@ -133,7 +222,8 @@ TEST_SUITE("The loader's questions") {
     CHECK_FALSE(map_feed_tree(tree({"#text only"})).ok);
     CHECK(json_of(render_feed_tree(tree({"<svg", ">"}), "{}"))["error"]["code"] == "not_feed");
     // Unbalanced: closes without opens are ignored, elements never closed end with the input.
-    feed_tree_result open = map_feed_tree(tree({">", ">", "<rss", "<channel", "<item", "<link", "#https://x.example/", "@stray=1"}));
+    feed_tree_result open = map_feed_tree(
+        tree({">", ">", "<rss", "<channel", "<item", "<link", "#https://x.example/", "@stray=1"}));
     REQUIRE(open.ok);
     CHECK(nlohmann::json::parse(open.json)["items"][0]["url"] == "https://x.example/");
     // Deep nesting costs no stack: 100,000 levels inside a description.
@@ -154,7 +244,7 @@ TEST_SUITE("The loader's questions") {
     };
     CHECK(spot(top, "oldest")["after"] == "b");
     CHECK(spot(top, "newest")["after"].is_null());
-    CHECK(spot(top, "top")["after"] == "b");    // no votes at all ranks below one up-vote among five down
+    CHECK(spot(top, "top")["after"] == "b");  // no votes at all ranks below one up-vote among five down
     CHECK(spot(top, "oldest")["count"] == "4 Comments");
     CHECK(spot(top, "oldest")["id"] == "n");
     CHECK(spot(top, "oldest")["pending"] == false);
@@ -217,7 +307,8 @@ TEST_SUITE("The loader's questions") {
     CHECK(json_of(new_comments(joined({shown, fresh}), "{}"))["threads"] == 1);  // c answers a
     CHECK(json_of(new_comments(joined({shown, shown}), "{}"))["count"] == 0);
     // Pages shown before count as shown: a comment on a later page is not new.
-    CHECK(json_of(new_comments(joined({R"([{"id":"c","created":"2010-01-03T00:00:00Z","text":"z"}])", shown, fresh}), "{}"))["count"] == 1);
+    CHECK(json_of(new_comments(joined({R"([{"id":"c","created":"2010-01-03T00:00:00Z","text":"z"}])", shown, fresh}),
+                               "{}"))["count"] == 1);
     // A fresh page that is no comments document adds nothing; a thread that is none is refused.
     CHECK(json_of(new_comments(joined({shown, "{nope"}), "{}"))["count"] == 0);
     CHECK(json_of(new_comments(joined({shown, "[]"}), "{}"))["count"] == 0);

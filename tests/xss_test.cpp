@@ -35,20 +35,28 @@ std::string visible_text(std::string_view html) {
   bool in_tag = false;
   for (char c : html) {
     if (c == '<') in_tag = true;
-    else if (c == '>' && in_tag) { in_tag = false; raw += ' '; }
-    else if (!in_tag) raw += c;
+    else if (c == '>' && in_tag) {
+      in_tag = false;
+      raw += ' ';
+    } else if (!in_tag) raw += c;
   }
   std::string decoded;
   for (std::size_t i = 0; i < raw.size();) {
     if (raw[i] == '&') {
       std::size_t n = colloquy::test::detail::read_reference(raw, i, decoded);
-      if (n) { i += n; continue; }
+      if (n) {
+        i += n;
+        continue;
+      }
     }
     decoded += raw[i++];
   }
   bool space = false;
   for (char c : decoded) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') { space = !out.empty(); continue; }
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
     if (space) out += ' ';
     space = false;
     out += c;
@@ -71,14 +79,18 @@ TEST_SUITE("Never executable") {
       CAPTURE(v);
       nlohmann::json doc = {{"comments", nlohmann::json::array()}};
       auto add = [&](const char* id, std::string body, nlohmann::json author) {
-        doc["comments"].push_back({{"id", id}, {"created", "2020-01-01T00:00:00Z"}, {"text", std::move(body)}, {"author", std::move(author)}});
+        doc["comments"].push_back(
+            {{"id", id}, {"created", "2020-01-01T00:00:00Z"}, {"text", std::move(body)}, {"author", std::move(author)}});
       };
-      add("plain", v, {{"name", cut(v, colloquy::limits::max_name_bytes)},
-                       {"location", cut(v, colloquy::limits::max_location_bytes)},
-                       {"url", cut(v, colloquy::limits::max_url_bytes)}});
+      add("plain", v,
+          {{"name", cut(v, colloquy::limits::max_name_bytes)},
+           {"location", cut(v, colloquy::limits::max_location_bytes)},
+           {"url", cut(v, colloquy::limits::max_url_bytes)}});
       add("link", "[link](" + v + ") and [" + v + "](https://example.com/)", cut(v, colloquy::limits::max_name_bytes));
-      add("autolink", "<" + v + "> " + v + " www.example.com/" + v, {{"name", "x"}, {"url", cut("https://example.com/" + v, colloquy::limits::max_url_bytes)}});
-      add("blocks", "> " + v + "\n\n- *" + v + "*\n\n```" + v + "\n" + v + "\n```\n`" + v + "`", {{"location", "a, " + cut(v, 150)}});
+      add("autolink", "<" + v + "> " + v + " www.example.com/" + v,
+          {{"name", "x"}, {"url", cut("https://example.com/" + v, colloquy::limits::max_url_bytes)}});
+      add("blocks", "> " + v + "\n\n- *" + v + "*\n\n```" + v + "\n" + v + "\n```\n`" + v + "`",
+          {{"location", "a, " + cut(v, 150)}});
       std::string answer = colloquy::render_comments(doc.dump(), "{}");
       std::size_t nul = answer.find('\0');
       REQUIRE(nul != std::string::npos);
@@ -89,13 +101,16 @@ TEST_SUITE("Never executable") {
       auto why = colloquy::test::allowlist_violation(html);
       CHECK_MESSAGE(!why, *why);
       rendered += meta["count"].get<std::size_t>();
-      for (std::size_t p = html.find("<a href="); p != std::string_view::npos; p = html.find("<a href=", p + 1)) ++links_kept;
+      for (std::size_t p = html.find("<a href="); p != std::string_view::npos; p = html.find("<a href=", p + 1))
+        ++links_kept;
     }
-    std::printf("XSS vectors: %zu, comments rendered: %zu, links kept (all allowlisted): %zu\n", vectors.size(), rendered, links_kept);
+    std::printf("XSS vectors: %zu, comments rendered: %zu, links kept (all allowlisted): %zu\n", vectors.size(),
+                rendered, links_kept);
     CHECK(rendered == 4 * vectors.size());
   }
 
-  TEST_CASE("Every XSS vector as a comment id (in id, data-id, the reader's votes and edits) renders inside the allowlist") {
+  TEST_CASE(
+      "Every XSS vector as a comment id (in id, data-id, the reader's votes and edits) renders inside the allowlist") {
     auto text = colloquy::test::shared_data("xss/vectors.json");
     if (!text) return;
     auto vectors = load_strings(*text);
@@ -106,8 +121,12 @@ TEST_SUITE("Never executable") {
       CAPTURE(i);
       CAPTURE(id);
       nlohmann::json doc = nlohmann::json::array();
-      doc.push_back({{"id", id}, {"created", "2020-01-01T00:00:00Z"}, {"edited", "2020-01-02T00:00:00Z"}, {"text", "t"},
-                     {"author", {{"name", cut(vectors[i], colloquy::limits::max_name_bytes)}}}, {"votes", {{"up", 1}, {"down", 2}}}});
+      doc.push_back({{"id", id},
+                     {"created", "2020-01-01T00:00:00Z"},
+                     {"edited", "2020-01-02T00:00:00Z"},
+                     {"text", "t"},
+                     {"author", {{"name", cut(vectors[i], colloquy::limits::max_name_bytes)}}},
+                     {"votes", {{"up", 1}, {"down", 2}}}});
       const nlohmann::json options = {{"voted", {{id, -1}}}, {"editable", {id}}};
       const std::string answer = colloquy::render_comments(doc.dump(), options.dump());
       const std::string_view html = std::string_view(answer).substr(answer.find('\0') + 1);
@@ -151,19 +170,21 @@ TEST_SUITE("Never executable") {
       cards += meta["count"].get<std::size_t>();
       for (std::size_t p = html.find("<img "); p != std::string_view::npos; p = html.find("<img ", p + 1)) ++images;
     }
-    std::printf("XSS vectors as stories: %zu vectors, %zu cards, %zu images kept (all allowlisted)\n", vectors.size(), cards, images);
+    std::printf("XSS vectors as stories: %zu vectors, %zu cards, %zu images kept (all allowlisted)\n", vectors.size(),
+                cards, images);
   }
 
   TEST_CASE("The checker itself rejects what it must") {
     using colloquy::test::allowlist_violation;
     CHECK(allowlist_violation("<p>ok <em>fine</em></p><br />") == std::nullopt);
     CHECK(allowlist_violation("<a href=\"https://x.org\" rel=\"nofollow ugc noopener\">x</a>") == std::nullopt);
-    for (const char* bad : {"<script>alert(1)</script>", "<p onclick=\"x\">a</p>", "<p>unclosed", "<em></p>", "</p>",
-                            "<a href=\"javascript:alert(1)\" rel=\"nofollow ugc noopener\">x</a>",
-                            "<a href=\" &#x01;java&#x09;script:alert(1)\" rel=\"nofollow ugc noopener\">x</a>",
-                            "<a href=\"data:text/html,x\" rel=\"nofollow ugc noopener\">x</a>",
-                            "<a href=\"https://x.org\">no rel</a>", "<p style=\"x\">a</p>", "<p class=x>a</p>",
-                            "<!-- c -->", "a < b", "<p>&bogus;</p>", "<br></br>", "<img src=\"x\">", "<p title=\"a\"b\">x</p>"}) {
+    for (const char* bad :
+         {"<script>alert(1)</script>", "<p onclick=\"x\">a</p>", "<p>unclosed", "<em></p>", "</p>",
+          "<a href=\"javascript:alert(1)\" rel=\"nofollow ugc noopener\">x</a>",
+          "<a href=\" &#x01;java&#x09;script:alert(1)\" rel=\"nofollow ugc noopener\">x</a>",
+          "<a href=\"data:text/html,x\" rel=\"nofollow ugc noopener\">x</a>", "<a href=\"https://x.org\">no rel</a>",
+          "<p style=\"x\">a</p>", "<p class=x>a</p>", "<!-- c -->", "a < b", "<p>&bogus;</p>", "<br></br>",
+          "<img src=\"x\">", "<p title=\"a\"b\">x</p>"}) {
       CAPTURE(bad);
       CHECK(allowlist_violation(bad).has_value());
     }

@@ -27,18 +27,27 @@ std::string_view content_type(std::string_view path) {
   struct pair {
     std::string_view ext, type;
   };
-  static constexpr pair types[] = {
-      {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-      {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
-      {"css", "text/css; charset=utf-8"},   {"json", "application/json"},
-      {"wasm", "application/wasm"},         {"xml", "application/xml"},
-      {"rss", "application/rss+xml"},       {"atom", "application/atom+xml"},
-      {"txt", "text/plain; charset=utf-8"}, {"svg", "image/svg+xml"},
-      {"png", "image/png"},                 {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},               {"gif", "image/gif"},
-      {"webp", "image/webp"},               {"ico", "image/x-icon"},
-      {"woff2", "font/woff2"},              {"woff", "font/woff"},
-      {"pdf", "application/pdf"}};
+  static constexpr pair types[] = {{"html", "text/html; charset=utf-8"},
+                                   {"htm", "text/html; charset=utf-8"},
+                                   {"js", "text/javascript; charset=utf-8"},
+                                   {"mjs", "text/javascript; charset=utf-8"},
+                                   {"css", "text/css; charset=utf-8"},
+                                   {"json", "application/json"},
+                                   {"wasm", "application/wasm"},
+                                   {"xml", "application/xml"},
+                                   {"rss", "application/rss+xml"},
+                                   {"atom", "application/atom+xml"},
+                                   {"txt", "text/plain; charset=utf-8"},
+                                   {"svg", "image/svg+xml"},
+                                   {"png", "image/png"},
+                                   {"jpg", "image/jpeg"},
+                                   {"jpeg", "image/jpeg"},
+                                   {"gif", "image/gif"},
+                                   {"webp", "image/webp"},
+                                   {"ico", "image/x-icon"},
+                                   {"woff2", "font/woff2"},
+                                   {"woff", "font/woff"},
+                                   {"pdf", "application/pdf"}};
   for (const auto& t : types)
     if (t.ext == ext) return t.type;
   return "application/octet-stream";
@@ -181,7 +190,8 @@ safe_path decode_path(std::string_view raw) {
   std::size_t i = 0;
   while (i < decoded.size()) {
     std::size_t slash = decoded.find('/', i + 1);
-    std::string_view seg = std::string_view(decoded).substr(i + 1, (slash == std::string::npos ? decoded.size() : slash) - i - 1);
+    std::string_view seg = std::string_view(decoded).substr(
+        i + 1, (slash == std::string::npos ? decoded.size() : slash) - i - 1);
     if (seg == "." || seg == "..") {
       p.bad = true;
       return p;
@@ -229,8 +239,7 @@ int file_folder::open_inside(const std::string& path, std::string& real_path) co
   real_path = resolved;
   // Through links or not, the file must be inside the folder, and no part of its real path
   // below the folder may be hidden.
-  if (real_path.size() <= root_.size() || real_path.compare(0, root_.size(), root_) != 0 ||
-      real_path[root_.size()] != '/')
+  if (real_path.size() <= root_.size() || real_path.compare(0, root_.size(), root_) != 0 || real_path[root_.size()] != '/')
     return -1;
   if (real_path.find("/.", root_.size()) != std::string::npos) return -1;
   return ::open(real_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -298,7 +307,7 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   std::string real_path;
   int fd = open_inside(path, real_path);
   if (fd < 0) return not_found();
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     // A folder named without its slash: its index page.
@@ -331,7 +340,7 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
       std::string sibling_real;
       int sfd = open_inside(path + (c[0] == 'b' ? ".br" : ".gz"), sibling_real);
       if (sfd < 0) continue;
-      struct stat ss{};
+      struct stat ss {};
       // Older than the file means stale. Compared in whole seconds: brotli and gzip copy the
       // file's time to what they write, some only to the second.
       if (::fstat(sfd, &ss) == 0 && S_ISREG(ss.st_mode) && ss.st_mtim.tv_sec >= st.st_mtim.tv_sec) {
@@ -355,7 +364,8 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   r.set("ETag", etag);
   r.set("Vary", "Accept-Encoding");
   r.set("Accept-Ranges", "bytes");
-  if (o_.versioned && query_value(q.query, "v") == e->hash) r.set("Cache-Control", "public, max-age=31536000, immutable");
+  if (o_.versioned && query_value(q.query, "v") == e->hash)
+    r.set("Cache-Control", "public, max-age=31536000, immutable");
   else r.set("Cache-Control", "no-cache");
   if (o_.cors_public) {
     r.set("Access-Control-Allow-Origin", "*");
@@ -386,7 +396,8 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
     last = body_size ? body_size - 1 : 0;
   } else {
     r.status = 206;
-    r.set("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(body_size));
+    r.set("Content-Range",
+          "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(body_size));
   }
   const std::uint64_t length = body_size == 0 ? 0 : last - first + 1;
   if (body) {

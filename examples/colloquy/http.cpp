@@ -173,7 +173,10 @@ struct listener::impl {
 class listener::impl::session : public std::enable_shared_from_this<session> {
  public:
   session(impl& owner, tcp::socket socket, std::string address, std::string key)
-      : owner_(owner), stream_(std::move(socket)), address_(std::move(address)), key_(std::move(key)),
+      : owner_(owner),
+        stream_(std::move(socket)),
+        address_(std::move(address)),
+        key_(std::move(key)),
         buffer_(owner.o.max_header_bytes + 4096) {}
 
   ~session() {
@@ -270,7 +273,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     std::size_t fields = 0;
     for (auto it = h.begin(); it != h.end(); ++it) ++fields;
     if (fields > owner_.o.max_header_fields) return refuse(431, errc::headers_too_large, "too many request headers");
-    if (h.target().size() > owner_.o.max_request_line) return refuse(414, errc::uri_too_long, "the request line is too long");
+    if (h.target().size() > owner_.o.max_request_line)
+      return refuse(414, errc::uri_too_long, "the request line is too long");
 
     request_.emplace();
     request& r = *request_;
@@ -313,7 +317,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
       if (self->state_ == state::closed) return;
       if (ec == bhttp::error::body_limit)
         return self->refuse(413, errc::body_too_large, "the request body is larger than the limit");
-      if (ec == beast::error::timeout) return self->refuse(408, errc::request_timeout, "the request body took too long");
+      if (ec == beast::error::timeout)
+        return self->refuse(408, errc::request_timeout, "the request body took too long");
       if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
           ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
         return self->close();
@@ -336,8 +341,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
         res = self->owner_.errors(500, errc::internal_error, "the request could not be handled", nullptr);
         res.close = true;
       }
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
     });
   }
 
@@ -367,10 +371,11 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   }
   void drain(std::size_t dropped) {
     if (dropped > 1024 * 1024) return close();
-    stream_.async_read_some(asio::buffer(chunk_), [self = shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
-      if (ec || self->state_ == state::closed) return self->close();
-      self->drain(dropped + n);
-    });
+    stream_.async_read_some(asio::buffer(chunk_),
+                            [self = shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+                              if (ec || self->state_ == state::closed) return self->close();
+                              self->drain(dropped + n);
+                            });
   }
 
   void write(response res) {

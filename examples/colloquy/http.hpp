@@ -32,14 +32,14 @@
 namespace colloquy::server::http {
 
 struct options {
-  std::size_t max_body = 256 * 1024;        // every request body, whatever the route or method
+  std::size_t max_body = 256 * 1024;         // every request body, whatever the route or method
   std::size_t max_header_bytes = 16 * 1024;  // request line and header fields together
   std::size_t max_header_fields = 100;
   std::size_t max_request_line = 8 * 1024;
-  std::chrono::seconds header_timeout{10};   // first byte to the end of the headers
-  std::chrono::seconds body_timeout{10};     // the whole body
-  std::chrono::seconds idle_timeout{5};      // a kept-alive connection waiting for a request
-  std::chrono::seconds write_timeout{30};    // each write of an answer to a slow reader
+  std::chrono::seconds header_timeout{10};  // first byte to the end of the headers
+  std::chrono::seconds body_timeout{10};    // the whole body
+  std::chrono::seconds idle_timeout{5};     // a kept-alive connection waiting for a request
+  std::chrono::seconds write_timeout{30};   // each write of an answer to a slow reader
   std::chrono::seconds shutdown_timeout{10};
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_address = 64;  // IPv4 address or IPv6 /64
@@ -67,7 +67,7 @@ struct request {
 
 // A file part to stream from disk after the head (ranges and large files).
 struct file_part {
-  int fd = -1;                // owned: closed by the layer
+  int fd = -1;  // owned: closed by the layer
   std::uint64_t offset = 0, length = 0;
 };
 

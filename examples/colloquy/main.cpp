@@ -98,12 +98,35 @@ const std::vector<command>& commands() {
       {"stories", stories_usage, {{"count"}, {"length"}, {"page-url"}, {"locale"}}, 1, "one FILE"},
       {"serve",
        serve_usage,
-       {{"host"}, {"port"}, {"root"}, {"widget"}, {"seed"}, {"comments"}, {"seed-thread"}, {"csp"}, {"db"},
-        {"moderate", false}, {"trust-proxy", false}, {"admin-token"}, {"cors"},
-        {"host-name"}, {"public-url"}, {"rate-limit"}, {"admin-rate-limit"},
-        {"vote-rate-limit"}, {"edit-window"}, {"max-body"}, {"header-timeout"}, {"body-timeout"}, {"idle-timeout"}, {"shutdown-timeout"},
-        {"max-connections"}, {"max-connections-per-address"}, {"workers"}},
-       0, "no arguments"},
+       {{"host"},
+        {"port"},
+        {"root"},
+        {"widget"},
+        {"seed"},
+        {"comments"},
+        {"seed-thread"},
+        {"csp"},
+        {"db"},
+        {"moderate", false},
+        {"trust-proxy", false},
+        {"admin-token"},
+        {"cors"},
+        {"host-name"},
+        {"public-url"},
+        {"rate-limit"},
+        {"admin-rate-limit"},
+        {"vote-rate-limit"},
+        {"edit-window"},
+        {"max-body"},
+        {"header-timeout"},
+        {"body-timeout"},
+        {"idle-timeout"},
+        {"shutdown-timeout"},
+        {"max-connections"},
+        {"max-connections-per-address"},
+        {"workers"}},
+       0,
+       "no arguments"},
       {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}}, 1, "one action"},
       {"import", import_usage, {{"from"}, {"db"}, {"dry-run", false}}, 1, "one FILE"},
       {"export", export_usage, {{"db"}, {"thread"}}, 0, "no arguments"},
@@ -238,7 +261,9 @@ class input_bytes {
     if (mapped_) munmap(mapped_, size_);
   }
 
-  std::string_view view() const { return mapped_ ? std::string_view(static_cast<const char*>(mapped_), size_) : buffer_; }
+  std::string_view view() const {
+    return mapped_ ? std::string_view(static_cast<const char*>(mapped_), size_) : buffer_;
+  }
 
   // Reads FILE (or stdin for "" and "-") whole. False with a reason: no such file, a directory, ...
   bool read(const std::string& path, std::string& why) {
@@ -317,7 +342,8 @@ void print_problems(const char* cmd, const colloquy::problem_list& problems) {
 
 // An unusable input: "colloquy CMD: FILE: code: message" on stderr, exit 1.
 int refuse_input(const char* cmd, const std::string& path, const colloquy::problem& error) {
-  std::fprintf(stderr, "colloquy %s: %s: %s: %s\n", cmd, input_name(path).c_str(), error.code.c_str(), error.message.c_str());
+  std::fprintf(stderr, "colloquy %s: %s: %s: %s\n", cmd, input_name(path).c_str(), error.code.c_str(),
+               error.message.c_str());
   return 1;
 }
 
@@ -335,7 +361,8 @@ bool whole_number(const char* cmd, const args& a, const char* flag, long long lo
   errno = 0;
   long long n = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end || errno || n < lo || n > max) {
-    std::fprintf(stderr, "colloquy %s: --%s needs a whole number from %lld to %lld, not '%s'\n", cmd, flag, lo, max, v.c_str());
+    std::fprintf(stderr, "colloquy %s: --%s needs a whole number from %lld to %lld, not '%s'\n", cmd, flag, lo, max,
+                 v.c_str());
     return false;
   }
   out = n;
@@ -350,7 +377,8 @@ int render(const args& a) {
   if (auto order = colloquy::sort_order_from_name(sort)) {
     o.order = *order;
   } else {
-    std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n", sort.c_str());
+    std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
+                 sort.c_str());
     return 2;
   }
   if (!check_locale("render", a)) return 2;
@@ -408,7 +436,8 @@ int stories(const args& a) {
   o.locale = a.get("locale", "en");
   o.page_url = a.get("page-url");
   long long count = (long long)o.stories_count, length = (long long)o.summary_length;
-  if (!whole_number("stories", a, "count", 1, 50, count) || !whole_number("stories", a, "length", 10, 2000, length)) return 2;
+  if (!whole_number("stories", a, "count", 1, 50, count) || !whole_number("stories", a, "length", 10, 2000, length))
+    return 2;
   o.stories_count = std::size_t(count);
   o.summary_length = std::size_t(length);
   input_bytes feed;
@@ -499,9 +528,10 @@ int serve(const args& a) {
 // action is in the audit log, from "command line".
 int admin(const args& a) {
   using colloquy::server::moderation;
-  static const std::vector<std::pair<std::string, moderation>> actions = {
-      {"approve", moderation::approve}, {"reject", moderation::reject},
-      {"delete", moderation::remove}, {"restore", moderation::restore}};
+  static const std::vector<std::pair<std::string, moderation>> actions = {{"approve", moderation::approve},
+                                                                          {"reject", moderation::reject},
+                                                                          {"delete", moderation::remove},
+                                                                          {"restore", moderation::restore}};
   std::string action = a.positional.empty() ? "" : a.positional[0];
   auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
   if (action != "pending" && act == actions.end()) {
@@ -528,8 +558,12 @@ int admin(const args& a) {
   }
   if (action == "pending") {
     for (const auto& c : db->pending(a.get("thread"), 1000)) {
-      nlohmann::json j = {{"thread", c.thread}, {"id", c.id}, {"parent", c.parent}, {"name", c.name},
-                          {"created", colloquy::format_iso8601(c.created)}, {"text", c.text}};
+      nlohmann::json j = {{"thread", c.thread},
+                          {"id", c.id},
+                          {"parent", c.parent},
+                          {"name", c.name},
+                          {"created", colloquy::format_iso8601(c.created)},
+                          {"text", c.text}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     return 0;
@@ -557,19 +591,17 @@ int main(int argc, char** argv) {
   std::string name = argv[1];
   auto c = std::find_if(commands().begin(), commands().end(), [&](const command& x) { return name == x.name; });
   if (c == commands().end()) {
-    std::fprintf(stderr, "colloquy: unknown command %s (render, check, stories, serve, admin, import or export; colloquy --help)\n",
-                 name.c_str());
+    std::fprintf(
+        stderr,
+        "colloquy: unknown command %s (render, check, stories, serve, admin, import or export; colloquy --help)\n",
+        name.c_str());
     return 2;
   }
   args a;
   std::string error;
   switch (parse_args(*c, argc, argv, 2, a, error)) {
-    case parsed::help:
-      std::printf("usage: colloquy %s [options]\n%s", c->name, c->usage);
-      return 0;
-    case parsed::refused:
-      std::fprintf(stderr, "colloquy %s: %s\n", c->name, error.c_str());
-      return 2;
+    case parsed::help: std::printf("usage: colloquy %s [options]\n%s", c->name, c->usage); return 0;
+    case parsed::refused: std::fprintf(stderr, "colloquy %s: %s\n", c->name, error.c_str()); return 2;
     case parsed::ok: break;
   }
   if (name == "render") return render(a);
@@ -577,8 +609,8 @@ int main(int argc, char** argv) {
   if (name == "stories") return stories(a);
   if (name == "serve") return serve(a);
   if (name == "import")
-    return colloquy::server::run_import({a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"),
-                                         a.has("dry-run")});
+    return colloquy::server::run_import(
+        {a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"), a.has("dry-run")});
   if (name == "export") return colloquy::server::run_export(a.get("db", "colloquy.db"), a.get("thread"));
   return admin(a);
 }

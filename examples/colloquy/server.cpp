@@ -250,7 +250,8 @@ class host_names {
     n = n.substr(0, n.find('/'));
     if (n.empty()) return;
     std::size_t colon = n.rfind(':');
-    if (colon != std::string::npos && n.find(']', colon) == std::string::npos) names_.push_back({n.substr(0, colon), n.substr(colon + 1)});
+    if (colon != std::string::npos && n.find(']', colon) == std::string::npos)
+      names_.push_back({n.substr(0, colon), n.substr(colon + 1)});
     else names_.push_back({n, ""});
   }
   std::vector<entry> names_;
@@ -584,7 +585,8 @@ int run(const config& c) {
     if (std::string cursor = query_param(req.query, "cursor"); !cursor.empty()) {
       char* end = nullptr;
       long long v = cursor[0] == 'r' ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
-      if (v <= 0 || !end || *end) return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
+      if (v <= 0 || !end || *end)
+        return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
       after = v;
     }
     std::int64_t version = comments.version(thread);
@@ -651,14 +653,15 @@ int run(const config& c) {
     if (!d.ok()) {
       json problems = json::array();
       for (const auto& p : d.problems)
-        problems.push_back({{"code", p.code}, {"field", p.field.empty() ? json() : json(p.field)}, {"message", p.message}});
+        problems.push_back(
+            {{"code", p.code}, {"field", p.field.empty() ? json() : json(p.field)}, {"message", p.message}});
       // A bot's post is answered as one: the honeypot first, whatever else is wrong.
       const problem* honeypot = nullptr;
       for (const auto& p : d.problems)
         if (p.code == errc::honeypot_filled) honeypot = &p;
       const problem& first = honeypot ? *honeypot : d.problems.front();
-      json e = {{"code", first.code}, {"message", first.message},
-                {"field", first.field.empty() ? json() : json(first.field)}};
+      json e = {
+          {"code", first.code}, {"message", first.message}, {"field", first.field.empty() ? json() : json(first.field)}};
       res.status = error_status(first.code);
       res.set("Content-Type", "application/json");
       res.body = dump(json{{"error", e}, {"problems", problems}});
@@ -668,9 +671,7 @@ int run(const config& c) {
     if (token.empty()) return json_error(res, 500, errc::internal_error, "no edit token could be made; try again");
     post_result r = comments.post(d.value, post_status, now_ms(), address, edit_token_hash(token));
     switch (r.outcome) {
-      case post_outcome::created:
-        res.status = 201;
-        break;
+      case post_outcome::created: res.status = 201; break;
       case post_outcome::repeated:
         // The same post sent again (a retry) gets its comment back; a clientId reused for
         // anything else gets nothing, so a guessed or leaked clientId reveals no pending comment.
@@ -703,12 +704,15 @@ int run(const config& c) {
   auto post_vote = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-store");
     if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not vote here");
-    if (!is_json_request(req)) return json_error(res, 415, errc::unsupported_media_type, "send the vote as application/json");
+    if (!is_json_request(req))
+      return json_error(res, 415, errc::unsupported_media_type, "send the vote as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
-    if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later")) return;
+    if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later"))
+      return;
     const json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return json_error(res, 400, errc::not_json, "the vote is not JSON");
-    if (!body.is_object()) return json_error(res, 400, errc::not_object, R"(send {"thread", "comment", "voter", "vote"})");
+    if (!body.is_object())
+      return json_error(res, 400, errc::not_object, R"(send {"thread", "comment", "voter", "vote"})");
     const std::string* thread_field = string_field(body, "thread");
     const std::string thread = thread_field ? detail::normalise_field(*thread_field, false) : std::string();
     if (thread.empty()) return json_error(res, 400, errc::thread_required, "the thread is missing", "thread");
@@ -719,7 +723,8 @@ int run(const config& c) {
       return json_error(res, 400, errc::bad_id, "comment must be the id of a comment", "comment");
     const std::string* voter = string_field(body, "voter");
     if (!voter || !is_voter_id(*voter))
-      return json_error(res, 400, errc::bad_voter, "voter must be 8 to 128 printable characters without spaces", "voter");
+      return json_error(res, 400, errc::bad_voter, "voter must be 8 to 128 printable characters without spaces",
+                        "voter");
     const auto v = body.find("vote");
     if (v == body.end() || !v->is_number_integer() || *v < -1 || *v > 1)
       return json_error(res, 400, errc::bad_vote, "vote must be 1, -1 or 0", "vote");
@@ -754,12 +759,14 @@ int run(const config& c) {
         return json_error(res, 503, errc::storage_unavailable, "the change could not be stored; try again");
     }
     res.set("Content-Type", "application/json");
-    res.body = change.remove ? dump(json{{"id", r.comment.id}, {"status", "deleted"}}) : dump(comment_json(r.comment, false));
+    res.body = change.remove ? dump(json{{"id", r.comment.id}, {"status", "deleted"}})
+                             : dump(comment_json(r.comment, false));
   };
   auto edit_comment = [&](const http::request& req, http::response& res, const std::string& id) {
     res.set("Cache-Control", "no-store");
     if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not edit here");
-    if (!is_json_request(req)) return json_error(res, 415, errc::unsupported_media_type, "send the edit as application/json");
+    if (!is_json_request(req))
+      return json_error(res, 415, errc::unsupported_media_type, "send the edit as application/json");
     // The new text is validated and normalised exactly as a post's (compose.hpp).
     draft_result d = read_draft(req.body, {.require_client_id = false});
     const json body = json::parse(req.body, nullptr, false);
@@ -831,7 +838,8 @@ int run(const config& c) {
     const std::string* thread = body.is_object() ? string_field(body, "thread") : nullptr;
     const std::string* id = body.is_object() ? string_field(body, "id") : nullptr;
     const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;
-    auto act = std::find_if(std::begin(actions), std::end(actions), [&](const auto& x) { return action && *action == x.first; });
+    auto act = std::find_if(std::begin(actions), std::end(actions),
+                            [&](const auto& x) { return action && *action == x.first; });
     if (!thread || !id || act == std::end(actions))
       return json_error(res, 400, errc::bad_moderation,
                         R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore"})");
@@ -843,8 +851,7 @@ int run(const config& c) {
           return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread to delete", "id");
         case moderation::restore:
           return json_error(res, 404, errc::not_deleted, "no deleted comment with that id in that thread", "id");
-        default:
-          return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
+        default: return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
       }
     }
     json j = comment_json(*done, false);
@@ -897,8 +904,13 @@ int run(const config& c) {
     if (!ok) return json_error(res, 503, errc::storage_unavailable, "the audit log cannot be read right now");
     json list = json::array();
     for (const auto& e : entries)
-      list.push_back({{"at", format_iso8601(e.at)}, {"address", e.address}, {"action", e.action}, {"thread", e.thread},
-                      {"id", e.id}, {"before", e.status_before}, {"after", e.status_after}});
+      list.push_back({{"at", format_iso8601(e.at)},
+                      {"address", e.address},
+                      {"action", e.action},
+                      {"thread", e.thread},
+                      {"id", e.id},
+                      {"before", e.status_before},
+                      {"after", e.status_after}});
     res.set("Content-Type", "application/json");
     res.body = dump(json{{"entries", std::move(list)}});
   };
@@ -934,16 +946,19 @@ int run(const config& c) {
   auto get_counts = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-cache");
     std::vector<std::string> sent = query_values(req.query, "thread"), threads;
-    if (sent.empty()) return json_error(res, 400, errc::missing_thread, "at least one thread parameter is required", "thread");
+    if (sent.empty())
+      return json_error(res, 400, errc::missing_thread, "at least one thread parameter is required", "thread");
     std::sort(sent.begin(), sent.end());
     sent.erase(std::unique(sent.begin(), sent.end()), sent.end());
     if (sent.size() > limits::max_count_threads)
-      return json_error(res, 400, errc::too_many_threads,
-                        "at most " + std::to_string(limits::max_count_threads) + " threads per request; ask for the rest in another",
-                        "thread");
+      return json_error(
+          res, 400, errc::too_many_threads,
+          "at most " + std::to_string(limits::max_count_threads) + " threads per request; ask for the rest in another",
+          "thread");
     for (const std::string& t : sent) {
       threads.push_back(detail::normalise_field(t, false));
-      if (threads.back().empty()) return json_error(res, 400, errc::missing_thread, "a thread parameter is empty", "thread");
+      if (threads.back().empty())
+        return json_error(res, 400, errc::missing_thread, "a thread parameter is empty", "thread");
       if (threads.back().size() > limits::max_thread_bytes)
         return json_error(res, 400, errc::thread_too_long, "a thread id is longer than 512 bytes", "thread");
     }
@@ -994,7 +1009,8 @@ int run(const config& c) {
       }
       // Reader actions on one comment; other methods on these paths fall through to the 404.
       if (path.path == "/api/comments/votes" && req.method == "POST") return post_vote(req, res);
-      if (constexpr std::string_view one = "/api/comments/"; path.path.size() > one.size() && path.path.rfind(one, 0) == 0) {
+      if (constexpr std::string_view one = "/api/comments/";
+          path.path.size() > one.size() && path.path.rfind(one, 0) == 0) {
         const std::string id = path.path.substr(one.size());
         if (req.method == "PATCH") return edit_comment(req, res, id);
         if (req.method == "DELETE") return delete_comment(req, res, id);
@@ -1014,7 +1030,8 @@ int run(const config& c) {
                     std::int64_t(std::time(nullptr)) * 1000};
         const std::vector<stored_comment> recent = comments.recent(thread, 50);
         std::vector<atom_entry> entries;
-        for (const stored_comment& cm : recent) entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
+        for (const stored_comment& cm : recent)
+          entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
         res.set("Content-Type", "application/atom+xml; charset=utf-8");
         res.set("Cache-Control", "no-cache");
         res.body = render_atom(f, entries);

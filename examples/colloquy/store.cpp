@@ -97,7 +97,6 @@ const char* const migrations[] = {
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
 static_assert(migration_count == store::schema_version);
 
-
 }  // namespace
 
 class sqlite_store final : public store {
@@ -241,8 +240,7 @@ std::vector<stored_comment> rows(sqlite3_stmt* s) {
 // process (or the writer, for a checkpoint) may hold a lock briefly; waiting beats failing.
 sqlite3* open_sqlite(const std::string& path, std::string& error) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     error = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -368,8 +366,8 @@ long sqlite_store::import_document(std::string_view json, std::string& error, st
   for (const comment& c : r.comments) {
     sqlite3_stmt* s = w.statement(insert);
     if (!s) return fail();
-    bind_all(s, thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name, c.author.location,
-         c.author.url, c.created, c.edited, c.text, c.up, c.down, sql::status_name(c.status));
+    bind_all(s, thread, c.id, c.parent.empty() ? std::nullopt : std::optional(c.parent), c.author.name,
+             c.author.location, c.author.url, c.created, c.edited, c.text, c.up, c.down, sql::status_name(c.status));
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 1) {
       seq_of[std::string(c.id)] = sqlite3_last_insert_rowid(w.db);
@@ -391,8 +389,8 @@ long sqlite_store::import_document(std::string_view json, std::string& error, st
   return static_cast<long>(seq_of.size());
 }
 
-post_result sqlite_store::post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
-                               const std::string& token_hash) {
+post_result sqlite_store::post(const draft& d, const std::string& status, std::int64_t now_ms,
+                               const std::string& address, const std::string& token_hash) {
   post_result r;
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) {
@@ -454,10 +452,11 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   }
   sqlite3_stmt* s = w.statement(
       "INSERT INTO comments (thread, id, parent, root, author_name, author_location, created, text, status, "
-      "client_id, client_address, edit_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING");
+      "client_id, client_address, edit_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO "
+      "NOTHING");
   if (!s) return fail();
   bind_all(s, d.thread, id, d.parent.empty() ? nullptr : d.parent.c_str(), root, d.name, d.location, now_ms, d.text,
-       status, d.client_id, address, token_hash);
+           status, d.client_id, address, token_hash);
   if (sqlite3_step(s) != SQLITE_DONE) return fail();
   if (sqlite3_changes(w.db) == 0) {
     // Another process stored this clientId since the lookup above: the constraint held.
@@ -584,8 +583,8 @@ author_result sqlite_store::author_edit(const std::string& thread, const std::st
   sqlite3_reset(again);
   sqlite3_stmt* a = w.statement(sql::add_audit_entry);
   if (!a) return fail();
-  bind_all(a, change.now_ms, change.address, change.remove ? sql::author_delete_action : sql::author_edit_action, thread,
-           id, found->status, r.comment.status);
+  bind_all(a, change.now_ms, change.address, change.remove ? sql::author_delete_action : sql::author_edit_action,
+           thread, id, found->status, r.comment.status);
   if (sqlite3_step(a) != SQLITE_DONE) return fail();
   sqlite3_stmt* v = w.statement(sql::bump_version);
   if (!v) return fail();
@@ -637,8 +636,8 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
   }
   if (p.ok && first != 0) {
     static const std::string select = std::string("SELECT ") + sql::columns +
-                                   " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
-                                   "AND status IN ('published', 'deleted') ORDER BY seq";
+                                      " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
+                                      "AND status IN ('published', 'deleted') ORDER BY seq";
     sqlite3_stmt* q = c->statement(select.c_str());
     if (!q) p.ok = false;
     else {
@@ -655,8 +654,8 @@ std::vector<stored_comment> sqlite_store::pending(const std::string& thread, std
   auto c = reader();
   if (!c) return {};
   static const std::string select = std::string("SELECT ") + sql::columns +
-                                 " FROM comments WHERE status = 'pending' AND (?1 = '' OR thread = ?1) "
-                                 "ORDER BY seq LIMIT ?2";
+                                    " FROM comments WHERE status = 'pending' AND (?1 = '' OR thread = ?1) "
+                                    "ORDER BY seq LIMIT ?2";
   std::vector<stored_comment> out;
   if (sqlite3_stmt* s = c->statement(select.c_str())) {
     bind_all(s, thread, static_cast<std::int64_t>(limit));
@@ -685,7 +684,8 @@ std::optional<stored_comment> sqlite_store::moderate(const std::string& thread, 
   if (!s) return fail();
   bind_all(s, thread, id);
   if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return fail();
-  static const std::string by_id = std::string("SELECT ") + sql::columns + " FROM comments WHERE thread = $1 AND id = $2";
+  static const std::string by_id = std::string("SELECT ") + sql::columns +
+                                   " FROM comments WHERE thread = $1 AND id = $2";
   sqlite3_stmt* q = w.statement(by_id.c_str());
   if (!q) return fail();
   bind_all(q, thread, id);
@@ -708,9 +708,9 @@ std::vector<stored_comment> sqlite_store::find(const comment_query& q, bool& ok)
   if (!c) return {};
   // lower() and instr(): SQLite folds ASCII letters only (PostgreSQL folds every letter).
   static const std::string select = std::string("SELECT ") + sql::columns +
-                                 " FROM comments WHERE ($1 = '' OR thread = $1) AND ($2 = '' OR status = $2) "
-                                 "AND ($3 = '' OR instr(lower(author_name), lower($3)) > 0 "
-                                 "OR instr(lower(text), lower($3)) > 0) ORDER BY seq DESC LIMIT $4";
+                                    " FROM comments WHERE ($1 = '' OR thread = $1) AND ($2 = '' OR status = $2) "
+                                    "AND ($3 = '' OR instr(lower(author_name), lower($3)) > 0 "
+                                    "OR instr(lower(text), lower($3)) > 0) ORDER BY seq DESC LIMIT $4";
   std::vector<stored_comment> out;
   if (sqlite3_stmt* s = c->statement(select.c_str())) {
     bind_all(s, q.thread, q.status, q.text, static_cast<std::int64_t>(q.limit));
@@ -826,7 +826,7 @@ std::int64_t sqlite_store::count_posted() {
 }
 
 long sqlite_store::import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
-                            std::string& error) {
+                                   std::string& error) {
   std::lock_guard<std::mutex> l(write_mutex_);
   connection& w = *writer_;
   if (closed_ || !w.exec("BEGIN IMMEDIATE", &error)) return -1;
@@ -850,8 +850,8 @@ long sqlite_store::import_comments(const std::string& thread, const std::vector<
         "INSERT INTO comments (thread, id, parent, root, author_name, author_location, author_url, created, edited, "
         "text, up, down, status, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     if (!s) return fail();
-    bind_all(s, thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), root, c.name, c.location, c.url,
-             c.created, c.edited, c.text, c.up, c.down, c.status, c.client_id.empty() ? nullptr : c.client_id.c_str());
+    bind_all(s, thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), root, c.name, c.location, c.url, c.created,
+             c.edited, c.text, c.up, c.down, c.status, c.client_id.empty() ? nullptr : c.client_id.c_str());
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 0) continue;
     ++added;
@@ -969,7 +969,8 @@ author_outcome sql::author_check(const stored_comment& c, const std::string& sto
 }
 
 int sql::wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms) {
-  double level = std::min(double(per_minute), tokens + double(std::max<std::int64_t>(0, now_ms - at)) * per_minute / 60000.0);
+  double level = std::min(double(per_minute),
+                          tokens + double(std::max<std::int64_t>(0, now_ms - at)) * per_minute / 60000.0);
   return std::max(1, static_cast<int>(std::ceil((1 - level) * 60.0 / per_minute)));
 }
 

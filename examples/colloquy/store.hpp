@@ -114,8 +114,8 @@ class store {
 
   // Stores a validated draft with the hash of its edit token, or finds the comment already
   // stored under its clientId.
-  virtual post_result post(const draft& d, const std::string& status, std::int64_t now_ms,
-                           const std::string& address, const std::string& token_hash) = 0;
+  virtual post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
+                           const std::string& token_hash) = 0;
 
   // Reader actions (DESIGN §8). vote: `vote` 1, -1 or 0 (none) by `voter` on a published
   // comment; the same vote again changes nothing (and does not raise the thread's version).

@@ -169,8 +169,8 @@ class connection {
     }
     std::vector<const char*> values;
     for (const param& v : params) values.push_back(v ? v->c_str() : nullptr);
-    return result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(),
-                                 nullptr, nullptr, 0));
+    return result(
+        PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0));
   }
   // A command without parameters or results (BEGIN, COMMIT, migrations: several statements).
   bool exec(const char* sql) { return result(PQexec(conn_, sql)).ok(); }
@@ -192,7 +192,8 @@ PGconn* connect(const std::string& url, std::string& error) {
     return nullptr;
   }
   // Our own messages only: notices (e.g. "relation already exists, skipping") are not errors.
-  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   return c;
 }
 
@@ -487,7 +488,8 @@ vote_result pg_store::vote(const std::string& thread, const std::string& comment
     result counts;
     if (before != vote) {
       result change = vote == 0 ? c.run(sql::remove_vote, {text(thread), text(comment), text(voter)})
-                                : c.run(sql::set_vote, {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
+                                : c.run(sql::set_vote,
+                                        {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
       if (!change.ok()) return fail();
       const auto [up, down] = sql::count_change(before, vote);
       counts = c.run(sql::add_to_counts, {number(up), number(down), text(thread), text(comment)});
@@ -521,8 +523,9 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
       c.exec("ROLLBACK");
       return true;
     }
-    result u = change.remove ? c.run(sql::author_delete, {text(thread), text(id)})
-                             : c.run(sql::author_edit, {text(change.text), number(change.now_ms), text(thread), text(id)});
+    result u = change.remove
+                   ? c.run(sql::author_delete, {text(thread), text(id)})
+                   : c.run(sql::author_edit, {text(change.text), number(change.now_ms), text(thread), text(id)});
     if (!u.ok()) return fail();
     result again = c.run(sql::comment_with_token.c_str(), {text(thread), text(id)});
     if (!again.ok() || again.rows() != 1) return fail();
@@ -614,8 +617,8 @@ std::optional<stored_comment> pg_store::moderate(const std::string& thread, cons
       c.exec("ROLLBACK");
       return true;  // not in a state `m` applies to: an answer, not a failure
     }
-    static const std::string by_id =
-        std::string("SELECT ") + sql::columns + " FROM comments WHERE thread = $1 AND id = $2";
+    static const std::string by_id = std::string("SELECT ") + sql::columns +
+                                     " FROM comments WHERE thread = $1 AND id = $2";
     result q = c.run(by_id.c_str(), {text(thread), text(id)});
     if (!q.ok() || q.rows() != 1) return fail();
     stored_comment found = read_row(q, 0);
@@ -649,8 +652,8 @@ std::vector<audit_entry> pg_store::audit_log(std::size_t limit, bool& ok) {
   ok = with_connection([&](connection& c) {
     result r = c.run(sql::audit_entries, {number(std::int64_t(limit))});
     for (int i = 0; r.ok() && i < r.rows(); ++i)
-      out.push_back({r.int64(i, 0), r.int64(i, 1), r.str(i, 2), r.str(i, 3), r.str(i, 4), r.str(i, 5), r.str(i, 6),
-                     r.str(i, 7)});
+      out.push_back(
+          {r.int64(i, 0), r.int64(i, 1), r.str(i, 2), r.str(i, 3), r.str(i, 4), r.str(i, 5), r.str(i, 6), r.str(i, 7)});
     return r.ok();
   });
   return out;
@@ -670,9 +673,11 @@ int pg_store::take_token(const std::string& key, int per_minute, std::int64_t no
     result t = c.run(
         "INSERT INTO rate_limits (key, tokens, at) VALUES ($1, $2::float8 - 1, $3::bigint) "
         "ON CONFLICT (key) DO UPDATE SET "
-        "tokens = least($2::float8, rate_limits.tokens + greatest(0, $3::bigint - rate_limits.at) * $2::float8 / 60000) - 1, "
+        "tokens = least($2::float8, rate_limits.tokens + greatest(0, $3::bigint - rate_limits.at) * $2::float8 / "
+        "60000) - 1, "
         "at = greatest(rate_limits.at, $3::bigint) "
-        "WHERE least($2::float8, rate_limits.tokens + greatest(0, $3::bigint - rate_limits.at) * $2::float8 / 60000) >= 1",
+        "WHERE least($2::float8, rate_limits.tokens + greatest(0, $3::bigint - rate_limits.at) * $2::float8 / 60000) "
+        ">= 1",
         {text(key), number(per_minute), number(now_ms)});
     if (!t.ok()) return false;
     if (t.changed() == 1) {
@@ -801,4 +806,3 @@ extern "C" __attribute__((visibility("default"))) colloquy::server::store* collo
     const std::string& url, std::string& error) {
   return colloquy::server::pg_store::open(url, error).release();
 }
-

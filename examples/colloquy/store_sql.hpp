@@ -47,7 +47,8 @@ inline constexpr const char* add_audit_entry =
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 inline constexpr const char* audit_entries =
-    "SELECT seq, at, address, action, thread, id, status_before, status_after FROM audit_log ORDER BY seq DESC LIMIT $1";
+    "SELECT seq, at, address, action, thread, id, status_before, status_after FROM audit_log ORDER BY seq DESC LIMIT "
+    "$1";
 
 // Buckets untouched for a minute are full again: forgetting them changes nothing.
 inline constexpr const char* forget_full_buckets = "DELETE FROM rate_limits WHERE at < $1";
@@ -73,8 +74,8 @@ inline constexpr const char* counts_of = "SELECT up, down FROM comments WHERE th
 std::pair<std::int64_t, std::int64_t> count_change(int before, int after);
 
 // An author's edit or delete: the comment with its token hash (column 14, after `columns`).
-inline const std::string comment_with_token =
-    std::string("SELECT ") + columns + ", edit_token FROM comments WHERE thread = $1 AND id = $2";
+inline const std::string comment_with_token = std::string("SELECT ") + columns +
+                                              ", edit_token FROM comments WHERE thread = $1 AND id = $2";
 inline constexpr const char* author_edit = "UPDATE comments SET text = $1, edited = $2 WHERE thread = $3 AND id = $4";
 inline constexpr const char* author_delete =
     "UPDATE comments SET status_before_delete = status, status = 'deleted' WHERE thread = $1 AND id = $2";
@@ -99,7 +100,8 @@ inline const std::string recent_published = std::string("SELECT ") + columns +
 
 // What an index page shows beside a post's link (GET /api/comments/counts): the comments_page
 // index finds the thread's rows.
-inline constexpr const char* published_count = "SELECT count(*) FROM comments WHERE thread = $1 AND status = 'published'";
+inline constexpr const char* published_count =
+    "SELECT count(*) FROM comments WHERE thread = $1 AND status = 'published'";
 
 // The status column's value for an imported comment.
 const char* status_name(comment_status s);
@@ -111,9 +113,8 @@ stored_comment posted_comment(const draft& d, std::int64_t seq, std::string id, 
 // The root (the seq of the top-level comment) of each imported comment, by seq: follows
 // parents up to a top-level comment. Orphans (parent not in the thread) and reply cycles count
 // as top-level threads of their own, as the core shows them.
-std::unordered_map<std::int64_t, std::int64_t> import_roots(
-    const std::unordered_map<std::string, std::int64_t>& seq_of,
-    const std::unordered_map<std::string, std::string>& parent_of);
+std::unordered_map<std::int64_t, std::int64_t> import_roots(const std::unordered_map<std::string, std::int64_t>& seq_of,
+                                                            const std::unordered_map<std::string, std::string>& parent_of);
 
 // Seconds to wait for the next token of a bucket holding `tokens` at `at` (ms), `now_ms` later.
 int wait_seconds(double tokens, std::int64_t at, int per_minute, std::int64_t now_ms);

@@ -77,7 +77,7 @@ bool gunzip(std::string& data, std::string& why) {
   inflateEnd(&z);
   if (rc != Z_STREAM_END) {
     why = out.size() > limits::max_import_bytes ? "the decompressed file is larger than 512 MB"
-                                                 : "the gzip file is damaged or truncated";
+                                                : "the gzip file is damaged or truncated";
     return false;
   }
   data = std::move(out);
@@ -219,8 +219,7 @@ int run_import(const import_options& o) {
     write_json(w, p);
     std::fprintf(stderr, "colloquy import: skipped or repaired: %s\n", line.c_str());
   }
-  if (r.problems.omitted())
-    std::fprintf(stderr, "colloquy import: ... and %zu more problems\n", r.problems.omitted());
+  if (r.problems.omitted()) std::fprintf(stderr, "colloquy import: ... and %zu more problems\n", r.problems.omitted());
 
   std::unique_ptr<store> db;
   if (!o.dry_run) {

@@ -301,7 +301,7 @@ class comments_session {
 
  private:
   std::string document_;
-  widget_options options_;  // the threading's (order, depth)
+  widget_options options_;                           // the threading's (order, depth)
   std::unique_ptr<detail::document_reader> reader_;  // the page being read
   std::size_t page_start_ = 0;
   bool read_ = false;
@@ -311,11 +311,11 @@ class comments_session {
 // A comments document checked: reading and threading problems, nothing rendered (`colloquy check`).
 struct check_view {
   bool ok = false;
-  problem error;              // when !ok
-  std::size_t comments = 0;   // comments read
-  std::size_t shown = 0;      // entries the thread shows
+  problem error;             // when !ok
+  std::size_t comments = 0;  // comments read
+  std::size_t shown = 0;     // entries the thread shows
   std::size_t top_level = 0;
-  problem_list problems;      // reading problems, then threading repairs (orphans, cycles, ...)
+  problem_list problems;  // reading problems, then threading repairs (orphans, cycles, ...)
 };
 
 inline check_view check_comments(std::string_view document) {
@@ -344,7 +344,7 @@ struct stories_view {
   std::size_t count = 0;  // cards shown
   std::size_t items = 0;  // usable items in the feed
   problem_list problems;
-  std::string html;       // no cards: empty (the strip disappears)
+  std::string html;  // no cards: empty (the strip disappears)
 };
 
 inline stories_view render_stories_view(std::string_view feed, const widget_options& o) {

@@ -29,15 +29,15 @@
 namespace colloquy {
 
 struct atom_entry {
-  std::string_view id, thread, author;  // author: empty reads as the locale's "Anonymous"
-  std::string_view text;                // comment markup
+  std::string_view id, thread, author;   // author: empty reads as the locale's "Anonymous"
+  std::string_view text;                 // comment markup
   std::int64_t created = 0, edited = 0;  // ms since the epoch; edited 0: never
 };
 
 struct atom_feed {
-  std::string site;    // the site's origin, "https://blog.example": permalinks are <site><thread>
-  std::string self;    // this feed's absolute URL (its id and rel="self" link): atom_feed_url
-  std::string thread;  // empty: the whole site
+  std::string site;          // the site's origin, "https://blog.example": permalinks are <site><thread>
+  std::string self;          // this feed's absolute URL (its id and rel="self" link): atom_feed_url
+  std::string thread;        // empty: the whole site
   std::int64_t updated = 0;  // used when there are no entries (else the newest entry's time)
 };
 
@@ -50,7 +50,8 @@ namespace detail {
 // forbids (normalise_field drops the controls; U+FFFE and U+FFFF are dropped here).
 inline void append_xml_escaped(std::string& out, std::string_view s) {
   std::string clean = normalise_field(s, true);
-  for (std::size_t at; (at = clean.find("\xEF\xBF\xBE")) != std::string::npos || (at = clean.find("\xEF\xBF\xBF")) != std::string::npos;)
+  for (std::size_t at; (at = clean.find("\xEF\xBF\xBE")) != std::string::npos ||
+                       (at = clean.find("\xEF\xBF\xBF")) != std::string::npos;)
     clean.erase(at, 3);
   append_escaped(out, clean);
 }

@@ -68,7 +68,8 @@ inline void append_avatar_svg(std::string& out, const author_info& a) {
       }
       unsigned w = 1;
       while (x + w < 5 && row[x + w]) ++w;
-      const char run[] = {'M', char('0' + x), ' ', char('0' + y), 'h', char('0' + w), 'v', '1', 'h', '-', char('0' + w), 'z'};
+      const char run[] = {'M', char('0' + x), ' ', char('0' + y), 'h',           char('0' + w),
+                          'v', '1',           'h', '-',           char('0' + w), 'z'};
       out.append(run, sizeof run);
       x += w;
     }

@@ -47,7 +47,8 @@ inline void read_reader_actions(const json_document::ref& j, widget_options& o) 
       const json_value& v = m.value();
       if (v.is(json_value::kind::integer) && v.magnitude == 0) continue;  // no vote
       const bool vote = v.is(json_value::kind::integer) && v.magnitude == 1;
-      if (!vote || m.key().empty() || m.key().size() > limits::max_id_bytes || o.reader.voted.size() >= limits::max_comments) {
+      if (!vote || m.key().empty() || m.key().size() > limits::max_id_bytes ||
+          o.reader.voted.size() >= limits::max_comments) {
         bad = true;
         continue;
       }
@@ -102,7 +103,8 @@ inline widget_options parse_widget_options(std::string_view json) {
   if (auto s = j.string_at("pageUrl")) o.page_url = *s;
   num("maxDepth", 0, limits::max_max_depth, o.max_depth);
   if (auto s = j.string_at("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
-  if (const detail::json_value& now = j["now"].value(); now.is(detail::json_value::kind::integer) || now.is(detail::json_value::kind::real)) {
+  if (const detail::json_value& now = j["now"].value();
+      now.is(detail::json_value::kind::integer) || now.is(detail::json_value::kind::real)) {
     const double ms = detail::number_value(now);
     if (ms > 0 && ms < double(max_time_ms)) o.now_ms = static_cast<int64_t>(ms);
   }
@@ -154,7 +156,8 @@ inline void write_failure(std::string& out, const problem& error) {
 // A draft's problems as the compose form shows them: {code, field, message} each.
 inline void write_draft_problems(json_writer& w, const std::vector<problem>& ps) {
   w.key("problems").begin_array();
-  for (const problem& p : ps) w.begin_object().key("code").string(p.code).key("field").string(p.field).key("message").string(p.message).end_object();
+  for (const problem& p : ps)
+    w.begin_object().key("code").string(p.code).key("field").string(p.field).key("message").string(p.message).end_object();
   w.end_array();
 }
 }  // namespace detail
@@ -180,7 +183,8 @@ inline std::string comments_answer(comments_view&& v, const widget_options& o, s
     write_problems(w, v.problems);
     if (session) {
       w.key("rest");
-      if (v.rest_from < v.rest_to) w.begin_object().key("from").number(v.rest_from).key("to").number(v.rest_to).end_object();
+      if (v.rest_from < v.rest_to)
+        w.begin_object().key("from").number(v.rest_from).key("to").number(v.rest_to).end_object();
       else w.null();
       w.key("session").number(session);
     }
@@ -203,7 +207,8 @@ inline std::string render_comments(std::string_view document, std::string_view o
 inline std::uint32_t session_of(std::string_view options_json) {
   std::uint32_t id = 0;
   detail::json_document doc;
-  if (doc.parse(options_json) == detail::json_document::status::ok) detail::read_int(doc.root(), "session", 1, UINT32_MAX, id);
+  if (doc.parse(options_json) == detail::json_document::status::ok)
+    detail::read_int(doc.root(), "session", 1, UINT32_MAX, id);
   return id;
 }
 
@@ -218,7 +223,8 @@ inline std::string session_reading(std::uint32_t id) {
 // The answer to a call naming a session that is not open (closed, or the core started afresh).
 inline std::string no_such_session() {
   std::string out;
-  detail::write_failure(out, problem{std::string(errc::bad_option), "", 0, "session", "no such session: render the thread again"});
+  detail::write_failure(
+      out, problem{std::string(errc::bad_option), "", 0, "session", "no such session: render the thread again"});
   return out + '\0';
 }
 
@@ -250,7 +256,8 @@ inline std::string render_session_slice(comments_session& s, std::string_view op
   std::string head;
   json_writer w(head);
   w.begin_object().key("ok").boolean(true).key("rest");
-  if (slice.rest_from < slice.rest_to) w.begin_object().key("from").number(slice.rest_from).key("to").number(slice.rest_to).end_object();
+  if (slice.rest_from < slice.rest_to)
+    w.begin_object().key("from").number(slice.rest_from).key("to").number(slice.rest_to).end_object();
   else w.null();
   w.end_object();
   head += '\0';
@@ -287,13 +294,17 @@ inline std::string format_times(std::string_view times, std::string_view options
 //   colloquy::ui_message("new_comments", R"({"locale":"ru","count":2})")  // "2 новых комментария"
 inline std::string ui_message(std::string_view key, std::string_view options_json) {
   const locale_data& loc = parse_widget_options(options_json).language();
-  const plural_text* counted = key == "new_comments" ? &loc.new_comments : key == "more_loaded" ? &loc.more_loaded : nullptr;
+  const plural_text* counted = key == "new_comments"  ? &loc.new_comments
+                               : key == "more_loaded" ? &loc.more_loaded
+                                                      : nullptr;
   if (!counted) return std::string(ui_text(key, loc));
   std::int64_t n = 0;
   detail::json_document opts;
-  if (opts.parse(options_json) == detail::json_document::status::ok) detail::read_int(opts.root(), "count", 0, INT32_MAX, n);
+  if (opts.parse(options_json) == detail::json_document::status::ok)
+    detail::read_int(opts.root(), "count", 0, INT32_MAX, n);
   std::string out;
-  expand_pattern(plural_form(loc, *counted, n), [&](std::string_view) { out += std::to_string(n); }, out);
+  expand_pattern(
+      plural_form(loc, *counted, n), [&](std::string_view) { out += std::to_string(n); }, out);
   return out;
 }
 
@@ -308,7 +319,8 @@ inline std::string new_comments(std::string_view pages, std::string_view /*optio
   // The pages together keep the first copy of each id, so what follows the pages before the
   // fresh one is what it adds.
   const std::size_t last = pages.rfind('\0');
-  const std::size_t known = last == std::string_view::npos ? 0 : read_comment_pages(pages.substr(0, last)).comments.size();
+  const std::size_t known = last == std::string_view::npos ? 0
+                                                           : read_comment_pages(pages.substr(0, last)).comments.size();
   read_result r = read_comment_pages(pages);
   std::string out;
   if (!r.ok) {
@@ -354,7 +366,8 @@ inline std::string render_compose(std::string_view /*input*/, std::string_view o
 //   colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi","status":"pending"})", "{}")
 //   // {"depth":0,"ok":true} '\0' <article class="comment pending" …><p class="state">Awaiting moderation</p></article>
 inline std::string render_comment(std::string_view comment_json, std::string_view options_json) {
-  comment_view v = render_comment_view(comment_json, parse_widget_options(options_json), parse_compose_options(options_json));
+  comment_view v = render_comment_view(comment_json, parse_widget_options(options_json),
+                                       parse_compose_options(options_json));
   std::string out;
   if (!v.ok) detail::write_failure(out, v.error);
   else json_writer(out).begin_object().key("depth").number(v.depth).key("ok").boolean(true).end_object();
@@ -447,8 +460,18 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
     case answer_verdict::outcome::refused: break;
   }
   std::string out;
-  json_writer(out).begin_object().key("error").begin_object().key("code").string(v.code).key("field").string(v.field)
-      .end_object().key("outcome").string("refused").end_object();
+  json_writer(out)
+      .begin_object()
+      .key("error")
+      .begin_object()
+      .key("code")
+      .string(v.code)
+      .key("field")
+      .string(v.field)
+      .end_object()
+      .key("outcome")
+      .string("refused")
+      .end_object();
   return out;
 }
 
@@ -503,7 +526,8 @@ inline std::string render_feed_tree(std::string_view tree, std::string_view opti
 inline std::string page_scheme(std::string_view input, std::string_view /*options_json*/) {
   std::size_t first = std::min(input.find('\n'), input.size());
   std::size_t second = std::min(input.find('\n', first + 1), input.size());
-  page_colors page{input.substr(0, first), input.substr(std::min(first + 1, input.size()), second - std::min(first + 1, second)) == "dark"};
+  page_colors page{input.substr(0, first),
+                   input.substr(std::min(first + 1, input.size()), second - std::min(first + 1, second)) == "dark"};
   return std::string(scheme_for(input.substr(std::min(second + 1, input.size())), page));
 }
 

@@ -28,8 +28,8 @@ struct comment {
   std::string_view id;      // ids are strings; integer ids are read as their decimal form
   std::string_view parent;  // empty: top level
   author_info author;
-  int64_t created = 0;  // ms since the Unix epoch, UTC
-  int64_t edited = 0;   // 0: never edited
+  int64_t created = 0;    // ms since the Unix epoch, UTC
+  int64_t edited = 0;     // 0: never edited
   std::string_view text;  // comment markup (DESIGN §4), unformatted
   int64_t up = 0, down = 0;
   bool has_up_down = false;  // false: only the net score (`up`) is known

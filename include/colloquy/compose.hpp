@@ -19,7 +19,6 @@
 #include <string_view>
 #include <vector>
 
-
 #include "colloquy/error.hpp"
 #include "colloquy/json_reader.hpp"
 #include "colloquy/limits.hpp"
@@ -27,12 +26,11 @@
 
 namespace colloquy {
 
-
 // What a reader typed, plus the hidden honeypot field that only bots fill in.
 struct draft {
-  std::string thread;     // the page's thread id
-  std::string parent;     // empty: top level
-  std::string name;       // may be empty: "Anonymous"
+  std::string thread;  // the page's thread id
+  std::string parent;  // empty: top level
+  std::string name;    // may be empty: "Anonymous"
   std::string location;
   std::string text;       // comment markup, stored raw (rendering escapes it)
   std::string client_id;  // idempotency key chosen by the client (a UUID)

@@ -63,7 +63,8 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   const bool reply = !o.parent.empty();
   std::string id;
   detail::append_form_id(id, o.parent);
-  out += reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\"" : "<form class=\"compose\" part=\"compose\" data-parent=\"";
+  out += reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\""
+               : "<form class=\"compose\" part=\"compose\" data-parent=\"";
   append_escaped(out, o.parent);
   out += "\" data-depth=\"";
   out += std::to_string(o.depth);
@@ -161,8 +162,10 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
   doc += ']';
   read_result r = read_comments(doc);
   if (!r.ok || r.comments.size() != 1) {
-    if (error) *error = !r.ok ? r.error : !r.problems.empty() ? r.problems.front()
-                                                             : problem{std::string(errc::no_comments), "", 0, "", "no comment"};
+    if (error)
+      *error = !r.ok                 ? r.error
+               : !r.problems.empty() ? r.problems.front()
+                                     : problem{std::string(errc::no_comments), "", 0, "", "no comment"};
     return false;
   }
   thread t;
@@ -179,8 +182,7 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
   constexpr std::string_view open = "<article class=\"comment";
   constexpr std::string_view close = "</article>";
   std::size_t end = article.rfind(close);
-  if (article.compare(0, open.size(), open) != 0 || end == std::string::npos ||
-      article.find('"', open.size()) > end) {
+  if (article.compare(0, open.size(), open) != 0 || end == std::string::npos || article.find('"', open.size()) > end) {
     out += article;  // an unexpected shape: show the comment without its state
     return true;
   }
@@ -234,7 +236,8 @@ inline void append_draft_message(std::string& out, std::string_view code, const 
     out += m;
     return;
   }
-  expand_pattern(loc.error_rejected, [&](std::string_view) { out += code; }, out);
+  expand_pattern(
+      loc.error_rejected, [&](std::string_view) { out += code; }, out);
 }
 
 }  // namespace colloquy

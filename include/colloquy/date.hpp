@@ -58,8 +58,7 @@ inline constexpr int64_t max_time_ms = 253402300799999;  // 9999-12-31T23:59:59.
 inline std::optional<int64_t> parse_iso8601(std::string_view s) {
   using detail::digits;
   int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d))
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d))
     return std::nullopt;
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > detail::days_in_month(y, mo)) return std::nullopt;
   std::size_t p = 10;
@@ -67,8 +66,7 @@ inline std::optional<int64_t> parse_iso8601(std::string_view s) {
   if (p < s.size()) {
     if (s[p] != 'T' && s[p] != 't' && s[p] != ' ') return std::nullopt;
     ++p;
-    if (!digits(s, p, 2, h) || p + 2 >= s.size() || s[p + 2] != ':' || !digits(s, p + 3, 2, mi))
-      return std::nullopt;
+    if (!digits(s, p, 2, h) || p + 2 >= s.size() || s[p + 2] != ':' || !digits(s, p + 3, 2, mi)) return std::nullopt;
     p += 5;
     if (p < s.size() && s[p] == ':') {
       if (!digits(s, p + 1, 2, sec)) return std::nullopt;

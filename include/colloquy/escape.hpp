@@ -119,7 +119,10 @@ inline bool scheme_is_safe(std::string_view url, url_policy policy, bool decode)
       j += 2;
       if (c == '\t' || c == '\n' || c == '\r') continue;
     }
-    if (c == ':') { has_scheme = true; break; }
+    if (c == ':') {
+      has_scheme = true;
+      break;
+    }
     bool ok = is_ascii_alpha(c) || (length > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
     if (!ok) scheme_chars_only = false;
     if (length < sizeof scheme) scheme[length] = ascii_lower(c);
@@ -162,12 +165,28 @@ inline void append_escaped_url(std::string& out, std::string_view url) {
   auto safe = [](unsigned char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
     switch (c) {
-      case '-': case '_': case '.': case '+': case '!': case '*': case '(': case ')': case ',':
-      case '%': case '#': case '@': case '?': case '=': case ';': case ':': case '/': case '$':
-      case '~': case '&': case '\'':
-        return true;
-      default:
-        return false;
+      case '-':
+      case '_':
+      case '.':
+      case '+':
+      case '!':
+      case '*':
+      case '(':
+      case ')':
+      case ',':
+      case '%':
+      case '#':
+      case '@':
+      case '?':
+      case '=':
+      case ';':
+      case ':':
+      case '/':
+      case '$':
+      case '~':
+      case '&':
+      case '\'': return true;
+      default: return false;
     }
   };
   std::size_t run = 0;

@@ -127,12 +127,11 @@ inline feed_tree read_feed_tree(std::string_view stream) {
       case '@':
         if (!open.empty() && open.back() + 1 == t.nodes.size()) {
           std::size_t eq = rest.find('=');
-          if (eq != std::string_view::npos) t.nodes.back().attributes.emplace_back(rest.substr(0, eq), rest.substr(eq + 1));
+          if (eq != std::string_view::npos)
+            t.nodes.back().attributes.emplace_back(rest.substr(0, eq), rest.substr(eq + 1));
         }
         break;
-      case '#':
-        t.nodes.push_back({{}, rest, {}, std::uint32_t(t.nodes.size() + 1)});
-        break;
+      case '#': t.nodes.push_back({{}, rest, {}, std::uint32_t(t.nodes.size() + 1)}); break;
       case '>':
         if (!open.empty()) {
           t.nodes[open.back()].end = std::uint32_t(t.nodes.size());
@@ -210,10 +209,8 @@ inline void map_atom_entry(const feed_tree& t, int e, std::string& out) {
   if (type.empty()) type = "text";
   if (type.find("xhtml") != std::string_view::npos || type.find("xml") != std::string_view::npos)
     w.field("content_html", t.markup(body));
-  else if (type.find("html") != std::string_view::npos)
-    w.field("content_html", t.text(body));
-  else
-    w.field("summary", t.text(body));
+  else if (type.find("html") != std::string_view::npos) w.field("content_html", t.text(body));
+  else w.field("summary", t.text(body));
 }
 
 }  // namespace detail

@@ -84,8 +84,10 @@ inline std::string_view place_of(std::string_view location) {
 }
 
 inline std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -129,7 +131,7 @@ inline void append_date(std::string& out, int64_t ms, const locale_data& loc, co
 }
 
 struct date_style {
-  int64_t now_ms = 0;                             // 0: no clock, dates are always absolute
+  int64_t now_ms = 0;                            // 0: no clock, dates are always absolute
   int64_t relative_max_ms = 7 * 24 * 3600000LL;  // older than this: absolute
 };
 
@@ -152,7 +154,8 @@ inline void append_when(std::string& out, int64_t ms, const locale_data& loc, co
   else if (days < 30) text = &loc.weeks_ago, n = days / 7;
   else if (days < 365) text = &loc.months_ago, n = days / 30;
   else text = &loc.years_ago, n = days / 365;
-  expand_pattern(plural_form(loc, *text, n), [&](std::string_view) { out += std::to_string(n); }, out);
+  expand_pattern(
+      plural_form(loc, *text, n), [&](std::string_view) { out += std::to_string(n); }, out);
 }
 
 }  // namespace colloquy

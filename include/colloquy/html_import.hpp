@@ -59,17 +59,20 @@ inline bool is_void(std::string_view n) {
 // Elements whose content is text up to their end tag (script, style: raw; textarea, title: with
 // references decoded).
 inline bool is_raw_text(std::string_view n) {
-  return in(n, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"});
+  return in(n,
+            {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"});
 }
 inline bool is_unsafe_element(std::string_view n) {
-  return in(n, {"script", "style", "iframe", "object", "embed", "frame", "frameset", "applet", "form", "input",
-                "button", "textarea", "select", "meta", "link", "base", "svg", "math", "noscript", "template"});
+  return in(n,
+            {"script", "style",    "iframe", "object", "embed", "frame", "frameset", "applet", "form",     "input",
+             "button", "textarea", "select", "meta",   "link",  "base",  "svg",      "math",   "noscript", "template"});
 }
 inline bool is_block(std::string_view n) {
-  return in(n, {"p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure", "figcaption",
-                "address", "center", "details", "summary", "fieldset", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-                "blockquote", "ul", "ol", "menu", "dir", "li", "dl", "dt", "dd", "pre", "hr", "table", "thead",
-                "tbody", "tfoot", "tr", "caption", "hgroup", "body", "html"});
+  return in(n, {"p",      "div",        "section", "article", "header",  "footer",     "main",     "aside", "nav",
+                "figure", "figcaption", "address", "center",  "details", "summary",    "fieldset", "form",  "h1",
+                "h2",     "h3",         "h4",      "h5",      "h6",      "blockquote", "ul",       "ol",    "menu",
+                "dir",    "li",         "dl",      "dt",      "dd",      "pre",        "hr",       "table", "thead",
+                "tbody",  "tfoot",      "tr",      "caption", "hgroup",  "body",       "html"});
 }
 
 inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -275,7 +278,16 @@ class writer {
   static void append_text(std::string& out, std::string_view s) {
     for (char c : s) {
       switch (c) {
-        case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>': case '&': case '~':
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '<':
+        case '>':
+        case '&':
+        case '~':
           out += '\\';
           out += c;
           break;
@@ -501,7 +513,8 @@ class writer {
       if ((t == "ul" || t == "ol" || t == "menu" || t == "dir") && nest < limits::max_markup_nesting) {
         // Two lists in a row with the same marker would merge into one: alternate markers.
         char& last = t == "ol" ? last_delim : last_bullet;
-        char mark = !last_was_list ? (t == "ol" ? '.' : '-') : (t == "ol" ? (last == '.' ? ')' : '.') : (last == '-' ? '+' : '-'));
+        char mark = !last_was_list ? (t == "ol" ? '.' : '-')
+                                   : (t == "ol" ? (last == '.' ? ')' : '.') : (last == '-' ? '+' : '-'));
         last = mark;
         b = list(c, nest, mark);
         if (!b.empty()) {

@@ -51,9 +51,9 @@
 namespace colloquy {
 
 struct imported_comment {
-  std::string id;        // public id
-  std::string key;       // idempotency key (the store's client_id); empty for Colloquy documents
-  std::string parent;    // public id of the parent; empty: top level
+  std::string id;      // public id
+  std::string key;     // idempotency key (the store's client_id); empty for Colloquy documents
+  std::string parent;  // public id of the parent; empty: top level
   std::string name, location, url;
   std::int64_t created = 0, edited = 0;  // ms since the epoch
   std::string text;                      // comment markup
@@ -172,8 +172,7 @@ class builder {
   // Normalises one field (compose.hpp's rules) and cuts it at `max` bytes.
   void field(std::string& v, std::string_view key, std::string_view name, std::size_t max, bool multiline,
              std::string_view too_long) {
-    if (has_invalid_utf8(v))
-      report(errc::bad_utf8, key, name, "invalid UTF-8 replaced by U+FFFD");
+    if (has_invalid_utf8(v)) report(errc::bad_utf8, key, name, "invalid UTF-8 replaced by U+FFFD");
     v = normalise_field(v, multiline);
     if (v.size() > max) {
       report(too_long, key, name, std::string(name) + " longer than " + std::to_string(max) + " bytes: cut");
@@ -228,7 +227,7 @@ class builder {
     for (std::size_t i = 0; i < in.size(); ++i) {
       if (out_done[i]) continue;
       report(errc::reply_cycle, in[i].key.empty() ? in[i].id : in[i].key, "parent",
-              "replies form a cycle: cut here, moved to the top level");
+             "replies form a cycle: cut here, moved to the top level");
       in[i].parent.clear();
       // Its parent no longer waits for it.
       for (auto& w : waiting) w.erase(std::remove(w.begin(), w.end(), i), w.end());
@@ -312,7 +311,7 @@ inline import_result import_disqus(std::string_view bytes) {
     auto created = iso_time(d.child_text(p, "createdAt"));
     if (!created)
       return b.report(d.child(p, "createdAt") ? errc::bad_date : errc::missing_date, c.key, "created",
-                       "no usable createdAt: skipped");
+                      "no usable createdAt: skipped");
     c.created = *created;
     if (const xml::element* parent = d.child(p, "parent")) {
       std::string pid = trimmed_copy(xml::attribute_value(*parent, "dsq:id"));
@@ -425,7 +424,8 @@ inline import_result import_isso(const std::vector<isso_row>& rows) {
 // A Remark42 backup (decompressed): a header line, then one comment per line.
 inline import_result import_remark42(std::string_view bytes) {
   using namespace detail::import;
-  if (bytes.size() > limits::max_import_bytes) return refuse(errc::document_too_large, "the file is larger than 512 MB");
+  if (bytes.size() > limits::max_import_bytes)
+    return refuse(errc::document_too_large, "the file is larger than 512 MB");
   std::size_t pos = 0, line_no = 0;
   auto next_line = [&](std::string_view& line) {
     while (pos < bytes.size()) {
@@ -457,7 +457,8 @@ inline import_result import_remark42(std::string_view bytes) {
     auto j = nlohmann::json::parse(line, nullptr, false);
     const std::string where = "remark42:line " + std::to_string(line_no);
     if (j.is_discarded() || !j.is_object()) {
-      b.report(j.is_discarded() ? errc::not_json : errc::item_not_object, where, "", "line is not a JSON object: skipped");
+      b.report(j.is_discarded() ? errc::not_json : errc::item_not_object, where, "",
+               "line is not a JSON object: skipped");
       continue;
     }
     imported_comment c;
@@ -492,7 +493,8 @@ inline import_result import_remark42(std::string_view bytes) {
 // Colloquy comments documents (DESIGN §2): one document, or one per line (colloquy export).
 inline import_result import_documents(std::string_view bytes) {
   using namespace detail::import;
-  if (bytes.size() > limits::max_import_bytes) return refuse(errc::document_too_large, "the file is larger than 512 MB");
+  if (bytes.size() > limits::max_import_bytes)
+    return refuse(errc::document_too_large, "the file is larger than 512 MB");
   std::vector<std::string_view> docs;
   if (read_comments(bytes).ok) {
     docs.push_back(bytes);
@@ -535,7 +537,9 @@ inline import_result import_documents(std::string_view bytes) {
       c.created = x.created;
       c.edited = x.edited;
       c.text = std::string(x.text);
-      c.status = x.status == comment_status::pending ? "pending" : x.status == comment_status::deleted ? "deleted" : "published";
+      c.status = x.status == comment_status::pending   ? "pending"
+                 : x.status == comment_status::deleted ? "deleted"
+                                                       : "published";
       // A net score alone is kept as up or down votes.
       c.up = x.has_up_down ? x.up : std::max<std::int64_t>(0, x.up);
       c.down = x.has_up_down ? x.down : std::max<std::int64_t>(0, -x.up);

@@ -276,7 +276,10 @@ class json_scanner {
       case '"': v.k = json_value::kind::string; return string(v.text, scratch);
       case '{': v.k = json_value::kind::object; return skip_value();
       case '[': v.k = json_value::kind::array; return skip_value();
-      case 't': v.k = json_value::kind::boolean; v.magnitude = 1; return literal("true");
+      case 't':
+        v.k = json_value::kind::boolean;
+        v.magnitude = 1;
+        return literal("true");
       case 'f': v.k = json_value::kind::boolean; return literal("false");
       case 'n': v.k = json_value::kind::null; return literal("null");
       default: return number(v);
@@ -479,8 +482,8 @@ class json_document {
   enum class status : std::uint8_t { ok, not_json, too_deep };
   struct node {
     json_value value;
-    std::string_view key;    // a member's key
-    std::uint32_t end = 0;   // one past the last node of this value's subtree
+    std::string_view key;   // a member's key
+    std::uint32_t end = 0;  // one past the last node of this value's subtree
   };
 
   // A value in the document (an absent one when a lookup found nothing).

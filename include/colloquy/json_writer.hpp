@@ -39,8 +39,7 @@ class json_writer {
   // A string, or null when it is empty (a cursor, a parent id).
   json_writer& string_or_null(std::string_view s) { return s.empty() ? null() : string(s); }
   template <class Int>
-    requires std::is_integral_v<Int> && (!std::is_same_v<Int, bool>)
-  json_writer& number(Int v) {
+  requires std::is_integral_v<Int> &&(!std::is_same_v<Int, bool>)json_writer& number(Int v) {
     separate();
     char buf[24];
     char* p = buf + sizeof buf;

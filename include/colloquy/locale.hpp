@@ -45,8 +45,8 @@ struct locale_data {
   std::string_view tag = "en";  // BCP 47 language
   plural_category (*plural)(int64_t) = plural_en;
   // Month names as used inside a full date (Russian uses the genitive: "25 сентября").
-  std::array<std::string_view, 12> months = {"January", "February", "March", "April", "May", "June", "July",
-                                             "August", "September", "October", "November", "December"};
+  std::array<std::string_view, 12> months = {"January", "February", "March",     "April",   "May",      "June",
+                                             "July",    "August",   "September", "October", "November", "December"};
   std::string_view date_pattern = "{month} {day}, {year}";
   std::string_view byline = "{name} in {place} writes:";
   std::string_view byline_no_place = "{name} writes:";
@@ -108,8 +108,10 @@ struct locale_data {
   std::string_view error_name_too_long = "This name is too long.";
   std::string_view error_location_too_long = "This location is too long.";
   std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
-  std::string_view error_storage_refused = "Your browser did not let us save this comment (private browsing or full storage).";
-  std::string_view error_bad_answer = "The comments server gave an answer that could not be read; this comment may not have been posted.";
+  std::string_view error_storage_refused =
+      "Your browser did not let us save this comment (private browsing or full storage).";
+  std::string_view error_bad_answer =
+      "The comments server gave an answer that could not be read; this comment may not have been posted.";
   // Accessible names (read by screen readers, not shown). Articles: {name}, {date} (the full
   // date, never "3 hours ago", which would go stale), {level} (1 at the top, 2 for a reply, …).
   std::string_view comment_label = "Comment by {name}, {date}";
@@ -154,7 +156,8 @@ inline constexpr locale_data locale_fr{
     .sort_controversial = "Controversés",
     .load_more = "Afficher plus de commentaires",
     .new_comments = {"{n} nouveau commentaire", "", "{n} de nouveaux commentaires", "{n} nouveaux commentaires"},
-    .more_loaded = {"{n} commentaire de plus chargé", "", "{n} de commentaires de plus chargés", "{n} commentaires de plus chargés"},
+    .more_loaded = {"{n} commentaire de plus chargé", "", "{n} de commentaires de plus chargés",
+                    "{n} commentaires de plus chargés"},
     .byline_reply = "{name} ({place}), en réponse à {to}\u202F:",
     .byline_reply_no_place = "{name}, en réponse à {to}\u202F:",
     .deleted = "Ce commentaire a été supprimé.",
@@ -191,8 +194,10 @@ inline constexpr locale_data locale_fr{
     .error_name_too_long = "Ce nom est trop long.",
     .error_location_too_long = "Ce lieu est trop long.",
     .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
-    .error_storage_refused = "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
-    .error_bad_answer = "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
+    .error_storage_refused =
+        "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
+    .error_bad_answer =
+        "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
     .comment_label = "Commentaire de {name}, {date}",
     .reply_label = "Réponse de {name}, niveau {level}, {date}",
     .deleted_label = "Commentaire supprimé, {date}",
@@ -266,8 +271,10 @@ inline constexpr locale_data locale_de{
     .error_name_too_long = "Dieser Name ist zu lang.",
     .error_location_too_long = "Diese Ortsangabe ist zu lang.",
     .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
-    .error_storage_refused = "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
-    .error_bad_answer = "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
+    .error_storage_refused =
+        "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
+    .error_bad_answer =
+        "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
     .comment_label = "Kommentar von {name}, {date}",
     .reply_label = "Antwort von {name}, Ebene {level}, {date}",
     .deleted_label = "Gelöschter Kommentar, {date}",
@@ -341,8 +348,10 @@ inline constexpr locale_data locale_es{
     .error_name_too_long = "Este nombre es demasiado largo.",
     .error_location_too_long = "Este lugar es demasiado largo.",
     .error_rejected = "No se pudo publicar este comentario ({code}).",
-    .error_storage_refused = "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
-    .error_bad_answer = "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
+    .error_storage_refused =
+        "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
+    .error_bad_answer =
+        "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
     .comment_label = "Comentario de {name}, {date}",
     .reply_label = "Respuesta de {name}, nivel {level}, {date}",
     .deleted_label = "Comentario eliminado, {date}",
@@ -379,8 +388,10 @@ inline constexpr locale_data locale_ru{
     .sort_hot = "Популярные",
     .sort_controversial = "Спорные",
     .load_more = "Показать ещё комментарии",
-    .new_comments = {"{n} новый комментарий", "{n} новых комментария", "{n} новых комментариев", "{n} новых комментария"},
-    .more_loaded = {"Загружен ещё {n} комментарий", "Загружено ещё {n} комментария", "Загружено ещё {n} комментариев", "Загружено ещё {n} комментария"},
+    .new_comments = {"{n} новый комментарий", "{n} новых комментария", "{n} новых комментариев",
+                     "{n} новых комментария"},
+    .more_loaded = {"Загружен ещё {n} комментарий", "Загружено ещё {n} комментария", "Загружено ещё {n} комментариев",
+                    "Загружено ещё {n} комментария"},
     .byline_reply = "{name} ({place}) отвечает {to}:",
     .byline_reply_no_place = "{name} отвечает {to}:",
     .deleted = "Комментарий удалён.",

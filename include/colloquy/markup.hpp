@@ -57,7 +57,6 @@ inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 inline bool is_alnum(char c) { return is_digit(c) || is_ascii_alpha(c); }
 inline bool is_punct(char c) { return is_ascii_punctuation(static_cast<unsigned char>(c)); }
 
-
 // An entity or numeric character reference at s[pos] ('&'), CommonMark's rules: appends its
 // text to `out` and returns the bytes it spans, or 0 when there is none (the '&' is literal).
 inline std::size_t decode_entity(std::string_view s, std::size_t pos, std::string& out) {
@@ -76,7 +75,10 @@ inline void append_unescaped(std::string& out, std::string_view s) {
     } else if (s[i] == '&') {
       out.append(s.data() + run, i - run);
       std::size_t n = decode_entity(s, i, out);
-      if (n == 0) { out += '&'; n = 1; }
+      if (n == 0) {
+        out += '&';
+        n = 1;
+      }
       i += n;
       run = i;
     } else {
@@ -91,7 +93,10 @@ inline char32_t code_point_before(std::string_view s, std::size_t pos) {
   if (pos == 0) return '\n';
   std::size_t i = pos - 1;
   int back = 0;
-  while (i > 0 && back < 3 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) { --i; ++back; }
+  while (i > 0 && back < 3 && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) {
+    --i;
+    ++back;
+  }
   auto lead = static_cast<unsigned char>(s[i]);
   if (lead < 0x80) return lead;
   int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
@@ -121,11 +126,14 @@ enum class inline_kind : std::uint8_t {
   reference,  // s[off, off+len): a named reference left to the browser, copied (references.hpp)
   softbreak,
   hardbreak,
-  code,       // s[off, off+len), line ends shown as spaces
-  em_open, em_close, strong_open, strong_close,
+  code,  // s[off, off+len), line ends shown as spaces
+  em_open,
+  em_close,
+  strong_open,
+  strong_close,
   link_open,  // url buf[off, off+len), title buf[off2, off2+len2) when has_title
   link_close,
-  autolink,   // url buf[off, off+len), text buf[off2, off2+len2)
+  autolink,  // url buf[off, off+len), text buf[off2, off2+len2)
 };
 
 struct inline_node {
@@ -177,7 +185,8 @@ class inline_parser {
         case '\\': backslash(); break;
         case '&': entity(); break;
         case '<': angle(); break;
-        case '*': case '_': delimiter_run(); break;
+        case '*':
+        case '_': delimiter_run(); break;
         case '[': open_bracket(); break;
         case ']': close_bracket(); break;
         default: text_run(); break;
@@ -252,7 +261,8 @@ class inline_parser {
     n.prev = tail_;
     sc_.nodes.push_back(n);
     int id = static_cast<int>(sc_.nodes.size()) - 1;
-    if (tail_ != -1) sc_.nodes[tail_].next = id; else head_ = id;
+    if (tail_ != -1) sc_.nodes[tail_].next = id;
+    else head_ = id;
     tail_ = id;
     return id;
   }
@@ -263,7 +273,8 @@ class inline_parser {
     n.next = sc_.nodes[at].next;
     sc_.nodes.push_back(n);
     int id = static_cast<int>(sc_.nodes.size()) - 1;
-    if (n.next != -1) sc_.nodes[n.next].prev = id; else tail_ = id;
+    if (n.next != -1) sc_.nodes[n.next].prev = id;
+    else tail_ = id;
     sc_.nodes[at].next = id;
     return id;
   }
@@ -281,8 +292,10 @@ class inline_parser {
   }
   void unlink(int n) {
     inline_node& x = sc_.nodes[n];
-    if (x.prev != -1) sc_.nodes[x.prev].next = x.next; else head_ = x.next;
-    if (x.next != -1) sc_.nodes[x.next].prev = x.prev; else tail_ = x.prev;
+    if (x.prev != -1) sc_.nodes[x.prev].next = x.next;
+    else head_ = x.next;
+    if (x.next != -1) sc_.nodes[x.next].prev = x.prev;
+    else tail_ = x.prev;
   }
   // Source text; merged into the previous text node when they touch.
   int add_text(std::size_t from, std::size_t to) {
@@ -308,7 +321,8 @@ class inline_parser {
     while (spaces < pos_ && s_[pos_ - 1 - spaces] == ' ') ++spaces;
     if (spaces && tail_ != -1) {
       inline_node& t = sc_.nodes[tail_];
-      if (t.kind == inline_kind::text && t.off + t.len == pos_) t.len -= std::min<std::uint32_t>(t.len, static_cast<std::uint32_t>(spaces));
+      if (t.kind == inline_kind::text && t.off + t.len == pos_)
+        t.len -= std::min<std::uint32_t>(t.len, static_cast<std::uint32_t>(spaces));
     }
     append_node(spaces >= 2 ? inline_kind::hardbreak : inline_kind::softbreak);
     ++pos_;
@@ -373,7 +387,8 @@ class inline_parser {
     std::size_t start = pos_;
     while (pos_ < s_.size() && s_[pos_] == '`') ++pos_;
     std::size_t ticks = pos_ - start;
-    std::size_t close = ticks <= limits::max_code_span_ticks ? find_closing_backticks(pos_, ticks) : std::string_view::npos;
+    std::size_t close = ticks <= limits::max_code_span_ticks ? find_closing_backticks(pos_, ticks)
+                                                             : std::string_view::npos;
     if (close == std::string_view::npos) {
       add_text(start, pos_);
       return;
@@ -384,7 +399,10 @@ class inline_parser {
     if (b - a >= 2 && (s_[a] == ' ' || s_[a] == '\n') && (s_[b - 1] == ' ' || s_[b - 1] == '\n')) {
       bool all_space = true;
       for (std::size_t i = a; i < b && all_space; ++i) all_space = s_[i] == ' ' || s_[i] == '\n';
-      if (!all_space) { ++a; --b; }
+      if (!all_space) {
+        ++a;
+        --b;
+      }
     }
     append_node(inline_kind::code, a, b - a);
     pos_ = close + ticks;
@@ -410,15 +428,23 @@ class inline_parser {
     }
     // Email autolink.
     j = i;
-    while (j < s_.size() && (is_alnum(s_[j]) || std::string_view(".!#$%&'*+/=?^_`{|}~-").find(s_[j]) != std::string_view::npos)) ++j;
+    while (j < s_.size() &&
+           (is_alnum(s_[j]) || std::string_view(".!#$%&'*+/=?^_`{|}~-").find(s_[j]) != std::string_view::npos))
+      ++j;
     if (j > i && j < s_.size() && s_[j] == '@') {
       std::size_t k = j + 1;
       bool ok = true;
       while (ok) {
         std::size_t label = k;
         while (k < s_.size() && k - label < 63 && (is_alnum(s_[k]) || (s_[k] == '-' && k > label))) ++k;
-        if (k == label || s_[k - 1] == '-') { ok = false; break; }
-        if (k < s_.size() && s_[k] == '.') { ++k; continue; }
+        if (k == label || s_[k - 1] == '-') {
+          ok = false;
+          break;
+        }
+        if (k < s_.size() && s_[k] == '.') {
+          ++k;
+          continue;
+        }
         break;
       }
       if (ok && k < s_.size() && s_[k] == '>') {
@@ -439,7 +465,9 @@ class inline_parser {
 
   // The next `c` at or after `from`, or npos; remembered per character, so repeated failing
   // searches (many unclosed '<!--' or quotes) stay linear.
-  struct memo { std::size_t from = 1, found = 0; };
+  struct memo {
+    std::size_t from = 1, found = 0;
+  };
   memo memo_[6];
   std::size_t find_memo(int slot, std::string_view what, std::size_t from) {
     memo& m = memo_[slot];
@@ -478,7 +506,9 @@ class inline_parser {
             j = close + 1;
           } else {
             std::size_t v = k;
-            while (v < n && static_cast<unsigned char>(s_[v]) > 0x20 && std::string_view("\"'=<>`").find(s_[v]) == std::string_view::npos) ++v;
+            while (v<n&& static_cast<unsigned char>(s_[v])> 0x20 &&
+                   std::string_view("\"'=<>`").find(s_[v]) == std::string_view::npos)
+              ++v;
             if (v == k) return 0;
             j = v;
           }
@@ -537,10 +567,16 @@ class inline_parser {
   static void append_unescaped_entities_only(std::string& out, std::string_view s) {
     std::size_t i = 0, run = 0;
     while (i < s.size()) {
-      if (s[i] != '&') { ++i; continue; }
+      if (s[i] != '&') {
+        ++i;
+        continue;
+      }
       out.append(s.data() + run, i - run);
       std::size_t n = decode_entity(s, i, out);
-      if (n == 0) { out += '&'; n = 1; }
+      if (n == 0) {
+        out += '&';
+        n = 1;
+      }
       i += n;
       run = i;
     }
@@ -578,7 +614,8 @@ class inline_parser {
   void remove_delimiter(int d) {
     delimiter& x = sc_.delimiters[d];
     if (x.prev != -1) sc_.delimiters[x.prev].next = x.next;
-    if (x.next != -1) sc_.delimiters[x.next].prev = x.prev; else last_delimiter_ = x.prev;
+    if (x.next != -1) sc_.delimiters[x.next].prev = x.prev;
+    else last_delimiter_ = x.prev;
   }
 
   // The spec's "process emphasis" over the delimiters above `bottom` (an index, or -1 for all).
@@ -607,7 +644,10 @@ class inline_parser {
         if (op.can_open && op.c == cl.c) {
           bool odd = (cl.can_open || op.can_close) && (op.original + cl.original) % 3 == 0 &&
                      !(op.original % 3 == 0 && cl.original % 3 == 0);
-          if (!odd) { found = true; break; }
+          if (!odd) {
+            found = true;
+            break;
+          }
         }
         opener = op.prev;
       }
@@ -670,7 +710,8 @@ class inline_parser {
     i = skip_whitespace_with_one_newline(i + 1);
     if (i < s_.size() && s_[i] == '<') {
       std::size_t j = i + 1;
-      while (j < s_.size() && s_[j] != '>' && s_[j] != '<' && s_[j] != '\n') j += (s_[j] == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) ? 2 : 1;
+      while (j < s_.size() && s_[j] != '>' && s_[j] != '<' && s_[j] != '\n')
+        j += (s_[j] == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) ? 2 : 1;
       if (j >= s_.size() || s_[j] != '>') return false;
       p.dest_from = i + 1;
       p.dest_to = j;
@@ -680,7 +721,10 @@ class inline_parser {
       int depth = 0;
       while (j < s_.size()) {
         char c = s_[j];
-        if (c == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) { j += 2; continue; }
+        if (c == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) {
+          j += 2;
+          continue;
+        }
         if (static_cast<unsigned char>(c) <= 0x20) break;
         if (c == '(') {
           if (++depth > limits::max_link_paren_depth) return false;
@@ -700,7 +744,10 @@ class inline_parser {
       char close = s_[k] == '(' ? ')' : s_[k];
       std::size_t j = k + 1;
       while (j < s_.size() && s_[j] != close) {
-        if (s_[j] == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) { j += 2; continue; }
+        if (s_[j] == '\\' && j + 1 < s_.size() && is_punct(s_[j + 1])) {
+          j += 2;
+          continue;
+        }
         if (close == ')' && s_[j] == '(') return false;
         if (s_[j] == '\n') {  // a title may span lines, but not a blank one
           std::size_t b = j + 1;
@@ -723,7 +770,10 @@ class inline_parser {
 
   void close_bracket() {
     std::size_t at = pos_++;
-    if (last_bracket_ == -1) { add_text(at, at + 1); return; }
+    if (last_bracket_ == -1) {
+      add_text(at, at + 1);
+      return;
+    }
     bracket b = sc_.brackets[last_bracket_];
     link_parts p;
     if (b.active && pos_ < s_.size() && s_[pos_] == '(' && parse_inline_link(pos_, p)) {
@@ -748,7 +798,8 @@ class inline_parser {
         last_bracket_ = b.prev;
         // No links inside links: earlier '[' can no longer open one. Openers below an inactive
         // one are inactive already, so the walk stops there.
-        for (int t = last_bracket_; t != -1 && sc_.brackets[t].active; t = sc_.brackets[t].prev) sc_.brackets[t].active = false;
+        for (int t = last_bracket_; t != -1 && sc_.brackets[t].active; t = sc_.brackets[t].prev)
+          sc_.brackets[t].active = false;
         // Autolinks inside the text show as text.
         for (int n = sc_.nodes[b.node].next; n != -1; n = sc_.nodes[n].next) {
           inline_node& x = sc_.nodes[n];
@@ -778,10 +829,16 @@ class inline_parser {
       return true;
     };
     std::size_t d;
-    if (starts("www.")) { www = true; d = i; }
-    else if (starts("http://")) { www = false; d = i + 7; }
-    else if (starts("https://")) { www = false; d = i + 8; }
-    else return 0;
+    if (starts("www.")) {
+      www = true;
+      d = i;
+    } else if (starts("http://")) {
+      www = false;
+      d = i + 7;
+    } else if (starts("https://")) {
+      www = false;
+      d = i + 8;
+    } else return 0;
     // Domain: segments of alphanumerics, '_' and '-' separated by '.', at least one '.', no '_'
     // in the last two segments.
     std::size_t j = d;
@@ -801,25 +858,42 @@ class inline_parser {
       }
       ++j;
     }
-    if (j > d && s_[j - 1] == '.') { --j; --dots; underscore_last = underscore_before_last; }
+    if (j > d && s_[j - 1] == '.') {
+      --j;
+      --dots;
+      underscore_last = underscore_before_last;
+    }
     if (dots < 1 || underscore_last || underscore_before_last || j == d) return 0;
     // The rest of the link, up to whitespace or '<'. Brackets end it too, so "[see www.x.org](…)"
     // keeps its inline link.
-    while (j < s_.size() && static_cast<unsigned char>(s_[j]) > 0x20 && s_[j] != '<' && s_[j] != '[' && s_[j] != ']') ++j;
+    while (j < s_.size() && static_cast<unsigned char>(s_[j]) > 0x20 && s_[j] != '<' && s_[j] != '[' && s_[j] != ']')
+      ++j;
     // Trailing punctuation.
     while (j > d) {
       char c = s_[j - 1];
-      if (std::string_view("?!.,:*_~'\"").find(c) != std::string_view::npos) { --j; continue; }
+      if (std::string_view("?!.,:*_~'\"").find(c) != std::string_view::npos) {
+        --j;
+        continue;
+      }
       if (c == ')') {
         std::size_t open = 0, close = 0;
-        for (std::size_t k = i; k < j; ++k) { open += s_[k] == '('; close += s_[k] == ')'; }
-        if (close > open) { --j; continue; }
+        for (std::size_t k = i; k < j; ++k) {
+          open += s_[k] == '(';
+          close += s_[k] == ')';
+        }
+        if (close > open) {
+          --j;
+          continue;
+        }
         break;
       }
       if (c == ';') {
         std::size_t k = j - 1;
         while (k > d && is_alnum(s_[k - 1])) --k;
-        if (k > d && s_[k - 1] == '&' && k < j - 1) { j = k - 1; continue; }
+        if (k > d && s_[k - 1] == '&' && k < j - 1) {
+          j = k - 1;
+          continue;
+        }
         break;
       }
       break;
@@ -831,7 +905,8 @@ class inline_parser {
     std::size_t start = pos_;
     while (pos_ < s_.size()) {
       char c = s_[pos_];
-      if (c == '\n' || c == '`' || c == '\\' || c == '&' || c == '<' || c == '*' || c == '_' || c == '[' || c == ']') break;
+      if (c == '\n' || c == '`' || c == '\\' || c == '&' || c == '<' || c == '*' || c == '_' || c == '[' || c == ']')
+        break;
       if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') &&
           (pos_ == 0 || std::string_view(" \t\n*_~(").find(s_[pos_ - 1]) != std::string_view::npos)) {
         bool www = false;
@@ -996,7 +1071,8 @@ class block_parser {
     b_.push_back(child);
     int id = static_cast<int>(b_.size()) - 1;
     block& p = b_[parent];
-    if (p.last_child != -1) b_[p.last_child].next = id; else p.first_child = id;
+    if (p.last_child != -1) b_[p.last_child].next = id;
+    else p.first_child = id;
     p.last_child = id;
     return id;
   }
@@ -1036,16 +1112,21 @@ class block_parser {
       case block_kind::list: {
         bool tight = true;
         for (int item = x.first_child; item != -1 && tight; item = b_[item].next) {
-          if (b_[item].last_line_blank && b_[item].next != -1) { tight = false; break; }
+          if (b_[item].last_line_blank && b_[item].next != -1) {
+            tight = false;
+            break;
+          }
           for (int sub = b_[item].first_child; sub != -1; sub = b_[sub].next) {
-            if ((b_[item].next != -1 || b_[sub].next != -1) && ends_with_blank_line(sub)) { tight = false; break; }
+            if ((b_[item].next != -1 || b_[sub].next != -1) && ends_with_blank_line(sub)) {
+              tight = false;
+              break;
+            }
           }
         }
         b_[n].tight = tight;
         break;
       }
-      default:
-        break;
+      default: break;
     }
     return b_[n].parent;
   }
@@ -1168,7 +1249,8 @@ class block_parser {
           break;
         case block_kind::fenced: {
           std::size_t n = 0;
-          if (indent_ <= 3 && peek(first_nonspace_) == b_[c].fence_char) n = close_fence(first_nonspace_, b_[c].fence_char);
+          if (indent_ <= 3 && peek(first_nonspace_) == b_[c].fence_char)
+            n = close_fence(first_nonspace_, b_[c].fence_char);
           if (n >= static_cast<std::size_t>(b_[c].fence_length)) {
             keep_going = false;
             current_ = finalize(c);
@@ -1183,14 +1265,9 @@ class block_parser {
           else if (blank_) advance(first_nonspace_ - offset_, false);
           else matched = false;
           break;
-        case block_kind::paragraph:
-          matched = !blank_;
-          break;
-        case block_kind::rule:
-          matched = false;
-          break;
-        default:
-          break;
+        case block_kind::paragraph: matched = !blank_; break;
+        case block_kind::rule: matched = false; break;
+        default: break;
       }
       if (!matched) break;
     }
@@ -1266,9 +1343,10 @@ class block_parser {
     find_first_nonspace();
     if (blank_ && b_[container].last_child != -1) b_[b_[container].last_child].last_line_blank = true;
     block_kind ct = b_[container].kind;
-    b_[container].last_line_blank =
-        blank_ && ct != block_kind::quote && ct != block_kind::rule && ct != block_kind::fenced &&
-        !(ct == block_kind::item && b_[container].first_child == -1 && b_[container].start_line == line_number_);
+    b_[container].last_line_blank = blank_ && ct != block_kind::quote && ct != block_kind::rule &&
+                                    ct != block_kind::fenced &&
+                                    !(ct == block_kind::item && b_[container].first_child == -1 &&
+                                      b_[container].start_line == line_number_);
     for (int t = container; b_[t].parent != -1; t = b_[t].parent) b_[b_[t].parent].last_line_blank = false;
 
     if (current_ != last_matched && container == last_matched && !blank_ && b_[current_].kind == block_kind::paragraph) {
@@ -1320,7 +1398,10 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
   auto enter = [&](int n) {
     const block& x = b[n];
     switch (x.kind) {
-      case block_kind::quote: cr(); out += "<blockquote>\n"; break;
+      case block_kind::quote:
+        cr();
+        out += "<blockquote>\n";
+        break;
       case block_kind::list:
         cr();
         if (!x.ordered) {
@@ -1333,11 +1414,18 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
           out += "\">\n";
         }
         break;
-      case block_kind::item: cr(); out += "<li>"; break;
+      case block_kind::item:
+        cr();
+        out += "<li>";
+        break;
       case block_kind::paragraph: {
         bool tight = in_tight_list(n);
-        if (!tight) { cr(); out += "<p>"; }
-        render_paragraph(out, std::string_view(arena).substr(x.content_begin, x.content_end - x.content_begin), m.inlines);
+        if (!tight) {
+          cr();
+          out += "<p>";
+        }
+        render_paragraph(out, std::string_view(arena).substr(x.content_begin, x.content_end - x.content_begin),
+                         m.inlines);
         if (!tight) out += "</p>\n";
         break;
       }
@@ -1364,14 +1452,23 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
         out += "</code></pre>\n";
         break;
       }
-      case block_kind::rule: cr(); out += "<hr />\n"; break;
+      case block_kind::rule:
+        cr();
+        out += "<hr />\n";
+        break;
       default: break;
     }
   };
   auto leave = [&](int n) {
     switch (b[n].kind) {
-      case block_kind::quote: cr(); out += "</blockquote>\n"; break;
-      case block_kind::list: cr(); out += b[n].ordered ? "</ol>\n" : "</ul>\n"; break;
+      case block_kind::quote:
+        cr();
+        out += "</blockquote>\n";
+        break;
+      case block_kind::list:
+        cr();
+        out += b[n].ordered ? "</ol>\n" : "</ul>\n";
+        break;
       case block_kind::item: out += "</li>\n"; break;
       default: break;
     }
@@ -1387,7 +1484,10 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
     leave(n);
     while (n != -1 && b[n].next == -1) {
       n = b[n].parent;
-      if (n <= 0) { n = -1; break; }
+      if (n <= 0) {
+        n = -1;
+        break;
+      }
       leave(n);
     }
     if (n != -1) n = b[n].next;
@@ -1521,9 +1621,17 @@ inline bool append_plain_paragraphs(std::string& out, std::string_view text) {
           at_sign = true;
           ++p, ++i;
           continue;
-        case '$': case '%': case '(': case ')': case ';': case '?': case '^': case '{': case '}': case 'Z': case 'z':
-          ++p, ++i;
-          continue;
+        case '$':
+        case '%':
+        case '(':
+        case ')':
+        case ';':
+        case '?':
+        case '^':
+        case '{':
+        case '}':
+        case 'Z':
+        case 'z': ++p, ++i; continue;
         default:  // controls, DEL and the bytes that may begin markup
           return fail();
       }
@@ -1541,9 +1649,7 @@ inline bool append_plain_paragraphs(std::string& out, std::string_view text) {
     if (i == n) break;
     ++i;
   }
-  if (open) {
-    p = put(room(p, n, 5), "</p>\n"sv);
-  }
+  if (open) { p = put(room(p, n, 5), "</p>\n"sv); }
   // '<' may open raw HTML, which keeps trailing spaces across lines, or an email autolink.
   if (less_than && (at_sign || trailing_space)) return fail();
   out.resize(std::size_t(p - out.data()));

@@ -50,13 +50,13 @@
 namespace colloquy {
 
 struct read_result {
-  bool ok = false;             // false: the document itself is unusable (see `error`)
-  problem error;               // document-level problem when !ok
-  std::string thread;          // the document's thread id, if given
-  std::string next;            // "load more" cursor, if given
-  std::string feed;            // the thread's Atom feed, if the server names one (a safe URL)
-  std::vector<comment> comments;  // views into the document and into `store`
-  problem_list problems;          // item-level: skipped or repaired items (the first 1,000)
+  bool ok = false;                     // false: the document itself is unusable (see `error`)
+  problem error;                       // document-level problem when !ok
+  std::string thread;                  // the document's thread id, if given
+  std::string next;                    // "load more" cursor, if given
+  std::string feed;                    // the thread's Atom feed, if the server names one (a safe URL)
+  std::vector<comment> comments;       // views into the document and into `store`
+  problem_list problems;               // item-level: skipped or repaired items (the first 1,000)
   std::vector<std::size_t> positions;  // positions[i]: index in the document of comments[i]
   text_store store;                    // decoded strings the comments point at
   detail::id_index ids;                // id -> position in `comments` (build_thread reuses it)
@@ -71,8 +71,8 @@ inline void to_document_indexes(read_result& r, std::size_t from) {
 
 namespace detail {
 
-inline problem make_problem(std::string_view code, const std::string& id, std::size_t index,
-                            std::string_view field, std::string_view message) {
+inline problem make_problem(std::string_view code, const std::string& id, std::size_t index, std::string_view field,
+                            std::string_view message) {
   return problem{std::string(code), id, index, std::string(field), std::string(message)};
 }
 
@@ -312,8 +312,7 @@ class document_reader {
   document_reader& operator=(const document_reader&) = delete;
 
   read_result read() {
-    while (!read_step(SIZE_MAX)) {
-    }
+    while (!read_step(SIZE_MAX)) {}
     return result();
   }
 
@@ -541,8 +540,7 @@ inline read_result read_comments(std::string_view json) { return detail::documen
 
 // The same, for a document handed over (a std::string rvalue): the result keeps it.
 template <class String>
-  requires std::same_as<String, std::string>
-read_result read_comments(String&& json) {
+requires std::same_as<String, std::string> read_result read_comments(String&& json) {
   text_store owner;
   std::string_view kept = owner.own(std::move(json));
   read_result r = read_comments(kept);

@@ -38,11 +38,13 @@ struct reader_actions {
 
   void normalize() {
     std::sort(voted.begin(), voted.end());
-    voted.erase(std::unique(voted.begin(), voted.end(), [](auto& a, auto& b) { return a.first == b.first; }), voted.end());
+    voted.erase(std::unique(voted.begin(), voted.end(), [](auto& a, auto& b) { return a.first == b.first; }),
+                voted.end());
     std::sort(editable.begin(), editable.end());
   }
   int vote_of(std::string_view id) const {
-    auto it = std::lower_bound(voted.begin(), voted.end(), id, [](const auto& v, std::string_view k) { return v.first < k; });
+    auto it = std::lower_bound(voted.begin(), voted.end(), id,
+                               [](const auto& v, std::string_view k) { return v.first < k; });
     return it != voted.end() && it->first == id ? it->second : 0;
   }
   bool may_edit(std::string_view id) const {
@@ -52,11 +54,11 @@ struct reader_actions {
 
 struct render_options {
   const locale_data* locale = &locale_en;
-  time_zone zone;          // the widget's time zone (UTC by default)
-  date_style dates;        // relative dates ("3 hours ago") when a clock is given
+  time_zone zone;    // the widget's time zone (UTC by default)
+  date_style dates;  // relative dates ("3 hours ago") when a clock is given
   sort_order order = sort_order::oldest;
-  page_request page{};     // top-level threads to render; {0, 0}: all of them
-  std::string_view cursor; // the server's "next" cursor: more threads to fetch after the last page
+  page_request page{};      // top-level threads to render; {0, 0}: all of them
+  std::string_view cursor;  // the server's "next" cursor: more threads to fetch after the last page
   // A page with no script (`colloquy render`, static sites): the section is marked
   // `colloquy-static` (web/colloquy-static.css styles it, and only it) and the controls that
   // need the script are left out: reply buttons, the sort menu, "load more".
@@ -120,9 +122,13 @@ class date_cache {
     std::int64_t rem = ms - day * 86400000;
     const int milli = int(rem % 1000);
     rem /= 1000;
-    char buf[13] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':', char('0' + rem / 600 % 6),
-                    char('0' + rem / 60 % 10), ':', char('0' + rem % 60 / 10), char('0' + rem % 10), '.',
+    // One line per part of the time: hh:mm:ss.mmmZ.
+    // clang-format off
+    char buf[13] = {char('0' + rem / 36000), char('0' + rem / 3600 % 10), ':',
+                    char('0' + rem / 600 % 6), char('0' + rem / 60 % 10), ':',
+                    char('0' + rem % 60 / 10), char('0' + rem % 10), '.',
                     char('0' + milli / 100), char('0' + milli / 10 % 10), char('0' + milli % 10), 'Z'};
+    // clang-format on
     if (milli) return write_text(p, {buf, 13});
     p = write_text(p, {buf, 8});
     *p++ = 'Z';
@@ -205,7 +211,8 @@ inline void append_vote_buttons(std::string& out, const comment& c, const render
     out += side;
     out += pressed ? "\" aria-pressed=\"true\" aria-label=\"" : "\" aria-pressed=\"false\" aria-label=\"";
     const std::string count = std::to_string(n);
-    expand_pattern(name, [&](std::string_view) { out += count; }, out);
+    expand_pattern(
+        name, [&](std::string_view) { out += count; }, out);
     out += "\">";
     out += glyph;
     out += count;
@@ -323,13 +330,16 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   }
   if (c.edited != 0) {
     out += "<span class=\"edited\">"sv;
-    expand_pattern(loc.edited, [&](std::string_view) {
-      out += "<time datetime=\""sv;
-      context.dates.append_iso(out, c.edited);
-      out += "\">"sv;
-      context.dates.append_shown(out, c.edited);
-      out += "</time>"sv;
-    }, out);
+    expand_pattern(
+        loc.edited,
+        [&](std::string_view) {
+          out += "<time datetime=\""sv;
+          context.dates.append_iso(out, c.edited);
+          out += "\">"sv;
+          context.dates.append_shown(out, c.edited);
+          out += "</time>"sv;
+        },
+        out);
     out += "</span>"sv;
   }
   out += "<div class=\"body\">"sv;
@@ -401,8 +411,8 @@ inline void render_more_html(std::string& out, const page_range& range, const re
 
 // The header's count ("3 Comments"): comments that are not deleted placeholders.
 inline void append_comment_count(std::string& out, const locale_data& loc, std::size_t live) {
-  expand_pattern(plural_form(loc, loc.comments_count, int64_t(live)),
-                 [&](std::string_view) { out += std::to_string(live); }, out);
+  expand_pattern(
+      plural_form(loc, loc.comments_count, int64_t(live)), [&](std::string_view) { out += std::to_string(live); }, out);
 }
 
 // Appends the whole comments section with the page `o.page`. `chunks`, when given, receives

@@ -137,7 +137,8 @@ class comment_order {
 
   bool operator()(std::uint32_t a, std::uint32_t b) const {
     if (!key_.empty() && key_[a] != key_[b]) return key_[a] > key_[b];
-    if (created_[a] != created_[b]) return order_ == sort_order::newest ? created_[a] > created_[b] : created_[a] < created_[b];
+    if (created_[a] != created_[b])
+      return order_ == sort_order::newest ? created_[a] > created_[b] : created_[a] < created_[b];
     const comment &x = cs_[a], &y = cs_[b];
     if (x.id != y.id) return x.id < y.id;
     return a < b;  // ids are unique after reading; this keeps the order strict regardless

@@ -17,7 +17,6 @@
 #include <unordered_set>
 #include <vector>
 
-
 #include "colloquy/date.hpp"
 #include "colloquy/references.hpp"
 #include "colloquy/json_reader.hpp"
@@ -45,28 +44,28 @@ inline constexpr std::size_t max_cut_overrun = 30;
 }  // namespace limits
 
 struct story {
-  std::string id, url, title;           // title is plain text
+  std::string id, url, title;  // title is plain text
   // As the feed wrote it: plain text, or HTML when summary_is_html. Reduced to text only for the
   // cards shown (see story_summary_text), so a feed of long articles costs little.
   std::string summary;
   bool summary_is_html = false;
-  std::string image;                    // an http(s) URL or empty
-  std::optional<int64_t> published;     // ms since the epoch; none: shown undated, sorted last
-  std::size_t index = 0;                // position in the feed
+  std::string image;                 // an http(s) URL or empty
+  std::optional<int64_t> published;  // ms since the epoch; none: shown undated, sorted last
+  std::size_t index = 0;             // position in the feed
 };
 
 struct feed_result {
   bool ok = false;
-  problem error;                  // when !ok: not_json, not_feed, feed_is_xml, ...
-  std::vector<story> items;       // usable items, in feed order
-  problem_list problems;          // items skipped (no usable link) or repaired (bad date, image)
+  problem error;             // when !ok: not_json, not_feed, feed_is_xml, ...
+  std::vector<story> items;  // usable items, in feed order
+  problem_list problems;     // items skipped (no usable link) or repaired (bad date, image)
 };
 
 struct stories_options {
   const locale_data* locale = &locale_en;
-  std::size_t count = 3;              // cards shown
-  std::size_t summary_length = 130;   // characters before the cut (at the next word boundary)
-  std::string exclude_url;            // the current page: never a card of itself
+  std::size_t count = 3;             // cards shown
+  std::size_t summary_length = 130;  // characters before the cut (at the next word boundary)
+  std::string exclude_url;           // the current page: never a card of itself
   time_zone zone;
   // Images are shown at the card's width; these attributes only give the browser the aspect
   // ratio to reserve, so nothing moves when the image arrives.
@@ -153,9 +152,8 @@ inline std::optional<int64_t> parse_rfc822(std::string_view s) {
     } else if (p < s.size() && detail::is_ascii_alpha(s[p])) {
       std::string_view zone = word();
       static constexpr std::pair<std::string_view, int> zones[] = {
-          {"ut", 0}, {"gmt", 0}, {"utc", 0}, {"z", 0},
-          {"est", -300}, {"edt", -240}, {"cst", -360}, {"cdt", -300},
-          {"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420}};
+          {"ut", 0},     {"gmt", 0},    {"utc", 0},    {"z", 0},      {"est", -300}, {"edt", -240},
+          {"cst", -360}, {"cdt", -300}, {"mst", -420}, {"mdt", -360}, {"pst", -480}, {"pdt", -420}};
       for (const auto& [name, minutes] : zones)
         if (lower_equals(zone, name)) offset_min = minutes;
     }
@@ -182,8 +180,6 @@ inline std::optional<int64_t> parse_feed_date(std::string_view s) {
 namespace detail {
 
 // --- Text ----------------------------------------------------------------------------------
-
-
 
 // Decodes the character reference at s[i] == '&' by HTML's rules (references.hpp); on success
 // appends the character, advances `i` past the reference and returns true.
@@ -257,10 +253,10 @@ inline bool is_dropped_element(std::string_view name) {
 
 // Elements that separate words: "<p>one</p><p>two</p>" reads "one two", "a<em>b</em>" "ab".
 inline bool is_block_element(std::string_view name) {
-  for (std::string_view n : {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
-                             "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-                             "hr", "img", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th",
-                             "tr", "ul"})
+  for (std::string_view n :
+       {"address", "article", "aside", "blockquote", "br",  "dd",      "div",   "dl",     "dt", "figcaption", "figure",
+        "footer",  "h1",      "h2",    "h3",         "h4",  "h5",      "h6",    "header", "hr", "img",        "li",
+        "main",    "nav",     "ol",    "p",          "pre", "section", "table", "td",     "th", "tr",         "ul"})
     if (name == n) return true;
   return false;
 }
@@ -363,9 +359,9 @@ inline std::string html_to_text(std::string_view html, std::size_t max_bytes = l
         std::size_t k = 0;
         while (k < name.size() && q + 2 + k < html.size() && ascii_lower(html[q + 2 + k]) == name[k]) ++k;
         std::size_t after = q + 2 + k;
-        if (k == name.size() && (after >= html.size() || html[after] == '>' || html[after] == '/' ||
-                                 html[after] == ' ' || html[after] == '\t' || html[after] == '\n' ||
-                                 html[after] == '\r' || html[after] == '\f')) {
+        if (k == name.size() &&
+            (after >= html.size() || html[after] == '>' || html[after] == '/' || html[after] == ' ' ||
+             html[after] == '\t' || html[after] == '\n' || html[after] == '\r' || html[after] == '\f')) {
           bool ignored;
           i = run = skip_tag(html, after, ignored);
           b.space();
@@ -405,10 +401,27 @@ inline std::string_view cut_at_word(std::string_view text, std::size_t length, b
   was_cut = cut < text.size();
   if (!was_cut) return text;
   std::string_view kept = text.substr(0, cut);
-  static constexpr std::string_view dangling[] = {" ", ",", ";", ":", ".", "!", "?", "-", "(", "[", "{", "\"", "'",
-                                                  "/", "&", "\xE2\x80\x93" /* – */, "\xE2\x80\x94" /* — */,
-                                                  "\xE2\x80\xA6" /* … */, "\xE2\x80\x9C" /* “ */,
-                                                  "\xE2\x80\x98" /* ‘ */, "\xC2\xAB" /* « */};
+  static constexpr std::string_view dangling[] = {" ",
+                                                  ",",
+                                                  ";",
+                                                  ":",
+                                                  ".",
+                                                  "!",
+                                                  "?",
+                                                  "-",
+                                                  "(",
+                                                  "[",
+                                                  "{",
+                                                  "\"",
+                                                  "'",
+                                                  "/",
+                                                  "&",
+                                                  "\xE2\x80\x93" /* – */,
+                                                  "\xE2\x80\x94" /* — */,
+                                                  "\xE2\x80\xA6" /* … */,
+                                                  "\xE2\x80\x9C" /* “ */,
+                                                  "\xE2\x80\x98" /* ‘ */,
+                                                  "\xC2\xAB" /* « */};
   for (bool trimmed_one = true; trimmed_one && !kept.empty();) {
     trimmed_one = false;
     for (std::string_view d : dangling) {
@@ -507,7 +520,8 @@ inline bool read_story(json_document::ref it, std::size_t index, std::string_vie
   }
   s.url = resolve_against_page(*url, page_url);
   if (s.url.size() > limits::max_url_bytes || !is_safe_url(s.url, url_policy::web)) {
-    problems.push_back(feed_problem(errc::bad_url, s.id, index, field, "feed item link is not an http(s) URL: not shown"));
+    problems.push_back(
+        feed_problem(errc::bad_url, s.id, index, field, "feed item link is not an http(s) URL: not shown"));
     return false;
   }
   if (auto v = it.string_at("title")) s.title = plain_to_text(*v, 1024);
@@ -562,11 +576,13 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
   detail::json_document doc;
   switch (doc.parse(json)) {
-    case detail::json_document::status::too_deep: return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
+    case detail::json_document::status::too_deep:
+      return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
     case detail::json_document::status::not_json: {
       const detail::text_position at = detail::position_of(json, doc.error_offset());
-      fail(errc::not_json, "", "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) +
-                                   ", column " + std::to_string(at.column));
+      fail(errc::not_json, "",
+           "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) + ", column " +
+               std::to_string(at.column));
       r.error.line = at.line;
       r.error.column = at.column;
       return r;
@@ -574,7 +590,8 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     case detail::json_document::status::ok: break;
   }
   const detail::json_document::ref items = doc.root()["items"];
-  if (!items.is(detail::json_value::kind::array)) return fail(errc::not_feed, "items", "not a JSON Feed: no items array");
+  if (!items.is(detail::json_value::kind::array))
+    return fail(errc::not_feed, "items", "not a JSON Feed: no items array");
   r.ok = true;
   std::size_t i = 0;
   for (const detail::json_document::ref item : items) {

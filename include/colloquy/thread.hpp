@@ -140,7 +140,8 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     const bool same = options.order_replies || options.order == sort_order::oldest;
     const comment_order& replies = same ? top : oldest.emplace(cs, sort_order::oldest);
     for (std::uint32_t i = 0; i < n; ++i)
-      if (first[i + 1] - first[i] > 1) std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], std::cref(replies));
+      if (first[i + 1] - first[i] > 1)
+        std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], std::cref(replies));
     std::sort(roots.begin(), roots.end(), std::cref(top));
   }
 

@@ -42,8 +42,8 @@ struct attribute {
 struct element {
   std::string name;
   std::vector<attribute> attributes;
-  std::string text;                    // character data directly inside this element
-  std::vector<std::size_t> children;   // indexes into document::elements, in order
+  std::string text;                   // character data directly inside this element
+  std::vector<std::size_t> children;  // indexes into document::elements, in order
 };
 
 struct document {
@@ -187,7 +187,8 @@ class parser {
 
   bool prolog() {
     if (!misc()) return false;
-    if (p_ >= s_.size() || s_[p_] != '<') return malformed(p_ >= s_.size() ? "no root element" : "text before the root element");
+    if (p_ >= s_.size() || s_[p_] != '<')
+      return malformed(p_ >= s_.size() ? "no root element" : "text before the root element");
     return true;
   }
 
@@ -213,8 +214,10 @@ class parser {
       if (digits.empty()) return malformed("empty character reference");
       std::uint32_t cp = 0;
       for (char c : digits) {
-        int v = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int v = c >= '0' && c <= '9'          ? c - '0'
+                : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                              : -1;
         if (v < 0) return malformed("bad character reference &" + std::string(name) + ";");
         cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
         if (cp > 0x10FFFF) break;
@@ -290,7 +293,8 @@ class parser {
   bool content(document& d) {
     std::vector<std::size_t> open;
     for (;;) {
-      if (p_ >= s_.size()) return malformed(open.empty() ? "no root element" : "unclosed <" + d.elements[open.back()].name + ">");
+      if (p_ >= s_.size())
+        return malformed(open.empty() ? "no root element" : "unclosed <" + d.elements[open.back()].name + ">");
       const char c = s_[p_];
       if (c == '<') {
         if (starts("</")) {

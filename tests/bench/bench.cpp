@@ -35,8 +35,8 @@ int main(int argc, char** argv) {
     }
     std::sort(ms.begin(), ms.end());
     double median = ms[ms.size() / 2];
-    std::printf("{\"file\":\"%s\",\"bytes\":%zu,\"html_bytes\":%zu,\"runs\":%d,\"median_ms\":%.3f,\"mb_s\":%.1f}\n", argv[f],
-                doc.size(), out_bytes, runs, median, double(doc.size()) / 1e6 / (median / 1e3));
+    std::printf("{\"file\":\"%s\",\"bytes\":%zu,\"html_bytes\":%zu,\"runs\":%d,\"median_ms\":%.3f,\"mb_s\":%.1f}\n",
+                argv[f], doc.size(), out_bytes, runs, median, double(doc.size()) / 1e6 / (median / 1e3));
   }
   return 0;
 }

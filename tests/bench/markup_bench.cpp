@@ -30,7 +30,10 @@ int main(int argc, char** argv) {
     for (const auto& c : j)
       if (c.is_object() && c.contains("text") && c["text"].is_string()) texts.push_back(c["text"].get<std::string>());
   }
-  if (texts.empty()) { std::fprintf(stderr, "no comments under %s\n", dir.c_str()); return 1; }
+  if (texts.empty()) {
+    std::fprintf(stderr, "no comments under %s\n", dir.c_str());
+    return 1;
+  }
   const std::size_t n = 100000;
   std::vector<double> ms;
   std::size_t bytes_in = 0, bytes_out = 0;

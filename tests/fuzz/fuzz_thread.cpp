@@ -94,8 +94,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   colloquy::render_thread_html(html, t, ro);
   require(html.size() > 0);
   // The entry point too (options parsing, paging, meta): its meta must always be JSON.
-  std::string options = "{\"sort\":\"" + std::string(colloquy::name_of(o.order)) + "\",\"maxDepth\":" +
-                        std::to_string(o.max_depth) + ",\"pageSize\":" + std::to_string((h >> 28) % 3) +
+  std::string options = "{\"sort\":\"" + std::string(colloquy::name_of(o.order)) +
+                        "\",\"maxDepth\":" + std::to_string(o.max_depth) +
+                        ",\"pageSize\":" + std::to_string((h >> 28) % 3) +
                         ",\"offset\":" + std::to_string((h >> 30) % 3) + "}";
   std::string answer = colloquy::render_comments(doc, options);
   auto nul = answer.find('\0');

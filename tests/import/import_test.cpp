@@ -37,9 +37,7 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
-void write_text(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
+void write_text(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
 using colloquy::test::testing_postgresql;
 
@@ -110,7 +108,8 @@ row_list query(const std::string& db, const std::string& sql) {
 std::map<std::string, std::string> comment(const std::string& db, const std::string& id) {
   auto rows = query(db,
                     "SELECT thread, id, parent, status, created, edited, client_id, text, author_name, author_url, up, "
-                    "down FROM comments WHERE id = '" + id + "'");
+                    "down FROM comments WHERE id = '" +
+                        id + "'");
   REQUIRE_MESSAGE(rows.size() == 1, "comment " << id);
   return rows.front();
 }
@@ -187,16 +186,18 @@ TEST_SUITE("Import CLI") {
     const std::string db = t.db("c.db"), file = data_dir + "/disqus.xml";
     auto r = cli(t, "import --from disqus " + file + " --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
-    CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected): 9 added, 0 already there") !=
-          std::string::npos);
+    CHECK(
+        r.out.find(
+            "/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected): 9 added, 0 already there") !=
+        std::string::npos);
     CHECK(r.out.find("/2011/03/07/lighthouse-repairs/: 2 comments (2 published): 2 added") != std::string::npos);
     CHECK(r.out.find("total: 2 threads, 11 comments, 11 added, 0 already there, 8 items skipped or repaired") !=
           std::string::npos);
     auto p = problems(r.err);
     CHECK(p.size() == 8);
-    for (const char* expected : {"unknown_thread disqus:3012", "bad_date disqus:3013", "orphan disqus:3007",
-                                 "reply_cycle disqus:3008", "unsafe_html disqus:3006", "unsafe_link disqus:3006",
-                                 "unsafe_html disqus:3007", "unsafe_link disqus:3008"})
+    for (const char* expected :
+         {"unknown_thread disqus:3012", "bad_date disqus:3013", "orphan disqus:3007", "reply_cycle disqus:3008",
+          "unsafe_html disqus:3006", "unsafe_link disqus:3006", "unsafe_html disqus:3007", "unsafe_link disqus:3008"})
       CHECK_MESSAGE(has(p, expected), expected);
 
     CHECK(count(db) == 11);
@@ -211,7 +212,8 @@ TEST_SUITE("Import CLI") {
           "Does anyone know if bikes are allowed on board?");
     CHECK(comment(db, "disqus-3002")["parent"] == "disqus-3001");
     CHECK(comment(db, "disqus-3003")["parent"] == "disqus-3002");
-    CHECK(comment(db, "disqus-3003")["text"] == "Thanks! Two more questions:\n\n1. Is there a **monthly pass**?\n2. Do dogs pay?");
+    CHECK(comment(db, "disqus-3003")["text"] ==
+          "Thanks! Two more questions:\n\n1. Is there a **monthly pass**?\n2. Do dogs pay?");
     CHECK(comment(db, "disqus-3004")["status"] == "deleted");
     CHECK(comment(db, "disqus-3005")["status"] == "rejected");
     CHECK(comment(db, "disqus-3007")["parent"] == "<null>");  // its parent is not in the file
@@ -219,12 +221,14 @@ TEST_SUITE("Import CLI") {
     CHECK(comment(db, "disqus-3008")["parent"] == "<null>");
     CHECK(comment(db, "disqus-3009")["parent"] == "disqus-3008");
     auto c11 = comment(db, "disqus-3011");
-    CHECK(c11["created"] == "1299520920000");  // 2011-03-07T19:02:00+01:00
+    CHECK(c11["created"] == "1299520920000");      // 2011-03-07T19:02:00+01:00
     CHECK(c11["author_name"] == "counting_carl");  // no name: the username
     CHECK(count(db, "id IN ('disqus-3012', 'disqus-3013')") == 0);
     // Replies share their thread's root, so the server pages them with it.
-    CHECK(query(db, "SELECT count(DISTINCT root) AS n FROM comments WHERE id IN ('disqus-3001','disqus-3002','disqus-3003')")
-              .front()["n"] == "1");
+    CHECK(
+        query(db,
+              "SELECT count(DISTINCT root) AS n FROM comments WHERE id IN ('disqus-3001','disqus-3002','disqus-3003')")
+            .front()["n"] == "1");
 
     auto again = cli(t, "import --from disqus " + file + " --db " + db);
     REQUIRE(again.status == 0);
@@ -237,7 +241,8 @@ TEST_SUITE("Import CLI") {
     const std::string db = t.db("c.db");
     auto r = cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + db + " --dry-run");
     REQUIRE_MESSAGE(r.status == 0, r.err);
-    CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected)\n") != std::string::npos);
+    CHECK(r.out.find("/2010/09/24/the-new-ferry/: 9 comments (7 published, 1 deleted, 1 rejected)\n") !=
+          std::string::npos);
     CHECK(r.out.find("dry run: nothing written") != std::string::npos);
     CHECK(problems(r.err).size() == 8);
     CHECK(untouched(db));
@@ -254,18 +259,19 @@ TEST_SUITE("Import CLI") {
     const std::string db = t.db("c.db");
     auto r = cli(t, "import --from wordpress " + data_dir + "/wordpress.xml --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
-    CHECK(r.out.find("/2023/06/02/slugs-versus-beer-traps/: 6 comments (3 published, 1 pending, 1 deleted, 1 rejected): 6 added") !=
-          std::string::npos);
+    CHECK(r.out.find("/2023/06/02/slugs-versus-beer-traps/: 6 comments (3 published, 1 pending, 1 deleted, 1 "
+                     "rejected): 6 added") != std::string::npos);
     CHECK(r.out.find("/about/: 2 comments (2 published): 2 added") != std::string::npos);
     auto p = problems(r.err);
-    for (const char* expected : {"not_a_comment wordpress:16", "bad_date wordpress:17", "unsafe_html wordpress:17",
-                                 "unsafe_link wordpress:17", "bad_author_url wordpress:17", "bad_author_url wordpress:21",
-                                 "orphan wordpress:22"})
+    for (const char* expected :
+         {"not_a_comment wordpress:16", "bad_date wordpress:17", "unsafe_html wordpress:17", "unsafe_link wordpress:17",
+          "bad_author_url wordpress:17", "bad_author_url wordpress:21", "orphan wordpress:22"})
       CHECK_MESSAGE(has(p, expected), expected);
     auto c11 = comment(db, "wordpress-11");
     CHECK(c11["created"] == "1685697300000");  // 2023-06-02 09:15:00 GMT
     CHECK(c11["author_url"] == "https://priya.example/blog");
-    CHECK(c11["text"] == "Beer traps worked for me too.\n\nBut the hedgehogs work better!\\\nThey came every night in July.");
+    CHECK(c11["text"] ==
+          "Beer traps worked for me too.\n\nBut the hedgehogs work better!\\\nThey came every night in July.");
     CHECK(comment(db, "wordpress-12")["parent"] == "wordpress-11");
     CHECK(comment(db, "wordpress-13")["status"] == "pending");
     CHECK(comment(db, "wordpress-14")["status"] == "rejected");
@@ -288,7 +294,8 @@ TEST_SUITE("Import CLI") {
     const std::string before = read_text(isso);
     auto r = cli(t, "import --from isso " + isso + " --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
-    CHECK(r.out.find("/posts/sourdough-starter/: 5 comments (3 published, 1 pending, 1 deleted): 5 added") != std::string::npos);
+    CHECK(r.out.find("/posts/sourdough-starter/: 5 comments (3 published, 1 pending, 1 deleted): 5 added") !=
+          std::string::npos);
     CHECK(r.out.find("/posts/rye-bread/: 2 comments (2 published): 2 added") != std::string::npos);
     auto p = problems(r.err);
     CHECK(has(p, "orphan isso:7"));
@@ -350,7 +357,7 @@ TEST_SUITE("Import CLI") {
     for (const char* f : {"disqus-billion-laughs.xml", "wordpress-xxe.xml"}) {
       CAPTURE(f);
       auto r = cli(t, std::string("import --from ") + (f[0] == 'd' ? "disqus " : "wordpress ") + data_dir + "/" + f +
-                               " --db " + db);
+                          " --db " + db);
       CHECK(r.status == 1);
       CHECK(r.err.find("xml_doctype_refused") != std::string::npos);
       CHECK(r.err.find("line 2, column 1") != std::string::npos);
@@ -373,8 +380,10 @@ TEST_SUITE("Import CLI") {
     std::string huge(100000, 'w');
     write_text(t / "odd.xml",
                "<disqus xmlns:dsq=\"x\"><thread dsq:id=\"1\"><link>https://h.example/odd/</link></thread>"
-               "<post dsq:id=\"7\"><message><![CDATA[<p>" + huge + "</p>]]></message><createdAt>2020-01-01T00:00:00Z"
-               "</createdAt><author><name>caf\xE9 \xFF\xFE</name></author><thread dsq:id=\"1\"/></post></disqus>");
+               "<post dsq:id=\"7\"><message><![CDATA[<p>" +
+                   huge +
+                   "</p>]]></message><createdAt>2020-01-01T00:00:00Z"
+                   "</createdAt><author><name>caf\xE9 \xFF\xFE</name></author><thread dsq:id=\"1\"/></post></disqus>");
     r = cli(t, "import --from disqus " + (t / "odd.xml") + " --db " + db);
     REQUIRE_MESSAGE(r.status == 0, r.err);
     auto p = problems(r.err);
@@ -398,9 +407,9 @@ TEST_SUITE("Import CLI") {
     std::string html;
     render_exports(t, e.out, html);
     for (const char* words : {"harbour photo", "click here", "and here", "framed words", "svg words", "styled words",
-                              "entity &lt;script&gt; trick entity link", "first half]]&gt;second half", "alert(&#39;cdata&#39;)",
-                              "old trick", "bold words", "object words", "press me", "math words", "Hostile link",
-                              "&lt;b&gt;raw bold&lt;/b&gt;"})
+                              "entity &lt;script&gt; trick entity link", "first half]]&gt;second half",
+                              "alert(&#39;cdata&#39;)", "old trick", "bold words", "object words", "press me",
+                              "math words", "Hostile link", "&lt;b&gt;raw bold&lt;/b&gt;"})
       CHECK_MESSAGE(html.find(words) != std::string::npos, words);
     CHECK(html.find("<a href=\"https://ok.example/page?a=1&amp;b=2\"") != std::string::npos);
   }
@@ -439,11 +448,13 @@ TEST_SUITE("Import CLI") {
     auto second = cli(t, "export --db " + copy);
     CHECK(second.out == first.out);
     // The same rows, statuses, dates and parents.
-    const std::string cols = "SELECT thread, id, parent, status, created, edited, text, author_name, author_url, up, down "
-                             "FROM comments WHERE status != 'rejected' ORDER BY thread, id";
+    const std::string cols =
+        "SELECT thread, id, parent, status, created, edited, text, author_name, author_url, up, down "
+        "FROM comments WHERE status != 'rejected' ORDER BY thread, id";
     CHECK(query(db, cols) == query(copy, cols));
     // Importing the backup again adds nothing; --thread exports one thread.
-    CHECK(cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy).out.find(" 0 added") != std::string::npos);
+    CHECK(cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy).out.find(" 0 added") !=
+          std::string::npos);
     auto one = cli(t, "export --db " + copy + " --thread /about/");
     REQUIRE(one.status == 0);
     auto doc = nlohmann::json::parse(one.out);

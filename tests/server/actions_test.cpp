@@ -13,9 +13,7 @@ const std::string seed_thread = "/2010/09/24/nato-russia-council";
 
 json parse(const httplib::Result& r) { return json::parse(r->body, nullptr, false); }
 
-std::string thread_query(const std::string& thread) {
-  return "?thread=" + httplib::detail::encode_query_param(thread);
-}
+std::string thread_query(const std::string& thread) { return "?thread=" + httplib::detail::encode_query_param(thread); }
 
 json thread_of(httplib::Client& c, const std::string& thread = seed_thread) {
   auto r = c.Get(("/api/comments" + thread_query(thread)).c_str());
@@ -53,7 +51,7 @@ httplib::Result patch(httplib::Client& c, const std::string& id, const json& bod
 }
 
 httplib::Result delete_comment(httplib::Client& c, const std::string& id, const std::string& token,
-                       const std::string& thread = seed_thread, httplib::Headers h = {}) {
+                               const std::string& thread = seed_thread, httplib::Headers h = {}) {
   if (!token.empty()) h.emplace("Authorization", "Bearer " + token);
   return c.Delete(("/api/comments/" + id + thread_query(thread)).c_str(), h);
 }
@@ -78,7 +76,9 @@ TEST_SUITE("Reference server") {
     auto up = vote(c, vote_body("c2", "voter-0001", 1));
     REQUIRE(up);
     CHECK(up->status == 200);
-    CHECK(parse(up) == json{{"comment", "c2"}, {"votes", {{"up", before["votes"]["up"].get<int>() + 1}, {"down", before["votes"]["down"]}}}, {"mine", 1}});
+    CHECK(parse(up) == json{{"comment", "c2"},
+                            {"votes", {{"up", before["votes"]["up"].get<int>() + 1}, {"down", before["votes"]["down"]}}},
+                            {"mine", 1}});
     const std::string after_vote = etag_of(c);
     CHECK(after_vote != etag);
     // The same vote again changes nothing, not even the ETag.
@@ -199,7 +199,8 @@ TEST_SUITE("Reference server") {
     CHECK(listed(c, id)["text"] == "better words");
     CHECK(listed(c, id)["edited"] == e["edited"]);
     CHECK(etag_of(c) != etag);
-    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action = 'author edit' AND id = '" + id + "'") == 1);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action = 'author edit' AND id = '" + id + "'") ==
+          1);
     // The widget's core shows it as edited.
     const std::string html = colloquy::render_comments(thread_of(c).dump(), "{}");
     CHECK(html.find("class=\"edited\"") != std::string::npos);
@@ -212,12 +213,16 @@ TEST_SUITE("Reference server") {
       CHECK(listed(c, id)["text"] == "better words");
     };
     refused(patch(c, id, {{"thread", seed_thread}, {"text", "  "}, {"token", token}}), 400, "text_required");
-    refused(patch(c, id, {{"thread", seed_thread}, {"text", std::string(40001, 'x')}, {"token", token}}), 400, "text_too_long");
-    refused(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}, {"token", std::string(64, 'a')}}), 403, "bad_token");
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", std::string(40001, 'x')}, {"token", token}}), 400,
+            "text_too_long");
+    refused(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}, {"token", std::string(64, 'a')}}), 403,
+            "bad_token");
     refused(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}}), 403, "bad_token");
-    refused(patch(c, "c1", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 403, "bad_token");  // not its token
+    refused(patch(c, "c1", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 403,
+            "bad_token");  // not its token
     refused(patch(c, id, {{"thread", "/another/thread"}, {"text", "hijack"}, {"token", token}}), 404, "no_such_comment");
-    refused(patch(c, "no-such-id", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 404, "no_such_comment");
+    refused(patch(c, "no-such-id", {{"thread", seed_thread}, {"text", "hijack"}, {"token", token}}), 404,
+            "no_such_comment");
     refused(patch(c, id, {{"text", "hijack"}, {"token", token}}), 400, "thread_required");
     refused(c.Patch(("/api/comments/" + id).c_str(), "text=x", "text/plain"), 415, "unsupported_media_type");
     auto huge = patch(c, id, {{"thread", seed_thread}, {"text", std::string(300 * 1024, 'x')}, {"token", token}});
@@ -301,7 +306,8 @@ TEST_SUITE("Reference server") {
     CHECK(second["id"] == first["id"]);
     REQUIRE(second.contains("token"));
     CHECK(second["token"] != first["token"]);
-    CHECK(code_of(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", first["token"]}})) == "bad_token");
+    CHECK(code_of(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", first["token"]}})) ==
+          "bad_token");
     CHECK(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", second["token"]}})->status == 200);
   }
 
@@ -319,12 +325,14 @@ TEST_SUITE("Reference server") {
       CHECK(pre->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
       CHECK(pre->get_header_value("Access-Control-Allow-Methods").find(method) != std::string::npos);
       CHECK(pre->get_header_value("Access-Control-Allow-Headers").find("Authorization") != std::string::npos);
-      auto stranger = c.Options("/api/comments/c9", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", method}});
+      auto stranger = c.Options("/api/comments/c9",
+                                {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", method}});
       CHECK_FALSE(stranger->has_header("Access-Control-Allow-Methods"));
     }
     const json made = posted(c, "from the blog", "cors-1");
     const httplib::Headers blog = {{"Origin", "https://blog.example"}};
-    auto edited = patch(c, made["id"], {{"thread", seed_thread}, {"text", "edited on the blog"}, {"token", made["token"]}}, blog);
+    auto edited = patch(c, made["id"],
+                        {{"thread", seed_thread}, {"text", "edited on the blog"}, {"token", made["token"]}}, blog);
     CHECK(edited->status == 200);
     CHECK(edited->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
     auto evil = delete_comment(c, made["id"], made["token"], seed_thread, {{"Origin", "https://evil.example"}});

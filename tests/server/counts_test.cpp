@@ -45,7 +45,8 @@ void moderate(httplib::Client& c, const std::string& thread, const std::string& 
   REQUIRE_MESSAGE(r->status == 200, r->body);
 }
 
-void post_ok(httplib::Client& c, const std::string& thread, const std::string& client_id, const std::string& parent = "") {
+void post_ok(httplib::Client& c, const std::string& thread, const std::string& client_id,
+             const std::string& parent = "") {
   auto r = c.Post("/api/comments", post_body(thread, "counted " + client_id, client_id, parent), "application/json");
   REQUIRE(r);
   REQUIRE_MESSAGE(r->status == 201, r->body);
@@ -76,7 +77,8 @@ TEST_SUITE("Reference server: comment counts") {
 
   TEST_CASE("Comments awaiting moderation are not counted until approved") {
     scratch_dir dir;
-    server_process s(dir.db("c.db"), {"--moderate", "--admin-token", token, "--admin-rate-limit", "0", "--rate-limit", "0"});
+    server_process s(dir.db("c.db"),
+                     {"--moderate", "--admin-token", token, "--admin-rate-limit", "0", "--rate-limit", "0"});
     auto c = s.client();
     auto r = c.Post("/api/comments", post_body(seed_thread, "wait for me", "pending-1"), "application/json");
     REQUIRE(r);
@@ -159,7 +161,8 @@ TEST_SUITE("Hostile clients: comment counts") {
       CHECK(error_code(longer) == "thread_too_long");
       json n = counts_of(c, {"/" + std::string(511, 'a')});
       CHECK(n.size() == 1);
-      auto huge = raw::exchange(s.port(), raw::request("GET", "/api/comments/counts?thread=" + std::string(20000, 'x'), s.port()));
+      auto huge = raw::exchange(
+          s.port(), raw::request("GET", "/api/comments/counts?thread=" + std::string(20000, 'x'), s.port()));
       CHECK(huge.status == 414);
       // The server goes on answering.
       CHECK(counts_of(c, {seed_thread})[seed_thread] == 3);

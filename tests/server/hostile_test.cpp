@@ -198,8 +198,8 @@ class trickler {
  public:
   trickler(std::vector<raw::connection>& conns, std::chrono::seconds limit) {
     worker_ = std::thread([this, &conns, limit] {
-      static const std::string head =
-          "GET /api/comments?thread=%2Fslow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(4000, 'a');
+      static const std::string head = "GET /api/comments?thread=%2Fslow HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " +
+                                      std::string(4000, 'a');
       const auto end = steady::now() + limit;
       std::vector<bool> alive(conns.size(), true);
       for (std::size_t i = 0; !done_ && steady::now() < end; ++i) {
@@ -297,8 +297,10 @@ TEST_SUITE("Hostile clients") {
     const std::string gzip_bomb = shell_output("head -c 200000000 /dev/zero | gzip -c -9");
     REQUIRE_MESSAGE(!brotli_bomb.empty(), "the brotli command is needed to build the bomb");
     REQUIRE_MESSAGE(!gzip_bomb.empty(), "the gzip command is needed to build the bomb");
-    MESSAGE("bombs: brotli " << brotli_bomb.size() << " bytes, gzip " << gzip_bomb.size() << " bytes (200 MB each inflated)");
-    for (const auto& [encoding, bomb] : {std::pair{std::string("br"), brotli_bomb}, std::pair{std::string("gzip"), gzip_bomb}}) {
+    MESSAGE("bombs: brotli " << brotli_bomb.size() << " bytes, gzip " << gzip_bomb.size()
+                             << " bytes (200 MB each inflated)");
+    for (const auto& [encoding, bomb] :
+         {std::pair{std::string("br"), brotli_bomb}, std::pair{std::string("gzip"), gzip_bomb}}) {
       raw::response r = call(s, "POST", "/api/comments",
                              {"Content-Type: application/json", "Content-Encoding: " + encoding, "Connection: close"},
                              bomb, "", 10000ms);
@@ -335,8 +337,7 @@ TEST_SUITE("Hostile clients") {
     std::string many = "bytes=0-";
     for (int i = 0; i < 400; ++i) many += ",0-";
     raw::response r = call(s, "GET", "/data.txt", {"Range: " + many}, "", "", 10000ms);
-    INFO("401 ranges: " << r.status << ", " << r.body.size() << " body bytes, Content-Type "
-                        << r.header("Content-Type"));
+    INFO("401 ranges: " << r.status << ", " << r.body.size() << " body bytes, Content-Type " << r.header("Content-Type"));
     CHECK(r.complete);
     CHECK(r.body.size() <= file.size());
     CHECK(r.status == 200);  // several ranges: the whole file, once
@@ -411,8 +412,7 @@ TEST_SUITE("Hostile clients") {
         std::this_thread::sleep_for(300ms);
         raw::response ninth = call(s, "GET", thread_target(seed_thread), {}, "", "127.0.0.30", 3000ms);
         INFO("9th connection from one address: " << ninth.describe());
-        CHECK((ninth.got_status ? ninth.status == 503 && code_of(ninth) == "too_many_connections"
-                                : ninth.closed));
+        CHECK((ninth.got_status ? ninth.status == 503 && code_of(ninth) == "too_many_connections" : ninth.closed));
         raw::response other = call(s, "GET", thread_target(seed_thread), {}, "", "127.0.0.31", 3000ms);
         CHECK_MESSAGE(other.status == 200, "another address: " << other.describe());
       }
@@ -515,8 +515,8 @@ TEST_SUITE("Hostile clients") {
     const std::string app_br = read_file(root.file("app.js.br")), app_gz = read_file(root.file("app.js.gz"));
     REQUIRE(!app_br.empty());
     REQUIRE(!app_gz.empty());
-    server_process s(data.db("c.db"), {"--root", root.path.string(), "--seed", data.file("seed.json"),
-                                         "--rate-limit", "0"});
+    server_process s(data.db("c.db"),
+                     {"--root", root.path.string(), "--seed", data.file("seed.json"), "--rate-limit", "0"});
     const std::string big = thread_target("/big");
 
     raw::response gz = call(s, "GET", big, {"Accept-Encoding: gzip"});
@@ -628,8 +628,8 @@ TEST_SUITE("Hostile clients") {
     const double load_s = seconds_since(start);
     std::this_thread::sleep_for(5s);
     memory m_after = memory_of(s);
-    MESSAGE("answers " << ok.load() << " ok / " << failed.load() << " failed of 150 (" << answer_bytes / 1024 << " KiB each) in "
-                       << load_s << " s; RSS at start " << rss_start / mib << " MiB, highest seen "
+    MESSAGE("answers " << ok.load() << " ok / " << failed.load() << " failed of 150 (" << answer_bytes / 1024
+                       << " KiB each) in " << load_s << " s; RSS at start " << rss_start / mib << " MiB, highest seen "
                        << peak_seen / mib << " MiB, peak (VmHWM) " << m_after.peak_kib / mib
                        << " MiB, 5 s after the load " << m_after.rss_kib / mib << " MiB");
     CHECK_MESSAGE(failed.load() == 0, "first failure: " << first_failure);
@@ -671,7 +671,8 @@ TEST_SUITE("Hostile clients") {
     {
       server_process first(dir.db("first.db"));
       const std::string port = std::to_string(first.port());
-      run_result second = run_bounded({"serve", "--port", port, "--root", seed_root, "--db", dir.db("second.db")}, 8000ms);
+      run_result second = run_bounded({"serve", "--port", port, "--root", seed_root, "--db", dir.db("second.db")},
+                                      8000ms);
       INFO("second server on port " << port << ": exited " << second.exited << ", status " << second.status
                                     << ", output: " << second.output);
       CHECK(second.exited);
@@ -694,14 +695,15 @@ TEST_SUITE("Hostile clients") {
       }
     };
     write_file(dir.file("bad.json"), "{\"thread\": \"/x\", \"comments\": [ {\"id\": ");
-    run_result bad = run_bounded({"serve", "--port", "0", "--root", seed_root, "--db", dir.db("bad.db"), "--seed",
-                                  dir.file("bad.json")}, 8000ms);
+    run_result bad = run_bounded(
+        {"serve", "--port", "0", "--root", seed_root, "--db", dir.db("bad.db"), "--seed", dir.file("bad.json")}, 8000ms);
     INFO("invalid seed: exited " << bad.exited << ", status " << bad.status << ", output: " << bad.output);
     CHECK(bad.exited);
     CHECK(bad.status != 0);
     no_database_left(dir.db("bad.db"));
     run_result missing = run_bounded({"serve", "--port", "0", "--root", seed_root, "--db", dir.db("missing.db"),
-                                      "--seed", dir.file("no-such-seed.json")}, 8000ms);
+                                      "--seed", dir.file("no-such-seed.json")},
+                                     8000ms);
     CHECK(missing.exited);
     CHECK(missing.status != 0);
     no_database_left(dir.db("missing.db"));
@@ -744,7 +746,7 @@ TEST_SUITE("Hostile clients") {
 
     CHECK(call(s, "GET", "/index.html").body == "<p>hello</p>");
     for (const std::string path : {"/.hidden", "/%2ehidden", "/.git/config", "/sub/.env", "/sub/%2Eenv", "/link.txt",
-                             "/linkdir/secret.txt", "/sub/../.hidden"}) {
+                                   "/linkdir/secret.txt", "/sub/../.hidden"}) {
       raw::response r = call(s, "GET", path);
       INFO(path << ": " << r.describe());
       CHECK(r.body.find("secret") == std::string::npos);
@@ -820,10 +822,10 @@ TEST_SUITE("Hostile clients") {
     scratch_dir dir;
     server_process s(dir.db("c.db"));
     const std::string p = std::to_string(s.port());
-    raw::response evil = call(s, "POST", "/api/comments",
-                              {"Host: evil.example:" + p, "Origin: http://evil.example:" + p,
-                               "Content-Type: application/json"},
-                              post_body(seed_thread, "rebound", "host-1"));
+    raw::response evil = call(
+        s, "POST", "/api/comments",
+        {"Host: evil.example:" + p, "Origin: http://evil.example:" + p, "Content-Type: application/json"},
+        post_body(seed_thread, "rebound", "host-1"));
     INFO("Host evil.example: " << evil.describe());
     CHECK(evil.status == 421);
     CHECK(code_of(evil) == "host_not_allowed");
@@ -840,10 +842,12 @@ TEST_SUITE("Hostile clients") {
     }
 
     scratch_dir dir2;
-    server_process named(dir2.db("c.db"), {"--host-name", "comments.example", "--public-url", "https://pub.example:8443/"});
-    raw::response ok = call(named, "POST", "/api/comments",
-                            {"Host: comments.example", "Origin: http://comments.example", "Content-Type: application/json"},
-                            post_body(seed_thread, "by name", "host-2"));
+    server_process named(dir2.db("c.db"),
+                         {"--host-name", "comments.example", "--public-url", "https://pub.example:8443/"});
+    raw::response ok = call(
+        named, "POST", "/api/comments",
+        {"Host: comments.example", "Origin: http://comments.example", "Content-Type: application/json"},
+        post_body(seed_thread, "by name", "host-2"));
     INFO("Host comments.example: " << ok.describe());
     CHECK(ok.status == 201);
     CHECK(call(named, "GET", thread_target(seed_thread), {"Host: comments.example"}).status == 200);
@@ -970,7 +974,8 @@ TEST_SUITE("Hostile clients") {
     const std::string multipart =
         "--XyZzy\r\nContent-Disposition: form-data; name=\"thread\"\r\n\r\n/m\r\n"
         "--XyZzy\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\n--XyZzy--\r\n";
-    raw::response form = call(s, "POST", "/api/comments", {"Content-Type: multipart/form-data; boundary=XyZzy"}, multipart);
+    raw::response form = call(s, "POST", "/api/comments", {"Content-Type: multipart/form-data; boundary=XyZzy"},
+                              multipart);
     INFO("multipart: " << form.describe());
     CHECK(form.status == 415);
     CHECK(code_of(form) == "unsupported_media_type");
@@ -987,8 +992,8 @@ TEST_SUITE("Hostile clients") {
                               post_body(raw_thread, "normalised thread", "norm-1"));
     REQUIRE(made.status == 201);
     const std::string id = json_of(made)["id"].get<std::string>();
-    for (const std::string& t : {raw_thread, std::string("/norm/thread"), std::string("/norm/thread "),
-                                 std::string("\t/norm/thread")}) {
+    for (const std::string& t :
+         {raw_thread, std::string("/norm/thread"), std::string("/norm/thread "), std::string("\t/norm/thread")}) {
       raw::response r = call(s, "GET", thread_target(t));
       INFO("GET thread '" << raw::encode(t) << "': " << r.describe());
       CHECK(r.status == 200);
@@ -1002,7 +1007,7 @@ TEST_SUITE("Hostile clients") {
     write_file(widget.file("colloquy.css"), ".colloquy { color: black; }\n");
     write_file(widget.file("colloquy.wasm"), std::string("\0asm\1\0\0\0", 8));
     server_process s(dir.db("c.db"), {"--widget", widget.path.string(), "--cors", "https://blog.example",
-                                        "--admin-token", "header-token"});
+                                      "--admin-token", "header-token"});
     const int port = s.port();
     const std::string api = thread_target(seed_thread);
     std::vector<std::pair<std::string, std::string>> requests = {
@@ -1018,8 +1023,8 @@ TEST_SUITE("Hostile clients") {
         {"POST comment", raw::request("POST", "/api/comments", port, {"Content-Type: application/json"},
                                       post_body(seed_thread, "headers", "hdr-1"))},
         {"POST invalid", raw::request("POST", "/api/comments", port, {"Content-Type: application/json"}, "{")},
-        {"POST too large", raw::request("POST", "/api/comments", port, {"Content-Type: application/json"},
-                                        std::string(300 * 1024, ' '))},
+        {"POST too large",
+         raw::request("POST", "/api/comments", port, {"Content-Type: application/json"}, std::string(300 * 1024, ' '))},
         {"OPTIONS preflight", raw::request("OPTIONS", "/api/comments", port,
                                            {"Origin: https://blog.example", "Access-Control-Request-Method: POST"})},
         {"admin wrong token", raw::request("GET", "/api/admin/pending", port, {"Authorization: Bearer nope"})},
@@ -1052,7 +1057,8 @@ TEST_SUITE("Hostile clients") {
       CHECK(r.count("Connection") <= 1);
       const std::string connection = raw::lower(all_values(r, "Connection"));
       CHECK_FALSE((connection.find("close") != std::string::npos && connection.find("keep-alive") != std::string::npos));
-      if (connection.find("close") != std::string::npos) CHECK_MESSAGE(c.wait_closed(2000ms), "said close, stayed open");
+      if (connection.find("close") != std::string::npos)
+        CHECK_MESSAGE(c.wait_closed(2000ms), "said close, stayed open");
       if (!r.header("Content-Encoding").empty()) CHECK(has_token(all_values(r, "Vary"), "Accept-Encoding"));
       if (name == "DELETE comments") {
         CHECK(r.status == 405);

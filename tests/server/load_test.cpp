@@ -126,10 +126,11 @@ TEST_SUITE("Load") {
     CHECK(db_int(db, "SELECT count(DISTINCT client_id) FROM comments") == static_cast<long long>(distinct.size()));
     CHECK(db_int(db, "SELECT count(*) FROM comments WHERE parent IS NOT NULL AND client_id IS NOT NULL") > 0);
 
-    std::printf("load: %d posts (%zu distinct clientIds, %d created, %d repeats answered 200) from %d clients "
-                "in %.2f s: %.0f posts/s; latency median %.2f ms, p95 %.2f ms\n",
-                total, distinct.size(), created, repeated, clients, seconds, total / seconds, median(latencies),
-                percentile(latencies, 0.95));
+    std::printf(
+        "load: %d posts (%zu distinct clientIds, %d created, %d repeats answered 200) from %d clients "
+        "in %.2f s: %.0f posts/s; latency median %.2f ms, p95 %.2f ms\n",
+        total, distinct.size(), created, repeated, clients, seconds, total / seconds, median(latencies),
+        percentile(latencies, 0.95));
     std::fflush(stdout);
   }
 
@@ -177,9 +178,10 @@ TEST_SUITE("Load") {
     // Stored but unacknowledged is allowed (the answer may be cut off); lost acknowledged is not.
     long long stored = db_int(db, "SELECT count(*) FROM comments WHERE thread = '/stop'");
     CHECK(stored >= static_cast<long long>(acked));
-    std::printf("stop under load: %zu posts acknowledged before SIGTERM, %lld stored, %zu acknowledged but missing, "
-                "%d clients saw the server go\n",
-                acked, stored, missing, unanswered.load());
+    std::printf(
+        "stop under load: %zu posts acknowledged before SIGTERM, %lld stored, %zu acknowledged but missing, "
+        "%d clients saw the server go\n",
+        acked, stored, missing, unanswered.load());
     std::fflush(stdout);
   }
 

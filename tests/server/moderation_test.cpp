@@ -52,7 +52,8 @@ TEST_SUITE("Reference server") {
     const std::string db = dir.db("c.db");
     server_process s(db, {"--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
     auto c = s.client();
-    auto reply = c.Post("/api/comments", post_body(seed_thread, "a reply to Mary", "mod-reply", "c1"), "application/json");
+    auto reply = c.Post("/api/comments", post_body(seed_thread, "a reply to Mary", "mod-reply", "c1"),
+                        "application/json");
     REQUIRE(reply);
     REQUIRE(reply->status == 201);
     const std::string reply_id = parse(reply)["id"];
@@ -99,11 +100,10 @@ TEST_SUITE("Reference server") {
     // The audit log, newest first: what, when, from where, and the status before and after.
     auto audit = parse(c.Get("/api/admin/audit", admin));
     REQUIRE(audit["entries"].size() == 4);
-    const std::vector<std::vector<std::string>> expected = {
-        {"restore", "c2", "command line", "deleted", "published"},
-        {"delete", "c2", "command line", "published", "deleted"},
-        {"restore", "c1", "127.0.0.1", "deleted", "published"},
-        {"delete", "c1", "127.0.0.1", "published", "deleted"}};
+    const std::vector<std::vector<std::string>> expected = {{"restore", "c2", "command line", "deleted", "published"},
+                                                            {"delete", "c2", "command line", "published", "deleted"},
+                                                            {"restore", "c1", "127.0.0.1", "deleted", "published"},
+                                                            {"delete", "c1", "127.0.0.1", "published", "deleted"}};
     for (std::size_t i = 0; i < expected.size(); ++i) {
       const json& e = audit["entries"][i];
       CAPTURE(e.dump());
@@ -119,9 +119,11 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("A deleted pending comment comes back pending; the admin listing searches any status") {
     scratch_dir dir;
-    server_process s(dir.db("c.db"), {"--moderate", "--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
+    server_process s(dir.db("c.db"),
+                     {"--moderate", "--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
     auto c = s.client();
-    auto p = c.Post("/api/comments", post_body(seed_thread, "Wait for **me**", "mod-pending", "", "Zed"), "application/json");
+    auto p = c.Post("/api/comments", post_body(seed_thread, "Wait for **me**", "mod-pending", "", "Zed"),
+                    "application/json");
     const std::string id = parse(p)["id"];
     CHECK(parse(act(c, seed_thread, id, "delete"))["status"] == "deleted");
     CHECK(parse(act(c, seed_thread, id, "restore"))["status"] == "pending");
@@ -139,10 +141,9 @@ TEST_SUITE("Reference server") {
     auto zed = parse(c.Get("/api/admin/comments?q=zED", admin));
     REQUIRE(zed["comments"].size() == 1);
     CHECK(zed["comments"][0]["id"] == id);
-    auto security = parse(c.Get(("/api/admin/comments?q=human%20security&thread=" +
-                                 httplib::detail::encode_query_param(seed_thread))
-                                    .c_str(),
-                                admin));
+    auto security = parse(c.Get(
+        ("/api/admin/comments?q=human%20security&thread=" + httplib::detail::encode_query_param(seed_thread)).c_str(),
+        admin));
     REQUIRE(security["comments"].size() == 1);
     CHECK(security["comments"][0]["id"] == "c2");
     auto all = parse(c.Get("/api/admin/comments", admin));
@@ -157,10 +158,13 @@ TEST_SUITE("Reference server") {
     scratch_dir dir;
     const std::string db = dir.db("c.db");
     { server_process s(db); }
-    const std::string vote = "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-1', 1, 0)";
+    const std::string vote =
+        "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-1', 1, 0)";
     CHECK(sql_command(db, vote) == "");
     CHECK(sql_command(db, vote) != "");
-    CHECK(sql_command(db, "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-2', 2, 0)") != "");
+    CHECK(sql_command(
+              db, "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ('/t', 'c1', 'voter-2', 2, 0)") !=
+          "");
     CHECK(db_int(db, "SELECT count(*) FROM votes") == 1);
   }
 
@@ -214,13 +218,15 @@ TEST_SUITE("Reference server") {
     REQUIRE(read);
     CHECK(read->status == 503);
     CHECK(parse(read)["error"]["code"] == "storage_unavailable");
-    auto write = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"), "application/json");
+    auto write = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"),
+                        "application/json");
     REQUIRE(write);
     CHECK(write->status == 503);
     CHECK(parse(write)["error"]["code"] == "storage_unavailable");
     // Back: the next requests succeed, no restart; the post sent again is stored once.
     REQUIRE(postgresql_command(postgres, "ALTER DATABASE " + name + " ALLOW_CONNECTIONS true") == "");
-    auto retry = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"), "application/json");
+    auto retry = c.Post("/api/comments", post_body(seed_thread, "while the database is away", "away-1"),
+                        "application/json");
     REQUIRE(retry);
     CHECK(retry->status == 201);
     CHECK(shown(c, seed_thread).size() == 4);

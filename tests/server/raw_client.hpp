@@ -43,14 +43,14 @@ inline std::string lower(std::string s) {
 // chunks, or up to the close) arrived before the deadline.
 struct response {
   bool complete = false;
-  bool got_status = false;      // at least the status line and headers arrived
+  bool got_status = false;  // at least the status line and headers arrived
   int status = 0;
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;             // de-chunked, never decompressed
-  bool closed = false;          // the server closed the connection (EOF or reset) while reading
-  bool timed_out = false;       // the deadline passed first
-  std::string error;            // what went wrong, for messages
+  std::string body;        // de-chunked, never decompressed
+  bool closed = false;     // the server closed the connection (EOF or reset) while reading
+  bool timed_out = false;  // the deadline passed first
+  std::string error;       // what went wrong, for messages
 
   // The first value of a header (case-insensitive name), or "".
   std::string header(std::string_view name) const {
@@ -134,8 +134,8 @@ class connection {
   ~connection() { close(); }
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
-  connection(connection&& o) noexcept : fd_(std::exchange(o.fd_, -1)), buffer_(std::move(o.buffer_)),
-                                        error_(std::move(o.error_)), eof_(o.eof_) {}
+  connection(connection&& o) noexcept
+      : fd_(std::exchange(o.fd_, -1)), buffer_(std::move(o.buffer_)), error_(std::move(o.error_)), eof_(o.eof_) {}
 
   bool connected() const { return fd_ >= 0; }
   int fd() const { return fd_; }

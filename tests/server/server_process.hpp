@@ -46,8 +46,9 @@ inline bool testing_postgresql() {
 inline std::string postgresql_base() {
   if (const char* url = std::getenv("COLLOQUY_TEST_PG"); url && *url) return url;
   const char* state = std::getenv("COLLOQUY_TEST_PG_STATE");
-  REQUIRE_MESSAGE(state, "COLLOQUY_TEST_BACKEND=postgresql needs COLLOQUY_TEST_PG or COLLOQUY_TEST_PG_STATE "
-                         "(tests/server/pg_cluster.sh run -- COMMAND starts a cluster)");
+  REQUIRE_MESSAGE(state,
+                  "COLLOQUY_TEST_BACKEND=postgresql needs COLLOQUY_TEST_PG or COLLOQUY_TEST_PG_STATE "
+                  "(tests/server/pg_cluster.sh run -- COMMAND starts a cluster)");
   std::ifstream in(state);
   for (std::string line; std::getline(in, line);)
     if (line.rfind("url=", 0) == 0) return line.substr(4);

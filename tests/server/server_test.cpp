@@ -10,7 +10,6 @@
 
 using namespace colloquy::test;
 
-
 // The test client writes bodies the server may refuse and close on (413 mid-upload): a write
 // to that closed socket must fail with EPIPE, not end the test process with SIGPIPE.
 static const bool client_ignores_sigpipe = (std::signal(SIGPIPE, SIG_IGN), true);
@@ -89,7 +88,8 @@ TEST_SUITE("Reference server") {
     auto created = colloquy::parse_iso8601(made["created"].get<std::string>());
     REQUIRE(created);
     CHECK(std::abs(*created - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch()).count()) < 60000);
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()) < 60000);
     json doc = get_thread(c, seed_thread);
     REQUIRE(doc["comments"].size() == 4);
     CHECK(doc["comments"][3]["id"] == made["id"]);
@@ -194,8 +194,11 @@ TEST_SUITE("Reference server") {
     CHECK(body_of(empty)["error"]["field"] == "text");
     CHECK_FALSE(body_of(empty)["error"]["message"].get<std::string>().empty());
 
-    auto lots = post(c, json({{"thread", ""}, {"text", std::string(40001, 'x')}, {"author", {{"name", std::string(201, 'n')}}},
-                             {"clientId", "bad id"}}).dump());
+    auto lots = post(c, json({{"thread", ""},
+                              {"text", std::string(40001, 'x')},
+                              {"author", {{"name", std::string(201, 'n')}}},
+                              {"clientId", "bad id"}})
+                            .dump());
     REQUIRE(lots);
     CHECK(lots->status == 400);
     std::vector<std::string> codes;
@@ -211,7 +214,8 @@ TEST_SUITE("Reference server") {
     REQUIRE(form);
     CHECK(form->status == 415);
     CHECK(body_of(form)["error"]["code"] == "unsupported_media_type");
-    auto bot = post(c, json({{"thread", seed_thread}, {"text", "buy now"}, {"clientId", "v-2"}, {"honeypot", "http://x"}}).dump());
+    auto bot = post(
+        c, json({{"thread", seed_thread}, {"text", "buy now"}, {"clientId", "v-2"}, {"honeypot", "http://x"}}).dump());
     REQUIRE(bot);
     CHECK(bot->status == 422);
     CHECK(body_of(bot)["error"]["code"] == "honeypot_filled");
@@ -378,11 +382,13 @@ TEST_SUITE("Reference server") {
     CHECK(approve->status == 200);
     CHECK(body_of(approve)["status"] == "published");
     auto reject = c.Post("/api/admin/moderate", admin,
-                         json({{"thread", seed_thread}, {"id", spam_id}, {"action", "reject"}}).dump(), "application/json");
+                         json({{"thread", seed_thread}, {"id", spam_id}, {"action", "reject"}}).dump(),
+                         "application/json");
     REQUIRE(reject);
     CHECK(reject->status == 200);
     auto twice = c.Post("/api/admin/moderate", admin,
-                        json({{"thread", seed_thread}, {"id", spam_id}, {"action", "approve"}}).dump(), "application/json");
+                        json({{"thread", seed_thread}, {"id", spam_id}, {"action", "approve"}}).dump(),
+                        "application/json");
     REQUIRE(twice);
     CHECK(twice->status == 404);
     CHECK(body_of(twice)["error"]["code"] == "not_pending");
@@ -425,8 +431,8 @@ TEST_SUITE("Reference server") {
     CHECK(preflight->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
     CHECK(preflight->get_header_value("Access-Control-Allow-Methods").find("POST") != std::string::npos);
     CHECK(preflight->get_header_value("Access-Control-Allow-Headers").find("Content-Type") != std::string::npos);
-    auto stranger = c.Options("/api/comments", {{"Origin", "https://evil.example"},
-                                                {"Access-Control-Request-Method", "POST"}});
+    auto stranger = c.Options("/api/comments",
+                              {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
     REQUIRE(stranger);
     CHECK_FALSE(stranger->has_header("Access-Control-Allow-Origin"));
     CHECK_FALSE(stranger->has_header("Access-Control-Allow-Methods"));
