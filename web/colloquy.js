@@ -215,7 +215,8 @@
     return url;
   }
   const coreOptions = (o, sort) => ({ sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
-    summaryLength: o.summaryLength, pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now() });
+    summaryLength: o.summaryLength, pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now(),
+    votes: o.votes !== 'off' && o.votes !== false, avatars: o.avatars !== 'off' && o.avatars !== false });
 
   // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in
   // short tasks: the document read in steps, the first screen shown, then the other slices.

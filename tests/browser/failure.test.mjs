@@ -50,7 +50,7 @@ function api() {
 }
 
 const statusOf = (page) => page.evaluate(() => {
-  const s = document.querySelector('#colloquy').shadowRoot.querySelector('[role="status"]');
+  const s = document.querySelector('#colloquy').shadowRoot.querySelector('.status[role="status"]');
   const b = s.nextElementSibling.matches('button[data-action="reload"]:not([hidden])') ? s.nextElementSibling : null;
   return { hidden: s.hidden, text: s.textContent, retry: b?.textContent ?? null };
 });
@@ -63,13 +63,13 @@ test('a slow endpoint shows a loading status after ~300 ms, then the comments', 
     await page.route('**/api/comments**', a.handle);
     const started = Date.now();
     await page.goto(server.url + '/failure.html');
-    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 10000 });
     const shownAfter = Date.now() - started;
     assert.ok(shownAfter >= 250, `loading shown after ${shownAfter} ms`);
     assert.deepEqual(await statusOf(page), { hidden: false, text: 'Loading comments\u2026', retry: null });
     a.release();
     await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
-    await page.waitForSelector('#colloquy >> [role="status"]', { state: 'hidden', timeout: 10000 });
+    await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
     assert.deepEqual(watch.errors, []);
     await page.close();
   });
@@ -92,7 +92,7 @@ test('a hung endpoint gives up after data-fetch-timeout with a localized message
       a.mode = 'up';
       await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
       await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
-      await page.waitForSelector('#colloquy >> [role="status"]', { state: 'hidden', timeout: 10000 });
+      await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
       assert.equal(await page.locator('#colloquy >> form.compose:not(.reply)').count(), 1);
       assert.equal(a.gets, 2);
       assert.deepEqual(watch.errors, []);
@@ -135,7 +135,7 @@ test('when loading fails the stylesheet still applies, and the honeypot stays ou
     a.mode = 'error';
     await page.route('**/api/comments**', a.handle);
     await page.goto(server.url + '/failure.html');
-    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 10000 });
     await page.waitForSelector('#colloquy >> form.compose');
     await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.adoptedStyleSheets.length === 2, null, { timeout: 10000 });
     // colloquy.css is in force: the compose grid, the honeypot off screen.

@@ -41,8 +41,8 @@ test('a document over data-max-bytes is refused before parsing with document_too
       '<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/t" data-comments="/api/comments" data-max-bytes="4000"></script>',
       answer(doc));
     await page.goto(server.url + '/limits.html');
-    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 10000 });
-    assert.equal(await page.textContent('#colloquy >> [role="status"]'), 'Comments could not be shown.');
+    await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 10000 });
+    assert.equal(await page.textContent('#colloquy >> .status[role="status"]'), 'Comments could not be shown.');
     await until(() => watch.warnings.some((w) => w.includes('document_too_large')));
     assert.ok(watch.warnings.some((w) => w.includes('document_too_large')), watch.warnings.join('\n'));
     assert.equal(await page.locator('#colloquy >> article.comment').count(), 0);
@@ -60,7 +60,7 @@ test('the default cap is 16 MB: a 20 MB document of junk is refused at once, the
       answer(junk));
     const started = Date.now();
     await page.goto(server.url + '/limits.html');
-    await page.waitForSelector('#colloquy >> [role="status"]:not([hidden])', { timeout: 20000 });
+    await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 20000 });
     const ms = Date.now() - started;
     console.log(`# 20 MB of junk refused in ${ms} ms`);
     await until(() => watch.warnings.some((w) => w.includes('document_too_large')));
@@ -106,7 +106,7 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
       window.__trapNext = true;
       Colloquy.mount(document.querySelector('#two'), { thread: '/t', comments: '/api/comments' });
     });
-    await page.waitForSelector('#two >> [role="status"]:not([hidden])', { timeout: 10000 });
+    await page.waitForSelector('#two >> .status[role="status"]:not([hidden])', { timeout: 10000 });
     assert.ok(watch.warnings.some((w) => /core failed in colloquy_session_open/.test(w)), watch.warnings.join('\n'));
     // A third widget, the first one re-sorted, and the second one retried all work.
     await page.evaluate(() => Colloquy.mount(document.querySelector('#three'), { thread: '/t', comments: '/api/comments' }));

@@ -107,3 +107,32 @@ test('with a server: POST <comments>/votes under one voter id, the answer reconc
     await page.close();
   });
 });
+
+test('data-votes="off" and data-avatars="off": no vote buttons and no avatars; by default both are there', async () => {
+  await withServer(browser, [], async (server) => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const body = (extra) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Options</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/local/options"${extra}></script></body></html>`;
+    await page.route('**/options-off.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP }, body: body(' data-votes="off" data-avatars="off"'),
+    }));
+    await page.route('**/options-on.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP }, body: body(''),
+    }));
+    await page.goto(server.url + '/options-on.html');
+    await page.fill('#colloquy >> form.compose:not(.reply) textarea[name="text"]', 'With or without votes');
+    await clickPost(page, '#colloquy >> form.compose:not(.reply)');
+    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> article.comment button[data-action="vote"]', 2);
+    await waitForCount(page, '#colloquy >> article.comment svg.avatar', 1);
+    await page.goto(server.url + '/options-off.html'); // the same thread, kept in this browser
+    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> article.comment button[data-action="reply"]', 1);
+    await waitForCount(page, '#colloquy >> article.comment button[data-action="vote"]', 0);
+    await waitForCount(page, '#colloquy >> article.comment svg.avatar', 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
