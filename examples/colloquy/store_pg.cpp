@@ -174,6 +174,11 @@ class connection {
   }
   // A command without parameters or results (BEGIN, COMMIT, migrations: several statements).
   bool exec(const char* sql) { return result(PQexec(conn_, sql)).ok(); }
+  // Ends the open transaction without its changes; false, for `return c.rollback();` on a failure.
+  bool rollback() {
+    exec("ROLLBACK");
+    return false;
+  }
 
  private:
   PGconn* conn_;
@@ -364,10 +369,6 @@ long pg_store::import_document(std::string_view json, std::string& error, std::s
   long stored = -1;
   with_connection(
       [&](connection& c) {
-        auto fail = [&] {
-          c.exec("ROLLBACK");
-          return false;
-        };
         if (!c.exec("BEGIN")) return false;
         std::unordered_map<std::string, std::int64_t> seq_of;
         std::unordered_map<std::string, std::string> parent_of;
@@ -379,15 +380,16 @@ long pg_store::import_document(std::string_view json, std::string& error, std::s
               {text(thread), text(m.id), null_if_empty(m.parent), text(m.author.name), text(m.author.location),
                text(m.author.url), number(m.created), number(m.edited), text(m.text), number(m.up), number(m.down),
                text(sql::status_name(m.status))});
-          if (!ins.ok()) return fail();
+          if (!ins.ok()) return c.rollback();
           if (ins.rows() == 1) {
             seq_of[std::string(m.id)] = ins.int64(0, 0);
             parent_of[std::string(m.id)] = std::string(m.parent);
           }
         }
         for (const auto& [seq, root] : sql::import_roots(seq_of, parent_of))
-          if (!c.run("UPDATE comments SET root = $1 WHERE seq = $2", {number(root), number(seq)}).ok()) return fail();
-        if (!c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT")) return fail();
+          if (!c.run("UPDATE comments SET root = $1 WHERE seq = $2", {number(root), number(seq)}).ok())
+            return c.rollback();
+        if (!c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT")) return c.rollback();
         stored = static_cast<long>(seq_of.size());
         return true;
       },
@@ -409,16 +411,12 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
   bool done = with_connection(
       [&](connection& c) {
         if (find_client(c)) return true;
-        auto fail = [&] {
-          c.exec("ROLLBACK");
-          return false;
-        };
         if (!c.exec("BEGIN")) return false;
         std::int64_t root = 0;
         if (!d.parent.empty()) {
           result p = c.run("SELECT root FROM comments WHERE thread = $1 AND id = $2 AND status = 'published'",
                            {text(d.thread), text(d.parent)});
-          if (!p.ok()) return fail();
+          if (!p.ok()) return c.rollback();
           if (p.rows() == 0) {
             c.exec("ROLLBACK");
             r.outcome = post_outcome::parent_not_found;
@@ -429,12 +427,12 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
         // The id is "c<seq>", the seq drawn ahead from the sequence (so a top-level comment
         // is its own root in the same INSERT); an imported comment may hold that id already.
         result n = c.run("SELECT nextval(pg_get_serial_sequence('comments', 'seq'))");
-        if (!n.ok()) return fail();
+        if (!n.ok()) return c.rollback();
         const std::int64_t seq = n.int64(0, 0);
         std::string id = "c" + std::to_string(seq);
         for (int k = 2;; ++k) {
           result t = c.run("SELECT 1 FROM comments WHERE thread = $1 AND id = $2", {text(d.thread), text(id)});
-          if (!t.ok()) return fail();
+          if (!t.ok()) return c.rollback();
           if (t.rows() == 0) break;
           id = "c" + std::to_string(seq) + "-" + std::to_string(k);
         }
@@ -447,14 +445,14 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
             {number(seq), text(d.thread), text(id), null_if_empty(d.parent), number(root ? root : seq), text(d.name),
              text(d.location), number(now_ms), text(d.text), text(status), text(d.client_id), text(address),
              text(token_hash)});
-        if (!ins.ok()) return fail();
+        if (!ins.ok()) return c.rollback();
         if (ins.changed() == 0) {
           c.exec("ROLLBACK");
           if (find_client(c)) return true;
           r.error = "clientId conflict without a stored comment";
           return false;
         }
-        if (!c.run(sql::bump_version, {text(d.thread)}).ok() || !c.exec("COMMIT")) return fail();
+        if (!c.run(sql::bump_version, {text(d.thread)}).ok() || !c.exec("COMMIT")) return c.rollback();
         r.outcome = post_outcome::created;
         r.comment = sql::posted_comment(d, seq, id, status, now_ms);
         return true;
@@ -469,36 +467,32 @@ vote_result pg_store::vote(const std::string& thread, const std::string& comment
   vote_result r;
   static const std::string locked = std::string(sql::comment_status_of) + " FOR UPDATE";
   const bool done = with_connection([&](connection& c) {
-    auto fail = [&] {
-      c.exec("ROLLBACK");
-      return false;
-    };
     if (!c.exec("BEGIN")) return false;
     // FOR UPDATE: votes on this comment from every process wait here, one at a time.
     result st = c.run(locked.c_str(), {text(thread), text(comment)});
-    if (!st.ok()) return fail();
+    if (!st.ok()) return c.rollback();
     if (st.rows() == 0 || st.str(0, 0) != "published") {
       c.exec("ROLLBACK");
       r.result = vote_result::outcome::no_comment;
       return true;
     }
     result old = c.run(sql::voter_vote, {text(thread), text(comment), text(voter)});
-    if (!old.ok()) return fail();
+    if (!old.ok()) return c.rollback();
     const int before = old.rows() ? int(old.int64(0, 0)) : 0;
     result counts;
     if (before != vote) {
       result change = vote == 0 ? c.run(sql::remove_vote, {text(thread), text(comment), text(voter)})
                                 : c.run(sql::set_vote,
                                         {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
-      if (!change.ok()) return fail();
+      if (!change.ok()) return c.rollback();
       const auto [up, down] = sql::count_change(before, vote);
       counts = c.run(sql::add_to_counts, {number(up), number(down), text(thread), text(comment)});
-      if (!counts.ok() || counts.rows() != 1 || !c.run(sql::bump_version, {text(thread)}).ok()) return fail();
+      if (!counts.ok() || counts.rows() != 1 || !c.run(sql::bump_version, {text(thread)}).ok()) return c.rollback();
     } else {
       counts = c.run(sql::counts_of, {text(thread), text(comment)});
-      if (!counts.ok() || counts.rows() != 1) return fail();
+      if (!counts.ok() || counts.rows() != 1) return c.rollback();
     }
-    if (!c.exec("COMMIT")) return fail();
+    if (!c.exec("COMMIT")) return c.rollback();
     r = {vote_result::outcome::done, counts.int64(0, 0), counts.int64(0, 1), vote};
     return true;
   });
@@ -510,13 +504,9 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
   author_result r;
   static const std::string locked = sql::comment_with_token + " FOR UPDATE";
   const bool done = with_connection([&](connection& c) {
-    auto fail = [&] {
-      c.exec("ROLLBACK");
-      return false;
-    };
     if (!c.exec("BEGIN")) return false;
     result q = c.run(locked.c_str(), {text(thread), text(id)});
-    if (!q.ok()) return fail();
+    if (!q.ok()) return c.rollback();
     const stored_comment before = q.rows() ? read_row(q, 0) : stored_comment{};
     r.outcome = q.rows() ? sql::author_check(before, q.str(0, 14), change) : author_outcome::no_comment;
     if (r.outcome != author_outcome::done) {
@@ -526,16 +516,16 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
     result u = change.remove
                    ? c.run(sql::author_delete, {text(thread), text(id)})
                    : c.run(sql::author_edit, {text(change.text), number(change.now_ms), text(thread), text(id)});
-    if (!u.ok()) return fail();
+    if (!u.ok()) return c.rollback();
     result again = c.run(sql::comment_with_token.c_str(), {text(thread), text(id)});
-    if (!again.ok() || again.rows() != 1) return fail();
+    if (!again.ok() || again.rows() != 1) return c.rollback();
     r.comment = read_row(again, 0);
     if (!c.run(sql::add_audit_entry, {number(change.now_ms), text(change.address),
                                       text(change.remove ? sql::author_delete_action : sql::author_edit_action),
                                       text(thread), text(id), text(before.status), text(r.comment.status)})
              .ok() ||
         !c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT"))
-      return fail();
+      return c.rollback();
     return true;
   });
   if (!done) r.outcome = author_outcome::failed;
@@ -558,18 +548,14 @@ page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t a
     p = {};
     // One snapshot for the version and both queries, so a page is consistent while others post.
     if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
-    auto fail = [&] {
-      c.exec("ROLLBACK");
-      return false;
-    };
     result v = c.run("SELECT version FROM thread_versions WHERE thread = $1", {text(thread)});
-    if (!v.ok()) return fail();
+    if (!v.ok()) return c.rollback();
     p.version = v.rows() ? v.int64(0, 0) : 0;
     result roots = c.run(
         "SELECT seq FROM comments WHERE thread = $1 AND root = seq AND seq > $2 AND status IN ('published', 'deleted') "
         "ORDER BY seq LIMIT $3",
         {text(thread), number(after_root), limit == 0 ? std::nullopt : number(std::int64_t(limit) + 1)});
-    if (!roots.ok()) return fail();
+    if (!roots.ok()) return c.rollback();
     std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(roots.rows()), limit ? limit : SIZE_MAX);
     if (limit != 0 && static_cast<std::size_t>(roots.rows()) > limit) p.next_root = roots.int64(int(n) - 1, 0);
     if (n > 0) {
@@ -577,7 +563,7 @@ page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t a
                                         " FROM comments WHERE thread = $1 AND root BETWEEN $2 AND $3 "
                                         "AND status IN ('published', 'deleted') ORDER BY seq";
       result q = c.run(select.c_str(), {text(thread), number(roots.int64(0, 0)), number(roots.int64(int(n) - 1, 0))});
-      if (!q.ok()) return fail();
+      if (!q.ok()) return c.rollback();
       p.comments = comments_of(q);
     }
     return c.exec("COMMIT");
@@ -602,17 +588,13 @@ std::optional<stored_comment> pg_store::moderate(const std::string& thread, cons
                                                  const std::string& address, std::int64_t now_ms) {
   std::optional<stored_comment> out;
   with_connection([&](connection& c) {
-    auto fail = [&] {
-      c.exec("ROLLBACK");
-      return false;
-    };
     if (!c.exec("BEGIN")) return false;
     // FOR UPDATE: the status read for the audit log is the one the update changes.
     result b = c.run("SELECT status FROM comments WHERE thread = $1 AND id = $2 FOR UPDATE", {text(thread), text(id)});
-    if (!b.ok()) return fail();
+    if (!b.ok()) return c.rollback();
     std::string before = b.rows() ? b.str(0, 0) : std::string();
     result u = c.run(sql::moderation_update(m), {text(thread), text(id)});
-    if (!u.ok()) return fail();
+    if (!u.ok()) return c.rollback();
     if (u.changed() != 1) {
       c.exec("ROLLBACK");
       return true;  // not in a state `m` applies to: an answer, not a failure
@@ -620,13 +602,13 @@ std::optional<stored_comment> pg_store::moderate(const std::string& thread, cons
     static const std::string by_id = std::string("SELECT ") + sql::columns +
                                      " FROM comments WHERE thread = $1 AND id = $2";
     result q = c.run(by_id.c_str(), {text(thread), text(id)});
-    if (!q.ok() || q.rows() != 1) return fail();
+    if (!q.ok() || q.rows() != 1) return c.rollback();
     stored_comment found = read_row(q, 0);
     if (!c.run(sql::add_audit_entry, {number(now_ms), text(address), text(moderation_name(m)), text(thread), text(id),
                                       text(before), text(found.status)})
              .ok() ||
         !c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT"))
-      return fail();
+      return c.rollback();
     out = std::move(found);
     return true;
   });
@@ -736,23 +718,19 @@ long pg_store::import_comments(const std::string& thread, const std::vector<stor
   long added = -1;
   with_connection(
       [&](connection& c) {
-        auto fail = [&] {
-          c.exec("ROLLBACK");
-          return false;
-        };
         if (!c.exec("BEGIN")) return false;
         long n = 0;
         for (const stored_comment& m : comments) {
           std::int64_t root = 0;
           if (!m.parent.empty()) {
             result p = c.run(sql::root_of, {text(thread), text(m.parent)});
-            if (!p.ok()) return fail();
+            if (!p.ok()) return c.rollback();
             if (p.rows() == 1) root = p.int64(0, 0);
           }
           // The seq drawn ahead, as post() does, so a top-level comment is its own root in the
           // INSERT. Any conflict (its clientId, or its id in the thread) keeps the stored one.
           result s = c.run("SELECT nextval(pg_get_serial_sequence('comments', 'seq'))");
-          if (!s.ok()) return fail();
+          if (!s.ok()) return c.rollback();
           const std::int64_t seq = s.int64(0, 0);
           result ins = c.run(
               "INSERT INTO comments (seq, thread, id, parent, root, author_name, author_location, author_url, created, "
@@ -761,11 +739,11 @@ long pg_store::import_comments(const std::string& thread, const std::vector<stor
               {number(seq), text(thread), text(m.id), null_if_empty(m.parent), number(root ? root : seq), text(m.name),
                text(m.location), text(m.url), number(m.created), number(m.edited), text(m.text), number(m.up),
                number(m.down), text(m.status), null_if_empty(m.client_id)});
-          if (!ins.ok()) return fail();
+          if (!ins.ok()) return c.rollback();
           n += static_cast<long>(ins.changed());
         }
-        if (n > 0 && !c.run(sql::bump_version, {text(thread)}).ok()) return fail();
-        if (!c.exec("COMMIT")) return fail();
+        if (n > 0 && !c.run(sql::bump_version, {text(thread)}).ok()) return c.rollback();
+        if (!c.exec("COMMIT")) return c.rollback();
         added = n;
         return true;
       },
