@@ -34,6 +34,11 @@ std::string assembled(colloquy::comments_session& s, const std::string& options,
     std::string part = colloquy::render_session_slice(s, o.dump());
     REQUIRE(meta_of(part)["ok"] == true);
     std::string articles_html = html_of(part);
+    // Each slice comes in a box of its own (the stylesheet's .slice); the articles are one render's.
+    const std::string open = "<div class=\"slice\">", close = "</div>";
+    REQUIRE(articles_html.starts_with(open));
+    REQUIRE(articles_html.ends_with(close));
+    articles_html = articles_html.substr(open.size(), articles_html.size() - open.size() - close.size());
     slices.push_back(articles(articles_html));
     html.insert(at, articles_html);
     at += articles_html.size();
@@ -108,6 +113,7 @@ TEST_SUITE("Comments sessions") {
 
   TEST_CASE("An unusable document makes a session that only reports why") {
     colloquy::comments_session s("{not json", {});
+    CHECK_FALSE(s.read());  // the reading step finds the error; the next one ends the session's reading
     CHECK(s.read());
     CHECK_FALSE(s.ok());
     nlohmann::json meta = meta_of(colloquy::render_session_page(s, "{}", 1));
@@ -116,6 +122,15 @@ TEST_SUITE("Comments sessions") {
     CHECK(meta_of(colloquy::no_such_session())["error"]["code"] == "bad_option");
     CHECK(colloquy::session_of(R"({"session":3})") == 3);
     CHECK(colloquy::session_of(R"({"session":-3})") == 0);
+  }
+
+  TEST_CASE("Threading is a step of its own, after the last step of reading") {
+    auto g = colloquy::test::generate(50, 5, true, 60);
+    colloquy::comments_session s(g.doc.dump(), {});
+    CHECK_FALSE(s.read());  // the whole document in one step
+    CHECK_FALSE(s.ok());    // not threaded yet
+    CHECK(s.read());
+    CHECK(s.ok());
   }
 
   TEST_CASE("Read in steps, a document and its pages give what one read gives") {

@@ -70,7 +70,7 @@
     const fresh = document.createElement('template');
     fresh.innerHTML = w.trusted(r.slices.join(''));
     const list = w.commentsSlot.querySelector('.list');
-    const shown = new Map(Array.from(list.querySelectorAll(':scope > article.comment[data-id]'), (a) => [a.getAttribute('data-id'), a]));
+    const shown = new Map(Array.from(list.querySelectorAll(':scope > article.comment[data-id], :scope > .slice > article.comment[data-id]'), (a) => [a.getAttribute('data-id'), a]));
     const added = [];
     let previous = null;
     for (const article of fresh.content.querySelectorAll('.list > article.comment')) {

@@ -223,8 +223,8 @@ inline std::size_t slice_end(const thread& t, std::size_t from, std::size_t to, 
   return end;
 }
 
-// The articles of one slice, and the entries of the page still to render after it,
-// [rest_from, rest_to) (empty: none left).
+// The articles of one slice, in a <div class="slice"> (none for an empty slice), and the
+// entries of the page still to render after it, [rest_from, rest_to) (empty: none left).
 struct comments_slice {
   std::size_t rest_from = 0, rest_to = 0;
   std::string html;
@@ -250,10 +250,16 @@ class comments_session {
   comments_session& operator=(const comments_session&) = delete;
 
   // Reads on for about `budget` more bytes (whole comments, one page of the document's pages
-  // at most, see read_comment_pages); true once the thread is read and threaded.
+  // at most, see read_comment_pages); once every page is read, the next call threads them (a
+  // step of its own: threading 50,000 comments is as long as a step of reading). True once
+  // the thread is read and threaded.
   bool read(std::size_t budget = SIZE_MAX) {
     if (read_) return true;
     const std::string_view all = document_;
+    if (page_start_ > all.size()) {
+      detail::thread_read(d_, options_);
+      return read_ = true;
+    }
     const std::size_t end = std::min(all.find('\0', page_start_), all.size());
     if (!reader_) reader_ = std::make_unique<detail::document_reader>(all.substr(page_start_, end - page_start_));
     if (!reader_->read_step(budget)) return false;
@@ -261,11 +267,13 @@ class comments_session {
     reader_.reset();
     if (page_start_ == 0) d_.read = std::move(page);
     else add_page(d_.read, std::move(page));
-    page_start_ = end + 1;
-    if (d_.read.ok && end < all.size()) return false;  // the next page, next call
-    detail::thread_read(d_, options_);
-    read_ = true;
-    return true;
+    page_start_ = d_.read.ok ? end + 1 : all.size() + 1;  // the next page, or the threading
+    return false;
+  }
+
+  // Reads and threads what is left in one go.
+  void read_all() {
+    while (!read()) {}
   }
 
   // Whether the document could be read (after read() is done).
@@ -275,7 +283,7 @@ class comments_session {
   // it, with only its first slice of articles; the rest are [v.rest_from, v.rest_to). Reads
   // what is left to read first.
   comments_view render_page(const widget_options& o) {
-    read();
+    read_all();
     const thread& t = d_.threaded;
     const page_range page = page_of(t.starts, t.entries.size(), {o.page_offset, o.page_size});
     return detail::render_threaded(d_, o, slice_end(t, page.first, page.last, limits::first_slice_comments));
@@ -284,7 +292,7 @@ class comments_session {
   // The articles of the slice that starts at entry `from`, ending at most at `to` (a page's
   // rest_to); entries outside the thread render nothing.
   comments_slice render_slice(std::size_t from, std::size_t to, const widget_options& o) {
-    read();
+    read_all();
     const thread& t = d_.threaded;
     comments_slice s;
     to = std::min(to, t.entries.size());
@@ -294,7 +302,11 @@ class comments_session {
     page_range slice;
     slice.first = from;
     slice.last = end;
+    // Each slice in a box of its own that the stylesheet skips while off screen (content-
+    // visibility): the browser then tracks one box per slice, not one per comment, in every frame.
+    if (from < end) s.html += "<div class=\"slice\">";
     render_page_html(s.html, t, slice, ro);
+    if (from < end) s.html += "</div>";
     if (end < to) s.rest_from = end, s.rest_to = to;
     return s;
   }
