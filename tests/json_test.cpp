@@ -144,8 +144,9 @@ TEST_SUITE("JSON writer") {
     w.begin_object().key("ok").boolean(true).key("n").number(-12).key("big").number(
         std::uint64_t(18446744073709551615ull));
     w.key("list").begin_array().number(1).string("two").null().begin_object().end_object().begin_array().end_array().end_array();
-    w.key("cursor").string_or_null("").end_object();
-    CHECK(out == R"({"ok":true,"n":-12,"big":18446744073709551615,"list":[1,"two",null,{},[]],"cursor":null})");
+    w.key("cursor").string_or_null("").member("name", "a\"b").member("size", std::size_t(7)).end_object();
+    CHECK(out ==
+          R"({"ok":true,"n":-12,"big":18446744073709551615,"list":[1,"two",null,{},[]],"cursor":null,"name":"a\"b","size":7})");
     CHECK_FALSE(nlohmann::json::parse(out, nullptr, false).is_discarded());
   }
 

@@ -12,6 +12,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -347,11 +348,34 @@ int refuse_input(const char* cmd, const std::string& path, const colloquy::probl
   return 1;
 }
 
-// The HTML on stdout, then a newline.
-void write_html(const std::string& html) {
-  std::fwrite(html.data(), 1, html.size(), stdout);
-  std::fputc('\n', stdout);
-}
+// Standard output written with write(2) straight from the renderer's buffer, in the large
+// pieces it hands over (no stdio buffer, no copy); the first failure (a full disk, a closed
+// pipe) is kept for the exit status.
+class html_output {
+ public:
+  // For render.hpp's html_drain: `to` is an html_output.
+  static void drain(void* to, std::string_view html) { static_cast<html_output*>(to)->write(html); }
+
+  void write(std::string_view s) {
+    while (!s.empty() && !error_) {
+      const ssize_t n = ::write(STDOUT_FILENO, s.data(), s.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) error_ = errno;
+      else s.remove_prefix(std::size_t(n));
+    }
+  }
+  // The rest of the HTML and a newline; 0, or 1 with a message when the output failed.
+  int finish(const char* cmd, std::string_view html) {
+    write(html);
+    write("\n");
+    if (!error_) return 0;
+    std::fprintf(stderr, "colloquy %s: cannot write the HTML: %s\n", cmd, std::strerror(error_));
+    return 1;
+  }
+
+ private:
+  int error_ = 0;
+};
 
 // A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
 bool whole_number(const char* cmd, const args& a, const char* flag, long long lo, long long max, long long& out) {
@@ -397,11 +421,12 @@ int render(const args& a) {
     std::fprintf(stderr, "colloquy render: %s\n", why.c_str());
     return 2;
   }
+  html_output out;
+  o.drain = {html_output::drain, &out};
   const colloquy::comments_view v = colloquy::render_comments_view(doc.view(), o);
   if (!v.ok) return refuse_input("render", path, v.error);
   print_problems("render", v.problems);
-  write_html(v.html);
-  return 0;
+  return out.finish("render", v.html);
 }
 
 int check(const args& a) {
@@ -450,8 +475,7 @@ int stories(const args& a) {
   const colloquy::stories_view v = colloquy::render_stories_view(feed.view(), o);
   if (!v.ok) return refuse_input("stories", path, v.error);
   print_problems("stories", v.problems);
-  write_html(v.html);
-  return 0;
+  return html_output().finish("stories", v.html);
 }
 
 int serve(const args& a) {

@@ -61,6 +61,9 @@ struct widget_options {
   bool votes = true;
   bool avatars = true;
   reader_actions reader;
+  // A static page's HTML handed on as it is rendered (render.hpp html_drain): the view's
+  // `html` then holds only the end of it, and its `chunks` are left empty.
+  html_drain drain = {};
 
   const locale_data& language() const { return find_locale(locale); }
   date_style dates() const { return {now_ms, relative_max_ms}; }
@@ -76,6 +79,7 @@ struct widget_options {
     ro.votes = votes;
     ro.avatars = avatars;
     ro.reader = &reader;
+    if (static_page) ro.drain = drain;
     return ro;
   }
 };
@@ -182,7 +186,7 @@ inline comments_view render_threaded(const threaded_document& d, const widget_op
   ro.feed = d.read.feed;
   v.page = page_of(t.starts, t.entries.size(), ro.page);
   if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section
-    render_thread_html(v.html, t, ro, &v.chunks, o.static_page ? SIZE_MAX : until);
+    render_thread_html(v.html, t, ro, ro.drain.write ? nullptr : &v.chunks, o.static_page ? SIZE_MAX : until);
   } else {
     // "Load more": only the page's articles, then the next button (or nothing), for the
     // widget to append to the list it already shows.

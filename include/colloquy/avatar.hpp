@@ -9,6 +9,7 @@
 //   //   <path fill="hsl(…)" d="M1 0h3v1h-3z…"></path></svg>   (on one line)
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -50,13 +51,29 @@ inline void append_avatar_svg(std::string& out, const author_info& a) {
   const unsigned hue = unsigned((seed >> 16) % 360);
   const unsigned saturation = 45 + unsigned((seed >> 32) % 25);
   const unsigned lightness = 38 + unsigned((seed >> 40) % 15);
-  out += R"(<svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true"><path fill="hsl()";
-  out += std::to_string(hue);
-  out += ',';
-  out += std::to_string(saturation);
-  out += "%,";
-  out += std::to_string(lightness);
-  out += "%)\" d=\"";
+  // Assembled on the stack and appended once (at most ~300 bytes: three numbers below 360 and
+  // 15 runs of 12 bytes): appending piece by piece was a tenth of `colloquy render`.
+  constexpr std::string_view head =
+      R"(<svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true"><path fill="hsl()";
+  constexpr std::string_view tail = "\"></path></svg>";
+  char buf[head.size() + 24 + 15 * 12 + tail.size()];
+  char* p = buf;
+  auto text = [&p](std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  auto number = [&p](unsigned v) {  // below 1000
+    if (v >= 100) *p++ = char('0' + v / 100);
+    if (v >= 10) *p++ = char('0' + v / 10 % 10);
+    *p++ = char('0' + v % 10);
+  };
+  text(head);
+  number(hue);
+  *p++ = ',';
+  number(saturation);
+  text("%,");
+  number(lightness);
+  text("%)\" d=\"");
   for (unsigned y = 0; y < 5; ++y) {
     bool row[5];
     for (unsigned x = 0; x < 3; ++x) row[x] = row[4 - x] = (cells >> (y * 3 + x)) & 1;
@@ -70,11 +87,12 @@ inline void append_avatar_svg(std::string& out, const author_info& a) {
       while (x + w < 5 && row[x + w]) ++w;
       const char run[] = {'M', char('0' + x), ' ', char('0' + y), 'h',           char('0' + w),
                           'v', '1',           'h', '-',           char('0' + w), 'z'};
-      out.append(run, sizeof run);
+      text({run, sizeof run});
       x += w;
     }
   }
-  out += "\"></path></svg>";
+  text(tail);
+  out.append(buf, std::size_t(p - buf));
 }
 
 }  // namespace colloquy

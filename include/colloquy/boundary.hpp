@@ -487,21 +487,23 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
 inline std::string widget_setup(std::string_view /*input*/, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   const widget_options d;
-  std::string out = R"({"defaults":{)";
-  detail::append_json_member(out, "sort", name_of(d.order));
-  detail::append_json_member(out, "locale", find_locale(d.locale).tag);
-  detail::append_json_member(out, "pageSize", int64_t(d.page_size));
-  detail::append_json_member(out, "storiesCount", int64_t(d.stories_count));
-  detail::append_json_member(out, "summaryLength", int64_t(d.summary_length));
-  detail::append_json_member(out, "relativeDays", d.relative_max_ms / 86400000);
-  detail::append_json_member(out, "timeZone", "UTC");
-  append_loader_defaults(out);
-  out += R"(},"messages":{)";
-  append_loader_messages(out, find_locale(o.locale));
-  out += "}";
+  std::string out;
+  json_writer w(out);
+  w.begin_object()
+      .key("defaults")
+      .begin_object()
+      .member("sort", name_of(d.order))
+      .member("locale", find_locale(d.locale).tag)
+      .member("pageSize", d.page_size)
+      .member("storiesCount", d.stories_count)
+      .member("summaryLength", d.summary_length)
+      .member("relativeDays", d.relative_max_ms / 86400000)
+      .member("timeZone", "UTC");
+  write_loader_defaults(w);
+  w.end_object().key("messages").begin_object();
+  write_loader_messages(w, find_locale(o.locale));
   // The language of those words: the widget's root carries it (lang), for screen readers.
-  detail::append_json_member(out, "lang", find_locale(o.locale).tag);
-  out += "}";
+  w.end_object().member("lang", find_locale(o.locale).tag).end_object();
   return out;
 }
 
@@ -510,10 +512,8 @@ inline std::string widget_setup(std::string_view /*input*/, std::string_view opt
 inline std::string render_feed_tree(std::string_view tree, std::string_view options_json) {
   feed_tree_result mapped = map_feed_tree(tree);
   if (mapped.ok) return render_stories(mapped.json, options_json);
-  std::string out = R"({"ok":false,"error":{)";
-  detail::append_json_member(out, "code", mapped.error.code);
-  detail::append_json_member(out, "message", mapped.error.message);
-  out += "}}";
+  std::string out;
+  detail::write_failure(out, mapped.error);
   out += '\0';
   return out;
 }
@@ -543,10 +543,9 @@ inline std::string page_scheme(std::string_view input, std::string_view /*option
 inline std::string place_comment(std::string_view pages, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   auto failed = [](const problem& p) {
-    std::string out = R"({"ok":false,"error":{)";
-    detail::append_json_member(out, "code", p.code);
-    detail::append_json_member(out, "message", p.message);
-    return out + "}}";
+    std::string out;
+    detail::write_failure(out, p);
+    return out;
   };
   const std::size_t last = pages.rfind('\0');
   read_result page = read_comments(last == std::string_view::npos ? pages : pages.substr(last + 1));
@@ -556,23 +555,28 @@ inline std::string place_comment(std::string_view pages, std::string_view option
   read_result r = read_comment_pages(pages);
   if (!r.ok) return failed(r.error);
   thread t = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, nullptr, &r.ids);
-  std::string out = R"({"ok":true)";
-  detail::append_json_member(out, "id", placed.id);
-  out += R"(,"parent":)";
-  if (placed.parent.empty()) out += "null";
-  else detail::append_json_string(out, placed.parent);
-  out += placed.status == comment_status::pending ? R"(,"pending":true,"after":)" : R"(,"pending":false,"after":)";
   std::string_view after;
   for (const thread_entry& e : t.entries) {
     if (t.comments[e.index].id == placed.id) break;
     after = t.comments[e.index].id;
   }
-  if (after.empty()) out += "null";
-  else detail::append_json_string(out, after);
   std::string count;
   append_comment_count(count, find_locale(o.locale), t.live);
-  detail::append_json_member(out, "count", count);
-  return out + "}";
+  std::string out;
+  json_writer(out)
+      .begin_object()
+      .key("ok")
+      .boolean(true)
+      .member("id", placed.id)
+      .key("parent")
+      .string_or_null(placed.parent)
+      .key("pending")
+      .boolean(placed.status == comment_status::pending)
+      .key("after")
+      .string_or_null(after)
+      .member("count", count)
+      .end_object();
+  return out;
 }
 
 }  // namespace colloquy

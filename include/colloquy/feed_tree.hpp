@@ -23,7 +23,7 @@
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
-#include "colloquy/widget.hpp"
+#include "colloquy/json_writer.hpp"
 
 namespace colloquy {
 
@@ -152,9 +152,9 @@ inline bool is_image_element(const feed_tree& t, int e) {
 // A JSON Feed item under construction: fields in the order written, empty values left out (a
 // feed's empty <link/> is no link, as in the loader's `text || fallback`).
 struct item_writer {
-  std::string& out;
+  json_writer& w;
   void field(std::string_view key, std::string_view value) {
-    if (!value.empty()) append_json_member(out, key, value);
+    if (!value.empty()) w.member(key, value);
   }
 };
 
@@ -167,7 +167,7 @@ inline std::string first_text(const feed_tree& t, int parent, std::initializer_l
   return {};
 }
 
-inline void map_rss_item(const feed_tree& t, int it, std::string& out) {
+inline void map_rss_item(const feed_tree& t, int it, json_writer& out) {
   item_writer w{out};
   int guid = t.child(it, "guid");
   std::string permalink = guid >= 0 && t.attribute(guid, "isPermaLink") != "false" ? t.text(guid) : std::string();
@@ -186,7 +186,7 @@ inline void map_rss_item(const feed_tree& t, int it, std::string& out) {
   w.field("image", t.attribute(image, "url"));
 }
 
-inline void map_atom_entry(const feed_tree& t, int e, std::string& out) {
+inline void map_atom_entry(const feed_tree& t, int e, json_writer& out) {
   item_writer w{out};
   int link = -1, image = -1;
   for (int l : t.children(e, "link")) {
@@ -228,18 +228,16 @@ inline feed_tree_result map_feed_tree(std::string_view stream) {
     return r;
   }
   r.ok = true;
-  r.json = R"({"version":"https://jsonfeed.org/version/1.1","items":[)";
+  json_writer w(r.json);
+  w.begin_object().member("version", "https://jsonfeed.org/version/1.1").key("items").begin_array();
   int holder = root_name == "rss" ? t.child(root, "channel") : root;
-  bool first = true;
   for (int item : t.children(holder, rss ? "item" : "entry")) {
-    if (!first) r.json += ',';
-    first = false;
-    r.json += '{';
-    if (rss) detail::map_rss_item(t, item, r.json);
-    else detail::map_atom_entry(t, item, r.json);
-    r.json += '}';
+    w.begin_object();
+    if (rss) detail::map_rss_item(t, item, w);
+    else detail::map_atom_entry(t, item, w);
+    w.end_object();
   }
-  r.json += "]}";
+  w.end_array().end_object();
   return r;
 }
 

@@ -38,6 +38,12 @@ class json_writer {
   }
   // A string, or null when it is empty (a cursor, a parent id).
   json_writer& string_or_null(std::string_view s) { return s.empty() ? null() : string(s); }
+  // A member of the object being written: "key":"value" or "key":123.
+  json_writer& member(std::string_view k, std::string_view v) { return key(k).string(v); }
+  template <class Int>
+  requires std::is_integral_v<Int> &&(!std::is_same_v<Int, bool>)json_writer& member(std::string_view k, Int v) {
+    return key(k).number(v);
+  }
   template <class Int>
   requires std::is_integral_v<Int> &&(!std::is_same_v<Int, bool>)json_writer& number(Int v) {
     separate();

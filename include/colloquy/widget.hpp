@@ -4,7 +4,8 @@
 // data-theme="auto" from the colours the loader reads off the page.
 //
 //   std::string out;
-//   colloquy::append_loader_defaults(out);            // "postTimeout":15000,"fetchTimeout":15000,…
+//   colloquy::json_writer w(out);
+//   colloquy::write_loader_defaults(w.begin_object());  // {"target":"#colloquy",…,"postTimeout":15000,…
 //   colloquy::scheme_for("255 255 255 255\n", {})      // "light": the first opaque background is white
 #pragma once
 #include <charconv>
@@ -36,41 +37,25 @@ struct loader_defaults {
   static constexpr int64_t max_bytes = 16 << 20;
 };
 
-namespace detail {
-// A JSON string literal of `s`, written by the core's writer (json_writer.hpp).
-inline void append_json_string(std::string& out, std::string_view s) { json_writer(out).string(s); }
-inline void append_json_member(std::string& out, std::string_view key, std::string_view value) {
-  if (out.back() != '{') out += ',';
-  append_json_string(out, key);
-  out += ':';
-  append_json_string(out, value);
-}
-inline void append_json_member(std::string& out, std::string_view key, int64_t value) {
-  if (out.back() != '{') out += ',';
-  append_json_string(out, key);
-  out += ':';
-  out += std::to_string(value);
-}
-}  // namespace detail
-
-// The loader's own defaults as JSON members (no braces).
-inline void append_loader_defaults(std::string& out) {
-  detail::append_json_member(out, "target", loader_defaults::target);
-  detail::append_json_member(out, "theme", loader_defaults::theme);
-  detail::append_json_member(out, "load", loader_defaults::load);
-  detail::append_json_member(out, "mountLoad", loader_defaults::mount_load);
-  detail::append_json_member(out, "postTimeout", loader_defaults::post_timeout_ms);
-  detail::append_json_member(out, "fetchTimeout", loader_defaults::fetch_timeout_ms);
-  detail::append_json_member(out, "maxBytes", loader_defaults::max_bytes);
+// The loader's own defaults, as members of the object `w` is writing.
+inline void write_loader_defaults(json_writer& w) {
+  w.member("target", loader_defaults::target)
+      .member("theme", loader_defaults::theme)
+      .member("load", loader_defaults::load)
+      .member("mountLoad", loader_defaults::mount_load)
+      .member("postTimeout", loader_defaults::post_timeout_ms)
+      .member("fetchTimeout", loader_defaults::fetch_timeout_ms)
+      .member("maxBytes", loader_defaults::max_bytes);
 }
 
-// The messages the loader shows when something fails, by key, as JSON members of an object.
-inline void append_loader_messages(std::string& out, const locale_data& loc) {
-  detail::append_json_member(out, "comments_unavailable", loc.comments_unavailable);
-  detail::append_json_member(out, "comments_unusable", loc.comments_unusable);
-  detail::append_json_member(out, "loading", loc.loading);
-  detail::append_json_member(out, "retry", loc.retry);
-  detail::append_json_member(out, "local_only", loc.local_only);
+// The messages the loader shows when something fails, by key, as members of the object `w` is
+// writing.
+inline void write_loader_messages(json_writer& w, const locale_data& loc) {
+  w.member("comments_unavailable", loc.comments_unavailable)
+      .member("comments_unusable", loc.comments_unusable)
+      .member("loading", loc.loading)
+      .member("retry", loc.retry)
+      .member("local_only", loc.local_only);
 }
 
 // ---- Comment counts on index pages ----------------------------------------------------------
@@ -102,22 +87,22 @@ inline std::string count_rule(const locale_data& loc) {
 inline constexpr int64_t count_max_url_bytes = 6144;
 
 inline std::string count_setup() {
-  std::string out = "{";
-  detail::append_json_member(out, "batch", int64_t(limits::max_count_threads));
-  detail::append_json_member(out, "maxUrl", count_max_url_bytes);
-  detail::append_json_member(out, "maxThreadBytes", int64_t(limits::max_thread_bytes));
-  detail::append_json_member(out, "fetchTimeout", loader_defaults::fetch_timeout_ms);
-  out += ",\"locales\":";
+  std::string out;
   json_writer w(out);
-  w.begin_object();
+  w.begin_object()
+      .member("batch", int64_t(limits::max_count_threads))
+      .member("maxUrl", count_max_url_bytes)
+      .member("maxThreadBytes", int64_t(limits::max_thread_bytes))
+      .member("fetchTimeout", loader_defaults::fetch_timeout_ms)
+      .key("locales")
+      .begin_object();
   for (const locale_data* l : locales) {
     const plural_text& t = l->comments_count;
     w.key(l->tag).begin_object().key("forms").begin_array();
     for (std::string_view form : {t.one, t.few, t.many, t.other}) w.string(form);
-    w.end_array().key("rule").string(count_rule(*l)).end_object();
+    w.end_array().member("rule", count_rule(*l)).end_object();
   }
-  w.end_object();
-  out += '}';
+  w.end_object().end_object();
   return out;
 }
 

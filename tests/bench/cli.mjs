@@ -3,6 +3,7 @@
 // Process start, reading the file, rendering and writing the HTML are all in the figure.
 //
 //   nice -n 19 node tests/bench/cli.mjs [comments] [runs]     (defaults: 10000 comments, 21 runs)
+//   nice -n 19 node tests/bench/cli.mjs real [runs]           (real threads: see realDocument)
 //
 // Prints the medians of the runs (after one warm-up): wall time and CPU time, and MB/s of input.
 // Asserts nothing.
@@ -14,12 +15,28 @@ import { generateDocument } from './generate.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
-const n = Number(process.argv[2] || 10000);
+// 10,000 comments of real reply structures and texts: the Reddit threads of the shared test
+// data (COLLOQUY_TEST_DATA, default ../shared/data), copied with their ids suffixed until there
+// are enough, written as the test data is (one-space indents; Reddit's `html` field kept, which
+// the reader skips). Test material only: the file stays in build/bench.
+function realDocument(count) {
+  const dir = path.join(process.env.COLLOQUY_TEST_DATA || path.join(repo, '../shared/data'), 'comments');
+  const threads = fs.readdirSync(dir).filter((f) => /^reddit_.*\.json$/.test(f)).sort()
+    .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const comments = [];
+  for (let copy = 0; comments.length < count; copy++)
+    for (const c of threads.flat().slice(0, count - comments.length))
+      comments.push({ ...c, id: `${c.id}-${copy}`, parent: c.parent ? `${c.parent}-${copy}` : null });
+  return JSON.stringify({ thread: '/bench/real', comments, next: null }, null, 1);
+}
+
+const real = process.argv[2] === 'real';
+const n = real ? 10000 : Number(process.argv[2] || 10000);
 const runs = Number(process.argv[3] || 21);
 const out = path.join(repo, 'build/bench');
 fs.mkdirSync(out, { recursive: true });
-const file = path.join(out, `comments-${n}.json`);
-if (!fs.existsSync(file)) fs.writeFileSync(file, generateDocument(n, n));
+const file = path.join(out, real ? 'comments-real.json' : `comments-${n}.json`);
+if (!fs.existsSync(file)) fs.writeFileSync(file, real ? realDocument(n) : generateDocument(n, n));
 // COLLOQUY_CLI: another build of the CLI to measure (a baseline kept aside), same command.
 const cli = process.env.COLLOQUY_CLI || path.join(repo, 'build/native/examples/colloquy');
 const bytes = fs.statSync(file).size;
