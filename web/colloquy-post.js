@@ -527,6 +527,7 @@
       if (record) all[id] = record;
       else delete all[id];
       store(key, Object.keys(all).length ? all : null);
+      watchWindows();
     }
     // The server's answer to a post carries the comment's edit token (only that answer does).
     function keepToken(item, text) {

@@ -77,8 +77,9 @@ function focused(page) {
   });
 }
 
+// Edits comment `id` to `text` through its edit form (opened unless it is open already).
 async function edit(page, id, text) {
-  await page.click(`${article(id)} button[data-action="edit"]`);
+  if (await page.locator(editForm(id)).count() === 0) await page.click(`${article(id)} button[data-action="edit"]`);
   await page.waitForSelector(`${editForm(id)} textarea[name="text"]`, { timeout: WAIT });
   await page.fill(`${editForm(id)} textarea[name="text"]`, text);
   await waitForPreview(page, editForm(id));
@@ -147,7 +148,7 @@ test('post, edit and delete one\'s own comment against the reference server', as
     await page.click(`${article(a)} button[data-action="delete"]`);
     await page.click(`${article(a)} .confirm button[data-action="confirm-delete"]`);
     await page.waitForSelector(`${article(a)}.deleted`, { timeout: WAIT });
-    await waitForText(page, `${article(a)} .body`, /This comment was deleted\./);
+    await waitForText(page, `${article(a)} .byline`, 'This comment was deleted.');
     assert.equal(await page.locator(`${article(a)} button[data-action="edit"]`).count(), 0);
     assert.equal(await focused(page), `article ${a}`);
     await waitForCount(page, article(reply), 1);

@@ -104,7 +104,7 @@ test('a hidden page asks nothing until it shows again; data-live="off" never ask
 // again the widget asks at its usual pace and offers what came meanwhile. Asserted on the gaps
 // between asks: a timer never fires early, so each gap is at least its delay however busy the
 // machine is; the pace after recovery is judged against the longest wait, a wide margin.
-test('failed asks back off, doubling each time, and the usual pace resumes once the server answers', async () => {
+test('failed asks back off, doubling each time, and the usual pace resumes once the server answers', async (t) => {
   await withServer(browser, [], async (server) => {
     await post(server, { thread: THREAD, author: { name: 'Ann' }, text: 'First.', clientId: 'live-first-0000-0000' });
     const LIVE = 400;
@@ -120,6 +120,7 @@ test('failed asks back off, doubling each time, and the usual pace resumes once 
     const gaps = asks.slice(1, 5).map(([t], k) => t - asks[k][0]);
     gaps.forEach((gap, k) => assert.ok(gap >= LIVE * 2 ** (k + 1) - 50, `gap ${k + 1}: ${gap} ms, gaps ${gaps}`));
     assert.ok(gaps[3] > 1.5 * gaps[1], `the gaps grow: ${gaps}`);
+    t.diagnostic(`data-live ${LIVE} ms; gaps after 1-4 failed asks: ${gaps.join(', ')} ms`);
 
     // Someone posts while the widget cannot reach the server; then the server answers again.
     await post(server, { thread: THREAD, author: { name: 'Bob' }, text: 'Posted during the outage.', clientId: 'live-outage-000-0000' });
@@ -130,5 +131,6 @@ test('failed asks back off, doubling each time, and the usual pace resumes once 
     await eventually(() => assert.ok(asks.length >= recovered + 4, `${asks.length - recovered} asks since`), { timeout: WAIT + 16 * LIVE });
     const after = asks.slice(recovered + 1, recovered + 4).map(([t], k) => t - asks[recovered + k][0]);
     assert.ok(Math.min(...after) < 8 * LIVE, `asks since the server answered again: gaps ${after} ms`);
+    t.diagnostic(`gaps once the server answered again: ${after.join(', ')} ms`);
   });
 });
