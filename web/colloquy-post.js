@@ -530,10 +530,12 @@
       watchWindows();
     }
     // The server's answer to a post carries the comment's edit token (only that answer does).
+    // A comment awaiting moderation is not in the thread the widget renders from (it is shown
+    // from "pending:"), so it is not offered for edits.
     function keepToken(item, text) {
       var answer = JSON.parse(text);
       var until = answer && Date.parse(answer.editableUntil);
-      if (typeof answer.token === 'string' && answer.token && until > Date.now())
+      if (typeof answer.token === 'string' && answer.token && until > Date.now() && answer.status !== 'pending')
         keepEdit(editsKey(item), String(answer.id), { clientId: item.clientId, token: answer.token, until: until });
     }
     function words(key) { return w.plain('colloquy_action_message', key, {}); }
