@@ -148,8 +148,9 @@
       el.focus();
     }
     // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
-    function announce(key) {
-      w.loadPart('act').then((act) => act.announce(w, w.plain('colloquy_ui_message', key, {})), (e) => w.warn(e.message));
+    function announce(key) { say(w.plain('colloquy_ui_message', key, {})); }
+    function say(text) {
+      w.loadPart('act').then((act) => act.announce(w, text), (e) => w.warn(e.message));
     }
     // After the comment it follows (and that one's open reply form and unsent replies); first
     // when it follows none; at the end of what is shown when that one is on a later page.
@@ -539,9 +540,6 @@
         keepEdit(editsKey(item), String(answer.id), { clientId: item.clientId, token: answer.token, until: until });
     }
     function words(key) { return w.plain('colloquy_action_message', key, {}); }
-    function say(text) {
-      w.loadPart('act').then(function (act) { act.announce(w, text); }, function (e) { w.warn(e.message); });
-    }
 
     // The thread's pages as documents, and back: an edit or delete changes the comment in the
     // bytes the widget renders from, so sorting again or "Load more" keeps the change.

@@ -348,17 +348,23 @@ inline std::string preview(std::string_view text, std::string_view /*options_jso
   return out;
 }
 
-// The compose form: at the bottom of the thread (no "parent") or as a reply form under a
-// comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
-//
-//   colloquy::render_compose("", R"({"locale":"en"})")  // {"depth":0,"ok":true} '\0' <form class="compose" …
-inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
-  compose_view v = render_compose_view(parse_widget_options(options_json), parse_compose_options(options_json));
+namespace detail {
+// A form as the loader reads it: {"depth":N,"ok":true} '\0' <form …>.
+inline std::string form_answer(const compose_view& v) {
   std::string out;
   json_writer(out).begin_object().key("depth").number(v.depth).key("ok").boolean(true).end_object();
   out += '\0';
   out += v.html;
   return out;
+}
+}  // namespace detail
+
+// The compose form: at the bottom of the thread (no "parent") or as a reply form under a
+// comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
+//
+//   colloquy::render_compose("", R"({"locale":"en"})")  // {"depth":0,"ok":true} '\0' <form class="compose" …
+inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
+  return detail::form_answer(render_compose_view(parse_widget_options(options_json), parse_compose_options(options_json)));
 }
 
 // The form that edits the reader's comment {"edit":"c1","parentDepth":1} (its id and depth;
@@ -367,12 +373,7 @@ inline std::string render_compose(std::string_view /*input*/, std::string_view o
 //   colloquy::render_edit("", R"({"edit":"c1","parentDepth":1})")
 //   // {"depth":1,"ok":true} '\0' <form class="compose reply edit" part="compose" data-parent="" data-edit="c1" …
 inline std::string render_edit(std::string_view /*input*/, std::string_view options_json) {
-  compose_view v = render_edit_view(parse_widget_options(options_json), parse_compose_options(options_json));
-  std::string out;
-  json_writer(out).begin_object().key("depth").number(v.depth).key("ok").boolean(true).end_object();
-  out += '\0';
-  out += v.html;
-  return out;
+  return detail::form_answer(render_edit_view(parse_widget_options(options_json), parse_compose_options(options_json)));
 }
 
 // The words of a reader's edit or delete, by key (api.hpp action_text), in the options' language.
