@@ -244,6 +244,55 @@ TEST_SUITE("Posting words") {
   }
 }
 
+TEST_SUITE("Editing one's own comment") {
+  TEST_CASE("The edit form holds the text field only, under the comment's id, at its depth, with Save and Cancel") {
+    const std::string answer = colloquy::render_edit("", R"({"edit":"c 1<","parentDepth":2})");
+    CHECK(meta_of(answer)["depth"] == 2);
+    const std::string form = html_of(answer);
+    CHECK(has(form,
+              R"(<form class="compose reply edit" part="compose" data-parent="" data-edit="c 1&lt;" data-depth="2")"));
+    CHECK(has(form, R"(id="colloquy-edit-c_201_3c")"));
+    CHECK(has(form, R"(role="article" aria-label="Edit your comment")"));
+    CHECK(has(form, R"(<textarea name="text" rows="5" required aria-describedby="colloquy-edit-c_201_3c-text-error">)"));
+    CHECK_FALSE(has(form, R"(name="name")"));
+    CHECK_FALSE(has(form, R"(name="location")"));
+    CHECK_FALSE(has(form, R"(name="website")"));  // no honeypot: only the token's holder edits
+    CHECK(has(form, ">Save</button>"));
+    CHECK(has(form, R"(data-action="cancel">Cancel</button>)"));
+    CHECK(count(form, R"(role="alert")") == 2);  // the text's slot and the form's
+    CHECK(has(html_of(colloquy::render_edit("", R"({"edit":"c1","locale":"de"})")), ">Speichern</button>"));
+    // The bottom and reply forms are as they were: no edit attributes.
+    CHECK_FALSE(has(html_of(colloquy::render_compose("", R"({"parent":"c1","parentDepth":0})")), "data-edit"));
+  }
+
+  TEST_CASE("A refused edit or delete reads as a sentence in the widget's language") {
+    auto message = [](std::string_view code, std::string_view locale) {
+      const std::string in = R"([{"code":")" + std::string(code) + R"(","field":""}])";
+      return nlohmann::json::parse(colloquy::describe_problems(
+          in, R"({"locale":")" + std::string(locale) + "\"}"))["problems"][0]["message"]
+          .get<std::string>();
+    };
+    CHECK(message("bad_token", "en") == "This comment can no longer be changed from this browser.");
+    CHECK(message("edit_window_closed", "en") == "The time for changing this comment is over.");
+    CHECK(message("edit_window_closed", "ru") == "Время на изменение этого комментария истекло.");
+    CHECK(colloquy::action_message("delete_question", R"({"locale":"fr-CA"})") == "Supprimer ce commentaire\u202F?");
+    CHECK(colloquy::action_message("cancel", R"({"locale":"es"})") == "Cancelar");
+    CHECK(colloquy::action_message("comment_saved", "{}") == "Comment updated");
+    CHECK(colloquy::action_message("no_such_key", "{}").empty());
+  }
+
+  TEST_CASE("Every language has every word of an edit or delete") {
+    for (const char* tag : {"en", "fr", "de", "es", "ru"}) {
+      CAPTURE(tag);
+      const colloquy::action_words& w = colloquy::find_action_words(colloquy::find_locale(tag));
+      CHECK(w.tag == colloquy::find_locale(tag).tag);
+      for (std::string_view s : {w.edit_label, w.save, w.delete_question, w.saved, w.removed, w.change_failed,
+                                 w.error_bad_token, w.error_window_closed})
+        CHECK_FALSE(s.empty());
+    }
+  }
+}
+
 TEST_SUITE("Answers to a post") {
   TEST_CASE("judge_answer: delivered, refused for good (bad_answer when unusable), or retry") {
     auto judge = [](std::string_view body, int status) {

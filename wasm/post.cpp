@@ -44,3 +44,14 @@ COLLOQUY_EXPORT(colloquy_place_comment)
 void colloquy_place_comment(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
   result = colloquy::place_comment(view(in, in_size), view(opts, opts_size));
 }
+
+// A reader's own comment: the form that edits its text, and the words of an edit or delete.
+COLLOQUY_EXPORT(colloquy_render_edit)
+void colloquy_render_edit(const char* in, std::size_t in_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::render_edit(view(in, in_size), view(opts, opts_size));
+}
+
+COLLOQUY_EXPORT(colloquy_action_message)
+void colloquy_action_message(const char* key, std::size_t key_size, const char* opts, std::size_t opts_size) {
+  result = colloquy::action_message(view(key, key_size), view(opts, opts_size));
+}

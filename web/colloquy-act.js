@@ -1,7 +1,7 @@
 /*! Colloquy: the reader's actions. https://github.com/colloquy */
 // Fetched by colloquy.js on the reader's first click, focus, input or choice in the widget: the
-// Retry button, "Load more", the sort menu, the new comments of a live update, Reply and writing
-// (which fetches colloquy-post.js). Keyboard users keep their place through each of them.
+// Retry button, "Load more", the sort menu, the new comments of a live update, Reply, Edit, Delete
+// and writing (which fetch colloquy-post.js). Keyboard users keep their place through each of them.
 (() => {
   'use strict';
 
@@ -29,6 +29,7 @@
     else if (action === 'reply') w.posting().then((p) => p.reply(button.closest('article.comment')));
     else if (action === 'link') w.posting().then((p) => p.link(button.closest('article.comment')));
     else if (action === 'vote') w.posting().then((p) => p.vote(button));
+    else if (action === 'edit' || action === 'delete') w.posting().then((p) => p[action](button.closest('article.comment')));
     else if (action === 'skip') skip(w);
   }
 

@@ -148,8 +148,9 @@
       el.focus();
     }
     // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
-    function announce(key) {
-      w.loadPart('act').then((act) => act.announce(w, w.plain('colloquy_ui_message', key, {})), (e) => w.warn(e.message));
+    function announce(key) { say(w.plain('colloquy_ui_message', key, {})); }
+    function say(text) {
+      w.loadPart('act').then((act) => act.announce(w, text), (e) => w.warn(e.message));
     }
     // After the comment it follows (and that one's open reply form and unsent replies); first
     // when it follows none; at the end of what is shown when that one is on a later page.
@@ -237,6 +238,7 @@
     }
 
     function submit(form) {
+      if (form.hasAttribute('data-edit')) return saveEdit(form);
       fillForm(form);
       clearTimeout(timers.get(form));
       var checked = check(form);
@@ -260,6 +262,7 @@
       else { form.elements.text.value = ''; updatePreview(form); }
       // Focus goes to the new comment (a reply form is gone, and the bottom one is done with).
       if (!state.o.comments) {
+        keepEdit(editsKey(), comment.id, { clientId: body.clientId, until: Date.now() + LOCAL_EDIT_WINDOW_MS });
         var spot = show(JSON.stringify(comment), 'stored', '', '', true);
         var shown = spot.ok && findArticle('data-id', spot.id);
         if (shown) focusOn(shown);
@@ -333,9 +336,11 @@
       });
       store(mineKey(), kept.length ? kept : null);
     }
-    // The server stored the comment: the answer (its bytes, never parsed here) joins the thread.
+    // The server stored the comment: the answer (its bytes; only its edit token is read here)
+    // joins the thread.
     function delivered(item, text) {
       finish(item);
+      keepToken(item, text);
       var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
       if (here(item)) announce('comment_posted');
       if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
@@ -391,7 +396,8 @@
       }
       showMine();
       waiting().forEach(function (item) { showLocal(item, 'unsent'); });
-      Array.prototype.forEach.call(root.querySelectorAll('form.compose'), fillForm);
+      Array.prototype.forEach.call(root.querySelectorAll('form.compose:not(.edit)'), fillForm);
+      watchWindows();
       storedKeys(draftKey('')).forEach(function (parent) {
         var article = parent && findArticle('data-id', parent);
         if (article) openReply(article);
@@ -404,7 +410,10 @@
       if (!button || !root.contains(button)) return;
       var action = button.getAttribute('data-action');
       var article = button.closest('article.comment');
-      if (action === 'cancel') closeReply(button.closest('form.compose'));
+      if (action === 'cancel' && button.closest('form.edit')) closeEdit(button.closest('form.edit'));
+      else if (action === 'cancel') closeReply(button.closest('form.compose'));
+      else if (action === 'keep') closeConfirm(button.closest('.confirm'));
+      else if (action === 'confirm-delete' && article) remove(article);
       else if (action === 'retry' && article) {
         var id = article.getAttribute('data-client-id');
         if (button === root.activeElement) focusWanted[id] = 'retry';
@@ -500,6 +509,251 @@
         showVotes(article, { up: v.up, down: v.down, mine: answer.mine });
       }).catch(guard(failed));
     }
+    // ---- The reader's own comments: Edit and Delete while their window is open (DESIGN §8) ----
+    // Each comment this browser posted is kept under "edits:<place>" as {id: {clientId, token,
+    // until}}: the server's edit token and the end of its window (ms); colloquy.js renders Edit
+    // and Delete on those still open. In storage mode there is no token and the window is the
+    // reference server's default (--edit-window 900).
+    var LOCAL_EDIT_WINDOW_MS = 15 * 60 * 1000;
+    // Records stay a while after their window (an edit form still open is then refused by the
+    // server with edit_window_closed, not bad_token), then go.
+    var EDIT_RECORD_GRACE_MS = 60 * 60 * 1000;
+    function editsKey(item) { return 'edits:' + (item ? item.endpoint + '\n' + item.body.thread : w.placeKey()); }
+    function edits() {
+      var all = stored(editsKey(), {});
+      return all && typeof all === 'object' && !Array.isArray(all) ? all : {};
+    }
+    function keepEdit(key, id, record) {
+      var all = stored(key, {}) || {};
+      if (record) all[id] = record;
+      else delete all[id];
+      store(key, Object.keys(all).length ? all : null);
+      watchWindows();
+    }
+    // The server's answer to a post carries the comment's edit token (only that answer does).
+    // A comment awaiting moderation is not in the thread the widget renders from (it is shown
+    // from "pending:"), so it is not offered for edits.
+    function keepToken(item, text) {
+      var answer = JSON.parse(text);
+      var until = answer && Date.parse(answer.editableUntil);
+      if (typeof answer.token === 'string' && answer.token && until > Date.now() && answer.status !== 'pending')
+        keepEdit(editsKey(item), String(answer.id), { clientId: item.clientId, token: answer.token, until: until });
+    }
+    function words(key) { return w.plain('colloquy_action_message', key, {}); }
+
+    // The thread's pages as documents, and back: an edit or delete changes the comment in the
+    // bytes the widget renders from, so sorting again or "Load more" keeps the change.
+    function pages() {
+      return new TextDecoder().decode(state.comments).split('\0').map(function (page) { return JSON.parse(page); });
+    }
+    function commentsOf(doc) { return Array.isArray(doc) ? doc : doc && Array.isArray(doc.comments) ? doc.comments : []; }
+    function commentOf(id) {
+      var found = null;
+      pages().some(function (doc) {
+        return commentsOf(doc).some(function (c) { return c && String(c.id) === id && (found = c); });
+      });
+      return found;
+    }
+    function amend(id, change) {
+      var docs = pages();
+      docs.forEach(function (doc) { commentsOf(doc).forEach(function (c) { if (c && String(c.id) === id) change(c); }); });
+      state.comments = w.encode(docs.map(function (doc) { return JSON.stringify(doc); }).join('\0'));
+      if (!state.o.comments) { // the browser's own thread keeps it too
+        var local = localThread(state.o.thread);
+        local.comments.forEach(function (c) { if (c && String(c.id) === id) change(c); });
+        return store('thread:' + state.o.thread, local);
+      }
+      return true;
+    }
+    // The comment `id` rendered again from the thread as the core shows it now (edited; deleted:
+    // a placeholder when it keeps replies, else gone), in place of its article, with the count.
+    function rerender(id) {
+      var r = w.call('colloquy_render_comments', state.comments, state.o.pageSize ? { pageSize: state.shown } : {});
+      if (!r.meta.ok) return null;
+      var fresh = w.htmlNode('<div>' + r.slices.join('') + '</div>');
+      var article = fresh.querySelector('article.comment[data-id="' + CSS.escape(id) + '"]');
+      var old = findArticle('data-id', id);
+      if (old && article) old.replaceWith(article);
+      else if (old) old.remove();
+      var count = fresh.querySelector('header h2'), heading = w.commentsSlot.querySelector('section.comments > header > h2');
+      if (count && heading) heading.textContent = count.textContent;
+      return article;
+    }
+    // A change sent to the comments server (PATCH or DELETE <comments>/<id>): resolves with the
+    // answer's JSON; rejects with {problem} when the server refused it (its code, worded by the
+    // core: bad_token, edit_window_closed, text_too_long, …), else with the failure (no network,
+    // no answer in data-post-timeout, a 5xx): then nothing changed and the reader may try again.
+    function change(method, id, record, body) {
+      var url = w.endpoint().replace(/\/?$/, '/') + encodeURIComponent(id) + (method === 'DELETE' ? '?thread=' + encodeURIComponent(state.o.thread) : '');
+      var abort = new AbortController();
+      var timer = setTimeout(function () { abort.abort(); }, state.o.postTimeout);
+      var headers = { Accept: 'application/json' };
+      if (body) headers['Content-Type'] = 'application/json';
+      else headers.Authorization = 'Bearer ' + (record && record.token);
+      return fetch(url, { method: method, credentials: 'same-origin', signal: abort.signal, headers: headers, body: body && JSON.stringify(body) })
+        .then(function (res) {
+          return res.text().then(function (text) {
+            var verdict = JSON.parse(w.plain('colloquy_judge_answer', text, { status: res.status }));
+            if (verdict.outcome === 'delivered') return JSON.parse(text);
+            if (verdict.outcome === 'refused') throw { problem: verdict.error };
+            throw new Error('HTTP ' + res.status);
+          });
+        }).then(function (answer) { clearTimeout(timer); return answer; }, function (e) { clearTimeout(timer); throw e; });
+    }
+    // What a failed change tells the reader: the server's refusal in the widget's words, or
+    // "Your change could not be saved" (and why, in the console).
+    function failure(e) {
+      if (e && e.problem) return describe([e.problem]);
+      w.warn('change not saved: ' + (e && e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e && e.message));
+      return [{ field: '', message: words('change_failed') }];
+    }
+    // Storage mode: the window is the browser's to keep (there is no server to refuse).
+    function localChange(record) {
+      return record && record.until > Date.now() ? Promise.resolve(null) : Promise.reject({ problem: { code: CODES.edit_window_closed, field: '' } });
+    }
+
+    // Edit: a form in place of the comment, holding its text (the core renders it), checked as
+    // a post is; Escape or Cancel closes it and gives the comment back.
+    function edit(article) {
+      var id = article && article.getAttribute('data-id');
+      var comment = id && edits()[id] && commentOf(id);
+      if (!comment) return;
+      var next = article.nextElementSibling;
+      var form = next && next.matches('form.edit') ? next : null;
+      if (!form) {
+        form = w.htmlNode(w.html('colloquy_render_edit', '', { edit: id, parentDepth: depthOf(article) }).html);
+        form.elements.text.value = typeof comment.text === 'string' ? comment.text : '';
+        article.after(form);
+        updatePreview(form);
+      }
+      article.hidden = true;
+      form.elements.text.focus();
+    }
+    function checkEdit(form) {
+      var draft = { thread: state.o.thread, author: { name: '', location: '' }, text: form.elements.text.value };
+      return w.html('colloquy_check_compose', JSON.stringify(draft), { requireClientId: false }).meta;
+    }
+    function closeEdit(form) {
+      clearTimeout(timers.get(form));
+      timers.delete(form);
+      var article = findArticle('data-id', form.getAttribute('data-edit'));
+      form.remove();
+      if (!article) return;
+      article.hidden = false;
+      var button = article.querySelector('button[data-action="edit"]');
+      focusOn(button || article);
+    }
+    function saveEdit(form) {
+      clearTimeout(timers.get(form));
+      var id = form.getAttribute('data-edit'), record = edits()[id];
+      var checked = checkEdit(form);
+      var first = showProblems(form, checked.problems);
+      if (!checked.ok) return first && first.focus();
+      var text = checked.draft.text, save = form.querySelector('button[type="submit"]');
+      save.disabled = true;
+      var sent = state.o.comments ? change('PATCH', id, record, { thread: state.o.thread, text: text, token: record && record.token }) : localChange(record);
+      sent.then(function (answer) {
+        var edited = answer ? answer.edited : new Date().toISOString();
+        var saved = answer && typeof answer.text === 'string' ? answer.text : text; // the server's copy, as stored
+        if (!amend(id, function (c) { c.text = saved; c.edited = edited; })) throw { problem: { code: CODES.storage_refused, field: '' } };
+        form.remove();
+        var article = rerender(id);
+        if (article) focusOn(article);
+        say(words('comment_saved'));
+      }).catch(guard(function (e) {
+        save.disabled = false;
+        var shown = showProblems(form, failure(e)); // the text stays in the form
+        (shown || form.elements.text).focus();
+      }));
+    }
+
+    // Delete asks first, in the comment (an inline group, not window.confirm): "Delete this
+    // comment?" with Delete and Cancel; Cancel has the focus, so Enter twice deletes nothing.
+    function askDelete(article) {
+      var id = article && article.getAttribute('data-id');
+      if (!id || !edits()[id]) return;
+      var box = article.querySelector('.confirm');
+      if (!box) {
+        box = document.createElement('p');
+        box.className = 'confirm';
+        box.setAttribute('role', 'group');
+        var question = words('delete_question');
+        box.setAttribute('aria-label', question);
+        var label = document.createElement('span');
+        label.textContent = question + ' ';
+        box.appendChild(label);
+        [['confirm-delete', article.querySelector('button[data-action="delete"]').textContent], ['keep', words('cancel')]].forEach(function (b) {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.setAttribute('data-action', b[0]);
+          button.textContent = b[1];
+          box.appendChild(button);
+          box.appendChild(document.createTextNode(' '));
+        });
+        var error = document.createElement('span');
+        error.className = 'error';
+        error.setAttribute('role', 'alert');
+        error.hidden = true;
+        box.appendChild(error);
+        article.appendChild(box);
+      }
+      box.querySelector('button[data-action="keep"]').focus();
+    }
+    function closeConfirm(box) {
+      var article = box && box.closest('article.comment');
+      if (!article) return;
+      box.remove();
+      var button = article.querySelector('button[data-action="delete"]');
+      focusOn(button || article);
+    }
+    function remove(article) {
+      var id = article.getAttribute('data-id'), record = edits()[id];
+      var box = article.querySelector('.confirm'), yes = box.querySelector('button[data-action="confirm-delete"]');
+      yes.disabled = true;
+      var sent = state.o.comments ? change('DELETE', id, record, null) : localChange(record);
+      sent.then(function () {
+        if (!amend(id, function (c) { c.status = 'deleted'; })) throw { problem: { code: CODES.storage_refused, field: '' } };
+        keepEdit(editsKey(), id, null);
+        // Focus goes to what takes its place: the placeholder that keeps its replies, else the
+        // next comment, else the one before, else the comment form.
+        var after = article.nextElementSibling, before = article.previousElementSibling;
+        while (after && !after.matches('article.comment')) after = after.nextElementSibling;
+        while (before && !before.matches('article.comment')) before = before.previousElementSibling;
+        var placeholder = rerender(id);
+        var form = w.composeSlot.querySelector('form.compose');
+        var next = placeholder || after || before;
+        if (next) focusOn(next);
+        else if (form) form.elements.text.focus();
+        say(words('comment_deleted'));
+      }).catch(guard(function (e) {
+        yes.disabled = false;
+        var error = box.querySelector('.error');
+        error.textContent = failure(e).map(function (p) { return p.message; }).join(' ');
+        error.hidden = false;
+      }));
+    }
+    // When a comment's window closes its Edit and Delete go (an edit form already open stays:
+    // saving then says the time is over, the text still there to copy). Checked at each render
+    // and when the next window closes.
+    var closing = null;
+    function watchWindows() {
+      clearTimeout(closing);
+      var all = edits(), now = Date.now(), next = Infinity, pruned = false;
+      Object.keys(all).forEach(function (id) {
+        var until = all[id] && all[id].until;
+        if (until > now) return void (next = Math.min(next, until));
+        var article = findArticle('data-id', id);
+        if (article) {
+          var focused = article.contains(root.activeElement);
+          article.querySelectorAll('button[data-action="edit"], button[data-action="delete"], .confirm').forEach(function (el) { el.remove(); });
+          if (focused && !article.contains(root.activeElement)) focusOn(article);
+        }
+        if (!(until > now - EDIT_RECORD_GRACE_MS)) pruned = delete all[id];
+      });
+      if (pruned) store(editsKey(), Object.keys(all).length ? all : null);
+      if (next < Infinity) closing = setTimeout(guard(watchWindows), Math.min(next - now + 20, 2147483647));
+    }
+
     // Cancel or Escape: the reply form closes (its text kept as a draft) and focus goes back to
     // the Reply button that opened it, never to <body>.
     function closeReply(form) {
@@ -514,24 +768,28 @@
     }
     var onKeydown = guard(function (event) {
       if (event.key !== 'Escape' || !event.target.closest) return;
-      var form = event.target.closest('form.compose.reply');
-      if (form) { event.preventDefault(); closeReply(form); }
+      var form = event.target.closest('form.compose.reply'), confirm = event.target.closest('.confirm');
+      if (form || confirm) event.preventDefault();
+      if (confirm) closeConfirm(confirm);
+      else if (form && form.hasAttribute('data-edit')) closeEdit(form);
+      else if (form) closeReply(form);
     });
     var onInput = guard(function (event) {
       var form = event.target.closest && event.target.closest('form.compose');
       if (!form) return;
-      fillForm(form);
+      var editing = form.hasAttribute('data-edit');
+      if (!editing) fillForm(form);
       clearTimeout(timers.get(form));
       // Debounced: a 10,000-character comment is formatted once per pause, not per key.
       timers.set(form, setTimeout(guard(function () {
         timers.delete(form);
-        saveDraft(form);
+        if (!editing) saveDraft(form);
         updatePreview(form);
-        if (form.querySelector('.error:not([hidden])')) showProblems(form, check(form).problems);
+        if (form.querySelector('.error:not([hidden])')) showProblems(form, (editing ? checkEdit : check)(form).problems);
       }), 100));
     });
     function leave() {
-      timers.forEach(function (t, form) { clearTimeout(t); saveDraft(form); });
+      timers.forEach(function (t, form) { clearTimeout(t); if (formKeys.has(form)) saveDraft(form); });
       timers.clear();
     }
     var onOnline = guard(flushOutbox);
@@ -547,6 +805,8 @@
       // A comment still on its way has no id the server knows yet: no replies to it until then.
       link: guard(link),
       vote: guard(vote),
+      edit: guard(edit),
+      delete: guard(askDelete),
       reply: guard(function (article) {
         if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
       }),
@@ -558,6 +818,7 @@
         root.removeEventListener('keydown', onKeydown);
         window.removeEventListener('online', onOnline);
         timers.forEach(function (t) { clearTimeout(t); });
+        clearTimeout(closing);
         Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });
       }
     };

@@ -15,7 +15,7 @@
   const DEFAULTS = Object.freeze(SETUP.defaults);
   // The codes the widget raises itself, each in the core's registry (error.hpp; a test checks).
   const CODES = Object.freeze({ not_xml: 'not_xml', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused',
-    bad_answer: 'bad_answer', document_too_large: 'document_too_large' });
+    bad_answer: 'bad_answer', document_too_large: 'document_too_large', edit_window_closed: 'edit_window_closed' });
   function assetUrl(name) {
     const url = new URL(name, BASE);
     if (VERSIONS[name]) url.search = '?v=' + VERSIONS[name];
@@ -278,15 +278,15 @@
     state.adopted = element.querySelector(':scope > .colloquy-static');
     if (state.adopted) commentsSlot.appendChild(document.createElement('slot'));
     const stop = new AbortController(); // ends every listener on destroy()
-    // This reader's votes in this thread (colloquy-post.js keeps them): their buttons render pressed.
-    const voted = () => {
+    // What colloquy-post.js keeps of this thread: the reader's votes (pressed) and comments open to edits (Edit, Delete).
+    const kept = (name) => {
       try {
-        return JSON.parse(localStorage.getItem('colloquy:votes:' + placeKey())) || {};
+        return JSON.parse(localStorage.getItem('colloquy:' + name + ':' + placeKey())) || {};
       } catch (e) {
-        return {}; // no storage: no votes kept
+        return {}; // no storage: nothing kept
       }
     };
-    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: voted() }, extra);
+    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: kept('votes'), editable: Object.entries(kept('edits')).filter(([, e]) => e && e.until > Date.now()).map(([id]) => id) }, extra);
     // Nothing on the host page moves: the space held (.reserve) goes when that moves nothing on
     // screen: the content ends below it, or the reader is past it (scroll anchoring holds).
     frame.classList.add('reserve');

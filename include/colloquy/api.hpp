@@ -414,6 +414,18 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
   return {};
 }
 
+// The words of a reader's edit or delete (locale.hpp action_words) by key; the posting module
+// asks for them, so the reading module carries none. Unknown keys answer an empty string.
+inline std::string_view action_text(std::string_view key, const locale_data& loc) {
+  const action_words& words = find_action_words(loc);
+  if (key == "cancel") return loc.cancel;
+  if (key == "delete_question") return words.delete_question;
+  if (key == "comment_saved") return words.saved;
+  if (key == "comment_deleted") return words.removed;
+  if (key == "change_failed") return words.change_failed;
+  return {};
+}
+
 // ---- Posting: the compose form, one comment on its own, drafts, a server's answer ------------
 
 // What a posting call adds to widget_options: the comment replied to ("" for top level), its
@@ -421,6 +433,7 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
 // unknown state was asked for) and the post's idempotency key, kept on the article.
 struct compose_options {
   std::string parent, client_id;
+  std::string edit;  // the reader's comment an edit form is for (render_edit_view)
   int parent_depth = -1;
   std::optional<local_state> state = local_state::stored;
 };
@@ -441,6 +454,16 @@ inline compose_view render_compose_view(const widget_options& o, const compose_o
   compose_view v;
   v.depth = c.parent.empty() ? 0 : reply_depth(c.parent_depth, o.max_depth);
   render_compose_form_html(v.html, {&o.language(), c.parent, v.depth});
+  return v;
+}
+
+// The form that edits the text of the reader's comment c.edit, shown under it: c.parent_depth
+// is that comment's depth (the form is indented as the comment is).
+inline compose_view render_edit_view(const widget_options& o, const compose_options& c) {
+  compose_view v;
+  v.depth = std::max(0, c.parent_depth);
+  const edit_form_options e{c.edit, &find_action_words(o.language())};
+  render_compose_form_html(v.html, {&o.language(), "", v.depth}, &e);
   return v;
 }
 

@@ -132,6 +132,7 @@ inline compose_options parse_compose_options(std::string_view json) {
   const detail::json_document::ref j = doc.root();
   if (auto s = j.string_at("parent")) c.parent = *s;
   if (auto s = j.string_at("clientId")) c.client_id = *s;
+  if (auto s = j.string_at("edit")) c.edit = *s;
   if (auto s = j.string_at("state")) c.state = parse_local_state(*s);
   std::int64_t depth = -1;
   if (detail::read_int(j, "parentDepth", INT64_MIN + 1, INT64_MAX, depth) == detail::int_field::ok)
@@ -347,17 +348,37 @@ inline std::string preview(std::string_view text, std::string_view /*options_jso
   return out;
 }
 
-// The compose form: at the bottom of the thread (no "parent") or as a reply form under a
-// comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
-//
-//   colloquy::render_compose("", R"({"locale":"en"})")  // {"depth":0,"ok":true} '\0' <form class="compose" …
-inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
-  compose_view v = render_compose_view(parse_widget_options(options_json), parse_compose_options(options_json));
+namespace detail {
+// A form as the loader reads it: {"depth":N,"ok":true} '\0' <form …>.
+inline std::string form_answer(const compose_view& v) {
   std::string out;
   json_writer(out).begin_object().key("depth").number(v.depth).key("ok").boolean(true).end_object();
   out += '\0';
   out += v.html;
   return out;
+}
+}  // namespace detail
+
+// The compose form: at the bottom of the thread (no "parent") or as a reply form under a
+// comment ({"parent":"c1","parentDepth":0}). The input bytes are unused.
+//
+//   colloquy::render_compose("", R"({"locale":"en"})")  // {"depth":0,"ok":true} '\0' <form class="compose" …
+inline std::string render_compose(std::string_view /*input*/, std::string_view options_json) {
+  return detail::form_answer(render_compose_view(parse_widget_options(options_json), parse_compose_options(options_json)));
+}
+
+// The form that edits the reader's comment {"edit":"c1","parentDepth":1} (its id and depth;
+// api.hpp render_edit_view). The input bytes are unused; the widget fills in the text.
+//
+//   colloquy::render_edit("", R"({"edit":"c1","parentDepth":1})")
+//   // {"depth":1,"ok":true} '\0' <form class="compose reply edit" part="compose" data-parent="" data-edit="c1" …
+inline std::string render_edit(std::string_view /*input*/, std::string_view options_json) {
+  return detail::form_answer(render_edit_view(parse_widget_options(options_json), parse_compose_options(options_json)));
+}
+
+// The words of a reader's edit or delete, by key (api.hpp action_text), in the options' language.
+inline std::string action_message(std::string_view key, std::string_view options_json) {
+  return std::string(action_text(key, parse_widget_options(options_json).language()));
 }
 
 // One comment (DESIGN §2 object) in, its <article> out: options add "parentDepth", "state"

@@ -28,18 +28,26 @@ struct compose_form_options {
   int depth = 0;       // display depth of the reply it will become (indents the reply form)
 };
 
+// The form that edits the text of the reader's comment `id` (the posting module's), worded by
+// `words`; it goes under the comment, at the comment's depth.
+struct edit_form_options {
+  std::string_view id;
+  const action_words* words = &action_words_en;
+};
+
 namespace detail {
 // A form's ids: "colloquy-compose" for the bottom form (the skip link's target), and for a reply
-// form "colloquy-reply-" plus its parent's id with every byte but [A-Za-z0-9-] written "_xx":
-// unique in the shadow root, whatever the id holds (spaces would split aria-describedby).
-inline void append_form_id(std::string& out, std::string_view parent) {
-  if (parent.empty()) {
+// form "colloquy-reply-" (an edit form "colloquy-edit-") plus its comment's id with every byte
+// but [A-Za-z0-9-] written "_xx": unique in the shadow root, whatever the id holds (spaces
+// would split aria-describedby).
+inline void append_form_id(std::string& out, std::string_view parent, std::string_view edit = {}) {
+  if (parent.empty() && edit.empty()) {
     out += "colloquy-compose";
     return;
   }
-  out += "colloquy-reply-";
+  out += edit.empty() ? "colloquy-reply-" : "colloquy-edit-";
   static constexpr char hex[] = "0123456789abcdef";
-  for (const char c : parent) {
+  for (const char c : edit.empty() ? parent : edit) {
     const unsigned char u = static_cast<unsigned char>(c);
     if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-') {
       out += c;
@@ -58,14 +66,24 @@ inline void append_form_id(std::string& out, std::string_view parent) {
 // each field (and the Post button, for the form-wide slot) names its slot in aria-describedby,
 // so a screen reader reads the error with the field. The text is `required` (the form is
 // `novalidate`: the core's messages, not the browser's, say what is wrong).
-inline void render_compose_form_html(std::string& out, const compose_form_options& o) {
+//
+// An edit form (`e`) is a reply form's twin holding only the text field, with Save and Cancel:
+// class "compose reply edit" and data-edit, the comment's id.
+inline void render_compose_form_html(std::string& out, const compose_form_options& o,
+                                     const edit_form_options* e = nullptr) {
   const locale_data& loc = *o.locale;
-  const bool reply = !o.parent.empty();
+  const bool edit = e != nullptr;
+  const bool reply = !o.parent.empty() || edit;
   std::string id;
-  detail::append_form_id(id, o.parent);
-  out += reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\""
-               : "<form class=\"compose\" part=\"compose\" data-parent=\"";
+  detail::append_form_id(id, o.parent, edit ? e->id : std::string_view());
+  out += edit    ? "<form class=\"compose reply edit\" part=\"compose\" data-parent=\""
+         : reply ? "<form class=\"compose reply\" part=\"compose\" data-parent=\""
+                 : "<form class=\"compose\" part=\"compose\" data-parent=\"";
   append_escaped(out, o.parent);
+  if (edit) {
+    out += "\" data-edit=\"";
+    append_escaped(out, e->id);
+  }
   out += "\" data-depth=\"";
   out += std::to_string(o.depth);
   out += "\" id=\"";
@@ -76,7 +94,7 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
   out += reply ? "\" novalidate><div class=\"reply-box\" role=\"article\" aria-label=\""
                : "\" aria-labelledby=\"colloquy-compose-title\" novalidate>";
   if (reply) {
-    append_escaped(out, loc.reply_form_label);
+    append_escaped(out, edit ? e->words->edit_label : loc.reply_form_label);
     out += "\">";
   } else {
     out += "<h3 id=\"colloquy-compose-title\">";
@@ -108,18 +126,22 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     out += name;
     out += "\" role=\"alert\" hidden></span></p>";
   };
-  field("name", loc.field_name, "name");
-  field("location", loc.field_location, "address-level2");
+  if (!edit) {  // an edit changes the text only (DESIGN §8)
+    field("name", loc.field_name, "name");
+    field("location", loc.field_location, "address-level2");
+  }
   field("text", loc.field_text, "off");
-  out += "<p class=\"hp\" aria-hidden=\"true\"><label>";
-  append_escaped(out, loc.honeypot_label);
-  out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
+  if (!edit) {
+    out += "<p class=\"hp\" aria-hidden=\"true\"><label>";
+    append_escaped(out, loc.honeypot_label);
+    out += "<input name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></label></p>";
+  }
   // The preview comes after the buttons: it appears while the reader types, and above them it
   // would move the Post button under a pointer already on its way there (a lost click).
   out += "<p class=\"actions\"><button type=\"submit\" aria-describedby=\"";
   out += id;
   out += "-form-error\">";
-  append_escaped(out, reply ? loc.submit_reply : loc.submit);
+  append_escaped(out, edit ? e->words->save : reply ? loc.submit_reply : loc.submit);
   out += "</button>";
   if (reply) {
     out += "<button type=\"button\" data-action=\"cancel\">";
@@ -229,6 +251,8 @@ inline void append_draft_message(std::string& out, std::string_view code, const 
       case message_key::location_too_long: m = loc.error_location_too_long; break;
       case message_key::storage_refused: m = loc.error_storage_refused; break;
       case message_key::bad_answer: m = loc.error_bad_answer; break;
+      case message_key::bad_token: m = find_action_words(loc).error_bad_token; break;
+      case message_key::edit_window_closed: m = find_action_words(loc).error_window_closed; break;
       case message_key::rejected: break;
     }
   }

@@ -157,10 +157,10 @@ class problem_list {
   X(headers_too_large, 431, rejected)                                                            \
   X(internal_error, 500, rejected)                                                               \
   /* Server: reader actions (votes, a reader's own edit or delete, DESIGN §8). */               \
-  X(bad_vote, 400, rejected)           /* vote not 1, -1 or 0 */                                 \
-  X(bad_voter, 400, rejected)          /* voter id not 8-128 printable characters */             \
-  X(bad_token, 403, rejected)          /* edit token missing or not this comment's */            \
-  X(edit_window_closed, 403, rejected) /* past --edit-window (or editing off) */                 \
+  X(bad_vote, 400, rejected)                     /* vote not 1, -1 or 0 */                       \
+  X(bad_voter, 400, rejected)                    /* voter id not 8-128 printable characters */   \
+  X(bad_token, 403, bad_token)                   /* edit token missing or not this comment's */  \
+  X(edit_window_closed, 403, edit_window_closed) /* past --edit-window (or editing off) */       \
   X(storage_unavailable, 503, rejected)                                                          \
   X(too_many_connections, 503, rejected)                                                         \
   /* Import (colloquy import): the file as a whole. */                                           \
@@ -183,7 +183,9 @@ enum class message_key {
   name_too_long,
   location_too_long,
   storage_refused,
-  bad_answer
+  bad_answer,
+  bad_token,  // a reader's edit or delete refused (locale.hpp action_words)
+  edit_window_closed
 };
 
 namespace errc {

@@ -8,6 +8,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -462,6 +463,74 @@ inline const locale_data* locale_for(std::string_view tag) {
 inline const locale_data& find_locale(std::string_view tag) {
   const locale_data* l = locale_for(tag);
   return l ? *l : locale_en;
+}
+
+// A reader changing their own comment (edit, delete): only the posting module shows these
+// words, so they are a table of their own (in locale_data, every module would carry them).
+struct action_words {
+  std::string_view tag = "en";
+  std::string_view edit_label = "Edit your comment";  // the edit form, as an article of the thread
+  std::string_view save = "Save";
+  std::string_view delete_question = "Delete this comment?";  // the inline confirmation
+  std::string_view saved = "Comment updated";                 // said by the live region
+  std::string_view removed = "Comment deleted";
+  // A change that did not reach the server (no network, no answer, a 5xx): nothing changed.
+  std::string_view change_failed = "Your change could not be saved. Please try again.";
+  std::string_view error_bad_token = "This comment can no longer be changed from this browser.";
+  std::string_view error_window_closed = "The time for changing this comment is over.";
+};
+
+inline constexpr action_words action_words_en{};
+inline constexpr action_words action_words_fr{
+    .tag = "fr",
+    .edit_label = "Modifier votre commentaire",
+    .save = "Enregistrer",
+    .delete_question = "Supprimer ce commentaire\u202F?",
+    .saved = "Commentaire modifié",
+    .removed = "Commentaire supprimé",
+    .change_failed = "Votre modification n’a pas pu être enregistrée. Veuillez réessayer.",
+    .error_bad_token = "Ce commentaire ne peut plus être modifié depuis ce navigateur.",
+    .error_window_closed = "Le délai pour modifier ce commentaire est passé.",
+};
+inline constexpr action_words action_words_de{
+    .tag = "de",
+    .edit_label = "Kommentar bearbeiten",
+    .save = "Speichern",
+    .delete_question = "Diesen Kommentar löschen?",
+    .saved = "Kommentar geändert",
+    .removed = "Kommentar gelöscht",
+    .change_failed = "Ihre Änderung konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
+    .error_bad_token = "Dieser Kommentar kann von diesem Browser aus nicht mehr geändert werden.",
+    .error_window_closed = "Die Frist zum Ändern dieses Kommentars ist abgelaufen.",
+};
+inline constexpr action_words action_words_es{
+    .tag = "es",
+    .edit_label = "Editar tu comentario",
+    .save = "Guardar",
+    .delete_question = "¿Eliminar este comentario?",
+    .saved = "Comentario actualizado",
+    .removed = "Comentario eliminado",
+    .change_failed = "No se pudo guardar tu cambio. Inténtalo de nuevo.",
+    .error_bad_token = "Este comentario ya no se puede cambiar desde este navegador.",
+    .error_window_closed = "El plazo para cambiar este comentario ha terminado.",
+};
+inline constexpr action_words action_words_ru{
+    .tag = "ru",
+    .edit_label = "Изменить комментарий",
+    .save = "Сохранить",
+    .delete_question = "Удалить этот комментарий?",
+    .saved = "Комментарий изменён",
+    .removed = "Комментарий удалён",
+    .change_failed = "Не удалось сохранить изменение. Попробуйте ещё раз.",
+    .error_bad_token = "Этот комментарий больше нельзя изменить из этого браузера.",
+    .error_window_closed = "Время на изменение этого комментария истекло.",
+};
+
+// The action words in `loc`'s language (English for a language without them).
+inline const action_words& find_action_words(const locale_data& loc) {
+  for (const action_words* w : {&action_words_fr, &action_words_de, &action_words_es, &action_words_ru})
+    if (w->tag == loc.tag) return *w;
+  return action_words_en;
 }
 
 // Whether the tag's language is built in (else find_locale answers English).

@@ -38,9 +38,15 @@ function many(n) {
 
 // One page per state: a page on the test server's origin, its comments API scripted (`post`:
 // 'abort' makes every POST fail as when offline).
-async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style = '', locale = '', post = 'abort' } = {}) {
+// `own`: ids of comments this browser posted, still open to edits (their Edit and Delete show).
+async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style = '', locale = '', post = 'abort', own = [] } = {}) {
   const context = await browser.newContext({ colorScheme: os });
   const page = await context.newPage();
+  if (own.length) {
+    await page.addInitScript(([key, ids]) => localStorage.setItem(key, JSON.stringify(Object.fromEntries(
+      ids.map((id) => [id, { clientId: 'client-' + id, token: 'token-' + id, until: Date.now() + 3600000 }])))),
+    [`colloquy:edits:${server.url}/api/comments\n${THREAD}`, own]);
+  }
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.route('**/a11y.html', (route) => route.fulfill({
@@ -137,6 +143,25 @@ const STATES = [
     },
   },
   { name: 'with 300 comments', least: 300, run: async () => open({ comments: many(300) }) },
+  {
+    name: 'editing one\'s own comment, with a validation error', run: async () => {
+      const o = await open({ own: ['c2'] });
+      await o.page.click(`${widget}article.comment[data-id="c2"] button[data-action="edit"]`);
+      const form = `${widget}form.compose.edit[data-edit="c2"]`;
+      await o.page.fill(`${form} textarea[name="text"]`, ' ');
+      await o.page.click(`${form} button[type="submit"]`);
+      await o.page.waitForSelector(`${form} .error[data-for="text"]:not([hidden])`, { timeout: WAIT });
+      return o;
+    },
+  },
+  {
+    name: 'asked to confirm a delete', run: async () => {
+      const o = await open({ own: ['c3'] });
+      await o.page.click(`${widget}article.comment[data-id="c3"] button[data-action="delete"]`);
+      await o.page.waitForSelector(`${widget}article.comment[data-id="c3"] .confirm button[data-action="keep"]`, { timeout: WAIT });
+      return o;
+    },
+  },
 ];
 // Each scheme with a reply form and errors open: every control in every scheme.
 for (const t of SCHEMES) {

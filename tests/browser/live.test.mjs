@@ -5,7 +5,7 @@
 // reader was typing, and focus goes to the new comment, not to <body>. A hidden page asks nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, eventually, waitForCount, waitForText, postComment as post } from './support.mjs';
+import { launch, withServer, eventually, waitForCount, waitForText, postComment as post, WAIT } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -96,5 +96,41 @@ test('a hidden page asks nothing until it shows again; data-live="off" never ask
     const quiet = await open(server, 'off');
     await quiet.page.waitForTimeout(3000);
     assert.equal(quiet.answers.length, 1, 'only the first load');
+  });
+});
+
+// Back-off: while the server does not answer (here its answers refused, as when it is down),
+// each ask waits twice as long as the one before, up to 16 times data-live; once it answers
+// again the widget asks at its usual pace and offers what came meanwhile. Asserted on the gaps
+// between asks: a timer never fires early, so each gap is at least its delay however busy the
+// machine is; the pace after recovery is judged against the longest wait, a wide margin.
+test('failed asks back off, doubling each time, and the usual pace resumes once the server answers', async (t) => {
+  await withServer(browser, [], async (server) => {
+    await post(server, { thread: THREAD, author: { name: 'Ann' }, text: 'First.', clientId: 'live-first-0000-0000' });
+    const LIVE = 400;
+    const { page } = await open(server, String(LIVE));
+    const asks = []; // [time, failed] of each ask after the first load
+    let down = true;
+    await page.route((url) => url.pathname === '/api/comments' && url.searchParams.has('thread'), (route) => {
+      asks.push([Date.now(), down]);
+      return down ? route.abort('connectionrefused') : route.continue();
+    });
+    // Five failed asks: the gaps after the first are 2, 4, 8 and 16 times data-live, at least.
+    await eventually(() => assert.ok(asks.length >= 5, `${asks.length} asks`), { timeout: WAIT + 30 * LIVE });
+    const gaps = asks.slice(1, 5).map(([t], k) => t - asks[k][0]);
+    gaps.forEach((gap, k) => assert.ok(gap >= LIVE * 2 ** (k + 1) - 50, `gap ${k + 1}: ${gap} ms, gaps ${gaps}`));
+    assert.ok(gaps[3] > 1.5 * gaps[1], `the gaps grow: ${gaps}`);
+    t.diagnostic(`data-live ${LIVE} ms; gaps after 1-4 failed asks: ${gaps.join(', ')} ms`);
+
+    // Someone posts while the widget cannot reach the server; then the server answers again.
+    await post(server, { thread: THREAD, author: { name: 'Bob' }, text: 'Posted during the outage.', clientId: 'live-outage-000-0000' });
+    down = false;
+    const recovered = asks.length;
+    await waitForText(page, '#colloquy >> button[data-action="new-comments"]', '1 new comment', { timeout: WAIT + 16 * LIVE });
+    // Three more asks after the first answered one, the gaps between them far below the 16x wait.
+    await eventually(() => assert.ok(asks.length >= recovered + 4, `${asks.length - recovered} asks since`), { timeout: WAIT + 16 * LIVE });
+    const after = asks.slice(recovered + 1, recovered + 4).map(([t], k) => t - asks[recovered + k][0]);
+    assert.ok(Math.min(...after) < 8 * LIVE, `asks since the server answered again: gaps ${after} ms`);
+    t.diagnostic(`gaps once the server answered again: ${after.join(', ')} ms`);
   });
 });

@@ -1,7 +1,8 @@
 // The browser checks that matter in every engine, written once over driver.mjs: the seed page
-// with and without the strict CSP, posting and reload, the outbox, XSS vectors inert, stories,
-// locales. Each engine's test file runs them all in one browser session, one node test per
-// scenario named "<engine>: <scenario>", so a failure names the engine.
+// with and without the strict CSP, posting and reload, editing and deleting one's own comment,
+// the outbox, XSS vectors inert, stories, locales. Each engine's test file runs them all in one
+// browser session, one node test per scenario named "<engine>: <scenario>", so a failure names
+// the engine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -127,6 +128,39 @@ scenario('a comment and a reply go to the server, appear where they belong, and 
     const rows = await stored(site);
     assert.equal(rows.filter((c) => c.text === text).length, 1, 'stored once');
     assert.equal(rows.find((c) => c.text === 'A reply.').parent, t[0].id);
+    assert.deepEqual((await s.problems()).errors, []);
+    assert.deepEqual((await s.problems()).csp, []);
+  }));
+
+scenario('the reader edits and deletes their own comment: the server has the change, the page shows it', (s) =>
+  withSite(s, [], async (site) => {
+    await s.open(site.url + '/');
+    await s.waitFor('article.comment', 3);
+    await post(s, MAIN_FORM, { name: 'Eve', text: `To edit from ${s.engine}.` });
+    await s.waitFor('article.comment button[data-action="edit"]', 1);
+    const mine = 'article.comment:not([data-client-id]):has(button[data-action="edit"])';
+    const id = await s.evaluate((m) => document.querySelector('#colloquy').shadowRoot.querySelector(m).dataset.id, mine);
+    // Edit: the form holds the text; Save sends it; the comment reads the new text, "edited".
+    await s.click(`article.comment[data-id="${id}"] button[data-action="edit"]`);
+    await s.waitFor(`form.compose.edit[data-edit="${id}"]`, 1);
+    await s.type(`form.compose.edit textarea[name="text"]`, 'Edited *here*.');
+    await eventually(async () => assert.deepEqual((await s.texts('form.compose.edit .preview:not([hidden]) .body')).map((t) => t.trim()),
+      ['Edited here.']), { timeout: ENGINE_WAIT });
+    await s.click('form.compose.edit button[type="submit"]');
+    await s.waitFor('form.compose.edit', 0);
+    await s.waitForText(`article.comment[data-id="${id}"] .body`, /Edited here\./);
+    await s.waitFor(`article.comment[data-id="${id}"] .edited time`, 1);
+    const edited = (await stored(site)).find((c) => String(c.id) === id);
+    assert.equal(edited.text, 'Edited *here*.');
+    assert.ok(edited.edited);
+    // Delete: asked in the comment, then gone (it has no replies), here and on the server.
+    await s.click(`article.comment[data-id="${id}"] button[data-action="delete"]`);
+    await s.click(`article.comment[data-id="${id}"] .confirm button[data-action="confirm-delete"]`);
+    await s.waitFor(`article.comment[data-id="${id}"]`, 0);
+    await s.waitFor('article.comment', 3);
+    assert.equal((await stored(site)).filter((c) => String(c.id) === id && c.status !== 'deleted').length, 0);
+    await s.reload();
+    await s.waitFor('article.comment', 3);
     assert.deepEqual((await s.problems()).errors, []);
     assert.deepEqual((await s.problems()).csp, []);
   }));
