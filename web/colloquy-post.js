@@ -106,12 +106,11 @@
       return spot;
     }
     // Shows a comment (its JSON) where the thread has it, marked `how` (stored, sending, unsent),
-    // in place of the article of `replaces` (a clientId). `commit`: it joins the thread's bytes
+    // in place of the article of `replaces` (a clientId). `commit`: it joins the thread's pages
     // as one more page, so re-sorting keeps it, and the header's count follows. A comment the
     // thread already shows is not shown twice. Returns the core's spot.
     function show(json, how, clientId, replaces, commit) {
-      var page = w.encode('[' + json + ']');
-      var pages = w.joinPages(state.comments, page);
+      var pages = (state.comments || []).concat('[' + json + ']');
       var spot = spotOf(pages);
       var old = replaces ? findArticle('data-client-id', replaces) : null;
       var shown = spot.ok && findArticle('data-id', spot.id);
@@ -125,7 +124,7 @@
         if (count) count.textContent = spot.count;
       }
       var parent = spot.parent ? findArticle('data-id', spot.parent) : null;
-      var r = w.html('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
+      var r = w.call('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
       if (!r.meta.ok) { w.warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return spot; }
       var focus = old && old.contains(root.activeElement) ? root.activeElement.getAttribute('data-action') || '' : null;
       if (old) old.remove();
@@ -193,7 +192,7 @@
       var text = form.elements.text.value;
       var box = form.querySelector('.preview');
       if (!/\S/.test(text)) { box.hidden = true; box.lastChild.textContent = ''; return; }
-      box.lastChild.innerHTML = w.trusted(w.html('colloquy_preview', text, {}).html);
+      box.lastChild.innerHTML = w.trusted(w.call('colloquy_preview', text, {}).html);
       box.hidden = false;
     }
     function rawDraft(form) {
@@ -230,10 +229,10 @@
     }
     // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
     function describe(problems) {
-      return w.html('colloquy_describe_problems', JSON.stringify(problems), {}).meta.problems || problems;
+      return w.call('colloquy_describe_problems', JSON.stringify(problems), {}).meta.problems || problems;
     }
     function check(form) {
-      return w.html('colloquy_check_compose', JSON.stringify(rawDraft(form)), { requireClientId: false }).meta;
+      return w.call('colloquy_check_compose', JSON.stringify(rawDraft(form)), { requireClientId: false }).meta;
     }
 
     function submit(form) {
@@ -336,7 +335,7 @@
     // The server stored the comment: the answer (its bytes, never parsed here) joins the thread.
     function delivered(item, text) {
       finish(item);
-      var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
+      var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf('[' + text + ']');
       if (here(item)) announce('comment_posted');
       if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
     }

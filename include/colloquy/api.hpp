@@ -61,6 +61,9 @@ struct widget_options {
   bool votes = true;
   bool avatars = true;
   reader_actions reader;
+  // data-theme: "auto" (the page behind the widget decides, widget.hpp scheme_for), "light" or
+  // "dark".
+  std::string_view theme = "auto";
 
   const locale_data& language() const { return find_locale(locale); }
   date_style dates() const { return {now_ms, relative_max_ms}; }
