@@ -135,11 +135,11 @@ TEST_SUITE("Reader actions in the thread") {
 
   TEST_CASE("Options of the wrong shape are listed as ignored; the rest of each still applies") {
     const rendered r = render(R"({"voted":{"c1":1,"c2":2,"":1,"x":"up"},"editable":["c1",{},-1,""],"votes":"no"})");
-    CHECK(r.meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
+    CHECK(r.meta["ignored"] == nlohmann::json::array({"votes", "voted", "editable"}));
     CHECK(has(article(r.html, "c1"), R"(data-vote="up" aria-pressed="true")"));
     CHECK_FALSE(has(article(r.html, "c2"), R"(aria-pressed="true")"));
     CHECK(has(article(r.html, "c1"), "data-action=\"edit\""));
-    CHECK(has(r.html, "data-action=\"vote\""));  // "no" is not a boolean: the default stays
+    CHECK(has(r.html, "data-action=\"vote\""));  // "no" is neither a boolean nor on/off: the default stays
     CHECK(render(R"({"voted":[1],"editable":{}})").meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
     // A huge list is bounded by the comments any thread can have, and still renders.
     std::string many = R"({"editable":[)";

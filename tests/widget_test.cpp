@@ -57,6 +57,31 @@ TEST_SUITE("The loader's questions") {
     CHECK(json_of(widget_setup("", R"({"locale":"pt"})"))["lang"] == "en");  // not built in: English words
   }
 
+  TEST_CASE("A theme given as light or dark is the scheme; another is ignored, and auto decides") {
+    const std::string dark_page = "normal\n\n17 17 17 255";
+    CHECK(page_scheme(dark_page, R"({"theme":"light"})") == "light");
+    CHECK(page_scheme("normal\n\n255 255 255 255", R"({"theme":"dark"})") == "dark");
+    CHECK(page_scheme(dark_page, R"({"theme":"auto"})") == "dark");
+    CHECK(page_scheme(dark_page, R"({"theme":"purple"})") == "dark");
+    const widget_options purple = parse_widget_options(R"({"theme":"purple"})");
+    CHECK(purple.theme == "auto");
+    CHECK(purple.ignored == std::vector<std::string>{"theme"});
+    CHECK(parse_widget_options(R"({"theme":"dark"})").ignored.empty());
+  }
+
+  TEST_CASE("data-votes and data-avatars read as the attributes say them: on or off") {
+    const widget_options off = parse_widget_options(R"({"votes":"off","avatars":"off"})");
+    CHECK_FALSE(off.votes);
+    CHECK_FALSE(off.avatars);
+    CHECK(off.ignored.empty());
+    const widget_options on = parse_widget_options(R"({"votes":"on","avatars":true})");
+    CHECK(on.votes);
+    CHECK(on.avatars);
+    const widget_options bad = parse_widget_options(R"({"votes":"maybe"})");
+    CHECK(bad.votes);
+    CHECK(bad.ignored == std::vector<std::string>{"votes"});
+  }
+
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {
     CHECK(page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}") == "dark");
     CHECK(page_scheme("normal\n\n255 255 255 255\n0 0 0 255", "{}") == "light");

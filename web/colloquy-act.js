@@ -1,7 +1,8 @@
 /*! Colloquy: the reader's actions. https://github.com/colloquy */
 // Fetched by colloquy.js on the reader's first click, focus, input or choice in the widget: the
 // Retry button, "Load more", the sort menu, the new comments of a live update, Reply, Edit, Delete
-// and writing (which fetch colloquy-post.js). Keyboard users keep their place through each of them.
+// and writing (which fetches colloquy-post.js; so does a render for a reader who has written before).
+// Keyboard users keep their place through each of them.
 (() => {
   'use strict';
 
@@ -17,7 +18,7 @@
     }
     const form = t.closest && t.closest('form.compose');
     if (type !== 'click') {
-      if (form) w.posting().then((p) => { if (type === 'submit') p.submit(form); });
+      if (form) posting(w).then((p) => { if (type === 'submit') p.submit(form); });
       return;
     }
     const button = t.closest && t.closest('button[data-action]');
@@ -26,12 +27,28 @@
     if (action === 'reload') w.load();
     else if (action === 'more') more(w, button);
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
-    else if (action === 'reply') w.posting().then((p) => p.reply(button.closest('article.comment')));
-    else if (action === 'link') w.posting().then((p) => p.link(button.closest('article.comment')));
-    else if (action === 'vote') w.posting().then((p) => p.vote(button));
-    else if (action === 'edit' || action === 'delete') w.posting().then((p) => p[action](button.closest('article.comment')));
+    else if (action === 'reply') posting(w).then((p) => p.reply(button.closest('article.comment')));
+    else if (action === 'link') posting(w).then((p) => p.link(button.closest('article.comment')));
+    else if (action === 'vote') posting(w).then((p) => p.vote(button));
+    else if (action === 'edit' || action === 'delete') posting(w).then((p) => p[action](button.closest('article.comment')));
     else if (action === 'skip') skip(w);
   }
+
+  // Posting (colloquy-post.js and its module colloquy-post.wasm), once per widget: when a reader
+  // starts writing, or after a render of a thread with posts not sent yet, drafts or no endpoint.
+  function posting(w) {
+    const state = w.state;
+    if (!state.posting) {
+      state.posting = Promise.all([w.loadPart('post'), w.loadCore('colloquy-post.wasm')]).then(([p]) => p.attach(w));
+      state.posting.catch((e) => {
+        state.posting = null;
+        w.warn('posting unavailable: ' + e.message, 'serve colloquy-post.js and colloquy-post.wasm next to colloquy.js');
+      });
+    }
+    return state.posting;
+  }
+  // After a render, when the reader has written: posting's work on it (awaited by the render).
+  const written = (w) => posting(w).then((p) => p.afterRender(), () => {});
 
   // The skip link: past the whole thread, to the first field of the comment form.
   function skip(w) {
@@ -69,7 +86,7 @@
   // again, so the reader's place, focus and drafts stay. Returns the new articles, in order.
   function merge(w, r) {
     const fresh = document.createElement('template');
-    fresh.innerHTML = w.trusted(r.slices.join(''));
+    fresh.innerHTML = w.trusted(r.html);
     const list = w.commentsSlot.querySelector('.list');
     const shown = new Map(Array.from(list.querySelectorAll(':scope > article.comment[data-id], :scope > .slice > article.comment[data-id]'), (a) => [a.getAttribute('data-id'), a]));
     const added = [];
@@ -107,9 +124,9 @@
     if (added.length) announce(w, w.plain('colloquy_ui_message', label, { count: added.length }));
   }
 
-  // "Load more": the next page from the bytes already here (data-next: no refetch), or after
-  // the last page they hold, the server's next page (its cursor, data-cursor), which joins the
-  // bytes (the core reads pages separated by a NUL byte as one thread).
+  // "Load more": the next page from the pages already here (data-next: no refetch), or after
+  // the last page they hold, the server's next page (its cursor, data-cursor), which joins them
+  // (the core reads a thread's pages as one thread).
   function more(w, button) {
     const state = w.state;
     if (!state.comments || button.disabled) return Promise.resolve();
@@ -124,7 +141,7 @@
     const bytes = url ? w.fetchBytes(url, state.o) : Promise.resolve(null);
     return bytes.then((page) => {
       if (state.token !== token) return;
-      if (page) state.comments = w.joinPages(state.comments, page);
+      if (page) state.comments = state.comments.concat([page]);
       // The threads shown and a page more (without a page size: all), in the order on show.
       const r = w.call('colloquy_render_comments', state.comments, state.o.pageSize ? { pageSize: state.shown + state.o.pageSize } : {});
       if (!r.meta.ok) throw new Error(r.meta.error.code);
@@ -139,5 +156,6 @@
   act.announce = announce;
   act.merge = merge;
   act.arrived = arrived;
+  act.written = written;
   document.dispatchEvent(new CustomEvent('colloquy:act', { detail: act }));
 })();

@@ -11,7 +11,7 @@
   function adopt(w, r, token) {
     const state = w.state;
     const fresh = document.createElement('div');
-    fresh.innerHTML = w.trusted(r.slices.join(''));
+    fresh.innerHTML = w.trusted(r.html);
     // Every comment laid out at its size once (colloquy.css), so none resizes after the swap.
     w.commentsSlot.classList.add('adopting');
     return w.insertRest(fresh.querySelector('.list'), r.meta.rest, token).then(() => {

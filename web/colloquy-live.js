@@ -27,7 +27,7 @@
     const token = state.token;
     return w.fetchBytes(w.commentsUrl(state.o), state.o, seen).then((page) => {
       if (!page || state.token !== token || !state.comments) return;
-      const found = JSON.parse(w.plain('colloquy_new_comments', w.joinPages(state.comments, page), {}));
+      const found = JSON.parse(w.plain('colloquy_new_comments', state.comments.concat([page]), {}));
       if (!found.ok || !found.count) return;
       state.fresh = { page, threads: found.threads };
       offer(w, w.plain('colloquy_ui_message', 'new_comments', { count: found.count }));
@@ -60,8 +60,7 @@
     const button = w.commentsSlot.querySelector('button[data-action="new-comments"]');
     if (!fresh || !state.comments) return;
     state.fresh = null;
-    const rest = state.comments.indexOf(0);
-    state.comments = rest < 0 ? fresh.page : w.joinPages(fresh.page, state.comments.subarray(rest + 1));
+    state.comments = [fresh.page].concat(state.comments.slice(1));
     return w.loadPart('act').then((act) => {
       const pageSize = state.o.pageSize ? { pageSize: state.shown + fresh.threads } : {};
       const r = w.call('colloquy_render_comments', state.comments, pageSize);

@@ -106,12 +106,11 @@
       return spot;
     }
     // Shows a comment (its JSON) where the thread has it, marked `how` (stored, sending, unsent),
-    // in place of the article of `replaces` (a clientId). `commit`: it joins the thread's bytes
+    // in place of the article of `replaces` (a clientId). `commit`: it joins the thread's pages
     // as one more page, so re-sorting keeps it, and the header's count follows. A comment the
     // thread already shows is not shown twice. Returns the core's spot.
     function show(json, how, clientId, replaces, commit) {
-      var page = w.encode('[' + json + ']');
-      var pages = w.joinPages(state.comments, page);
+      var pages = (state.comments || []).concat('[' + json + ']');
       var spot = spotOf(pages);
       var old = replaces ? findArticle('data-client-id', replaces) : null;
       var shown = spot.ok && findArticle('data-id', spot.id);
@@ -125,7 +124,7 @@
         if (count) count.textContent = spot.count;
       }
       var parent = spot.parent ? findArticle('data-id', spot.parent) : null;
-      var r = w.html('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
+      var r = w.call('colloquy_render_comment', json, { parentDepth: parent ? depthOf(parent) : -1, state: how, clientId: clientId || '' });
       if (!r.meta.ok) { w.warn('a comment could not be shown: ' + r.meta.error.code, r.meta.error.message); return spot; }
       var focus = old && old.contains(root.activeElement) ? root.activeElement.getAttribute('data-action') || '' : null;
       if (old) old.remove();
@@ -194,7 +193,7 @@
       var text = form.elements.text.value;
       var box = form.querySelector('.preview');
       if (!/\S/.test(text)) { box.hidden = true; box.lastChild.textContent = ''; return; }
-      box.lastChild.innerHTML = w.trusted(w.html('colloquy_preview', text, {}).html);
+      box.lastChild.innerHTML = w.trusted(w.call('colloquy_preview', text, {}).html);
       box.hidden = false;
     }
     function rawDraft(form) {
@@ -231,10 +230,10 @@
     }
     // Problems from elsewhere (the server, the browser) worded by the core in the widget's language.
     function describe(problems) {
-      return w.html('colloquy_describe_problems', JSON.stringify(problems), {}).meta.problems || problems;
+      return w.call('colloquy_describe_problems', JSON.stringify(problems), {}).meta.problems || problems;
     }
     function check(form) {
-      return w.html('colloquy_check_compose', JSON.stringify(rawDraft(form)), { requireClientId: false }).meta;
+      return w.call('colloquy_check_compose', JSON.stringify(rawDraft(form)), { requireClientId: false }).meta;
     }
 
     function submit(form) {
@@ -341,7 +340,7 @@
     function delivered(item, text) {
       finish(item);
       keepToken(item, text);
-      var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf(w.encode('[' + text + ']'));
+      var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf('[' + text + ']');
       if (here(item)) announce('comment_posted');
       if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
     }
@@ -544,7 +543,7 @@
     // The thread's pages as documents, and back: an edit or delete changes the comment in the
     // bytes the widget renders from, so sorting again or "Load more" keeps the change.
     function pages() {
-      return new TextDecoder().decode(state.comments).split('\0').map(function (page) { return JSON.parse(page); });
+      return state.comments.map(function (page) { return JSON.parse(typeof page === 'string' ? page : new TextDecoder().decode(page)); });
     }
     function commentsOf(doc) { return Array.isArray(doc) ? doc : doc && Array.isArray(doc.comments) ? doc.comments : []; }
     function commentOf(id) {
@@ -557,7 +556,7 @@
     function amend(id, change) {
       var docs = pages();
       docs.forEach(function (doc) { commentsOf(doc).forEach(function (c) { if (c && String(c.id) === id) change(c); }); });
-      state.comments = w.encode(docs.map(function (doc) { return JSON.stringify(doc); }).join('\0'));
+      state.comments = docs.map(function (doc) { return JSON.stringify(doc); });
       if (!state.o.comments) { // the browser's own thread keeps it too
         var local = localThread(state.o.thread);
         local.comments.forEach(function (c) { if (c && String(c.id) === id) change(c); });
@@ -570,7 +569,7 @@
     function rerender(id) {
       var r = w.call('colloquy_render_comments', state.comments, state.o.pageSize ? { pageSize: state.shown } : {});
       if (!r.meta.ok) return null;
-      var fresh = w.htmlNode('<div>' + r.slices.join('') + '</div>');
+      var fresh = w.htmlNode('<div>' + r.html + '</div>');
       var article = fresh.querySelector('article.comment[data-id="' + CSS.escape(id) + '"]');
       var old = findArticle('data-id', id);
       if (old && article) old.replaceWith(article);
@@ -621,7 +620,7 @@
       var next = article.nextElementSibling;
       var form = next && next.matches('form.edit') ? next : null;
       if (!form) {
-        form = w.htmlNode(w.html('colloquy_render_edit', '', { edit: id, parentDepth: depthOf(article) }).html);
+        form = w.htmlNode(w.call('colloquy_render_edit', '', { edit: id, parentDepth: depthOf(article) }).html);
         form.elements.text.value = typeof comment.text === 'string' ? comment.text : '';
         article.after(form);
         updatePreview(form);
@@ -631,7 +630,7 @@
     }
     function checkEdit(form) {
       var draft = { thread: state.o.thread, author: { name: '', location: '' }, text: form.elements.text.value };
-      return w.html('colloquy_check_compose', JSON.stringify(draft), { requireClientId: false }).meta;
+      return w.call('colloquy_check_compose', JSON.stringify(draft), { requireClientId: false }).meta;
     }
     function closeEdit(form) {
       clearTimeout(timers.get(form));

@@ -5,7 +5,7 @@
 (() => {
   'use strict';
 
-  // The feed's bytes in, the core's {meta, slices} out; `w` is what the loader shares of the
+  // The feed's bytes in, the core's {meta, html} out; `w` is what the loader shares of the
   // widget (colloquy.js, bridge).
   function renderFeed(w, bytes) {
     let i = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF ? 3 : 0;
@@ -22,7 +22,7 @@
       return failed('feed text not decodable: ' + e.message);
     }
     if (doc.getElementsByTagNameNS('http://www.w3.org/1999/xhtml', 'parsererror').length) return failed('feed is not well-formed XML');
-    return w.call('colloquy_render_feed_tree', w.encode(elementTree(doc.documentElement)));
+    return w.call('colloquy_render_feed_tree', elementTree(doc.documentElement));
   }
 
   // The document as the core's neutral token stream (feed_tree.hpp): "<name", "@name=value",
@@ -66,7 +66,7 @@
     }
     const p = r.meta.problems || [];
     if (p.length) w.warn(p.length + ' feed item(s) skipped or repaired, first: ' + p[0].code + ' (item ' + (p[0].id || '#' + p[0].index) + ')');
-    w.storiesSlot.innerHTML = w.trusted(r.slices.join(''));
+    w.storiesSlot.innerHTML = w.trusted(r.html);
   }
 
   document.dispatchEvent(new CustomEvent('colloquy:stories', { detail: stories }));

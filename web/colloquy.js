@@ -16,11 +16,7 @@
   // The codes the widget raises itself, each in the core's registry (error.hpp; a test checks).
   const CODES = Object.freeze({ not_xml: 'not_xml', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused',
     bad_answer: 'bad_answer', document_too_large: 'document_too_large', edit_window_closed: 'edit_window_closed' });
-  function assetUrl(name) {
-    const url = new URL(name, BASE);
-    if (VERSIONS[name]) url.search = '?v=' + VERSIONS[name];
-    return url;
-  }
+  const assetUrl = (name) => new URL(name + (VERSIONS[name] ? '?v=' + VERSIONS[name] : ''), BASE);
   // This folder may be another origin (a CDN): CORS, with cookies only to this page's origin.
   async function fetchAsset(name) {
     const r = await fetch(assetUrl(name), { mode: 'cors', credentials: 'same-origin' });
@@ -80,50 +76,46 @@
     cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
       // Functions compile on their first call: a render now takes that off the first paint.
-      if (file === 'colloquy.wasm') core.x.colloquy_session_close(call(core, 'colloquy_session_open', encoder.encode('[{"id":"w","created":0,"text":"*w* w"}]'), { now: 1 }).meta.session);
+      if (file === 'colloquy.wasm') core.x.colloquy_session_close(call(core, 'colloquy_session_open', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 }).meta.session);
       return (handles[file] = core);
     });
     cores[file].catch(() => { cores[file] = null; }); // a later mount may retry
     return cores[file];
   }
 
-  // A core entry point on bytes + options; its answer's view is valid until the next call.
-  function invoke(core, name, input, options) {
+  // A core entry point on its input and options; its answer as text. The input is text, bytes,
+  // or a thread's pages (a list of either), which the core reads with a NUL byte between them.
+  function callPlain(core, name, input, options) {
     zone.name = options.timeZone || 'UTC';
+    const pages = [].concat(input).map((page) => (typeof page === 'string' ? encoder.encode(page) : page));
     const opts = encoder.encode(JSON.stringify(options));
+    const size = pages.reduce((n, page) => n + page.length + 1, 0);
     const x = core.x;
     try {
-      const inPtr = x.colloquy_alloc(input.length);
+      const inPtr = x.colloquy_alloc(size);
       const optPtr = x.colloquy_alloc(opts.length);
-      new Uint8Array(x.memory.buffer, inPtr, input.length).set(input);
-      new Uint8Array(x.memory.buffer, optPtr, opts.length).set(opts);
-      x[name](inPtr, input.length, optPtr, opts.length);
+      const memory = new Uint8Array(x.memory.buffer);
+      for (let at = inPtr, i = 0; i < pages.length; at += pages[i++].length + 1) {
+        memory.set(pages[i], at);
+        memory[at + pages[i].length] = 0; // the last page's is not passed
+      }
+      memory.set(opts, optPtr);
+      x[name](inPtr, size - 1, optPtr, opts.length);
       x.colloquy_free(inPtr);
       x.colloquy_free(optPtr);
-      return new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size());
+      const out = decoder.decode(new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size()));
+      x.colloquy_result_clear();
+      return out;
     } catch (e) {
       warn('the core failed in ' + name + ' (' + e.message + '); it starts afresh', 'please report this with the page');
       start(core, new WebAssembly.Instance(core.module, core.imports));
       throw e;
     }
   }
-  // Plain-text answers (labels, JSON metas without HTML).
-  function callPlain(core, name, text, options) {
-    const out = decoder.decode(invoke(core, name, typeof text === 'string' ? encoder.encode(text) : text, options));
-    core.x.colloquy_result_clear();
-    return out;
-  }
-  // HTML answers: {meta, slices}, the HTML cut where top-level threads start.
+  // Answers with HTML: <meta JSON> NUL <HTML>, as {meta, html} (no NUL: meta only).
   function call(core, name, input, options) {
-    const out = invoke(core, name, input, options);
-    const nul = out.indexOf(0) < 0 ? out.length : out.indexOf(0); // none: a meta-only answer
-    const meta = JSON.parse(decoder.decode(out.subarray(0, nul)));
-    // Copied out first: decoding many small views of the memory is ~8 times slower.
-    const html = out.slice(nul + 1);
-    const cuts = [0].concat(meta.chunks || [], [html.length]);
-    const slices = cuts.slice(1).map((end, i) => decoder.decode(html.subarray(cuts[i], end)));
-    core.x.colloquy_result_clear();
-    return { meta, slices };
+    const out = callPlain(core, name, input, options), nul = out.indexOf('\0');
+    return { meta: JSON.parse(nul < 0 ? out : out.slice(0, nul)), html: nul < 0 ? '' : out.slice(nul + 1) };
   }
   function htmlNode(coreHtml) {
     const t = document.createElement('template');
@@ -134,23 +126,18 @@
   // The stylesheet, once per page; rules that must hold without it: the honeypot and the live
   // region (heard, not seen) stay out of sight; the widget's box is laid out alike before and
   // after it (no margin collapsing through) and holds its space from the mount (.reserve).
-  let base = null;
-  let sheetPromise = null;
-  function baseSheet() {
-    if (!base) {
-      base = new CSSStyleSheet();
-      base.replaceSync('.hp,.announce{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}' +
-        ':host{display:block;contain:content}.colloquy{display:flow-root}.reserve{min-height:100vh}');
-    }
-    return base;
+  function sheetOf(css) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return sheet;
   }
+  let base = null, styles = null;
+  const baseSheet = () => (base = base || sheetOf('.hp,.announce{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}' +
+    ':host{display:block;contain:content}.colloquy{display:flow-root}.reserve{min-height:100vh}'));
   function loadStyles() {
-    sheetPromise = sheetPromise || fetchAsset('colloquy.css').then((r) => r.text()).then((css) => {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      return sheet;
-    }).catch((e) => warn('styles not loaded: ' + e.message, 'serve colloquy.css next to colloquy.js'));
-    return sheetPromise;
+    styles = styles || fetchAsset('colloquy.css').then((r) => r.text()).then(sheetOf)
+      .catch((e) => warn('styles not loaded: ' + e.message, 'serve colloquy.css next to colloquy.js'));
+    return styles;
   }
 
   // GET with a deadline (o.fetchTimeout) and a size cap (o.maxBytes), checked before reading.
@@ -161,7 +148,7 @@
     const tooLarge = (size) => {
       if (!(size > o.maxBytes)) return;
       abort.abort();
-      throw Object.assign(new Error('larger than data-max-bytes (' + o.maxBytes + ' bytes)'), { colloquyCode: CODES.document_too_large });
+      throw coded(CODES.document_too_large, 'larger than data-max-bytes (' + o.maxBytes + ' bytes)');
     };
     try {
       const headers = Object.assign({ Accept: 'application/json' }, seen && seen.etag && { 'If-None-Match': seen.etag });
@@ -180,30 +167,28 @@
     }
   }
 
-  // Pages of one thread, as the core reads them: documents separated by a NUL byte.
-  function joinPages(pages, page) {
-    if (!pages) return page;
-    const joined = new Uint8Array(pages.length + 1 + page.length);
-    joined.set(pages);
-    joined.set(page, pages.length + 1);
-    return joined;
+  // What this browser keeps (localStorage), read by `read`; `fallback` where storage is refused
+  // (private browsing, a sandboxed frame).
+  function stored(read, fallback) {
+    try {
+      return read(localStorage);
+    } catch (e) {
+      return fallback;
+    }
   }
+  // An error the widget raises itself, with its code (CODES).
+  const coded = (code, message) => Object.assign(new Error(message), { colloquyCode: code });
 
-  function canonicalUrl() {
-    const link = document.querySelector('link[rel="canonical"]');
-    return link && link.href ? link.href : location.href.split('#')[0];
-  }
+  const canonicalUrl = () => (document.querySelector('link[rel="canonical"][href]') || location).href.split('#')[0];
   // The options given, completed from the page and the defaults (the core reports what it ignores).
   function resolveOptions(options) {
-    const o = Object.assign({}, DEFAULTS);
+    const o = Object.assign({}, DEFAULTS, { thread: new URL(canonicalUrl()).pathname });
+    o.locale = document.documentElement.lang || navigator.language || DEFAULTS.locale;
     Object.keys(options).forEach((k) => { if (options[k] !== undefined && options[k] !== null && options[k] !== '') o[k] = options[k]; });
-    if (!options.thread) o.thread = new URL(canonicalUrl()).pathname;
-    if (!options.locale) o.locale = document.documentElement.lang || navigator.language || DEFAULTS.locale;
     ['pageSize', 'storiesCount', 'summaryLength', 'relativeDays', 'postTimeout', 'fetchTimeout', 'maxBytes'].forEach((k) => {
       const n = parseInt(o[k], 10);
       o[k] = n > 0 || (n === 0 && (k === 'pageSize' || k === 'relativeDays')) ? n : DEFAULTS[k];
     });
-    if (!/^(auto|light|dark)$/.test(o.theme)) o.theme = DEFAULTS.theme;
     return o;
   }
   // The comments endpoint, asked for a page of `limit` top-level threads (DESIGN §2).
@@ -214,9 +199,9 @@
     if (o.pageSize) url.searchParams.set('limit', String(o.pageSize));
     return url;
   }
-  const coreOptions = (o, sort) => ({ sort, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
+  const coreOptions = (o, sort) => ({ sort, theme: o.theme, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
     summaryLength: o.summaryLength, pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now(),
-    votes: o.votes !== 'off' && o.votes !== false, avatars: o.avatars !== 'off' && o.avatars !== false });
+    votes: o.votes, avatars: o.avatars });
 
   // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in
   // short tasks: the document read in steps, the first screen shown, then the other slices.
@@ -239,7 +224,7 @@
       for (const start = performance.now(); rest && performance.now() - start < 8;) {
         const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({ session: id }, rest, coreOptions(state.o, state.sort)));
         rest = r.meta.ok && r.meta.rest; // a closed session: what is shown stays
-        if (r.meta.ok) container.insertAdjacentHTML('beforeend', trusted(r.slices.join('')));
+        if (r.meta.ok) container.insertAdjacentHTML('beforeend', trusted(r.html));
       }
       if (rest) await later();
     }
@@ -248,18 +233,16 @@
   // data-theme="auto": the page's colour-scheme, the reader's preference, then the backgrounds
   // from the mount element up, for the core to judge light or dark (a 1x1 canvas reads any syntax).
   let probe = null;
-  function rgba(css) {
-    probe = probe || document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-    if (!probe) return [255, 255, 255, 0];
-    probe.clearRect(0, 0, 1, 1);
-    probe.fillStyle = css;
-    probe.fillRect(0, 0, 1, 1);
-    return probe.getImageData(0, 0, 1, 1).data;
-  }
   function pageColors(element) {
+    probe = probe || document.createElement('canvas').getContext('2d', { willReadFrequently: true });
     const lines = [getComputedStyle(document.documentElement).colorScheme || '',
       window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : ''];
-    for (let el = element; el; el = el.parentElement) lines.push(rgba(getComputedStyle(el).backgroundColor).join(' '));
+    for (let el = element; el; el = el.parentElement) {
+      probe.clearRect(0, 0, 1, 1);
+      probe.fillStyle = getComputedStyle(el).backgroundColor;
+      probe.fillRect(0, 0, 1, 1);
+      lines.push(probe.getImageData(0, 0, 1, 1).data.join(' '));
+    }
     return lines.join('\n');
   }
 
@@ -267,9 +250,10 @@
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
     const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, told: {}, core: null, session: null, messages: SETUP.messages };
     const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
-    // A status line and its Retry button, the comments, the form, the stories, a live region.
-    root.innerHTML = trusted('<div class="colloquy" part="root" lang="' + SETUP.lang + '"><p class="status" role="status" hidden></p>' +
-      '<button class="reload" type="button" data-action="reload" hidden></button><div class="comments-slot"></div>' +
+    // A status line and its Retry button, the comments, the form, the stories, a live region; the
+    // frame holds a screen's height (.reserve) until release().
+    root.innerHTML = trusted('<div class="colloquy reserve" part="root" lang="' + SETUP.lang + '"><p class="status" role="status" hidden>' +
+      '</p><button class="reload" type="button" data-action="reload" hidden></button><div class="comments-slot"></div>' +
       '<div class="compose-slot"></div><div class="stories-slot"></div><p class="announce" role="status"></p></div>');
     root.adoptedStyleSheets = [baseSheet()];
     const frame = root.firstChild;
@@ -278,18 +262,13 @@
     state.adopted = element.querySelector(':scope > .colloquy-static');
     if (state.adopted) commentsSlot.appendChild(document.createElement('slot'));
     const stop = new AbortController(); // ends every listener on destroy()
-    // What colloquy-post.js keeps of this thread: the reader's votes (pressed) and comments open to edits (Edit, Delete).
-    const kept = (name) => {
-      try {
-        return JSON.parse(localStorage.getItem('colloquy:' + name + ':' + placeKey())) || {};
-      } catch (e) {
-        return {}; // no storage: nothing kept
-      }
-    };
-    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: kept('votes'), editable: Object.entries(kept('edits')).filter(([, e]) => e && e.until > Date.now()).map(([id]) => id) }, extra);
-    // Nothing on the host page moves: the space held (.reserve) goes when that moves nothing on
-    // screen: the content ends below it, or the reader is past it (scroll anchoring holds).
-    frame.classList.add('reserve');
+    // What colloquy-post.js keeps of this thread: the reader's votes (pressed) and the comments still
+    // open to edits (Edit, Delete).
+    const kept = (name) => stored((s) => JSON.parse(s.getItem('colloquy:' + name + ':' + placeKey())), null) || {};
+    const editable = () => Object.entries(kept('edits')).filter(([, e]) => e && e.until > Date.now()).map(([id]) => id);
+    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: kept('votes'), editable: editable() }, extra);
+    // Nothing on the host page moves: the space the frame holds (.reserve) goes when that moves
+    // nothing on screen: the content ends below it, or the reader is past it (scroll anchoring holds).
     function release() {
       const end = storiesSlot.getBoundingClientRect().bottom, bottom = frame.getBoundingClientRect().bottom;
       const past = bottom <= 0 && document.documentElement.scrollHeight - (bottom - end) >= scrollY + innerHeight;
@@ -318,12 +297,7 @@
       // Re-sorting keeps as many top-level threads on screen as "Load more" had shown.
       const r = await openSession(state, opts(state.o.pageSize && state.shown > state.o.pageSize ? { pageSize: state.shown } : {}), token);
       if (state.token !== token) return;
-      if (!r.meta.ok) {
-        warn('the comments document was not usable: ' + r.meta.error.code, r.meta.error.message);
-        showStatus('comments_unusable');
-        commentsSlot.textContent = '';
-        return Promise.resolve();
-      }
+      if (!r.meta.ok) throw coded(r.meta.error.code, r.meta.error.message);
       const once = (key, text, hint) => {
         if (!state.told[key]) warn(text, hint);
         state.told[key] = true;
@@ -333,7 +307,7 @@
       if (r.meta.problemsOmitted) once('omitted', r.meta.problemsOmitted + ' more problems in the comments document not listed', 'colloquy check lists them');
       state.shown = r.meta.page ? r.meta.page.threads : 0;
       if (state.adopted) return loadPart('adopt').then((adopt) => adopt(w, r, token));
-      commentsSlot.innerHTML = trusted(r.slices.join(''));
+      commentsSlot.innerHTML = trusted(r.html);
       return w.insertRest(commentsSlot.querySelector('.list'), r.meta.rest, token);
     }
     const showThread = (token) => renderComments(token).then(() => (state.token === token ? afterRender() : undefined));
@@ -348,7 +322,7 @@
       const core = Promise.all([loadCore(), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
         state.core = c;
         zone.named = named || zone.named;
-        ({ messages: state.messages, lang: frame.lang } = JSON.parse(callPlain(c, 'colloquy_widget_setup', '', opts())));
+        ({ messages: state.messages, lang: frame.lang } = call(c, 'colloquy_widget_setup', '', opts()).meta);
         setScheme();
       });
       if (state.adopted) loadPart('adopt'); // on its way with the comments
@@ -358,72 +332,47 @@
       });
       // No endpoint: the thread lives in this browser's storage (colloquy-post.js).
       const url = commentsUrl(o);
-      const bytes = url ? fetchBytes(url, o) : loadPart('post').then((p) => encoder.encode(JSON.stringify(p.localThread(o.thread))));
+      const bytes = url ? fetchBytes(url, o) : loadPart('post').then((p) => JSON.stringify(p.localThread(o.thread)));
       // A slow endpoint: "Loading comments…" after 300 ms, until the answer (or the deadline).
       const slow = setTimeout(() => { if (state.token === token && !state.adopted) showStatus('loading'); }, 300);
-      const work = [Promise.all([bytes, core, styled]).then(([b]) => {
-        clearTimeout(slow);
+      const work = [Promise.all([bytes, core, styled]).finally(() => clearTimeout(slow)).then(([b]) => {
         if (state.token !== token) return;
         showStatus('');
-        state.comments = b;
+        state.comments = [b]; // the thread's pages
         return showThread(token).then(toComment);
-      }).catch((e) => {
-        clearTimeout(slow);
-        if (e.colloquyCode) warn('comments refused: ' + e.colloquyCode + ', ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
-        else warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
-        // The reader can still write: the form and unsent comments stay, posts wait in the outbox.
-        return core.then(() => {
-          if (state.token !== token) return;
-          showStatus(e.colloquyCode ? 'comments_unusable' : 'comments_unavailable', !e.colloquyCode);
-          commentsSlot[state.adopted ? 'append' : 'replaceChildren'](htmlNode('<div class="list"></div>'));
-          afterRender();
-        }, () => { if (state.token === token) showStatus('comments_unavailable', true); });
-      })];
+      }).catch((e) => core.catch(() => {}).then(() => {
+        if (state.token !== token) return;
+        // Said by the loader, in the core's words once it is here (what failed may be the network
+        // the next script would come through); what follows is colloquy-fail.js's.
+        showStatus(e.colloquyCode ? 'comments_unusable' : 'comments_unavailable', !e.colloquyCode);
+        return loadPart('fail').then((fail) => fail(w, e, token), () => warn('comments not loaded: ' + e.message));
+      }))];
       // The Latest Stories strip: colloquy-stories.js fetches and shows it, for a page that asks.
       if (o.stories) work.push(loadPart('stories').then((stories) => stories(w, Promise.all([core, loadCore('colloquy-stories.wasm')]), token), (e) => warn('stories not shown: ' + e.message)));
       return Promise.all(work);
     }
 
-    // Posting (colloquy-post.js) comes when a reader starts writing, or has written before.
+    // Drafts, the outbox, "mine" and votes are per place: the endpoint and the thread.
     const endpoint = () => (state.o.comments ? new URL(state.o.comments, location.href).href : '');
-    const placeKey = () => endpoint() + '\n' + state.o.thread; // drafts, outbox, "mine" are per place
-    function posting() {
-      if (!state.posting) {
-        state.posting = Promise.all([loadPart('post'), loadCore('colloquy-post.wasm')]).then(([p]) => p.attach(w));
-        state.posting.catch((e) => {
-          state.posting = null;
-          warn('posting unavailable: ' + e.message, 'serve colloquy-post.js and colloquy-post.wasm next to colloquy.js');
-        });
-      }
-      return state.posting;
-    }
-    function hasWritten() {
-      try {
-        return Object.keys(localStorage).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k));
-      } catch (e) {
-        return false; // no storage: nothing written
-      }
-    }
-    // After each render: the bottom form, then posting's work when needed (awaited by the render).
+    const placeKey = () => endpoint() + '\n' + state.o.thread;
+    const hasWritten = () => stored((s) => Object.keys(s).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k)), false);
+    // After each render: the bottom form, then posting's work (colloquy-act.js brings posting)
+    // when the reader has written, or the thread lives in this browser (awaited by the render).
     function afterRender() {
       if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
       if (frame.classList.contains('reserve')) release();
       live();
-      if (state.posting || !state.o.comments || hasWritten()) return posting().then((p) => p.afterRender(), () => {});
+      if (state.posting || !state.o.comments || hasWritten()) return loadPart('act').then((act) => act.written(w), (e) => warn(e.message));
     }
     // What the scripts fetched when needed share of this widget.
-    const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode, loadPart,
-      endpoint, placeKey, joinPages, fetchBytes, commentsUrl, showThread, message, posting, liveDelay, load: () => (handle.ready = load()),
+    const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode,
+      loadPart, loadCore, endpoint, placeKey, fetchBytes, commentsUrl, showThread, afterRender, message, liveDelay,
+      load: () => (handle.ready = load()),
       insertRest: (container, rest, token) => insertRest(container, rest, token, state),
-      encode: (text) => encoder.encode(text),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
-      call: (name, bytes, extra) => call(coreFor(name), name, bytes, opts(extra)),
+      call: (name, input, extra) => call(coreFor(name), name, input, opts(extra)),
       plain: (name, input, extra) => callPlain(coreFor(name), name, input, opts(extra)),
-      html(name, text, extra) {
-        const r = w.call(name, encoder.encode(text), extra);
-        return { meta: r.meta, html: r.slices.join('') };
-      },
-      newForm: (parent, parentDepth) => htmlNode(w.html('colloquy_render_compose', '', { parent, parentDepth }).html) };
+      newForm: (parent, parentDepth) => htmlNode(w.call('colloquy_render_compose', '', { parent, parentDepth }).html) };
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first
     // (a reader who only reads never needs it); no form is ever submitted by the browser. The
@@ -435,11 +384,11 @@
       if (state.core) loadPart('act').then((act) => act(w, type, target), (e) => warn(e.message));
     }, on));
 
-    // The scheme is decided again when <html> or <body> changes an attribute (class, data-theme,
-    // style) or the reader's preference changes.
+    // The core's light or dark (before it loads: the theme as given), decided again when <html>
+    // or <body> changes an attribute (class, data-theme, style) or the reader's preference changes.
     function setScheme() {
-      const scheme = state.o.theme !== 'auto' ? state.o.theme : state.core && callPlain(state.core, 'colloquy_page_scheme', pageColors(element), {});
-      if (scheme && frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);
+      const scheme = state.core ? callPlain(state.core, 'colloquy_page_scheme', pageColors(element), { theme: state.o.theme }) : state.o.theme;
+      if (frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);
     }
     const watcher = new MutationObserver(setScheme);
     [document.documentElement, document.body].forEach((el) => el && watcher.observe(el, { attributes: true }));
@@ -523,9 +472,7 @@
     } catch (e) {
       warn('data-target "' + target + '" is not a selector, mounted after the script instead');
     }
-    if (element && instances.has(element)) {
-      return warn('data-target "' + target + '" already holds a widget; this script tag mounts nothing', 'give each script tag its own data-target');
-    }
+    if (instances.has(element)) return warn('data-target "' + target + '" already holds a widget', 'one data-target per script tag');
     if (!element) {
       if (d.target) warn('data-target "' + target + '" matches nothing, mounted after the script instead');
       element = document.createElement('div');
@@ -533,7 +480,6 @@
       if (document.body && document.body.contains(tag)) tag.after(element);
       else document.body.appendChild(element);
     }
-    if (d.theme && !/^(auto|light|dark)$/.test(d.theme)) warn('data-theme "' + d.theme + '" is not auto, light or dark; auto is used');
     // The data-* options by their names (data-timezone is the option timeZone).
     Colloquy.mount(element, Object.assign({}, d, { timeZone: d.timezone, load: d.load || DEFAULTS.load }));
   }

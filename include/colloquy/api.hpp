@@ -64,6 +64,9 @@ struct widget_options {
   // A static page's HTML handed on as it is rendered (render.hpp html_drain): the view's
   // `html` then holds only the end of it, and its `chunks` are left empty.
   html_drain drain = {};
+  // data-theme: "auto" (the page behind the widget decides, widget.hpp scheme_for), "light" or
+  // "dark".
+  std::string_view theme = "auto";
 
   const locale_data& language() const { return find_locale(locale); }
   date_style dates() const { return {now_ms, relative_max_ms}; }

@@ -14,10 +14,13 @@
 // Meta adds "live", "page":{"offset","threads","next"} and "ignored" (the options not honoured,
 // by name). Options: "sort", "maxDepth", "sortReplies", "pageSize", "offset", "static",
 // "locale", "timeZone", "now", "relativeDays", "storiesCount", "summaryLength", "pageUrl",
-// "votes", "avatars" (booleans, default true), "voted" ({"<id>": 1 | -1}: this reader's votes),
-// "editable" (["<id>"]: the comments this reader may edit or delete now) (see widget_options in
-// api.hpp). Keys of every object are written in sorted order.
+// "votes", "avatars" (booleans or "on"/"off", default true), "theme" ("auto", "light", "dark"),
+// "voted" ({"<id>": 1 | -1}: this reader's votes), "editable" (["<id>"]: the comments this
+// reader may edit or delete now) (see widget_options in api.hpp). Keys of every object are
+// written in sorted order.
 #pragma once
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -88,9 +91,12 @@ inline widget_options parse_widget_options(std::string_view json) {
   auto num = [&](const char* key, std::int64_t lo, std::int64_t hi, auto& out) {
     if (detail::read_int(j, key, lo, hi, out) == detail::int_field::bad) o.ignored.emplace_back(key);
   };
+  // true or false, or as a data-* attribute says it: "on" or "off".
   auto boolean = [&](const char* key, bool& out) {
     const detail::json_value& v = j[key].value();
     if (v.is(detail::json_value::kind::boolean)) out = v.magnitude != 0;
+    else if (auto s = j.string_at(key); s && (*s == "on" || *s == "off")) out = *s == "on";
+    else if (s) o.ignored.emplace_back(key);
   };
   if (auto s = j.string_at("locale")) {
     o.locale = *s;
@@ -119,6 +125,12 @@ inline widget_options parse_widget_options(std::string_view json) {
   boolean("static", o.static_page);
   boolean("votes", o.votes);
   boolean("avatars", o.avatars);
+  if (auto s = j.string_at("theme")) {
+    static constexpr std::string_view themes[] = {"auto", "light", "dark"};
+    const std::string_view* t = std::find(std::begin(themes), std::end(themes), *s);
+    if (t != std::end(themes)) o.theme = *t;
+    else o.ignored.emplace_back("theme");
+  }
   read_reader_actions(j, o);
   return o;
 }
@@ -539,12 +551,16 @@ inline std::string render_feed_tree(std::string_view tree, std::string_view opti
   return out;
 }
 
-// data-theme="auto": the page's colours in, "light" or "dark" out (widget.hpp scheme_for). Input:
-// the page's color-scheme on the first line, "dark" on the second when the reader prefers dark,
-// then one background per line ("r g b a", 0..255) from the mount element up.
+// The widget's scheme: the options' "theme" when it is "light" or "dark"; for "auto" (or none),
+// the page's colours in, "light" or "dark" out (widget.hpp scheme_for). Input: the page's
+// color-scheme on the first line, "dark" on the second when the reader prefers dark, then one
+// background per line ("r g b a", 0..255) from the mount element up.
 //
 //   colloquy::page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}")   // "dark"
-inline std::string page_scheme(std::string_view input, std::string_view /*options_json*/) {
+//   colloquy::page_scheme("normal\n\n0 0 0 0\n17 17 17 255", R"({"theme":"light"})")   // "light"
+inline std::string page_scheme(std::string_view input, std::string_view options_json) {
+  const std::string_view theme = parse_widget_options(options_json).theme;
+  if (theme != "auto") return std::string(theme);
   std::size_t first = std::min(input.find('\n'), input.size());
   std::size_t second = std::min(input.find('\n', first + 1), input.size());
   page_colors page{input.substr(0, first),

@@ -4,7 +4,7 @@
 // in the tab order, whatever failed (and it stays a field a bot fills).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -98,6 +98,31 @@ test('a hung endpoint gives up after data-fetch-timeout with a localized message
       assert.deepEqual(watch.errors, []);
       await page.close();
     }
+  });
+});
+
+// What follows a failure is colloquy-fail.js's, fetched then; the status line and its Retry come
+// from the loader first, so a network that fails for that script too still leaves the reader
+// told, in the widget's language, with a Retry that works once the network is back.
+test('when colloquy-fail.js cannot be fetched either, the status and its Retry are shown', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server, { lang: 'fr' });
+    const a = api();
+    a.mode = 'error';
+    let failScript = 'down';
+    await page.route('**/api/comments**', a.handle);
+    await page.route('**/colloquy/colloquy-fail.js*', (route) => (failScript === 'down' ? route.abort() : route.continue()));
+    await page.goto(server.url + '/failure.html');
+    await page.waitForSelector('#colloquy >> button[data-action="reload"]:not([hidden])', { timeout: 10000 });
+    assert.deepEqual(await statusOf(page), { hidden: false, text: 'Impossible de charger les commentaires.', retry: 'Réessayer' });
+    await eventually(() => assert.ok(watch.warnings.some((w) => w.startsWith('[colloquy] comments not loaded: HTTP 500')), watch.warnings.join('\n')));
+    a.mode = 'up';
+    failScript = 'up';
+    await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
+    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
+    assert.deepEqual(watch.errors, []);
+    await page.close();
   });
 });
 

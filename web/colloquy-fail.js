@@ -1,0 +1,24 @@
+/*! Colloquy: when the thread cannot be shown. https://github.com/colloquy */
+// Fetched by colloquy.js when the comments did not load (the endpoint failed or did not answer
+// in time, the module did not load) or were refused (larger than data-max-bytes, not a comments
+// document). The loader has already put the status line up, with Retry when retrying can help
+// (what failed may be the network this script came through); here the page is told why, and the
+// reader can still write: the form and unsent comments stay, and posts wait in the outbox.
+(() => {
+  'use strict';
+
+  // `w` is what the loader shares of the widget (colloquy.js); `e` the failure, with its code
+  // (colloquyCode) when the widget refused the document.
+  function fail(w, e, token) {
+    const state = w.state;
+    const code = e.colloquyCode;
+    if (code === w.CODES.document_too_large) w.warn('comments refused: ' + code + ', ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
+    else if (code) w.warn('the comments document was not usable: ' + code, e.message);
+    else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
+    if (state.token !== token || !state.core) return; // no module: the status line and its Retry are all there is
+    w.commentsSlot[state.adopted ? 'append' : 'replaceChildren'](w.htmlNode('<div class="list"></div>'));
+    return w.afterRender();
+  }
+
+  document.dispatchEvent(new CustomEvent('colloquy:fail', { detail: fail }));
+})();
