@@ -112,6 +112,17 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK(count(mine.html, "data-action=\"delete\"") == 3);
   }
 
+  TEST_CASE("Edit windows as the widget keeps them: Edit and Delete only while the window is open at \"now\"") {
+    // 1285495200000 is 2010-09-26T10:00:00Z: c1's window is still open, c2's closed a second ago.
+    const rendered r = render(
+        R"({"now":1285495200000,"editable":{"c1":{"until":1285495260000,"token":"t"},"c2":{"until":1285495199000},"7":{}}})");
+    CHECK(has(article(r.html, "c1"), "data-action=\"edit\""));
+    CHECK_FALSE(has(article(r.html, "c2"), "data-action=\"edit\""));
+    CHECK_FALSE(has(article(r.html, "7"), "data-action=\"edit\""));
+    CHECK(r.meta["ignored"] == nlohmann::json::array({"editable"}));  // "7" has no window
+    CHECK(render(R"({"editable":{}})").meta["ignored"] == nlohmann::json::array());
+  }
+
   TEST_CASE("An edited comment says so, with the edit's date in a time element the widget relabels") {
     const rendered r = render(R"({"now":1285495200000})");  // 2010-09-26T10:00:00Z: half an hour after the edit
     CHECK(has(
@@ -140,7 +151,7 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK_FALSE(has(article(r.html, "c2"), R"(aria-pressed="true")"));
     CHECK(has(article(r.html, "c1"), "data-action=\"edit\""));
     CHECK(has(r.html, "data-action=\"vote\""));  // "no" is neither a boolean nor on/off: the default stays
-    CHECK(render(R"({"voted":[1],"editable":{}})").meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
+    CHECK(render(R"({"voted":[1],"editable":"c1"})").meta["ignored"] == nlohmann::json::array({"voted", "editable"}));
     // A huge list is bounded by the comments any thread can have, and still renders.
     std::string many = R"({"editable":[)";
     for (int i = 0; i < 50000; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";

@@ -262,11 +262,9 @@
     state.adopted = element.querySelector(':scope > .colloquy-static');
     if (state.adopted) commentsSlot.appendChild(document.createElement('slot'));
     const stop = new AbortController(); // ends every listener on destroy()
-    // What colloquy-post.js keeps of this thread: the reader's votes (pressed) and the comments still
-    // open to edits (Edit, Delete).
+    // As colloquy-post.js keeps them: this reader's votes (pressed) and edit windows (the core shows Edit while open).
     const kept = (name) => stored((s) => JSON.parse(s.getItem('colloquy:' + name + ':' + placeKey())), null) || {};
-    const editable = () => Object.entries(kept('edits')).filter(([, e]) => e && e.until > Date.now()).map(([id]) => id);
-    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: kept('votes'), editable: editable() }, extra);
+    const opts = (extra) => Object.assign(coreOptions(state.o, state.sort), { voted: kept('votes'), editable: kept('edits') }, extra);
     // Nothing on the host page moves: the space the frame holds (.reserve) goes when that moves
     // nothing on screen: the content ends below it, or the reader is past it (scroll anchoring holds).
     function release() {

@@ -15,8 +15,8 @@
 // by name). Options: "sort", "maxDepth", "sortReplies", "pageSize", "offset", "static",
 // "locale", "timeZone", "now", "relativeDays", "storiesCount", "summaryLength", "pageUrl",
 // "votes", "avatars" (booleans or "on"/"off", default true), "theme" ("auto", "light", "dark"),
-// "voted" ({"<id>": 1 | -1}: this reader's votes), "editable" (["<id>"]: the comments this
-// reader may edit or delete now) (see widget_options in api.hpp). Keys of every object are
+// "voted" ({"<id>": 1 | -1}: this reader's votes), "editable" (["<id>"] or {"<id>": {"until": ms}}: the
+// comments this reader may edit or delete now) (see widget_options in api.hpp). Keys of every object are
 // written in sorted order.
 #pragma once
 #include <algorithm>
@@ -34,7 +34,7 @@ namespace colloquy {
 
 namespace detail {
 // "voted": {"<id>": 1 | -1, …} and "editable": ["<id>", …] (ids as strings or integers, like
-// comment ids). Entries that are not of that shape are skipped and "voted"/"editable" listed in
+// comment ids) or {"<id>": {"until": ms, …}, …} (those whose window is open at "now"). Entries that are not of that shape are skipped and "voted"/"editable" listed in
 // `ignored`; at most limits::max_comments of each are kept (no more comments can be shown).
 inline void read_reader_actions(const json_document::ref& j, widget_options& o) {
   auto id_of = [](const json_document::ref& v, std::string& out) {
@@ -63,10 +63,20 @@ inline void read_reader_actions(const json_document::ref& j, widget_options& o) 
   if (bad) o.ignored.emplace_back("voted");
   bad = false;
   const json_document::ref editable = j["editable"];
-  if (editable.is(json_value::kind::array)) {
+  if (editable.is(json_value::kind::array) || editable.is(json_value::kind::object)) {
     std::string id;
     for (const json_document::ref v : editable) {
-      if (!id_of(v, id) || o.reader.editable.size() >= limits::max_comments) {
+      // The object form keeps what the widget stored per comment: only an open window counts.
+      if (editable.is(json_value::kind::object)) {
+        const json_value& until = v["until"].value();
+        const bool timed = until.is(json_value::kind::integer) || until.is(json_value::kind::real);
+        if (!timed) bad = true;
+        if (!timed || number_value(until) <= double(o.now_ms)) continue;
+        id = std::string(v.key());
+      }
+      const bool named = editable.is(json_value::kind::object) ? !id.empty() && id.size() <= limits::max_id_bytes
+                                                               : id_of(v, id);
+      if (!named || o.reader.editable.size() >= limits::max_comments) {
         bad = true;
         continue;
       }
