@@ -170,7 +170,7 @@
     // the reader has typed already (the first keys may come before this script).
     function fillForm(form) {
       if (formKeys.has(form)) return form;
-      formKeys.set(form, draftKey(form.getAttribute('data-parent')));
+      formKeys.set(form, draftKey(form.getAttribute('data-parent'), form.colloquyPlace));
       var draft = stored(formKeys.get(form), null) || {};
       var me = stored('author', null) || {};
       var f = form.elements;
@@ -376,11 +376,12 @@
 
     // After each render of the thread: comments awaiting moderation, the outbox's comments,
     // the forms filled from their drafts, reply drafts reopened, the outbox sent.
-    var place = w.placeKey();
+    var place = (w.composeSlot.firstChild && w.composeSlot.firstChild.colloquyPlace) || w.placeKey();
     function afterRender() {
-      // Another thread or endpoint (a single-page site's update): the drafts typed so far are
-      // saved under their own, and the bottom form is made again for the new one's.
+      // Another thread or endpoint (a single-page site's update, perhaps before this script came):
+      // the drafts typed so far are saved under their own, and the bottom form is made again.
       if (place !== w.placeKey()) {
+        Array.prototype.forEach.call(root.querySelectorAll('form.compose:not(.edit)'), fillForm);
         leave();
         w.composeSlot.replaceChildren(w.newForm('', -1));
         place = w.placeKey();

@@ -354,13 +354,18 @@
     const endpoint = () => (state.o.comments ? new URL(state.o.comments, location.href).href : '');
     const placeKey = () => endpoint() + '\n' + state.o.thread;
     const hasWritten = () => stored((s) => Object.keys(s).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k)), false);
-    // After each render: the bottom form, then posting's work (colloquy-act.js brings posting)
-    // when the reader has written, or the thread lives in this browser (awaited by the render).
+    // After each render: the bottom form (marked with its drafts' thread), then posting's work (colloquy-act.js
+    // brings posting) when the reader has written, or the thread lives in this browser (awaited by the render).
     function afterRender() {
-      if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
+      // The form of the thread before (update() came before posting): typed on, posting keeps the text as that
+      // thread's draft and makes the form again; untouched, it is made again here.
+      const old = composeSlot.firstChild, moved = old && !state.posting && old.colloquyPlace !== placeKey();
+      if (moved && !old.elements.text.value) old.remove();
+      if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1)).colloquyPlace = placeKey();
       if (frame.classList.contains('reserve')) release();
       live();
-      if (state.posting || !state.o.comments || hasWritten()) return loadPart('act').then((act) => act.written(w), (e) => warn(e.message));
+      if (!(state.posting || (moved && old.isConnected) || !state.o.comments || hasWritten())) return;
+      return loadPart('act').then((act) => act.written(w), (e) => warn(e.message));
     }
     // What the scripts fetched when needed share of this widget.
     const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode,

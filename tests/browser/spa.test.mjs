@@ -102,3 +102,43 @@ test('drafts, the outbox and "mine" follow update({thread}): typed on A, posted 
     await page.close();
   });
 });
+
+// The reader types on A before the script that handles typing (colloquy-act.js) has come, and the
+// site moves to B at once: A's text must not become B's draft, nor stay in B's form.
+test('a form typed on before posting came: update({thread}) keeps its text as the draft of its own thread', async () => {
+  await withServer(browser, [], async (server) => {
+    const a = api();
+    const page = await browser.newPage();
+    await page.route('**/spa.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"></script></body></html>`,
+    }));
+    await page.route('**/api/comments**', a.handle);
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    let asked = false;
+    await page.route('**/colloquy-act.js*', async (route) => {
+      asked = true;
+      await gate;
+      await route.continue();
+    });
+    await page.goto(server.url + '/spa.html');
+    await page.waitForSelector('#colloquy >> form.compose');
+    await page.fill(TEXT, 'Typed on A before posting came');
+    for (const end = Date.now() + 30000; !asked && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(asked, 'typing asked for colloquy-act.js');
+    const moved = go(page, '/b'); // resolves once posting has taken the form over
+    release();
+    await moved;
+    assert.deepEqual(await view(page), { text: '', articles: [] });
+    await go(page, '/a');
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot
+      .querySelector('form.compose:not(.reply) textarea[name="text"]').value !== '', null, { timeout: 30000 });
+    assert.deepEqual(await view(page), { text: 'Typed on A before posting came', articles: [] });
+    await go(page, '/b');
+    assert.deepEqual(await view(page), { text: '', articles: [] });
+    assert.deepEqual(a.stored, []);
+    await page.close();
+  });
+});
