@@ -13,6 +13,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -329,6 +332,58 @@ class answer_cache {
   std::size_t bytes_ = 0;
 };
 
+// Values worked out from the database and kept under the version they were read at (a thread's,
+// or the site's: store::version), so that one is never served past a change, whichever process
+// made it. Read the version first and the value after it: a value is then never older than the
+// version it is kept under. Bounded: over `budget` (in the costs given to keep) everything is
+// forgotten and read again on demand.
+//   - published counts (GET /api/comments/counts), per thread: an index page asks for the same
+//     threads on every view, and counting scans each thread's rows where reading its version is
+//     one key lookup;
+//   - rendered Atom feeds, per thread and for the site ("").
+template <class V>
+class versioned_cache {
+ public:
+  explicit versioned_cache(std::size_t budget) : budget_(budget) {}
+
+  std::optional<V> find(const std::string& key, std::int64_t version) {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = kept_.find(key);
+    if (it == kept_.end() || it->second.version != version) return std::nullopt;
+    return it->second.value;
+  }
+  void keep(const std::string& key, std::int64_t version, V value, std::size_t cost = 1) {
+    std::lock_guard<std::mutex> l(m_);
+    if (auto it = kept_.find(key); it != kept_.end()) {
+      used_ -= it->second.cost;
+      kept_.erase(it);
+    }
+    if (used_ + cost > budget_) {
+      kept_.clear();
+      used_ = 0;
+    }
+    kept_.emplace(key, entry{version, std::move(value), cost});
+    used_ += cost;
+  }
+
+ private:
+  struct entry {
+    std::int64_t version;
+    V value;
+    std::size_t cost;
+  };
+  const std::size_t budget_;
+  std::mutex m_;
+  std::unordered_map<std::string, entry> kept_;
+  std::size_t used_ = 0;
+};
+
+// A rendered feed and its ETag.
+struct feed_answer {
+  std::string etag;
+  std::shared_ptr<const std::string> body;
+};
+
 // Gives freed memory back to the system once the server has been quiet for a moment: a burst
 // of large answers leaves glibc's arenas holding pages otherwise.
 class memory_trimmer {
@@ -527,6 +582,8 @@ int run(const config& c) {
   const host_names hosts(c.host_names);
   store& comments = *db;
   answer_cache answers;
+  versioned_cache<std::int64_t> counted(100000);        // threads
+  versioned_cache<feed_answer> feeds(8 * 1024 * 1024);  // bytes
   // Rate limits are token buckets in the database (store::take_token), so every server process
   // on it counts a client against the same bucket, whichever process nginx sends it to.
   // -1: the database is down; the request would fail there anyway.
@@ -963,8 +1020,18 @@ int run(const config& c) {
         return json_error(res, 400, errc::thread_too_long, "a thread id is longer than 512 bytes", "thread");
     }
     bool ok = false;
-    std::vector<std::int64_t> n = comments.published_counts(threads, ok);
+    const std::vector<std::int64_t> versions = comments.versions(threads, ok);
     if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be counted right now");
+    std::vector<std::int64_t> n(threads.size());
+    std::vector<std::string> uncounted;  // not kept at their version: counted now
+    for (std::size_t i = 0; i < threads.size(); ++i)
+      if ((n[i] = counted.find(threads[i], versions[i]).value_or(-1)) < 0) uncounted.push_back(threads[i]);
+    if (!uncounted.empty()) {
+      const std::vector<std::int64_t> fresh = comments.published_counts(uncounted, ok);
+      if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be counted right now");
+      for (std::size_t i = 0, j = 0; i < threads.size(); ++i)
+        if (n[i] < 0) counted.keep(threads[i], versions[i], n[i] = fresh[j++]);
+    }
     json counts = json::object();
     for (std::size_t i = 0; i < sent.size(); ++i) counts[sent[i]] = n[i];
     res.set("Content-Type", "application/json");
@@ -1026,15 +1093,34 @@ int run(const config& c) {
         std::string blog;
         for (const std::string& o : c.cors)
           if (blog.empty() && o != "*") blog = o;
-        atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,
-                    std::int64_t(std::time(nullptr)) * 1000};
-        const std::vector<stored_comment> recent = comments.recent(thread, 50);
-        std::vector<atom_entry> entries;
-        for (const stored_comment& cm : recent)
-          entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
+        // Kept until the thread (or, for the site's, any thread) changes, per public origin
+        // (the feed's links carry it); an unchanged feed is a 304 for a reader that has it.
+        const std::int64_t version = comments.version(thread);
+        if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the feed cannot be read right now");
+        const std::string key = server + '\n' + thread;
+        std::optional<feed_answer> a = feeds.find(key, version);
+        if (!a) {
+          atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,
+                      std::int64_t(std::time(nullptr)) * 1000};
+          const std::vector<stored_comment> recent = comments.recent(thread, 50);
+          std::vector<atom_entry> entries;
+          for (const stored_comment& cm : recent)
+            entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
+          a = feed_answer{};
+          a->body = std::make_shared<const std::string>(render_atom(f, entries));
+          a->etag = "\"" + content_hash(*a->body) + "\"";
+          // No entries may be a read that failed (recent() cannot say): not kept.
+          if (!recent.empty()) feeds.keep(key, version, *a, a->body->size() + key.size());
+        }
         res.set("Content-Type", "application/atom+xml; charset=utf-8");
         res.set("Cache-Control", "no-cache");
-        res.body = render_atom(f, entries);
+        res.set("ETag", a->etag);
+        if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, a->etag)) {
+          res.status = 304;
+          return;
+        }
+        res.shared_body = a->body;
+        res.head_only = req.method == "HEAD";
         return;
       }
       if (path.path == "/api/admin/pending") {

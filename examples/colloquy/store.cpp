@@ -92,6 +92,8 @@ const char* const migrations[] = {
     )sql",
     // 4: edit tokens (store_sql.hpp).
     sql::add_edit_token,
+    // 5: the site-wide feed's index (store_sql.hpp).
+    sql::add_recent_index,
 };
 
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
@@ -120,6 +122,7 @@ class sqlite_store final : public store {
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
   std::int64_t version(const std::string& thread) override;
   std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) override;
+  std::vector<std::int64_t> versions(const std::vector<std::string>& threads, bool& ok) override;
   std::int64_t count_posted() override;
   void close() override;
   long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
@@ -131,6 +134,7 @@ class sqlite_store final : public store {
   struct connection;
   std::unique_ptr<connection> reader();
   static std::int64_t read_version(connection& c, const std::string& thread);
+  std::vector<std::int64_t> per_thread(const char* query, const std::vector<std::string>& threads, bool& ok);
   void give_back(std::unique_ptr<connection> c);
 
   std::string path_;
@@ -773,9 +777,9 @@ int sqlite_store::take_token(const std::string& key, int per_minute, std::int64_
 }
 
 std::int64_t sqlite_store::read_version(connection& c, const std::string& thread) {
-  sqlite3_stmt* s = c.statement("SELECT version FROM thread_versions WHERE thread = ?");
+  sqlite3_stmt* s = c.statement(thread.empty() ? sql::site_version : sql::thread_version);
   if (!s) return -1;
-  bind_all(s, thread);
+  if (!thread.empty()) bind_all(s, thread);
   int rc = sqlite3_step(s);
   std::int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : rc == SQLITE_DONE ? 0 : -1;
   sqlite3_reset(s);
@@ -790,27 +794,36 @@ std::int64_t sqlite_store::version(const std::string& thread) {
   return v;
 }
 
-std::vector<std::int64_t> sqlite_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+// One integer per thread from `query` (its $1 the thread; no row: 0), all in one read
+// transaction: every value is of the same moment.
+std::vector<std::int64_t> sqlite_store::per_thread(const char* query, const std::vector<std::string>& threads, bool& ok) {
   ok = false;
   auto c = reader();
   if (!c) return {};
   std::vector<std::int64_t> out;
-  // One read transaction: every count is of the same moment.
   if (c->exec("BEGIN")) {
     for (const std::string& thread : threads) {
-      sqlite3_stmt* s = c->statement(sql::published_count);
+      sqlite3_stmt* s = c->statement(query);
       if (!s) break;
       bind_all(s, thread);
-      bool row = sqlite3_step(s) == SQLITE_ROW;
-      if (row) out.push_back(sqlite3_column_int64(s, 0));
+      const int rc = sqlite3_step(s);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE) out.push_back(rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0);
       sqlite3_reset(s);
-      if (!row) break;
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) break;
     }
     c->exec("COMMIT");
   }
   give_back(std::move(c));
   ok = out.size() == threads.size();
   return out;
+}
+
+std::vector<std::int64_t> sqlite_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+  return per_thread(sql::published_count, threads, ok);
+}
+
+std::vector<std::int64_t> sqlite_store::versions(const std::vector<std::string>& threads, bool& ok) {
+  return per_thread(sql::thread_version, threads, ok);
 }
 
 std::int64_t sqlite_store::count_posted() {
@@ -890,8 +903,10 @@ std::vector<stored_comment> sqlite_store::recent(const std::string& thread, std:
   auto c = reader();
   if (!c) return {};
   std::vector<stored_comment> out;
-  if (sqlite3_stmt* s = c->statement(sql::recent_published.c_str())) {
-    bind_all(s, thread, static_cast<std::int64_t>(limit));
+  const std::int64_t n = static_cast<std::int64_t>(limit);
+  if (sqlite3_stmt* s = c->statement(thread.empty() ? sql::recent_published_site.c_str() : sql::recent_published.c_str())) {
+    if (thread.empty()) bind_all(s, n);
+    else bind_all(s, thread, n);
     out = rows(s);
   }
   give_back(std::move(c));

@@ -93,7 +93,7 @@ class store {
  public:
   // The current schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: the
   // colloquy_schema table).
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
   // Opens or creates the database and migrates it: `where` is a SQLite file path, or a
   // postgresql:// (postgres://) URL. nullptr with `error` on failure.
@@ -159,12 +159,14 @@ class store {
   virtual int take_token(const std::string& key, int per_minute, std::int64_t now_ms) = 0;
 
   // The thread's version: raised by every write to it, by any process (0: never written);
-  // -1 when the database cannot be read.
+  // -1 when the database cannot be read. Thread "": the site's, raised by every write.
   virtual std::int64_t version(const std::string& thread) = 0;
 
   // The number of published comments of each of `threads`, in their order (GET
   // /api/comments/counts); `ok` false when the database failed.
   virtual std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) = 0;
+  // The version of each of `threads` (version() for many at once), in their order.
+  virtual std::vector<std::int64_t> versions(const std::vector<std::string>& threads, bool& ok) = 0;
 
   // Number of comments stored with a clientId (tests and the load test's bookkeeping).
   virtual std::int64_t count_posted() = 0;

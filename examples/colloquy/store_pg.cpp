@@ -79,6 +79,7 @@ const char* const migrations[] = {
     );
     )sql",
     sql::add_edit_token,
+    sql::add_recent_index,
 };
 static_assert(sizeof migrations / sizeof migrations[0] == store::schema_version);
 
@@ -223,6 +224,7 @@ class pg_store final : public store {
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
   std::int64_t version(const std::string& thread) override;
   std::vector<std::int64_t> published_counts(const std::vector<std::string>& threads, bool& ok) override;
+  std::vector<std::int64_t> versions(const std::vector<std::string>& threads, bool& ok) override;
   std::int64_t count_posted() override;
   void close() override;
   long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
@@ -240,6 +242,7 @@ class pg_store final : public store {
   template <class F>
   bool with_connection(F&& work, std::string* error = nullptr);
   bool migrate(connection& c, std::string& error);
+  std::vector<std::int64_t> per_thread(const char* query, const std::vector<std::string>& threads, bool& ok);
 
   std::string url_;
   std::mutex mutex_;
@@ -677,30 +680,39 @@ int pg_store::take_token(const std::string& key, int per_minute, std::int64_t no
 std::int64_t pg_store::version(const std::string& thread) {
   std::int64_t v = -1;
   with_connection([&](connection& c) {
-    result r = c.run("SELECT version FROM thread_versions WHERE thread = $1", {text(thread)});
+    result r = thread.empty() ? c.run(sql::site_version) : c.run(sql::thread_version, {text(thread)});
     if (r.ok()) v = r.rows() ? r.int64(0, 0) : 0;
     return r.ok();
   });
   return v;
 }
 
-std::vector<std::int64_t> pg_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+// One integer per thread from `query` (its $1 the thread; no row: 0), all of one snapshot
+// (REPEATABLE READ).
+std::vector<std::int64_t> pg_store::per_thread(const char* query, const std::vector<std::string>& threads, bool& ok) {
   std::vector<std::int64_t> out;
   ok = with_connection([&](connection& c) {
-    // REPEATABLE READ: every count is of the same snapshot.
     out.clear();
     if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
     for (const std::string& thread : threads) {
-      result r = c.run(sql::published_count, {text(thread)});
+      result r = c.run(query, {text(thread)});
       if (!r.ok()) {
         c.exec("ROLLBACK");
         return false;
       }
-      out.push_back(r.int64(0, 0));
+      out.push_back(r.rows() ? r.int64(0, 0) : 0);
     }
     return c.exec("COMMIT");
   });
   return out;
+}
+
+std::vector<std::int64_t> pg_store::published_counts(const std::vector<std::string>& threads, bool& ok) {
+  return per_thread(sql::published_count, threads, ok);
+}
+
+std::vector<std::int64_t> pg_store::versions(const std::vector<std::string>& threads, bool& ok) {
+  return per_thread(sql::thread_version, threads, ok);
 }
 
 std::int64_t pg_store::count_posted() {
@@ -768,7 +780,9 @@ std::vector<stored_comment> pg_store::all_comments(const std::string& thread) {
 std::vector<stored_comment> pg_store::recent(const std::string& thread, std::size_t limit) {
   std::vector<stored_comment> out;
   with_connection([&](connection& c) {
-    result r = c.run(sql::recent_published.c_str(), {text(thread), number(std::int64_t(limit))});
+    const auto n = number(std::int64_t(limit));
+    result r = thread.empty() ? c.run(sql::recent_published_site.c_str(), {n})
+                              : c.run(sql::recent_published.c_str(), {text(thread), n});
     if (r.ok()) out = comments_of(r);
     return r.ok();
   });

@@ -93,15 +93,29 @@ inline constexpr const char* author_delete_action = "author delete";
 // an earlier one); none found: the reply is a top-level thread of its own, as the core shows it.
 inline constexpr const char* root_of = "SELECT root FROM comments WHERE thread = $1 AND id = $2";
 
-// The newest published comments of thread $1 (of every thread when ''), $2 of them.
+// The newest published comments of thread $1, $2 of them; of the whole site, $1 of them. Each is
+// read backwards along its index (migration 5) and stops after the rows it returns, however many
+// comments the thread or the site holds.
 inline const std::string recent_published = std::string("SELECT ") + columns +
-                                            " FROM comments WHERE status = 'published' AND ($1 = '' OR thread = $1) "
+                                            " FROM comments WHERE thread = $1 AND status = 'published' "
                                             "ORDER BY created DESC, seq DESC LIMIT $2";
+inline const std::string recent_published_site = std::string("SELECT ") + columns +
+                                                 " FROM comments WHERE status = 'published' "
+                                                 "ORDER BY created DESC, seq DESC LIMIT $1";
+// Migration 5 (both backends): the feeds' indexes. The thread's also covers published_count.
+// (With the site's alone, SQLite read a thread's feed along it too, through every thread.)
+inline constexpr const char* add_recent_index =
+    "CREATE INDEX comments_recent ON comments (status, created, seq);"
+    "CREATE INDEX comments_thread_recent ON comments (thread, status, created, seq);";
 
-// What an index page shows beside a post's link (GET /api/comments/counts): the comments_page
-// index finds the thread's rows.
+// What an index page shows beside a post's link (GET /api/comments/counts): counted in the
+// comments_thread_recent index alone.
 inline constexpr const char* published_count =
     "SELECT count(*) FROM comments WHERE thread = $1 AND status = 'published'";
+// A thread's version (migration 2); no row: 0. The site's: every write raises one thread's
+// version by one, so their sum is raised by every write to any thread.
+inline constexpr const char* thread_version = "SELECT version FROM thread_versions WHERE thread = $1";
+inline constexpr const char* site_version = "SELECT coalesce(sum(version), 0) FROM thread_versions";
 
 // The status column's value for an imported comment.
 const char* status_name(comment_status s);

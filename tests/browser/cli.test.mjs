@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, repo } from './support.mjs';
@@ -41,6 +41,28 @@ test('render --sort top --page-size 2 renders the first two threads by score, as
   // The next page is a page of its own.
   const next = run(['render', '--sort=top', '--page-size=2', '--offset=2', file]);
   assert.deepEqual([...next.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]), ['x', 'c']);
+});
+
+test('a long thread is written out as it is rendered: the same HTML whole, and a failed write is exit 1', () => {
+  // 3,000 comments: several pieces of the renderer's 256 KB output, which the CLI writes as they come.
+  const comments = [];
+  for (let i = 0; i < 3000; i++)
+    comments.push({ id: `c${i}`, parent: i % 3 ? `c${i - 1}` : null, created: 1285423380 + i * 60,
+      author: { name: `Reader ${i % 7}`, location: 'Zürich' }, text: `Comment ${i}: <b>&</b> ${'word '.repeat(60)}` });
+  const file = path.join(tmp, 'long.json');
+  writeFileSync(file, JSON.stringify({ comments }));
+  const r = spawnSync(cli, ['render', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(r.stdout.length > 1 << 20, `${r.stdout.length} bytes`);
+  assert.match(r.stdout, /^<section class="comments colloquy-static"/);
+  assert.ok(r.stdout.endsWith('</div></section>\n'));
+  const ids = [...r.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(ids.length, 3000);
+  assert.equal(new Set(ids).size, 3000);
+  // A full disk: said on stderr, exit 1 (not a silent, truncated page).
+  const full = spawnSync(cli, ['render', file], { encoding: 'utf8', stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] });
+  assert.equal(full.status, 1);
+  assert.match(full.stderr, /^colloquy render: cannot write the HTML: /);
 });
 
 test('the static stylesheet styles only what render writes, under its wrapper class', () => {

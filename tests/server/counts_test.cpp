@@ -75,6 +75,32 @@ TEST_SUITE("Reference server: comment counts") {
     CHECK(counts_of(c, {seed_thread})[seed_thread] == 4);
   }
 
+  TEST_CASE("Counts kept by one process follow writes made through another on the same database") {
+    scratch_dir dir;
+    const std::string db = dir.db("c.db");
+    server_process a(db, {"--admin-token", token, "--admin-rate-limit", "0", "--rate-limit", "0"});
+    server_process b(db, {"--admin-token", token, "--admin-rate-limit", "0", "--rate-limit", "0"});
+    auto ca = a.client();
+    auto cb = b.client();
+    const std::string other = "/2011/03/07/lighthouse-repairs";
+    // Asked twice: the second answer comes from what the first kept.
+    for (int i = 0; i < 2; ++i) {
+      json n = counts_of(ca, {seed_thread, other});
+      CHECK(n[seed_thread] == 3);
+      CHECK(n[other] == 0);
+    }
+    post_ok(cb, seed_thread, "elsewhere-1");
+    json n = counts_of(ca, {seed_thread, other});
+    CHECK(n[seed_thread] == 4);
+    CHECK(n[other] == 0);
+    moderate(cb, seed_thread, "c2", "delete");
+    CHECK(counts_of(ca, {seed_thread})[seed_thread] == 3);
+    post_ok(cb, other, "elsewhere-2");
+    n = counts_of(ca, {other, seed_thread});
+    CHECK(n[other] == 1);
+    CHECK(n[seed_thread] == 3);
+  }
+
   TEST_CASE("Comments awaiting moderation are not counted until approved") {
     scratch_dir dir;
     server_process s(dir.db("c.db"),

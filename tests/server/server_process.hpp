@@ -265,8 +265,9 @@ inline long long db_int(const std::string& db, const std::string& sql) {
   return v;
 }
 
-// The first column of every row a query answers, from a SQLite file or a PostgreSQL URL.
-inline std::vector<std::string> db_strings(const std::string& db, const std::string& sql) {
+// Column `column` (PostgreSQL: the first) of every row a query answers, from a SQLite file or a
+// PostgreSQL URL.
+inline std::vector<std::string> db_strings(const std::string& db, const std::string& sql, int column = 0) {
   std::vector<std::string> out;
   if (db.rfind("postgresql://", 0) == 0) {
     PGconn* c = PQconnectdb(db.c_str());
@@ -282,7 +283,7 @@ inline std::vector<std::string> db_strings(const std::string& db, const std::str
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK)
     while (sqlite3_step(s) == SQLITE_ROW) {
-      auto text = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+      auto text = reinterpret_cast<const char*>(sqlite3_column_text(s, column));
       out.emplace_back(text ? text : "");
     }
   sqlite3_finalize(s);
