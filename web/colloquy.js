@@ -63,8 +63,8 @@
   const zoneOffset = (ms) => (zone.name === 'local' ? -new Date(ms).getTimezoneOffset() : zone.named ? zone.named(zone.name, ms, warn) : 0);
   const namedZone = (name) => /^[A-Za-z]/.test(name || '') && !/^(UTC|utc|GMT|Z|local)$/.test(name);
 
-  // The core's handles, per module, found by export; `x`: a live instance's exports (see start).
-  const cores = {}, handles = {}, coreFor = (name) => Object.values(handles).find((c) => c.x[name]);
+  // The core's handles, per module, found by export (the widget's own reading module first); `x`: a live instance's exports.
+  const cores = {}, handles = {}, coreFor = (name, own) => (own && own.x[name] ? own : Object.values(handles).find((c) => c.x[name]));
   function start(handle, instance) {
     handle.x = instance.exports;
     handle.x._initialize();
@@ -80,7 +80,7 @@
     cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
       // Functions compile on their first call: a render now takes that off the first paint.
-      if (file === 'colloquy.wasm') core.x.colloquy_session_close(call(core, 'colloquy_session_open', encoder.encode('[{"id":"w","created":0,"text":"*w* w"}]'), { now: 1 }).meta.session);
+      if (core.x.colloquy_session_open) core.x.colloquy_session_close(call(core, 'colloquy_session_open', encoder.encode('[{"id":"w","created":0,"text":"*w* w"}]'), { now: 1 }).meta.session);
       return (handles[file] = core);
     });
     cores[file].catch(() => { cores[file] = null; }); // a later mount may retry
@@ -344,8 +344,8 @@
       state.shown = 0;
       state.told.omitted = false;
       showStatus('');
-      // A named time zone needs colloquy-zone.js first.
-      const core = Promise.all([loadCore(), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
+      const own = 'colloquy-' + (/^[a-z]{2,3}(?![a-z])/i.exec(o.locale) || ['en'])[0].toLowerCase() + '.wasm'; // the language's module, if built; a named zone needs colloquy-zone.js
+      const core = Promise.all([loadCore(VERSIONS[own] ? own : undefined), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
         state.core = c;
         zone.named = named || zone.named;
         ({ messages: state.messages, lang: frame.lang } = JSON.parse(callPlain(c, 'colloquy_widget_setup', '', opts())));
@@ -417,8 +417,8 @@
       insertRest: (container, rest, token) => insertRest(container, rest, token, state),
       encode: (text) => encoder.encode(text),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
-      call: (name, bytes, extra) => call(coreFor(name), name, bytes, opts(extra)),
-      plain: (name, input, extra) => callPlain(coreFor(name), name, input, opts(extra)),
+      call: (name, bytes, extra) => call(coreFor(name, state.core), name, bytes, opts(extra)),
+      plain: (name, input, extra) => callPlain(coreFor(name, state.core), name, input, opts(extra)),
       html(name, text, extra) {
         const r = w.call(name, encoder.encode(text), extra);
         return { meta: r.meta, html: r.slices.join('') };
