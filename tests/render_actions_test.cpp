@@ -157,6 +157,10 @@ TEST_SUITE("Reader actions in the thread") {
     for (int i = 0; i < 50000; ++i) many += (i ? ",\"" : "\"") + std::to_string(i) + "\"";
     many += "]}";
     CHECK(has(article(render(many).html, "7"), "data-action=\"edit\""));
+    // One comment voted on and editable: both apply (the reader's marks are merged by id).
+    const rendered both = render(R"({"voted":{"c2":-1},"editable":["c2"]})");
+    CHECK(has(article(both.html, "c2"), R"(data-vote="down" aria-pressed="true")"));
+    CHECK(has(article(both.html, "c2"), "data-action=\"edit\""));
   }
 
   TEST_CASE("A static page (colloquy render) keeps ids, avatars and \"edited\" but no button that needs the script") {

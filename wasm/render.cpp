@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "boundary.hpp"
+#include "colloquy/cold.hpp"
 
 using colloquy::wasm::result;
 using colloquy::wasm::view;
@@ -18,6 +19,9 @@ void colloquy_render_comments(const char* doc, std::size_t doc_size, const char*
 }
 
 // ---- Sessions: a thread read once, rendered a slice at a time (api.hpp comments_session) ----
+// Their bookkeeping runs a few times per thread: built for size (the reading and rendering they
+// call stay fast).
+COLLOQUY_COLD_BEGIN
 
 namespace {
 // Open sessions by id: one per widget on the page, closed by the loader when its widget renders
@@ -85,3 +89,4 @@ void colloquy_session_slice(const char*, std::size_t, const char* opts, std::siz
 // Frees a session (an unknown id is ignored).
 COLLOQUY_EXPORT(colloquy_session_close)
 void colloquy_session_close(std::uint32_t id) { close_session(id); }
+COLLOQUY_COLD_END

@@ -6,8 +6,9 @@
 #     fetches when needed) as <widget>/colloquy-<name>.js, then <widget>/colloquy.js, which is
 #     SOURCE with the core's defaults and English messages (SETUP run on <widget>/colloquy.wasm)
 #     in place of /*@COLLOQUY_SETUP@*/null, and in place of /*@COLLOQUY_VERSIONS@*/{} the table
-#     {"colloquy.wasm": hash, "colloquy-stories.wasm": hash, "colloquy-post.wasm": hash,
-#     "colloquy.css": hash, "colloquy-post.js": hash, ...}, each hash the
+#     {"colloquy.wasm": hash, "colloquy-fr.wasm": hash, ..., "colloquy-stories.wasm": hash,
+#     "colloquy-post.wasm": hash, "colloquy.css": hash, "colloquy-post.js": hash, ...} (every
+#     colloquy-*.wasm in <widget>: the languages' reading modules too), each hash the
 #     first 16 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good.
@@ -49,7 +50,10 @@ if(MODE STREQUAL "stamp")
     list(APPEND files "${file}")
   endforeach()
   set(table "{")
-  foreach(file colloquy.wasm colloquy-stories.wasm colloquy-post.wasm colloquy.css ${files})
+  get_filename_component(dir "${WIDGET}" ABSOLUTE) # GLOB RELATIVE needs an absolute folder
+  file(GLOB modules RELATIVE "${dir}" "${dir}/colloquy-*.wasm") # stories, posting, the languages
+  list(SORT modules)
+  foreach(file colloquy.wasm ${modules} colloquy.css ${files})
     file(SHA256 "${WIDGET}/${file}" hash)
     string(SUBSTRING "${hash}" 0 16 hash)
     string(APPEND table "\"${file}\":\"${hash}\",")

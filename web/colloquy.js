@@ -59,8 +59,8 @@
   const zoneOffset = (ms) => (zone.name === 'local' ? -new Date(ms).getTimezoneOffset() : zone.named ? zone.named(zone.name, ms, warn) : 0);
   const namedZone = (name) => /^[A-Za-z]/.test(name || '') && !/^(UTC|utc|GMT|Z|local)$/.test(name);
 
-  // The core's handles, per module, found by export; `x`: a live instance's exports (see start).
-  const cores = {}, handles = {}, coreFor = (name) => Object.values(handles).find((c) => c.x[name]);
+  // The core's handles, per module, found by export (the widget's own reading module first); `x`: a live instance's exports.
+  const cores = {}, handles = {}, coreFor = (name, own) => (own && own.x[name] ? own : Object.values(handles).find((c) => c.x[name]));
   function start(handle, instance) {
     handle.x = instance.exports;
     handle.x._initialize();
@@ -76,7 +76,7 @@
     cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
       // Functions compile on their first call: a render now takes that off the first paint.
-      if (file === 'colloquy.wasm') core.x.colloquy_session_close(call(core, 'colloquy_session_open', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 }).meta.session);
+      if (core.x.colloquy_session_open) core.x.colloquy_session_close(call(core, 'colloquy_session_open', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 }).meta.session);
       return (handles[file] = core);
     });
     cores[file].catch(() => { cores[file] = null; }); // a later mount may retry
@@ -316,8 +316,9 @@
       state.shown = 0;
       state.told.omitted = false;
       showStatus('');
-      // A named time zone needs colloquy-zone.js first.
-      const core = Promise.all([loadCore(), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
+      // The language's own module when the build made one (else colloquy.wasm); a named time zone needs colloquy-zone.js.
+      const own = 'colloquy-' + (/^[a-z]{2,3}(?![a-z])/i.exec(o.locale) || ['en'])[0].toLowerCase() + '.wasm';
+      const core = Promise.all([loadCore(VERSIONS[own] ? own : undefined), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
         state.core = c;
         zone.named = named || zone.named;
         ({ messages: state.messages, lang: frame.lang } = call(c, 'colloquy_widget_setup', '', opts()).meta);
@@ -373,8 +374,8 @@
       load: () => (handle.ready = load()),
       insertRest: (container, rest, token) => insertRest(container, rest, token, state),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
-      call: (name, input, extra) => call(coreFor(name), name, input, opts(extra)),
-      plain: (name, input, extra) => callPlain(coreFor(name), name, input, opts(extra)),
+      call: (name, input, extra) => call(coreFor(name, state.core), name, input, opts(extra)),
+      plain: (name, input, extra) => callPlain(coreFor(name, state.core), name, input, opts(extra)),
       newForm: (parent, parentDepth) => htmlNode(w.call('colloquy_render_compose', '', { parent, parentDepth }).html) };
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first

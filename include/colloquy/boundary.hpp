@@ -29,7 +29,10 @@
 #include "colloquy/feed_tree.hpp"
 #include "colloquy/json_writer.hpp"
 #include "colloquy/widget.hpp"
+#include "colloquy/cold.hpp"
 
+// Options and answers are read and written once per call: built for size in the widget.
+COLLOQUY_COLD_BEGIN
 namespace colloquy {
 
 namespace detail {
@@ -44,18 +47,19 @@ inline void read_reader_actions(const json_document::ref& j, widget_options& o) 
     return !out.empty() && out.size() <= limits::max_id_bytes;
   };
   bool bad = false;
+  std::size_t votes = 0, editable_ids = 0;
   const json_document::ref voted = j["voted"];
   if (voted.is(json_value::kind::object)) {
     for (const json_document::ref m : voted) {
       const json_value& v = m.value();
       if (v.is(json_value::kind::integer) && v.magnitude == 0) continue;  // no vote
       const bool vote = v.is(json_value::kind::integer) && v.magnitude == 1;
-      if (!vote || m.key().empty() || m.key().size() > limits::max_id_bytes ||
-          o.reader.voted.size() >= limits::max_comments) {
+      if (!vote || m.key().empty() || m.key().size() > limits::max_id_bytes || votes >= limits::max_comments) {
         bad = true;
         continue;
       }
-      o.reader.voted.emplace_back(std::string(m.key()), v.negative ? -1 : 1);
+      o.reader.add_vote(std::string(m.key()), v.negative ? -1 : 1);
+      ++votes;
     }
   } else {
     bad = voted.exists();
@@ -76,11 +80,12 @@ inline void read_reader_actions(const json_document::ref& j, widget_options& o) 
       }
       const bool named = editable.is(json_value::kind::object) ? !id.empty() && id.size() <= limits::max_id_bytes
                                                                : id_of(v, id);
-      if (!named || o.reader.editable.size() >= limits::max_comments) {
+      if (!named || editable_ids >= limits::max_comments) {
         bad = true;
         continue;
       }
-      o.reader.editable.push_back(std::move(id));
+      o.reader.add_editable(std::move(id));
+      ++editable_ids;
     }
   } else {
     bad = editable.exists();
@@ -627,3 +632,4 @@ inline std::string place_comment(std::string_view pages, std::string_view option
 }
 
 }  // namespace colloquy
+COLLOQUY_COLD_END

@@ -448,7 +448,21 @@ inline constexpr locale_data locale_ru{
 };
 
 // Every built-in locale, English first.
-inline constexpr const locale_data* locales[] = {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru};
+inline constexpr const locale_data* all_locales[] = {&locale_en, &locale_fr, &locale_de, &locale_es, &locale_ru};
+#if defined(COLLOQUY_LOCALE)
+// A widget module for one language (wasm/CMakeLists.txt): English, the fallback, and the
+// language tagged COLLOQUY_LOCALE ("fr"). The others' words are left out: a page loads the
+// module of its language.
+consteval const locale_data* built_in_locale(std::string_view tag) {
+  for (const locale_data* l : all_locales)
+    if (l->tag == tag) return l;
+  return nullptr;
+}
+static_assert(built_in_locale(COLLOQUY_LOCALE), "COLLOQUY_LOCALE names no built-in locale");
+inline constexpr const locale_data* locales[] = {&locale_en, built_in_locale(COLLOQUY_LOCALE)};
+#else
+inline constexpr const auto& locales = all_locales;
+#endif
 
 // The built-in locale for a language tag ("fr", "fr-CA", "RU"), or nullptr.
 inline const locale_data* locale_for(std::string_view tag) {

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/references.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/unicode.hpp"
@@ -44,6 +45,8 @@ inline constexpr std::size_t max_code_span_ticks = 1000;
 inline constexpr int max_link_paren_depth = 32;
 }  // namespace limits
 
+// The full parser, for text that may hold markup: built for size in the widget (colloquy/cold.hpp).
+COLLOQUY_COLD_BEGIN
 namespace detail::md {
 
 inline constexpr int tab_stop = 4;
@@ -1495,6 +1498,7 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
 }
 
 }  // namespace detail::md
+COLLOQUY_COLD_END
 
 // Appends `text` (comment markup) as HTML. Never throws on any input; the output only ever
 // contains p, br, em, strong, code, pre, blockquote, ul, ol (start), li, hr and
@@ -1656,6 +1660,7 @@ inline bool append_plain_paragraphs(std::string& out, std::string_view text) {
   return true;
 }
 
+COLLOQUY_COLD_BEGIN
 // The full parser (block structure, then inlines), for any text.
 inline void append_parsed_html(std::string& out, std::string_view text) {
   // Scratch space reused across calls (the core is single-threaded per instance; thread_local
@@ -1669,6 +1674,7 @@ inline void append_parsed_html(std::string& out, std::string_view text) {
   // limits::max_text_bytes) does not get to pin its buffers for the life of the instance.
   if (scratch.arena.capacity() > (1u << 20) || scratch.inlines.nodes.capacity() > (1u << 16)) scratch = {};
 }
+COLLOQUY_COLD_END
 }  // namespace detail::md
 
 inline void append_markup_html(std::string& out, std::string_view text) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "colloquy/avatar.hpp"
+#include "colloquy/cold.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
@@ -30,25 +31,34 @@
 namespace colloquy {
 
 // What this reader did and may do (the widget keeps it: votes it sent, edit tokens it holds):
-// `voted` says which vote buttons are pressed, `editable` which comments get Edit and Delete.
-// Both sorted by id (normalize() does it), so each comment is one binary search.
+// per comment id, the vote (1 up, -1 down, 0 none) and whether it gets Edit and Delete. Kept
+// sorted by id (normalize() does it), so each comment is one binary search.
 struct reader_actions {
-  std::vector<std::pair<std::string, int>> voted;  // comment id -> 1 (up) or -1 (down)
-  std::vector<std::string> editable;               // comment ids the reader may edit or delete now
+  struct mark {
+    std::string id;
+    int vote = 0;
+    bool editable = false;
+  };
+  std::vector<mark> marks;
 
-  void normalize() {
-    std::sort(voted.begin(), voted.end());
-    voted.erase(std::unique(voted.begin(), voted.end(), [](auto& a, auto& b) { return a.first == b.first; }),
-                voted.end());
-    std::sort(editable.begin(), editable.end());
-  }
+  void add_vote(std::string id, int vote) { marks.push_back({std::move(id), vote, false}); }
+  void add_editable(std::string id) { marks.push_back({std::move(id), 0, true}); }
+  // Sorts by id and merges the marks of one id (its first vote is kept).
+  void normalize();
   int vote_of(std::string_view id) const {
-    auto it = std::lower_bound(voted.begin(), voted.end(), id,
-                               [](const auto& v, std::string_view k) { return v.first < k; });
-    return it != voted.end() && it->first == id ? it->second : 0;
+    const mark* m = find(id);
+    return m ? m->vote : 0;
   }
   bool may_edit(std::string_view id) const {
-    return std::binary_search(editable.begin(), editable.end(), id, std::less<>());
+    const mark* m = find(id);
+    return m && m->editable;
+  }
+
+ private:
+  const mark* find(std::string_view id) const {
+    auto it = std::lower_bound(marks.begin(), marks.end(), id,
+                               [](const mark& m, std::string_view k) { return std::string_view(m.id) < k; });
+    return it != marks.end() && it->id == id ? &*it : nullptr;
   }
 };
 
@@ -61,6 +71,34 @@ struct html_drain {
   void* to = nullptr;
   std::size_t every = 256 * 1024;
 };
+
+COLLOQUY_COLD_BEGIN
+// A merge sort by hand, stable, so a vote given twice keeps the first: in the widget's module,
+// std::sort's instantiation for these marks cost ~2.5 KB gzip, for a list read once per call.
+inline void reader_actions::normalize() {
+  std::vector<mark> from(std::make_move_iterator(marks.begin()), std::make_move_iterator(marks.end())), to(marks.size());
+  const std::size_t n = from.size();
+  for (std::size_t width = 1; width < n; width *= 2) {
+    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+      const std::size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
+      std::size_t a = lo, b = mid, k = lo;
+      while (a < mid && b < hi) to[k++] = std::move(from[b].id < from[a].id ? from[b++] : from[a++]);
+      while (a < mid) to[k++] = std::move(from[a++]);
+      while (b < hi) to[k++] = std::move(from[b++]);
+    }
+    from.swap(to);
+  }
+  marks.clear();
+  for (mark& m : from) {
+    if (marks.empty() || marks.back().id != m.id) {
+      marks.push_back(std::move(m));
+      continue;
+    }
+    if (marks.back().vote == 0) marks.back().vote = m.vote;
+    marks.back().editable = marks.back().editable || m.editable;
+  }
+}
+COLLOQUY_COLD_END
 
 struct render_options {
   const locale_data* locale = &locale_en;

@@ -32,7 +32,10 @@ test('npm pack of the widget folder gives a tarball a site installs and serves',
   // The loader, the scripts it fetches when needed, the styles and the modules, each precompressed.
   const scripts = fs.readdirSync(widget).filter((f) => /^colloquy(-[a-z]+)?\.js$/.test(f));
   assert.ok(scripts.includes('colloquy-post.js'), scripts.join(' '));
-  const shipped = [...scripts, 'colloquy.css', 'colloquy.wasm', 'colloquy-stories.wasm', 'colloquy-post.wasm'].flatMap((f) => [f, `${f}.gz`, `${f}.br`]);
+  // The modules: reading (colloquy.wasm, and one per language: colloquy-fr.wasm, ...), stories, posting.
+  const modules = fs.readdirSync(widget).filter((f) => /^colloquy(-[a-z]+)?\.wasm$/.test(f));
+  assert.ok(['colloquy.wasm', 'colloquy-fr.wasm', 'colloquy-stories.wasm', 'colloquy-post.wasm'].every((m) => modules.includes(m)), modules.join(' '));
+  const shipped = [...scripts, 'colloquy.css', ...modules].flatMap((f) => [f, `${f}.gz`, `${f}.br`]);
   assert.deepEqual(packed.files.map((f) => f.path).sort(),
     [...shipped, 'colloquy-static.css', 'README.md', 'package.json'].sort());
 
