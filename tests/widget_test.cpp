@@ -44,6 +44,7 @@ TEST_SUITE("The loader's questions") {
     CHECK(plain["defaults"]["load"] == "lazy");
     CHECK(plain["defaults"]["mountLoad"] == "eager");
     CHECK(plain["defaults"]["maxBytes"] == 16 << 20);
+    CHECK(plain["defaults"]["editWindow"] == colloquy::limits::edit_window_seconds * 1000);
     CHECK(plain["messages"]["comments_unavailable"] == std::string(locale_en.comments_unavailable));
     CHECK(plain["messages"]["retry"] == "Retry");
     nlohmann::json fr = json_of(widget_setup("", R"({"locale":"fr-CA","storiesCount":7})"));

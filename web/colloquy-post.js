@@ -261,7 +261,7 @@
       else { form.elements.text.value = ''; updatePreview(form); }
       // Focus goes to the new comment (a reply form is gone, and the bottom one is done with).
       if (!state.o.comments) {
-        keepEdit(editsKey(), comment.id, { clientId: body.clientId, until: Date.now() + LOCAL_EDIT_WINDOW_MS });
+        keepEdit(editsKey(), comment.id, { clientId: body.clientId, until: Date.now() + Number(state.o.editWindow) });
         var spot = show(JSON.stringify(comment), 'stored', '', '', true);
         var shown = spot.ok && findArticle('data-id', spot.id);
         if (shown) focusOn(shown);
@@ -513,8 +513,7 @@
     // Each comment this browser posted is kept under "edits:<place>" as {id: {clientId, token,
     // until}}: the server's edit token and the end of its window (ms); colloquy.js renders Edit
     // and Delete on those still open. In storage mode there is no token and the window is the
-    // reference server's default (--edit-window 900).
-    var LOCAL_EDIT_WINDOW_MS = 15 * 60 * 1000;
+    // core's default, the reference server's (limits.hpp edit_window_seconds: --edit-window 900).
     // Records stay a while after their window (an edit form still open is then refused by the
     // server with edit_window_closed, not bad_token), then go.
     var EDIT_RECORD_GRACE_MS = 60 * 60 * 1000;

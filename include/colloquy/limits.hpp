@@ -27,6 +27,10 @@ inline constexpr std::size_t max_document_bytes = 64u << 20;
 // Vote counts: 2^53 is the largest integer a JavaScript number (and a double) holds exactly, so
 // scores survive the trip to the widget and the score arithmetic of sort.hpp stays exact.
 inline constexpr std::uint64_t max_votes = std::uint64_t(1) << 53;
+// How long a reader may edit or delete their own comment after posting it: the reference
+// server's --edit-window default and the window of a comment kept in the browser (storage mode).
+// Long enough to mend a typo; short enough that replies rarely answer words since changed.
+inline constexpr std::int64_t edit_window_seconds = 15 * 60;
 // Reply depth shown before replies flatten with a "replying to NAME" marker.
 // Six levels keep a reply readable on a phone (each level indents); deeper replies stay in
 // conversation order, marked with the name they answer.

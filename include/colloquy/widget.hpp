@@ -45,7 +45,8 @@ inline void write_loader_defaults(json_writer& w) {
       .member("mountLoad", loader_defaults::mount_load)
       .member("postTimeout", loader_defaults::post_timeout_ms)
       .member("fetchTimeout", loader_defaults::fetch_timeout_ms)
-      .member("maxBytes", loader_defaults::max_bytes);
+      .member("maxBytes", loader_defaults::max_bytes)
+      .member("editWindow", limits::edit_window_seconds * 1000);  // ms, for comments kept in the browser
 }
 
 // The messages the loader shows when something fails, by key, as members of the object `w` is
