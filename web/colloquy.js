@@ -248,7 +248,7 @@
 
   function mount(element, given) {
     if (!(element instanceof Element)) throw new TypeError('Colloquy.mount needs an element');
-    const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, told: {}, core: null, session: null, messages: SETUP.messages };
+    const state = { token: 0, o: null, comments: null, sort: 'oldest', shown: 0, core: null, session: null, messages: SETUP.messages };
     const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     // A status line and its Retry button, the comments, the form, the stories, a live region; the
     // frame holds a screen's height (.reserve) until release().
@@ -290,19 +290,14 @@
       if (!state.liveTimer) state.liveTimer = setTimeout(() => loadPart('live').then((run) => run(w), (e) => warn(e.message)), liveDelay());
     }
 
-    // The thread; options the core ignored are said once, repaired comments on each render.
+    // The thread; what the page's author should hear of it (options the core ignored, comments it
+    // repaired) is colloquy-warn.js's, fetched only when there is something to say.
     async function renderComments(token) {
       // Re-sorting keeps as many top-level threads on screen as "Load more" had shown.
       const r = await openSession(state, opts(state.o.pageSize && state.shown > state.o.pageSize ? { pageSize: state.shown } : {}), token);
       if (state.token !== token) return;
       if (!r.meta.ok) throw coded(r.meta.error.code, r.meta.error.message);
-      const once = (key, text, hint) => {
-        if (!state.told[key]) warn(text, hint);
-        state.told[key] = true;
-      };
-      r.meta.ignored.forEach((k) => once(k + state.o[k], 'option ' + k + ' "' + state.o[k] + '" is not supported, the default is used', 'see README, "Embed it"'));
-      r.meta.problems.forEach((p) => warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code));
-      if (r.meta.problemsOmitted) once('omitted', r.meta.problemsOmitted + ' more problems in the comments document not listed', 'colloquy check lists them');
+      if (r.meta.ignored.length || r.meta.problems.length) loadPart('warn').then((tell) => tell(w, r.meta), (e) => warn(e.message));
       state.shown = r.meta.page ? r.meta.page.threads : 0;
       if (state.adopted) return loadPart('adopt').then((adopt) => adopt(w, r, token));
       commentsSlot.innerHTML = trusted(r.html);
@@ -314,7 +309,6 @@
       const token = ++state.token;
       const o = state.o;
       state.shown = 0;
-      state.told.omitted = false;
       showStatus('');
       // The language's own module when the build made one (else colloquy.wasm); a named time zone needs colloquy-zone.js.
       const own = 'colloquy-' + (/^[a-z]{2,3}(?![a-z])/i.exec(o.locale) || ['en'])[0].toLowerCase() + '.wasm';
@@ -355,28 +349,26 @@
     const endpoint = () => (state.o.comments ? new URL(state.o.comments, location.href).href : '');
     const placeKey = () => endpoint() + '\n' + state.o.thread;
     const hasWritten = () => stored((s) => Object.keys(s).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k)), false);
-    // After each render: the bottom form (marked with its drafts' thread), then posting's work (colloquy-act.js
-    // brings posting) when the reader has written, or the thread lives in this browser (awaited by the render).
+    // After each render: the bottom form, then posting's work (colloquy-act.js brings posting) when the
+    // reader has written, or the thread lives in this browser (awaited by the render).
     function afterRender() {
-      // The form of the thread before (update() came before posting): typed on, posting keeps the text as that
-      // thread's draft and makes the form again; untouched, it is made again here.
-      const old = composeSlot.firstChild, moved = old && !state.posting && old.colloquyPlace !== placeKey();
-      if (moved && !old.elements.text.value) old.remove();
-      if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1)).colloquyPlace = placeKey();
+      if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
       if (frame.classList.contains('reserve')) release();
       live();
-      if (!(state.posting || (moved && old.isConnected) || !state.o.comments || hasWritten())) return;
+      if (!(state.posting || !state.o.comments || hasWritten())) return;
       return loadPart('act').then((act) => act.written(w), (e) => warn(e.message));
     }
     // What the scripts fetched when needed share of this widget.
     const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode,
-      loadPart, loadCore, endpoint, placeKey, fetchBytes, commentsUrl, showThread, afterRender, message, liveDelay,
+      loadPart, loadCore, endpoint, placeKey, fetchBytes, commentsUrl, showThread, afterRender, message, liveDelay, configure,
       load: () => (handle.ready = load()),
       insertRest: (container, rest, token) => insertRest(container, rest, token, state),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
       call: (name, input, extra) => call(coreFor(name, state.core), name, input, opts(extra)),
       plain: (name, input, extra) => callPlain(coreFor(name, state.core), name, input, opts(extra)),
-      newForm: (parent, parentDepth) => htmlNode(w.call('colloquy_render_compose', '', { parent, parentDepth }).html) };
+      // A compose form, marked with the place (placeKey) its drafts belong to.
+      newForm: (parent, parentDepth) => Object.assign(htmlNode(w.call('colloquy_render_compose', '', { parent, parentDepth }).html),
+        { colloquyPlace: placeKey() }) };
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first
     // (a reader who only reads never needs it); no form is ever submitted by the browser. The
@@ -417,20 +409,16 @@
       near.observe(element);
     }
 
+    // The options, completed from the page and the defaults, and the theme they ask for.
+    function configure(options) {
+      state.o = resolveOptions(options);
+      state.sort = state.o.sort;
+      frame.setAttribute('data-theme', state.o.theme);
+      setScheme();
+    }
     const handle = {
-      ready: null,
-      update(next) {
-        state.o = resolveOptions(Object.assign({}, state.o || given, next));
-        state.sort = state.o.sort;
-        frame.setAttribute('data-theme', state.o.theme);
-        setScheme();
-        if (state.started) handle.ready = load();
-        else handle.ready = handle.ready || new Promise((resolve) => whenNear(() => {
-          state.started = true;
-          resolve(load());
-        }));
-        return handle.ready;
-      },
+      // Single-page sites: another thread or other options for this widget (colloquy-spa.js).
+      update: (next) => (handle.ready = loadPart('spa').then((spa) => spa.update(w, next))),
       destroy() {
         state.token++;
         if (state.core) closeSession(state);
@@ -444,7 +432,8 @@
         instances.delete(element);
       }
     };
-    handle.update({});
+    configure(given);
+    handle.ready = w.first = new Promise((resolve) => whenNear(() => resolve(w.load())));
     return handle;
   }
 
