@@ -418,7 +418,8 @@
     }
     const handle = {
       // Single-page sites: another thread or other options for this widget (colloquy-spa.js).
-      update: (next) => (handle.ready = loadPart('spa').then((spa) => spa.update(w, next))),
+      update: (next) => (handle.ready = loadPart('spa').then((spa) => spa.update(w, next),
+        (e) => warn('update() not applied: ' + e.message))),
       destroy() {
         state.token++;
         if (state.core) closeSession(state);
