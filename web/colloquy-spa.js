@@ -19,7 +19,7 @@
   function reform(w) {
     const form = w.composeSlot.firstChild;
     if (!form || w.state.posting || form.colloquyPlace === w.placeKey()) return;
-    if (form.elements.text.value) return w.loadPart('act').then((act) => act.written(w));
+    if (form.elements.text.value) return w.loadPart('act').then((act) => act.written(w), (e) => w.warn(e.message));
     form.replaceWith(w.newForm('', -1));
   }
 
