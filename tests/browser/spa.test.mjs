@@ -4,7 +4,7 @@
 // and shown on B only, C's on C.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -139,6 +139,45 @@ test('a form typed on before posting came: update({thread}) keeps its text as th
     await go(page, '/b');
     assert.deepEqual(await view(page), { text: '', articles: [] });
     assert.deepEqual(a.stored, []);
+    await page.close();
+  });
+});
+
+// update() is colloquy-spa.js's: called before the widget came near (data-load lazy), its first
+// load is of the new thread and nothing of the old is asked for; called after, an untouched form
+// is made again for the new thread, so what is typed there is that thread's draft.
+test('update() before the widget comes near loads the new thread; an untouched form becomes the new thread\'s', async () => {
+  await withServer(browser, [], async (server) => {
+    const a = api();
+    const asked = [];
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const filler = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i} of a long post.</p>`).join('\n');
+    await page.route('**/spa.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>${filler}
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"></script></body></html>`,
+    }));
+    await page.route('**/api/comments**', (route) => {
+      if (route.request().method() === 'GET') asked.push(new URL(route.request().url()).searchParams.get('thread'));
+      return a.handle(route);
+    });
+    await page.goto(server.url + '/spa.html');
+    await page.waitForFunction(() => window.Colloquy);
+    // The update is applied once colloquy-spa.js has come (its event, then the loader's turn).
+    await page.evaluate(() => new Promise((resolve) => {
+      document.addEventListener('colloquy:spa', () => setTimeout(resolve, 0), { once: true });
+      Colloquy.mount(document.querySelector('#colloquy'), { thread: '/b' });
+    }));
+    assert.deepEqual(asked, [], 'nothing is loaded before the widget comes near');
+    await page.evaluate(() => document.querySelector('#colloquy').scrollIntoView());
+    await page.waitForSelector('#colloquy >> form.compose');
+    assert.deepEqual(asked, ['/b']);
+
+    await go(page, '/c');
+    assert.deepEqual(asked, ['/b', '/c']);
+    await page.fill(TEXT, 'Typed on C');
+    const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('colloquy:draft:')));
+    await eventually(async () => assert.deepEqual((await drafts()).map((k) => k.split('\n')[1]), ['/c']));
     await page.close();
   });
 });
