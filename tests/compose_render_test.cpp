@@ -246,7 +246,8 @@ TEST_SUITE("Posting words") {
 
 TEST_SUITE("Editing one's own comment") {
   TEST_CASE("The edit form holds the text field only, under the comment's id, at its depth, with Save and Cancel") {
-    const std::string answer = colloquy::render_edit("", R"({"edit":"c 1<","parentDepth":2})");
+    const std::string thread = R"([{"id":"c 1<","created":0,"text":"x"},{"id":"c1","created":0,"text":"y"}])";
+    const std::string answer = colloquy::render_edit(thread, R"({"edit":"c 1<","parentDepth":2})");
     CHECK(meta_of(answer)["depth"] == 2);
     const std::string form = html_of(answer);
     CHECK(has(form,
@@ -260,9 +261,26 @@ TEST_SUITE("Editing one's own comment") {
     CHECK(has(form, ">Save</button>"));
     CHECK(has(form, R"(data-action="cancel">Cancel</button>)"));
     CHECK(count(form, R"(role="alert")") == 2);  // the text's slot and the form's
-    CHECK(has(html_of(colloquy::render_edit("", R"({"edit":"c1","locale":"de"})")), ">Speichern</button>"));
+    CHECK(has(html_of(colloquy::render_edit(thread, R"({"edit":"c1","locale":"de"})")), ">Speichern</button>"));
     // The bottom and reply forms are as they were: no edit attributes.
     CHECK_FALSE(has(html_of(colloquy::render_compose("", R"({"parent":"c1","parentDepth":0})")), "data-edit"));
+  }
+
+  TEST_CASE("The edit form holds the comment's text as the thread's last page has it, escaped") {
+    // The first page, then the server's answer to an earlier edit: the later copy is the text now.
+    const std::string pages = std::string(R"({"comments":[{"id":"c1","created":0,"text":"old"},)") +
+                              R"({"id":"c2","created":0,"text":"other"}],"next":null})" + '\0' +
+                              R"([{"id":"c1","created":0,"edited":5,"text":"\nnew </textarea><b>&amp; \"x\""}])";
+    const std::string form = html_of(colloquy::render_edit(pages, R"({"edit":"c1","parentDepth":0})"));
+    // One newline after the tag is the parser's to drop; the text's own leading newline stays.
+    CHECK(has(form, "-text-error\">\n\nnew &lt;/textarea&gt;&lt;b&gt;&amp;amp; &quot;x&quot;</textarea>"));
+    CHECK_FALSE(has(form, "old"));
+    // A comment the pages do not hold gets no form, and says so.
+    const std::string none = colloquy::render_edit(pages, R"({"edit":"c9"})");
+    CHECK(none.find('\0') == std::string::npos);
+    CHECK(meta_of(none)["ok"] == false);
+    CHECK(meta_of(none)["error"]["code"] == "no_such_comment");
+    CHECK(meta_of(colloquy::render_edit("not json", R"({"edit":"c1"})"))["error"]["code"] == "no_such_comment");
   }
 
   TEST_CASE("A refused edit or delete reads as a sentence in the widget's language") {

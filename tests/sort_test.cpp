@@ -212,11 +212,111 @@ TEST_SUITE("Server pages") {
     REQUIRE(r.ok);
     std::string ids;
     for (const auto& c : r.comments) ids += c.id;
-    CHECK(ids == "abcdef");
+    CHECK(ids == "abcdef");  // the later copy of "c" in the first one's place
     CHECK(r.next.empty());
+    CHECK(r.problems.empty());
+  }
+
+  // What the widget appends after the server's pages: a comment it posted, the server's answer
+  // to an edit or a delete, the newest comments of a live update.
+  std::string pages(std::initializer_list<std::string> ps) {
+    std::string out;
+    for (const std::string& p : ps) out += (out.empty() ? "" : std::string(1, '\0')) + p;
+    return out;
+  }
+  std::string texts_of(const colloquy::read_result& r) {
+    std::string out;
+    for (const auto& c : r.comments) out += std::string(c.id) + "=" + std::string(c.text) + " ";
+    return out;
+  }
+
+  TEST_CASE("A later page's copy of a comment replaces the earlier one in its place") {
+    const std::string first = R"({"comments":[{"id":"a","created":1,"text":"A"},{"id":"b","created":2,"text":"B"},)"
+                              R"({"id":"r","parent":"a","created":3,"text":"R"}],"next":null})";
+    const std::string edited = R"([{"id":"a","created":1,"edited":9,"text":"A2"}])";
+    auto r = colloquy::read_comment_pages(pages({first, edited}));
+    REQUIRE(r.ok);
+    CHECK(texts_of(r) == "a=A2 b=B r=R ");
+    CHECK(r.comments[0].edited != 0);
+    CHECK(r.problems.empty());
+    // An edit, then another: the last word counts. Within one page the first copy still wins.
+    r = colloquy::read_comment_pages(pages({first, edited,
+                                            R"([{"id":"a","created":1,"text":"A3"},)"
+                                            R"({"id":"a","created":1,"text":"A4"}])"}));
+    CHECK(texts_of(r) == "a=A3 b=B r=R ");
     REQUIRE(r.problems.size() == 1);
     CHECK(r.problems[0].code == "duplicate_id");
-    CHECK(r.problems[0].id == "c");
+
+    // Deleted: a comment with replies becomes the placeholder that keeps them, one without goes.
+    const std::string html = colloquy::render_comments(
+        pages({first, R"([{"id":"a","created":1,"text":"","status":"deleted"}])",
+               R"([{"id":"b","created":2,"text":"","status":"deleted"}])"}),
+        "{}");
+    CHECK(html.find(R"(data-id="a")") != std::string::npos);
+    CHECK(html.find("This comment was deleted.") != std::string::npos);
+    CHECK(html.find(">A<") == std::string::npos);
+    CHECK(html.find(R"(data-id="b")") == std::string::npos);
+    CHECK(html.find(R"(data-id="r")") != std::string::npos);
+    // A posted comment the widget appended, which the server's next page holds too: once, as
+    // the server has it, where the widget's copy was.
+    r = colloquy::read_comment_pages(pages({page("ab", "p2"), R"([{"id":"n","created":5,"text":"mine"}])",
+                                            R"({"comments":[{"id":"c","created":3,"text":"C"},)"
+                                            R"({"id":"n","created":5,"text":"stored"}],"next":null})"}));
+    CHECK(texts_of(r) == "a=t b=t n=stored c=C ");
+    CHECK(r.problems.empty());
+  }
+
+  TEST_CASE("A page without a next member keeps the cursor; null says there are no more pages") {
+    const std::string mine = R"([{"id":"n","created":5,"text":"mine"}])";
+    auto r = colloquy::read_comment_pages(pages({page("ab", "p2"), mine}));
+    CHECK(r.next == "p2");
+    CHECK(colloquy::read_comment_pages(pages({page("ab", "p2"), R"({"comments":[]})"})).next == "p2");
+    CHECK(colloquy::read_comment_pages(pages({page("ab", "p2"), mine, page("c", nullptr)})).next.empty());
+    CHECK(colloquy::read_comment_pages(pages({page("ab", "p2"), page("c", "p3"), mine})).next == "p3");
+    // So "Load more" still follows the server's cursor after the reader posted.
+    const std::string html = colloquy::render_comments(pages({page("abc", "p2"), mine}), R"({"pageSize":0})");
+    CHECK(html.find(R"(data-cursor="p2")") != std::string::npos);
+  }
+
+  TEST_CASE("A later page's reply waits for its parent's page while the server has more pages") {
+    // The newest comments of a live update: a reply to a thread on a server page not read yet
+    // (x), a new thread (n) and a reply to it (m), a reply to a thread on show (q).
+    const std::string recent = R"({"comments":[{"id":"w","parent":"x","created":7,"text":"W"},)"
+                               R"({"id":"n","created":8,"text":"N"},{"id":"m","parent":"n","created":9,"text":"M"},)"
+                               R"({"id":"q","parent":"a","created":9,"text":"Q"}]})";
+    auto r = colloquy::read_comment_pages(pages({page("ab", "p2"), recent}));
+    std::string ids;
+    for (const auto& c : r.comments) ids += c.id;
+    CHECK(ids == "abnmq");  // no orphan: w comes with x's page
+    CHECK(r.problems.empty());
+    CHECK(r.next == "p2");
+    const std::string later = R"({"comments":[{"id":"x","created":4,"text":"X"},)"
+                              R"({"id":"w","parent":"x","created":7,"text":"W"}],"next":null})";
+    r = colloquy::read_comment_pages(pages({page("ab", "p2"), recent, later}));
+    ids.clear();
+    for (const auto& c : r.comments) ids += c.id;
+    CHECK(ids == "abnmqxw");
+    // Every page read (no cursor): a reply without its parent is an orphan, shown and reported.
+    r = colloquy::read_comment_pages(pages({page("ab", nullptr), recent}));
+    ids.clear();
+    for (const auto& c : r.comments) ids += c.id;
+    CHECK(ids == "abwnmq");
+    CHECK(colloquy::render_comments(pages({page("ab", nullptr), recent}), "{}").find("\"orphan\"") != std::string::npos);
+  }
+
+  TEST_CASE("A session reads the pages as render_comments does") {
+    const std::string input = pages({page("abc", "p2"), R"([{"id":"b","created":2,"text":"edited b"}])",
+                                     R"([{"id":"c","created":2,"text":"","status":"deleted"}])"});
+    colloquy::widget_options o;
+    colloquy::comments_session s(input, o);
+    s.read_all();
+    REQUIRE(s.ok());
+    const colloquy::comments_view v = s.render_page(o);
+    const colloquy::comments_view whole = colloquy::render_comments_view(input, o);
+    CHECK(v.html == whole.html);
+    CHECK(v.html.find("edited b") != std::string::npos);
+    CHECK(v.html.find(R"(data-id="c")") == std::string::npos);
+    CHECK(v.html.find(R"(data-cursor="p2")") != std::string::npos);
   }
 
   TEST_CASE("A broken later page is a problem; the pages before it stay") {

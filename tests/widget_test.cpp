@@ -339,5 +339,13 @@ TEST_SUITE("The loader's questions") {
     CHECK(json_of(new_comments(joined({shown, "{nope"}), "{}"))["count"] == 0);
     CHECK(json_of(new_comments(joined({shown, "[]"}), "{}"))["count"] == 0);
     CHECK(json_of(new_comments(joined({"{nope", shown}), "{}"))["error"]["code"] == "not_json");
+    // The server has more pages (a cursor): a reply to a thread on one of them is not new here
+    // (it comes with that page); a reply to a thread on show and a new thread are.
+    const std::string paged = R"({"comments":[{"id":"a","created":"2010-01-01T00:00:00Z","text":"x"}],"next":"p2"})";
+    const std::string recent = R"({"comments":[{"id":"r","parent":"z","created":"2010-01-06T00:00:00Z","text":"r"},
+      {"id":"s","parent":"a","created":"2010-01-07T00:00:00Z","text":"s"},
+      {"id":"t","created":"2010-01-08T00:00:00Z","text":"t"}]})";
+    CHECK(json_of(new_comments(joined({paged, recent}), "{}"))["count"] == 2);
+    CHECK(json_of(new_comments(joined({paged, recent}), "{}"))["threads"] == 1);
   }
 }

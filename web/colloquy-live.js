@@ -1,14 +1,21 @@
 /*! Colloquy: while the page stays open. https://github.com/colloquy */
 // Fetched by colloquy.js at its first tick (30–60 s after the thread shows, or data-live ms):
 // on each tick while the page is visible, relative dates ("3 minutes ago") are relabelled and,
-// unless data-live="off", the comments server is asked again (If-None-Match: its ETag). New
-// comments are offered with a button[data-action=new-comments] ("2 new comments", also said in
-// the live region) that shows them without moving the reader's place, focus or draft.
+// unless data-live="off", the comments server is asked for the thread's newest comments since
+// it was loaded (?recent=N&since=T, wherever they are in its pages; If-None-Match: its ETag).
+// New comments are offered with a button[data-action=new-comments] ("2 new comments", also said
+// in the live region) that shows them without moving the reader's place, focus or draft.
 (() => {
   'use strict';
 
   // After failed asks the next waits longer: twice, four times, ... at most this many times.
   const MAX_BACKOFF = 16;
+  // The newest comments asked for on each tick: more than arrive on one thread between two
+  // ticks, few enough that a change (a vote among them changes the ETag) costs a small answer.
+  const RECENT = 50;
+  // Asked for what was posted since the thread was loaded (the server's Date then, in whole
+  // seconds), less this margin for a comment stored while that answer was on its way.
+  const SINCE_MARGIN_MS = 1000;
 
   // Relabels the thread's dates, in the widget's language and zone (colloquy_format_times).
   function relabel(w) {
@@ -20,12 +27,18 @@
     });
   }
 
-  // Asks for the thread's first page again; when it holds comments the thread lacks (the core
-  // counts them), offers them. A 304 (nothing changed) answers null.
+  // Asks for the thread's newest comments; when they hold comments the thread lacks (the core
+  // counts them: replies to a thread on a server page not loaded yet wait for that page), offers
+  // them. A 304 (nothing changed) answers null.
   function ask(w, seen) {
     const state = w.state;
     const token = state.token;
-    return w.fetchBytes(w.commentsUrl(state.o), state.o, seen).then((page) => {
+    const url = w.commentsUrl(state.o);
+    url.searchParams.delete('limit');
+    url.searchParams.set('recent', String(RECENT));
+    const loaded = state.loaded && Date.parse(state.loaded.date);
+    if (loaded > 0) url.searchParams.set('since', new Date(loaded - SINCE_MARGIN_MS).toISOString());
+    return w.fetchBytes(url, state.o, seen).then((page) => {
       if (!page || state.token !== token || !state.comments) return;
       const found = JSON.parse(w.plain('colloquy_new_comments', state.comments.concat([page]), {}));
       if (!found.ok || !found.count) return;
@@ -51,16 +64,16 @@
     w.loadPart('act').then((act) => act.announce(w, label));
   }
 
-  // The reader asked for the new comments: the fresh page takes the place of the first one the
-  // thread had (later pages stay), and what it adds is shown where it belongs (act.merge); the
-  // focus moves from the button, which goes, to the first of them.
+  // The reader asked for the new comments: the fresh page joins the thread's pages, as the last
+  // (the core takes its copies of comments the thread has for theirs), and what it adds is shown
+  // where it belongs (act.merge); the focus moves from the button, which goes, to the first of them.
   function show(w) {
     const state = w.state;
     const fresh = state.fresh;
     const button = w.commentsSlot.querySelector('button[data-action="new-comments"]');
     if (!fresh || !state.comments) return;
     state.fresh = null;
-    state.comments = [fresh.page].concat(state.comments.slice(1));
+    state.comments = state.comments.concat([fresh.page]);
     return w.loadPart('act').then((act) => {
       const pageSize = state.o.pageSize ? { pageSize: state.shown + fresh.threads } : {};
       const r = w.call('colloquy_render_comments', state.comments, pageSize);

@@ -317,8 +317,9 @@
       if (backoff[item.clientId]) clearTimeout(backoff[item.clientId].timer);
     }
     // The reader's own comments awaiting moderation: the server lists only published ones, so
-    // they are kept here (the server's answer, 30 days at most) and shown until they appear in
-    // the thread.
+    // they are kept here ({id, text: the server's answer, kept}, 30 days at most) and join the
+    // thread the widget renders from (with Edit and Delete while their window is open) until the
+    // server lists them.
     var MINE_DAYS = 30;
     function mineKey(item) { return 'pending:' + (item ? item.endpoint + '\n' + item.body.thread : w.placeKey()); }
     function mine(item) {
@@ -327,13 +328,22 @@
       return Array.isArray(all) ? all.filter(function (m) { return m && typeof m.text === 'string' && m.kept > fresh; }) : [];
     }
     function showMine() {
-      // Called right after the thread is rendered: one already in it has been approved.
+      // Called right after the thread is rendered: one it shows published has been approved.
       var kept = mine().filter(function (m) {
-        var spot = show(m.text, 'stored', '', '', false);
+        var spot = show(m.text, 'stored', '', '', true);
         var article = spot.ok && findArticle('data-id', spot.id);
+        m.id = spot.id;
         return !!article && article.classList.contains('pending');
       });
       store(mineKey(), kept.length ? kept : null);
+    }
+    // An edit of one of them is kept as the server answered it (null: deleted, forgotten).
+    function keepMine(id, text) {
+      var all = mine();
+      if (!all.some(function (m) { return m.id === id; })) return;
+      all = all.filter(function (m) { return m.id !== id || text; });
+      all.forEach(function (m) { if (m.id === id) m.text = text; });
+      store(mineKey(), all.length ? all : null);
     }
     // The server stored the comment: the answer (its bytes; only its edit token is read here)
     // joins the thread.
@@ -342,7 +352,7 @@
       keepToken(item, text);
       var spot = here(item) ? show(text, 'stored', '', item.clientId, true) : spotOf('[' + text + ']');
       if (here(item)) announce('comment_posted');
-      if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ text: text, kept: Date.now() }]));
+      if (spot.ok && spot.pending) store(mineKey(item), mine(item).concat([{ id: spot.id, text: text, kept: Date.now() }]));
     }
     function refused(item, error) {
       finish(item);
@@ -529,45 +539,25 @@
       store(key, Object.keys(all).length ? all : null);
       watchWindows();
     }
-    // The server's answer to a post carries the comment's edit token (only that answer does).
-    // A comment awaiting moderation is not in the thread the widget renders from (it is shown
-    // from "pending:"), so it is not offered for edits.
+    // The server's answer to a post carries the comment's edit token (only that answer does),
+    // for a comment awaiting moderation too.
     function keepToken(item, text) {
       var answer = JSON.parse(text);
       var until = answer && Date.parse(answer.editableUntil);
-      if (typeof answer.token === 'string' && answer.token && until > Date.now() && answer.status !== 'pending')
+      if (typeof answer.token === 'string' && answer.token && until > Date.now())
         keepEdit(editsKey(item), String(answer.id), { clientId: item.clientId, token: answer.token, until: until });
     }
     function words(key) { return w.plain('colloquy_action_message', key, {}); }
 
-    // The thread's pages as documents, and back: an edit or delete changes the comment in the
-    // bytes the widget renders from, so sorting again or "Load more" keeps the change.
-    function pages() {
-      return state.comments.map(function (page) { return JSON.parse(typeof page === 'string' ? page : new TextDecoder().decode(page)); });
-    }
-    function commentsOf(doc) { return Array.isArray(doc) ? doc : doc && Array.isArray(doc.comments) ? doc.comments : []; }
-    function commentOf(id) {
-      var found = null;
-      pages().some(function (doc) {
-        return commentsOf(doc).some(function (c) { return c && String(c.id) === id && (found = c); });
-      });
-      return found;
-    }
-    function amend(id, change) {
-      var docs = pages();
-      docs.forEach(function (doc) { commentsOf(doc).forEach(function (c) { if (c && String(c.id) === id) change(c); }); });
-      state.comments = docs.map(function (doc) { return JSON.stringify(doc); });
-      if (!state.o.comments) { // the browser's own thread keeps it too
-        var local = localThread(state.o.thread);
-        local.comments.forEach(function (c) { if (c && String(c.id) === id) change(c); });
-        return store('thread:' + state.o.thread, local);
-      }
-      return true;
-    }
+    // What the server (or this browser's store) answered to an edit or delete, the comment's new
+    // state, joins the thread's pages as one more page: the core takes a later page's copy of a
+    // comment for the earlier one, so sorting again or "Load more" keeps the change.
+    function learn(answer) { state.comments = state.comments.concat('[' + answer + ']'); }
     // The comment `id` rendered again from the thread as the core shows it now (edited; deleted:
     // a placeholder when it keeps replies, else gone), in place of its article, with the count.
+    // The whole thread is rendered: the comment may be past the pages on show (one just posted).
     function rerender(id) {
-      var r = w.call('colloquy_render_comments', state.comments, state.o.pageSize ? { pageSize: state.shown } : {});
+      var r = w.call('colloquy_render_comments', state.comments, { pageSize: 0 });
       if (!r.meta.ok) return null;
       var fresh = w.htmlNode('<div>' + r.html + '</div>');
       var article = fresh.querySelector('article.comment[data-id="' + CSS.escape(id) + '"]');
@@ -579,9 +569,10 @@
       return article;
     }
     // A change sent to the comments server (PATCH or DELETE <comments>/<id>): resolves with the
-    // answer's JSON; rejects with {problem} when the server refused it (its code, worded by the
-    // core: bad_token, edit_window_closed, text_too_long, …), else with the failure (no network,
-    // no answer in data-post-timeout, a 5xx): then nothing changed and the reader may try again.
+    // answer, the comment's new state (its bytes); rejects with {problem} when the server refused
+    // it (its code, worded by the core: bad_token, edit_window_closed, text_too_long, …), else
+    // with the failure (no network, no answer in data-post-timeout, a 5xx): then nothing changed
+    // and the reader may try again.
     function change(method, id, record, body) {
       var url = w.endpoint().replace(/\/?$/, '/') + encodeURIComponent(id) + (method === 'DELETE' ? '?thread=' + encodeURIComponent(state.o.thread) : '');
       var abort = new AbortController();
@@ -593,7 +584,7 @@
         .then(function (res) {
           return res.text().then(function (text) {
             var verdict = JSON.parse(w.plain('colloquy_judge_answer', text, { status: res.status }));
-            if (verdict.outcome === 'delivered') return JSON.parse(text);
+            if (verdict.outcome === 'delivered') return text;
             if (verdict.outcome === 'refused') throw { problem: verdict.error };
             throw new Error('HTTP ' + res.status);
           });
@@ -606,22 +597,29 @@
       w.warn('change not saved: ' + (e && e.name === 'AbortError' ? 'no answer in ' + state.o.postTimeout + ' ms' : e && e.message));
       return [{ field: '', message: words('change_failed') }];
     }
-    // Storage mode: the window is the browser's to keep (there is no server to refuse).
-    function localChange(record) {
-      return record && record.until > Date.now() ? Promise.resolve(null) : Promise.reject({ problem: { code: CODES.edit_window_closed, field: '' } });
+    // Storage mode: the browser's thread is the server; `how` changes its copy of comment `id`,
+    // and the answer is that copy. The window is the browser's to keep.
+    function localChange(record, id, how) {
+      if (!(record && record.until > Date.now())) return Promise.reject({ problem: { code: CODES.edit_window_closed, field: '' } });
+      var doc = localThread(state.o.thread);
+      var comment = doc.comments.filter(function (c) { return c && String(c.id) === id; })[0];
+      if (!comment) return Promise.reject(new Error('comment ' + id + ' is not in this browser'));
+      how(comment);
+      if (!store('thread:' + state.o.thread, doc)) return Promise.reject({ problem: { code: CODES.storage_refused, field: '' } });
+      return Promise.resolve(JSON.stringify(comment));
     }
 
-    // Edit: a form in place of the comment, holding its text (the core renders it), checked as
-    // a post is; Escape or Cancel closes it and gives the comment back.
+    // Edit: a form in place of the comment, holding its text (the core renders both, from the
+    // thread's pages), checked as a post is; Escape or Cancel closes it and gives the comment back.
     function edit(article) {
       var id = article && article.getAttribute('data-id');
-      var comment = id && edits()[id] && commentOf(id);
-      if (!comment) return;
+      if (!id || !edits()[id]) return;
       var next = article.nextElementSibling;
       var form = next && next.matches('form.edit') ? next : null;
       if (!form) {
-        form = w.htmlNode(w.call('colloquy_render_edit', '', { edit: id, parentDepth: depthOf(article) }).html);
-        form.elements.text.value = typeof comment.text === 'string' ? comment.text : '';
+        var r = w.call('colloquy_render_edit', state.comments, { edit: id, parentDepth: depthOf(article) });
+        if (!r.meta.ok) return w.warn('comment ' + id + ' not edited: ' + r.meta.error.code);
+        form = w.htmlNode(r.html);
         article.after(form);
         updatePreview(form);
       }
@@ -650,11 +648,11 @@
       if (!checked.ok) return first && first.focus();
       var text = checked.draft.text, save = form.querySelector('button[type="submit"]');
       save.disabled = true;
-      var sent = state.o.comments ? change('PATCH', id, record, { thread: state.o.thread, text: text, token: record && record.token }) : localChange(record);
+      var sent = state.o.comments ? change('PATCH', id, record, { thread: state.o.thread, text: text, token: record && record.token })
+        : localChange(record, id, function (c) { c.text = text; c.edited = new Date().toISOString(); });
       sent.then(function (answer) {
-        var edited = answer ? answer.edited : new Date().toISOString();
-        var saved = answer && typeof answer.text === 'string' ? answer.text : text; // the server's copy, as stored
-        if (!amend(id, function (c) { c.text = saved; c.edited = edited; })) throw { problem: { code: CODES.storage_refused, field: '' } };
+        learn(answer);
+        keepMine(id, answer); // awaiting moderation: shown with the new text after a reload too
         form.remove();
         var article = rerender(id);
         if (article) focusOn(article);
@@ -709,9 +707,11 @@
       var id = article.getAttribute('data-id'), record = edits()[id];
       var box = article.querySelector('.confirm'), yes = box.querySelector('button[data-action="confirm-delete"]');
       yes.disabled = true;
-      var sent = state.o.comments ? change('DELETE', id, record, null) : localChange(record);
-      sent.then(function () {
-        if (!amend(id, function (c) { c.status = 'deleted'; })) throw { problem: { code: CODES.storage_refused, field: '' } };
+      var sent = state.o.comments ? change('DELETE', id, record, null)
+        : localChange(record, id, function (c) { c.status = 'deleted'; c.text = ''; });
+      sent.then(function (answer) {
+        learn(answer);
+        keepMine(id, null);
         keepEdit(editsKey(), id, null);
         // Focus goes to what takes its place: the placeholder that keeps its replies, else the
         // next comment, else the one before, else the comment form.

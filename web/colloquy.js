@@ -141,7 +141,7 @@
   }
 
   // GET with a deadline (o.fetchTimeout) and a size cap (o.maxBytes), checked before reading.
-  // With `seen`, a conditional GET: If-None-Match its etag (then kept), null for a 304.
+  // With `seen`, a conditional GET: If-None-Match its etag (then kept, and the Date), null for a 304.
   async function fetchBytes(url, o, seen) {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), o.fetchTimeout);
@@ -155,7 +155,7 @@
       const r = await fetch(url, { credentials: 'same-origin', headers, signal: abort.signal });
       if (seen && r.status === 304) return null;
       if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
-      if (seen) seen.etag = r.headers.get('ETag');
+      if (seen) Object.assign(seen, { etag: r.headers.get('ETag'), date: r.headers.get('Date') });
       tooLarge(+r.headers.get('Content-Length'));
       const bytes = new Uint8Array(await r.arrayBuffer());
       tooLarge(bytes.length);
@@ -325,7 +325,7 @@
       });
       // No endpoint: the thread lives in this browser's storage (colloquy-post.js).
       const url = commentsUrl(o);
-      const bytes = url ? fetchBytes(url, o) : loadPart('post').then((p) => JSON.stringify(p.localThread(o.thread)));
+      const bytes = url ? fetchBytes(url, o, (state.loaded = {})) : loadPart('post').then((p) => JSON.stringify(p.localThread(o.thread)));
       // A slow endpoint: "Loading comments…" after 300 ms, until the answer (or the deadline).
       const slow = setTimeout(() => { if (state.token === token && !state.adopted) showStatus('loading'); }, 300);
       const work = [Promise.all([bytes, core, styled]).finally(() => clearTimeout(slow)).then(([b]) => {

@@ -523,7 +523,12 @@ int run(const config& c) {
   };
   auto api_cors = [&](const http::request& req, http::response& res) {
     res.replace("Vary", "Origin");
-    if (auto o = allowed_origin(req); !o.empty()) res.set("Access-Control-Allow-Origin", o);
+    const std::string o = allowed_origin(req);
+    if (o.empty()) return;
+    res.set("Access-Control-Allow-Origin", o);
+    // A widget on another origin reads these too: ETag for its conditional asks, Date for the
+    // time it loaded the thread (the live update's "since").
+    res.set("Access-Control-Expose-Headers", "Date, ETag");
   };
   http::listener listener(ho, [&](int status, std::string_view code, std::string_view message, const http::request* head) {
     http::response r;
@@ -627,16 +632,16 @@ int run(const config& c) {
     if (thread.empty()) return json_error(res, 400, errc::missing_thread, "the thread parameter is required", "thread");
     if (thread.size() > limits::max_thread_bytes)
       return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-    std::size_t limit = 0;
-    bool has_limit = false;
-    std::string l = query_param(req.query, "limit", &has_limit);
-    if (has_limit) {
+    // limit and recent: an integer from 1 to 1000 when given (0: not given; -1: not such).
+    auto count_param = [&](const char* name) -> long {
+      bool given = false;
+      const std::string text = query_param(req.query, name, &given);
       char* end = nullptr;
-      long v = std::strtol(l.c_str(), &end, 10);
-      if (l.empty() || *end || v < 1 || v > 1000)
-        return json_error(res, 400, errc::bad_limit, "limit must be an integer from 1 to 1000", "limit");
-      limit = static_cast<std::size_t>(v);
-    }
+      const long v = given ? std::strtol(text.c_str(), &end, 10) : 0;
+      return !given ? 0 : text.empty() || *end || v < 1 || v > 1000 ? -1 : v;
+    };
+    const long limit = count_param("limit");
+    if (limit < 0) return json_error(res, 400, errc::bad_limit, "limit must be an integer from 1 to 1000", "limit");
     // The cursor is opaque to clients: "r" and the seq of the last top-level thread sent.
     std::int64_t after = 0;
     if (std::string cursor = query_param(req.query, "cursor"); !cursor.empty()) {
@@ -646,15 +651,40 @@ int run(const config& c) {
         return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
       after = v;
     }
+    // recent=N[&since=T]: the thread's N newest comments (posted at or after the ISO 8601 time
+    // T), wherever they are in its pages, for a widget's live update (README, "Reference
+    // server"). No page of the thread: no "next".
+    const long recent = count_param("recent");
+    if (recent < 0 || (recent && (limit || after)))
+      return json_error(res, 400, errc::bad_limit, "recent must be an integer from 1 to 1000, without limit or cursor",
+                        "recent");
+    bool has_since = false;
+    const std::string since_text = query_param(req.query, "since", &has_since);
+    const std::optional<std::int64_t> since = has_since ? parse_iso8601(since_text) : std::optional<std::int64_t>(0);
+    if (!since || (has_since && !recent))
+      return json_error(res, error_status(errc::bad_date), errc::bad_date,
+                        "since must be an ISO 8601 time, with recent", "since");
     std::int64_t version = comments.version(thread);
     if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
-    const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after);
+    const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after) + '\n' +
+                            std::to_string(recent) + '\n' + std::to_string(*since);
     auto slot = answers.find(key);
     std::unique_lock<std::mutex> lock(slot->m);
     answer_cache::answer& a = slot->a;
     std::size_t added = 0;
-    if (a.version != version || !a.identity) {
-      page p = comments.list(thread, limit, after);
+    if (recent && (a.version != version || !a.identity)) {
+      std::vector<stored_comment> newest = comments.recent(thread, std::size_t(recent));
+      json list = json::array();
+      for (auto cm = newest.rbegin(); cm != newest.rend(); ++cm)
+        if (cm->created >= *since) list.push_back(comment_json(*cm, false));
+      a = {};
+      // None may be a read that failed (recent() cannot say): answered, not kept.
+      a.version = newest.empty() ? -1 : version;
+      a.identity = std::make_shared<const std::string>(dump(json{{"thread", thread}, {"comments", std::move(list)}}));
+      a.hash = content_hash(*a.identity);
+      added += a.identity->size();
+    } else if (a.version != version || !a.identity) {
+      page p = comments.list(thread, std::size_t(limit), after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
       for (const auto& cm : p.comments) list.push_back(comment_json(cm, false));
@@ -816,8 +846,9 @@ int run(const config& c) {
         return json_error(res, 503, errc::storage_unavailable, "the change could not be stored; try again");
     }
     res.set("Content-Type", "application/json");
-    res.body = change.remove ? dump(json{{"id", r.comment.id}, {"status", "deleted"}})
-                             : dump(comment_json(r.comment, false));
+    // The comment as the thread now lists it (a delete: status "deleted", no text), which the
+    // widget adds to the thread it holds as one more page.
+    res.body = dump(comment_json(r.comment, false));
   };
   auto edit_comment = [&](const http::request& req, http::response& res, const std::string& id) {
     res.set("Cache-Control", "no-store");

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/compose.hpp"
 #include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
@@ -88,11 +89,20 @@ struct widget_options {
 };
 
 // Several comments documents in one input, separated by '\0' (JSON holds no raw NUL): the pages
-// of a thread as a server sent them, one after another. Comments are read in that order
-// (duplicate ids across pages keep the first); "next" is the last page's; a page after the
-// first that is unusable is reported as a problem (its document error, at the index of its
-// first comment) and skipped, so the pages already shown stay.
-// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages).
+// of a thread as the widget holds them, one after another: the server's pages, and what the
+// widget learnt since (a comment it posted, the server's answer to an edit or a delete, the
+// newest comments a live update brought), each a page of its own after them. Comments are read
+// in that order, and a later page's copy of a comment (same id) replaces the earlier one in its
+// place: the later page is the newer word on it (edited, deleted, approved). A reply of a later
+// page whose parent is not among the pages read while the server has more pages (a cursor) is
+// left out: its parent is on a page not read yet, which brings the reply too (a server's page
+// holds whole threads). "next" is the last page's that has a "next" member (null: no more
+// pages), so a bare array of comments leaves the cursor as it was. A page after the first that
+// is unusable is reported as a problem (its document error, at the index of its first comment)
+// and skipped, so the pages already shown stay.
+// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages). Run once
+// a page: built for size in the widget's module.
+COLLOQUY_COLD_BEGIN
 inline void add_page(read_result& r, read_result page) {
   const std::size_t base = r.comments.size();
   if (!page.ok) {
@@ -108,14 +118,15 @@ inline void add_page(read_result& r, read_result page) {
   }
   r.problems.add_omitted(page.problems.omitted());
   for (auto& c : page.comments) {
-    if (r.ids.find(c.id, id_of)) {
-      r.problems.add(errc::duplicate_id, c.id, base, "id", "duplicate id across pages: the first is kept");
+    if (const auto known = r.ids.find(c.id, id_of)) {
+      r.comments[*known] = std::move(c);
       continue;
     }
+    if (!c.parent.empty() && !r.next.empty() && !r.ids.find(c.parent, id_of)) continue;
     r.comments.push_back(std::move(c));
     r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
   }
-  r.next = std::move(page.next);
+  if (page.next_given) r.next = std::move(page.next);
 }
 
 inline read_result read_comment_pages(std::string_view input) {
@@ -129,6 +140,7 @@ inline read_result read_comment_pages(std::string_view input) {
   }
   return r;
 }
+COLLOQUY_COLD_END
 
 // ---- Comments: document in, HTML out ------------------------------------------------------
 
@@ -460,12 +472,12 @@ inline compose_view render_compose_view(const widget_options& o, const compose_o
   return v;
 }
 
-// The form that edits the text of the reader's comment c.edit, shown under it: c.parent_depth
-// is that comment's depth (the form is indented as the comment is).
-inline compose_view render_edit_view(const widget_options& o, const compose_options& c) {
+// The form that edits the reader's comment c.edit, shown under it and holding its `text`:
+// c.parent_depth is that comment's depth (the form is indented as the comment is).
+inline compose_view render_edit_view(const widget_options& o, const compose_options& c, std::string_view text) {
   compose_view v;
   v.depth = std::max(0, c.parent_depth);
-  const edit_form_options e{c.edit, &find_action_words(o.language())};
+  const edit_form_options e{c.edit, text, &find_action_words(o.language())};
   render_compose_form_html(v.html, {&o.language(), "", v.depth}, &e);
   return v;
 }

@@ -339,13 +339,14 @@ inline std::string ui_message(std::string_view key, std::string_view options_jso
 // The comments a thread on show lacks: its pages, then a fresh page from the server as the last
 // page, in; meta out: {"count":N,"ok":true,"threads":T}, N the published comments of the fresh
 // page whose ids the pages before it do not hold (what the live update offers as "N new
-// comments"), T how many of them start a thread (no parent).
+// comments"; a reply whose thread is on a server page not read yet is not one: see
+// read_comment_pages), T how many of them start a thread (no parent).
 //
 //   colloquy::new_comments("[{\"id\":\"c1\",…}]\0[{\"id\":\"c1\",…},{\"id\":\"c2\",…}]", "{}")
 //   // {"count":1,"ok":true,"threads":1}
 inline std::string new_comments(std::string_view pages, std::string_view /*options_json*/) {
-  // The pages together keep the first copy of each id, so what follows the pages before the
-  // fresh one is what it adds.
+  // A later page's copy of a comment takes the earlier one's place, so what follows the pages
+  // before the fresh one is what it adds.
   const std::size_t last = pages.rfind('\0');
   const std::size_t known = last == std::string_view::npos ? 0
                                                            : read_comment_pages(pages.substr(0, last)).comments.size();
@@ -395,12 +396,23 @@ inline std::string render_compose(std::string_view /*input*/, std::string_view o
 }
 
 // The form that edits the reader's comment {"edit":"c1","parentDepth":1} (its id and depth;
-// api.hpp render_edit_view). The input bytes are unused; the widget fills in the text.
+// api.hpp render_edit_view), holding the comment's text as the thread's pages (the input, as
+// for render_comments) have it now. A comment the pages do not hold: no_such_comment, no form.
 //
-//   colloquy::render_edit("", R"({"edit":"c1","parentDepth":1})")
+//   colloquy::render_edit("[{\"id\":\"c1\",…,\"text\":\"Hi\"}]", R"({"edit":"c1","parentDepth":1})")
 //   // {"depth":1,"ok":true} '\0' <form class="compose reply edit" part="compose" data-parent="" data-edit="c1" …
-inline std::string render_edit(std::string_view /*input*/, std::string_view options_json) {
-  return detail::form_answer(render_edit_view(parse_widget_options(options_json), parse_compose_options(options_json)));
+inline std::string render_edit(std::string_view pages, std::string_view options_json) {
+  const compose_options c = parse_compose_options(options_json);
+  const read_result r = read_comment_pages(pages);
+  const auto at = r.ok ? r.ids.find(c.edit, [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; })
+                       : std::nullopt;
+  if (!at) {
+    std::string out;
+    detail::write_failure(out,
+                          problem{std::string(errc::no_such_comment), c.edit, 0, "edit", "no comment with that id"});
+    return out;
+  }
+  return detail::form_answer(render_edit_view(parse_widget_options(options_json), c, r.comments[*at].text));
 }
 
 // The words of a reader's edit or delete, by key (api.hpp action_text), in the options' language.
@@ -584,10 +596,10 @@ inline std::string page_scheme(std::string_view input, std::string_view options_
 }
 
 // Where a new comment goes in the thread on show: the thread's pages in (as for render_comments),
-// the last page holding the new comment first (the widget appends it as a page of its own; a
-// copy already in the thread keeps the thread's); meta out: its "id", "parent" and "pending"
-// (status), "after", the id of the comment it follows in display order under the options'
-// sort (null: first), and "count", the header's count with it. The widget inserts one article
+// the last page holding the new comment first (the widget appends it as a page of its own,
+// which takes the place of a copy the thread has: read_comment_pages); meta out: its "id",
+// "parent" and "pending" (status), "after", the id of the comment it follows in display order
+// under the options' sort (null: first), and "count", the header's count with it. The widget inserts one article
 // there instead of rendering the thread again.
 //
 //   colloquy::place_comment("[…]\0[{\"id\":\"c9\",…}]", R"({"sort":"newest"})")

@@ -32,6 +32,7 @@ struct compose_form_options {
 // `words`; it goes under the comment, at the comment's depth.
 struct edit_form_options {
   std::string_view id;
+  std::string_view text;  // the comment's text as it stands, the field's first value
   const action_words* words = &action_words_en;
 };
 
@@ -67,8 +68,9 @@ inline void append_form_id(std::string& out, std::string_view parent, std::strin
 // so a screen reader reads the error with the field. The text is `required` (the form is
 // `novalidate`: the core's messages, not the browser's, say what is wrong).
 //
-// An edit form (`e`) is a reply form's twin holding only the text field, with Save and Cancel:
-// class "compose reply edit" and data-edit, the comment's id.
+// An edit form (`e`) is a reply form's twin holding only the text field (filled with the
+// comment's text), with Save and Cancel: class "compose reply edit" and data-edit, the
+// comment's id.
 inline void render_compose_form_html(std::string& out, const compose_form_options& o,
                                      const edit_form_options* e = nullptr) {
   const locale_data& loc = *o.locale;
@@ -110,7 +112,12 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     if (name == "text") {
       out += "<textarea name=\"text\" rows=\"5\" required aria-describedby=\"";
       out += error_id;
-      out += "\"></textarea>";
+      out += "\">";
+      if (e) {  // the parser drops one newline right after <textarea>: this one, never the text's own
+        out += '\n';
+        append_escaped(out, e->text);
+      }
+      out += "</textarea>";
     } else {
       out += "<input name=\"";
       out += name;
@@ -218,7 +225,6 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
     out += '"';
   }
   out.append(article, quote + 1, end - quote - 1);
-  const comment& c = t.comments.front();
   if (state == local_state::sending) {
     out += "<p class=\"state\">";
     append_escaped(out, loc.sending);
@@ -229,10 +235,6 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
     out += " <button type=\"button\" data-action=\"retry\">";
     append_escaped(out, loc.retry);
     out += "</button></p>";
-  } else if (c.status == comment_status::pending) {
-    out += "<p class=\"state\">";
-    append_escaped(out, loc.awaiting_moderation);
-    out += "</p>";
   }
   out.append(article, end);
   return true;

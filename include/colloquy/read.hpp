@@ -54,6 +54,7 @@ struct read_result {
   problem error;                       // document-level problem when !ok
   std::string thread;                  // the document's thread id, if given
   std::string next;                    // "load more" cursor, if given
+  bool next_given = false;             // the document has a "next" member (null: no more pages)
   std::string feed;                    // the thread's Atom feed, if the server names one (a safe URL)
   std::vector<comment> comments;       // views into the document and into `store`
   problem_list problems;               // item-level: skipped or repaired items (the first 1,000)
@@ -280,6 +281,7 @@ class item_sink {
 inline void finish_document(read_result& r, const json_value& thread, const json_value& next, const json_value& feed) {
   if (thread.is(jk::string)) r.thread.assign(thread.text);
   else if (thread.present()) r.problems.add(errc::bad_thread, "", 0, "thread", "thread ignored: not a string");
+  r.next_given = !next.is(jk::absent);
   if (next.is(jk::string)) r.next.assign(next.text);
   else if (next.present()) r.problems.add(errc::bad_next, "", 0, "next", "next ignored: not a string");
   if (feed.is(jk::string) && feed.text.size() <= limits::max_url_bytes && is_safe_url(feed.text, url_policy::link))

@@ -401,6 +401,12 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     out += context.reply_close;
     if (o.reader && o.reader->may_edit(c.id)) out += context.owner;
   }
+  // Servers list no comment awaiting moderation: one in the thread is its author's own.
+  if (c.status == comment_status::pending) {
+    out += "<p class=\"state\">"sv;
+    append_escaped(out, loc.awaiting_moderation);
+    out += "</p>"sv;
+  }
   out += "</article>\n"sv;
 }
 

@@ -9,7 +9,7 @@
 // pressed buttons from this browser's record, two voters in two browsers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, eventually, waitForCount, waitForText, clickPost, waitForPreview, postComment, WAIT } from './support.mjs';
+import { launch, withServer, eventually, waitForCount, waitForText, waitForDetached, clickPost, waitForPreview, postComment, WAIT } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -23,7 +23,7 @@ const editForm = (id) => `${W}form.compose.edit[data-edit="${id}"]`;
 
 // A page of the server's origin with the widget on `thread` (`comments`: false for the
 // browser-storage mode), in `context` (a browser of its own: its own storage, its own voter).
-async function open(server, thread, { comments = true, context = browser, locale = 'en' } = {}) {
+async function open(server, thread, { comments = true, context = browser, locale = 'en', pageSize = '' } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -34,7 +34,7 @@ async function open(server, thread, { comments = true, context = browser, locale
     body: `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>Actions</title></head><body>
 <h1>A post</h1><div id="colloquy"></div>
 <script src="/colloquy/colloquy.js" defer data-thread="${thread}" ${comments ? 'data-comments="/api/comments"' : ''}
-  data-load="eager" data-live="off"></script></body></html>`,
+  data-load="eager" data-live="off" data-page-size="${pageSize}"></script></body></html>`,
   }));
   await page.goto(server.url + '/actions.html');
   await page.waitForSelector(`${bottom} textarea[name="text"]`, { timeout: WAIT });
@@ -227,6 +227,102 @@ test('a closed window, a wrong token and a lost network say why and keep the tex
     const kept = await stored(server, thread, d);
     assert.equal(kept.text, 'D offline');
     assert.equal(kept.status ?? 'published', 'published');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+// A paged thread: what the widget learns (its post, the edit's answer) joins the server's pages
+// it holds, and the core reads them as one thread: another sort keeps the edit and the server's
+// cursor, and "Load more" brings the rest, the reader's comment once, as the server has it.
+test('in a paged thread, an edit and a new sort keep the server\'s cursor; Load more brings the rest once', async () => {
+  await withServer(browser, ['--rate-limit', '0'], async (server) => {
+    const thread = '/actions/paged';
+    for (const name of ['T0', 'T1', 'T2']) await postComment(server, { thread, author: { name }, text: name + ' starts', clientId: `paged-${name}-0000-0000` });
+    const { page, errors } = await open(server, thread, { pageSize: 2 });
+    const bodies = () => page.locator(`${W}article.comment .body`).evaluateAll((bs) => bs.map((b) => b.textContent.trim()));
+    await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts']));
+    const m = await post(page, 'Mine, first');
+    await edit(page, m, 'Mine, *edited*');
+    await waitForText(page, `${article(m)} .body`, /^\s*Mine, edited\s*$/);
+    await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts', 'Mine, edited']));
+    // Sorted again, two threads a page: the newest two, then the held one, then the server's cursor.
+    await page.selectOption(`${W}select[name="sort"]`, 'newest');
+    await eventually(async () => assert.deepEqual(await bodies(), ['Mine, edited', 'T1 starts']));
+    await page.selectOption(`${W}select[name="sort"]`, 'oldest');
+    await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts']));
+    await page.click(`${W}button[data-action="more"][data-next]`);
+    await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts', 'Mine, edited']));
+    await page.click(`${W}button[data-action="more"][data-cursor]`);
+    await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts', 'T2 starts', 'Mine, edited']));
+    await waitForCount(page, `${W}button[data-action="more"]`, 0);
+    assert.equal(await page.locator(`${article(m)} button[data-action="edit"]`).count(), 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+// With --moderate a new comment awaits approval: nobody else sees it, and its author sees it
+// marked "Awaiting moderation", with Edit and Delete like any of their comments. An edit keeps
+// it pending (and shown so, after a reload and a sort too); a delete takes it away for good.
+test('a comment awaiting moderation: its author edits it (still pending) and deletes it', async () => {
+  const TOKEN = 'moderator-token-1';
+  await withServer(browser, ['--moderate', '--admin-token', TOKEN, '--admin-rate-limit', '0'], async (server) => {
+    const thread = '/actions/pending';
+    const awaiting = async () => {
+      const r = await fetch(`${server.url}/api/admin/pending?thread=${encodeURIComponent(thread)}`, { headers: { Authorization: 'Bearer ' + TOKEN } });
+      assert.equal(r.status, 200);
+      return (await r.json()).comments;
+    };
+    const { page, errors } = await open(server, thread);
+    const p = await post(page, 'Pending, as first written');
+    await page.waitForSelector(`${article(p)}.pending`, { timeout: WAIT });
+    await waitForText(page, `${article(p)} .state`, 'Awaiting moderation');
+    await waitForCount(page, `${article(p)} button[data-action="delete"]`, 1);
+    assert.equal(await stored(server, thread, p), undefined, 'listed for nobody');
+
+    // Edit: the form holds its text; saved, it is still pending, with the new text.
+    await page.click(`${article(p)} button[data-action="edit"]`);
+    assert.equal(await page.inputValue(`${editForm(p)} textarea[name="text"]`), 'Pending, as first written');
+    await edit(page, p, 'Pending, *edited*');
+    await waitForText(page, `${article(p)} .body`, /^\s*Pending, edited\s*$/);
+    await page.waitForSelector(`${article(p)}.pending .edited time[datetime]`, { timeout: WAIT });
+    await waitForText(page, `${article(p)} .state`, 'Awaiting moderation');
+    assert.equal(await focused(page), `article ${p}`);
+    const [held] = await awaiting();
+    assert.equal(held.text, 'Pending, *edited*');
+    assert.equal(held.status, 'pending');
+    assert.equal(await stored(server, thread, p), undefined, 'still listed for nobody');
+
+    // A reload and another sort show it as it is now, pending, once, with Edit and Delete.
+    await page.reload();
+    await waitForText(page, `${article(p)} .body`, /Pending, edited/);
+    await page.waitForSelector(`${article(p)}.pending button[data-action="edit"]`, { timeout: WAIT });
+    const before = await page.$(article(p));
+    await page.selectOption(`${W}select[name="sort"]`, 'newest');
+    await waitForDetached(page, before); // the thread rendered again, in the new order
+    await eventually(async () => {
+      assert.equal(await page.locator(article(p)).count(), 1);
+      assert.match(await page.locator(`${article(p)} .body`).textContent(), /Pending, edited/);
+      assert.equal(await page.locator(`${article(p)}.pending button[data-action="delete"]`).count(), 1);
+    });
+    await page.click(`${article(p)} button[data-action="edit"]`);
+    assert.equal(await page.inputValue(`${editForm(p)} textarea[name="text"]`), 'Pending, *edited*');
+    await page.keyboard.press('Escape');
+    await waitForCount(page, editForm(p), 0);
+
+    // Delete: gone from the page and from the moderators' queue, and after a reload.
+    await page.click(`${article(p)} button[data-action="delete"]`);
+    await page.click(`${article(p)} .confirm button[data-action="confirm-delete"]`);
+    await waitForCount(page, article(p), 0);
+    await waitForText(page, `${W}.announce`, 'Comment deleted');
+    assert.deepEqual(await awaiting(), []);
+    await page.reload();
+    await page.waitForSelector(`${bottom} textarea[name="text"]`, { timeout: WAIT });
+    // Posting has done its work after the render (the remembered name is in the form): it shows
+    // the reader's pending comments that it keeps, and there is none.
+    await eventually(async () => assert.equal(await page.inputValue(`${bottom} input[name="name"]`), 'Zoe'));
+    assert.equal(await page.locator(article(p)).count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -14,22 +14,22 @@ after(async () => { await browser?.close(); });
 const THREAD = '/live-test';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
-async function open(server, live) {
+async function open(server, live, { pageSize = '', shown = 1 } = {}) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const answers = [];
   page.on('response', (r) => {
-    if (r.url().includes('/api/comments?')) answers.push({ status: r.status(), conditional: !!r.request().headers()['if-none-match'] });
+    if (r.url().includes('/api/comments?')) answers.push({ url: new URL(r.url()), status: r.status(), conditional: !!r.request().headers()['if-none-match'] });
   });
   await page.route('**/live.html', (route) => route.fulfill({
     status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Live</title></head><body>
 <h1>A post</h1><div id="colloquy"></div>
-<script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-live="${live}"></script></body></html>`,
+<script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-live="${live}" data-page-size="${pageSize}"></script></body></html>`,
   }));
   await page.goto(server.url + '/live.html');
-  await waitForCount(page, '#colloquy >> article.comment', 1);
+  await waitForCount(page, '#colloquy >> article.comment', shown);
   return { page, errors, answers };
 }
 
@@ -69,6 +69,67 @@ test('a comment posted elsewhere is offered, then shown without losing the draft
       assert.notEqual(focus.outer, 'BODY');
       assert.match(focus.inner, /Second, from elsewhere/);
     });
+    assert.deepEqual(errors, []);
+  });
+});
+
+// A paged thread (data-page-size): the widget asks for the thread's newest comments (recent),
+// not its first server page, so a comment is offered wherever it lands: a reply in a thread on
+// show, a new thread (the last server page, under "oldest"). A reply to a thread on a page not
+// loaded yet waits for that page. Shown, each goes where it belongs, and "Load more" goes on
+// from the server's cursor, each comment once.
+test('a paged thread: new comments on any server page are offered and inserted where they belong', async () => {
+  await withServer(browser, ['--rate-limit', '0'], async (server) => {
+    const ids = {};
+    for (const name of ['T0', 'T1', 'T2']) ids[name] = await post(server, { thread: THREAD, author: { name }, text: name + ' starts', clientId: `live-${name}-00000-0000` });
+    ids.R0 = await post(server, { thread: THREAD, parent: ids.T0, author: { name: 'R0' }, text: 'R0 replies', clientId: 'live-R0-00000-0000' });
+    // The widget asks for what was posted since it loaded (the server's Date, in whole seconds,
+    // less a second): the page loads once the server's clock is past that for these.
+    const thread = server.url + '/api/comments?thread=' + encodeURIComponent(THREAD);
+    const newest = Date.parse((await (await fetch(thread + '&recent=1')).json()).comments[0].created);
+    await eventually(async () => assert.ok(Date.parse((await fetch(thread)).headers.get('Date')) - 1000 > newest), { interval: 200 });
+    const { page, errors, answers } = await open(server, '1000', { pageSize: '2', shown: 3 });
+    const W = '#colloquy >> ';
+    const shown = () => page.locator(`${W}article.comment`).evaluateAll((as) => as.map((a) => a.querySelector('.body').textContent.trim()));
+    await eventually(async () => assert.deepEqual(await shown(), ['T0 starts', 'R0 replies', 'T1 starts']));
+    await page.waitForSelector(`${W}button[data-action="more"][data-cursor]`);
+    // Unchanged: 304s, asking for the newest comments, never for the first page again.
+    await eventually(() => assert.ok(answers.some((a) => a.conditional && a.status === 304), JSON.stringify(answers)));
+    const asks = answers.slice(1);
+    assert.ok(asks.every((a) => a.url.searchParams.get('recent') === '50' && a.url.searchParams.get('since') && !a.url.searchParams.has('limit')),
+      asks.map((a) => String(a.url)).join('\n'));
+
+    // The reader is writing; meanwhile others reply to T1 (on show) and to T2 (a page not
+    // loaded yet), and start a new thread (the last server page).
+    const text = `${W}form.compose:not(.reply) textarea[name="text"]`;
+    await page.click(text);
+    await page.keyboard.type('A draft in progress');
+    ids.R1 = await post(server, { thread: THREAD, parent: ids.T1, author: { name: 'R1' }, text: 'R1 replies', clientId: 'live-R1-00000-0000' });
+    ids.R2 = await post(server, { thread: THREAD, parent: ids.T2, author: { name: 'R2' }, text: 'R2 replies', clientId: 'live-R2-00000-0000' });
+    ids.T3 = await post(server, { thread: THREAD, author: { name: 'T3' }, text: 'T3 starts', clientId: 'live-T3-00000-0000' });
+    await waitForText(page, `${W}button[data-action="new-comments"]`, '2 new comments');
+    const first = await page.$(`${W}article.comment[data-id="${ids.T0}"]`);
+    await page.click(`${W}button[data-action="new-comments"]`);
+    await eventually(async () => assert.deepEqual(await shown(), ['T0 starts', 'R0 replies', 'T1 starts', 'R1 replies', 'T3 starts']));
+    assert.ok(await first.evaluate((a) => a.isConnected), 'what was shown was not rendered again');
+    assert.equal(await page.inputValue(text), 'A draft in progress');
+    assert.equal(await page.getAttribute(`${W}article.comment[data-id="${ids.R1}"]`, 'data-depth'), '1');
+    await waitForText(page, `${W}section.comments > header h2`, '5 Comments'); // of the pages loaded
+
+    // "Load more" follows the server's cursor: T2 with its reply, in its place, nothing twice.
+    await page.click(`${W}button[data-action="more"]`);
+    await eventually(async () => assert.deepEqual(await shown(),
+      ['T0 starts', 'R0 replies', 'T1 starts', 'R1 replies', 'T2 starts', 'R2 replies', 'T3 starts']));
+    await eventually(async () => assert.equal(await page.locator(`${W}button[data-action="more"]`).count(), 0));
+
+    // Every page loaded: a new thread lands on the last server page and is offered too.
+    ids.T4 = await post(server, { thread: THREAD, author: { name: 'T4' }, text: 'T4 starts', clientId: 'live-T4-00000-0000' });
+    await waitForText(page, `${W}button[data-action="new-comments"]`, '1 new comment');
+    await page.click(`${W}button[data-action="new-comments"]`);
+    await eventually(async () => assert.deepEqual(await shown(),
+      ['T0 starts', 'R0 replies', 'T1 starts', 'R1 replies', 'T2 starts', 'R2 replies', 'T3 starts', 'T4 starts']));
+    await waitForText(page, `${W}section.comments > header h2`, '8 Comments');
+    assert.equal(await page.inputValue(text), 'A draft in progress');
     assert.deepEqual(errors, []);
   });
 });

@@ -56,6 +56,8 @@ httplib::Result delete_comment(httplib::Client& c, const std::string& id, const 
   return c.Delete(("/api/comments/" + id + thread_query(thread)).c_str(), h);
 }
 
+std::size_t listed_count(httplib::Client& c) { return thread_of(c)["comments"].size(); }
+
 std::string code_of(const httplib::Result& r) { return parse(r)["error"]["code"].get<std::string>(); }
 
 std::string etag_of(httplib::Client& c) {
@@ -250,7 +252,11 @@ TEST_SUITE("Reference server") {
     auto done = delete_comment(c, id, token);
     REQUIRE(done);
     REQUIRE_MESSAGE(done->status == 200, done->body);
-    CHECK(parse(done) == json{{"id", id}, {"status", "deleted"}});
+    // The comment's new state, as the thread lists it: the widget adds it to the thread it holds.
+    CHECK(parse(done)["id"] == id);
+    CHECK(parse(done)["status"] == "deleted");
+    CHECK(parse(done)["text"] == "");
+    CHECK(parse(done)["created"] == parent["created"]);
     CHECK(etag_of(c) != etag);
     const json placeholder = listed(c, id);
     CHECK(placeholder["status"] == "deleted");
@@ -264,6 +270,113 @@ TEST_SUITE("Reference server") {
     CHECK(delete_comment(c, id, token)->status == 404);
     CHECK(patch(c, id, {{"thread", seed_thread}, {"text", "back"}, {"token", token}})->status == 404);
     CHECK(vote(c, vote_body(id, "voter-0001", 1))->status == 404);
+  }
+
+  TEST_CASE("A comment awaiting moderation: its author edits it (still pending, never listed) and deletes it") {
+    scratch_dir dir;
+    const std::string admin_token = "m0derator-token";
+    const httplib::Headers admin = {{"Authorization", "Bearer " + admin_token}};
+    server_process s(dir.db("c.db"), {"--moderate", "--admin-token", admin_token, "--admin-rate-limit", "0"});
+    auto c = s.client();
+    const json made = posted(c, "pending words", "pending-1");
+    CHECK(made["status"] == "pending");
+    const std::string id = made["id"], token = made["token"];
+    REQUIRE(token.size() == 64);
+    auto edited = patch(c, id, {{"thread", seed_thread}, {"text", "better pending words"}, {"token", token}});
+    REQUIRE(edited);
+    REQUIRE_MESSAGE(edited->status == 200, edited->body);
+    CHECK(parse(edited)["status"] == "pending");
+    CHECK(parse(edited)["text"] == "better pending words");
+    CHECK(parse(edited).contains("edited"));
+    CHECK(listed(c, id) == nullptr);  // still awaiting moderation: shown to nobody
+    // Someone else's token changes nothing.
+    CHECK(code_of(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}, {"token", std::string(64, 'a')}})) ==
+          "bad_token");
+    // The moderator sees the edited text, and approving publishes it.
+    auto pending = c.Get(("/api/admin/pending" + thread_query(seed_thread)).c_str(), admin);
+    REQUIRE(pending);
+    CHECK(pending->body.find("better pending words") != std::string::npos);
+    CHECK(pending->body.find("hijack") == std::string::npos);
+
+    const json other = posted(c, "pending, then deleted", "pending-2");
+    auto gone = delete_comment(c, other["id"], other["token"]);
+    REQUIRE(gone);
+    REQUIRE_MESSAGE(gone->status == 200, gone->body);
+    CHECK(parse(gone)["id"] == other["id"]);
+    CHECK(parse(gone)["status"] == "deleted");
+    CHECK(parse(gone)["text"] == "");
+    CHECK(listed(c, other["id"]) == nullptr);
+    // Deleted: nothing left to approve, edit or delete.
+    auto approve = c.Post("/api/admin/moderate", admin,
+                          json{{"thread", seed_thread}, {"id", other["id"]}, {"action", "approve"}}.dump(),
+                          "application/json");
+    REQUIRE(approve);
+    CHECK(approve->status == 404);
+    CHECK(delete_comment(c, other["id"], other["token"])->status == 404);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action LIKE 'author %'") == 2);
+
+    auto approved = c.Post("/api/admin/moderate", admin,
+                           json{{"thread", seed_thread}, {"id", id}, {"action", "approve"}}.dump(), "application/json");
+    REQUIRE(approved);
+    CHECK(approved->status == 200);
+    CHECK(listed(c, id)["text"] == "better pending words");
+  }
+
+  TEST_CASE("recent=N: a thread's newest comments wherever their page is, for live updates") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--rate-limit", "0"});
+    auto c = s.client();
+    auto get = [&](const std::string& query, const httplib::Headers& h = {}) {
+      auto r = c.Get(("/api/comments" + thread_query(seed_thread) + query).c_str(), h);
+      REQUIRE(r);
+      return r;
+    };
+    // The seed's three threads, then two new ones and a reply to the first of the seed's.
+    const json a = posted(c, "new thread A", "recent-a");
+    const json b = posted(c, "new thread B", "recent-b");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // r alone is at or after its own time
+    const json r = posted(c, "a reply to c1", "recent-r", "c1");
+    auto newest = get("&recent=2");
+    REQUIRE(newest->status == 200);
+    const json doc = parse(newest);
+    CHECK(doc["thread"] == seed_thread);
+    CHECK(doc.count("next") == 0);  // not a page of the thread: the widget's cursor stays
+    REQUIRE(doc["comments"].size() == 2);
+    CHECK(doc["comments"][0]["id"] == b["id"]);  // in the order they were posted
+    CHECK(doc["comments"][1]["id"] == r["id"]);
+    CHECK(doc["comments"][1]["parent"] == "c1");
+    CHECK(parse(get("&recent=1000"))["comments"].size() == listed_count(c));
+    // The first page of two threads does not hold the newest; recent does, wherever they are.
+    CHECK(parse(get("&limit=2"))["comments"].dump().find("new thread B") == std::string::npos);
+    // Unchanged: 304 on its ETag; a new comment changes it.
+    const std::string etag = newest->get_header_value("ETag");
+    CHECK(get("&recent=2", {{"If-None-Match", etag}})->status == 304);
+    posted(c, "newer still", "recent-n");
+    auto changed = get("&recent=2", {{"If-None-Match", etag}});
+    CHECK(changed->status == 200);
+    CHECK(parse(changed)["comments"][1]["text"] == "newer still");
+    CHECK(parse(get("&recent=1000")).dump().find(a["text"].get<std::string>()) != std::string::npos);
+    for (const char* bad :
+         {"&recent=0", "&recent=1001", "&recent=x", "&recent=", "&recent=2&limit=2", "&recent=2&cursor=r1"}) {
+      CAPTURE(bad);
+      auto refused = get(bad);
+      CHECK(refused->status == 400);
+      CHECK(code_of(refused) == "bad_limit");
+    }
+    // since=T: only what was posted at or after T (the time the widget loaded the thread).
+    const std::string since = "&since=" + httplib::detail::encode_query_param(r["created"].get<std::string>());
+    const json after_r = parse(get("&recent=50" + since));
+    CHECK(after_r.count("next") == 0);
+    REQUIRE(after_r["comments"].size() == 2);
+    CHECK(after_r["comments"][0]["id"] == r["id"]);
+    CHECK(after_r["comments"][1]["text"] == "newer still");
+    CHECK(parse(get("&recent=50&since=2999-01-01T00:00:00Z"))["comments"].empty());
+    for (const char* bad : {"&recent=5&since=yesterday", "&recent=5&since=", "&since=2010-01-01T00:00:00Z"}) {
+      CAPTURE(bad);
+      auto refused = get(bad);
+      CHECK(refused->status == 422);
+      CHECK(code_of(refused) == "bad_date");
+    }
   }
 
   TEST_CASE("--edit-window: past it the author gets 403 edit_window_closed; 0 turns editing off") {
@@ -335,6 +448,12 @@ TEST_SUITE("Reference server") {
                         {{"thread", seed_thread}, {"text", "edited on the blog"}, {"token", made["token"]}}, blog);
     CHECK(edited->status == 200);
     CHECK(edited->get_header_value("Access-Control-Allow-Origin") == "https://blog.example");
+    // The blog's widget reads the thread's ETag (conditional asks) and Date (its live update's since).
+    auto listing = c.Get(("/api/comments" + thread_query(seed_thread)).c_str(), blog);
+    REQUIRE(listing);
+    CHECK(listing->get_header_value("Access-Control-Expose-Headers") == "Date, ETag");
+    CHECK_FALSE(
+        c.Get(("/api/comments" + thread_query(seed_thread)).c_str())->has_header("Access-Control-Expose-Headers"));
     auto evil = delete_comment(c, made["id"], made["token"], seed_thread, {{"Origin", "https://evil.example"}});
     CHECK(evil->status == 403);
     CHECK(code_of(evil) == "origin_not_allowed");
