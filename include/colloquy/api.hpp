@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/compose.hpp"
 #include "colloquy/compose_render.hpp"
 #include "colloquy/error.hpp"
@@ -93,6 +94,8 @@ struct widget_options {
 // first that is unusable is reported as a problem (its document error, at the index of its
 // first comment) and skipped, so the pages already shown stay.
 // Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages).
+// This and what follows up to render_comments_view run once per call: built for size.
+COLLOQUY_COLD_BEGIN
 inline void add_page(read_result& r, read_result page) {
   const std::size_t base = r.comments.size();
   if (!page.ok) {
@@ -212,6 +215,7 @@ inline comments_view render_threaded(const threaded_document& d, const widget_op
   return v;
 }
 }  // namespace detail
+COLLOQUY_COLD_END
 
 // Comments document (or pages, see read_comment_pages) in, the thread's HTML out.
 inline comments_view render_comments_view(std::string_view document, const widget_options& o) {
