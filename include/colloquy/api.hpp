@@ -100,8 +100,8 @@ struct widget_options {
 // pages), so a bare array of comments leaves the cursor as it was. A page after the first that
 // is unusable is reported as a problem (its document error, at the index of its first comment)
 // and skipped, so the pages already shown stay.
-// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages). Run once
-// a page: built for size in the widget's module.
+// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages).
+// This and what follows up to render_comments_view run once per call: built for size.
 COLLOQUY_COLD_BEGIN
 inline void add_page(read_result& r, read_result page) {
   const std::size_t base = r.comments.size();
@@ -140,7 +140,6 @@ inline read_result read_comment_pages(std::string_view input) {
   }
   return r;
 }
-COLLOQUY_COLD_END
 
 // ---- Comments: document in, HTML out ------------------------------------------------------
 
@@ -224,6 +223,7 @@ inline comments_view render_threaded(const threaded_document& d, const widget_op
   return v;
 }
 }  // namespace detail
+COLLOQUY_COLD_END
 
 // Comments document (or pages, see read_comment_pages) in, the thread's HTML out.
 inline comments_view render_comments_view(std::string_view document, const widget_options& o) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/cold.hpp"
+
 namespace colloquy {
 
 struct civil_time {
@@ -112,7 +114,9 @@ inline std::optional<int64_t> from_unix_seconds(double seconds) {
   return static_cast<int64_t>(ms < 0 ? ms - 0.5 : ms + 0.5);
 }
 
-// Milliseconds since the epoch, shifted by a zone offset, to calendar fields.
+// Milliseconds since the epoch, shifted by a zone offset, to calendar fields. This and
+// format_iso8601 run once per day of a thread (render.hpp's date_cache): built for size.
+COLLOQUY_COLD_BEGIN
 inline civil_time to_civil(int64_t ms, int offset_minutes = 0) {
   ms += int64_t(offset_minutes) * 60000;
   int64_t days = detail::floor_div(ms, 86400000);
@@ -177,4 +181,5 @@ inline std::string format_iso8601(int64_t ms) {
   return out;
 }
 
+COLLOQUY_COLD_END
 }  // namespace colloquy

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/escape.hpp"
@@ -119,6 +120,9 @@ inline void append_byline_html(std::string& out, const author_info& author, cons
   else expand_pattern(place.empty() ? loc.byline_no_place : loc.byline, emit, out);
 }
 
+// Dates as shown: once per day of a thread, or for the few recent comments (render.hpp's
+// date_cache), so built for size.
+COLLOQUY_COLD_BEGIN
 // "September 25, 2010" in the locale, as the date falls in `zone`.
 inline void append_date(std::string& out, int64_t ms, const locale_data& loc, const time_zone& zone = {}) {
   civil_time c = to_civil(ms, zone_offset(zone, ms));
@@ -158,4 +162,5 @@ inline void append_when(std::string& out, int64_t ms, const locale_data& loc, co
       plural_form(loc, *text, n), [&](std::string_view) { out += std::to_string(n); }, out);
 }
 
+COLLOQUY_COLD_END
 }  // namespace colloquy

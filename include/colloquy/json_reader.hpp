@@ -29,6 +29,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/limits.hpp"
 #include "colloquy/utf8.hpp"
@@ -477,6 +478,8 @@ inline text_position position_of(std::string_view s, std::size_t offset) {
 //   json_document doc;
 //   if (doc.parse(R"({"sort":"top","pageSize":20})") == json_document::status::ok)
 //     if (auto s = doc.root().string_at("sort")) ...;   // "top"
+// Options and small answers, not comments documents: built for size.
+COLLOQUY_COLD_BEGIN
 class json_document {
  public:
   enum class status : std::uint8_t { ok, not_json, too_deep };
@@ -612,6 +615,7 @@ class json_document {
   std::string scratch_;
   std::size_t error_offset_ = 0;
 };
+COLLOQUY_COLD_END
 
 // An integer's decimal form, written backwards into `buf` (a value of kind integer).
 inline std::string_view integer_text(const json_value& v, char (&buf)[24]) {

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/error.hpp"
@@ -72,6 +73,9 @@ inline void to_document_indexes(read_result& r, std::size_t from) {
 
 namespace detail {
 
+// An item's fields are checked once per comment, but mostly by branches that pass; what they
+// report is rare: built for size (the scanner that reads the fields stays fast).
+COLLOQUY_COLD_BEGIN
 inline problem make_problem(std::string_view code, const std::string& id, std::size_t index, std::string_view field,
                             std::string_view message) {
   return problem{std::string(code), id, index, std::string(field), std::string(message)};
@@ -210,6 +214,8 @@ bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list
   return true;
 }
 
+COLLOQUY_COLD_END
+
 // Collects finished items into a read_result: the item limit, duplicate ids (the first kept).
 // Ids are looked up through their position in r.comments, so the vector may grow freely.
 // Strings inside `document` are kept as views into it; any other (decoded) string is copied
@@ -344,7 +350,7 @@ class document_reader {
     return true;
   }
 
-  read_result result() {
+  COLLOQUY_COLD read_result result() {
     if (document_.size() > limits::max_document_bytes)
       return document_error(errc::document_too_large, "", "document is larger than the limit");
     if (!ok_) {
@@ -368,7 +374,7 @@ class document_reader {
   // feed} wrapper (a repeated key keeps its last value), read member by member.
   enum class phase : std::uint8_t { start, member, items, next_member, end, done };
 
-  void start() {
+  COLLOQUY_COLD void start() {
     phase_ = phase::done;
     if (document_.size() > limits::max_document_bytes) return;  // result() says so, nothing read
     phase_ = phase::end;
@@ -390,7 +396,7 @@ class document_reader {
     }
   }
 
-  void member() {
+  COLLOQUY_COLD void member() {
     std::string_view key;
     phase_ = phase::next_member;
     if (!(ok_ = sc_.string(key, key_) && sc_.expect(':'))) return;
@@ -412,7 +418,7 @@ class document_reader {
   }
 
   // At the comments array's '['.
-  void begin_items() {
+  COLLOQUY_COLD void begin_items() {
     have_items_ = true;
     // Real comments take 150 to 1,000 bytes of JSON; guessing one per 256 bytes avoids most
     // regrowth without reserving much more than is used.

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/entities.hpp"
 #include "colloquy/utf8.hpp"
 
@@ -35,7 +36,8 @@ inline constexpr std::uint16_t windows_1252[32] = {0x20AC, 0x81,   0x201A, 0x019
 
 // The reference at s[pos] ('&'): appends its text to `out` and returns the bytes it spans, or 0
 // when there is none (the '&' is then literal). 0, surrogates and values past U+10FFFF become
-// U+FFFD; named references always need their ';'.
+// U+FFFD; named references always need their ';'. Rare in comments: built for size.
+COLLOQUY_COLD_BEGIN
 inline std::size_t decode_reference(std::string_view s, std::size_t pos, std::string& out, reference_rules rules) {
   const bool html = rules == reference_rules::html;
   std::size_t i = pos + 1;
@@ -69,6 +71,7 @@ inline std::size_t decode_reference(std::string_view s, std::size_t pos, std::st
   out += *value;
   return i + 1 - pos;
 }
+COLLOQUY_COLD_END
 
 #if defined(COLLOQUY_BROWSER_ENTITIES)
 // Whether `name` begins with one of HTML's legacy names (which browsers decode even without

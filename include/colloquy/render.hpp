@@ -450,6 +450,8 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
   }
 }
 
+// What follows runs once per page or per section: built for size.
+COLLOQUY_COLD_BEGIN
 // The "load more" button after a page, or nothing on the last page.
 // After the document's last page, a server cursor (the document's "next") gives a button that
 // asks the widget to fetch the server's next page (data-cursor) instead.
@@ -541,4 +543,5 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   out += "</section>";
 }
 
+COLLOQUY_COLD_END
 }  // namespace colloquy

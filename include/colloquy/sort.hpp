@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/locale.hpp"
 
@@ -75,6 +76,8 @@ inline std::string_view name_of(sort_order order) {
   return "oldest";
 }
 
+// The ranks and the order run once per thread (n log n comparisons at most): built for size.
+COLLOQUY_COLD_BEGIN
 // Lower bound of the Wilson score interval at 95% for `up` positive out of `up + down`.
 inline double wilson_lower_bound(double up, double down) {
   const double n = up + down;
@@ -150,6 +153,7 @@ class comment_order {
   std::vector<double> key_;
   std::vector<std::int64_t> created_;
 };
+COLLOQUY_COLD_END
 
 // One page of top-level threads.
 struct page_request {

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/id_index.hpp"
@@ -60,6 +61,8 @@ struct thread {
 // Builds the display order. Threading repairs (orphan, self_parent, reply_cycle) are appended to
 // `problems` when given; their `index` is the comment's position in `comments`. `ids`, when
 // given, is an index of exactly these comments' ids (read_result::ids): it saves building one.
+// Once per thread, a few light passes: built for size.
+COLLOQUY_COLD_BEGIN
 inline thread build_thread(std::vector<comment> comments, const thread_options& options = {},
                            problem_list* problems = nullptr, const detail::id_index* ids = nullptr) {
   thread t;
@@ -193,4 +196,5 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   return t;
 }
 
+COLLOQUY_COLD_END
 }  // namespace colloquy
