@@ -311,6 +311,62 @@ TEST_SUITE("Reading comments documents") {
     CHECK(meta["error"]["column"] == 1);
   }
 
+  TEST_CASE("UTF-8 text at every offset of a 16-byte block reads as nlohmann reads it; an error is placed exactly") {
+    // Natively the reader checks non-ASCII text 16 bytes at a time (utf8.hpp utf8_block_prefix),
+    // in wasm one sequence at a time: each well-formed and ill-formed sequence below, at each
+    // position of a block and before plain text, an escape or other sequences, must be kept or
+    // refused as nlohmann does, and a refusal must name the column of the first byte
+    // utf8_sequence refuses.
+    const std::string sequences[] = {"\xC2\x80",
+                                     "\xDF\xBF",
+                                     "\xE0\xA0\x80",
+                                     "\xED\x9F\xBF",
+                                     "\xEF\xBF\xBF",
+                                     "\xF0\x90\x80\x80",
+                                     "\xF4\x8F\xBF\xBF",
+                                     "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0",
+                                     "\x80",
+                                     "\xBF",
+                                     "\xC0\x80",
+                                     "\xC1\xBF",
+                                     "\xC2",
+                                     "\xC2\x41",
+                                     "\xE0\x9F\xBF",
+                                     "\xED\xA0\x80",
+                                     "\xE2\x82",
+                                     "\xF0\x8F\xBF\xBF",
+                                     "\xF4\x90\x80\x80",
+                                     "\xF5\x80\x80\x80",
+                                     "\xFF",
+                                     "\xF0\x9F\x98",
+                                     "\xE6\x9D\xB1\xC3"};
+    const std::string before = R"([{"id":"x","created":0,"text":")";
+    for (const std::string& sequence : sequences) {
+      for (std::size_t pad = 0; pad < 20; ++pad) {
+        for (const char* after :
+             {"", "x", "\xC3\xA9", "\\n\xC3\xA9", "\xE6\x9D\xB1 and more plain text \xF0\x9F\x98\x80"}) {
+          const std::string text = std::string(pad, 'a') + sequence + after;
+          CAPTURE(text);
+          std::size_t error = std::string::npos, column = before.size() + 1;
+          for (std::size_t i = 0; i < text.size() && error == std::string::npos;) {
+            const std::size_t n = text[i] == '\\' ? 2 : colloquy::detail::utf8_sequence(text, i);
+            if (n == 0) error = i;
+            for (std::size_t k = 0; k < n; ++k, ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+          }
+          read_result r = read_both(before + text + "\"}]");
+          REQUIRE(r.ok == (error == std::string::npos));
+          if (r.ok) {
+            CHECK(r.comments[0].text.size() == text.size() - (text.find("\\n") != std::string::npos));
+          } else {
+            CHECK(r.error.code == errc::not_json);
+            CHECK(r.error.line == 1);
+            CHECK(r.error.column == column);
+          }
+        }
+      }
+    }
+  }
+
   TEST_CASE("The seed page's document reads the same with both readers") {
     auto r = read_both(colloquy::test::source_file("examples/seed/comments.json"));
     CHECK(r.ok);

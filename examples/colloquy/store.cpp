@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cli.hpp"
 #include "colloquy/read.hpp"
 #include "store_sql.hpp"
 
@@ -1006,10 +1006,7 @@ std::unique_ptr<store> open_sqlite_store(const std::string& path, std::string& e
 std::unique_ptr<store> open_postgresql_store(const std::string& url, std::string& error) {
   using open_function = store* (*)(const std::string&, std::string&);
   static const std::pair<open_function, std::string> module = [] {
-    std::string path(4096, '\0');
-    ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
-    path.resize(n > 0 ? std::size_t(n) : 0);
-    path = path.substr(0, path.rfind('/') + 1) + "colloquy-postgresql.so";
+    const std::string path = colloquy::cli::beside_executable("colloquy-postgresql.so");
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     void* entry = handle ? dlsym(handle, "colloquy_open_postgresql_store") : nullptr;
     const char* why = entry ? nullptr : dlerror();

@@ -180,7 +180,7 @@ class json_scanner {
     std::size_t run = start;  // with escapes: start of the bytes not yet copied to scratch
     bool escaped = false;
     for (;;) {
-      p_ = plain_ascii_end(p_);
+      p_ = plain_end(p_);
       if (p_ >= s_.size()) return fail();
       const unsigned char c = static_cast<unsigned char>(s_[p_]);
       if (c == '"') {
@@ -370,23 +370,32 @@ class json_scanner {
   }
 
   // The first position at or after `p` holding '"', '\\', a control character or a byte
-  // >= 0x80 (or a position near the end from which the caller checks byte by byte). Plain
-  // ASCII, most of a comment, needs no other work. With SSE2 (every x86-64): 16 bytes at a
-  // time, one signed compare catching both controls and non-ASCII bytes. Elsewhere (the wasm
-  // build): 8 bytes at a time with the "has zero byte" / "has byte less than" SWAR tricks, where
-  // a false alarm only sends one byte through the caller's checks.
-  std::size_t plain_ascii_end(std::size_t p) const {
+  // >= 0x80 to check (or a position near the end from which the caller checks byte by byte).
+  // Plain text, most of a comment, needs no other work. With SSE2 (every x86-64): 16 bytes at a
+  // time, and a block's non-ASCII bytes checked in the block (utf8_block_prefix), so only a
+  // sequence that is ill-formed or crosses the block goes through the caller's checks.
+  // Elsewhere (the wasm build): 8 bytes at a time with the "has zero byte" / "has byte less
+  // than" SWAR tricks, stopping at every byte >= 0x80, where a false alarm only sends one byte
+  // through the caller's checks.
+  std::size_t plain_end(std::size_t p) const {
     const char* d = s_.data();
     const std::size_t n = s_.size();
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
     while (p + 16 <= n) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
+      const unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
       const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
                                        _mm_cmplt_epi8(v, space));  // signed: < 0x20 or >= 0x80
-      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-      if (mask) return p + static_cast<std::size_t>(__builtin_ctz(mask));
-      p += 16;
+      const unsigned special = static_cast<unsigned>(_mm_movemask_epi8(hit)) & ~high;
+      if (!(special | high)) {
+        p += 16;
+        continue;
+      }
+      const unsigned limit = special ? static_cast<unsigned>(__builtin_ctz(special)) : 16;
+      const unsigned plain = high & ((1u << limit) - 1) ? utf8_block_prefix(v, high, limit) : limit;
+      p += plain;
+      if (plain < 16) return p;
     }
 #endif
     while (p + 8 <= n) {

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace colloquy::detail {
 
@@ -46,6 +49,42 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // above U+10FFFF
   return n;
 }
+
+#if defined(__SSE2__)
+// utf8_sequence's rules for 16 bytes at once (SSE2, every x86-64), so that text with accents,
+// Cyrillic or emoji is not checked one sequence, and one mispredicted branch, at a time. `v`
+// starts at a sequence boundary and `high` is its bytes >= 0x80 (_mm_movemask_epi8). Returns
+// how many bytes before `limit` (at most 16) are whole sequences utf8_sequence accepts, ending
+// before any sequence that reaches `limit`; or, when one of them is not well-formed, the index
+// of the first byte >= 0x80, from which the caller checks one sequence at a time with
+// utf8_sequence (so an error is found, and placed, exactly as there).
+inline unsigned utf8_block_prefix(__m128i v, unsigned high, unsigned limit) {
+  // Signed byte compares: 0x80..0xFF are the negative bytes, in order.
+  auto below = [v](int b) { return unsigned(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(char(b))))); };
+  auto above = [v](int b) { return unsigned(_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8(char(b))))); };
+  auto equal = [v](int b) { return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(char(b))))); };
+  const unsigned cont = below(0xC0);  // 80..BF
+  const unsigned lead = high & ~cont;
+  const unsigned from_e0 = lead & above(0xDF), from_f0 = lead & above(0xEF);
+  const unsigned two = lead & ~from_e0, three = from_e0 & ~from_f0, four = from_f0;
+  // A sequence whose last byte is at `limit` or beyond ends the prefix at its lead.
+  auto from = [limit](unsigned k) { return limit >= k ? ~0u << (limit - k) : ~0u; };
+  const unsigned crossing = (two & from(1)) | (three & from(2)) | (four & from(3));
+  const unsigned end = crossing && unsigned(__builtin_ctz(crossing)) < limit ? unsigned(__builtin_ctz(crossing)) : limit;
+  const unsigned window = (1u << end) - 1;
+  const unsigned l2 = two & window, l3 = three & window, l4 = four & window;
+  // Every lead's continuation bytes, and nothing else, are 80..BF; no C0, C1 or F5..FF;
+  // after E0 A0..BF (no overlong), after ED 80..9F (no surrogate), after F0 90..BF (no
+  // overlong), after F4 80..8F (nothing past U+10FFFF).
+  const unsigned expected = (l2 | l3 | l4) << 1 | (l3 | l4) << 2 | l4 << 3;
+  const unsigned bad_lead = lead & (below(0xC2) | above(0xF4));
+  const unsigned low_a0 = below(0xA0), low_90 = below(0x90);  // 80..9F, 80..8F
+  const unsigned bad_second = (equal(0xE0) << 1 & low_a0) | (equal(0xED) << 1 & cont & ~low_a0) |
+                              (equal(0xF0) << 1 & low_90) | (equal(0xF4) << 1 & cont & ~low_90);
+  if (expected == (cont & window) && !((bad_lead | bad_second) & window)) return end;
+  return unsigned(__builtin_ctz(high));
+}
+#endif
 
 // The value of one hex digit, or -1.
 inline int hex_value(char c) {

@@ -1,0 +1,168 @@
+// colloquy-server: the commands of `colloquy` that use the server's store and libraries (serve,
+// admin, import, export). `colloquy` runs it in its own place for them (main.cpp), with the same
+// arguments, so `colloquy serve ...` stays the one command line (cli.hpp).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "colloquy/date.hpp"
+#include "cli.hpp"
+#include "server.hpp"
+#include "store.hpp"
+#include "transfer.hpp"
+
+namespace {
+
+int serve(const colloquy::cli::args& a) {
+  // Flags and arguments were checked by parse_args (commands()).
+  colloquy::server::config c;
+  c.host = a.get("host", c.host);
+  c.root = a.get("root", c.root);
+  c.widget = a.get("widget", c.widget);
+  c.comments = a.get("seed", a.get("comments", c.comments));
+  c.seed_thread = a.get("seed-thread");
+  c.csp = a.get("csp", c.csp);
+  if (c.csp == "off") c.csp.clear();
+  c.db = a.get("db", c.db);
+  c.moderate = a.has("moderate");
+  c.trust_proxy = a.has("trust-proxy");
+  c.admin_token = a.get("admin-token", c.admin_token);
+  for (const char* key : {"cors", "host-name", "public-url"}) {
+    for (const std::string& list : a.all(key)) {
+      std::stringstream items(list);
+      for (std::string o; std::getline(items, o, ',');)
+        if (!o.empty()) (std::string_view(key) == "cors" ? c.cors : c.host_names).push_back(o);
+    }
+  }
+  // Whole numbers in a range, or a clear refusal naming the flag.
+  bool ok = true;
+  auto number = [&](const char* flag, long& out, long lo, long hi, const char* what) {
+    std::string v = a.get(flag, std::to_string(out));
+    char* end = nullptr;
+    long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < lo || n > hi) {
+      std::fprintf(stderr, "colloquy serve: bad --%s %s (%s, %ld to %ld)\n", flag, v.c_str(), what, lo, hi);
+      ok = false;
+      return;
+    }
+    out = n;
+  };
+  long port = c.port, rate = c.rate_limit, admin_rate = c.admin_rate_limit, max_body = c.max_body,
+       header_timeout = c.header_timeout, body_timeout = c.body_timeout, idle_timeout = c.idle_timeout,
+       shutdown_timeout = c.shutdown_timeout, max_connections = c.max_connections,
+       per_address = c.max_connections_per_address, workers = c.workers, vote_rate = c.vote_rate_limit,
+       edit_window = c.edit_window;
+  number("port", port, 0, 65535, "0 picks a free one");
+  number("rate-limit", rate, 0, 1000000, "posts per minute per address, 0 for none");
+  number("admin-rate-limit", admin_rate, 0, 1000000, "admin requests per minute per address, 0 for none");
+  number("vote-rate-limit", vote_rate, 0, 1000000, "votes per minute per address, 0 for none");
+  number("edit-window", edit_window, 0, 366L * 86400, "seconds, 0 for no editing");
+  number("max-body", max_body, 1024, 64L * 1024 * 1024, "bytes");
+  number("header-timeout", header_timeout, 1, 3600, "seconds");
+  number("body-timeout", body_timeout, 1, 3600, "seconds");
+  number("idle-timeout", idle_timeout, 1, 3600, "seconds");
+  number("shutdown-timeout", shutdown_timeout, 0, 3600, "seconds");
+  number("max-connections", max_connections, 1, 1000000, "connections");
+  number("max-connections-per-address", per_address, 1, 1000000, "connections");
+  number("workers", workers, 1, 1024, "threads");
+  if (!ok) return 2;
+  c.port = static_cast<int>(port);
+  c.rate_limit = static_cast<int>(rate);
+  c.admin_rate_limit = static_cast<int>(admin_rate);
+  c.vote_rate_limit = static_cast<int>(vote_rate);
+  c.edit_window = edit_window;
+  c.max_body = max_body;
+  c.header_timeout = static_cast<int>(header_timeout);
+  c.body_timeout = static_cast<int>(body_timeout);
+  c.idle_timeout = static_cast<int>(idle_timeout);
+  c.shutdown_timeout = static_cast<int>(shutdown_timeout);
+  c.max_connections = static_cast<int>(max_connections);
+  c.max_connections_per_address = static_cast<int>(per_address);
+  c.workers = static_cast<int>(workers);
+  return colloquy::server::run(c);
+}
+
+// Moderation without HTTP: the same store the server uses, beside it (SQLite locks across
+// processes; PostgreSQL is shared anyway; servers see the change on their next read). Each
+// action is in the audit log, from "command line".
+int admin(const colloquy::cli::args& a) {
+  using colloquy::server::moderation;
+  static const std::vector<std::pair<std::string, moderation>> actions = {{"approve", moderation::approve},
+                                                                          {"reject", moderation::reject},
+                                                                          {"delete", moderation::remove},
+                                                                          {"restore", moderation::restore}};
+  std::string action = a.positional.empty() ? "" : a.positional[0];
+  auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
+  if (action != "pending" && act == actions.end()) {
+    std::fprintf(stderr, "colloquy admin: expected pending, approve, reject, delete or restore%s%s\n",
+                 action.empty() ? "" : ", not ", action.c_str());
+    return 2;
+  }
+  std::string path = a.get("db", "colloquy.db"), error;
+  if (!colloquy::server::store::is_postgresql(path)) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      std::fprintf(stderr, "colloquy admin: --db %s is a directory, not a database file\n", path.c_str());
+      return 2;
+    }
+    if (!std::ifstream(path)) {
+      std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+      return 1;
+    }
+  }
+  auto db = colloquy::server::store::open(path, error);
+  if (!db) {
+    std::fprintf(stderr, "colloquy admin: %s\n", error.c_str());
+    return 1;
+  }
+  if (action == "pending") {
+    for (const auto& c : db->pending(a.get("thread"), 1000)) {
+      nlohmann::json j = {{"thread", c.thread},
+                          {"id", c.id},
+                          {"parent", c.parent},
+                          {"name", c.name},
+                          {"created", colloquy::format_iso8601(c.created)},
+                          {"text", c.text}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    return 0;
+  }
+  auto done = db->moderate(a.get("thread"), a.get("id"), act->second);
+  if (!done) {
+    const char* state = act->second == moderation::restore  ? "deleted "
+                        : act->second == moderation::remove ? "undeleted "
+                                                            : "pending ";
+    std::fprintf(stderr, "colloquy admin: no %scomment %s in thread %s\n", state, a.get("id").c_str(),
+                 a.get("thread").c_str());
+    return 1;
+  }
+  std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  colloquy::cli::args a;
+  int status = 0;
+  const colloquy::cli::command* c = colloquy::cli::parse_command_line(argc, argv, a, status);
+  if (!c) return status;
+  const std::string name = c->name;
+  if (!c->server) {
+    std::fprintf(stderr, "colloquy-server: %s is not a server command: run colloquy %s\n", c->name, c->name);
+    return 2;
+  }
+  if (name == "serve") return serve(a);
+  if (name == "import")
+    return colloquy::server::run_import(
+        {a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"), a.has("dry-run")});
+  if (name == "export") return colloquy::server::run_export(a.get("db", "colloquy.db"), a.get("thread"));
+  return admin(a);
+}
