@@ -105,7 +105,9 @@ TEST_SUITE("Reader actions in the thread") {
     const std::string owner =
         R"(<button type="button" data-action="edit">Edit</button><button type="button" data-action="delete">Delete</button></article>)";
     CHECK(has(article(mine.html, "c2"), owner));
-    CHECK(has(article(mine.html, "7"), owner));  // an integer id names the comment whose id is "7"
+    // An integer id names the comment whose id is "7" (awaiting moderation: said after the buttons).
+    const std::string buttons = owner.substr(0, owner.size() - std::string("</article>").size());
+    CHECK(has(article(mine.html, "7"), buttons + R"(<p class="state">Awaiting moderation</p></article>)"));
     CHECK(has(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), owner));
     CHECK_FALSE(has(article(mine.html, "c1"), "data-action=\"edit\""));
     CHECK_FALSE(has(article(mine.html, "gone"), "data-action=\"edit\""));  // nothing left to edit

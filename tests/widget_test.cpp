@@ -281,8 +281,11 @@ TEST_SUITE("The loader's questions") {
       CHECK(spot(reply, sort)["parent"] == "a");
       CHECK(spot(reply, sort)["pending"] == true);
     }
-    // A comment the thread has already keeps the thread's place.
-    CHECK(spot(R"([{"id":"a1","created":"2010-01-09T00:00:00Z","text":"again"}])", "oldest")["after"] == "a");
+    // A comment the thread has already (the server's copy of one it holds) takes that copy's
+    // place, counted once.
+    const std::string again = R"([{"id":"a1","parent":"a","created":"2010-01-02T00:00:00Z","text":"again"}])";
+    CHECK(spot(again, "oldest")["after"] == "a");
+    CHECK(spot(again, "oldest")["count"] == "3 Comments");
     // Alone (no thread loaded) it is first; without a comment there is nothing to place.
     CHECK(json_of(place_comment(top, "{}"))["after"].is_null());
     CHECK(json_of(place_comment(joined({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");

@@ -620,9 +620,10 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
   p.version = read_version(*c, thread);
   if (p.version < 0) p.ok = false;
   std::int64_t first = 0, last = 0;
-  sqlite3_stmt* s = c->statement(
-      "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND status IN ('published', 'deleted') "
-      "ORDER BY seq LIMIT ?");
+  static const std::string roots = std::string(
+                                       "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND ") +
+                                   sql::listed + " ORDER BY seq LIMIT ?";
+  sqlite3_stmt* s = c->statement(roots.c_str());
   if (!s) p.ok = false;
   else {
     bind_all(s, thread, after_root, limit == 0 ? std::int64_t(-1) : std::int64_t(limit) + 1);
@@ -640,8 +641,8 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
   }
   if (p.ok && first != 0) {
     static const std::string select = std::string("SELECT ") + sql::columns +
-                                      " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? "
-                                      "AND status IN ('published', 'deleted') ORDER BY seq";
+                                      " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? AND " + sql::listed +
+                                      " ORDER BY seq";
     sqlite3_stmt* q = c->statement(select.c_str());
     if (!q) p.ok = false;
     else {

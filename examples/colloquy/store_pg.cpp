@@ -554,17 +554,18 @@ page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t a
     result v = c.run("SELECT version FROM thread_versions WHERE thread = $1", {text(thread)});
     if (!v.ok()) return c.rollback();
     p.version = v.rows() ? v.int64(0, 0) : 0;
-    result roots = c.run(
-        "SELECT seq FROM comments WHERE thread = $1 AND root = seq AND seq > $2 AND status IN ('published', 'deleted') "
-        "ORDER BY seq LIMIT $3",
-        {text(thread), number(after_root), limit == 0 ? std::nullopt : number(std::int64_t(limit) + 1)});
+    static const std::string listed_roots =
+        std::string("SELECT seq FROM comments WHERE thread = $1 AND root = seq AND seq > $2 AND ") + sql::listed +
+        " ORDER BY seq LIMIT $3";
+    result roots = c.run(listed_roots.c_str(), {text(thread), number(after_root),
+                                                limit == 0 ? std::nullopt : number(std::int64_t(limit) + 1)});
     if (!roots.ok()) return c.rollback();
     std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(roots.rows()), limit ? limit : SIZE_MAX);
     if (limit != 0 && static_cast<std::size_t>(roots.rows()) > limit) p.next_root = roots.int64(int(n) - 1, 0);
     if (n > 0) {
       static const std::string select = std::string("SELECT ") + sql::columns +
-                                        " FROM comments WHERE thread = $1 AND root BETWEEN $2 AND $3 "
-                                        "AND status IN ('published', 'deleted') ORDER BY seq";
+                                        " FROM comments WHERE thread = $1 AND root BETWEEN $2 AND $3 AND " +
+                                        sql::listed + " ORDER BY seq";
       result q = c.run(select.c_str(), {text(thread), number(roots.int64(0, 0)), number(roots.int64(int(n) - 1, 0))});
       if (!q.ok()) return c.rollback();
       p.comments = comments_of(q);

@@ -23,6 +23,12 @@ inline constexpr const char* bump_version =
 
 inline constexpr const char* status_of = "SELECT status FROM comments WHERE thread = $1 AND id = $2";
 
+// The comments a thread lists: published ones, and the deleted ones that were published (their
+// placeholders keep the replies). A comment deleted while it was pending or rejected was never
+// shown: neither it nor its author is listed.
+inline constexpr const char* listed =
+    "(status = 'published' OR (status = 'deleted' AND coalesce(status_before_delete, 'published') = 'published'))";
+
 // One moderator action on (thread $1, id $2); it changes one row or none (not in a state the
 // action applies to). A restore gives back the status before the delete: a pending comment
 // that was deleted comes back pending, never published unseen.
