@@ -205,7 +205,7 @@
 
   // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in
   // short tasks: the document read in steps, the first screen drawn, then the other slices.
-  const NOTHING = new Uint8Array(0), TASK_MS = 30; // slices per task: with the frame after it, well under 50 ms
+  const NOTHING = new Uint8Array(0), TASK_MS = 30; // slices per task: fewer, longer tasks, each well under 50 ms
   // The next task by a message (nested timeouts wait 4 ms each); `drawn`: once the next frame is drawn.
   const post = (resolve) => { const c = new MessageChannel(); c.port1.onmessage = resolve; c.port2.postMessage(0); };
   const later = (drawn) => new Promise((resolve) => (drawn && !document.hidden ? requestAnimationFrame(() => post(resolve)) : post(resolve)));

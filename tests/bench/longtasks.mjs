@@ -19,6 +19,8 @@ const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'
 function kind(e) {
   const d = e.args && e.args.data;
   if (e.name === 'FunctionCall' || e.name === 'v8.callFunction') {
+    // A script with no file is the harness's (Playwright's waitForFunction polling), not the page's.
+    if (d && d.url === '') return 'harness script';
     const where = process.env.DETAIL && d ? '@' + String(d.url).split('/').pop() + ':' + d.lineNumber + ':' + d.columnNumber : '';
     return 'script ' + ((d && d.functionName) || '(anonymous)') + where;
   }
