@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <deque>
 
 #include <nlohmann/json.hpp>
 
@@ -219,8 +220,10 @@ TEST_SUITE("Server pages") {
 
   // What the widget appends after the server's pages: a comment it posted, the server's answer
   // to an edit or a delete, the newest comments of a live update.
-  std::string pages(std::initializer_list<std::string> ps) {
-    std::string out;
+  // A read_result holds views into its input, so each input is kept until the tests end.
+  const std::string& pages(std::initializer_list<std::string> ps) {
+    static std::deque<std::string> inputs;
+    std::string& out = inputs.emplace_back();
     for (const std::string& p : ps) out += (out.empty() ? "" : std::string(1, '\0')) + p;
     return out;
   }
