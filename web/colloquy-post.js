@@ -791,12 +791,19 @@
       timers.forEach(function (t, form) { clearTimeout(t); if (formKeys.has(form)) saveDraft(form); });
       timers.clear();
     }
-    var onOnline = guard(flushOutbox);
-    root.addEventListener('click', onClick);
-    root.addEventListener('input', onInput);
-    root.addEventListener('keydown', onKeydown);
-    window.addEventListener('online', onOnline);
-    afterRender();
+    // The widget's destroy() (w.stop) ends the listeners and the timers; a widget destroyed
+    // before posting came gets neither.
+    var on = { signal: w.stop };
+    root.addEventListener('click', onClick, on);
+    root.addEventListener('input', onInput, on);
+    root.addEventListener('keydown', onKeydown, on);
+    window.addEventListener('online', guard(flushOutbox), on);
+    w.stop.addEventListener('abort', function () {
+      timers.forEach(function (t) { clearTimeout(t); });
+      clearTimeout(closing);
+      Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });
+    });
+    if (!w.stop.aborted) afterRender();
 
     return {
       afterRender: guard(afterRender),
@@ -808,18 +815,7 @@
       delete: guard(askDelete),
       reply: guard(function (article) {
         if (article && !article.hasAttribute('data-client-id')) openReply(article).elements.text.focus();
-      }),
-      // Another thread or endpoint: pending drafts are saved under their own thread.
-
-      destroy: function () {
-        root.removeEventListener('click', onClick);
-        root.removeEventListener('input', onInput);
-        root.removeEventListener('keydown', onKeydown);
-        window.removeEventListener('online', onOnline);
-        timers.forEach(function (t) { clearTimeout(t); });
-        clearTimeout(closing);
-        Object.keys(backoff).forEach(function (id) { clearTimeout(backoff[id].timer); });
-      }
+      })
     };
   }
 

@@ -23,33 +23,27 @@
     if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + r.url);
     return r;
   }
-  // Trusted Types: the one policy, "colloquy", passes the core's HTML and this folder's scripts.
-  const policy = window.trustedTypes && window.trustedTypes.createPolicy('colloquy', {
-    createHTML: (coreHtml) => coreHtml,
-    createScriptURL(url) {
-      const part = /\/(colloquy-[a-z]+\.js)(\?|$)/.exec(url);
-      if (!part || assetUrl(part[1]).href !== url) throw new TypeError('not a Colloquy script: ' + url);
-      return url;
-    }
-  });
+  // Trusted Types: the one policy, "colloquy", passes the core's HTML.
+  const policy = window.trustedTypes && window.trustedTypes.createPolicy('colloquy', { createHTML: (coreHtml) => coreHtml });
   const trusted = (coreHtml) => (policy ? policy.createHTML(coreHtml) : coreHtml);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const warn = (message, hint) => console.warn('[colloquy] ' + message + (hint ? ' (' + hint + ')' : ''));
 
-  // colloquy-<name>.js, once per page; it hands its export over in the event "colloquy:<name>".
-  const parts = {};
+  // colloquy-<name>.js, once per page, imported (no script element: nothing for Trusted Types to
+  // pass); it hands its export over in the event "colloquy:<name>" as it runs. Firefox keeps a
+  // failed import for the page's life: a later try asks again under another URL.
+  const parts = {}, failed = {};
   function loadPart(name) {
     parts[name] = parts[name] || new Promise((resolve, reject) => {
-      const tag = document.createElement('script');
-      const url = assetUrl('colloquy-' + name + '.js').href;
+      const url = assetUrl('colloquy-' + name + '.js');
+      if (failed[name]) url.searchParams.set('retry', failed[name]);
       document.addEventListener('colloquy:' + name, (e) => resolve(e.detail), { once: true });
-      tag.onerror = () => {
+      import(url.href).catch((e) => {
         parts[name] = null;
-        reject(new Error('colloquy-' + name + '.js not loaded from ' + url));
-      };
-      tag.src = policy ? policy.createScriptURL(url) : url;
-      document.head.appendChild(tag);
+        failed[name] = (failed[name] || 0) + 1;
+        reject(new Error('colloquy-' + name + '.js not loaded from ' + url + ' (' + e.message + ')'));
+      });
     });
     return parts[name];
   }
@@ -92,8 +86,7 @@
     const size = pages.reduce((n, page) => n + page.length + 1, 0);
     const x = core.x;
     try {
-      const inPtr = x.colloquy_alloc(size);
-      const optPtr = x.colloquy_alloc(opts.length);
+      const inPtr = x.colloquy_alloc(size + opts.length), optPtr = inPtr + size; // one block: input, options
       const memory = new Uint8Array(x.memory.buffer);
       for (let at = inPtr, i = 0; i < pages.length; at += pages[i++].length + 1) {
         memory.set(pages[i], at);
@@ -102,7 +95,6 @@
       memory.set(opts, optPtr);
       x[name](inPtr, size - 1, optPtr, opts.length);
       x.colloquy_free(inPtr);
-      x.colloquy_free(optPtr);
       const out = decoder.decode(new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size()));
       x.colloquy_result_clear();
       return out;
@@ -143,27 +135,23 @@
   // GET with a deadline (o.fetchTimeout) and a size cap (o.maxBytes), checked before reading.
   // With `seen`, a conditional GET: If-None-Match its etag (then kept, and the Date), null for a 304.
   async function fetchBytes(url, o, seen) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), o.fetchTimeout);
-    const tooLarge = (size) => {
+    const tooLarge = (size, r) => {
       if (!(size > o.maxBytes)) return;
-      abort.abort();
+      if (r) r.body.cancel(); // not read
       throw coded(CODES.document_too_large, 'larger than data-max-bytes (' + o.maxBytes + ' bytes)');
     };
     try {
       const headers = Object.assign({ Accept: 'application/json' }, seen && seen.etag && { 'If-None-Match': seen.etag });
-      const r = await fetch(url, { credentials: 'same-origin', headers, signal: abort.signal });
+      const r = await fetch(url, { credentials: 'same-origin', headers, signal: AbortSignal.timeout(o.fetchTimeout) });
       if (seen && r.status === 304) return null;
       if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
       if (seen) Object.assign(seen, { etag: r.headers.get('ETag'), date: r.headers.get('Date') });
-      tooLarge(+r.headers.get('Content-Length'));
+      tooLarge(+r.headers.get('Content-Length'), r);
       const bytes = new Uint8Array(await r.arrayBuffer());
       tooLarge(bytes.length);
       return bytes;
     } catch (e) {
-      throw e.name === 'AbortError' ? new Error('no answer in ' + o.fetchTimeout + ' ms from ' + url) : e;
-    } finally {
-      clearTimeout(timer);
+      throw e.name === 'TimeoutError' ? new Error('no answer in ' + o.fetchTimeout + ' ms from ' + url) : e;
     }
   }
 
@@ -426,7 +414,6 @@
         stop.abort();
         watcher.disconnect();
         if (near) near.disconnect();
-        if (state.posting) state.posting.then((p) => p.destroy(), () => {});
         root.replaceChildren();
         root.adoptedStyleSheets = [];
         instances.delete(element);
@@ -459,15 +446,15 @@
     const d = tag.dataset;
     if (d.mount === 'manual') return; // the page calls Colloquy.mount() itself
     const target = d.target || DEFAULTS.target;
-    let element = null;
+    let element = null, missing = 'matches nothing';
     try {
       element = document.querySelector(target);
     } catch (e) {
-      warn('data-target "' + target + '" is not a selector, mounted after the script instead');
+      missing = 'is not a selector';
     }
     if (instances.has(element)) return warn('data-target "' + target + '" already holds a widget', 'one data-target per script tag');
     if (!element) {
-      if (d.target) warn('data-target "' + target + '" matches nothing, mounted after the script instead');
+      if (d.target) warn('data-target "' + target + '" ' + missing + ', mounted after the script instead');
       element = document.createElement('div');
       element.id = /^#[\w-]+$/.test(target) && !document.getElementById(target.slice(1)) ? target.slice(1) : '';
       if (document.body && document.body.contains(tag)) tag.after(element);
