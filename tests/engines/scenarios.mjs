@@ -338,3 +338,27 @@ scenario('locales: the page lang or data-locale picks the language; time zones t
       assert.deepEqual(await s.problems(), CLEAN);
     }
   }));
+
+scenario('a script fetched when needed that could not be fetched is fetched again on the next try', (s) =>
+  withSite(s, [], async (site) => {
+    // The first ask for colloquy-act.js (the reader's first click) is answered 503.
+    const asks = [];
+    site.intercept((req, url) => {
+      if (!url.pathname.endsWith('/colloquy-act.js')) return undefined;
+      asks.push(url.search);
+      return asks.length === 1 ? { status: 503, type: 'text/plain', body: 'down for a moment' } : undefined;
+    });
+    await s.open(site.url + '/');
+    await s.waitFor('article.comment', 3);
+    const reply = 'article.comment[data-id] button[data-action="reply"]';
+    await s.click(reply);
+    await eventually(async () => assert.ok((await s.problems()).warnings.some((w) => w.includes('colloquy-act.js not loaded'))),
+      { timeout: ENGINE_WAIT });
+    assert.equal(await s.count('form.compose.reply'), 0);
+    // The next click asks again (Firefox keeps a failed import: under another URL) and replies.
+    await s.click(reply);
+    await s.waitFor('form.compose.reply', 1);
+    assert.equal(asks.length, 2, asks.join(' '));
+    const { errors, csp } = await s.problems();
+    assert.deepEqual({ errors, csp }, { errors: [], csp: [] });
+  }));
