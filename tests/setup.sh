@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake make g++ clang emscripten nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev
           libboost-dev libssl-dev zlib1g-dev libbrotli-dev
           chromium brotli ca-certificates)
+packages+=(zopfli)  # the widget's .gz files (wasm/CMakeLists.txt)
 packages+=(nginx-light libnginx-mod-http-brotli-static)  # examples/nginx: its browser test and tests/bench/serve.sh
 packages+=(postgresql-15 libpq-dev)  # the PostgreSQL store and its tests (tests/server/pg_cluster.sh)
 packages+=(firefox-esr webkit2gtk-driver xvfb xauth)  # tests/engines: Firefox and WebKit (xvfb-run needs xauth)

@@ -2,8 +2,8 @@
 // colloquy.css (its comments are most of its gzip size).
 //   node wasm/minify-css.mjs web/colloquy.css build/wasm/widget/colloquy.css
 // Strings are kept as written; a run of whitespace becomes one space, or nothing next to
-// { } ; , > (never next to ':' or parentheses, where a space is a descendant combinator or
-// separates a media query's words).
+// { } ; , > and after ':' (never before ':' or next to parentheses, where a space is a
+// descendant combinator or separates a media query's words).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [input, output] = process.argv.slice(2);
@@ -17,7 +17,7 @@ for (let m; (m = tokens.exec(css));) {
   if (m[1]) out += m[1];
   else if (m[3] || m[2]) {
     const next = css.slice(last).replace(/^(\s|\/\*[\s\S]*?\*\/)+/, '')[0];
-    if (out && !/[{};,>]$/.test(out) && next && !'{};,>'.includes(next) && !out.endsWith(' ')) out += ' ';
+    if (out && !/[{};,>:]$/.test(out) && next && !'{};,>'.includes(next) && !out.endsWith(' ')) out += ' ';
   }
 }
 out += css.slice(last);

@@ -65,18 +65,10 @@ void colloquy_session_open(const char* doc, std::size_t doc_size, const char* op
 }
 
 // Reads on (options "session"): {"reading":true,…} while there is more, then the page at the
-// options' "offset", as colloquy_session_page (a document that cannot be read: its error).
+// options' "offset", its first slice only (a document that cannot be read: its error).
 COLLOQUY_EXPORT(colloquy_session_read)
 void colloquy_session_read(const char*, std::size_t, const char* opts, std::size_t opts_size) {
   result = read_on(colloquy::session_of(view(opts, opts_size)), view(opts, opts_size));
-}
-
-// The page at options' "offset" of the session options' "session" names, its first slice only.
-COLLOQUY_EXPORT(colloquy_session_page)
-void colloquy_session_page(const char*, std::size_t, const char* opts, std::size_t opts_size) {
-  const std::uint32_t id = colloquy::session_of(view(opts, opts_size));
-  colloquy::comments_session* s = find_session(id);
-  result = s ? colloquy::render_session_page(*s, view(opts, opts_size), id) : colloquy::no_such_session();
 }
 
 // The next slice of a page: options "session", "from" and "to" (the last answer's "rest").

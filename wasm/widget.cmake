@@ -18,10 +18,10 @@
 #     Writes <widget>/colloquy-count.js: SOURCE with the core's count table (SETUP, run by node)
 #     in place of /*@COLLOQUY_COUNT_SETUP@*/null, minified.
 #
-#   cmake -DMODE=compress -DFILE=<widget>/colloquy.wasm -DGZIP=... -DBROTLI=... -P widget.cmake
-#     Writes FILE.gz (gzip -9 -n: no name, no time stamp) and FILE.br (brotli -q 11) next to
-#     FILE, both deterministic, for servers that send precompressed files; prints one line with
-#     the three sizes in bytes.
+#   cmake -DMODE=compress -DFILE=<widget>/colloquy.wasm -DZOPFLI=... -DBROTLI=... -P widget.cmake
+#     Writes FILE.gz (zopfli: gzip that any client inflates, ~5% smaller than gzip -9, no name,
+#     no time stamp) and FILE.br (brotli -q 11) next to FILE, both deterministic, for servers
+#     that send precompressed files; prints one line with the three sizes in bytes.
 #
 #   cmake -DMODE=report -DDIR=<widget> [-DBUDGET=wasm/size-budget.txt] -P widget.cmake
 #     Prints the size report of what ships (each file raw, gzip, brotli, and the widget's total
@@ -95,7 +95,7 @@ elseif(MODE STREQUAL "count")
 elseif(MODE STREQUAL "compress")
   get_filename_component(dir "${FILE}" DIRECTORY)
   get_filename_component(name "${FILE}" NAME)
-  execute_process(COMMAND "${GZIP}" -9 -n -k -f "${name}" WORKING_DIRECTORY "${dir}"
+  execute_process(COMMAND "${ZOPFLI}" --gzip "${name}" WORKING_DIRECTORY "${dir}"
     RESULT_VARIABLE gzip_result)
   execute_process(COMMAND "${BROTLI}" -q 11 -k -f "${name}" WORKING_DIRECTORY "${dir}"
     RESULT_VARIABLE brotli_result)

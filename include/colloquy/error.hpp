@@ -8,6 +8,13 @@
 
 namespace colloquy {
 
+// Whether problem_list::add keeps a problem's message (see there).
+#ifdef COLLOQUY_PROBLEM_CODES_ONLY
+inline constexpr bool problem_messages = false;
+#else
+inline constexpr bool problem_messages = true;
+#endif
+
 // A problem found while reading input: a stable code, where it was, and a readable message.
 // `id` is the item's id when it has one; `index` its position in the input array. A document
 // that is not JSON says where the reader stopped: `line` and `column` (1-based, the column in
@@ -40,11 +47,16 @@ class problem_list {
     if (full()) ++omitted_;
     else items_.push_back(std::move(p));
   }
-  // The same, building the problem's strings only when it is kept.
+  // The same, building the problem's strings only when it is kept. The widget's reading modules
+  // build theirs without the message (COLLOQUY_PROBLEM_CODES_ONLY): the page's author is told
+  // the code (web/colloquy-warn.js) and `colloquy check` tells the rest, so the ~1.4 KB of
+  // messages stay out of the module (link-time optimisation drops the unused strings).
   void add(std::string_view code, std::string_view id, std::size_t index, std::string_view field,
            std::string_view message) {
     if (full()) ++omitted_;
-    else items_.push_back({std::string(code), std::string(id), index, std::string(field), std::string(message)});
+    else
+      items_.push_back({std::string(code), std::string(id), index, std::string(field),
+                        std::string(problem_messages ? message : std::string_view())});
   }
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }

@@ -133,7 +133,8 @@ class json_writer {
 
 // A problem as the loader and `colloquy check` show it: {"code","column","field","id","index",
 // "line","message"}, each key in sorted order; column and line only for a position in a text,
-// field and id only when known.
+// field, id and message only when known (the widget's reading modules keep no message for a
+// comment's problems: error.hpp, problem_list::add).
 inline void write_json(json_writer& w, const problem& p) {
   w.begin_object().key("code").string(p.code);
   if (p.line) w.key("column").number(p.column);
@@ -141,7 +142,8 @@ inline void write_json(json_writer& w, const problem& p) {
   if (!p.id.empty()) w.key("id").string(p.id);
   w.key("index").number(p.index);
   if (p.line) w.key("line").number(p.line);
-  w.key("message").string(p.message).end_object();
+  if (!p.message.empty()) w.key("message").string(p.message);
+  w.end_object();
 }
 
 }  // namespace colloquy

@@ -19,7 +19,6 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -57,6 +56,29 @@ struct thread {
   std::vector<std::uint32_t> starts;  // entry index where each top-level thread begins
   std::size_t live = 0;               // entries that are not placeholders
 };
+
+namespace detail {
+// Sorts the indices [first, last) by `before`, a strict total order (comment_order: ties are
+// broken by date, then id), so the result is std::sort's: a bottom-up merge sort through
+// `scratch`, skipping runs already in order (a thread read in date order merges nothing). In
+// the widget's module, std::sort's instantiation for comment_order cost ~0.6 KB gzip.
+template <class Before>
+void merge_sort(std::uint32_t* first, std::uint32_t* last, std::vector<std::uint32_t>& scratch, const Before& before) {
+  const std::size_t n = std::size_t(last - first);
+  scratch.resize(std::max(scratch.size(), n));
+  for (std::size_t width = 1; width < n; width *= 2) {
+    for (std::size_t lo = 0; lo + width < n; lo += 2 * width) {
+      const std::size_t mid = lo + width, hi = std::min(lo + 2 * width, n);
+      if (!before(first[mid], first[mid - 1])) continue;  // the two runs are in order already
+      std::uint32_t* to = scratch.data();
+      std::size_t a = lo, b = mid;
+      while (a < mid && b < hi) *to++ = before(first[b], first[a]) ? first[b++] : first[a++];
+      to = std::copy(first + a, first + mid, to);
+      std::copy(scratch.data(), to, first + lo);  // what is left of [mid, hi) is in place
+    }
+  }
+}
+}  // namespace detail
 
 // Builds the display order. Threading repairs (orphan, self_parent, reply_cycle) are appended to
 // `problems` when given; their `index` is the comment's position in `comments`. `ids`, when
@@ -142,10 +164,11 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
     std::optional<comment_order> oldest;
     const bool same = options.order_replies || options.order == sort_order::oldest;
     const comment_order& replies = same ? top : oldest.emplace(cs, sort_order::oldest);
+    std::vector<std::uint32_t> scratch;
     for (std::uint32_t i = 0; i < n; ++i)
       if (first[i + 1] - first[i] > 1)
-        std::sort(kids.begin() + first[i], kids.begin() + first[i + 1], std::cref(replies));
-    std::sort(roots.begin(), roots.end(), std::cref(top));
+        detail::merge_sort(kids.data() + first[i], kids.data() + first[i + 1], scratch, replies);
+    detail::merge_sort(roots.data(), roots.data() + roots.size(), scratch, top);
   }
 
   // Pre-order with an explicit stack.

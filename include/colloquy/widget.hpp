@@ -8,7 +8,6 @@
 //   colloquy::write_loader_defaults(w.begin_object());  // {"target":"#colloquy",…,"postTimeout":15000,…
 //   colloquy::scheme_for("255 255 255 255\n", {})      // "light": the first opaque background is white
 #pragma once
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -152,11 +151,11 @@ inline std::string_view scheme_for(std::string_view backgrounds, const page_colo
     const char* p = backgrounds.data() + pos;
     const char* last = backgrounds.data() + end;
     bool ok = true;
-    for (int& x : v) {
+    for (int& x : v) {  // digits by hand: smaller in the module than std::from_chars<int>
       while (p < last && *p == ' ') ++p;
-      auto [next, ec] = std::from_chars(p, last, x);
-      ok = ok && ec == std::errc() && x >= 0 && x <= 255;
-      p = next;
+      const char* digits = p;
+      for (; p < last && *p >= '0' && *p <= '9' && x <= 255; ++p) x = x * 10 + (*p - '0');
+      ok = ok && p > digits && x <= 255;
     }
     pos = end + 1;
     if (!ok || v[3] <= 127) continue;  // half transparent or less: the page behind shows through
