@@ -73,21 +73,13 @@ struct html_drain {
 };
 
 COLLOQUY_COLD_BEGIN
-// A merge sort by hand, stable, so a vote given twice keeps the first: in the widget's module,
-// std::sort's instantiation for these marks cost ~2.5 KB gzip, for a list read once per call.
+// Sorted by id, stably, so a vote given twice keeps the first (detail::merge_sort: in the
+// widget's module, std::sort's instantiation for these marks cost ~2.5 KB gzip, for a list read
+// once per call); then one mark per comment.
 inline void reader_actions::normalize() {
-  std::vector<mark> from(std::make_move_iterator(marks.begin()), std::make_move_iterator(marks.end())), to(marks.size());
-  const std::size_t n = from.size();
-  for (std::size_t width = 1; width < n; width *= 2) {
-    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
-      const std::size_t mid = std::min(lo + width, n), hi = std::min(lo + 2 * width, n);
-      std::size_t a = lo, b = mid, k = lo;
-      while (a < mid && b < hi) to[k++] = std::move(from[b].id < from[a].id ? from[b++] : from[a++]);
-      while (a < mid) to[k++] = std::move(from[a++]);
-      while (b < hi) to[k++] = std::move(from[b++]);
-    }
-    from.swap(to);
-  }
+  std::vector<mark> from(std::make_move_iterator(marks.begin()), std::make_move_iterator(marks.end())), scratch;
+  detail::merge_sort(from.data(), from.data() + from.size(), scratch,
+                     [](const mark& x, const mark& y) { return x.id < y.id; });
   marks.clear();
   for (mark& m : from) {
     if (marks.empty() || marks.back().id != m.id) {
