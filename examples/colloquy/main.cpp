@@ -158,8 +158,8 @@ class html_output {
 // buffers it reuses once written. An article depends only on the thread and its place in it,
 // so the HTML is the same as in one pass. Blocks the size of the output's drains keep every
 // buffer small and warm: holding the second half of the page instead (4 MB at 10,000 comments)
-// cost more in first touches of fresh memory than the worker saved. A page of one or two blocks
-// is rendered here alone: starting a thread costs more than it saves.
+// cost ~2 ms of CPU in first touches of fresh memory (PERFORMANCE.md). A page of one or two
+// blocks is rendered here alone: starting a thread would cost more than it saves.
 class two_thread_articles {
  public:
   static constexpr std::size_t block_entries = 256;
@@ -177,7 +177,13 @@ class two_thread_articles {
     o_.drain = {};
     blocks_ = (range.last - range.first + block_entries - 1) / block_entries;
   }
+  // Also when this thread failed half-way (an exception): the worker stops at its next block.
   ~two_thread_articles() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopped_ = true;
+    }
+    changed_.notify_one();
     if (worker_.joinable()) worker_.join();
   }
 
@@ -203,7 +209,8 @@ class two_thread_articles {
       std::string& into = held_[b / 2 % 2];
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return written_ + 3 >= b; });
+        changed_.wait(lock, [&] { return stopped_ || written_ + 3 >= b; });
+        if (stopped_) return;
       }
       into.clear();
       colloquy::render_page_html(into, t_, block(b), o_);
@@ -247,6 +254,7 @@ class two_thread_articles {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t written_ = 0, rendered_ = 0;  // blocks written (in order); odd blocks rendered (up to)
+  bool stopped_ = false;
   std::string held_[2];
 };
 
