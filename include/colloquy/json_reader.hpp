@@ -108,6 +108,13 @@ struct json_value {
 struct raw_item {
   json_value id, parent, created, edited, text, status, author, votes;
   json_value author_name, author_location, author_url, votes_up, votes_down;
+
+  // Every field absent, for the next item. Only the kinds: a value is read only by its kind,
+  // and zeroing the whole item (520 bytes) for each comment was 15% of reading a document.
+  void clear() {
+    for (json_value* v : {&id, &parent, &created, &edited, &text, &status, &author, &votes})
+      v->k = json_value::kind::absent;
+  }
 };
 
 // Low-level scanning shared by the document reader. Positions are indices into `s`.
@@ -176,6 +183,9 @@ class json_scanner {
   bool string(std::string_view& out, std::string& scratch) {
     skip_ws();
     if (p_ >= s_.size() || s_[p_] != '"') return fail();
+#if defined(__SSE2__)
+    if (short_plain_string(out)) return true;
+#endif
     const std::size_t start = ++p_;
     std::size_t run = start;  // with escapes: start of the bytes not yet copied to scratch
     bool escaped = false;
@@ -410,6 +420,34 @@ class json_scanner {
     }
     return p;
   }
+
+#if defined(__SSE2__)
+  // At the opening quote: a string of ASCII text without escapes that ends within 32 bytes
+  // (most of a comment's strings: every key, ids, dates, names, statuses) read with one or two
+  // 16-byte compares and one branch each. The general loop spent more on each string's end (a
+  // mispredicted branch per string) than on its bytes. False, having moved nothing, for any
+  // other string: the general loop reads it (and finds any error) as before.
+  bool short_plain_string(std::string_view& out) {
+    const std::size_t start = p_ + 1;
+    if (s_.size() - start < 32) return false;
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    for (std::size_t block = 0; block < 32; block += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s_.data() + start + block));
+      const unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
+      // '\\', and (a signed compare) bytes below 0x20 or from 0x80 on.
+      const unsigned other = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, slash), _mm_cmplt_epi8(v, space))));
+      if (other & ((quotes & (0u - quotes)) - 1)) return false;  // before the first quote (or anywhere: none)
+      if (quotes) {
+        const std::size_t size = block + static_cast<unsigned>(__builtin_ctz(quotes));
+        out = s_.substr(start, size);
+        p_ = start + size + 1;
+        return true;
+      }
+    }
+    return false;
+  }
+#endif
 
   bool hex4(std::uint32_t& cp) {
     if (p_ + 4 > s_.size()) return false;

@@ -464,7 +464,7 @@ class document_reader {
   // it returns, so reading a large document in one inlined loop never got the optimized code;
   // as a call per comment it is promoted once hot (PERFORMANCE.md, "The widget on a page").
   [[gnu::noinline]] bool item() {
-    item_ = raw_item{};
+    item_.clear();
     return members([&](std::string_view key) {
       switch (key.size()) {  // by length first: one fixed-size compare per key
         case 2: return is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value();
@@ -483,7 +483,7 @@ class document_reader {
   }
 
   bool author() {
-    item_.author_name = item_.author_location = item_.author_url = json_value{};
+    item_.author_name.k = item_.author_location.k = item_.author_url.k = jk::absent;
     sc_.skip_ws();
     if (sc_.peek() != '{') return sc_.value(item_.author, buf_[6]);
     item_.author = json_value{};
@@ -497,7 +497,7 @@ class document_reader {
   }
 
   bool votes() {
-    item_.votes_up = item_.votes_down = json_value{};
+    item_.votes_up.k = item_.votes_down.k = jk::absent;
     sc_.skip_ws();
     if (sc_.peek() != '{') return sc_.value(item_.votes, buf_[10]);
     item_.votes = json_value{};

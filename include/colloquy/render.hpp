@@ -66,10 +66,17 @@ struct reader_actions {
 // `out` holds `every` bytes or more between two articles, `write(to, out)` is called and `out`
 // is cleared, so the whole page is never in memory at once (80 MB for 100,000 comments, most
 // of a process's time in first touches of fresh pages). No `write`: everything stays in `out`.
+struct render_options;
 struct html_drain {
   void (*write)(void* to, std::string_view html) = nullptr;
   void* to = nullptr;
   std::size_t every = 256 * 1024;
+#if !defined(__EMSCRIPTEN__)
+  // The page's articles rendered by the caller instead of by render_page_html, which it must
+  // match byte for byte: `colloquy render` spreads them over two threads. (Not in the widget's
+  // module: wasm has no threads there.)
+  void (*articles)(std::string& out, const thread& t, const page_range& range, const render_options& o) = nullptr;
+#endif
 };
 
 COLLOQUY_COLD_BEGIN
@@ -507,7 +514,11 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     out += "</header>";
     out += list;
     page_range range = page_of(t.starts, t.entries.size(), o.page);
-    render_page_html(out, t, range, o, chunks);
+#if !defined(__EMSCRIPTEN__)
+    if (o.drain.articles) o.drain.articles(out, t, range, o);
+    else
+#endif
+      render_page_html(out, t, range, o, chunks);
     if (chunks) chunks->push_back(out.size());
     out += "</div></section>";
     return;

@@ -59,6 +59,16 @@ test('a long thread is written out as it is rendered: the same HTML whole, and a
   const ids = [...r.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(ids.length, 3000);
   assert.equal(new Set(ids).size, 3000);
+  // Rendered on two threads in blocks (main.cpp), the articles are those of pages rendered in
+  // one pass each (50 threads of 3 comments: below the two-thread threshold), in order.
+  const articles = (html) => html.slice(html.indexOf('<article'), html.lastIndexOf('</div></section>'));
+  let pages = '';
+  for (let offset = 0; offset < 1000; offset += 50) {
+    const page = spawnSync(cli, ['render', '--page-size=50', `--offset=${offset}`, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(page.status, 0, page.stderr);
+    pages += articles(page.stdout);
+  }
+  assert.equal(articles(r.stdout), pages);
   // A full disk: said on stderr, exit 1 (not a silent, truncated page).
   const full = spawnSync(cli, ['render', file], { encoding: 'utf8', stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'] });
   assert.equal(full.status, 1);
