@@ -191,27 +191,44 @@
     summaryLength: o.summaryLength, pageSize: o.pageSize, timeZone: o.timeZone, relativeDays: o.relativeDays, now: Date.now(),
     votes: o.votes, avatars: o.avatars });
 
-  // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in short tasks: the document read in steps, the
-  // first screen drawn, then the other slices, held out of the page for SHOW_MS, then moved in one by one (frames between have nothing to draw).
-  const NOTHING = new Uint8Array(0), TASK_MS = 30, SHOW_MS = 250; // a task takes the steps that end within 30 ms
-  const post = (c = new MessageChannel()) => new Promise((resolve) => { c.port1.onmessage = () => resolve(performance.now()); c.port2.postMessage(0); });
-  const later = (drawn) => (drawn && !document.hidden ? new Promise(requestAnimationFrame).then(() => post()) : post()); // by a message: nested timeouts wait 4 ms
+  // The thread in the core, read once and rendered a slice at a time (a session, api.hpp) in
+  // short tasks: the document read in steps, the first screen drawn, then the other slices. Those
+  // are parsed outside the page and moved in one per step every SHOW_MS (and after the last), so
+  // the frames between the tasks have nothing new to lay out.
+  const NOTHING = new Uint8Array(0), TASK_MS = 30, SHOW_MS = 250; // a task's steps end within TASK_MS
+  // The next task, by a message (nested timeouts wait 4 ms each); `drawn`: once the next frame is
+  // drawn. It resolves to the time the task starts.
+  const post = (resolve) => { const c = new MessageChannel(); c.port1.onmessage = () => resolve(performance.now()); c.port2.postMessage(0); };
+  const later = (drawn) => new Promise((resolve) => (drawn && !document.hidden ? requestAnimationFrame(() => post(resolve)) : post(resolve)));
   const closeSession = (state) => state.session && state.session.x === state.core.x && state.core.x.colloquy_session_close(state.session.id);
   async function openSession(state, options, token) {
-    let r = (closeSession(state), call(state.core, 'colloquy_session_open', state.comments, options));
+    closeSession(state);
+    let r = call(state.core, 'colloquy_session_open', state.comments, options);
     state.session = { x: state.core.x, id: r.meta.session };
     for (const id = r.meta.session; r.meta.reading && state.token === token; r = call(state.core, 'colloquy_session_read', NOTHING, Object.assign({ session: id }, options))) await later();
     return r;
   }
   async function insertRest(container, rest, token, state) {
-    for (let drawn = true, shown = performance.now(), id = state.session.id, held = document.createElement('div'); (rest || held.firstChild) && state.token === token; drawn = false) {
-      for (let start = await later(drawn), last = start, now = start; (rest || held.firstChild) && state.token === token && 2 * now - last - start < TASK_MS; last = now, now = performance.now()) {
-        if (held.firstChild && (!rest || now - shown >= SHOW_MS)) shown = (container.append(held.firstChild), held.firstChild ? shown : now);
-        else {
-          const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({ session: id }, rest, coreOptions(state.o, state.sort)));
-          rest = r.meta.ok && r.meta.rest; // a closed session: what is shown stays
-          if (r.meta.ok) held.insertAdjacentHTML('beforeend', trusted(r.html));
-        }
+    const id = state.session.id, held = document.createElement('div'); // rendered, not shown yet
+    const more = () => (rest || held.firstChild) && state.token === token;
+    let shown = performance.now();
+    // A step: a held slice into the page when it is time, else the next slice rendered and held.
+    function step(now) {
+      if (held.firstChild && (!rest || now - shown >= SHOW_MS)) {
+        container.append(held.firstChild);
+        if (!held.firstChild) shown = now;
+        return;
+      }
+      const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({ session: id }, rest, coreOptions(state.o, state.sort)));
+      rest = r.meta.ok && r.meta.rest; // a closed session: what is shown stays
+      if (r.meta.ok) held.insertAdjacentHTML('beforeend', trusted(r.html));
+    }
+    for (let drawn = true; more(); drawn = false) {
+      const start = await later(drawn);
+      // Another step only if, as long as the last one, it ends within the task's budget.
+      for (let began = start, now = start; more() && now - start + (now - began) < TASK_MS; now = performance.now()) {
+        began = now;
+        step(now);
       }
     }
   }
@@ -382,9 +399,13 @@
     const toComment = () => linked() && state.comments && loadPart('link').then((link) => link(w), (e) => warn(e.message));
     window.addEventListener('hashchange', () => (linked() && near ? near.go() : toComment()), on);
 
-    // Nothing heavy until the widget is a viewport away (at mount, or when the observer sees it), or eager, or linked to a comment.
+    // Nothing heavy until the widget is a viewport away (or eager, or linked to a comment). A widget
+    // that is already (a top-level page, the element laid out) need not wait a frame for the observer.
     let near = null;
-    const nearNow = (r = element.getBoundingClientRect()) => window === top && element.getClientRects().length && r.top < 2 * innerHeight && r.bottom > -innerHeight;
+    function nearNow() {
+      const r = element.getBoundingClientRect();
+      return window === top && element.getClientRects().length > 0 && r.top < 2 * innerHeight && r.bottom > -innerHeight;
+    }
     function whenNear(go) {
       if (state.o.load === 'eager' || linked() || !window.IntersectionObserver || nearNow()) return go();
       near = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) near.go(); }, { rootMargin: '100% 0px' });
