@@ -8,14 +8,13 @@
 
   const script = document.currentScript;
   const BASE = new URL('.', (script && script.src) || location.href);
-  // Written in by the build (wasm/widget.cmake): the core's defaults and English messages, and
-  // each file's hash, so a new build is a new URL (?v=) that servers may cache for good.
+  // Written in by the build (wasm/widget.cmake): the core's defaults and English messages, each
+  // file's hash, so a new build is a new URL (?v=) that servers may cache for good, and the codes
+  // the scripts raise themselves (each CODES.<name>, checked against the registry, error.hpp).
   const SETUP = /*@COLLOQUY_SETUP@*/null;
   const VERSIONS = /*@COLLOQUY_VERSIONS@*/{};
+  const CODES = Object.freeze(/*@COLLOQUY_CODES@*/{});
   const DEFAULTS = Object.freeze(SETUP.defaults);
-  // The codes the widget raises itself, each in the core's registry (error.hpp; a test checks).
-  const CODES = Object.freeze({ not_xml: 'not_xml', honeypot_filled: 'honeypot_filled', storage_refused: 'storage_refused',
-    bad_answer: 'bad_answer', document_too_large: 'document_too_large', edit_window_closed: 'edit_window_closed' });
   const assetUrl = (name) => new URL(name + (VERSIONS[name] ? '?v=' + VERSIONS[name] : ''), BASE);
   // This folder may be another origin (a CDN): CORS, with cookies only to this page's origin.
   async function fetchAsset(name) {
