@@ -44,8 +44,8 @@ function(minify input output)
   endif()
 endfunction()
 
-# The codes `scripts` raise themselves (each CODES.<name> in them) as the table
-# {"name":"name",...} in `out`: the build fails on a name not defined in ERRORS' X-macro.
+# The codes `scripts` raise themselves (each CODES.<name> in them, in the order first used) as
+# the table {"name":"name",...} in `out`: the build fails on a name not defined in ERRORS' X-macro.
 function(codes_table out scripts)
   file(READ "${ERRORS}" registry)
   string(REGEX MATCHALL "\n  X\\([a-z0-9_]+, [0-9]" defined "${registry}")
@@ -58,7 +58,6 @@ function(codes_table out scripts)
     list(APPEND used ${found})
   endforeach()
   list(REMOVE_DUPLICATES used)
-  list(SORT used)
   set(table "")
   foreach(code ${used})
     if(NOT code IN_LIST defined)
