@@ -13,11 +13,10 @@
 // the per-page context inside the page writer were ~1.7 KB gzip of colloquy.wasm). Native
 // builds (the CLI, the server, the tests) are not affected.
 // COLLOQUY_COLD marks one function (a member function: the pragma cannot go inside a class).
-// COLLOQUY_SMALL_BEGIN/END build for size but let the functions be inlined where they are small:
-// for code made of many small helpers that are cheaper inlined (threading, sorting, an item's
-// checks, whose problem messages are dropped only where the report is inlined: error.hpp
-// COLLOQUY_PROBLEM_CODES_ONLY). Which regions are which was measured (PERFORMANCE.md, "The
-// reading module under 60 KB").
+// COLLOQUY_SMALL_BEGIN/END build for size and leave inlining to clang: for code made of many
+// small helpers that are cheaper inlined (threading, sorting, an item's checks, whose problem
+// messages are dropped only where the report is inlined: error.hpp COLLOQUY_PROBLEM_CODES_ONLY).
+// Which regions are which was measured (PERFORMANCE.md, "The reading module under 60 KB").
 //
 // Cold here means run once per call or per page, or only on bad input: reading a document's
 // top level and its errors, threading, sorting, the section around the articles, dates
