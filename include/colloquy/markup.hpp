@@ -46,7 +46,7 @@ inline constexpr int max_link_paren_depth = 32;
 }  // namespace limits
 
 // The full parser, for text that may hold markup: built for size in the widget (colloquy/cold.hpp).
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 namespace detail::md {
 
 inline constexpr int tab_stop = 4;
@@ -1498,7 +1498,7 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
 }
 
 }  // namespace detail::md
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 
 // Appends `text` (comment markup) as HTML. Never throws on any input; the output only ever
 // contains p, br, em, strong, code, pre, blockquote, ul, ol (start), li, hr and

@@ -75,7 +75,7 @@ namespace detail {
 
 // An item's fields are checked once per comment, but mostly by branches that pass; what they
 // report is rare: built for size (the scanner that reads the fields stays fast).
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 inline problem make_problem(std::string_view code, const std::string& id, std::size_t index, std::string_view field,
                             std::string_view message) {
   return problem{std::string(code), id, index, std::string(field), std::string(message)};
@@ -214,7 +214,7 @@ bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list
   return true;
 }
 
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 
 // Collects finished items into a read_result: the item limit, duplicate ids (the first kept).
 // Ids are looked up through their position in r.comments, so the vector may grow freely.

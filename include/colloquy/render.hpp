@@ -79,7 +79,7 @@ struct html_drain {
 #endif
 };
 
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 // Sorted by id, stably, so a vote given twice keeps the first (detail::merge_sort: in the
 // widget's module, std::sort's instantiation for these marks cost ~2.5 KB gzip, for a list read
 // once per call); then one mark per comment.
@@ -97,7 +97,7 @@ inline void reader_actions::normalize() {
     marks.back().editable = marks.back().editable || m.editable;
   }
 }
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 
 struct render_options {
   const locale_data* locale = &locale_en;
@@ -219,7 +219,7 @@ class date_cache {
 // What every article of a page shares, worked out once per page.
 struct article_context {
   // `feed_size`: the feed's aria-setsize (-1: the server has more); 0 for a comment shown on its own.
-  explicit article_context(const render_options& o, std::int64_t feed_size = 0)
+  COLLOQUY_COLD explicit article_context(const render_options& o, std::int64_t feed_size = 0)
       : dates(*o.locale, o.zone, o.dates), set_size(feed_size) {
     const locale_data& loc = *o.locale;
     if (o.static_page) return;  // no script: no buttons (the widget's own markup replaces these)
@@ -450,7 +450,7 @@ inline void render_page_html(std::string& out, const thread& t, const page_range
 }
 
 // What follows runs once per page or per section: built for size.
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 // The "load more" button after a page, or nothing on the last page.
 // After the document's last page, a server cursor (the document's "next") gives a button that
 // asks the widget to fetch the server's next page (data-cursor) instead.
@@ -546,5 +546,5 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   out += "</section>";
 }
 
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 }  // namespace colloquy

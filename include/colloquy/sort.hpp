@@ -77,7 +77,7 @@ inline std::string_view name_of(sort_order order) {
 }
 
 // The ranks and the order run once per thread (n log n comparisons at most): built for size.
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 // Lower bound of the Wilson score interval at 95% for `up` positive out of `up + down`.
 inline double wilson_lower_bound(double up, double down) {
   const double n = up + down;
@@ -167,7 +167,7 @@ class comment_order {
   std::vector<double> key_;
   std::vector<std::int64_t> created_;
 };
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 
 // One page of top-level threads.
 struct page_request {

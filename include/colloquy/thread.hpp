@@ -85,7 +85,7 @@ void merge_sort(T* first, T* last, std::vector<T>& scratch, const Before& before
 // `problems` when given; their `index` is the comment's position in `comments`. `ids`, when
 // given, is an index of exactly these comments' ids (read_result::ids): it saves building one.
 // Once per thread, a few light passes: built for size.
-COLLOQUY_COLD_BEGIN
+COLLOQUY_SMALL_BEGIN
 inline thread build_thread(std::vector<comment> comments, const thread_options& options = {},
                            problem_list* problems = nullptr, const detail::id_index* ids = nullptr) {
   thread t;
@@ -220,5 +220,5 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   return t;
 }
 
-COLLOQUY_COLD_END
+COLLOQUY_SMALL_END
 }  // namespace colloquy
