@@ -1,8 +1,7 @@
 # Build steps for the widget folder, run by wasm/CMakeLists.txt as `cmake -P` custom commands.
 #
 #   cmake -DMODE=stamp -DSOURCE=web/colloquy.js "-DPARTS=web/colloquy-post.js|web/colloquy-more.js|..."
-#         -DWIDGET=<widget> -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs
-#         -DERRORS=include/colloquy/error.hpp -P widget.cmake
+#         -DWIDGET=<widget> -DNODE=node -DTERSER=node_modules/.bin/terser -DSETUP=wasm/setup.mjs -P widget.cmake
 #     Writes the shipped scripts, minified by terser: each of PARTS (the scripts the loader
 #     fetches when needed) as <widget>/colloquy-<name>.js, then <widget>/colloquy.js, which is
 #     SOURCE with the core's defaults and English messages (SETUP run on <widget>/colloquy.wasm)
@@ -13,8 +12,8 @@
 #     first 16 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good; and in place of /*@COLLOQUY_CODES@*/{} the codes the scripts raise
-#     themselves, {"name": "name", ...} for each CODES.<name> in SOURCE and PARTS, each one
-#     checked against the registry in ERRORS (error.hpp's X-macro).
+#     themselves, {"name": "name", ...} for each CODES.<name> in SOURCE and PARTS (each one a
+#     registry code: ctest error_registry checks them against colloquy::error_codes).
 #
 #   cmake -DMODE=count -DSOURCE=web/colloquy-count.js -DWIDGET=<widget> -DNODE=node
 #         -DTERSER=node_modules/.bin/terser -DSETUP=<colloquy_count_setup.js> -P widget.cmake
@@ -45,11 +44,8 @@ function(minify input output)
 endfunction()
 
 # The codes `scripts` raise themselves (each CODES.<name> in them, in the order first used) as
-# the table {"name":"name",...} in `out`: the build fails on a name not defined in ERRORS' X-macro.
+# the table {"name":"name",...} in `out`. That each is a registry code is ctest error_registry's.
 function(codes_table out scripts)
-  file(READ "${ERRORS}" registry)
-  string(REGEX MATCHALL "\n  X\\([a-z0-9_]+, [0-9]" defined "${registry}")
-  list(TRANSFORM defined REPLACE "^\n  X\\(([a-z0-9_]+), [0-9]$" "\\1")
   set(used)
   foreach(script ${scripts})
     file(READ "${script}" js)
@@ -58,14 +54,8 @@ function(codes_table out scripts)
     list(APPEND used ${found})
   endforeach()
   list(REMOVE_DUPLICATES used)
-  set(table "")
-  foreach(code ${used})
-    if(NOT code IN_LIST defined)
-      message(FATAL_ERROR "CODES.${code} in the widget's scripts is not a code of ${ERRORS}")
-    endif()
-    string(APPEND table "\"${code}\":\"${code}\",")
-  endforeach()
-  string(REGEX REPLACE ",$" "" table "${table}")
+  list(TRANSFORM used REPLACE "^(.+)$" "\"\\1\":\"\\1\"")
+  string(JOIN "," table ${used})
   set(${out} "{${table}}" PARENT_SCOPE)
 endfunction()
 
