@@ -69,9 +69,9 @@ TEST_SUITE("Reader actions in the thread") {
     const rendered plain = render("{}");
     const std::string c1 = article(plain.html, "c1");
     CHECK(has(c1,
-              "<button type=\"button\" data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" "
+              "<button data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" "
               "aria-label=\"Upvote, 3\">\u25B2 3</button>"
-              "<button type=\"button\" data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" "
+              "<button data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" "
               "aria-label=\"Downvote, 1\">\u25BC 1</button>"));
     // A net score only (-2): shown on the side it leans to.
     const std::string c2 = article(plain.html, "c2");
@@ -97,13 +97,13 @@ TEST_SUITE("Reader actions in the thread") {
 
   TEST_CASE("Link on every comment; Edit and Delete only on the comments the reader may edit") {
     const rendered plain = render("{}");
-    CHECK(count(plain.html, R"(<button type="button" data-action="link">Link</button>)") == 5);  // all but the placeholder
+    CHECK(count(plain.html, R"(<button data-action="link">Link</button>)") == 5);  // all but the placeholder
     CHECK_FALSE(has(plain.html, "data-action=\"edit\""));
     CHECK_FALSE(has(plain.html, "data-action=\"delete\""));
 
     const rendered mine = render(R"({"editable":["c2",7,"gone","a\"><img src=x onerror=alert(1)>"]})");
     const std::string owner =
-        R"(<button type="button" data-action="edit">Edit</button><button type="button" data-action="delete">Delete</button></article>)";
+        R"(<button data-action="edit">Edit</button><button data-action="delete">Delete</button></article>)";
     CHECK(has(article(mine.html, "c2"), owner));
     // An integer id names the comment whose id is "7" (awaiting moderation: said after the buttons).
     const std::string buttons = owner.substr(0, owner.size() - std::string("</article>").size());

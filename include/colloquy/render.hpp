@@ -8,7 +8,9 @@
 // own): at most 15 elements plus the body's own, 11 on most comments. The list is flat: nesting
 // is shown by data-depth, so slices can be inserted independently. Pages (sort.hpp) never split
 // a top-level thread; a "load more" button (button[data-action=more][data-next]) follows a page
-// that is not the last.
+// that is not the last. Its buttons carry no type="button": none is ever inside a form (the
+// widget's forms are siblings of the articles, in its shadow root; a static page has no buttons),
+// and each attribute is parsed a thousand times on a long thread.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -227,17 +229,17 @@ struct article_context {
     // name is escaped once here, the name per article.
     const std::string_view pattern = loc.reply_to;
     const std::size_t name = pattern.find("{name}");
-    reply_open = "<button type=\"button\" data-action=\"reply\" aria-label=\"";
+    reply_open = "<button data-action=\"reply\" aria-label=\"";
     append_escaped(reply_open, pattern.substr(0, name));
     if (name != std::string_view::npos) append_escaped(reply_close, pattern.substr(name + 6));
     reply_close += "\">";
     append_escaped(reply_close, loc.reply);
-    reply_close += "</button><button type=\"button\" data-action=\"link\">";
+    reply_close += "</button><button data-action=\"link\">";
     append_escaped(reply_close, loc.link);
     reply_close += "</button>";
-    owner = "<button type=\"button\" data-action=\"edit\">";
+    owner = "<button data-action=\"edit\">";
     append_escaped(owner, loc.edit);
-    owner += "</button><button type=\"button\" data-action=\"delete\">";
+    owner += "</button><button data-action=\"delete\">";
     append_escaped(owner, loc.delete_comment);
     owner += "</button>";
   }
@@ -255,7 +257,7 @@ inline void append_vote_buttons(std::string& out, const comment& c, const render
   const std::int64_t down = c.has_up_down ? c.down : std::max<std::int64_t>(-c.score(), 0);
   const int mine = o.reader ? o.reader->vote_of(c.id) : 0;
   auto button = [&](std::string_view side, std::string_view glyph, std::string_view name, std::int64_t n, bool pressed) {
-    out += "<button type=\"button\" data-action=\"vote\" data-vote=\"";
+    out += "<button data-action=\"vote\" data-vote=\"";
     out += side;
     out += pressed ? "\" aria-pressed=\"true\" aria-label=\"" : "\" aria-pressed=\"false\" aria-label=\"";
     const std::string count = std::to_string(n);
@@ -457,10 +459,10 @@ COLLOQUY_SMALL_BEGIN
 inline void render_more_html(std::string& out, const page_range& range, const render_options& o) {
   if (o.static_page) return;
   if (range.next) {
-    out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-next=\"";
+    out += "<button class=\"more\" data-action=\"more\" data-next=\"";
     out += std::to_string(*range.next);
   } else if (!o.cursor.empty()) {
-    out += "<button type=\"button\" class=\"more\" data-action=\"more\" data-cursor=\"";
+    out += "<button class=\"more\" data-action=\"more\" data-cursor=\"";
     append_escaped(out, o.cursor);
   } else {
     return;
@@ -495,7 +497,7 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
   // fragment link cannot reach into a shadow root, and one that only works with the script
   // would promise what it cannot keep: a button, which the loader handles (data-action="skip").
   if (!o.static_page) {
-    out += "<button type=\"button\" class=\"skip\" data-action=\"skip\">";
+    out += "<button class=\"skip\" data-action=\"skip\">";
     append_escaped(out, loc.skip_to_form);
     out += "</button>";
   }

@@ -71,8 +71,8 @@ function avatar(a) {
 function votes(v) {
   const up = typeof v === 'number' ? Math.max(v, 0) : (v && v.up) || 0;
   const down = typeof v === 'number' ? Math.max(-v, 0) : (v && v.down) || 0;
-  return `<button type="button" data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, ${up}">\u25B2 ${up}</button>` +
-    `<button type="button" data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, ${down}">\u25BC ${down}</button>`;
+  return `<button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, ${up}">\u25B2 ${up}</button>` +
+    `<button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, ${down}">\u25BC ${down}</button>`;
 }
 
 export function renderJS(bytes) {
@@ -134,13 +134,13 @@ export function renderJS(bytes) {
       `aria-label="${level > 1 ? `Reply by ${who}, level ${level}, ${date}` : `Comment by ${who}, ${date}`}">${avatar(c.author)}<p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
       `<time datetime="${isoDate(c.created)}">${date}</time><div class="body">${paragraphs(c.text)}</div>${votes(c.votes)}` +
-      `<button type="button" data-action="reply" aria-label="Reply to ${who}">Reply</button>` +
-      `<button type="button" data-action="link">Link</button></article>\n`);
+      `<button data-action="reply" aria-label="Reply to ${who}">Reply</button>` +
+      `<button data-action="link">Link</button></article>\n`);
   }
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];
   return '<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">' +
-    '<button type="button" class="skip" data-action="skip">Skip to the comment form</button>' +
+    '<button class="skip" data-action="skip">Skip to the comment form</button>' +
     `<header><h2 id="colloquy-comments-title">${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
     `<label>Sort by <select name="sort">${options.map((o, i) => `<option value="${o}"${i ? '' : ' selected'}>${labels[i]}</option>`).join('')}` +
     '</select></label></header><div class="list" role="feed" aria-labelledby="colloquy-comments-title">\n' +
