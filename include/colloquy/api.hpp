@@ -270,8 +270,8 @@ class comments_session {
 
   // Reads on for about `budget` more bytes (whole comments, one page of the document's pages
   // at most, see read_comment_pages); once every page is read, the next call threads them (a
-  // step of its own: threading 50,000 comments is as long as a step of reading), unless the
-  // document was read whole in one step. True once the thread is read and threaded.
+  // step of its own: threading 50,000 comments is as long as a step of reading). True once
+  // the thread is read and threaded.
   bool read(std::size_t budget = SIZE_MAX) {
     if (read_) return true;
     const std::string_view all = document_;
@@ -279,7 +279,6 @@ class comments_session {
       detail::thread_read(d_, options_);
       return read_ = true;
     }
-    const bool first_step = page_start_ == 0 && !reader_;
     const std::size_t end = std::min(all.find('\0', page_start_), all.size());
     if (!reader_) reader_ = std::make_unique<detail::document_reader>(all.substr(page_start_, end - page_start_));
     if (!reader_->read_step(budget)) return false;
@@ -288,9 +287,7 @@ class comments_session {
     if (page_start_ == 0) d_.read = std::move(page);
     else add_page(d_.read, std::move(page));
     page_start_ = d_.read.ok ? end + 1 : all.size() + 1;  // the next page, or the threading
-    // A document read whole in this one step is threaded in it too: threading is a fraction of
-    // reading, and the first slice of a short thread need not wait for another task.
-    return first_step && page_start_ > all.size() && read();
+    return false;
   }
 
   // Reads and threads what is left in one go.
