@@ -258,6 +258,66 @@ class two_thread_articles {
   std::string held_[2];
 };
 
+// A large document's comments read from two places at once (read.hpp document_reader::split_at):
+// a worker reads from an item boundary near the middle to the end while this thread reads up to
+// it and takes the worker's items there. The scan that finds the boundary may be fooled by a
+// string's content; the items are then thrown away and this thread reads on, so the result is
+// always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
+// split_bytes (reading them takes well under a millisecond) are read in one pass.
+class two_thread_reading {
+ public:
+  static constexpr std::size_t split_bytes = 256 * 1024;
+  // The boundary is looked for this far from the middle at most.
+  static constexpr std::size_t search_bytes = 64 * 1024;
+
+  static colloquy::read_result read(std::string_view doc) {
+    if (doc.find('\0') != std::string_view::npos) return colloquy::read_comment_pages(doc);
+    const std::size_t at = doc.size() < split_bytes ? std::string_view::npos : item_boundary(doc, doc.size() / 2);
+    if (at == std::string_view::npos) return colloquy::read_comments(doc);
+    colloquy::detail::document_reader first(doc), second(doc);
+    std::thread worker;
+    try {
+      worker = std::thread([&] { second.read_items_from(at, items_depth(doc)); });
+    } catch (const std::system_error&) {  // no thread to be had: one pass
+      return first.read();
+    }
+    // Joined here, or by the first reader at the boundary, also when reading throws.
+    struct joiner {
+      std::thread& t;
+      ~joiner() {
+        if (t.joinable()) t.join();
+      }
+    } join{worker};
+    first.split_at(at, second, [&] { worker.join(); });
+    return first.read();
+  }
+
+ private:
+  // The '{' of the first "}, {" (whitespace around the comma) within search_bytes after `from`:
+  // between two items of the comments array, unless it is inside a string or a nested array.
+  static std::size_t item_boundary(std::string_view doc, std::size_t from) {
+    const std::size_t until = std::min(doc.size(), from + search_bytes);
+    auto skip_ws = [&](std::size_t i) {
+      while (i < until && (doc[i] == ' ' || doc[i] == '\n' || doc[i] == '\r' || doc[i] == '\t')) ++i;
+      return i;
+    };
+    for (std::size_t i = doc.find('}', from); i < until; i = doc.find('}', i + 1)) {
+      std::size_t j = skip_ws(i + 1);
+      if (j >= until || doc[j] != ',') continue;
+      j = skip_ws(j + 1);
+      if (j < until && doc[j] == '{') return j;
+    }
+    return std::string_view::npos;
+  }
+
+  // How deep the comments are: in a bare array (1) or in the {"comments": [...]} wrapper (2).
+  // A wrong guess only means the first reader finds the depth different and reads on.
+  static std::size_t items_depth(std::string_view doc) {
+    const std::size_t first = doc.find_first_not_of(" \n\r\t\xEF\xBB\xBF");
+    return first != std::string_view::npos && doc[first] == '[' ? 1 : 2;
+  }
+};
+
 // A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
 bool whole_number(const char* cmd, const colloquy::cli::args& a, const char* flag, long long lo, long long max,
                   long long& out) {
@@ -306,7 +366,7 @@ int render(const colloquy::cli::args& a) {
   html_output out;
   o.drain = {html_output::drain, &out};
   o.drain.articles = two_thread_articles::render;
-  const colloquy::comments_view v = colloquy::render_comments_view(doc.view(), o);
+  const colloquy::comments_view v = colloquy::render_comments_view(two_thread_reading::read(doc.view()), o);
   if (!v.ok) return refuse_input("render", path, v.error);
   print_problems("render", v.problems);
   return out.finish("render", v.html);
