@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -152,6 +153,13 @@ class html_output {
   int error_ = 0;
 };
 
+// Whether this process may run on two processors or more (its affinity: `taskset -c 0` or a
+// one-CPU container says no). With one, a second thread would only take turns with the first.
+bool two_processors() {
+  cpu_set_t set;
+  return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 2;
+}
+
 // A static page's articles on two threads (render.hpp html_drain::articles), written in order
 // by this one: the page is cut into blocks of `block_entries` articles; this thread renders the
 // even blocks and writes every block, a worker renders the odd ones at the same time into two
@@ -167,7 +175,7 @@ class two_thread_articles {
   static void render(std::string& out, const colloquy::thread& t, const colloquy::page_range& range,
                      const colloquy::render_options& o) {
     two_thread_articles pages(t, range, o);
-    if (pages.blocks_ <= 2 || !pages.start()) return colloquy::render_page_html(out, t, range, o);
+    if (pages.blocks_ <= 2 || !two_processors() || !pages.start()) return colloquy::render_page_html(out, t, range, o);
     pages.write_in_order(out);
   }
 
@@ -263,7 +271,8 @@ class two_thread_articles {
 // it and takes the worker's items there. The scan that finds the boundary may be fooled by a
 // string's content; the items are then thrown away and this thread reads on, so the result is
 // always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
-// split_bytes (reading them takes well under a millisecond) are read in one pass.
+// split_bytes (reading them takes well under a millisecond) are read in one pass, and so is
+// everything when the process may use one processor only.
 class two_thread_reading {
  public:
   static constexpr std::size_t split_bytes = 256 * 1024;
@@ -272,7 +281,8 @@ class two_thread_reading {
 
   static colloquy::read_result read(std::string_view doc) {
     if (doc.find('\0') != std::string_view::npos) return colloquy::read_comment_pages(doc);
-    const std::size_t at = doc.size() < split_bytes ? std::string_view::npos : item_boundary(doc, doc.size() / 2);
+    const std::size_t at = doc.size() < split_bytes || !two_processors() ? std::string_view::npos
+                                                                         : item_boundary(doc, doc.size() / 2);
     if (at == std::string_view::npos) return colloquy::read_comments(doc);
     colloquy::detail::document_reader first(doc), second(doc);
     std::thread worker;
