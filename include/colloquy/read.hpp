@@ -580,7 +580,10 @@ class document_reader {
       p->index += index_;
       r_.problems.push_back(std::move(*p++));
     };
+    // The id table is far larger than the cache: each slot is asked for some comments ahead.
+    constexpr std::size_t ahead = 8;
     for (std::size_t k = 0; k < half.comments.size(); ++k) {
+      if (k + ahead < half.comments.size()) r_.ids.prefetch_slot(half.comments[k + ahead].id);
       while (p != half.problems.end() && p->index <= half.positions[k]) report();
       r_.comments.push_back(half.comments[k]);
       sink_.index_last(index_ + half.positions[k]);
