@@ -271,8 +271,9 @@ class two_thread_articles {
 // it and takes the worker's items there. The scan that finds the boundary may be fooled by a
 // string's content; the items are then thrown away and this thread reads on, so the result is
 // always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
-// split_bytes (reading them takes well under a millisecond) are read in one pass, and so is
-// everything when the process may use one processor only.
+// split_bytes (reading them takes under a millisecond, of which a thread's start and the
+// take-over would eat much) are read in one pass, and so is everything when the process may use
+// one processor only.
 class two_thread_reading {
  public:
   static constexpr std::size_t split_bytes = 256 * 1024;
