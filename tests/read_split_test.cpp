@@ -22,7 +22,10 @@ split_reading read_split(std::string_view doc, std::size_t at, std::size_t depth
   colloquy::detail::document_reader first(doc), second(doc);
   second.read_items_from(at, depth);
   split_reading s;
-  first.split_at(at, second, [&] { s.reached = true; });
+  first.split_at(at, second, [&] {
+    s.reached = true;
+    return true;
+  });
   s.r = first.read();
   return s;
 }
@@ -117,6 +120,25 @@ TEST_SUITE("Reading from two places at once") {
     split_reading s = read_split(doc, doc.find(",1") + 1, 1);
     check_same(s.r, one_pass);
     CHECK(check_every_boundary(doc) > 0);
+  }
+
+  TEST_CASE("A second reader that failed (e.g. out of memory part way) is not taken over") {
+    const std::string doc = "[" + item("a") + ",\n" + item("b") + ",\n" + item("c") + ",\n" + item("a") + "]";
+    const read_result one_pass = colloquy::read_comments(doc);
+    const std::size_t at = doc.find(",\n") + 2;
+    colloquy::detail::document_reader first(doc);
+    // The second reader stopped part way: it saw only the items before the last one.
+    colloquy::detail::document_reader stopped(doc.substr(0, doc.rfind(",\n")));
+    stopped.read_items_from(at, 1);
+    bool asked = false;
+    first.split_at(at, stopped, [&] {
+      asked = true;
+      return false;
+    });
+    const read_result r = first.read();
+    CHECK(asked);
+    check_same(r, one_pass);
+    CHECK(r.comments.size() == 3);  // the later "a" is a duplicate, found as in one pass
   }
 
   TEST_CASE("Real threads of the shared test data, from boundaries all along them") {

@@ -287,8 +287,15 @@ class two_thread_reading {
     if (at == std::string_view::npos) return colloquy::read_comments(doc);
     colloquy::detail::document_reader first(doc), second(doc);
     std::thread worker;
+    bool second_read = false;  // the worker read to the end (not, e.g., out of memory)
     try {
-      worker = std::thread([&] { second.read_items_from(at, items_depth(doc)); });
+      worker = std::thread([&] {
+        try {
+          second.read_items_from(at, items_depth(doc));
+          second_read = true;
+        } catch (const std::exception&) {  // its items are not taken: this thread reads them
+        }
+      });
     } catch (const std::system_error&) {  // no thread to be had: one pass
       return first.read();
     }
@@ -299,7 +306,10 @@ class two_thread_reading {
         if (t.joinable()) t.join();
       }
     } join{worker};
-    first.split_at(at, second, [&] { worker.join(); });
+    first.split_at(at, second, [&] {
+      worker.join();
+      return second_read;
+    });
     return first.read();
   }
 

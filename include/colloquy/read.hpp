@@ -376,11 +376,12 @@ class document_reader {
   // examples/colloquy/main.cpp). `second` reads the comments array's items from `at` to the
   // array's end, `depth` levels deep, on another thread (read_items_from), while this reader
   // reads up to `at`. `at` is an item boundary found by a scan that a string's content may fool,
-  // so this reader takes the second one's items (after `wait()`, which waits for it to finish)
-  // only when it reaches exactly `at` at the start of an item, as deep; otherwise it reads on
+  // so this reader takes the second one's items (after `wait()`, which waits for it to finish
+  // and says whether it read to the end: false when it failed, e.g. out of memory) only when it
+  // reaches exactly `at` at the start of an item, as deep; otherwise it reads on
   // and they are thrown away. Either way the result is the one-pass result, problems and
   // errors and their positions included.
-  void split_at(std::size_t at, document_reader& second, std::function<void()> wait) {
+  void split_at(std::size_t at, document_reader& second, std::function<bool()> wait) {
     split_at_ = at;
     second_ = &second;
     wait_ = std::move(wait);
@@ -567,7 +568,7 @@ class document_reader {
   // false: this reader reads on.
   bool take_second_half() {
     split_at_ = SIZE_MAX;
-    wait_();
+    if (!wait_()) return false;
     document_reader& second = *second_;
     read_result& half = second.r_;
     if (second.start_depth_ != sc_.depth() || half.problems.omitted() ||
@@ -630,7 +631,7 @@ class document_reader {
 #if !defined(__EMSCRIPTEN__)
   std::size_t split_at_ = SIZE_MAX, start_depth_ = 0;  // see split_at
   document_reader* second_ = nullptr;
-  std::function<void()> wait_;
+  std::function<bool()> wait_;
 #endif
 };
 
