@@ -128,7 +128,8 @@ TEST_SUITE("Reading from two places at once") {
     const std::size_t at = doc.find(",\n") + 2;
     colloquy::detail::document_reader first(doc);
     // The second reader stopped part way: it saw only the items before the last one.
-    colloquy::detail::document_reader stopped(doc.substr(0, doc.rfind(",\n")));
+    const std::string part = doc.substr(0, doc.rfind(",\n"));
+    colloquy::detail::document_reader stopped(part);
     stopped.read_items_from(at, 1);
     bool asked = false;
     first.split_at(at, stopped, [&] {
