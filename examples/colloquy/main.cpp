@@ -6,11 +6,13 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
+#include <new>
 #include <mutex>
-#include <system_error>
-#include <thread>
 
+#include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -153,12 +155,73 @@ class html_output {
   int error_ = 0;
 };
 
-// Whether this process may run on two processors or more (its affinity: `taskset -c 0` or a
-// one-CPU container says no). With one, a second thread would only take turns with the first.
-bool two_processors() {
+// Whether a second thread would have a processor to itself now: this process may run on two
+// or more (its affinity: `taskset -c 0` or a one-CPU container says no) and fewer tasks are
+// running on the machine than it has processors, this one included (/proc/loadavg). Next to a
+// busy program the second thread would take turns with it and the first would wait for both: a
+// 10,000-comment render took 34-40 ms of wall time on two threads beside a compiler, 28 on one.
+bool processor_free() {
   cpu_set_t set;
-  return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) >= 2;
+  if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) < 2) return false;
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return true;
+  double minute = 0, five = 0, fifteen = 0;
+  int running = 0, tasks = 0;
+  const int read = std::fscanf(f, "%lf %lf %lf %d/%d", &minute, &five, &fifteen, &running, &tasks);
+  std::fclose(f);
+  return read != 5 || running < std::min<long>(CPU_COUNT(&set), sysconf(_SC_NPROCESSORS_ONLN));
 }
+
+// A second thread for half of the work, started on another processor than this thread's and then
+// free to move. Left to itself, Linux starts a new thread on its parent's processor and moves it
+// at the next load balancing, milliseconds later: in a 10,000-comment render the two threads took
+// turns on one processor while the other was idle (`perf sched timehist`). Joined when destroyed.
+class helper_thread {
+ public:
+  helper_thread() = default;
+  helper_thread(const helper_thread&) = delete;
+  helper_thread& operator=(const helper_thread&) = delete;
+  ~helper_thread() { join(); }
+
+  // False when no thread could be had: the caller does the work itself.
+  template <class Work>
+  bool start(Work work) {
+    try {
+      work_ = std::move(work);
+    } catch (const std::bad_alloc&) { return false; }
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    cpu_set_t others;
+    CPU_ZERO(&others);
+    const int here = sched_getcpu();
+    if (here >= 0 && sched_getaffinity(0, sizeof all_, &all_) == 0) {
+      for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (cpu != here && CPU_ISSET(cpu, &all_)) CPU_SET(cpu, &others);
+      widen_ = CPU_COUNT(&others) > 0 && pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0;
+    }
+    running_ = pthread_create(&id_, &attr, &helper_thread::run, this) == 0;
+    pthread_attr_destroy(&attr);
+    return running_;
+  }
+  void join() {
+    if (running_) pthread_join(id_, nullptr);
+    running_ = false;
+  }
+
+ private:
+  static void* run(void* self) {
+    helper_thread& t = *static_cast<helper_thread*>(self);
+    // Placed: now it may run anywhere the process may (a busy processor is not waited for).
+    if (t.widen_) pthread_setaffinity_np(pthread_self(), sizeof t.all_, &t.all_);
+    t.work_();
+    return nullptr;
+  }
+
+  std::function<void()> work_;
+  pthread_t id_{};
+  cpu_set_t all_{};
+  bool widen_ = false, running_ = false;
+};
 
 // A static page's articles on two threads (render.hpp html_drain::articles), written in order
 // by this one: the page is cut into blocks of `block_entries` articles; this thread renders the
@@ -167,7 +230,8 @@ bool two_processors() {
 // so the HTML is the same as in one pass. Blocks the size of the output's drains keep every
 // buffer small and warm: holding the second half of the page instead (4 MB at 10,000 comments)
 // cost ~2 ms of CPU in first touches of fresh memory (PERFORMANCE.md). A page of one or two
-// blocks is rendered here alone: starting a thread would cost more than it saves.
+// blocks is rendered here alone: starting a thread would cost more than it saves; so is every
+// page when no processor is free (processor_free).
 class two_thread_articles {
  public:
   static constexpr std::size_t block_entries = 256;
@@ -175,7 +239,7 @@ class two_thread_articles {
   static void render(std::string& out, const colloquy::thread& t, const colloquy::page_range& range,
                      const colloquy::render_options& o) {
     two_thread_articles pages(t, range, o);
-    if (pages.blocks_ <= 2 || !two_processors() || !pages.start()) return colloquy::render_page_html(out, t, range, o);
+    if (pages.blocks_ <= 2 || !processor_free() || !pages.start()) return colloquy::render_page_html(out, t, range, o);
     pages.write_in_order(out);
   }
 
@@ -192,7 +256,7 @@ class two_thread_articles {
       stopped_ = true;
     }
     changed_.notify_one();
-    if (worker_.joinable()) worker_.join();
+    worker_.join();
   }
 
   colloquy::page_range block(std::size_t b) const {
@@ -203,12 +267,7 @@ class two_thread_articles {
   }
 
   bool start() {
-    try {
-      worker_ = std::thread([this] { render_odd_blocks(); });
-      return true;
-    } catch (const std::system_error&) {  // no thread to be had: one pass
-      return false;
-    }
+    return worker_.start([this] { render_odd_blocks(); });  // else one pass
   }
 
   // The worker: block b into held_[b / 2 % 2], once block b - 4 (the last in that buffer) is written.
@@ -258,7 +317,7 @@ class two_thread_articles {
   const colloquy::html_drain drain_;
   colloquy::render_options o_;  // without the drain: each block is written whole
   std::size_t blocks_ = 0;
-  std::thread worker_;
+  helper_thread worker_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t written_ = 0, rendered_ = 0;  // blocks written (in order); odd blocks rendered (up to)
@@ -272,8 +331,8 @@ class two_thread_articles {
 // string's content; the items are then thrown away and this thread reads on, so the result is
 // always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
 // split_bytes (reading them takes under a millisecond, of which a thread's start and the
-// take-over would eat much) are read in one pass, and so is everything when the process may use
-// one processor only.
+// take-over would eat much) are read in one pass, and so is everything when no processor is free
+// (processor_free).
 class two_thread_reading {
  public:
   static constexpr std::size_t split_bytes = 256 * 1024;
@@ -282,30 +341,21 @@ class two_thread_reading {
 
   static colloquy::read_result read(std::string_view doc) {
     if (doc.find('\0') != std::string_view::npos) return colloquy::read_comment_pages(doc);
-    const std::size_t at = doc.size() < split_bytes || !two_processors() ? std::string_view::npos
+    const std::size_t at = doc.size() < split_bytes || !processor_free() ? std::string_view::npos
                                                                          : item_boundary(doc, doc.size() / 2);
     if (at == std::string_view::npos) return colloquy::read_comments(doc);
     colloquy::detail::document_reader first(doc), second(doc);
-    std::thread worker;
     bool second_read = false;  // the worker read to the end (not, e.g., out of memory)
-    try {
-      worker = std::thread([&] {
-        try {
-          second.read_items_from(at, items_depth(doc));
-          second_read = true;
-        } catch (const std::exception&) {  // its items are not taken: this thread reads them
-        }
-      });
-    } catch (const std::system_error&) {  // no thread to be had: one pass
-      return first.read();
-    }
     // Joined here, or by the first reader at the boundary, also when reading throws.
-    struct joiner {
-      std::thread& t;
-      ~joiner() {
-        if (t.joinable()) t.join();
+    helper_thread worker;
+    const bool started = worker.start([&] {
+      try {
+        second.read_items_from(at, items_depth(doc));
+        second_read = true;
+      } catch (const std::exception&) {  // its items are not taken: this thread reads them
       }
-    } join{worker};
+    });
+    if (!started) return first.read();  // no thread to be had: one pass
     first.split_at(at, second, [&] {
       worker.join();
       return second_read;

@@ -145,7 +145,9 @@ test('a directory or a missing file is named as such', () => {
 
 test('a large document read from two places at once gives the one-pass answer, problems and errors included', () => {
   // Over 256 KB, `colloquy render` reads the comments on two threads from an item boundary near
-  // the middle (main.cpp two_thread_reading); under `taskset -c 0` (one processor) in one pass.
+  // the middle (main.cpp two_thread_reading) when a processor is free at the start, which a busy
+  // machine may not have; under `taskset -c 0` (one processor) always in one pass. The splits
+  // themselves, at every boundary, are tested on one thread in read_split_test.cpp.
   const comments = [];
   for (let i = 0; i < 2000; i++)
     comments.push({ id: `c${i}`, parent: i % 4 ? `c${i - 1}` : null, created: 1285423380 + i, text: `Comment ${i} ${'word '.repeat(30)}` });
