@@ -6,11 +6,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <algorithm>
 #include <condition_variable>
+#include <functional>
+#include <new>
 #include <mutex>
-#include <system_error>
-#include <thread>
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -152,6 +155,74 @@ class html_output {
   int error_ = 0;
 };
 
+// Whether a second thread would have a processor to itself now: this process may run on two
+// or more (its affinity: `taskset -c 0` or a one-CPU container says no) and fewer tasks are
+// running on the machine than it has processors, this one included (/proc/loadavg). Next to a
+// busy program the second thread would take turns with it and the first would wait for both: a
+// 10,000-comment render took 34-40 ms of wall time on two threads beside a compiler, 28 on one.
+bool processor_free() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) < 2) return false;
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return true;
+  double minute = 0, five = 0, fifteen = 0;
+  int running = 0, tasks = 0;
+  const int read = std::fscanf(f, "%lf %lf %lf %d/%d", &minute, &five, &fifteen, &running, &tasks);
+  std::fclose(f);
+  return read != 5 || running < std::min<long>(CPU_COUNT(&set), sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+// A second thread for half of the work, started on another processor than this thread's and then
+// free to move. Left to itself, Linux starts a new thread on its parent's processor and moves it
+// at the next load balancing, milliseconds later: in a 10,000-comment render the two threads took
+// turns on one processor while the other was idle (`perf sched timehist`). Joined when destroyed.
+class helper_thread {
+ public:
+  helper_thread() = default;
+  helper_thread(const helper_thread&) = delete;
+  helper_thread& operator=(const helper_thread&) = delete;
+  ~helper_thread() { join(); }
+
+  // False when no thread could be had: the caller does the work itself.
+  template <class Work>
+  bool start(Work work) {
+    try {
+      work_ = std::move(work);
+    } catch (const std::bad_alloc&) { return false; }
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return false;
+    cpu_set_t others;
+    CPU_ZERO(&others);
+    const int here = sched_getcpu();
+    if (here >= 0 && sched_getaffinity(0, sizeof all_, &all_) == 0) {
+      for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (cpu != here && CPU_ISSET(cpu, &all_)) CPU_SET(cpu, &others);
+      widen_ = CPU_COUNT(&others) > 0 && pthread_attr_setaffinity_np(&attr, sizeof others, &others) == 0;
+    }
+    running_ = pthread_create(&id_, &attr, &helper_thread::run, this) == 0;
+    pthread_attr_destroy(&attr);
+    return running_;
+  }
+  void join() {
+    if (running_) pthread_join(id_, nullptr);
+    running_ = false;
+  }
+
+ private:
+  static void* run(void* self) {
+    helper_thread& t = *static_cast<helper_thread*>(self);
+    // Placed: now it may run anywhere the process may (a busy processor is not waited for).
+    if (t.widen_) pthread_setaffinity_np(pthread_self(), sizeof t.all_, &t.all_);
+    t.work_();
+    return nullptr;
+  }
+
+  std::function<void()> work_;
+  pthread_t id_{};
+  cpu_set_t all_{};
+  bool widen_ = false, running_ = false;
+};
+
 // A static page's articles on two threads (render.hpp html_drain::articles), written in order
 // by this one: the page is cut into blocks of `block_entries` articles; this thread renders the
 // even blocks and writes every block, a worker renders the odd ones at the same time into two
@@ -159,7 +230,8 @@ class html_output {
 // so the HTML is the same as in one pass. Blocks the size of the output's drains keep every
 // buffer small and warm: holding the second half of the page instead (4 MB at 10,000 comments)
 // cost ~2 ms of CPU in first touches of fresh memory (PERFORMANCE.md). A page of one or two
-// blocks is rendered here alone: starting a thread would cost more than it saves.
+// blocks is rendered here alone: starting a thread would cost more than it saves; so is every
+// page when no processor is free (processor_free).
 class two_thread_articles {
  public:
   static constexpr std::size_t block_entries = 256;
@@ -167,7 +239,7 @@ class two_thread_articles {
   static void render(std::string& out, const colloquy::thread& t, const colloquy::page_range& range,
                      const colloquy::render_options& o) {
     two_thread_articles pages(t, range, o);
-    if (pages.blocks_ <= 2 || !pages.start()) return colloquy::render_page_html(out, t, range, o);
+    if (pages.blocks_ <= 2 || !processor_free() || !pages.start()) return colloquy::render_page_html(out, t, range, o);
     pages.write_in_order(out);
   }
 
@@ -184,7 +256,7 @@ class two_thread_articles {
       stopped_ = true;
     }
     changed_.notify_one();
-    if (worker_.joinable()) worker_.join();
+    worker_.join();
   }
 
   colloquy::page_range block(std::size_t b) const {
@@ -195,12 +267,7 @@ class two_thread_articles {
   }
 
   bool start() {
-    try {
-      worker_ = std::thread([this] { render_odd_blocks(); });
-      return true;
-    } catch (const std::system_error&) {  // no thread to be had: one pass
-      return false;
-    }
+    return worker_.start([this] { render_odd_blocks(); });  // else one pass
   }
 
   // The worker: block b into held_[b / 2 % 2], once block b - 4 (the last in that buffer) is written.
@@ -250,12 +317,76 @@ class two_thread_articles {
   const colloquy::html_drain drain_;
   colloquy::render_options o_;  // without the drain: each block is written whole
   std::size_t blocks_ = 0;
-  std::thread worker_;
+  helper_thread worker_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::size_t written_ = 0, rendered_ = 0;  // blocks written (in order); odd blocks rendered (up to)
   bool stopped_ = false;
   std::string held_[2];
+};
+
+// A large document's comments read from two places at once (read.hpp document_reader::split_at):
+// a worker reads from an item boundary near the middle to the end while this thread reads up to
+// it and takes the worker's items there. The scan that finds the boundary may be fooled by a
+// string's content; the items are then thrown away and this thread reads on, so the result is
+// always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
+// split_bytes (reading them takes under a millisecond, of which a thread's start and the
+// take-over would eat much) are read in one pass, and so is everything when no processor is free
+// (processor_free).
+class two_thread_reading {
+ public:
+  static constexpr std::size_t split_bytes = 256 * 1024;
+  // The boundary is looked for this far from the middle at most.
+  static constexpr std::size_t search_bytes = 64 * 1024;
+
+  static colloquy::read_result read(std::string_view doc) {
+    if (doc.find('\0') != std::string_view::npos) return colloquy::read_comment_pages(doc);
+    const std::size_t at = doc.size() < split_bytes || !processor_free() ? std::string_view::npos
+                                                                         : item_boundary(doc, doc.size() / 2);
+    if (at == std::string_view::npos) return colloquy::read_comments(doc);
+    colloquy::detail::document_reader first(doc), second(doc);
+    bool second_read = false;  // the worker read to the end (not, e.g., out of memory)
+    // Joined here, or by the first reader at the boundary, also when reading throws.
+    helper_thread worker;
+    const bool started = worker.start([&] {
+      try {
+        second.read_items_from(at, items_depth(doc));
+        second_read = true;
+      } catch (const std::exception&) {  // its items are not taken: this thread reads them
+      }
+    });
+    if (!started) return first.read();  // no thread to be had: one pass
+    first.split_at(at, second, [&] {
+      worker.join();
+      return second_read;
+    });
+    return first.read();
+  }
+
+ private:
+  // The '{' of the first "}, {" (whitespace around the comma) within search_bytes after `from`:
+  // between two items of the comments array, unless it is inside a string or a nested array.
+  static std::size_t item_boundary(std::string_view doc, std::size_t from) {
+    const std::size_t until = std::min(doc.size(), from + search_bytes);
+    auto skip_ws = [&](std::size_t i) {
+      while (i < until && (doc[i] == ' ' || doc[i] == '\n' || doc[i] == '\r' || doc[i] == '\t')) ++i;
+      return i;
+    };
+    for (std::size_t i = doc.find('}', from); i < until; i = doc.find('}', i + 1)) {
+      std::size_t j = skip_ws(i + 1);
+      if (j >= until || doc[j] != ',') continue;
+      j = skip_ws(j + 1);
+      if (j < until && doc[j] == '{') return j;
+    }
+    return std::string_view::npos;
+  }
+
+  // How deep the comments are: in a bare array (1) or in the {"comments": [...]} wrapper (2).
+  // A wrong guess only means the first reader finds the depth different and reads on.
+  static std::size_t items_depth(std::string_view doc) {
+    const std::size_t first = doc.find_first_not_of(" \n\r\t\xEF\xBB\xBF");
+    return first != std::string_view::npos && doc[first] == '[' ? 1 : 2;
+  }
 };
 
 // A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
@@ -306,7 +437,7 @@ int render(const colloquy::cli::args& a) {
   html_output out;
   o.drain = {html_output::drain, &out};
   o.drain.articles = two_thread_articles::render;
-  const colloquy::comments_view v = colloquy::render_comments_view(doc.view(), o);
+  const colloquy::comments_view v = colloquy::render_comments_view(two_thread_reading::read(doc.view()), o);
   if (!v.ok) return refuse_input("render", path, v.error);
   print_problems("render", v.problems);
   return out.finish("render", v.html);

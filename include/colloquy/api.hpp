@@ -230,6 +230,14 @@ inline comments_view render_comments_view(std::string_view document, const widge
   return detail::render_threaded(detail::read_and_thread(document, o), o);
 }
 
+// The same for comments already read (`colloquy render` reads a large document on two threads).
+inline comments_view render_comments_view(read_result read, const widget_options& o) {
+  detail::threaded_document d;
+  d.read = std::move(read);
+  detail::thread_read(d, o);
+  return detail::render_threaded(d, o);
+}
+
 // ---- Comments a slice at a time: the widget's first paint -----------------------------------
 
 // Where a slice that starts at entry `from` of the display order ends (at most `to`): after

@@ -177,6 +177,12 @@ class json_scanner {
     return true;
   }
   void close() { --depth_; }
+  std::size_t depth() const { return depth_; }
+  // Moves to `offset`, `depth` levels deep: a second reader starting inside a document.
+  void seek(std::size_t offset, std::size_t depth) {
+    p_ = offset;
+    depth_ = depth;
+  }
 
   // Reads a string (the opening quote not yet consumed). Without escapes the view points into
   // the input; with escapes it is decoded into `scratch`.

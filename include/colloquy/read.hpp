@@ -35,6 +35,9 @@
 #pragma once
 #include <concepts>
 #include <cstring>
+#if !defined(__EMSCRIPTEN__)
+#include <functional>
+#endif
 #include <string>
 #include <string_view>
 #include <vector>
@@ -246,6 +249,15 @@ class item_sink {
       r_.comments.pop_back();
       return;
     }
+#if !defined(__EMSCRIPTEN__)
+    if (!index_ids_) return r_.positions.push_back(index);
+#endif
+    index_last(index);
+  }
+
+  // The comment just added (item `index`) found by its id from now on, or dropped as a
+  // duplicate of an earlier one.
+  void index_last(std::size_t index) {
     const auto position = static_cast<std::uint32_t>(r_.comments.size() - 1);
     auto id_of = [this](std::uint32_t k) -> std::string_view { return r_.comments[k].id; };
     if (r_.ids.insert(r_.comments.back().id, position, id_of) != position) {
@@ -264,6 +276,12 @@ class item_sink {
     if (r_.ids.size() == 0) r_.ids = id_index(n);
   }
 
+#if !defined(__EMSCRIPTEN__)
+  // A second reader's sink (document_reader::split_at): its comments are indexed, and their
+  // duplicates found, by the first reader when it takes them over.
+  void leave_ids_to_first_reader() { index_ids_ = false; }
+#endif
+
   void not_object(std::size_t index) {
     r_.problems.add(errc::item_not_object, "", index, "", "comment is not a JSON object");
   }
@@ -280,6 +298,9 @@ class item_sink {
   read_result& r_;
   std::string_view document_;
   bool full_ = false;
+#if !defined(__EMSCRIPTEN__)
+  bool index_ids_ = true;
+#endif
 };
 
 // Document-level fields that are present but not strings are ignored and reported, after the
@@ -349,6 +370,34 @@ class document_reader {
     }
     return true;
   }
+
+#if !defined(__EMSCRIPTEN__)
+  // Reading from two places at once (natively: `colloquy render` of a large document, see
+  // examples/colloquy/main.cpp). `second` reads the comments array's items from `at` to the
+  // array's end, `depth` levels deep, on another thread (read_items_from), while this reader
+  // reads up to `at`. `at` is an item boundary found by a scan that a string's content may fool,
+  // so this reader takes the second one's items (after `wait()`, which waits for it to finish
+  // and says whether it read to the end: false when it failed, e.g. out of memory) only when it
+  // reaches exactly `at` at the start of an item, as deep; otherwise it reads on
+  // and they are thrown away. Either way the result is the one-pass result, problems and
+  // errors and their positions included.
+  void split_at(std::size_t at, document_reader& second, std::function<bool()> wait) {
+    split_at_ = at;
+    second_ = &second;
+    wait_ = std::move(wait);
+  }
+
+  // The second reader's part (see split_at): nothing else is called on it.
+  void read_items_from(std::size_t at, std::size_t depth) {
+    sc_.seek(at, depth);
+    start_depth_ = depth;
+    have_items_ = true;
+    sink_.leave_ids_to_first_reader();
+    r_.comments.reserve(sc_.remaining() / 256);
+    r_.positions.reserve(sc_.remaining() / 256);
+    items_until(SIZE_MAX);
+  }
+#endif
 
   COLLOQUY_COLD read_result result() {
     if (document_.size() > limits::max_document_bytes)
@@ -439,6 +488,9 @@ class document_reader {
   bool items_until(std::size_t stop) {
     do {
       sc_.skip_ws();
+#if !defined(__EMSCRIPTEN__)
+      if (sc_.offset() == split_at_ && take_second_half()) return true;
+#endif
       if (!sink_.accepting(index_)) {
         if (!(ok_ = sc_.skip_value())) return true;
       } else if (sc_.peek() == '{') {
@@ -509,6 +561,44 @@ class document_reader {
     });
   }
 
+#if !defined(__EMSCRIPTEN__)
+  // At split_at_, the start of an item: the second reader's items, as if read here, and its
+  // end of the array (or its error). Only when it started as deep and its items cannot change
+  // what the limits do (the comments limit not reached, none of its problems left out);
+  // false: this reader reads on.
+  bool take_second_half() {
+    split_at_ = SIZE_MAX;
+    if (!wait_()) return false;
+    document_reader& second = *second_;
+    read_result& half = second.r_;
+    if (second.start_depth_ != sc_.depth() || half.problems.omitted() ||
+        r_.comments.size() + second.index_ >= limits::max_comments)
+      return false;
+    // Each comment's problems come before it is indexed (a duplicate id is reported last), as
+    // in one pass.
+    auto p = half.problems.begin();
+    auto report = [&] {
+      p->index += index_;
+      r_.problems.push_back(std::move(*p++));
+    };
+    // The id table is far larger than the cache: each slot is asked for some comments ahead.
+    constexpr std::size_t ahead = 8;
+    for (std::size_t k = 0; k < half.comments.size(); ++k) {
+      if (k + ahead < half.comments.size()) r_.ids.prefetch_slot(half.comments[k + ahead].id);
+      while (p != half.problems.end() && p->index <= half.positions[k]) report();
+      r_.comments.push_back(half.comments[k]);
+      sink_.index_last(index_ + half.positions[k]);
+    }
+    while (p != half.problems.end()) report();
+    r_.store.absorb(std::move(half.store));
+    index_ += second.index_;
+    sc_ = second.sc_;
+    ok_ = second.ok_;
+    phase_ = in_object_ ? phase::next_member : phase::end;
+    return true;
+  }
+#endif
+
   // The members of an object at the cursor, each handed to `member(key)`.
   template <class Member>
   bool members(Member&& member) {
@@ -538,6 +628,11 @@ class document_reader {
   raw_item item_;
   std::string key_, thread_buf_, next_buf_, feed_buf_;
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
+#if !defined(__EMSCRIPTEN__)
+  std::size_t split_at_ = SIZE_MAX, start_depth_ = 0;  // see split_at
+  document_reader* second_ = nullptr;
+  std::function<bool()> wait_;
+#endif
 };
 
 }  // namespace detail

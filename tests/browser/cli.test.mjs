@@ -143,6 +143,36 @@ test('a directory or a missing file is named as such', () => {
   assert.match(db.stderr, /is a directory/);
 });
 
+test('a large document read from two places at once gives the one-pass answer, problems and errors included', () => {
+  // Over 256 KB, `colloquy render` reads the comments on two threads from an item boundary near
+  // the middle (main.cpp two_thread_reading) when a processor is free at the start, which a busy
+  // machine may not have; under `taskset -c 0` (one processor) always in one pass. The splits
+  // themselves, at every boundary, are tested on one thread in read_split_test.cpp.
+  const comments = [];
+  for (let i = 0; i < 2000; i++)
+    comments.push({ id: `c${i}`, parent: i % 4 ? `c${i - 1}` : null, created: 1285423380 + i, text: `Comment ${i} ${'word '.repeat(30)}` });
+  comments.push({ id: 'c10', created: 0, text: 'an early id again, late' }, 7, { id: 'late', created: 'soon', text: 'bad date' });
+  const plain = JSON.stringify({ thread: '/t', comments, next: null }, null, 1);
+  // The middle inside texts that look like item boundaries ("}, {"): the second reader's start is fooled.
+  const fooled = [...comments];
+  for (let i = 0; i < 20; i++) fooled.splice(1000, 0, { id: `f${i}`, created: 0, text: '"}, {"id": "x"} , {'.repeat(1500) });
+  const docs = { plain, fooled: JSON.stringify({ comments: fooled }), truncated: plain.slice(0, Math.floor(plain.length * 0.8)) };
+  for (const [name, text] of Object.entries(docs)) {
+    const file = path.join(tmp, `${name}.json`);
+    writeFileSync(file, text);
+    assert.ok(text.length > 256 << 10, name);
+    const options = { encoding: 'utf8', maxBuffer: 64 << 20 };
+    const two = spawnSync(cli, ['render', file], options);
+    const one = spawnSync('taskset', ['-c', '0', cli, 'render', file], options);
+    assert.equal(one.error, undefined);
+    assert.equal(two.status, one.status, name);
+    assert.equal(two.stderr, one.stderr, name);
+    assert.ok(two.stdout === one.stdout, `${name}: the same HTML`);
+    if (name === 'truncated') assert.match(two.stderr, /not_json: document is not valid JSON: unexpected end of input at line \d+/);
+    else assert.match(two.stderr, /"code":"duplicate_id","field":"id","id":"c10","index":20[02]0,/);
+  }
+});
+
 test('a JSON syntax error says where: line and column, from the core, with the code not_json', () => {
   const broken = '[\n  {"id": "a", "created": 0,\n   "text": tru}\n]';
   const c = run(['check', '-'], broken);
