@@ -56,6 +56,10 @@ TEST_SUITE("Comments sessions") {
       colloquy::widget_options o;
       o.order = *colloquy::sort_order_from_name(sort);
       colloquy::comments_session s(doc, o);
+      const nlohmann::json& items = g.doc.is_array() ? g.doc : g.doc["comments"];
+      const nlohmann::json& late = items[items.size() - 3]["id"];
+      const std::string id = late.is_string() ? late.get<std::string>() : late.dump();
+      const std::string reader = R"(,"voted":{")" + id + R"(":1},"editable":[")" + id + R"("])";
       // Read in small steps: the pages and problems are those of one read.
       std::size_t steps = 1;
       while (!s.read(4096)) ++steps;
@@ -63,15 +67,25 @@ TEST_SUITE("Comments sessions") {
       REQUIRE(s.ok());
       for (std::string paging :
            {"", R"(,"pageSize":30)", R"(,"pageSize":30,"offset":30)", R"(,"pageSize":5,"offset":60)"}) {
-        CAPTURE(sort);
-        CAPTURE(paging);
-        const std::string options = R"({"sort":")" + sort + R"(","now":1285500000000)" + paging + "}";
-        std::vector<std::size_t> slices;
-        CHECK(assembled(s, options, slices) == html_of(colloquy::render_comments(doc, options)));
-        CHECK(slices.front() >= 1);
-        CHECK(slices.front() <= colloquy::limits::first_slice_comments);
-        for (std::size_t n : slices) CHECK(n <= colloquy::limits::slice_comments);
-        if (paging.empty()) CHECK(slices.size() > 5);  // the whole thread: many slices
+        // The page's options hold in every slice: no votes or avatars, and this reader's vote and
+        // Edit on a comment near the end of the document (beyond the first slice).
+        for (std::string page : {std::string(), std::string(R"(,"votes":false,"avatars":false)"), reader}) {
+          CAPTURE(sort);
+          CAPTURE(paging);
+          CAPTURE(page);
+          const std::string options = R"({"sort":")" + sort + R"(","now":1285500000000)" + paging + page + "}";
+          std::vector<std::size_t> slices;
+          const std::string html = assembled(s, options, slices);
+          CHECK(html == html_of(colloquy::render_comments(doc, options)));
+          CHECK(slices.front() >= 1);
+          CHECK(slices.front() <= colloquy::limits::first_slice_comments);
+          for (std::size_t n : slices) CHECK(n <= colloquy::limits::slice_comments);
+          if (!paging.empty()) continue;
+          CHECK(slices.size() > 5);  // the whole thread: many slices
+          CHECK((html.find("class=\"avatar\"") == std::string::npos) == (page.find("avatars") != std::string::npos));
+          CHECK((html.find("aria-pressed=\"true\"") != std::string::npos) == (page == reader));
+          CHECK((html.find("data-action=\"edit\"") != std::string::npos) == (page == reader));
+        }
       }
     }
   }

@@ -207,8 +207,8 @@
     for (const id = r.meta.session; r.meta.reading && state.token === token; r = call(state.core, 'colloquy_session_read', NOTHING, Object.assign({ session: id }, options))) await later();
     return r;
   }
-  async function insertRest(container, rest, token, state) {
-    const id = state.session.id, held = document.createElement('div'); // rendered, not shown yet
+  async function insertRest(container, rest, token, state, options) { // options: the session's and the page's
+    const held = document.createElement('div'); // rendered, not shown yet
     const more = () => (rest || held.firstChild) && state.token === token;
     let shown = performance.now();
     // A step: a held slice into the page when it is time, else the next slice rendered and held.
@@ -218,7 +218,7 @@
         if (!held.firstChild) shown = now;
         return;
       }
-      const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({ session: id }, rest, coreOptions(state.o, state.sort)));
+      const r = call(state.core, 'colloquy_session_slice', NOTHING, Object.assign({}, options, rest));
       rest = r.meta.ok && r.meta.rest; // a closed session: what is shown stays
       if (r.meta.ok) held.insertAdjacentHTML('beforeend', trusted(r.html));
     }
@@ -364,7 +364,7 @@
     const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode,
       loadPart, loadCore, endpoint, placeKey, fetchBytes, commentsUrl, showThread, afterRender, message, liveDelay, configure,
       load: () => (handle.ready = load()),
-      insertRest: (container, rest, token) => insertRest(container, rest, token, state),
+      insertRest: (container, rest, token) => insertRest(container, rest, token, state, opts({ session: state.session.id })),
       // The core's answers (from the module that exports `name`), with the widget's options plus `extra`.
       call: (name, input, extra) => call(coreFor(name, state.core), name, input, opts(extra)),
       plain: (name, input, extra) => callPlain(coreFor(name, state.core), name, input, opts(extra)),

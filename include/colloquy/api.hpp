@@ -325,7 +325,10 @@ class comments_session {
     to = std::min(to, t.entries.size());
     from = std::min(from, to);
     const std::size_t end = slice_end(t, from, to, limits::slice_comments);
-    render_options ro{&o.language(), o.zone, o.dates(), d_.order, {}, {}};
+    // The page's options (votes, avatars, this reader's votes and editable comments) in the
+    // order the session was threaded in.
+    render_options ro = o.render({});
+    ro.order = d_.order;
     page_range slice;
     slice.first = from;
     slice.last = end;

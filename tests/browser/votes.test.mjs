@@ -136,3 +136,36 @@ test('data-votes="off" and data-avatars="off": no vote buttons and no avatars; b
     await page.close();
   });
 });
+
+test('a long thread: the reader\'s vote, Edit on their own comment and data-avatars="off" hold beyond the first slice', async () => {
+  await withServer(browser, [], async (server) => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // 80 comments: the first slice shows a screen of them, the rest come in later slices.
+    const comments = Array.from({ length: 80 }, (_, i) => ({ id: `k${i}`, author: { name: `Reader ${i}` }, created: 1285423380 + i * 60, text: `Comment ${i}` }));
+    await page.route((url) => url.pathname === '/api/long', (route) => route.fulfill({
+      status: 200, contentType: 'application/json', body: JSON.stringify({ thread: '/long', comments, next: null }),
+    }));
+    await page.route('**/long.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Long</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/long" data-comments="/api/long"
+ data-page-size="0" data-avatars="off" data-load="eager"></script></body></html>`,
+    }));
+    // What this browser kept from earlier visits: a vote on k77, and k78 posted here, its edit window open.
+    await page.addInitScript((place) => {
+      localStorage.setItem('colloquy:votes:' + place, JSON.stringify({ k77: 1 }));
+      localStorage.setItem('colloquy:edits:' + place, JSON.stringify({ k78: { clientId: 'x', token: 't', until: Date.now() + 3600e3 } }));
+    }, server.url + '/api/long\n/long');
+    await page.goto(server.url + '/long.html');
+    await waitForCount(page, '#colloquy >> article.comment', 80);
+    await eventually(async () => assert.equal((await votes(page, 'k77'))[0][0], 'true'));
+    await waitForCount(page, '#colloquy >> article.comment[data-id="k78"] button[data-action="edit"]', 1);
+    await waitForCount(page, '#colloquy >> article.comment button[data-action="edit"]', 1);
+    await waitForCount(page, '#colloquy >> article.comment button[data-vote="up"][aria-pressed="true"]', 1);
+    await waitForCount(page, '#colloquy >> .avatar', 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
