@@ -178,9 +178,10 @@ inline void thread_read(threaded_document& d, const widget_options& o) {
   d.order = o.order;
 }
 
-inline threaded_document read_and_thread(std::string_view document, const widget_options& o) {
+// Comments read (read_comment_pages, or `colloquy render`'s two readers), threaded.
+inline threaded_document thread_of(read_result read, const widget_options& o) {
   threaded_document d;
-  d.read = read_comment_pages(document);
+  d.read = std::move(read);
   thread_read(d, o);
   return d;
 }
@@ -227,15 +228,12 @@ COLLOQUY_COLD_END
 
 // Comments document (or pages, see read_comment_pages) in, the thread's HTML out.
 inline comments_view render_comments_view(std::string_view document, const widget_options& o) {
-  return detail::render_threaded(detail::read_and_thread(document, o), o);
+  return detail::render_threaded(detail::thread_of(read_comment_pages(document), o), o);
 }
 
 // The same for comments already read (`colloquy render` reads a large document on two threads).
 inline comments_view render_comments_view(read_result read, const widget_options& o) {
-  detail::threaded_document d;
-  d.read = std::move(read);
-  detail::thread_read(d, o);
-  return detail::render_threaded(d, o);
+  return detail::render_threaded(detail::thread_of(std::move(read), o), o);
 }
 
 // ---- Comments a slice at a time: the widget's first paint -----------------------------------
