@@ -27,10 +27,10 @@
     if (action === 'reload') w.load();
     else if (action === 'more') more(w, button);
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
-    else if (action === 'reply') posting(w).then((p) => p.reply(button.closest('article.comment')));
-    else if (action === 'link') posting(w).then((p) => p.link(button.closest('article.comment')));
+    else if (action === 'reply') posting(w).then((p) => p.reply(button.closest('div.comment')));
+    else if (action === 'link') posting(w).then((p) => p.link(button.closest('div.comment')));
     else if (action === 'vote') posting(w).then((p) => p.vote(button));
-    else if (action === 'edit' || action === 'delete') posting(w).then((p) => p[action](button.closest('article.comment')));
+    else if (action === 'edit' || action === 'delete') posting(w).then((p) => p[action](button.closest('div.comment')));
     else if (action === 'skip') skip(w);
   }
 
@@ -88,17 +88,17 @@
     const fresh = document.createElement('template');
     fresh.innerHTML = w.trusted(r.html);
     const list = w.commentsSlot.querySelector('.list');
-    const shown = new Map(Array.from(list.querySelectorAll(':scope > article.comment[data-id], :scope > .slice > article.comment[data-id]'), (a) => [a.getAttribute('data-id'), a]));
+    const shown = new Map(Array.from(list.querySelectorAll(':scope > div.comment[data-id], :scope > .slice > div.comment[data-id]'), (a) => [a.getAttribute('data-id'), a]));
     const added = [];
     let previous = null;
-    for (const article of fresh.content.querySelectorAll('.list > article.comment')) {
+    for (const article of fresh.content.querySelectorAll('.list > div.comment')) {
       const id = article.getAttribute('data-id');
       if (shown.has(id)) {
         previous = shown.get(id);
         continue;
       }
       let at = previous;
-      while (at && at.nextElementSibling && at.nextElementSibling.matches('form.compose, article[data-client-id]')) at = at.nextElementSibling;
+      while (at && at.nextElementSibling && at.nextElementSibling.matches('form.compose, div.comment[data-client-id]')) at = at.nextElementSibling;
       if (at) at.after(article);
       else list.prepend(article);
       added.push(previous = article);

@@ -18,7 +18,7 @@
       const adopted = state.adopted;
       if (state.token !== token || !adopted) return;
       // The first comment that starts on the screen (or, with none, the one the reader is in).
-      const shown = Array.from(adopted.querySelectorAll('article.comment[data-id]')).filter((a) => a.getBoundingClientRect().bottom > 0);
+      const shown = Array.from(adopted.querySelectorAll('div.comment[data-id]')).filter((a) => a.getBoundingClientRect().bottom > 0);
       const mark = shown.filter((a) => a.getBoundingClientRect().top >= 0)[0] || shown[0];
       const top = mark && mark.getBoundingClientRect().top;
       // The browser's scroll anchoring would move the page too, after this: it is left out.
@@ -26,7 +26,7 @@
       w.commentsSlot.replaceChildren(...fresh.childNodes);
       adopted.remove();
       state.adopted = null;
-      const same = mark && w.commentsSlot.querySelector('article.comment[data-id="' + CSS.escape(mark.getAttribute('data-id')) + '"]');
+      const same = mark && w.commentsSlot.querySelector('div.comment[data-id="' + CSS.escape(mark.getAttribute('data-id')) + '"]');
       if (same) window.scrollBy(0, same.getBoundingClientRect().top - top);
       requestAnimationFrame(() => requestAnimationFrame(() => {
         w.element.style.overflowAnchor = '';

@@ -33,7 +33,7 @@
     } catch (e) {
       return; // not a fragment this widget made
     }
-    const selector = 'article.comment[data-id="' + CSS.escape(id) + '"]';
+    const selector = 'div.comment[data-id="' + CSS.escape(id) + '"]';
     const act = await w.loadPart('act');
     for (let pages = 0; !w.commentsSlot.querySelector(selector) && pages < MAX_PAGES; pages++) {
       const more = w.commentsSlot.querySelector('button[data-action="more"]:not([disabled])');
@@ -43,7 +43,7 @@
     const article = w.commentsSlot.querySelector(selector);
     if (!article) return;
     addMark(w.root);
-    w.commentsSlot.querySelectorAll('article.comment.linked').forEach((a) => a.classList.remove('linked'));
+    w.commentsSlot.querySelectorAll('div.comment.linked').forEach((a) => a.classList.remove('linked'));
     article.classList.add('linked');
     article.tabIndex = -1;
     const still = window.matchMedia && matchMedia('(prefers-reduced-motion: reduce)').matches;

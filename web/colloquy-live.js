@@ -19,9 +19,9 @@
 
   // Relabels the thread's dates, in the widget's language and zone (colloquy_format_times).
   function relabel(w) {
-    const times = w.root.querySelectorAll('article.comment time[datetime]');
+    const times = w.root.querySelectorAll('div.comment .date[data-datetime]');
     if (!times.length) return;
-    const iso = Array.from(times, (t) => t.getAttribute('datetime')).join('\n');
+    const iso = Array.from(times, (t) => t.getAttribute('data-datetime')).join('\n');
     w.plain('colloquy_format_times', iso, {}).split('\n').forEach((label, k) => {
       if (label && times[k].textContent !== label) times[k].textContent = label;
     });

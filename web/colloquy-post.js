@@ -95,7 +95,7 @@
     function depthOf(el) { return parseInt(el.getAttribute('data-depth'), 10) || 0; }
     function findArticle(attr, id) {
       var l = list();
-      return l && id ? l.querySelector('article.comment[' + attr + '="' + CSS.escape(String(id)) + '"]') : null;
+      return l && id ? l.querySelector('div.comment[' + attr + '="' + CSS.escape(String(id)) + '"]') : null;
     }
 
     // Where a comment goes, from the core: the thread's pages plus this comment as a page of its
@@ -143,7 +143,7 @@
       focusOn(button || node);
     }
     function focusOn(el) {
-      if (el.matches('article.comment')) el.tabIndex = -1; // focused by script, not a Tab stop
+      if (el.matches('div.comment')) el.tabIndex = -1; // focused by script, not a Tab stop
       el.focus();
     }
     // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
@@ -159,7 +159,7 @@
       var prev = after && findArticle('data-id', after);
       if (!after) return l.prepend(node);
       if (!prev) return l.append(node);
-      while (prev.nextElementSibling && prev.nextElementSibling.matches('form.compose, article.comment[data-client-id]')) prev = prev.nextElementSibling;
+      while (prev.nextElementSibling && prev.nextElementSibling.matches('form.compose, div.comment[data-client-id]')) prev = prev.nextElementSibling;
       prev.after(node);
     }
     function showLocal(item, how) {
@@ -419,7 +419,7 @@
       var button = event.target.closest && event.target.closest('button[data-action]');
       if (!button || !root.contains(button)) return;
       var action = button.getAttribute('data-action');
-      var article = button.closest('article.comment');
+      var article = button.closest('div.comment');
       if (action === 'cancel' && button.closest('form.edit')) closeEdit(button.closest('form.edit'));
       else if (action === 'cancel') closeReply(button.closest('form.compose'));
       else if (action === 'keep') closeConfirm(button.closest('.confirm'));
@@ -490,7 +490,7 @@
       store(key, Object.keys(all).length ? all : null);
     }
     function vote(button) {
-      var article = button.closest('article.comment');
+      var article = button.closest('div.comment');
       if (!article || article.hasAttribute('data-client-id')) return;
       var id = article.getAttribute('data-id'), side = button.getAttribute('data-vote') === 'up' ? 1 : -1;
       var before = votesOf(article), mine = before.mine === side ? 0 : side;
@@ -560,7 +560,7 @@
       var r = w.call('colloquy_render_comments', state.comments, { pageSize: 0 });
       if (!r.meta.ok) return null;
       var fresh = w.htmlNode('<div>' + r.html + '</div>');
-      var article = fresh.querySelector('article.comment[data-id="' + CSS.escape(id) + '"]');
+      var article = fresh.querySelector('div.comment[data-id="' + CSS.escape(id) + '"]');
       var old = findArticle('data-id', id);
       if (old && article) old.replaceWith(article);
       else if (old) old.remove();
@@ -697,7 +697,7 @@
       box.querySelector('button[data-action="keep"]').focus();
     }
     function closeConfirm(box) {
-      var article = box && box.closest('article.comment');
+      var article = box && box.closest('div.comment');
       if (!article) return;
       box.remove();
       var button = article.querySelector('button[data-action="delete"]');
@@ -716,8 +716,8 @@
         // Focus goes to what takes its place: the placeholder that keeps its replies, else the
         // next comment, else the one before, else the comment form.
         var after = article.nextElementSibling, before = article.previousElementSibling;
-        while (after && !after.matches('article.comment')) after = after.nextElementSibling;
-        while (before && !before.matches('article.comment')) before = before.previousElementSibling;
+        while (after && !after.matches('div.comment')) after = after.nextElementSibling;
+        while (before && !before.matches('div.comment')) before = before.previousElementSibling;
         var placeholder = rerender(id);
         var form = w.composeSlot.querySelector('form.compose');
         var next = placeholder || after || before;

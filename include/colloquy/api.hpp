@@ -498,7 +498,7 @@ struct comment_view {
   std::string html;
 };
 
-// One comment (DESIGN §2 object) in, its <article> out, at the depth a reply to
+// One comment (DESIGN §2 object) in, its div.comment out, at the depth a reply to
 // `parent_depth` takes, marked with `state`: how the widget shows a post at once, an unsent one
 // after a reload, and the server's answer in its place.
 inline comment_view render_comment_view(std::string_view comment_json, const widget_options& o, const compose_options& c) {

@@ -1,12 +1,16 @@
 // Identicon avatars: a 5×5 left-right mirrored pattern in one colour, worked out from the
-// author's name and location, drawn as inline SVG. Nothing is fetched (no third-party request
-// tells anyone who reads what), no data: URL and no style attribute (the widget runs under
-// `style-src 'self'`): the colour is SVG's own fill attribute.
+// author's name and location, drawn by the stylesheet from classes. Nothing is fetched (no
+// third-party request tells anyone who reads what), no data: URL, no style attribute (the widget
+// runs under `style-src 'self'`) and no SVG: a span with classes is markup Chromium's fast-path
+// fragment parser takes, as a thousand inline SVGs were not (PERFORMANCE.md, 2026-11-30).
 //
 //   std::string out;
-//   colloquy::append_avatar_svg(out, {"Mary D.", "Kansas, USA"});
-//   // <svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true">
-//   //   <path fill="hsl(…)" d="M1 0h3v1h-3z…"></path></svg>   (on one line)
+//   colloquy::append_avatar(out, {"Mary D.", "Kansas, USA"});
+//   // <span class="avatar av-h9 av-a0 av-b1 av-c0 av-c1 av-c2 av-d0 av-e1" aria-hidden="true"></span>
+//
+// av-h<0-23>: the colour, one of 24 hues 15° apart. av-<row><column>: a filled cell, rows a-e
+// from the top, columns 0-2 from the edges in (column 0 is drawn at both edges, 1 beside both,
+// 2 is the middle). web/colloquy.css and colloquy-static.css hold the rules.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -39,57 +43,29 @@ inline std::uint64_t avatar_seed(const author_info& a) {
 }
 
 // Appends the avatar of `a`. The element is decorative (aria-hidden): the byline names the
-// author. `viewbox` is written in lowercase, as the HTML parser reads every attribute name; it
-// gives SVG's `viewBox` back (HTML's "adjust SVG attributes" step), and the allowlist checks
-// lowercase names only. width and height keep it small where no stylesheet applies.
-inline void append_avatar_svg(std::string& out, const author_info& a) {
+// author.
+inline void append_avatar(std::string& out, const author_info& a) {
   const std::uint64_t seed = avatar_seed(a);
   // Bits 0-14: the cells of the left three columns (5 rows × 3), mirrored onto the right two.
   unsigned cells = unsigned(seed & 0x7FFF);
   if (cells == 0) cells = 0x4924;  // never a blank square: the middle column
-  // Hue from any angle; saturation and lightness in a band that reads on light and dark cards.
-  const unsigned hue = unsigned((seed >> 16) % 360);
-  const unsigned saturation = 45 + unsigned((seed >> 32) % 25);
-  const unsigned lightness = 38 + unsigned((seed >> 40) % 15);
-  // Assembled on the stack and appended once (at most ~300 bytes: three numbers below 360 and
-  // 15 runs of 12 bytes): appending piece by piece was a tenth of `colloquy render`.
-  constexpr std::string_view head =
-      R"(<svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true"><path fill="hsl()";
-  constexpr std::string_view tail = "\"></path></svg>";
-  char buf[head.size() + 24 + 15 * 12 + tail.size()];
+  const unsigned hue = unsigned((seed >> 16) % 24);
+  // Assembled on the stack and appended once (at most 6 + 15 tokens of 6 bytes and the frame).
+  constexpr std::string_view head = R"(<span class="avatar av-h)";
+  constexpr std::string_view tail = R"(" aria-hidden="true"></span>)";
+  char buf[head.size() + 2 + 15 * 6 + tail.size()];
   char* p = buf;
   auto text = [&p](std::string_view s) {
     std::memcpy(p, s.data(), s.size());
     p += s.size();
   };
-  auto number = [&p](unsigned v) {  // below 1000
-    if (v >= 100) *p++ = char('0' + v / 100);
-    if (v >= 10) *p++ = char('0' + v / 10 % 10);
-    *p++ = char('0' + v % 10);
-  };
   text(head);
-  number(hue);
-  *p++ = ',';
-  number(saturation);
-  text("%,");
-  number(lightness);
-  text("%)\" d=\"");
-  for (unsigned y = 0; y < 5; ++y) {
-    bool row[5];
-    for (unsigned x = 0; x < 3; ++x) row[x] = row[4 - x] = (cells >> (y * 3 + x)) & 1;
-    // One rectangle per run of cells: "M<x> <y>h<w>v1h-<w>z" (every number one digit).
-    for (unsigned x = 0; x < 5;) {
-      if (!row[x]) {
-        ++x;
-        continue;
-      }
-      unsigned w = 1;
-      while (x + w < 5 && row[x + w]) ++w;
-      const char run[] = {'M', char('0' + x), ' ', char('0' + y), 'h',           char('0' + w),
-                          'v', '1',           'h', '-',           char('0' + w), 'z'};
-      text({run, sizeof run});
-      x += w;
-    }
+  if (hue >= 10) *p++ = char('0' + hue / 10);
+  *p++ = char('0' + hue % 10);
+  for (unsigned i = 0; i < 15; ++i) {
+    if (!((cells >> i) & 1)) continue;
+    const char token[] = {' ', 'a', 'v', '-', char('a' + i / 3), char('0' + i % 3)};
+    text({token, sizeof token});
   }
   text(tail);
   out.append(buf, std::size_t(p - buf));

@@ -271,7 +271,7 @@ inline std::string render_session_page(comments_session& s, std::string_view opt
 // slice's articles out, meta {"ok":true,"rest":{"from","to"} or null}.
 //
 //   colloquy::render_session_slice(session, R"({"from":16,"to":130})")
-//   // {"ok":true,"rest":{"from":64,"to":130}} '\0' <article class="comment" …
+//   // {"ok":true,"rest":{"from":64,"to":130}} '\0' <div class="comment" role="article" …
 inline std::string render_session_slice(comments_session& s, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   std::size_t from = 0, to = 0;
@@ -420,11 +420,11 @@ inline std::string action_message(std::string_view key, std::string_view options
   return std::string(action_text(key, parse_widget_options(options_json).language()));
 }
 
-// One comment (DESIGN §2 object) in, its <article> out: options add "parentDepth", "state"
+// One comment (DESIGN §2 object) in, its div.comment out: options add "parentDepth", "state"
 // and "clientId" (api.hpp render_comment_view).
 //
 //   colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi","status":"pending"})", "{}")
-//   // {"depth":0,"ok":true} '\0' <article class="comment pending" …><p class="state">Awaiting moderation</p></article>
+//   // {"depth":0,"ok":true} '\0' <div class="comment pending" …><p class="state">Awaiting moderation</p></div>
 inline std::string render_comment(std::string_view comment_json, std::string_view options_json) {
   comment_view v = render_comment_view(comment_json, parse_widget_options(options_json),
                                        parse_compose_options(options_json));

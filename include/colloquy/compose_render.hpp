@@ -206,10 +206,10 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
   std::string article;
   render_comment_html(article, t, e, o);
   const locale_data& loc = *o.locale;
-  // render_comment_html writes `<article class="comment…` … `</article>\n`: the state goes in
-  // as one more class after "comment" and one more line before the end.
-  constexpr std::string_view open = "<article class=\"comment";
-  constexpr std::string_view close = "</article>";
+  // render_comment_html writes `<div class="comment…` … `</div>\n`: the state goes in as one
+  // more class after "comment" and one more line before the end.
+  constexpr std::string_view open = "<div class=\"comment";
+  constexpr std::string_view close = "</div>\n";
   std::size_t end = article.rfind(close);
   if (article.compare(0, open.size(), open) != 0 || end == std::string::npos || article.find('"', open.size()) > end) {
     out += article;  // an unexpected shape: show the comment without its state

@@ -3,14 +3,21 @@
 //   std::string html;
 //   colloquy::render_thread_html(html, thread, {});
 //
-// Per comment: article, avatar (svg + path), byline (+ author link), time ("edited" adds a span
-// and a time), body, two vote buttons, reply and link buttons (edit and delete on the reader's
-// own): at most 15 elements plus the body's own, 11 on most comments. The list is flat: nesting
-// is shown by data-depth, so slices can be inserted independently. Pages (sort.hpp) never split
-// a top-level thread; a "load more" button (button[data-action=more][data-next]) follows a page
-// that is not the last. Its buttons carry no type="button": none is ever inside a form (the
-// widget's forms are siblings of the articles, in its shadow root; a static page has no buttons),
-// and each attribute is parsed a thousand times on a long thread.
+// Per comment: a div with role=article, avatar (a span the stylesheet draws), byline (+ author
+// link), date ("edited" adds a span and a date), body, two vote buttons, reply and link buttons
+// (edit and delete on the reader's own): at most 15 elements plus the body's own, 11 on most
+// comments. The list is flat: nesting is shown by data-depth, so slices can be inserted
+// independently. Pages (sort.hpp) never split a top-level thread; a "load more" button
+// (button[data-action=more][data-next]) follows a page that is not the last.
+//
+// Only elements Chromium's fast-path fragment parser takes (a b br button div footer i input li
+// label option ol p select span strong ul): one <article>, <time> or <svg> anywhere in a slice
+// sends all of it to the full HTML parser, which took 4× as long on a 1,000-comment thread
+// (PERFORMANCE.md, 2026-11-30; README "Contract changes"). So a comment is a div with
+// role=article (the same role for assistive technology), its dates spans with data-datetime.
+// Its buttons carry no type="button": none is ever inside a form (the widget's forms are
+// siblings of the comments, in its shadow root; a static page has no buttons), and each
+// attribute is parsed a thousand times on a long thread.
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -276,7 +283,7 @@ void render_comment_html(std::string& out, const thread& t, const thread_entry& 
                          article_context& context, std::size_t position = 0);
 }  // namespace detail
 
-// Appends one comment's <article> (DESIGN §7): `id="comment-<id>"`, the avatar, byline, date
+// Appends one comment's div.comment[role=article] (DESIGN §7): `id="comment-<id>"`, the avatar, byline, date
 // (and "edited" with its date), body, then votes, reply, link and, on the reader's own comments,
 // edit and delete buttons. Capped replies name the comment they answer in the byline;
 // placeholders of deleted comments show no text, no avatar, no buttons and take no replies.
@@ -324,12 +331,12 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   const locale_data& loc = *o.locale;
   // The fixed parts between the escaped values go through `buf`, one append each.
   char buf[256];
-  char* p = write_text(buf, "<article class=\"comment"sv);
+  char* p = write_text(buf, "<div class=\"comment"sv);
   if (e.orphan) p = write_text(p, " orphan"sv);
   if (e.placeholder) p = write_text(p, " deleted"sv);
   if (e.capped) p = write_text(p, " capped"sv);
   if (c.status == comment_status::pending) p = write_text(p, " pending"sv);
-  p = write_text(p, "\" part=\"comment\" id=\"comment-"sv);
+  p = write_text(p, "\" role=\"article\" part=\"comment\" id=\"comment-"sv);
   out.append(buf, std::size_t(p - buf));
   append_escaped(out, c.id);
   out += "\" data-id=\""sv;
@@ -357,7 +364,7 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   out.append(buf, std::size_t(p - buf));
   append_article_label(out, c, e, loc, context.dates);
   out += "\">"sv;
-  if (o.avatars && !e.placeholder) append_avatar_svg(out, c.author);
+  if (o.avatars && !e.placeholder) append_avatar(out, c.author);
   out += "<p class=\"byline\">"sv;
   if (e.placeholder) {
     append_escaped(out, loc.deleted);
@@ -368,14 +375,14 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   } else {
     append_byline_html(out, c.author, loc);
   }
-  p = write_text(buf, "</p><time datetime=\""sv);
+  p = write_text(buf, "</p><span class=\"date\" data-datetime=\""sv);
   p = context.dates.write_iso(p, c.created);
   p = write_text(p, "\">"sv);
   out.append(buf, std::size_t(p - buf));
   context.dates.append_shown(out, c.created);
-  out += "</time>"sv;
+  out += "</span>"sv;
   if (e.placeholder) {
-    out += "<div class=\"body\"></div></article>\n"sv;
+    out += "<div class=\"body\"></div></div>\n"sv;
     return;
   }
   if (c.edited != 0) {
@@ -383,11 +390,11 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     expand_pattern(
         loc.edited,
         [&](std::string_view) {
-          out += "<time datetime=\""sv;
+          out += "<span class=\"date\" data-datetime=\""sv;
           context.dates.append_iso(out, c.edited);
           out += "\">"sv;
           context.dates.append_shown(out, c.edited);
-          out += "</time>"sv;
+          out += "</span>"sv;
         },
         out);
     out += "</span>"sv;
@@ -408,7 +415,7 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     append_escaped(out, loc.awaiting_moderation);
     out += "</p>"sv;
   }
-  out += "</article>\n"sv;
+  out += "</div>\n"sv;
 }
 
 // Appends the articles of one page (`range`, see sort.hpp page_of). `chunks`, when given,

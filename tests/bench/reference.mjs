@@ -53,19 +53,9 @@ function avatar(a) {
   h = ((h ^ (h >> 27n)) * 0x94D049BB133111EBn) & mask;
   h ^= h >> 31n;
   const cells = Number(h & 0x7FFFn) || 0x4924;
-  let d = '';
-  for (let y = 0; y < 5; y++) {
-    const row = [0, 1, 2, 1, 0].map((x) => (cells >> (y * 3 + x)) & 1);
-    for (let x = 0; x < 5;) {
-      if (!row[x]) { x++; continue; }
-      let w = 1;
-      while (x + w < 5 && row[x + w]) w++;
-      d += `M${x} ${y}h${w}v1h-${w}z`;
-      x += w;
-    }
-  }
-  return `<svg class="avatar" viewbox="0 0 5 5" width="32" height="32" aria-hidden="true"><path fill="hsl(` +
-    `${Number((h >> 16n) % 360n)},${45 + Number((h >> 32n) % 25n)}%,${38 + Number((h >> 40n) % 15n)}%)" d="${d}"></path></svg>`;
+  let classes = `avatar av-h${Number((h >> 16n) % 24n)}`;
+  for (let i = 0; i < 15; i++) if ((cells >> i) & 1) classes += ` av-${'abcde'[Math.floor(i / 3)]}${i % 3}`;
+  return `<span class="${classes}" aria-hidden="true"></span>`;
 }
 
 function votes(v) {
@@ -128,14 +118,14 @@ export function renderJS(bytes) {
     const date = `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
     const who = escape((c.author.name || '').trim() || 'Anonymous');
     const level = Math.min(depth, 6) + 1;
-    parts.push(`<article class="comment${capped ? ' capped' : ''}" part="comment" id="comment-${escape(c.id)}" ` +
+    parts.push(`<div class="comment${capped ? ' capped' : ''}" role="article" part="comment" id="comment-${escape(c.id)}" ` +
       `data-id="${escape(c.id)}" data-depth="${level - 1}"${replies ? ` data-replies="${replies}"` : ''}` +
       `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''} aria-posinset="${i + 1}" aria-setsize="${order.length}" ` +
       `aria-label="${level > 1 ? `Reply by ${who}, level ${level}, ${date}` : `Comment by ${who}, ${date}`}">${avatar(c.author)}<p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
-      `<time datetime="${isoDate(c.created)}">${date}</time><div class="body">${paragraphs(c.text)}</div>${votes(c.votes)}` +
+      `<span class="date" data-datetime="${isoDate(c.created)}">${date}</span><div class="body">${paragraphs(c.text)}</div>${votes(c.votes)}` +
       `<button data-action="reply" aria-label="Reply to ${who}">Reply</button>` +
-      `<button data-action="link">Link</button></article>\n`);
+      `<button data-action="link">Link</button></div>\n`);
   }
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];

@@ -76,7 +76,7 @@
     rendered.innerHTML = answer.html;
     var byThread = new Map();
     answer.comments.forEach(function (comment, i) {
-      var article = rendered.content.querySelector('article.comment[data-id="m' + i + '"]');
+      var article = rendered.content.querySelector('div.comment[data-id="m' + i + '"]');
       if (!byThread.has(comment.thread)) byThread.set(comment.thread, []);
       byThread.get(comment.thread).push(item(comment, article));
     });
