@@ -93,33 +93,35 @@ TEST_SUITE("A comment on its own") {
     CHECK(meta_of(answer)["ok"] == true);
     CHECK(meta_of(answer)["depth"] == 1);
     std::string html = html_of(answer);
-    CHECK(html.rfind("<article class=\"comment sending\" data-client-id=\"k-1\" part=\"comment\" id=\"comment-k-1\" "
+    CHECK(html.rfind("<div class=\"comment sending\" data-client-id=\"k-1\" role=\"article\" part=\"comment\" "
+                     "id=\"comment-k-1\" "
                      "data-id=\"k-1\" data-depth=\"1\" "
                      "aria-label=\"Reply by Ron, level 2, January 2, 2026\">",
                      0) == 0);
     CHECK(has(html, "<p class=\"byline\">Ron in New York writes:</p>"));
     CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
-    CHECK(has(html, "<p class=\"state\">Sending\xE2\x80\xA6</p></article>"));
+    CHECK(html.ends_with("<p class=\"state\">Sending\xE2\x80\xA6</p></div>\n"));  // the last line of the comment
     CHECK(has(html, "data-action=\"reply\""));
   }
 
   TEST_CASE("An unsent comment offers a retry; a top-level one stays at depth 0") {
     std::string html = html_of(colloquy::render_comment(mine, R"({"state":"unsent","clientId":"k-1"})"));
-    CHECK(has(html, "<article class=\"comment unsent\" data-client-id=\"k-1\""));
+    CHECK(html.rfind("<div class=\"comment unsent\" data-client-id=\"k-1\" role=\"article\"", 0) == 0);
     CHECK(has(html, "data-depth=\"0\""));
     CHECK(has(
         html,
-        "<p class=\"state\">Not sent yet <button type=\"button\" data-action=\"retry\">Retry</button></p></article>"));
+        "<p class=\"state\">Not sent yet <button type=\"button\" data-action=\"retry\">Retry</button></p></div>\n"));
   }
 
   TEST_CASE("The server's answer replaces it: no client id, and pending reads \"Awaiting moderation\"") {
     std::string html = html_of(colloquy::render_comment(
         R"({"id":"c9","created":"2026-01-02T03:04:05Z","text":"hi","status":"pending"})", R"({"parentDepth":3})"));
-    CHECK(html.rfind(
-              "<article class=\"comment pending\" part=\"comment\" id=\"comment-c9\" data-id=\"c9\" data-depth=\"4\" "
-              "aria-label=\"Reply by Anonymous, level 5, January 2, 2026\">",
-              0) == 0);
-    CHECK(has(html, "<p class=\"state\">Awaiting moderation</p></article>"));
+    CHECK(
+        html.rfind("<div class=\"comment pending\" role=\"article\" part=\"comment\" id=\"comment-c9\" data-id=\"c9\" "
+                   "data-depth=\"4\" "
+                   "aria-label=\"Reply by Anonymous, level 5, January 2, 2026\">",
+                   0) == 0);
+    CHECK(html.ends_with("<p class=\"state\">Awaiting moderation</p></div>\n"));
     CHECK_FALSE(has(html, "data-client-id"));
     std::string published = html_of(colloquy::render_comment(R"({"id":"c9","created":0,"text":"hi"})", "{}"));
     CHECK_FALSE(has(published, "class=\"state\""));

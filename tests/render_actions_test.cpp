@@ -10,6 +10,7 @@
 
 #include "colloquy/boundary.hpp"
 #include "html_allowlist.hpp"
+#include "thread_support.hpp"
 
 namespace {
 
@@ -37,12 +38,15 @@ rendered render(std::string_view options) {
   return r;
 }
 
-// The <article …>…</article> whose data-id is `escaped_id` (as written in the HTML).
+// The comment (<div class="comment…" role="article" …>…</div>) whose data-id is `escaped_id` (as
+// written in the HTML).
 std::string article(const std::string& html, std::string_view escaped_id) {
   const std::size_t at = html.find("data-id=\"" + std::string(escaped_id) + "\"");
   REQUIRE(at != std::string::npos);
-  const std::size_t start = html.rfind("<article", at);
-  return html.substr(start, html.find("</article>", at) + 10 - start);
+  const std::size_t start = html.rfind("<div class=\"comment", at);
+  REQUIRE(start != std::string::npos);
+  REQUIRE(html.find('>', start) > at);  // the data-id is the comment's own
+  return html.substr(start, colloquy::test::comment_end(html, start) - start);
 }
 
 bool has(std::string_view html, std::string_view what) { return html.find(what) != std::string_view::npos; }
@@ -102,13 +106,12 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK_FALSE(has(plain.html, "data-action=\"delete\""));
 
     const rendered mine = render(R"({"editable":["c2",7,"gone","a\"><img src=x onerror=alert(1)>"]})");
-    const std::string owner =
-        R"(<button data-action="edit">Edit</button><button data-action="delete">Delete</button></article>)";
-    CHECK(has(article(mine.html, "c2"), owner));
+    const std::string owner = R"(<button data-action="edit">Edit</button><button data-action="delete">Delete</button></div>)";
+    CHECK(article(mine.html, "c2").ends_with(owner));
     // An integer id names the comment whose id is "7" (awaiting moderation: said after the buttons).
-    const std::string buttons = owner.substr(0, owner.size() - std::string("</article>").size());
-    CHECK(has(article(mine.html, "7"), buttons + R"(<p class="state">Awaiting moderation</p></article>)"));
-    CHECK(has(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), owner));
+    const std::string buttons = owner.substr(0, owner.size() - std::string("</div>").size());
+    CHECK(article(mine.html, "7").ends_with(buttons + R"(<p class="state">Awaiting moderation</p></div>)"));
+    CHECK(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;").ends_with(owner));
     CHECK_FALSE(has(article(mine.html, "c1"), "data-action=\"edit\""));
     CHECK_FALSE(has(article(mine.html, "gone"), "data-action=\"edit\""));  // nothing left to edit
     CHECK(count(mine.html, "data-action=\"delete\"") == 3);
@@ -125,25 +128,33 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK(render(R"({"editable":{}})").meta["ignored"] == nlohmann::json::array());
   }
 
-  TEST_CASE("An edited comment says so, with the edit's date in a time element the widget relabels") {
+  TEST_CASE("An edited comment says so, with the edit's date in a date span the widget relabels") {
     const rendered r = render(R"({"now":1285495200000})");  // 2010-09-26T10:00:00Z: half an hour after the edit
-    CHECK(has(
-        article(r.html, "c2"),
-        R"(</time><span class="edited">edited <time datetime="2010-09-26T09:30:00Z">30 minutes ago</time></span><div class="body">)"));
+    // Right after the comment's own date: the marker, its date, then the body.
+    const std::string c2 = article(r.html, "c2");
+    const std::size_t created = c2.find(R"(<span class="date" data-datetime="2010-09-25T15:00:00Z">)");
+    const std::size_t edited = c2.find(
+        R"(</span><span class="edited">edited <span class="date" data-datetime="2010-09-26T09:30:00Z">30 minutes ago</span></span><div class="body">)");
+    REQUIRE(created != std::string::npos);
+    REQUIRE(edited != std::string::npos);
+    CHECK(c2.find('<', created + 1) == edited);
     CHECK(count(r.html, "class=\"edited\"") == 1);
     const rendered fr = render(R"({"locale":"fr"})");
-    CHECK(has(fr.html,
-              R"(<span class="edited">modifié <time datetime="2010-09-26T09:30:00Z">26 septembre 2010</time></span>)"));
+    CHECK(has(
+        fr.html,
+        R"(<span class="edited">modifié <span class="date" data-datetime="2010-09-26T09:30:00Z">26 septembre 2010</span></span>)"));
   }
 
   TEST_CASE("Each author has an avatar (the same one on each of their comments); data-avatars=\"off\" removes them") {
     const rendered r = render("{}");
-    CHECK(count(r.html, "<svg class=\"avatar\"") == 5);
+    CHECK(count(r.html, "<span class=\"avatar av-h") == 5);
+    CHECK(count(r.html, "class=\"avatar") == 5);
     std::string mary;
-    colloquy::append_avatar_svg(mary, {"Mary D.", "Kansas, USA", {}});
-    CHECK(has(article(r.html, "c1"), "\">" + mary + "<p class=\"byline\">"));  // after the article's attributes
-    CHECK_FALSE(has(article(r.html, "gone"), "<svg"));
-    CHECK_FALSE(has(render(R"({"avatars":false})").html, "<svg"));
+    colloquy::append_avatar(mary, {"Mary D.", "Kansas, USA", {}});
+    CHECK(mary.rfind("<span class=\"avatar av-h", 0) == 0);
+    CHECK(has(article(r.html, "c1"), "\">" + mary + "<p class=\"byline\">"));  // after the comment's attributes
+    CHECK_FALSE(has(article(r.html, "gone"), "class=\"avatar"));
+    CHECK_FALSE(has(render(R"({"avatars":false})").html, "class=\"avatar"));
   }
 
   TEST_CASE("Options of the wrong shape are listed as ignored; the rest of each still applies") {
@@ -169,7 +180,7 @@ TEST_SUITE("Reader actions in the thread") {
     const rendered r = render(R"({"static":true,"voted":{"c1":1},"editable":["c1"]})");
     CHECK_FALSE(has(r.html, "<button"));
     CHECK(has(r.html, R"(id="comment-c1")"));
-    CHECK(count(r.html, "<svg class=\"avatar\"") == 5);
+    CHECK(count(r.html, "<span class=\"avatar av-h") == 5);
     CHECK(has(r.html, "class=\"edited\""));
   }
 
@@ -180,7 +191,7 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK(has(html, R"(id="comment-n1")"));
     CHECK(has(html, "data-action=\"edit\""));
     CHECK(has(html, "data-action=\"vote\""));
-    CHECK_FALSE(has(html, "<svg"));
+    CHECK_FALSE(has(html, "class=\"avatar"));
     auto why = colloquy::test::allowlist_violation(html);
     CHECK_MESSAGE(!why, *why);
   }

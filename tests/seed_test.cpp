@@ -29,9 +29,13 @@ TEST_SUITE("Seed page") {
     REQUIRE(gaspar != std::string::npos);
     CHECK(mary < ron);
     CHECK(ron < gaspar);
-    CHECK(html.find("<time datetime=\"2010-09-25T14:03:00Z\">September 25, 2010</time>") != std::string::npos);
-    CHECK(html.find(">September 27, 2010</time>") != std::string::npos);
-    CHECK(html.find(">October 28, 2010</time>") != std::string::npos);
+    CHECK(html.find("<span class=\"date\" data-datetime=\"2010-09-25T14:03:00Z\">September 25, 2010</span>") !=
+          std::string::npos);
+    CHECK(html.find("<span class=\"date\" data-datetime=\"2010-09-27T16:41:00Z\">September 27, 2010</span>") !=
+          std::string::npos);
+    CHECK(html.find("<span class=\"date\" data-datetime=\"2010-10-28T09:12:00Z\">October 28, 2010</span>") !=
+          std::string::npos);
+    CHECK(html.find("<time") == std::string::npos);  // comments' dates are spans (DESIGN §7)
     CHECK(html.find("<div class=\"body\"><p>Nice :)</p>\n</div>") != std::string::npos);
     CHECK(html.find("<p>Human Security 21......</p>\n<p>Think of the cost-savings,") != std::string::npos);
     CHECK(html.find("<p>building new real estate hotel</p>") != std::string::npos);

@@ -133,8 +133,11 @@ TEST_SUITE("Sorting and pagination") {
       std::string whole = html_of(colloquy::render_comments(doc, R"({"sort":")" + sort + R"("})"));
       auto list = [](const std::string& html) {
         std::string out;
-        for (std::size_t p = 0; (p = html.find("<article", p)) != std::string::npos; p = html.find("</article>", p))
-          out += html.substr(p, html.find("</article>", p) - p) + "\n";
+        for (std::size_t p = 0; (p = colloquy::test::find_comment(html, p)) != std::string::npos;) {
+          const std::size_t end = colloquy::test::comment_end(html, p);
+          out += html.substr(p, end - p) + "\n";
+          p = end;
+        }
         return out;
       };
       std::string joined;
@@ -146,13 +149,13 @@ TEST_SUITE("Sorting and pagination") {
         REQUIRE(meta["ok"] == true);
         std::string html = html_of(answer);
         if (offset == 0) CHECK(html.rfind("<section class=\"comments\"", 0) == 0);
-        else CHECK(html.rfind("<article", 0) == 0);  // only the page, to append
+        else CHECK(colloquy::test::find_comment(html) == 0);  // only the page, to append
         CHECK(meta["page"]["offset"] == offset);
         CHECK(meta["page"]["threads"].get<std::size_t>() <= 4);
         // Each page starts with a top-level comment: no thread is split.
-        auto first = html.find("<article");
+        auto first = colloquy::test::find_comment(html);
         REQUIRE(first != std::string::npos);
-        CHECK(html.find("data-depth=\"0\"", first) < html.find("</article>", first));
+        CHECK(html.find("data-depth=\"0\"", first) < html.find('>', first));  // in the first comment's tag
         joined += list(html);
         ++pages;
         if (meta["page"]["next"].is_null()) {

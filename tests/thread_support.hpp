@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -330,18 +331,53 @@ inline void check_order(const thread& t, const thread_options& o) {
   }
 }
 
-// Opening tags of each article outside its body: <article>, the byline's <p> and link, <time>,
-// the body <div>, the reply <button>. Returns the largest count in `html`.
+// Where the next comment (render.hpp: `<div class="comment…" role="article" …>`) opens at or
+// after `from`, npos when there is none. Only a comment's class starts with the word "comment".
+inline std::size_t find_comment(std::string_view html, std::size_t from = 0) {
+  constexpr std::string_view open = "<div class=\"comment";
+  for (std::size_t at = html.find(open, from); at != std::string_view::npos; at = html.find(open, at + 1)) {
+    const std::size_t next = at + open.size();
+    if (next < html.size() && (html[next] == '"' || html[next] == ' ')) return at;
+  }
+  return std::string_view::npos;
+}
+
+// One past the </div> that closes the comment opening at `start`: divs counted, so the body
+// <div> inside does not end it (text and attribute values are escaped: no '<' in them).
+inline std::size_t comment_end(std::string_view html, std::size_t start) {
+  std::size_t depth = 0;
+  for (std::size_t at = html.find('<', start); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    if (html.compare(at, 5, "<div ") == 0 || html.compare(at, 5, "<div>") == 0) {
+      ++depth;
+    } else if (html.compare(at, 6, "</div>") == 0) {
+      REQUIRE(depth > 0);
+      if (--depth == 0) return at + 6;
+    }
+  }
+  FAIL("comment at byte " << start << " is never closed");
+  return std::string_view::npos;
+}
+
+// How many comments `html` holds.
+inline std::size_t count_comments(std::string_view html) {
+  std::size_t n = 0;
+  for (std::size_t p = find_comment(html); p != std::string_view::npos; p = find_comment(html, p + 1)) ++n;
+  return n;
+}
+
+// Opening tags of each comment outside its body: the comment's <div>, the avatar <span>, the
+// byline's <p> and link, the date <span>, the body <div>, the buttons. Returns the largest count
+// in `html`.
 inline std::size_t max_elements_outside_body(const std::string& html, std::size_t* articles = nullptr) {
   std::size_t most = 0, count = 0, pos = 0;
-  while ((pos = html.find("<article", pos)) != std::string::npos) {
-    std::size_t end = html.find("</article>", pos);
-    REQUIRE(end != std::string::npos);
-    std::string a = html.substr(pos, end - pos);
+  while ((pos = find_comment(html, pos)) != std::string::npos) {
+    const std::size_t end = comment_end(html, pos);
+    std::string a = html.substr(pos, end - 6 - pos);  // without the comment's own </div>
     std::size_t body = a.find("<div class=\"body\">");
     REQUIRE(body != std::string::npos);
     std::size_t body_end = a.rfind("</div>");
     REQUIRE(body_end != std::string::npos);
+    REQUIRE(body_end > body);
     std::string outside = a.substr(0, body + 1) + a.substr(body_end);
     std::size_t tags = 0;
     for (std::size_t i = 0; i + 1 < outside.size(); ++i)

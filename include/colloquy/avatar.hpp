@@ -6,7 +6,8 @@
 //
 //   std::string out;
 //   colloquy::append_avatar(out, {"Mary D.", "Kansas, USA"});
-//   // <span class="avatar av-h9 av-a0 av-b1 av-c0 av-c1 av-c2 av-d0 av-e1" aria-hidden="true"></span>
+//   // <span class="avatar av-h9 av-a0 av-b1 av-b2 av-c0 av-c1 av-c2 av-d0 av-e1 av-e2"
+//   //       aria-hidden="true"></span>
 //
 // av-h<0-23>: the colour, one of 24 hues 15° apart. av-<row><column>: a filled cell, rows a-e
 // from the top, columns 0-2 from the edges in (column 0 is drawn at both edges, 1 beside both,

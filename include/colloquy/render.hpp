@@ -5,8 +5,8 @@
 //
 // Per comment: a div with role=article, avatar (a span the stylesheet draws), byline (+ author
 // link), date ("edited" adds a span and a date), body, two vote buttons, reply and link buttons
-// (edit and delete on the reader's own): at most 15 elements plus the body's own, 11 on most
-// comments. The list is flat: nesting is shown by data-depth, so slices can be inserted
+// (edit and delete on the reader's own): at most 14 elements plus the body's own, 9 on most
+// comments (10 with an author link). The list is flat: nesting is shown by data-depth, so slices can be inserted
 // independently. Pages (sort.hpp) never split a top-level thread; a "load more" button
 // (button[data-action=more][data-next]) follows a page that is not the last.
 //

@@ -30,7 +30,7 @@ try {
         // The frame in which 10 comments are first in the widget.
         (function frame() {
           const root = document.querySelector('#colloquy')?.shadowRoot;
-          if (root && root.querySelectorAll('article.comment').length >= 10) window.__first10 = performance.now();
+          if (root && root.querySelectorAll('div.comment').length >= 10) window.__first10 = performance.now();
           else requestAnimationFrame(frame);
         })();
       });
@@ -44,7 +44,7 @@ try {
       await page.waitForFunction(() => window.__first10, null, { timeout: 600000, polling: 500 });
       // Every comment in, or what is in after the deadline (a busy machine inserts 52,000
       // comments for many minutes): the figures then cover that span.
-      const all = await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === n,
+      const all = await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length === n,
         total, { timeout: DEADLINE, polling: 2000 }).then(() => true, () => false);
       await page.waitForTimeout(200); // the last task's entry is queued
       const r = await page.evaluate((all) => {
@@ -52,7 +52,7 @@ try {
         const after = window.__tasks.filter(([start, duration]) => start + duration > api.responseEnd);
         return { first10: window.__first10 - api.responseEnd, longest: Math.max(0, ...after.map(([, d]) => d)),
           over50: after.length, shift: window.__shift, longestEver: Math.max(0, ...window.__tasks.map(([, d]) => d)),
-          shown: all ? 1 : document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length };
+          shown: all ? 1 : document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length };
       }, all);
       if (!all) r.shown /= total;
       runs.push(r);

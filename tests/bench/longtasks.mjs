@@ -69,7 +69,7 @@ try {
     await page.route('**/api/bench**', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: doc }));
     await browser.startTracing(page, { categories: CATEGORIES });
     await page.goto(server.url + '/lt.html');
-    await page.waitForFunction((total) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === total,
+    await page.waitForFunction((total) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length === total,
       n, { timeout: 600000, polling: 1000 });
     await page.waitForTimeout(300);
     const trace = JSON.parse(await browser.stopTracing());

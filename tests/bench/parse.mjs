@@ -20,10 +20,10 @@ const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'applicat
 // Each variant: the markup less one part of every comment.
 const VARIANTS = {
   'as rendered': (html) => html,
-  'no avatar (svg)': (html) => html.replace(/<svg[^>]*>[\s\S]*?<\/svg>/g, ''),
+  'no avatar (span)': (html) => html.replace(/<span class="avatar[ "][^>]*><\/span>/g, ''),
   'no buttons (votes, reply, link)': (html) => html.replace(/<button[^>]*>[\s\S]*?<\/button>/g, ''),
   'no aria-* and data-* attributes': (html) => html.replace(/ (?:aria|data)-[\w-]+="[^"]*"/g, ''),
-  'no byline and date': (html) => html.replace(/<p class="byline">[\s\S]*?<\/p>|<time[^>]*>[\s\S]*?<\/time>/g, ''),
+  'no byline and date': (html) => html.replace(/<p class="byline">[\s\S]*?<\/p>|<span class="date"[^>]*>[^<]*<\/span>/g, ''),
 };
 
 // The slices the widget rendered after its first screen, as the page holds them.
@@ -40,7 +40,7 @@ async function renderedSlices(browser) {
   });
   const page = await context.newPage();
   await page.goto(`http://bench.test/page/colloquy/${n}`);
-  await page.waitForFunction((total) => document.querySelector('#colloquy').shadowRoot?.querySelectorAll('article.comment').length === total,
+  await page.waitForFunction((total) => document.querySelector('#colloquy').shadowRoot?.querySelectorAll('div.comment').length === total,
     n, { timeout: 120000 });
   const slices = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > .slice')].map((s) => s.outerHTML));
   await context.close();
@@ -66,7 +66,7 @@ function timeParsing({ variants, rounds }) {
 const browser = await launch();
 try {
   const slices = await renderedSlices(browser);
-  const comments = slices.join('').split('<article ').length - 1;
+  const comments = slices.join('').split(/<div class="comment[ "]/).length - 1;
   const variants = Object.values(VARIANTS).map((drop) => slices.map(drop));
   const page = await browser.newPage();
   const times = await page.evaluate(timeParsing, { variants, rounds });

@@ -86,7 +86,7 @@ const colloquyAnswer = (url, doc) => (url.pathname === '/api/comments' ? doc : n
 export const SYSTEMS = {
   colloquy: {
     label: 'Colloquy',
-    selector: 'article.comment',
+    selector: 'div.comment',
     root: '#colloquy',
     page: (n) => page('Colloquy', '', `<div id="colloquy"></div>
 <script src="/colloquy/colloquy.js" defer data-thread="/bench/${n}" data-comments="/api/comments"></script>`),
@@ -94,7 +94,7 @@ export const SYSTEMS = {
   },
   baseline: {
     label: 'one innerHTML',
-    selector: 'article.comment',
+    selector: 'div.comment',
     root: '#comments',
     // The least a widget can do: fetch the same answer and the widget's stylesheet, build the
     // same markup in plain JavaScript (reference.mjs: the core's HTML, byte for byte) and insert

@@ -65,7 +65,7 @@ async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style =
     return post === 'abort' ? route.abort('internetdisconnected') : route.fulfill({ status: 503, body: 'busy' });
   });
   await page.goto(server.url + '/a11y.html');
-  await waitForCount(page, '#colloquy >> article.comment', comments.length);
+  await waitForCount(page, '#colloquy >> div.comment', comments.length);
   await page.waitForSelector('#colloquy >> form.compose:not(.reply)', { timeout: WAIT });
   // The stylesheet is in (colour checks mean nothing before it).
   await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.adoptedStyleSheets.length === 2, null, { timeout: WAIT });
@@ -74,7 +74,7 @@ async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style =
 
 const widget = '#colloquy >> ';
 async function openReply(page) {
-  await page.click(`${widget}article.comment[data-id="c1"] button[data-action="reply"]`);
+  await page.click(`${widget}div.comment[data-id="c1"] button[data-action="reply"]`);
   await page.waitForSelector(`${widget}form.compose.reply[data-parent="c1"] textarea[name="text"]`, { timeout: WAIT });
 }
 async function showErrors(page) {
@@ -129,7 +129,7 @@ const STATES = [
       await o.page.fill(`${widget}form.compose:not(.reply) input[name="name"]`, 'Zoe');
       await o.page.fill(`${widget}form.compose:not(.reply) textarea[name="text"]`, 'Lost on the way.');
       await o.page.click(`${widget}form.compose:not(.reply) button[type="submit"]`);
-      const unsent = `${widget}article.comment.unsent button[data-action="retry"]`;
+      const unsent = `${widget}div.comment.unsent button[data-action="retry"]`;
       await eventually(async () => {
         assert.ok(posts >= 4, `${posts} posts so far`);
         assert.equal(await o.page.locator(unsent).count(), 1);
@@ -146,7 +146,7 @@ const STATES = [
   {
     name: 'editing one\'s own comment, with a validation error', run: async () => {
       const o = await open({ own: ['c2'] });
-      await o.page.click(`${widget}article.comment[data-id="c2"] button[data-action="edit"]`);
+      await o.page.click(`${widget}div.comment[data-id="c2"] button[data-action="edit"]`);
       const form = `${widget}form.compose.edit[data-edit="c2"]`;
       await o.page.fill(`${form} textarea[name="text"]`, ' ');
       await o.page.click(`${form} button[type="submit"]`);
@@ -157,8 +157,8 @@ const STATES = [
   {
     name: 'asked to confirm a delete', run: async () => {
       const o = await open({ own: ['c3'] });
-      await o.page.click(`${widget}article.comment[data-id="c3"] button[data-action="delete"]`);
-      await o.page.waitForSelector(`${widget}article.comment[data-id="c3"] .confirm button[data-action="keep"]`, { timeout: WAIT });
+      await o.page.click(`${widget}div.comment[data-id="c3"] button[data-action="delete"]`);
+      await o.page.waitForSelector(`${widget}div.comment[data-id="c3"] .confirm button[data-action="keep"]`, { timeout: WAIT });
       return o;
     },
   },
@@ -204,7 +204,7 @@ test('the structure as assistive technology reads it', async () => {
       'Reply by Anonymous, level 2, September 27, 2010']) {
       assert.equal(await feed.getByRole('article', { name, exact: true }).count(), 1, name);
     }
-    const positions = await page.$$eval('#colloquy >> article.comment', (as) => as.map((a) => `${a.getAttribute('aria-posinset')}/${a.getAttribute('aria-setsize')}`));
+    const positions = await page.$$eval('#colloquy >> div.comment', (as) => as.map((a) => `${a.getAttribute('aria-posinset')}/${a.getAttribute('aria-setsize')}`));
     assert.deepEqual(positions, ['1/5', '2/5', '3/5', '4/5', '5/5']);
     assert.equal(await page.getByRole('button', { name: 'Reply to Mary D.', exact: true }).count(), 1);
     assert.equal(await page.getByRole('button', { name: 'Reply to Anonymous', exact: true }).count(), 1);

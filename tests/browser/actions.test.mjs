@@ -18,7 +18,7 @@ after(async () => { await browser?.close(); });
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const W = '#colloquy >> ';
 const bottom = `${W}form.compose:not(.reply)`;
-const article = (id) => `${W}article.comment[data-id="${id}"]`;
+const article = (id) => `${W}div.comment[data-id="${id}"]`;
 const editForm = (id) => `${W}form.compose.edit[data-edit="${id}"]`;
 
 // A page of the server's origin with the widget on `thread` (`comments`: false for the
@@ -44,13 +44,13 @@ async function open(server, thread, { comments = true, context = browser, locale
 // Posts from the bottom form; resolves with the stored comment's id once the server's copy is
 // shown (with its Edit button: the token is kept).
 async function post(page, text, name = 'Zoe') {
-  const before = await page.locator(`${W}article.comment:not([data-client-id])`).count();
+  const before = await page.locator(`${W}div.comment:not([data-client-id])`).count();
   await page.fill(`${bottom} input[name="name"]`, name);
   await page.fill(`${bottom} textarea[name="text"]`, text);
   await clickPost(page, bottom);
-  await waitForCount(page, `${W}article.comment:not([data-client-id])`, before + 1);
+  await waitForCount(page, `${W}div.comment:not([data-client-id])`, before + 1);
   const id = await eventually(async () => {
-    const ids = await page.locator(`${W}article.comment:not([data-client-id])`).evaluateAll((as, t) =>
+    const ids = await page.locator(`${W}div.comment:not([data-client-id])`).evaluateAll((as, t) =>
       as.filter((a) => a.querySelector('.body').textContent.includes(t)).map((a) => a.dataset.id), text);
     assert.equal(ids.length, 1, `one comment reads ${text}`);
     return ids[0];
@@ -66,12 +66,13 @@ async function stored(server, thread, id) {
   return (await r.json()).comments.find((c) => String(c.id) === id);
 }
 
-// What has the focus inside the widget: "article <id>", "<data-action> button", "textarea", ….
+// What has the focus inside the widget: "comment <id>" (the comment itself, role=article),
+// "<data-action> button", "textarea", ….
 function focused(page) {
   return page.evaluate(() => {
     const el = document.querySelector('#colloquy').shadowRoot.activeElement;
     if (!el) return 'nothing';
-    if (el.matches('article.comment')) return `article ${el.dataset.id}`;
+    if (el.matches('div.comment[role="article"]')) return `comment ${el.dataset.id}`;
     if (el.matches('button[data-action]')) return `${el.dataset.action} button`;
     return el.tagName.toLowerCase();
   });
@@ -114,9 +115,9 @@ test('post, edit and delete one\'s own comment against the reference server', as
 
     await edit(page, a, 'Second *version* of A');
     await waitForText(page, `${article(a)} .body`, /^\s*Second version of A\s*$/);
-    await page.waitForSelector(`${article(a)} .edited time[datetime]`, { timeout: WAIT });
+    await page.waitForSelector(`${article(a)} .edited .date[data-datetime]`, { timeout: WAIT });
     await waitForCount(page, editForm(a), 0);
-    assert.equal(await focused(page), `article ${a}`);
+    assert.equal(await focused(page), `comment ${a}`);
     await waitForText(page, `${W}.announce`, 'Comment updated');
     const server1 = await stored(server, thread, a);
     assert.equal(server1.text, 'Second *version* of A');
@@ -131,7 +132,7 @@ test('post, edit and delete one\'s own comment against the reference server', as
     const b = await post(page, 'B, with no replies');
     const reply = await postComment(server, { thread, parent: a, author: { name: 'Ron' }, text: 'A reply to A', clientId: 'other-client-1' });
     await page.reload();
-    await waitForCount(page, `${W}article.comment`, 3);
+    await waitForCount(page, `${W}div.comment`, 3);
     await waitForCount(page, `${W}button[data-action="edit"]`, 2);
     assert.equal(await page.locator(`${article(reply)} button[data-action="delete"]`).count(), 0);
 
@@ -150,7 +151,7 @@ test('post, edit and delete one\'s own comment against the reference server', as
     await page.waitForSelector(`${article(a)}.deleted`, { timeout: WAIT });
     await waitForText(page, `${article(a)} .byline`, 'This comment was deleted.');
     assert.equal(await page.locator(`${article(a)} button[data-action="edit"]`).count(), 0);
-    assert.equal(await focused(page), `article ${a}`);
+    assert.equal(await focused(page), `comment ${a}`);
     await waitForCount(page, article(reply), 1);
     assert.equal((await stored(server, thread, a))?.status ?? 'deleted', 'deleted');
     assert.equal((await stored(server, thread, reply)).text, 'A reply to A');
@@ -159,12 +160,12 @@ test('post, edit and delete one\'s own comment against the reference server', as
     await page.click(`${article(b)} button[data-action="delete"]`);
     await page.click(`${article(b)} .confirm button[data-action="confirm-delete"]`);
     await waitForCount(page, article(b), 0);
-    assert.match(await focused(page), /^article /);
+    assert.match(await focused(page), /^comment /);
     await waitForText(page, `${W}section.comments > header h2`, '1 Comment');
     await waitForText(page, `${W}.announce`, 'Comment deleted');
     assert.equal((await stored(server, thread, b))?.status ?? 'deleted', 'deleted');
     await page.reload();
-    await waitForCount(page, `${W}article.comment`, 2);
+    await waitForCount(page, `${W}div.comment`, 2);
     await page.waitForSelector(`${article(a)}.deleted`, { timeout: WAIT });
     assert.equal(await page.locator(article(b)).count(), 0);
     assert.deepEqual(errors, []);
@@ -240,7 +241,7 @@ test('in a paged thread, an edit and a new sort keep the server\'s cursor; Load 
     const thread = '/actions/paged';
     for (const name of ['T0', 'T1', 'T2']) await postComment(server, { thread, author: { name }, text: name + ' starts', clientId: `paged-${name}-0000-0000` });
     const { page, errors } = await open(server, thread, { pageSize: 2 });
-    const bodies = () => page.locator(`${W}article.comment .body`).evaluateAll((bs) => bs.map((b) => b.textContent.trim()));
+    const bodies = () => page.locator(`${W}div.comment .body`).evaluateAll((bs) => bs.map((b) => b.textContent.trim()));
     await eventually(async () => assert.deepEqual(await bodies(), ['T0 starts', 'T1 starts']));
     const m = await post(page, 'Mine, first');
     await edit(page, m, 'Mine, *edited*');
@@ -286,9 +287,9 @@ test('a comment awaiting moderation: its author edits it (still pending) and del
     assert.equal(await page.inputValue(`${editForm(p)} textarea[name="text"]`), 'Pending, as first written');
     await edit(page, p, 'Pending, *edited*');
     await waitForText(page, `${article(p)} .body`, /^\s*Pending, edited\s*$/);
-    await page.waitForSelector(`${article(p)}.pending .edited time[datetime]`, { timeout: WAIT });
+    await page.waitForSelector(`${article(p)}.pending .edited .date[data-datetime]`, { timeout: WAIT });
     await waitForText(page, `${article(p)} .state`, 'Awaiting moderation');
-    assert.equal(await focused(page), `article ${p}`);
+    assert.equal(await focused(page), `comment ${p}`);
     const [held] = await awaiting();
     assert.equal(held.text, 'Pending, *edited*');
     assert.equal(held.status, 'pending');
@@ -335,18 +336,18 @@ test('browser-storage mode: the reader edits and deletes the comments this brows
     const e = await post(page, 'Premier jet');
     await edit(page, e, 'Second *jet*');
     await waitForText(page, `${article(e)} .body`, /Second jet/);
-    await page.waitForSelector(`${article(e)} .edited time[datetime]`, { timeout: WAIT });
+    await page.waitForSelector(`${article(e)} .edited .date[data-datetime]`, { timeout: WAIT });
     await page.reload();
     await waitForText(page, `${article(e)} .body`, /Second jet/);
-    await page.waitForSelector(`${article(e)} .edited time[datetime]`, { timeout: WAIT });
+    await page.waitForSelector(`${article(e)} .edited .date[data-datetime]`, { timeout: WAIT });
     await page.click(`${article(e)} button[data-action="delete"]`);
     assert.equal(await page.getAttribute(`${article(e)} .confirm`, 'aria-label'), 'Supprimer ce commentaire\u202F?');
     await page.click(`${article(e)} .confirm button[data-action="confirm-delete"]`);
-    await waitForCount(page, `${W}article.comment`, 0);
+    await waitForCount(page, `${W}div.comment`, 0);
     assert.equal(await focused(page), 'textarea'); // nothing left: the comment form
     await page.reload();
     await page.waitForSelector(`${bottom} textarea[name="text"]`, { timeout: WAIT });
-    assert.equal(await page.locator(`${W}article.comment`).count(), 0);
+    assert.equal(await page.locator(`${W}div.comment`).count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -368,7 +369,7 @@ test('votes end to end: vote, change, remove, reload, and two voters in two brow
     const one = await browser.newContext();
     const two = await browser.newContext();
     const { page, errors } = await open(server, thread, { context: one });
-    await waitForCount(page, `${W}article.comment`, 3);
+    await waitForCount(page, `${W}div.comment`, 3);
     const up = `${article('c1')} button[data-vote="up"]`, down = `${article('c1')} button[data-vote="down"]`;
     await page.click(up);
     await eventually(async () => assert.deepEqual(await serverVotes(server, 'c1'), [4, 0]));
@@ -381,7 +382,7 @@ test('votes end to end: vote, change, remove, reload, and two voters in two brow
 
     // A second reader, in a browser of their own, votes up: the server counts both.
     const other = await open(server, thread, { context: two });
-    await waitForCount(other.page, `${W}article.comment`, 3);
+    await waitForCount(other.page, `${W}div.comment`, 3);
     assert.deepEqual(await votes(other.page, 'c1'), [['false', '3'], ['false', '1']]);
     await other.page.click(up);
     await eventually(async () => assert.deepEqual(await serverVotes(server, 'c1'), [4, 1]));

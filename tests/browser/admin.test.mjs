@@ -17,8 +17,8 @@ async function widgetIds(server, n) {
   const page = await browser.newPage();
   try {
     await page.goto(server.url + '/');
-    await waitForCount(page, '#colloquy >> article.comment', n);
-    return await page.locator('#colloquy >> article.comment').evaluateAll((as) => as.map((a) => a.dataset.id));
+    await waitForCount(page, '#colloquy >> div.comment', n);
+    return await page.locator('#colloquy >> div.comment').evaluateAll((as) => as.map((a) => a.dataset.id));
   } finally {
     await page.close();
   }

@@ -47,37 +47,37 @@ test('pre-rendered comments stay on show, then are adopted in one step at the sa
     await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot);
     // Mounted, and the pre-rendered comments are still what the reader sees.
     const shown = await page.evaluate(() => {
-      const a = document.querySelector('#colloquy .colloquy-static article[data-id="c12"]');
+      const a = document.querySelector('#colloquy .colloquy-static div.comment[data-id="c12"]');
       return a.getBoundingClientRect().height;
     });
     assert.ok(shown > 0, 'the pre-rendered comments are visible once the widget has mounted');
     await page.evaluate(() => {
-      const a = document.querySelector('#colloquy .colloquy-static article[data-id="c12"]');
+      const a = document.querySelector('#colloquy .colloquy-static div.comment[data-id="c12"]');
       window.scrollBy(0, a.getBoundingClientRect().top - 100);
       // Every frame from here on: how many comments does the reader see?
       window.__frames = [];
       const count = () => {
         const host = document.querySelector('#colloquy');
         const visible = (list) => [...list].filter((el) => el.getBoundingClientRect().height > 0).length;
-        window.__frames.push(visible(host.querySelectorAll('.colloquy-static article.comment')) +
-          visible(host.shadowRoot.querySelectorAll('article.comment')));
+        window.__frames.push(visible(host.querySelectorAll('.colloquy-static div.comment')) +
+          visible(host.shadowRoot.querySelectorAll('div.comment')));
         requestAnimationFrame(count);
       };
       requestAnimationFrame(count);
     });
     // The comment the reader's screen starts with: the first that begins on it.
     const mark = await page.evaluate(() => {
-      const a = [...document.querySelectorAll('#colloquy .colloquy-static article[data-id]')].find((x) => x.getBoundingClientRect().top >= 0);
+      const a = [...document.querySelectorAll('#colloquy .colloquy-static div.comment[data-id]')].find((x) => x.getBoundingClientRect().top >= 0);
       return { id: a.dataset.id, top: a.getBoundingClientRect().top };
     });
     assert.ok(mark.top >= 0 && mark.top < 700 && mark.id !== 'c1', JSON.stringify(mark));
     release();
-    await waitForCount(page, '#colloquy >> article.comment[data-id] button[data-action="reply"]', 40);
+    await waitForCount(page, '#colloquy >> div.comment[data-id] button[data-action="reply"]', 40);
     await page.waitForFunction(() => !document.querySelector('#colloquy .colloquy-static'));
     // Two frames later (content-visibility settles sizes in a frame): still where it was.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const after = await page.evaluate((id) => document.querySelector('#colloquy').shadowRoot
-      .querySelector(`article.comment[data-id="${id}"]`).getBoundingClientRect().top, mark.id);
+      .querySelector(`div.comment[data-id="${id}"]`).getBoundingClientRect().top, mark.id);
     assert.ok(Math.abs(after - mark.top) <= 1, `the comment at the top of the screen stays: ${mark.top} then ${after}`);
     const frames = await page.evaluate(() => window.__frames);
     assert.ok(frames.length > 0);

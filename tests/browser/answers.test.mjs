@@ -57,7 +57,7 @@ async function write(page, text) {
   await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
 }
 const outbox = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('colloquy:outbox') || '[]'));
-const articles = (page) => page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > article.comment')]
+const articles = (page) => page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > div.comment')]
   .map((a) => [a.dataset.id, a.className]));
 
 for (const mode of ['html201', 'html403']) {
@@ -94,12 +94,12 @@ test('when the server comes back, an unsent post goes out on its own (no online 
     await go();
     a.mode = '503';
     await write(page, 'Sent when the server is back');
-    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> div.comment.unsent', { timeout: 10000 });
     // At least one retry while still down, then the server returns.
     for (const end = Date.now() + 15000; watch.posts.length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
     assert.ok(watch.posts.length >= 2, `posted ${watch.posts.length} times while down`);
     a.mode = 'up';
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]', { timeout: 20000 });
+    await page.waitForSelector('#colloquy >> div.comment[data-id="s1"]', { timeout: 20000 });
     assert.deepEqual(await articles(page), [['s1', 'comment']]);
     assert.deepEqual(await outbox(page), []);
     assert.equal(new Set(watch.posts.map((p) => p.clientId)).size, 1);

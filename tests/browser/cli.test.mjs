@@ -26,7 +26,7 @@ const doc = JSON.stringify({ comments: [
 test('render --sort top --page-size 2 renders the first two threads by score, as a static page', () => {
   const r = run(['render', '--sort', 'top', '--page-size', '2', '-'], doc);
   assert.equal(r.status, 0, r.stderr);
-  const ids = [...r.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
+  const ids = [...r.stdout.matchAll(/<div class="comment[^"]*"[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(ids, ['b', 'b1', 'a']);
   // Marked for colloquy-static.css; no control that needs the script (reply, sort, load more).
   assert.match(r.stdout, /^<section class="comments colloquy-static" part="comments"[ >]/);
@@ -40,7 +40,7 @@ test('render --sort top --page-size 2 renders the first two threads by score, as
   assert.equal(same.stdout, r.stdout);
   // The next page is a page of its own.
   const next = run(['render', '--sort=top', '--page-size=2', '--offset=2', file]);
-  assert.deepEqual([...next.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]), ['x', 'c']);
+  assert.deepEqual([...next.stdout.matchAll(/<div class="comment[^"]*"[^>]* data-id="([^"]+)"/g)].map((m) => m[1]), ['x', 'c']);
 });
 
 test('a long thread is written out as it is rendered: the same HTML whole, and a failed write is exit 1', () => {
@@ -56,12 +56,12 @@ test('a long thread is written out as it is rendered: the same HTML whole, and a
   assert.ok(r.stdout.length > 1 << 20, `${r.stdout.length} bytes`);
   assert.match(r.stdout, /^<section class="comments colloquy-static"/);
   assert.ok(r.stdout.endsWith('</div></section>\n'));
-  const ids = [...r.stdout.matchAll(/<article[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
+  const ids = [...r.stdout.matchAll(/<div class="comment[^"]*"[^>]* data-id="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(ids.length, 3000);
   assert.equal(new Set(ids).size, 3000);
-  // Rendered on two threads in blocks (main.cpp), the articles are those of pages rendered in
+  // Rendered on two threads in blocks (main.cpp), the comments are those of pages rendered in
   // one pass each (50 threads of 3 comments: below the two-thread threshold), in order.
-  const articles = (html) => html.slice(html.indexOf('<article'), html.lastIndexOf('</div></section>'));
+  const articles = (html) => html.slice(html.indexOf('<div class="comment'), html.lastIndexOf('</div></section>'));
   let pages = '';
   for (let offset = 0; offset < 1000; offset += 50) {
     const page = spawnSync(cli, ['render', '--page-size=50', `--offset=${offset}`, file], { encoding: 'utf8', maxBuffer: 64 << 20 });

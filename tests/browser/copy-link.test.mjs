@@ -21,7 +21,7 @@ test('Link copies the comment\'s URL and says so', async () => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url + '/?from=index#top');
-    await page.click('#colloquy >> article.comment[data-id="c2"] button[data-action="link"]');
+    await page.click('#colloquy >> div.comment[data-id="c2"] button[data-action="link"]');
     await eventually(async () => assert.equal(await announced(page), 'Link copied'));
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), server.url + '/?from=index#comment-c2');
     // The URL leads to the comment: its article has that id.
@@ -40,9 +40,9 @@ test('a refused clipboard leaves the URL selected in a field under the comment',
       navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
     });
     await page.goto(server.url + '/');
-    await page.focus('#colloquy >> article.comment[data-id="c1"] button[data-action="link"]');
+    await page.focus('#colloquy >> div.comment[data-id="c1"] button[data-action="link"]');
     await page.keyboard.press('Enter');
-    const field = '#colloquy >> article.comment[data-id="c1"] .copy-link input';
+    const field = '#colloquy >> div.comment[data-id="c1"] .copy-link input';
     await page.waitForSelector(field);
     await eventually(async () => {
       const state = await page.evaluate(() => {
@@ -53,7 +53,7 @@ test('a refused clipboard leaves the URL selected in a field under the comment',
       assert.deepEqual(state, { value: server.url + '/#comment-c1', readOnly: true, selected: server.url + '/#comment-c1', label: 'Copy this link: ' });
     });
     // A second click reuses the field.
-    await page.click('#colloquy >> article.comment[data-id="c1"] button[data-action="link"]');
+    await page.click('#colloquy >> div.comment[data-id="c1"] button[data-action="link"]');
     await eventually(async () => assert.equal(await page.locator(field).count(), 1));
     assert.deepEqual(errors, []);
     await page.close();

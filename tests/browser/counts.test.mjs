@@ -156,7 +156,7 @@ test('browser-storage mode: the counts are those of the threads this browser kee
       await page.fill('#colloquy >> form.compose:not(.reply) textarea[name="text"]', text);
       await clickPost(page, '#colloquy >> form.compose:not(.reply)');
     }
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await routeIndex(page, ['/local/kept', '/local/never-written'], '');
     watch.requests.length = 0;
     await page.goto(server.url + '/index-page.html');

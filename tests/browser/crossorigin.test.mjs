@@ -58,11 +58,11 @@ async function waitFor(page, watch, what, fn, arg) {
 }
 const shown = (n) => {
   const root = document.querySelector('#colloquy')?.shadowRoot;
-  return !!root && root.querySelectorAll('.list > article.comment').length === n &&
-    !root.querySelector('article.sending, article.unsent');
+  return !!root && root.querySelectorAll('.list > div.comment').length === n &&
+    !root.querySelector('div.comment.sending, div.comment.unsent');
 };
 function thread(page) {
-  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > article.comment')]
+  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > div.comment')]
     .map((a) => ({ id: a.dataset.id, depth: a.dataset.depth, byline: a.querySelector('.byline').textContent,
       body: a.querySelector('.body').textContent.trim() })));
 }
@@ -119,7 +119,7 @@ test('a blog on another origin: the widget loads from the comments server, posts
     await waitFor(page, watch, 'the comment stored by the server', shown, 4);
     const mine = (await thread(page))[3];
     assert.equal(mine.body, 'Posted from another origin');
-    await page.click(`#colloquy >> article.comment[data-id="${mine.id}"] button[data-action="reply"]`);
+    await page.click(`#colloquy >> div.comment[data-id="${mine.id}"] button[data-action="reply"]`);
     await post(page, 'form.compose.reply', { text: 'And a reply to it' });
     await waitFor(page, watch, 'the reply stored by the server', shown, 5);
     assert.deepEqual(watch.posts, [`${api}/api/comments`, `${api}/api/comments`]);

@@ -58,7 +58,7 @@ test('comment text reads the same with the browser decoding named references', a
     assert.match(cli.stdout, /<p>ζ<\/p>/);
     const seen = await page.evaluate(([thread, exact, previews]) => {
       const parse = (html) => { const d = document.createElement('div'); d.innerHTML = html; return d; };
-      const bodies = (html) => Object.fromEntries([...parse(html).querySelectorAll('article.comment')]
+      const bodies = (html) => Object.fromEntries([...parse(html).querySelectorAll('div.comment')]
         .map((a) => [a.dataset.id, a.querySelector('.body').innerHTML]));
       return { thread: bodies(thread), exact: bodies(exact), previews: previews.map((h) => parse(h).innerHTML) };
     }, [thread, cli.stdout, previews]);

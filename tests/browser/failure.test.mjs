@@ -68,7 +68,7 @@ test('a slow endpoint shows a loading status after ~300 ms, then the comments', 
     assert.ok(shownAfter >= 250, `loading shown after ${shownAfter} ms`);
     assert.deepEqual(await statusOf(page), { hidden: false, text: 'Loading comments\u2026', retry: null });
     a.release();
-    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> div.comment[data-id="a1"]', { timeout: 10000 });
     await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
     assert.deepEqual(watch.errors, []);
     await page.close();
@@ -91,7 +91,7 @@ test('a hung endpoint gives up after data-fetch-timeout with a localized message
       await page.waitForSelector('#colloquy >> form.compose');
       a.mode = 'up';
       await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
-      await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+      await page.waitForSelector('#colloquy >> div.comment[data-id="a1"]', { timeout: 10000 });
       await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
       assert.equal(await page.locator('#colloquy >> form.compose:not(.reply)').count(), 1);
       assert.equal(a.gets, 2);
@@ -119,7 +119,7 @@ test('when colloquy-fail.js cannot be fetched either, the status and its Retry a
     a.mode = 'up';
     failScript = 'up';
     await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> div.comment[data-id="a1"]', { timeout: 10000 });
     await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
     assert.deepEqual(watch.errors, []);
     await page.close();
@@ -178,7 +178,7 @@ test('even when colloquy.css itself fails to load, the honeypot stays out of sig
     await page.route('**/api/comments**', a.handle);
     await page.route('**/colloquy/colloquy.css*', (route) => route.fulfill({ status: 404, body: 'gone' }));
     await page.goto(server.url + '/failure.html');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="a1"]', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> div.comment[data-id="a1"]', { timeout: 10000 });
     await page.waitForSelector('#colloquy >> form.compose');
     await checkHoneypot(page);
     assert.ok(watch.warnings.some((w) => /styles not loaded/.test(w)));

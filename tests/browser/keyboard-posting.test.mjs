@@ -13,13 +13,15 @@ after(async () => { await browser?.close(); });
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
-// What has focus inside the widget: its tag, data-action, name, and the id of its article.
+// What has focus inside the widget: its tag ('comment' for a comment itself, a div.comment with
+// role=article), data-action, name, and the id of the comment it is in.
 function focused(page) {
   return page.evaluate(() => {
     const el = document.querySelector('#colloquy').shadowRoot.activeElement;
     if (!el) return null;
-    const article = el.closest('article.comment');
-    return { tag: el.tagName.toLowerCase(), action: el.getAttribute('data-action'), name: el.getAttribute('name'),
+    const article = el.closest('div.comment');
+    const tag = el.matches('div.comment[role="article"]') ? 'comment' : el.tagName.toLowerCase();
+    return { tag, action: el.getAttribute('data-action'), name: el.getAttribute('name'),
       article: article ? article.getAttribute('data-id') : null, parent: el.closest('form.compose')?.getAttribute('data-parent') ?? null };
   });
 }
@@ -43,7 +45,7 @@ async function open(url, route) {
 
 // Focus on the Reply button of comment `id`, then Enter: as a keyboard reader opens a reply.
 async function replyByKeyboard(page, id) {
-  await page.focus(`#colloquy >> article.comment[data-id="${id}"] button[data-action="reply"]`);
+  await page.focus(`#colloquy >> div.comment[data-id="${id}"] button[data-action="reply"]`);
   await page.keyboard.press('Enter');
   await eventually(async () => assert.deepEqual(await focused(page), { tag: 'textarea', action: null, name: 'text', article: null, parent: id }));
 }
@@ -122,10 +124,10 @@ test('after posting, focus is on the new comment and the live region says so; Re
     await page.keyboard.press('Tab'); // to Post
     assert.equal((await focused(page)).tag, 'button');
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment', 4);
+    await waitForCount(page, '#colloquy >> div.comment', 4);
     await eventually(async () => {
       const f = await focused(page);
-      assert.equal(f.tag, 'article');
+      assert.equal(f.tag, 'comment');
       assert.match(f.article, /^c\d+/, 'the stored comment, with the id the server gave it');
       assert.deepEqual(await liveStatus(page), { text: 'Comment posted', live: 'polite' });
     });
@@ -137,21 +139,21 @@ test('after posting, focus is on the new comment and the live region says so; Re
     await waitForPreview(page, form);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
     await eventually(async () => assert.equal((await liveStatus(page)).text, 'Not sent yet'));
-    await page.focus('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await page.focus('#colloquy >> div.comment.unsent button[data-action="retry"]');
     await page.keyboard.press('Enter');
     await eventually(async () => {
       const f = await focused(page);
       assert.equal(f.action, 'retry');
-      assert.equal(await page.locator('#colloquy >> article.comment.unsent').count(), 1);
+      assert.equal(await page.locator('#colloquy >> div.comment.unsent').count(), 1);
     });
     failing = false;
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment.unsent', 0);
+    await waitForCount(page, '#colloquy >> div.comment.unsent', 0);
     await eventually(async () => {
       const f = await focused(page);
-      assert.equal(f.tag, 'article');
+      assert.equal(f.tag, 'comment');
       assert.match(f.article, /^c\d+/);
       assert.equal((await liveStatus(page)).text, 'Comment posted');
     });
@@ -173,10 +175,10 @@ test('browser-storage mode: a reply posted by keyboard takes focus, never leavin
     await waitForPreview(page, form);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> div.comment', 1);
     const first = await eventually(async () => {
       const f = await focused(page);
-      assert.equal(f.tag, 'article');
+      assert.equal(f.tag, 'comment');
       return f.article;
     });
     await replyByKeyboard(page, first);
@@ -184,10 +186,10 @@ test('browser-storage mode: a reply posted by keyboard takes focus, never leavin
     await waitForPreview(page, '#colloquy >> form.compose.reply');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await eventually(async () => {
       const f = await focused(page);
-      assert.equal(f.tag, 'article');
+      assert.equal(f.tag, 'comment');
       assert.notEqual(f.article, first);
       assert.equal((await liveStatus(page)).text, 'Comment posted');
     });

@@ -36,15 +36,15 @@ async function open(server, attrs) {
 }
 const inner = (page) => page.evaluate(() => {
   const a = document.querySelector('#colloquy').shadowRoot.activeElement;
-  return a ? { tag: a.tagName, id: a.dataset.id || null, name: a.name || null, outer: document.activeElement.tagName } : null;
+  return a ? { tag: a.tagName, role: a.getAttribute('role'), id: a.dataset.id || null, name: a.name || null, outer: document.activeElement.tagName } : null;
 });
 const topLevel = (page) => page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot
-  .querySelectorAll('article.comment[data-depth="0"]')].map((a) => a.dataset.id));
+  .querySelectorAll('div.comment[data-depth="0"]')].map((a) => a.dataset.id));
 
 test('arrow keys in "Sort by" sort once, for the last choice, and the menu keeps focus', async () => {
   await withServer(browser, [], async (server) => {
     const { page, errors } = await open(server, '');
-    await waitForCount(page, '#colloquy >> article.comment', 10);
+    await waitForCount(page, '#colloquy >> div.comment', 10);
     assert.deepEqual(await topLevel(page), ['t0', 't1', 't2', 't3', 't4']);
     // Count the renders of the list from here on.
     await page.evaluate(() => {
@@ -58,7 +58,7 @@ test('arrow keys in "Sort by" sort once, for the last choice, and the menu keeps
     await page.keyboard.press('ArrowDown');
     await eventually(async () => assert.deepEqual(await topLevel(page), ['t4', 't3', 't2', 't1', 't0']));
     assert.equal(await page.inputValue('#colloquy >> select[name="sort"]'), 'top');
-    await eventually(async () => assert.deepEqual(await inner(page), { tag: 'SELECT', id: null, name: 'sort', outer: 'DIV' }));
+    await eventually(async () => assert.deepEqual(await inner(page), { tag: 'SELECT', role: null, id: null, name: 'sort', outer: 'DIV' }));
     assert.equal(await page.evaluate(() => window.__renders), 1, 'sorted once');
     // Keys keep working from where focus stayed: back to Oldest.
     await page.keyboard.press('ArrowUp');
@@ -73,22 +73,22 @@ test('arrow keys in "Sort by" sort once, for the last choice, and the menu keeps
 test('"Load more" by keyboard: focus on the first new comment, nothing shown twice, the count said', async () => {
   await withServer(browser, [], async (server) => {
     const { page, errors } = await open(server, 'data-page-size="2"');
-    await waitForCount(page, '#colloquy >> article.comment', 4);
-    const first = await page.$('#colloquy >> article.comment');
+    await waitForCount(page, '#colloquy >> div.comment', 4);
+    const first = await page.$('#colloquy >> div.comment');
     await page.focus('#colloquy >> button[data-action="more"]');
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment', 8);
-    await eventually(async () => assert.deepEqual(await inner(page), { tag: 'ARTICLE', id: 't2', name: null, outer: 'DIV' }));
+    await waitForCount(page, '#colloquy >> div.comment', 8);
+    await eventually(async () => assert.deepEqual(await inner(page), { tag: 'DIV', role: 'article', id: 't2', name: null, outer: 'DIV' }));
     assert.ok(await first.evaluate((a) => a.isConnected), 'what was shown stays, not rendered again');
     await waitForText(page, '#colloquy >> .announce', '4 more comments loaded');
     // The next "Load more" brings the last thread and is gone.
     await page.focus('#colloquy >> button[data-action="more"]');
     await page.keyboard.press('Enter');
-    await waitForCount(page, '#colloquy >> article.comment', 10);
+    await waitForCount(page, '#colloquy >> div.comment', 10);
     await eventually(async () => assert.equal((await inner(page)).id, 't4'));
     await waitForText(page, '#colloquy >> .announce', '2 more comments loaded');
     assert.equal(await page.locator('#colloquy >> button[data-action="more"]').count(), 0);
-    const ids = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment')].map((a) => a.dataset.id));
+    const ids = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment')].map((a) => a.dataset.id));
     assert.deepEqual(ids, ['t0', 'r0', 't1', 'r1', 't2', 'r2', 't3', 'r3', 't4', 'r4']);
     assert.deepEqual(errors, []);
   });

@@ -63,7 +63,7 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
     await page.waitForLoadState('networkidle');
     assert.deepEqual(heavy(log), []);
     await page.evaluate(() => window.scrollTo(0, document.querySelector('#colloquy').offsetTop - 1.5 * innerHeight));
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await eventually(() => assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']));
     // Loaded while still below the screen, the widget grew where no one saw: the page did not shift.
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -81,7 +81,7 @@ test('far below the fold only the loader is fetched; the rest when the reader sc
 test('data-load="eager" loads at once, far below the fold', async () => {
   await withServer(browser, [], async (server) => {
     const { page, log } = await open(server, { attrs: 'data-load="eager"' });
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     assert.ok(await page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().top > 3 * innerHeight));
     assert.deepEqual(heavy(log).map((p) => p.replace(/\?.*/, '')).sort(), ['/api/comments', 'colloquy.css', 'colloquy.wasm']);
   });
@@ -91,9 +91,9 @@ test('data-load="eager" loads at once, far below the fold', async () => {
 test('a link to a comment loads at once, far below the fold, and shows the comment', async () => {
   await withServer(browser, [], async (server) => {
     const { page, log } = await open(server, { hash: '#comment-c2' });
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await eventually(async () => assert.ok(await page.evaluate(() => {
-      const a = document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="c2"]');
+      const a = document.querySelector('#colloquy').shadowRoot.querySelector('div.comment[data-id="c2"]');
       const box = a.getBoundingClientRect();
       return box.top >= 0 && box.bottom <= innerHeight;
     }), 'c2 on screen'));

@@ -45,7 +45,7 @@ test('a document over data-max-bytes is refused before parsing with document_too
     assert.equal(await page.textContent('#colloquy >> .status[role="status"]'), 'Comments could not be shown.');
     await until(() => watch.warnings.some((w) => w.includes('document_too_large')));
     assert.ok(watch.warnings.some((w) => w.includes('document_too_large')), watch.warnings.join('\n'));
-    assert.equal(await page.locator('#colloquy >> article.comment').count(), 0);
+    assert.equal(await page.locator('#colloquy >> div.comment').count(), 0);
     assert.deepEqual(watch.errors, []);
     await page.close();
   });
@@ -101,7 +101,7 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
       };
     });
     await page.goto(server.url + '/limits.html');
-    await page.waitForSelector('#one >> article.comment[data-id="a2"]', { timeout: 10000 });
+    await page.waitForSelector('#one >> div.comment[data-id="a2"]', { timeout: 10000 });
     await page.evaluate(() => {
       window.__trapNext = true;
       Colloquy.mount(document.querySelector('#two'), { thread: '/t', comments: '/api/comments' });
@@ -110,12 +110,12 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
     assert.ok(watch.warnings.some((w) => /core failed in colloquy_session_open/.test(w)), watch.warnings.join('\n'));
     // A third widget, the first one re-sorted, and the second one retried all work.
     await page.evaluate(() => Colloquy.mount(document.querySelector('#three'), { thread: '/t', comments: '/api/comments' }));
-    await page.waitForSelector('#three >> article.comment[data-id="a2"]', { timeout: 10000 });
+    await page.waitForSelector('#three >> div.comment[data-id="a2"]', { timeout: 10000 });
     await page.selectOption('#one >> select[name="sort"]', 'newest');
-    await page.waitForFunction(() => document.querySelector('#one').shadowRoot.querySelector('.list > article.comment')?.dataset.id === 'a2', null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('#one').shadowRoot.querySelector('.list > div.comment')?.dataset.id === 'a2', null, { timeout: 10000 });
     await page.click('#two >> button[data-action="reload"]');
-    await page.waitForSelector('#two >> article.comment[data-id="a2"]', { timeout: 10000 });
-    const bylines = await page.$$eval('#three >> article.comment .byline', (b) => b.map((x) => x.textContent));
+    await page.waitForSelector('#two >> div.comment[data-id="a2"]', { timeout: 10000 });
+    const bylines = await page.$$eval('#three >> div.comment .byline', (b) => b.map((x) => x.textContent));
     assert.deepEqual(bylines, ['Ann writes:', 'Bo writes:']);
     assert.equal(await page.evaluate(() => window.__fresh), 1);
     assert.deepEqual(watch.errors, []);

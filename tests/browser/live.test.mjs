@@ -29,7 +29,7 @@ async function open(server, live, { pageSize = '', shown = 1 } = {}) {
 <script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-live="${live}" data-page-size="${pageSize}"></script></body></html>`,
   }));
   await page.goto(server.url + '/live.html');
-  await waitForCount(page, '#colloquy >> article.comment', shown);
+  await waitForCount(page, '#colloquy >> div.comment', shown);
   return { page, errors, answers };
 }
 
@@ -48,15 +48,15 @@ test('a comment posted elsewhere is offered, then shown without losing the draft
     await post(server, { thread: THREAD, author: { name: 'Bob' }, text: 'Second, from elsewhere.', clientId: 'live-second-000-0000' });
     await waitForText(page, '#colloquy >> button[data-action="new-comments"]', '1 new comment');
     await waitForText(page, '#colloquy >> .announce', '1 new comment');
-    assert.equal(await page.locator('#colloquy >> article.comment').count(), 1, 'shown only when asked');
+    assert.equal(await page.locator('#colloquy >> div.comment').count(), 1, 'shown only when asked');
     // Typing went on undisturbed while the button came.
     assert.equal(await page.evaluate(() => document.querySelector('#colloquy').shadowRoot.activeElement.name), 'text');
 
-    const first = await page.$('#colloquy >> article.comment');
+    const first = await page.$('#colloquy >> div.comment');
     await page.click('#colloquy >> button[data-action="new-comments"]');
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     assert.equal(await page.locator('#colloquy >> button[data-action="new-comments"]').count(), 0);
-    assert.deepEqual((await page.locator('#colloquy >> article.comment .body').allTextContents()).map((t) => t.trim()),
+    assert.deepEqual((await page.locator('#colloquy >> div.comment .body').allTextContents()).map((t) => t.trim()),
       ['First.', 'Second, from elsewhere.']);
     assert.ok(await first.evaluate((a) => a.isConnected), 'the comment already shown was not rendered again');
     assert.equal(await page.inputValue(text), 'My half-written thought');
@@ -90,7 +90,7 @@ test('a paged thread: new comments on any server page are offered and inserted w
     await eventually(async () => assert.ok(Date.parse((await fetch(thread)).headers.get('Date')) - 1000 > newest), { interval: 200 });
     const { page, errors, answers } = await open(server, '1000', { pageSize: '2', shown: 3 });
     const W = '#colloquy >> ';
-    const shown = () => page.locator(`${W}article.comment`).evaluateAll((as) => as.map((a) => a.querySelector('.body').textContent.trim()));
+    const shown = () => page.locator(`${W}div.comment`).evaluateAll((as) => as.map((a) => a.querySelector('.body').textContent.trim()));
     await eventually(async () => assert.deepEqual(await shown(), ['T0 starts', 'R0 replies', 'T1 starts']));
     await page.waitForSelector(`${W}button[data-action="more"][data-cursor]`);
     // Unchanged: 304s, asking for the newest comments, never for the first page again.
@@ -108,12 +108,12 @@ test('a paged thread: new comments on any server page are offered and inserted w
     ids.R2 = await post(server, { thread: THREAD, parent: ids.T2, author: { name: 'R2' }, text: 'R2 replies', clientId: 'live-R2-00000-0000' });
     ids.T3 = await post(server, { thread: THREAD, author: { name: 'T3' }, text: 'T3 starts', clientId: 'live-T3-00000-0000' });
     await waitForText(page, `${W}button[data-action="new-comments"]`, '2 new comments');
-    const first = await page.$(`${W}article.comment[data-id="${ids.T0}"]`);
+    const first = await page.$(`${W}div.comment[data-id="${ids.T0}"]`);
     await page.click(`${W}button[data-action="new-comments"]`);
     await eventually(async () => assert.deepEqual(await shown(), ['T0 starts', 'R0 replies', 'T1 starts', 'R1 replies', 'T3 starts']));
     assert.ok(await first.evaluate((a) => a.isConnected), 'what was shown was not rendered again');
     assert.equal(await page.inputValue(text), 'A draft in progress');
-    assert.equal(await page.getAttribute(`${W}article.comment[data-id="${ids.R1}"]`, 'data-depth'), '1');
+    assert.equal(await page.getAttribute(`${W}div.comment[data-id="${ids.R1}"]`, 'data-depth'), '1');
     await waitForText(page, `${W}section.comments > header h2`, '5 Comments'); // of the pages loaded
 
     // "Load more" follows the server's cursor: T2 with its reply, in its place, nothing twice.

@@ -13,7 +13,7 @@ async function mountWith(page, server, doc, options, lang) {
   await page.route('**/api/test-comments**', (route) =>
     route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(doc) }));
   await page.goto(server.url + '/');
-  await page.waitForSelector('#colloquy >> article.comment');
+  await page.waitForSelector('#colloquy >> div.comment');
   return page.evaluate(async ({ options, lang }) => {
     if (lang) document.documentElement.lang = lang;
     const el = document.createElement('div');
@@ -24,7 +24,7 @@ async function mountWith(page, server, doc, options, lang) {
     return {
       heading: root.querySelector('section.comments h2').textContent,
       bylines: [...root.querySelectorAll('.byline')].map((b) => b.textContent),
-      times: [...root.querySelectorAll('article.comment time')].map((t) => t.textContent),
+      times: [...root.querySelectorAll('div.comment .date')].map((t) => t.textContent),
       reply: root.querySelector('button[data-action="reply"]').textContent,
     };
   }, { options, lang });
@@ -77,10 +77,10 @@ test('relative dates age while the widget stays open', async () => {
     await page.clock.runFor(60 * 60000);
     // Polled from node: the page's own timers are the fake clock's.
     await eventually(async () => {
-      const later = await page.evaluate(() => document.querySelector('#second').shadowRoot.querySelector('article.comment time').textContent);
+      const later = await page.evaluate(() => document.querySelector('#second').shadowRoot.querySelector('div.comment .date').textContent);
       assert.equal(later, '1 hour ago');
     });
-    const datetime = await page.evaluate(() => document.querySelector('#second').shadowRoot.querySelector('article.comment time').getAttribute('datetime'));
+    const datetime = await page.evaluate(() => document.querySelector('#second').shadowRoot.querySelector('div.comment .date').getAttribute('data-datetime'));
     assert.equal(datetime, new Date(now - 2 * 60000).toISOString().replace('.000Z', 'Z'));
   });
 });

@@ -71,10 +71,10 @@ async function open(url, prepare = () => {}) {
 async function thread(page, n) {
   await page.waitForFunction((count) => {
     const root = document.querySelector('#colloquy')?.shadowRoot;
-    return root && root.querySelectorAll('.list > article.comment').length === count &&
-      !root.querySelector('article.sending, article.unsent');
+    return root && root.querySelectorAll('.list > div.comment').length === count &&
+      !root.querySelector('div.comment.sending, div.comment.unsent');
   }, n, { timeout: WAIT });
-  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > article.comment')]
+  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > div.comment')]
     .map((a) => ({ id: a.dataset.id, depth: a.dataset.depth, byline: a.querySelector('.byline').textContent,
       body: a.querySelector('.body').textContent.trim(), state: a.querySelector('.state')?.textContent ?? null })));
 }

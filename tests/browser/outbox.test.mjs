@@ -67,7 +67,7 @@ function fakeApi() {
 }
 
 function articles(page) {
-  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > article.comment')]
+  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > div.comment')]
     .map((a) => ({ id: a.dataset.id, clientId: a.dataset.clientId || null, cls: a.className, depth: a.dataset.depth,
       body: a.querySelector('.body').textContent.trim(), state: a.querySelector('.state')?.textContent ?? null,
       retry: !!a.querySelector('button[data-action="retry"]') })));
@@ -97,7 +97,7 @@ for (const failure of ['offline', '503', 'hang']) {
         assert.match(first.cls, /\b(sending|unsent)\b/);
         assert.equal(await page.inputValue('#colloquy >> form.compose textarea[name="text"]'), '');
       });
-      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+      await page.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
       let a = await articles(page);
       assert.equal(a.length, 1);
       assert.equal(a[0].state, 'Not sent yet Retry');
@@ -107,24 +107,24 @@ for (const failure of ['offline', '503', 'hang']) {
 
       // Reload while still failing: the text is still there, still unsent, same clientId.
       await page.reload();
-      await page.waitForSelector('#colloquy >> article.comment.unsent');
+      await page.waitForSelector('#colloquy >> div.comment.unsent');
       a = await articles(page);
       assert.deepEqual(a.map((c) => [c.body, c.clientId]), [[`Written while ${failure}`, clientId]]);
 
       // A manual retry that fails again changes nothing. (The retry replaces the unsent article
       // with a sending one: wait for that, then for the failure to bring "Not sent yet" back.)
-      const unsent = await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
-      const article = await unsent.evaluateHandle((b) => b.closest('article'));
+      const unsent = await page.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
+      const article = await unsent.evaluateHandle((b) => b.closest('div.comment'));
       await unsent.click();
       await waitForDetached(page, article);
-      await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+      await page.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
       a = await articles(page);
       assert.deepEqual(a.map((c) => [c.body, c.clientId, c.state]), [[`Written while ${failure}`, clientId, 'Not sent yet Retry']]);
 
       // The network returns: the `online` event sends it; the server's copy replaces it.
       api.mode = 'up';
       await page.evaluate(() => window.dispatchEvent(new Event('online')));
-      await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
+      await page.waitForSelector('#colloquy >> div.comment[data-id="s1"]');
       a = await articles(page);
       assert.deepEqual(a.map((c) => [c.id, c.clientId, c.body, c.state]),
         [['s1', null, `Written while ${failure}`, 'Awaiting moderation']]);
@@ -157,12 +157,12 @@ test('an answer lost on the way back is retried after a reload and still gives o
     });
     await go();
     await write(page, 'Stored, but the answer never arrived');
-    await page.waitForSelector('#colloquy >> article.comment.unsent');
+    await page.waitForSelector('#colloquy >> div.comment.unsent');
     assert.equal(api.comments().length, 1, 'the server has it');
     await page.reload(); // the thread now lists s1, and the outbox retries the same clientId
     // Posting (colloquy-post.js) may still be on its way when the thread shows: the outbox empty is the end.
-    await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('article.comment.unsent, article.comment.sending') &&
-      document.querySelector('#colloquy').shadowRoot.querySelector('article.comment[data-id="s1"]') &&
+    await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('div.comment.unsent, div.comment.sending') &&
+      document.querySelector('#colloquy').shadowRoot.querySelector('div.comment[data-id="s1"]') &&
       JSON.parse(localStorage.getItem('colloquy:outbox') || '[]').length === 0);
     assert.deepEqual((await articles(page)).map((c) => c.id), ['s1'], 'shown once');
     assert.equal(api.comments().length, 1, 'stored once');
@@ -179,9 +179,9 @@ test('a refused post goes back into its form with the reason; a reply lands unde
     await page.route('**/api/comments**', (route) => api.handle(route));
     await go();
     await write(page, 'Parent comment');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
+    await page.waitForSelector('#colloquy >> div.comment[data-id="s1"]');
     // A reply, refused by the server: the reader gets the text back, with the server's reason.
-    await page.click('#colloquy >> article.comment[data-id="s1"] button[data-action="reply"]');
+    await page.click('#colloquy >> div.comment[data-id="s1"] button[data-action="reply"]');
     await page.fill('#colloquy >> form.compose.reply textarea[name="text"]', 'My long reply');
     api.mode = 'refuse';
     await clickPost(page, '#colloquy >> form.compose.reply');
@@ -193,7 +193,7 @@ test('a refused post goes back into its form with the reason; a reply lands unde
     // Accepted this time: it appears under its parent, one level deeper, then the server's copy.
     api.mode = 'up';
     await clickPost(page, '#colloquy >> form.compose.reply');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s2"]');
+    await page.waitForSelector('#colloquy >> div.comment[data-id="s2"]');
     const a = await articles(page);
     assert.deepEqual(a.map((c) => [c.id, c.depth]), [['s1', '0'], ['s2', '1']]);
     assert.deepEqual(watch.errors, []);
@@ -211,10 +211,10 @@ test('without crypto.randomUUID (an insecure origin) the clientId is still a ver
     assert.equal(await page.evaluate(() => typeof crypto.randomUUID), 'undefined');
     api.mode = '503';
     await write(page, 'No randomUUID here');
-    await page.waitForSelector('#colloquy >> article.comment.unsent');
+    await page.waitForSelector('#colloquy >> div.comment.unsent');
     api.mode = 'up';
-    await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
+    await page.click('#colloquy >> div.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> div.comment[data-id="s1"]');
     assert.equal(watch.posts.length, 2);
     assert.equal(watch.posts[0].clientId, watch.posts[1].clientId);
     assert.match(watch.posts[0].clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -234,15 +234,15 @@ test('when the browser refuses to store anything, a failed post still waits on t
     await go();
     api.mode = '503';
     await write(page, 'Kept on the page only');
-    await page.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
     // A re-sort re-renders the thread (a new list replaces the old one): the waiting post is still shown.
     const oldList = await page.$('#colloquy >> .list');
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
     await waitForDetached(page, oldList);
-    await page.waitForSelector('#colloquy >> .list > article.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> .list > div.comment.unsent button[data-action="retry"]');
     api.mode = 'up';
-    await page.click('#colloquy >> article.comment.unsent button[data-action="retry"]');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="s1"]');
+    await page.click('#colloquy >> div.comment.unsent button[data-action="retry"]');
+    await page.waitForSelector('#colloquy >> div.comment[data-id="s1"]');
     assert.deepEqual((await articles(page)).map((c) => [c.id, c.body]), [['s1', 'Kept on the page only']]);
     assert.equal(new Set(watch.posts.map((p) => p.clientId)).size, 1);
     assert.deepEqual(watch.errors, []);

@@ -26,7 +26,7 @@ test('Load more follows the server cursor until every thread is shown, each comm
     await page.waitForSelector('#colloquy >> form.compose');
     await waitForCount(page, '#colloquy >> article.story-card', 3);
     const shown = async () => page.evaluate(() => [...document.querySelector('#paged').shadowRoot
-      .querySelectorAll('article.comment')].map((a) => a.dataset.id));
+      .querySelectorAll('div.comment')].map((a) => a.dataset.id));
     await page.evaluate(async (thread) => {
       const el = document.createElement('div');
       el.id = 'paged';
@@ -38,7 +38,7 @@ test('Load more follows the server cursor until every thread is shown, each comm
     for (let clicks = 0; clicks < 5 && await page.$(more); clicks++) {
       const before = (await shown()).length;
       await page.click(more);
-      await page.waitForFunction((n) => document.querySelector('#paged').shadowRoot.querySelectorAll('article.comment').length > n, before);
+      await page.waitForFunction((n) => document.querySelector('#paged').shadowRoot.querySelectorAll('div.comment').length > n, before);
     }
     await eventually(async () => {
       assert.deepEqual(await shown(), expected, 'every comment exactly once, oldest first');

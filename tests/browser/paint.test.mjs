@@ -27,9 +27,13 @@ async function open(server, doc, { body = POST } = {}) {
     window.__shifts = [];
     new PerformanceObserver((l) => l.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__shifts.push(e.value); }))
       .observe({ type: 'layout-shift', buffered: true });
-    // Each insertion of HTML into the page, in order: how many articles it brought.
+    // Each insertion of HTML into the page, in order: how many comments (div.comment with
+    // role=article) it brought.
     window.__inserted = [];
-    const count = (html) => { const n = String(html).split('<article').length - 1; if (n) window.__inserted.push(n); };
+    const count = (html) => {
+      const n = (String(html).match(/<div class="comment[ "][^>]*\brole="article"/g) || []).length;
+      if (n) window.__inserted.push(n);
+    };
     const adjacent = Element.prototype.insertAdjacentHTML;
     Element.prototype.insertAdjacentHTML = function (where, html) { count(html); return adjacent.call(this, where, html); };
     const inner = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
@@ -55,16 +59,16 @@ test('a long thread is inserted a slice at a time, the first a screen of comment
   await withServer(browser, [], async (server) => {
     const { page, errors, answer } = await open(server, DOC);
     answer();
-    await waitForCount(page, '#colloquy >> article.comment', N);
+    await waitForCount(page, '#colloquy >> div.comment', N);
     const inserted = await page.evaluate(() => window.__inserted);
-    assert.equal(inserted.reduce((a, b) => a + b, 0), N, 'every article inserted once');
+    assert.equal(inserted.reduce((a, b) => a + b, 0), N, 'every comment inserted once');
     // colloquy::limits: the first slice holds a screen (first_slice_comments, 16), every later
     // one at most slice_comments (24).
-    assert.ok(inserted[0] >= 10 && inserted[0] <= 16, `first insertion: ${inserted[0]} articles`);
+    assert.ok(inserted[0] >= 10 && inserted[0] <= 16, `first insertion: ${inserted[0]} comments`);
     assert.ok(inserted.length >= N / 24, `${inserted.length} insertions`);
-    assert.ok(inserted.every((n) => n <= 24), `insertions of ${Math.max(...inserted)} articles at most`);
-    // The same thread as one render: the order of the articles is the core's.
-    const ids = await page.$$eval('#colloquy >> article.comment', (as) => as.map((a) => a.dataset.id));
+    assert.ok(inserted.every((n) => n <= 24), `insertions of ${Math.max(...inserted)} comments at most`);
+    // The same thread as one render: the order of the comments is the core's.
+    const ids = await page.$$eval('#colloquy >> div.comment', (as) => as.map((a) => a.dataset.id));
     assert.equal(new Set(ids).size, N);
     assert.deepEqual(errors, []);
   });
@@ -74,7 +78,7 @@ test('nothing on the host page moves while the widget fills in (layout shift 0)'
   await withServer(browser, [], async (server) => {
     for (const [name, doc] of [['long', DOC], ['short', JSON.stringify({ comments: [{ id: 'a', created: 0, text: 'Only one.' }] })]]) {
       const { page, errors } = await open(server, doc).then(async (o) => { o.answer(); return o; });
-      await waitForCount(page, '#colloquy >> article.comment', name === 'long' ? N : 1);
+      await waitForCount(page, '#colloquy >> div.comment', name === 'long' ? N : 1);
       await page.waitForSelector('#colloquy >> form.compose');
       // The footer stays where the mount put it, below the screen, however the thread turned out.
       const footer = await page.evaluate(() => document.querySelector('#footer').getBoundingClientRect().top);
@@ -93,7 +97,7 @@ test('the space a short thread did not fill is given back once that moves nothin
     const doc = JSON.stringify({ comments: [{ id: 'a', created: 0, text: 'Only one.' }] });
     const { page, errors, answer } = await open(server, doc, { body: `<div id="colloquy"></div>${filler}<p id="footer">The footer.</p>` });
     answer();
-    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> div.comment', 1);
     await page.waitForSelector('#colloquy >> form.compose');
     const height = () => page.evaluate(() => document.querySelector('#colloquy').getBoundingClientRect().height);
     // The widget's content ends on screen: the space stays while the reader can see it…

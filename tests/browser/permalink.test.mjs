@@ -16,7 +16,7 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 // The shadow root's focused comment, if any, and where it is on the screen.
 const focusedComment = (page) => page.evaluate(() => {
   const a = document.querySelector('#colloquy').shadowRoot.activeElement;
-  if (!a || !a.matches('article.comment')) return null;
+  if (!a || !a.matches('div.comment')) return null;
   const box = a.getBoundingClientRect();
   return { id: a.dataset.id, anchor: a.id === 'comment-' + a.dataset.id, linked: a.classList.contains('linked'), onScreen: box.top >= 0 && box.top < innerHeight };
 });
@@ -46,14 +46,14 @@ test('a link to a reply on a later server page shows, scrolls to, focuses and ma
     await eventually(async () => assert.deepEqual(await focusedComment(page), { id: target, anchor: true, linked: true, onScreen: true }));
     assert.ok(asked.filter((c) => c).length >= 4, `the server's cursor was followed: ${JSON.stringify(asked)}`);
     // Every comment shown once, the earlier pages included.
-    const shown = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment')].map((a) => a.dataset.id));
+    const shown = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment')].map((a) => a.dataset.id));
     assert.equal(new Set(shown).size, shown.length);
     assert.equal(shown.length, 27);
 
     // The fragment changes to a comment of the first page: it is focused and marked in its turn.
     await page.evaluate((id) => { location.hash = '#comment-' + id; }, ids[0].reply);
     await eventually(async () => assert.deepEqual(await focusedComment(page), { id: ids[0].reply, anchor: true, linked: true, onScreen: true }));
-    assert.equal(await page.locator('#colloquy >> article.comment.linked').count(), 1);
+    assert.equal(await page.locator('#colloquy >> div.comment.linked').count(), 1);
     // A link to no comment of this thread leaves the widget as it is.
     await page.evaluate(() => { location.hash = '#comment-nowhere'; });
     await page.waitForTimeout(500);

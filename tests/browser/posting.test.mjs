@@ -46,7 +46,7 @@ async function open(server, path, { routeLocal } = {}) {
 
 // What the reader sees of the thread: one entry per article, in page order.
 function thread(page) {
-  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > article.comment')]
+  return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('.list > div.comment')]
     .map((a) => ({
       id: a.dataset.id, depth: a.dataset.depth, clientId: a.dataset.clientId || null,
       cls: a.className, byline: a.querySelector('.byline').textContent,
@@ -73,18 +73,18 @@ test('browser-storage mode: a comment and a reply are kept across reloads, with 
     const { page, watch } = await open(server, '/local.html', { routeLocal: '/local-thread' });
     assert.deepEqual(await thread(page), []);
     await post(page, 'form.compose', { name: 'Ada', location: 'London, UK', text: 'First, *kept* here.' });
-    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> div.comment', 1);
     let t = await thread(page);
     assert.equal(t.length, 1);
     assert.equal(t[0].byline, 'Ada in London writes:');
     assert.equal(t[0].depth, '0');
-    await page.click('#colloquy >> article.comment button[data-action="reply"]');
+    await page.click('#colloquy >> div.comment button[data-action="reply"]');
     await post(page, 'form.compose.reply', { name: 'Bob', location: '', text: 'A reply.' });
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await waitForCount(page, '#colloquy >> form.compose.reply', 0); // the reply form closes once posted
     await waitForText(page, '#colloquy >> section.comments > header h2', '2 Comments');
     await page.reload();
-    await waitForCount(page, '#colloquy >> article.comment', 2);
+    await waitForCount(page, '#colloquy >> div.comment', 2);
     await page.waitForSelector('#colloquy >> form.compose');
     t = await thread(page);
     assert.deepEqual(t.map((c) => [c.byline, c.depth, c.state]), [['Ada in London writes:', '0', null], ['Bob writes:', '1', null]]);
@@ -144,7 +144,7 @@ test('a filled honeypot never posts and adds nothing to the thread', async () =>
       : route.continue());
     await page.fill('#colloquy >> form.compose input[name="website"]', '');
     await clickPost(page, '#colloquy >> form.compose');
-    await page.waitForSelector('#colloquy >> article.comment[data-id="h1"]');
+    await page.waitForSelector('#colloquy >> div.comment[data-id="h1"]');
     // One POST in all: the honeypot submit above sent none (it would have gone out first).
     assert.equal(watch.posts.length, 1);
     assert.equal(watch.posts[0].text, 'Cheap pills');
@@ -160,7 +160,7 @@ test('drafts are saved per thread and parent as the reader types, and restored a
     await page.fill('#colloquy >> form.compose input[name="name"]', 'Ron');
     await page.fill('#colloquy >> form.compose textarea[name="text"]', 'A top-level draft');
     const seed = (await thread(page))[1].id;
-    await page.click(`#colloquy >> article.comment[data-id="${seed}"] button[data-action="reply"]`);
+    await page.click(`#colloquy >> div.comment[data-id="${seed}"] button[data-action="reply"]`);
     await page.fill('#colloquy >> form.compose.reply textarea[name="text"]', 'A reply draft');
     // Past the debounce: both drafts are in localStorage before the reload.
     await page.waitForFunction(() => {
@@ -238,7 +238,7 @@ async function stored(server) {
 test('seed page: a comment and a reply go to the server, appear at once where they belong, and are there after a reload', async () => {
   await withServer(browser, [], async (server) => {
     const { page, watch } = await open(server, '/');
-    await waitForCount(page, '#colloquy >> article.comment', 3);
+    await waitForCount(page, '#colloquy >> div.comment', 3);
     const seed = await thread(page);
     assert.equal(seed.length, 3);
     // Time from the submit event to the local copy in the thread, and to the server's copy.
@@ -247,8 +247,8 @@ test('seed page: a comment and a reply go to the server, appear at once where th
       const t = (window.__timing = {});
       root.addEventListener('submit', () => { t.submit = performance.now(); }, true);
       new MutationObserver(() => {
-        if (!t.local && root.querySelector('.list > article.sending')) t.local = performance.now();
-        if (!t.stored && root.querySelectorAll('.list > article:not(.sending):not(.unsent)').length === 4) t.stored = performance.now();
+        if (!t.local && root.querySelector('.list > div.comment.sending')) t.local = performance.now();
+        if (!t.stored && root.querySelectorAll('.list > div.comment:not(.sending):not(.unsent)').length === 4) t.stored = performance.now();
       }).observe(root.querySelector('.list'), { childList: true });
     });
     await post(page, 'form.compose:not(.reply)', { name: 'Ada', location: 'London, UK', text: 'A new top-level comment' });
@@ -258,17 +258,17 @@ test('seed page: a comment and a reply go to the server, appear at once where th
       assert.equal(now.length, 4);
       assert.equal(now[3].body, 'A new top-level comment');
     });
-    await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('article.sending, article.unsent'));
+    await page.waitForFunction(() => !document.querySelector('#colloquy').shadowRoot.querySelector('div.comment.sending, div.comment.unsent'));
     const timing = await page.evaluate(() => window.__timing);
     // At once: the local copy was shown before the server's answer replaced it.
     assert.ok(timing.submit <= timing.local && timing.local < timing.stored, JSON.stringify(timing));
     console.log(`# posting on the seed page: submit to the comment shown as sending ${(timing.local - timing.submit).toFixed(1)} ms, ` +
       `to the server's copy in its place ${(timing.stored - timing.submit).toFixed(1)} ms (local server, SQLite)`);
     // A reply to the second seed comment lands under it, before the third one, one level deeper.
-    await page.click(`#colloquy >> article.comment[data-id="${seed[1].id}"] button[data-action="reply"]`);
+    await page.click(`#colloquy >> div.comment[data-id="${seed[1].id}"] button[data-action="reply"]`);
     await post(page, 'form.compose.reply', { text: 'A reply to Ron' });
-    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === 5 &&
-      !document.querySelector('#colloquy').shadowRoot.querySelector('article.sending, article.unsent'));
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length === 5 &&
+      !document.querySelector('#colloquy').shadowRoot.querySelector('div.comment.sending, div.comment.unsent'));
     const before = await thread(page);
     assert.deepEqual(before.map((c) => [c.depth, c.body.slice(0, 24)]), [
       ['0', seed[0].body.slice(0, 24)], ['0', seed[1].body.slice(0, 24)], ['1', 'A reply to Ron'],
@@ -282,7 +282,7 @@ test('seed page: a comment and a reply go to the server, appear at once where th
     assert.equal(mine.find((c) => c.text === 'A reply to Ron').parent, seed[1].id);
     assert.deepEqual(before.filter((c) => c.depth === '1' || c.body.startsWith('A new')).map((c) => c.id).sort(), mine.map((c) => String(c.id)).sort());
     await page.reload();
-    await waitForCount(page, '#colloquy >> article.comment', 5);
+    await waitForCount(page, '#colloquy >> div.comment', 5);
     const after = await thread(page);
     assert.deepEqual(after.map((c) => [c.id, c.depth, c.byline, c.body]), before.map((c) => [c.id, c.depth, c.byline, c.body]));
     assert.equal(after[4].byline, 'Ada in London writes:');
@@ -296,15 +296,15 @@ test('with --moderate the answer reads "Awaiting moderation", stays so for its a
   await withServer(browser, ['--moderate', '--admin-token', 'T0ken'], async (server) => {
     const { page, watch } = await open(server, '/');
     await post(page, 'form.compose:not(.reply)', { name: 'Mo', text: 'Please approve me' });
-    await page.waitForSelector('#colloquy >> article.comment.pending:not([data-client-id])');
+    await page.waitForSelector('#colloquy >> div.comment.pending:not([data-client-id])');
     let t = await thread(page);
     assert.equal(t[3].state, 'Awaiting moderation');
     assert.equal(t[3].body, 'Please approve me');
     const id = t[3].id;
     assert.equal((await stored(server)).length, 3, 'the server does not list it yet');
     await page.reload();
-    await page.waitForSelector('#colloquy >> article.comment.pending');
-    await waitForCount(page, '#colloquy >> article.comment', 4);
+    await page.waitForSelector('#colloquy >> div.comment.pending');
+    await waitForCount(page, '#colloquy >> div.comment', 4);
     t = await thread(page);
     assert.deepEqual(t.map((c) => [c.id, c.state]).slice(3), [[id, 'Awaiting moderation']]);
     const approved = await fetch(server.url + '/api/admin/moderate', { method: 'POST',
@@ -312,7 +312,7 @@ test('with --moderate the answer reads "Awaiting moderation", stays so for its a
       body: JSON.stringify({ thread: SEED_THREAD, id, action: 'approve' }) });
     assert.equal(approved.status, 200);
     await page.reload();
-    await waitForCount(page, '#colloquy >> article.comment', 4);
+    await waitForCount(page, '#colloquy >> div.comment', 4);
     await page.waitForSelector('#colloquy >> form.compose'); // the thread is rendered and the posting part set up
     t = await thread(page);
     assert.deepEqual(t.map((c) => [c.id, c.state]).slice(3), [[id, null]], 'approved: shown once, as published');
@@ -349,7 +349,7 @@ test('server down: the post stays unsent across a reload; the server back on the
   try {
     await page.goto(server.url + '/');
     await page.waitForSelector('#colloquy >> form.compose');
-    await page.waitForSelector('#colloquy >> article.comment');
+    await page.waitForSelector('#colloquy >> div.comment');
     await page.close().catch(() => {});
     // Keep-alive connections would hold the server open: a fresh page, then stop it.
     await server.stop();
@@ -361,11 +361,11 @@ test('server down: the post stays unsent across a reload; the server back on the
     await p2.goto(`http://127.0.0.1:${port}/`);
     await p2.waitForSelector('#colloquy >> form.compose');
     await post(p2, 'form.compose:not(.reply)', { name: 'Ivo', text: 'Written while the server was down' });
-    await p2.waitForSelector('#colloquy >> article.comment.unsent button[data-action="retry"]');
+    await p2.waitForSelector('#colloquy >> div.comment.unsent button[data-action="retry"]');
     const clientId = (await thread(p2)).find((c) => c.clientId).clientId;
     // Reload with the server still down: the text is still there, still marked unsent.
     await p2.reload();
-    await p2.waitForSelector('#colloquy >> article.comment.unsent');
+    await p2.waitForSelector('#colloquy >> div.comment.unsent');
     let t = await thread(p2);
     assert.deepEqual(t.map((c) => [c.body, c.clientId, c.state]), [['Written while the server was down', clientId, 'Not sent yet Retry']]);
     // The server comes back on the same port and database; a reload sends the outbox.
@@ -374,12 +374,12 @@ test('server down: the post stays unsent across a reload; the server back on the
     await p2.reload();
     await p2.waitForFunction(() => {
       const r = document.querySelector('#colloquy').shadowRoot;
-      return r.querySelectorAll('article.comment').length === 4 && !r.querySelector('article.sending, article.unsent');
+      return r.querySelectorAll('div.comment').length === 4 && !r.querySelector('div.comment.sending, div.comment.unsent');
     });
     // The network "returns" again and the reader reloads once more: nothing is sent twice.
     await p2.evaluate(() => window.dispatchEvent(new Event('online')));
     await p2.reload();
-    await waitForCount(p2, '#colloquy >> article.comment', 4);
+    await waitForCount(p2, '#colloquy >> div.comment', 4);
     await p2.waitForSelector('#colloquy >> form.compose'); // the thread is rendered and the outbox flushed
     t = await thread(p2);
     assert.equal(t.filter((c) => c.body === 'Written while the server was down').length, 1);

@@ -21,7 +21,7 @@ test('problems past the first 1,000 are counted in one [colloquy] warning per lo
     await page.route('**/api/comments**', (route) => route.fulfill({ status: 200, contentType: 'application/json',
       body: JSON.stringify({ thread: '/p', comments, next: null }) }));
     await page.goto(server.url + '/problems.html');
-    await waitForCount(page, '#colloquy >> article.comment', 1);
+    await waitForCount(page, '#colloquy >> div.comment', 1);
     const omitted = () => warnings.filter((w) => w.includes('more problems'));
     await eventually(() => assert.deepEqual(omitted(), ['[colloquy] 3 more problems in the comments document not listed (colloquy check lists them)']));
     assert.equal(warnings.filter((w) => w.includes('skipped or repaired: missing_text')).length, 1000);

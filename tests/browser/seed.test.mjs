@@ -20,7 +20,7 @@ async function openSeed(server) {
     document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   const response = await page.goto(server.url + '/');
-  await waitForCount(page, '#colloquy >> article.comment', 3);
+  await waitForCount(page, '#colloquy >> div.comment', 3);
   await waitForCount(page, '#colloquy >> article.story-card', 3);
   return { page, problems, response };
 }
@@ -28,7 +28,7 @@ async function openSeed(server) {
 async function widgetFacts(page) {
   return page.evaluate(() => {
     const root = document.querySelector('#colloquy').shadowRoot;
-    const comments = [...root.querySelectorAll('section.comments[part="comments"] article.comment[part="comment"]')];
+    const comments = [...root.querySelectorAll('section.comments[part="comments"] div.comment[role="article"][part="comment"]')];
     const card = root.querySelector('section.stories[part="stories"] article.story-card');
     return {
       open: !!root && root.mode === 'open',
@@ -36,8 +36,8 @@ async function widgetFacts(page) {
         id: a.dataset.id,
         depth: a.dataset.depth,
         byline: a.querySelector('.byline').textContent,
-        date: a.querySelector('time').textContent,
-        datetime: a.querySelector('time').getAttribute('datetime'),
+        date: a.querySelector('.date').textContent,
+        datetime: a.querySelector('.date').getAttribute('data-datetime'),
         paragraphs: [...a.querySelectorAll('.body > p')].map((p) => p.textContent),
         reply: !!a.querySelector('button[data-action="reply"]'),
       })),

@@ -14,9 +14,9 @@ after(async () => { await browser?.close(); });
 const thread = '/2010/09/24/nato-russia-council';
 
 async function bylines(page) {
-  await page.waitForSelector('#colloquy >> article.comment');
+  await page.waitForSelector('#colloquy >> div.comment');
   return page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot
-    .querySelectorAll('article.comment .byline')].map((b) => b.textContent));
+    .querySelectorAll('div.comment .byline')].map((b) => b.textContent));
 }
 
 test('a comment posted to /api/comments from the seed page shows after a reload and a restart', async () => {
@@ -27,7 +27,7 @@ test('a comment posted to /api/comments from the seed page shows after a reload 
     let page = await browser.newPage();
     try {
       await page.goto(server.url + '/');
-      await waitForCount(page, '#colloquy >> article.comment', 3);
+      await waitForCount(page, '#colloquy >> div.comment', 3);
       assert.equal((await bylines(page)).length, 3);
       // The page posts as the widget does: same origin, JSON, under the page's CSP.
       const answer = await page.evaluate(async (t) => {
@@ -42,11 +42,11 @@ test('a comment posted to /api/comments from the seed page shows after a reload 
       assert.equal(answer.body.parent, 'c1');
       await page.reload();
       await page.waitForFunction(() =>
-        document.querySelector('#colloquy')?.shadowRoot?.querySelectorAll('article.comment').length === 4);
+        document.querySelector('#colloquy')?.shadowRoot?.querySelectorAll('div.comment').length === 4);
       assert.deepEqual(await bylines(page), ['Mary D. in Kansas writes:', 'Zoe in Lyon writes:',
         'Ron in New York writes:', 'Gaspar in Kenya writes:']);
       const reply = await page.evaluate((id) => {
-        const a = document.querySelector('#colloquy').shadowRoot.querySelector(`article.comment[data-id="${id}"]`);
+        const a = document.querySelector('#colloquy').shadowRoot.querySelector(`div.comment[data-id="${id}"]`);
         return { depth: a.dataset.depth, body: a.querySelector('.body').textContent, imgs: a.querySelectorAll('img').length };
       }, answer.body.id);
       assert.equal(reply.depth, '1');
@@ -62,7 +62,7 @@ test('a comment posted to /api/comments from the seed page shows after a reload 
     try {
       await page.goto(server.url + '/');
       await page.waitForFunction(() =>
-        document.querySelector('#colloquy')?.shadowRoot?.querySelectorAll('article.comment').length === 4);
+        document.querySelector('#colloquy')?.shadowRoot?.querySelectorAll('div.comment').length === 4);
       assert.equal((await bylines(page))[1], 'Zoe in Lyon writes:');
     } finally {
       await page.close();

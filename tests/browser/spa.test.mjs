@@ -41,7 +41,7 @@ const view = (page) => page.evaluate(() => {
   const root = document.querySelector('#colloquy').shadowRoot;
   return {
     text: root.querySelector('form.compose:not(.reply) textarea[name="text"]').value,
-    articles: [...root.querySelectorAll('.list > article.comment')].map((a) => [a.querySelector('.body').textContent.trim(),
+    articles: [...root.querySelectorAll('.list > div.comment')].map((a) => [a.querySelector('.body').textContent.trim(),
       a.classList.contains('unsent') || a.classList.contains('sending') ? 'waiting' : a.querySelector('.state')?.textContent ?? 'shown']),
   };
 });
@@ -74,7 +74,7 @@ test('drafts, the outbox and "mine" follow update({thread}): typed on A, posted 
     a.down = true;
     await page.fill(TEXT, 'Posted on B while down');
     await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
-    await page.waitForSelector('#colloquy >> article.comment.unsent', { timeout: 10000 });
+    await page.waitForSelector('#colloquy >> div.comment.unsent', { timeout: 10000 });
 
     // C: nothing of A or B here. The server comes back: B's post goes out in the background,
     // and never shows on C; C's own post lands on C.
@@ -83,7 +83,7 @@ test('drafts, the outbox and "mine" follow update({thread}): typed on A, posted 
     a.down = false;
     await page.fill(TEXT, 'Posted on C');
     await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
-    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('.list > article.comment[data-id]:not([data-client-id])'), null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('.list > div.comment[data-id]:not([data-client-id])'), null, { timeout: 10000 });
     for (const end = Date.now() + 20000; a.stored.length < 2 && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(a.stored.map((s) => [s.thread, s.comment.text]).sort(), [['/b', 'Posted on B while down'], ['/c', 'Posted on C']]);
     assert.deepEqual(await view(page), { text: '', articles: [['Posted on C', 'Awaiting moderation']] });

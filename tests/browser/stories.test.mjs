@@ -293,7 +293,7 @@ async function seedWith(server, feed, { count, extra } = {}) {
     }));
   }
   await page.goto(server.url + '/');
-  await page.waitForSelector('#colloquy >> article.comment');
+  await page.waitForSelector('#colloquy >> div.comment');
   return { page, log };
 }
 
@@ -340,7 +340,7 @@ for (const [name, feed, code] of [
   test(`${name} behind /feed.json: no strip, a [colloquy] warning, and the comments are untouched`, async () => {
     await withServer(browser, [], async (server) => {
       const { page, log } = await seedWith(server, feed);
-      await waitForCount(page, '#colloquy >> article.comment', 3);
+      await waitForCount(page, '#colloquy >> div.comment', 3);
       const expected = code ? `[colloquy] the stories feed was not usable: ${code}` : '[colloquy] stories not loaded: HTTP 404';
       await eventually(() => assert.ok(log.warnings.some((w) => w.startsWith(expected)), JSON.stringify(log.warnings)));
       assert.equal(await page.$$eval('#colloquy >> section.stories', (els) => els.length), 0);

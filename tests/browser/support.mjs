@@ -117,7 +117,7 @@ export async function eventually(check, { timeout = WAIT, interval = 50 } = {}) 
   }
 }
 
-// Waits until `selector` (Playwright's: `#colloquy >> article.comment` pierces the widget's open
+// Waits until `selector` (Playwright's: `#colloquy >> div.comment` pierces the widget's open
 // shadow root) matches exactly `n` elements.
 export function waitForCount(page, selector, n, options) {
   return eventually(async () => assert.equal(await page.locator(selector).count(), n, `number of ${selector}`), options);

@@ -35,10 +35,10 @@ async function open(server, { style = '', theme = 'auto', os = 'light', htmlClas
   await page.route('**/api/comments**', (route) => route.fulfill({ status: 200, contentType: 'application/json',
     body: JSON.stringify({ thread: THREAD, comments: COMMENTS, next: null }) }));
   await page.goto(server.url + '/theme.html');
-  await page.waitForSelector('#colloquy >> article.comment[data-id="c4"]', { timeout: 10000 });
+  await page.waitForSelector('#colloquy >> div.comment[data-id="c4"]', { timeout: 10000 });
   await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.adoptedStyleSheets.length === 2, null, { timeout: 10000 });
   // Everything a reader can meet: a reply form, and errors by the fields.
-  await page.click('#colloquy >> article.comment[data-id="c1"] button[data-action="reply"]');
+  await page.click('#colloquy >> div.comment[data-id="c1"] button[data-action="reply"]');
   await page.fill('#colloquy >> form.compose:not(.reply) textarea[name="text"]', ' ');
   await page.click('#colloquy >> form.compose:not(.reply) button[type="submit"]');
   await page.waitForSelector('#colloquy >> form.compose:not(.reply) .error[data-for="text"]:not([hidden])');

@@ -20,7 +20,7 @@ for (let i = 0; i < 7; i++) {
 }
 const oldestOrder = comments.map((c) => c.id);  // already in display order: threads oldest first
 
-const ids = (page) => page.$$eval('#colloquy >> article.comment', (as) => as.map((a) => a.dataset.id));
+const ids = (page) => page.$$eval('#colloquy >> div.comment', (as) => as.map((a) => a.dataset.id));
 
 test('select[name=sort] offers every order and re-sorts without refetching; Load more pages through the thread', async () => {
   await withServer(browser, [], async (server) => {
@@ -34,7 +34,7 @@ test('select[name=sort] offers every order and re-sorts without refetching; Load
       route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ comments }) });
     });
     await page.goto(server.url + '/');
-    await waitForCount(page, '#colloquy >> article.comment', oldestOrder.length);
+    await waitForCount(page, '#colloquy >> div.comment', oldestOrder.length);
     assert.deepEqual(await ids(page), oldestOrder);
     const options = await page.$$eval('#colloquy >> select[name="sort"] option', (os) => os.map((o) => o.value));
     assert.deepEqual(options, ['oldest', 'newest', 'top', 'hot', 'controversial']);
@@ -46,14 +46,14 @@ test('select[name=sort] offers every order and re-sorts without refetching; Load
     await waitForCount(page, '#colloquy >> article.story-card', 3);
     const fetchesBefore = fetches;
     const firstPage = oldestOrder.slice(0, oldestOrder.indexOf('t2'));
-    await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length === n, firstPage.length);
+    await page.waitForFunction((n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length === n, firstPage.length);
     assert.deepEqual(await ids(page), firstPage);
     let pages = 1;
     while (await page.$('#colloquy >> button[data-action="more"]')) {
       const before = (await ids(page)).length;
       // A click can be lost on a busy machine (the button moves as late styles or strips land):
       // if nothing arrived in 15 s and the button is still there and enabled, click it again.
-      const grown = (n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('article.comment').length > n;
+      const grown = (n) => document.querySelector('#colloquy').shadowRoot.querySelectorAll('div.comment').length > n;
       await page.click('#colloquy >> button[data-action="more"]');
       const arrived = await page.waitForFunction(grown, before, { timeout: 15000 }).then(() => true, () => false);
       if (!arrived) {

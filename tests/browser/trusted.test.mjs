@@ -26,21 +26,21 @@ test('the seed page works under require-trusted-types-for with the one policy "c
     const response = await page.goto(server.url + '/');
     assert.match(response.headers()['content-security-policy'], /require-trusted-types-for 'script'; trusted-types colloquy$/);
     assert.equal(await page.evaluate(() => typeof window.trustedTypes), 'object', 'this Chromium enforces Trusted Types');
-    await waitForCount(page, '#colloquy >> article.comment', 3);
+    await waitForCount(page, '#colloquy >> div.comment', 3);
     await waitForCount(page, '#colloquy >> article.story-card', 3);
     // Re-sorting inserts the core's HTML again.
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
-    await waitForText(page, '#colloquy >> article.comment .byline', 'Gaspar in Kenya writes:');
+    await waitForText(page, '#colloquy >> div.comment .byline', 'Gaspar in Kenya writes:');
     // Posting: the second script is loaded through the policy; preview, post, reply.
     await page.fill('#colloquy >> form.compose:not(.reply) input[name="name"]', 'Tess');
     await page.fill('#colloquy >> form.compose:not(.reply) textarea[name="text"]', 'Typed *safely*.');
     await clickPost(page, 'form.compose:not(.reply)');
-    await waitForCount(page, '#colloquy >> article.comment', 4);
-    await waitForText(page, '#colloquy >> article.comment .byline', 'Tess writes:');
-    await page.click('#colloquy >> article.comment[data-id="c1"] button[data-action="reply"]');
+    await waitForCount(page, '#colloquy >> div.comment', 4);
+    await waitForText(page, '#colloquy >> div.comment .byline', 'Tess writes:');
+    await page.click('#colloquy >> div.comment[data-id="c1"] button[data-action="reply"]');
     await page.fill('#colloquy >> form.compose.reply textarea[name="text"]', 'A reply.');
     await clickPost(page, 'form.compose.reply');
-    await waitForCount(page, '#colloquy >> article.comment', 5);
+    await waitForCount(page, '#colloquy >> div.comment', 5);
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     assert.deepEqual(problems, []);
   });

@@ -66,7 +66,7 @@ test('every XSS vector renders in the widget as inert text', { skip: !haveData &
     const expected = doc.comments.length;
     await page.waitForFunction((n) => {
       const root = document.querySelector('#colloquy')?.shadowRoot;
-      return root && root.querySelectorAll('article.comment').length === n;
+      return root && root.querySelectorAll('div.comment').length === n;
     }, expected, { timeout: 60000 });
     // An observation window, not a wait for a state (there is none: nothing may ever happen):
     // delayed payloads (autofocus, animations, timers) get 1.5 s to fire, then two more rendered
@@ -82,21 +82,25 @@ test('every XSS vector renders in the widget as inert text', { skip: !haveData &
       for (const el of root.querySelectorAll('*')) {
         const tag = el.localName;
         // The widget's own compose form is not comment output; everything inside the list is.
-        // The core's own avatars (an svg with one path: fill and d) are the one svg allowed.
-        const avatar = el.matches('article.comment > svg.avatar') && el.children.length === 1 &&
-          el.firstElementChild.localName === 'path' && el.firstElementChild.attributes.length === 2;
-        if (active.has(tag) && el.closest('.list') && !avatar) activeElements.push(tag);
+        // The core's avatars are empty spans drawn by the stylesheet: no svg is allowed at all.
+        if (active.has(tag) && el.closest('.list')) activeElements.push(tag);
         for (const a of el.attributes) {
           if (a.name.startsWith('on')) onAttributes.push(`${tag}[${a.name}]`);
           const v = a.value.replace(/[\u0000-\u0020]/g, '').toLowerCase();
           if (urlAttributes.has(a.name) && /^(javascript|data|vbscript):/.test(v)) badUrls.push(`${tag}[${a.name}=${a.value}]`);
         }
       }
-      const canary = root.querySelector('article.comment[data-id="canary"] .body');
+      // Each avatar is the core's own: an empty span of the comment, its classes from the
+      // author's hash only (av-h<hue>, av-<row><column>), nothing of the name in it.
+      const avatars = [...root.querySelectorAll('.list .avatar')];
+      const oddAvatars = avatars.filter((el) => !el.matches('div.comment > span.avatar[aria-hidden="true"]') ||
+        el.childNodes.length !== 0 || el.attributes.length !== 2 ||
+        ![...el.classList].every((c) => /^(avatar|av-h(1?[0-9]|2[0-3])|av-[a-e][0-2])$/.test(c))).map((el) => el.outerHTML);
+      const canary = root.querySelector('div.comment[data-id="canary"] .body');
       return {
-        comments: root.querySelectorAll('article.comment').length,
+        comments: root.querySelectorAll('div.comment').length,
         links: root.querySelectorAll('.list a[href]').length,
-        onAttributes, badUrls, activeElements,
+        onAttributes, badUrls, activeElements, avatars: avatars.length, oddAvatars,
         canaryText: canary && canary.textContent.trim(),
         calls: window.__xss,
       };
@@ -107,6 +111,8 @@ test('every XSS vector renders in the widget as inert text', { skip: !haveData &
     assert.deepEqual(facts.onAttributes, []);
     assert.deepEqual(facts.badUrls, []);
     assert.deepEqual(facts.activeElements, []);
+    assert.equal(facts.avatars, expected, 'an avatar on every comment');
+    assert.deepEqual(facts.oddAvatars, []);
     assert.deepEqual(foreignRequests, [], 'nothing in a comment made the page fetch anything');
     assert.deepEqual(pageErrors, []);
     // Raw HTML is readable as the text that was typed.

@@ -53,7 +53,7 @@ test('npm pack of the widget folder gives a tarball a site installs and serves',
     assert.equal(served.status, 200);
     assert.equal(await served.text(), fs.readFileSync(path.join(installed, 'colloquy.js'), 'utf8'));
     await session.open(s.url + '/');
-    await session.waitFor('article.comment', 3);
+    await session.waitFor('div.comment[role="article"]', 3);
     await session.waitFor('article.story-card', 3);
     await session.waitFor('form.compose');
     const wasm = await session.evaluate(() => performance.getEntriesByType('resource')
