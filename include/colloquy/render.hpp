@@ -6,15 +6,15 @@
 // Per comment: a div with role=article, avatar (a span the stylesheet draws), byline (+ author
 // link), date ("edited" adds a span and a date), body, two vote buttons, reply and link buttons
 // (edit and delete on the reader's own): at most 14 elements plus the body's own, 9 on most
-// comments (10 with an author link). The list is flat: nesting is shown by data-depth, so slices can be inserted
-// independently. Pages (sort.hpp) never split a top-level thread; a "load more" button
-// (button[data-action=more][data-next]) follows a page that is not the last.
+// comments (10 with an author link). The list is flat: nesting is shown by data-depth, so
+// slices can be inserted independently. Pages (sort.hpp) never split a top-level thread; a
+// "load more" button (button[data-action=more][data-next]) follows a page that is not the last.
 //
 // Only elements Chromium's fast-path fragment parser takes (a b br button div footer i input li
 // label option ol p select span strong ul): one <article>, <time> or <svg> anywhere in a slice
-// sends all of it to the full HTML parser, which took 4× as long on a 1,000-comment thread
-// (PERFORMANCE.md, 2026-11-30; README "Contract changes"). So a comment is a div with
-// role=article (the same role for assistive technology), its dates spans with data-datetime.
+// sends all of it to the full HTML parser, which took 2.3–4× as long on a 1,000-comment thread
+// (PERFORMANCE.md, 2026-11-30; README, "Contract note (DESIGN §7's …)"). So a comment is a div
+// with role=article (the same role for assistive technology), its dates spans with data-datetime.
 // Its buttons carry no type="button": none is ever inside a form (the widget's forms are
 // siblings of the comments, in its shadow root; a static page has no buttons), and each
 // attribute is parsed a thousand times on a long thread.
