@@ -68,8 +68,8 @@
     const viaBytes = () => fetchAsset(file).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, imports));
     cores[file] = cores[file] || WebAssembly.instantiateStreaming(fetchAsset(file), imports).catch(viaBytes).then((result) => {
       const core = start({ module: result.module, imports, x: null }, result.instance);
-      // Functions compile on their first call: a render now takes that off the first paint.
-      if (core.x.colloquy_session_open) core.x.colloquy_session_close(call(core, 'colloquy_session_open', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 }).meta.session);
+      // Functions compile on their first call: a whole render now takes that off the first paint.
+      if (core.x.colloquy_render_comments) call(core, 'colloquy_render_comments', '[{"id":"w","created":0,"text":"*w* w"}]', { now: 1 });
       return (handles[file] = core);
     });
     cores[file].catch(() => { cores[file] = null; }); // a later mount may retry

@@ -1,0 +1,192 @@
+// Where the widget's time goes in a browser with no DevTools attached, as a reader's is: a
+// trace forces every insertion onto the full HTML parser, and a DevTools session with the
+// Network domain on has the renderer keep and decode every answer on the main thread (at
+// 10,000 comments a task of 80-130 ms that a reader never has). Chromium is started headless
+// on its own (no --remote-debugging), the page and a generated thread come over real HTTP from
+// a server in this script, and the page reports to it what a probe (the page's first script)
+// recorded: long tasks, every call into the core (its exports, wrapped), each insertion of HTML
+// (innerHTML, insertAdjacentHTML, append), first 10 and all comments painted (as widgets.mjs
+// counts them), and, once everything is shown, the same document read again by the now warm
+// module. Prints each run and the medians; asserts nothing.
+//
+//   tests/setup.sh && node tests/bench/timeline.mjs [--sizes 1000,10000] [--runs 5] [--attrs 'data-avatars="off"']
+//       [--devtools none|playwright|network]
+// --devtools: how the browser is driven: none (the default: started on its own), playwright
+// (launched and driven by Playwright, as the browser tests and widgets.mjs are), network (that,
+// plus a DevTools session with the Network domain on, as widgets.mjs had to count bytes).
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { generateDocument } from './generate.mjs';
+import { median } from './stats.mjs';
+import { build, launch } from '../browser/support.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => { const i = args.indexOf('--' + name); return i >= 0 ? args[i + 1] : fallback; };
+const sizes = opt('sizes', '1000,10000').split(',').map(Number);
+const runs = Number(opt('runs', 5));
+const attrs = opt('attrs', '');
+const devtools = opt('devtools', 'none');
+if (!['none', 'playwright', 'network'].includes(devtools)) throw new Error(`--devtools ${devtools}: none, playwright or network`);
+const widget = path.join(build.wasm, 'widget');
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+// The probe, the page's first script. Times are performance.now() (from navigation), in ms.
+function probe(total) {
+  const r = (window.__timeline = { longtasks: [], calls: [], first10: null, all: null, again: [] });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) r.longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask' });
+  const timed = (name, f, self, a) => {
+    const t = performance.now();
+    try {
+      return f.apply(self, a);
+    } finally {
+      r.calls.push([name, t, performance.now() - t, typeof a[1] === 'number' ? a[1] : 0]); // a core call's input size
+    }
+  };
+  // The core's exports, each call timed; the module kept for the warm read at the end.
+  const instantiate = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (...a) => instantiate.apply(WebAssembly, a).then((result) => {
+    const x = result.instance.exports;
+    window.__core = window.__core || x;
+    const wrapped = {};
+    for (const k of Object.keys(x)) wrapped[k] = typeof x[k] === 'function' ? function (...b) { return timed(k, x[k], this, b); } : x[k];
+    return { module: result.module, instance: { exports: wrapped } };
+  });
+  const html = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
+  Object.defineProperty(Element.prototype, 'innerHTML', { configurable: true, get: html.get, set(v) { timed('innerHTML', html.set, this, [v]); } });
+  for (const k of ['insertAdjacentHTML', 'append']) {
+    const f = Element.prototype[k];
+    Element.prototype[k] = function (...a) { return timed(k, f, this, a); };
+  }
+  // The same document read again by the warm module (a session opened and closed, 3 times).
+  async function again() {
+    const x = window.__core;
+    const doc = new Uint8Array(await (await fetch('/api/thread')).arrayBuffer());
+    const opts = new TextEncoder().encode('{"now":1}');
+    for (let i = 0; i < 3; i++) {
+      const p = x.colloquy_alloc(doc.length + opts.length);
+      new Uint8Array(x.memory.buffer).set(doc, p);
+      new Uint8Array(x.memory.buffer).set(opts, p + doc.length);
+      const t = performance.now();
+      x.colloquy_session_open(p, doc.length, p + doc.length, opts.length);
+      r.again.push(performance.now() - t);
+      const meta = JSON.parse(new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size())).split('\0')[0]);
+      x.colloquy_free(p);
+      x.colloquy_result_clear();
+      if (meta.session) x.colloquy_session_close(meta.session);
+    }
+  }
+  const roots = [document];
+  const painted = (key) => requestAnimationFrame(() => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      r[key] = performance.now();
+      if (key !== 'all') return;
+      // Long tasks are counted for a second more; then the warm read, then the report.
+      setTimeout(() => again().finally(() => {
+        r.resources = performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname, e.startTime, e.responseEnd]);
+        fetch('/report', { method: 'POST', body: JSON.stringify(r) });
+      }), 1000);
+    };
+    c.port2.postMessage(null);
+  });
+  const observer = new MutationObserver(() => {
+    let n = 0;
+    for (const root of roots) n += root.querySelectorAll('div.comment').length;
+    if (r.dom10 === undefined && n >= Math.min(10, total)) { r.dom10 = performance.now(); painted('first10'); }
+    if (n >= total) { painted('all'); observer.disconnect(); }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+  const attachShadow = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attachShadow.call(this, init);
+    roots.push(root);
+    observer.observe(root, { childList: true, subtree: true });
+    return root;
+  };
+}
+
+let thread = null, page = null, reported = null;
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/report') {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => { res.end(); reported(JSON.parse(Buffer.concat(chunks))); });
+    return;
+  }
+  const file = url.pathname.startsWith('/colloquy/') && path.join(widget, path.basename(url.pathname));
+  const [type, body] = url.pathname === '/page' ? ['text/html', page] : url.pathname === '/api/thread' ? ['application/json', thread]
+    : file && fs.existsSync(file) ? [TYPES[path.extname(file)], fs.readFileSync(file)] : [null, null];
+  if (!body) { res.statusCode = 404; return res.end(); }
+  res.setHeader('Content-Type', type);
+  res.end(body);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+// One run: a fresh profile, one page, until it reports (or the deadline).
+async function runOnce(n) {
+  const got = new Promise((resolve) => { reported = resolve; });
+  const deadline = new Promise((resolve) => setTimeout(resolve, 60000 + n * 20, null).unref());
+  if (devtools !== 'none') {
+    const browser = await launch();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      if (devtools === 'network') await (await page.context().newCDPSession(page)).send('Network.enable');
+      await page.goto(`${origin}/page`, { waitUntil: 'commit' });
+      return await Promise.race([got, deadline]);
+    } finally {
+      await browser.close();
+    }
+  }
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-timeline-'));
+  const chromium = spawn(process.env.CHROMIUM || '/usr/bin/chromium', ['--headless=new', '--no-sandbox', `--user-data-dir=${profile}`,
+    '--window-size=1280,800', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', `${origin}/page`], { stdio: 'ignore', detached: true });
+  try {
+    return await Promise.race([got, deadline]);
+  } finally {
+    const exited = new Promise((resolve) => chromium.once('exit', resolve));
+    process.kill(-chromium.pid, 'SIGKILL'); // the browser and every process it started
+    await exited;
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  }
+}
+
+console.log(`timeline, ${new Date().toISOString()}: browser driven by ${devtools === 'none' ? 'nothing (no DevTools)' : devtools === 'playwright' ? 'Playwright' : 'Playwright, with a DevTools Network session'}; ` +
+  `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const fmt = (x) => (typeof x === 'number' ? x.toFixed(0) : '—');
+const sum = (r, name) => r.calls.filter(([k]) => k === name).reduce((s, [, , d]) => s + d, 0);
+for (const n of sizes) {
+  thread = Buffer.from(generateDocument(n));
+  page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Timeline</title><script>(${probe})(${n})</script></head>
+<body><h1>A post</h1><p>Its text.</p><div id="colloquy"></div><p>The footer.</p>
+<script src="/colloquy/colloquy.js" defer data-thread="/bench" data-comments="/api/thread" data-max-bytes="67108864" data-load="eager" ${attrs}></script></body></html>`;
+  const rows = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runOnce(n);
+    if (!r) { console.log(`${n} run ${i + 1}: no report`); continue; }
+    const api = r.resources.find(([p]) => p === '/api/thread');
+    const row = {
+      answered: api && api[2], first10: r.first10, all: r.all, longest: Math.max(0, ...r.longtasks.map(([, d]) => d)),
+      // The thread's session: the open with the largest input (the loader's warm-up opens a tiny one).
+      open: r.calls.filter(([k]) => k === 'colloquy_session_open').sort((a, b) => b[3] - a[3])[0]?.[2],
+      reads: sum(r, 'colloquy_session_read'), slices: sum(r, 'colloquy_session_slice'),
+      parse: sum(r, 'innerHTML') + sum(r, 'insertAdjacentHTML'), append: sum(r, 'append'), again: median(r.again),
+    };
+    rows.push(row);
+    console.log(`${n} run ${i + 1}: answered ${fmt(row.answered)}, first 10 ${fmt(row.first10)}, all ${fmt(row.all)} ms; longest task ${fmt(row.longest)} ms ` +
+      `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); core: open ${fmt(row.open)}, ` +
+      `read ${fmt(row.reads)}, slices ${fmt(row.slices)} ms; HTML inserted in ${fmt(row.parse)} ms, moved in ${fmt(row.append)} ms; ` +
+      `the same document opened again, warm: ${fmt(row.again)} ms`);
+  }
+  const m = (k) => fmt(median(rows.map((x) => x[k])));
+  console.log(`${n} medians of ${rows.length}: answered ${m('answered')}, first 10 ${m('first10')}, all ${m('all')}, longest task ${m('longest')}; ` +
+    `open ${m('open')} (warm ${m('again')}), read ${m('reads')}, slices ${m('slices')}, HTML ${m('parse')}, moved ${m('append')} ms`);
+}
+server.close();
