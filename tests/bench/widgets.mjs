@@ -208,7 +208,7 @@ async function runOnce(browser, origin, system, n, doc) {
     const tasks = r.longtasks.map(([, d]) => d);
     return {
       first10: r.first10, all: r.all, dom10: r.dom10, domAll: r.domAll,
-      longest: Math.max(0, ...tasks), tbt: tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0), longtasks: tasks.length,
+      longest: Math.max(0, ...tasks), tbt: tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0), longtasks: tasks.length, tasks: r.longtasks,
       cls: r.cls, shifts: r.shifts, probeMs: r.probeMs, comments: r.comments, resources: r.resources, elementsPerComment: nodes.elements / n, nodesPerComment: nodes.nodes / n, bytes,
     };
   } finally {
