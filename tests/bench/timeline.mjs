@@ -3,11 +3,11 @@
 // Network domain on has the renderer keep and decode every answer on the main thread (at
 // 10,000 comments a task of 80-130 ms that a reader never has). Chromium is started headless
 // on its own (no --remote-debugging), the page and a generated thread come over real HTTP from
-// a server in this script, and the page reports to it what a probe (the page's first script)
-// recorded: long tasks, every call into the core (its exports, wrapped), each insertion of HTML
-// (innerHTML, insertAdjacentHTML, append), first 10 and all comments painted (as widgets.mjs
-// counts them), and, once everything is shown, the same document read again by the now warm
-// module. Prints each run and the medians; asserts nothing.
+// a server in this script, and the page reports to it what its first script recorded: long
+// tasks and first 10 and all comments painted (probe.mjs, as widgets.mjs counts them), every
+// call into the core (its exports, wrapped), each insertion of HTML (innerHTML,
+// insertAdjacentHTML, append), and, once everything is shown, the same document opened and its first step read
+// again by the now warm module. Prints each run and the medians; asserts nothing.
 //
 //   tests/setup.sh && node tests/bench/timeline.mjs [--sizes 1000,10000] [--runs 5] [--attrs 'data-avatars="off"']
 //       [--devtools none|playwright|network]
@@ -21,6 +21,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { generateDocument } from './generate.mjs';
 import { median } from './stats.mjs';
+import { probe } from './probe.mjs';
 import { build, launch } from '../browser/support.mjs';
 
 const args = process.argv.slice(2);
@@ -33,12 +34,10 @@ if (!['none', 'playwright', 'network'].includes(devtools)) throw new Error(`--de
 const widget = path.join(build.wasm, 'widget');
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-// The probe, the page's first script. Times are performance.now() (from navigation), in ms.
-function probe(total) {
-  const r = (window.__timeline = { longtasks: [], calls: [], first10: null, all: null, again: [] });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) r.longtasks.push([e.startTime, e.duration]);
-  }).observe({ type: 'longtask' });
+// What the page records besides the probe (probe.mjs: long tasks, first 10 and all painted),
+// run after it as the page's first script. Times are performance.now() (from navigation), in ms.
+function instrument() {
+  const r = (window.__timeline = { calls: [], again: [] });
   const timed = (name, f, self, a) => {
     const t = performance.now();
     try {
@@ -62,52 +61,37 @@ function probe(total) {
     const f = Element.prototype[k];
     Element.prototype[k] = function (...a) { return timed(k, f, this, a); };
   }
-  // The same document read again by the warm module (a session opened and closed, 3 times).
+  // The same document opened again by the warm module and its first reading step taken (as
+  // the loader does: colloquy_session_open, then colloquy_session_read), 3 times.
   async function again() {
     const x = window.__core;
     const doc = new Uint8Array(await (await fetch('/api/thread')).arrayBuffer());
-    const opts = new TextEncoder().encode('{"now":1}');
-    for (let i = 0; i < 3; i++) {
-      const p = x.colloquy_alloc(doc.length + opts.length);
-      new Uint8Array(x.memory.buffer).set(doc, p);
-      new Uint8Array(x.memory.buffer).set(opts, p + doc.length);
-      const t = performance.now();
-      x.colloquy_session_open(p, doc.length, p + doc.length, opts.length);
-      r.again.push(performance.now() - t);
-      const meta = JSON.parse(new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size())).split('\0')[0]);
+    const call = (name, bytes, options) => {
+      const opts = new TextEncoder().encode(JSON.stringify(options));
+      const p = x.colloquy_alloc(bytes.length + opts.length);
+      new Uint8Array(x.memory.buffer).set(bytes, p);
+      new Uint8Array(x.memory.buffer).set(opts, p + bytes.length);
+      x[name](p, bytes.length, p + bytes.length, opts.length);
       x.colloquy_free(p);
+      const meta = JSON.parse(new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.colloquy_result_data(), x.colloquy_result_size())).split('\0')[0]);
       x.colloquy_result_clear();
-      if (meta.session) x.colloquy_session_close(meta.session);
+      return meta;
+    };
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const { session } = call('colloquy_session_open', doc, { now: 1 });
+      call('colloquy_session_read', new Uint8Array(0), { now: 1, session });
+      r.again.push(performance.now() - t);
+      x.colloquy_session_close(session);
     }
   }
-  const roots = [document];
-  const painted = (key) => requestAnimationFrame(() => {
-    const c = new MessageChannel();
-    c.port1.onmessage = () => {
-      r[key] = performance.now();
-      if (key !== 'all') return;
-      // Long tasks are counted for a second more; then the warm read, then the report.
-      setTimeout(() => again().finally(() => {
-        r.resources = performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname, e.startTime, e.responseEnd]);
-        fetch('/report', { method: 'POST', body: JSON.stringify(r) });
-      }), 1000);
-    };
-    c.port2.postMessage(null);
-  });
-  const observer = new MutationObserver(() => {
-    let n = 0;
-    for (const root of roots) n += root.querySelectorAll('div.comment').length;
-    if (r.dom10 === undefined && n >= Math.min(10, total)) { r.dom10 = performance.now(); painted('first10'); }
-    if (n >= total) { painted('all'); observer.disconnect(); }
-  });
-  observer.observe(document, { childList: true, subtree: true });
-  const attachShadow = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attachShadow.call(this, init);
-    roots.push(root);
-    observer.observe(root, { childList: true, subtree: true });
-    return root;
-  };
+  // All painted (the probe's call): long tasks are counted for a second more; then the warm
+  // read, then the report.
+  window.__benchDone = () => setTimeout(() => again().finally(() => {
+    const { longtasks, first10, all } = window.__bench;
+    const resources = performance.getEntriesByType('resource').map((e) => [new URL(e.name).pathname, e.startTime, e.responseEnd]);
+    fetch('/report', { method: 'POST', body: JSON.stringify(Object.assign(r, { longtasks, first10, all, resources })) });
+  }), 1000);
 }
 
 let thread = null, page = null, reported = null;
@@ -164,7 +148,7 @@ const fmt = (x) => (typeof x === 'number' ? x.toFixed(0) : '—');
 const sum = (r, name) => r.calls.filter(([k]) => k === name).reduce((s, [, , d]) => s + d, 0);
 for (const n of sizes) {
   thread = Buffer.from(generateDocument(n));
-  page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Timeline</title><script>(${probe})(${n})</script></head>
+  page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Timeline</title><script>(${probe})(${JSON.stringify({ selector: 'div.comment', total: n })});(${instrument})();</script></head>
 <body><h1>A post</h1><p>Its text.</p><div id="colloquy"></div><p>The footer.</p>
 <script src="/colloquy/colloquy.js" defer data-thread="/bench" data-comments="/api/thread" data-max-bytes="67108864" data-load="eager" ${attrs}></script></body></html>`;
   const rows = [];
@@ -174,19 +158,21 @@ for (const n of sizes) {
     const api = r.resources.find(([p]) => p === '/api/thread');
     const row = {
       answered: api && api[2], first10: r.first10, all: r.all, longest: Math.max(0, ...r.longtasks.map(([, d]) => d)),
-      // The thread's session: the open with the largest input (the loader's warm-up opens a tiny one).
+      // The thread's session: its open (the largest input, should a page open more) and its
+      // first reading step.
       open: r.calls.filter(([k]) => k === 'colloquy_session_open').sort((a, b) => b[3] - a[3])[0]?.[2],
+      first: r.calls.find(([k]) => k === 'colloquy_session_read')?.[2],
       reads: sum(r, 'colloquy_session_read'), slices: sum(r, 'colloquy_session_slice'),
       parse: sum(r, 'innerHTML') + sum(r, 'insertAdjacentHTML'), append: sum(r, 'append'), again: median(r.again),
     };
     rows.push(row);
     console.log(`${n} run ${i + 1}: answered ${fmt(row.answered)}, first 10 ${fmt(row.first10)}, all ${fmt(row.all)} ms; longest task ${fmt(row.longest)} ms ` +
-      `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); core: open ${fmt(row.open)}, ` +
+      `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); core: open ${fmt(row.open)}, first step ${fmt(row.first)}, ` +
       `read ${fmt(row.reads)}, slices ${fmt(row.slices)} ms; HTML inserted in ${fmt(row.parse)} ms, moved in ${fmt(row.append)} ms; ` +
-      `the same document opened again, warm: ${fmt(row.again)} ms`);
+      `the same open and first step again, warm: ${fmt(row.again)} ms`);
   }
   const m = (k) => fmt(median(rows.map((x) => x[k])));
   console.log(`${n} medians of ${rows.length}: answered ${m('answered')}, first 10 ${m('first10')}, all ${m('all')}, longest task ${m('longest')}; ` +
-    `open ${m('open')} (warm ${m('again')}), read ${m('reads')}, slices ${m('slices')}, HTML ${m('parse')}, moved ${m('append')} ms`);
+    `open ${m('open')}, first step ${m('first')} (both again, warm: ${m('again')}), read ${m('reads')}, slices ${m('slices')}, HTML ${m('parse')}, moved ${m('append')} ms`);
 }
 server.close();
