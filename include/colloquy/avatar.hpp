@@ -11,7 +11,8 @@
 //
 // av-h<0-23>: the colour, one of 24 hues 15° apart. av-<row><column>: a filled cell, rows a-e
 // from the top, columns 0-2 from the edges in (column 0 is drawn at both edges, 1 beside both,
-// 2 is the middle). web/colloquy.css and colloquy-static.css hold the rules.
+// 2 is the middle). web/colloquy-static.css holds the rules, once; the build adds them to the
+// widget's colloquy.css (wasm/minify-css.mjs --avatar).
 #pragma once
 #include <cstdint>
 #include <cstring>

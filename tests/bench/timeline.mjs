@@ -6,11 +6,13 @@
 // a server in this script, and the page reports to it what its first script recorded: long
 // tasks and first 10 and all comments painted (probe.mjs, as widgets.mjs counts them), every
 // call into the core (its exports, wrapped), each insertion of HTML (innerHTML,
-// insertAdjacentHTML, append), and, once everything is shown, the same document opened and its first step read
-// again by the now warm module. Prints each run and the medians; asserts nothing.
+// insertAdjacentHTML, append), frames over 50 ms (long animation frames: how much of each was
+// the browser's style, layout and paint, after scripts), and, once everything is shown, the same
+// document opened and its first step read again by the now warm module. Prints each run and the
+// medians (--dump: every run's report, as JSON lines); asserts nothing.
 //
 //   tests/setup.sh && node tests/bench/timeline.mjs [--sizes 1000,10000] [--runs 5] [--attrs 'data-avatars="off"']
-//       [--devtools none|playwright|network]
+//       [--devtools none|playwright|network] [--dump runs.jsonl]
 // --devtools: how the browser is driven: none (the default: started on its own), playwright
 // (launched and driven by Playwright, as the browser tests and widgets.mjs are), network (that,
 // plus a DevTools session with the Network domain on, as widgets.mjs had to count bytes).
@@ -30,6 +32,7 @@ const sizes = opt('sizes', '1000,10000').split(',').map(Number);
 const runs = Number(opt('runs', 5));
 const attrs = opt('attrs', '');
 const devtools = opt('devtools', 'none');
+const dump = opt('dump', null); // every run's report, as JSON lines, to this file
 if (!['none', 'playwright', 'network'].includes(devtools)) throw new Error(`--devtools ${devtools}: none, playwright or network`);
 const widget = path.join(build.wasm, 'widget');
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -38,6 +41,12 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': '
 // run after it as the page's first script. Times are performance.now() (from navigation), in ms.
 function instrument() {
   const r = (window.__timeline = { calls: [], again: [] });
+  // Frames over 50 ms (long animation frames): start, duration, when rendering (style, layout,
+  // paint) began, when style and layout began, and the time in scripts.
+  r.frames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) r.frames.push([e.startTime, e.duration, e.renderStart, e.styleAndLayoutStart, e.scripts.reduce((s, x) => s + x.duration, 0)]);
+  }).observe({ type: 'long-animation-frame' });
   const timed = (name, f, self, a) => {
     const t = performance.now();
     try {
@@ -165,9 +174,11 @@ for (const n of sizes) {
       reads: sum(r, 'colloquy_session_read'), slices: sum(r, 'colloquy_session_slice'),
       parse: sum(r, 'innerHTML') + sum(r, 'insertAdjacentHTML'), append: sum(r, 'append'), again: median(r.again),
     };
+    if (dump) fs.appendFileSync(dump, JSON.stringify(Object.assign({ size: n }, r)) + '\n');
     rows.push(row);
     console.log(`${n} run ${i + 1}: answered ${fmt(row.answered)}, first 10 ${fmt(row.first10)}, all ${fmt(row.all)} ms; longest task ${fmt(row.longest)} ms ` +
-      `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); core: open ${fmt(row.open)}, first step ${fmt(row.first)}, ` +
+      `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); ` +
+      `frames over 50: ${r.frames.map(([t, d, render]) => `${fmt(d)} at ${fmt(t)} (${fmt(t + d - render)} rendering)`).join(', ') || 'none'}; core: open ${fmt(row.open)}, first step ${fmt(row.first)}, ` +
       `read ${fmt(row.reads)}, slices ${fmt(row.slices)} ms; HTML inserted in ${fmt(row.parse)} ms, moved in ${fmt(row.append)} ms; ` +
       `the same open and first step again, warm: ${fmt(row.again)} ms`);
   }
