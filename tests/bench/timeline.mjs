@@ -12,10 +12,15 @@
 // medians (--dump: every run's report, as JSON lines); asserts nothing.
 //
 //   tests/setup.sh && node tests/bench/timeline.mjs [--sizes 1000,10000] [--runs 5] [--attrs 'data-avatars="off"']
-//       [--devtools none|playwright|network] [--dump runs.jsonl]
+//       [--devtools none|playwright|network] [--dump runs.jsonl] [--floor 5]
 // --devtools: how the browser is driven: none (the default: started on its own), playwright
 // (launched and driven by Playwright, as the browser tests and widgets.mjs are), network (that,
 // plus a DevTools session with the Network domain on, as widgets.mjs had to count bytes).
+// --floor K: after each size's runs, what this browser on this machine takes to paint the
+// widget's first screen with no widget at all: its HTML (as the first run's core wrote it) put
+// into a page K times each way, alternating: into a shadow root with colloquy.css, as the widget
+// does, and into the page with no stylesheet; each page's own first frame (a heading and two
+// paragraphs) is reported too. A long task there is the browser's, whatever the widget does.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,6 +38,7 @@ const runs = Number(opt('runs', 5));
 const attrs = opt('attrs', '');
 const devtools = opt('devtools', 'none');
 const dump = opt('dump', null); // every run's report, as JSON lines, to this file
+const floorRuns = Number(opt('floor', 0));
 if (!['none', 'playwright', 'network'].includes(devtools)) throw new Error(`--devtools ${devtools}: none, playwright or network`);
 const widget = path.join(build.wasm, 'widget');
 const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
@@ -42,10 +48,14 @@ const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': '
 function instrument() {
   const r = (window.__timeline = { calls: [], again: [] });
   // Frames over 50 ms (long animation frames): start, duration, when rendering (style, layout,
-  // paint) began, when style and layout began, and the time in scripts.
+  // paint) began, when style and layout began, the time in scripts, and the scripts (what ran
+  // them, their file, their time, and the style and layout they forced).
   r.frames = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) r.frames.push([e.startTime, e.duration, e.renderStart, e.styleAndLayoutStart, e.scripts.reduce((s, x) => s + x.duration, 0)]);
+    for (const e of list.getEntries()) {
+      r.frames.push([e.startTime, e.duration, e.renderStart, e.styleAndLayoutStart, e.scripts.reduce((s, x) => s + x.duration, 0),
+        e.scripts.map((x) => [x.invoker, x.sourceURL.split('/').pop(), x.duration, x.forcedStyleAndLayoutDuration])]);
+    }
   }).observe({ type: 'long-animation-frame' });
   const timed = (name, f, self, a) => {
     const t = performance.now();
@@ -65,7 +75,10 @@ function instrument() {
     return { module: result.module, instance: { exports: wrapped } };
   });
   const html = Object.getOwnPropertyDescriptor(Element.prototype, 'innerHTML');
-  Object.defineProperty(Element.prototype, 'innerHTML', { configurable: true, get: html.get, set(v) { timed('innerHTML', html.set, this, [v]); } });
+  Object.defineProperty(Element.prototype, 'innerHTML', { configurable: true, get: html.get, set(v) {
+    if (!r.firstScreen && this.classList.contains('comments-slot')) r.firstScreen = String(v); // for --floor
+    timed('innerHTML', html.set, this, [v]);
+  } });
   for (const k of ['insertAdjacentHTML', 'append']) {
     const f = Element.prototype[k];
     Element.prototype[k] = function (...a) { return timed(k, f, this, a); };
@@ -103,7 +116,36 @@ function instrument() {
   }), 1000);
 }
 
-let thread = null, page = null, reported = null;
+// --floor: a page that, once loaded, puts the first screen's HTML in (`how`: "widget", into a
+// shadow root with colloquy.css; "plain", into the page) and reports the frame that paints it.
+function floor({ how, html, css }) {
+  const r = { how, longtasks: [], frames: [] };
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) r.longtasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) r.frames.push([e.startTime, e.duration, e.renderStart]); }).observe({ type: 'long-animation-frame', buffered: true });
+  addEventListener('load', () => setTimeout(() => {
+    let slot = document.getElementById('colloquy');
+    if (how === 'widget') {
+      const root = slot.attachShadow({ mode: 'open' });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+      root.innerHTML = '<div class="colloquy" data-scheme="light"><div class="comments-slot"></div></div>';
+      slot = root.querySelector('.comments-slot');
+    }
+    r.inserted = performance.now();
+    slot.innerHTML = html;
+    requestAnimationFrame(() => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => {
+        r.painted = performance.now();
+        setTimeout(() => fetch('/report', { method: 'POST', body: JSON.stringify(r) }), 200);
+      };
+      c.port2.postMessage(0);
+    });
+  }, 300));
+}
+
+let thread = null, page = null, reported = null, floorPages = {};
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   if (url.pathname === '/report') {
@@ -114,6 +156,7 @@ const server = http.createServer((req, res) => {
   }
   const file = url.pathname.startsWith('/colloquy/') && path.join(widget, path.basename(url.pathname));
   const [type, body] = url.pathname === '/page' ? ['text/html', page] : url.pathname === '/api/thread' ? ['application/json', thread]
+    : floorPages[url.pathname] ? ['text/html', floorPages[url.pathname]]
     : file && fs.existsSync(file) ? [TYPES[path.extname(file)], fs.readFileSync(file)] : [null, null];
   if (!body) { res.statusCode = 404; return res.end(); }
   res.setHeader('Content-Type', type);
@@ -123,7 +166,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 // One run: a fresh profile, one page, until it reports (or the deadline).
-async function runOnce(n) {
+async function runOnce(n, at = '/page') {
   const got = new Promise((resolve) => { reported = resolve; });
   const deadline = new Promise((resolve) => setTimeout(resolve, 60000 + n * 20, null).unref());
   if (devtools !== 'none') {
@@ -131,7 +174,7 @@ async function runOnce(n) {
     try {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       if (devtools === 'network') await (await page.context().newCDPSession(page)).send('Network.enable');
-      await page.goto(`${origin}/page`, { waitUntil: 'commit' });
+      await page.goto(origin + at, { waitUntil: 'commit' });
       return await Promise.race([got, deadline]);
     } finally {
       await browser.close();
@@ -140,7 +183,7 @@ async function runOnce(n) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'colloquy-timeline-'));
   const chromium = spawn(process.env.CHROMIUM || '/usr/bin/chromium', ['--headless=new', '--no-sandbox', `--user-data-dir=${profile}`,
     '--window-size=1280,800', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `${origin}/page`], { stdio: 'ignore', detached: true });
+    '--disable-component-update', '--disable-sync', origin + at], { stdio: 'ignore', detached: true });
   try {
     return await Promise.race([got, deadline]);
   } finally {
@@ -161,6 +204,7 @@ for (const n of sizes) {
 <body><h1>A post</h1><p>Its text.</p><div id="colloquy"></div><p>The footer.</p>
 <script src="/colloquy/colloquy.js" defer data-thread="/bench" data-comments="/api/thread" data-max-bytes="67108864" data-load="eager" ${attrs}></script></body></html>`;
   const rows = [];
+  let firstScreen = null;
   for (let i = 0; i < runs; i++) {
     const r = await runOnce(n);
     if (!r) { console.log(`${n} run ${i + 1}: no report`); continue; }
@@ -175,6 +219,7 @@ for (const n of sizes) {
       parse: sum(r, 'innerHTML') + sum(r, 'insertAdjacentHTML'), append: sum(r, 'append'), again: median(r.again),
     };
     if (dump) fs.appendFileSync(dump, JSON.stringify(Object.assign({ size: n }, r)) + '\n');
+    firstScreen = firstScreen || r.firstScreen;
     rows.push(row);
     console.log(`${n} run ${i + 1}: answered ${fmt(row.answered)}, first 10 ${fmt(row.first10)}, all ${fmt(row.all)} ms; longest task ${fmt(row.longest)} ms ` +
       `(${r.longtasks.map(([t, d]) => `${fmt(d)} at ${fmt(t)}`).join(', ') || 'none over 50'}); ` +
@@ -185,5 +230,34 @@ for (const n of sizes) {
   const m = (k) => fmt(median(rows.map((x) => x[k])));
   console.log(`${n} medians of ${rows.length}: answered ${m('answered')}, first 10 ${m('first10')}, all ${m('all')}, longest task ${m('longest')}; ` +
     `open ${m('open')}, first step ${m('first')} (both again, warm: ${m('again')}), read ${m('reads')}, slices ${m('slices')}, HTML ${m('parse')}, moved ${m('append')} ms`);
+  if (floorRuns && firstScreen) await floorOf(n, firstScreen);
+}
+
+// --floor: the first screen's frame with no widget, each way K times, alternating.
+async function floorOf(n, html) {
+  const css = fs.readFileSync(path.join(widget, 'colloquy.css'), 'utf8');
+  const comments = (html.match(/<div class="comment[ "]/g) || []).length;
+  const got = { widget: [], plain: [] };
+  for (const how of Object.keys(got)) {
+    floorPages['/floor-' + how] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Floor</title></head>
+<body><h1>A post</h1><p>Its text.</p><div id="colloquy"></div><p>The footer.</p><script>(${floor})(${JSON.stringify({ how, html, css }).replaceAll("</", "<\\/")});</script></body></html>`;
+  }
+  for (let i = 0; i < floorRuns; i++) {
+    for (const how of Object.keys(got)) {
+      const r = await runOnce(0, '/floor-' + how);
+      if (!r) continue;
+      // The page's own first frame: the longest frame before the insertion (none: under 50 ms).
+      const own = Math.max(0, ...r.frames.filter(([t]) => t < r.inserted).map(([, d]) => d));
+      const after = r.longtasks.filter(([t, d]) => t + d > r.inserted).map(([, d]) => d);
+      got[how].push({ paint: r.painted - r.inserted, task: Math.max(0, ...after), own });
+    }
+  }
+  const range = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+  for (const [how, rows] of Object.entries(got)) {
+    if (!rows.length) continue;
+    console.log(`${n} floor, the first screen alone (${comments} comments, ${html.length} characters of HTML) ${how === 'widget' ? 'in a shadow root with colloquy.css' : 'in the page, no stylesheet'}, ` +
+      `${rows.length} pages: painted after ${range(rows.map((x) => x.paint))} ms; a task over 50 ms from the insertion in ` +
+      `${rows.filter((x) => x.task).length} (${rows.map((x) => fmt(x.task)).join(', ')}); the page's own first frame ${range(rows.map((x) => x.own))} ms`);
+  }
 }
 server.close();
