@@ -305,7 +305,7 @@
       commentsSlot.innerHTML = trusted(r.html);
       return w.insertRest(commentsSlot.querySelector('.list'), r.meta.rest, token);
     }
-    const showThread = (token) => renderComments(token).then(() => (state.token === token ? afterRender() : undefined));
+    const showThread = (token) => renderComments(token).then(() => later(true)).then(() => (state.token === token ? afterRender() : undefined));
 
     function load() {
       const token = ++state.token;
@@ -351,8 +351,8 @@
     const endpoint = () => (state.o.comments ? new URL(state.o.comments, location.href).href : '');
     const placeKey = () => endpoint() + '\n' + state.o.thread;
     const hasWritten = () => stored((s) => Object.keys(s).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k)), false);
-    // After each render: the bottom form, then posting's work (colloquy-act.js brings posting) when the
-    // reader has written, or the thread lives in this browser (awaited by the render).
+    // After each render, a frame later (showThread: its end painted first, its layout never forced): the
+    // bottom form, then, awaited, posting's work (colloquy-act.js) when the reader has written or the thread lives in this browser.
     function afterRender() {
       if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
       if (frame.classList.contains('reserve')) release();
