@@ -351,8 +351,8 @@
     const endpoint = () => (state.o.comments ? new URL(state.o.comments, location.href).href : '');
     const placeKey = () => endpoint() + '\n' + state.o.thread;
     const hasWritten = () => stored((s) => Object.keys(s).some((k) => /^colloquy:(author|outbox|draft:|pending:)/.test(k)), false);
-    // After each render, a frame later (showThread: its end painted first, its layout never forced): the
-    // bottom form, then, awaited, posting's work (colloquy-act.js) when the reader has written or the thread lives in this browser.
+    // After each render, a frame later (showThread: the thread is laid out by then, so release() forces no
+    // layout of it): the bottom form, then, awaited, posting's work (colloquy-act.js) when the reader has written or the thread lives here.
     function afterRender() {
       if (!composeSlot.firstChild) composeSlot.appendChild(w.newForm('', -1));
       if (frame.classList.contains('reserve')) release();
