@@ -4,7 +4,8 @@
 // light, dark and auto on a light and on a dark host. Then the structure itself, as assistive
 // technology reads it: a named region, a feed of articles named by author and date, replies
 // with their level, reply buttons named after whom they answer, errors tied to their fields,
-// the root in the widget's language, and a skip link that takes the keyboard to the form.
+// the root in the widget's language, a skip link that takes the keyboard to the form, and on a
+// touch screen, buttons and fields a finger can hit (44 by 44 px).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, withServer, eventually, waitForCount, WAIT, axeSource, SCHEMES } from './support.mjs';
@@ -39,8 +40,10 @@ function many(n) {
 // One page per state: a page on the test server's origin, its comments API scripted (`post`:
 // 'abort' makes every POST fail as when offline).
 // `own`: ids of comments this browser posted, still open to edits (their Edit and Delete show).
-async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style = '', locale = '', post = 'abort', own = [] } = {}) {
-  const context = await browser.newContext({ colorScheme: os });
+// `touch`: a phone's screen and a coarse pointer.
+async function open({ comments = COMMENTS, theme = 'auto', os = 'light', style = '', locale = '', post = 'abort', own = [], touch = false } = {}) {
+  const context = await browser.newContext(Object.assign({ colorScheme: os },
+    touch && { viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }));
   const page = await context.newPage();
   if (own.length) {
     await page.addInitScript(([key, ids]) => localStorage.setItem(key, JSON.stringify(Object.fromEntries(
@@ -258,5 +261,58 @@ test('the widget speaks its own language: the root, the region and the names in 
     assert.equal(await page.getByRole('region', { name: '4 commentaires' }).count(), 1);
     await noViolations(page, errors);
     await context.close();
+  });
+});
+
+// On a touch screen every button and field is a target of 44 by 44 px at least (WCAG 2.5.5), the reader's
+// own Edit and Delete, a reply form and a delete's confirmation included; with a mouse the
+// actions keep their size. Replies and reply forms are indented by their depth either way.
+test('on a touch screen every button and field is a 44 by 44 px target; with a mouse the look is as before', async () => {
+  await withServer(browser, [], async (s) => {
+    server = s;
+    const controls = (page) => page.evaluate(() => {
+      const root = document.querySelector('#colloquy').shadowRoot;
+      return {
+        coarse: matchMedia('(pointer: coarse)').matches,
+        // What a finger can reach: seen, and not the honeypot or the skip link (clipped out of
+        // sight and reach until the keyboard focuses it).
+        // Each one's box, and whether a tap just inside each of its four edges reaches it (a box
+        // the widget's edge clips, or another control covers, does not count).
+        small: [...root.querySelectorAll('button, select, input, textarea')]
+          .filter((el) => el.getClientRects().length && !el.closest('.hp') && !el.matches('.skip'))
+          .map((el) => {
+            el.scrollIntoView({ block: 'center' });
+            const b = el.getBoundingClientRect(), x = b.left + b.width / 2, y = b.top + b.height / 2;
+            const missed = [[b.left + 2, y], [b.right - 2, y], [x, b.top + 2], [x, b.bottom - 2]]
+              .filter(([px, py]) => { const hit = root.elementFromPoint(px, py); return !hit || !(hit === el || el.contains(hit)); });
+            return [el, b, missed.length];
+          })
+          .filter(([, box, missed]) => box.width < 43.5 || box.height < 43.5 || missed)
+          .map(([el, box, missed]) => `${el.tagName.toLowerCase()} ${el.getAttribute('data-action') || el.name || el.type}: ` +
+            `${box.width.toFixed(1)} x ${box.height.toFixed(1)}${missed ? `, ${missed} of 4 edges out of reach` : ''}`),
+        count: root.querySelectorAll('button, select, input, textarea').length,
+        indent: ['c1', 'c2', 'c3'].map((id) => parseFloat(getComputedStyle(root.querySelector(`div.comment[data-id="${id}"]`)).marginLeft)),
+        replyIndent: parseFloat(getComputedStyle(root.querySelector('form.compose.reply')).marginLeft),
+        vote: root.querySelector('div.comment[data-id="c1"] button[data-action="vote"]').getBoundingClientRect().height,
+      };
+    });
+    for (const touch of [true, false]) {
+      const { page, context, errors } = await open({ touch, own: ['c1'] });
+      await openReply(page);
+      await page.click(`${widget}div.comment[data-id="c1"] button[data-action="delete"]`);
+      await page.waitForSelector(`${widget}div.comment[data-id="c1"] .confirm button[data-action="keep"]`, { timeout: WAIT });
+      const r = await controls(page);
+      assert.equal(r.coarse, touch, 'the page sees the pointer it was given');
+      assert.ok(r.count >= 15, `${r.count} controls`);
+      if (touch) assert.deepEqual(r.small, [], 'controls under 44 x 44 px on a touch screen');
+      else assert.ok(r.vote < 40, `a vote button ${r.vote}px high with a mouse, as before`);
+      // One step of --c-indent per level (1.25rem; .6rem on a narrow layout).
+      const step = r.indent[1];
+      assert.ok(step >= 9, `a reply indented ${step}px`);
+      assert.deepEqual(r.indent, [0, step, 2 * step], 'comments indented by depth');
+      assert.equal(r.replyIndent, step, 'the reply form under c1 indented as its reply would be');
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   });
 });
