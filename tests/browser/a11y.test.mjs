@@ -264,9 +264,10 @@ test('the widget speaks its own language: the root, the region and the names in 
   });
 });
 
-// On a touch screen every button and field is a target of 44 by 44 px at least (WCAG 2.5.5), the reader's
-// own Edit and Delete, a reply form and a delete's confirmation included; with a mouse the
-// actions keep their size. Replies and reply forms are indented by their depth either way.
+// On a touch screen every button and field is a target of 44 by 44 px at least (WCAG 2.5.5),
+// the reader's own Edit and Delete, a reply form and a delete's confirmation included; with a
+// mouse the actions keep their size. Replies and reply forms are indented by their depth either
+// way.
 test('on a touch screen every button and field is a 44 by 44 px target; with a mouse the look is as before', async () => {
   await withServer(browser, [], async (s) => {
     server = s;
@@ -274,10 +275,10 @@ test('on a touch screen every button and field is a 44 by 44 px target; with a m
       const root = document.querySelector('#colloquy').shadowRoot;
       return {
         coarse: matchMedia('(pointer: coarse)').matches,
-        // What a finger can reach: seen, and not the honeypot or the skip link (clipped out of
-        // sight and reach until the keyboard focuses it).
-        // Each one's box, and whether a tap just inside each of its four edges reaches it (a box
-        // the widget's edge clips, or another control covers, does not count).
+        // Every control a finger can reach (seen, and not the honeypot or the skip link, clipped
+        // out of sight and reach until the keyboard focuses it) that is under 44 by 44 px, or
+        // that a tap just inside one of its four edges misses (the widget's edge clips it, or
+        // another control covers it).
         small: [...root.querySelectorAll('button, select, input, textarea')]
           .filter((el) => el.getClientRects().length && !el.closest('.hp') && !el.matches('.skip'))
           .map((el) => {
