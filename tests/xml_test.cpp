@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "colloquy/xml.hpp"
 
@@ -75,7 +76,7 @@ TEST_SUITE("XML reader") {
         {"text<a/>", 1, 1},
         {"<a>&#0;</a>", 1, 4},
         {"<a>&#xD800;</a>", 1, 4},
-        {"<a>&amp</a>", 1, 4},
+        {"<a>&nbsp;</a>", 1, 4},
         {"<a><![CDATA[open</a>", 1, 4},
         {"", 1, 1},
         {"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>", 1, 44},
@@ -99,6 +100,50 @@ TEST_SUITE("XML reader") {
     for (std::size_t i = 0; i < xml::max_xml_depth; ++i) ok += "<a>";
     for (std::size_t i = 0; i < xml::max_xml_depth; ++i) ok += "</a>";
     CHECK(xml::parse(ok).ok);
+  }
+
+  TEST_CASE("An '&' that starts no reference is read as itself, counted, the first one placed") {
+    auto d = xml::parse("<a u=\"?id=7&ref=blog\">\nx &amp y && &#x000000001F600; &lt;</a>");
+    REQUIRE(d.ok);
+    CHECK(xml::attribute_value(d.root(), "u") == "?id=7&ref=blog");
+    CHECK(d.root().text == "\nx &amp y && \xF0\x9F\x98\x80 <");
+    CHECK(d.bare_ampersands == 4);
+    CHECK(d.first_bare_ampersand.code == "not_xml");
+    CHECK(d.first_bare_ampersand.line == 1);
+    CHECK(d.first_bare_ampersand.column == 12);
+    CHECK(xml::parse("<a>&amp;</a>").bare_ampersands == 0);
+    // Linear: no search for a ';' past the longest reference.
+    std::string many = "<a>";
+    for (int i = 0; i < 200000; ++i) many += "&x ";
+    many += "</a>";
+    auto m = xml::parse(many);
+    REQUIRE(m.ok);
+    CHECK(m.bare_ampersands == 200000);
+  }
+
+  TEST_CASE("Prefixes the caller knows are matched by namespace, in scope") {
+    auto known = [](std::string_view uri) -> std::string_view { return uri == "urn:k" ? "k" : ""; };
+    auto d = xml::parse(
+        "<r xmlns:x=\"urn:k\" xmlns:k=\"urn:other\"><x:a x:id=\"1\"/><k:b/><c xmlns:x=\"urn:z\"><x:d/></c>"
+        "<x:e></x:e></r>",
+        known);
+    REQUIRE(d.ok);
+    std::vector<std::string> names;
+    for (const auto& e : d.elements) names.push_back(e.name);
+    CHECK(names == std::vector<std::string>{"r", "k:a", "k:b", "c", "x:d", "k:e"});
+    CHECK(xml::attribute_value(d.elements[1], "k:id") == "1");
+    std::string crowded = "<r";
+    for (int i = 0; i < 65; ++i) crowded += " xmlns:p" + std::to_string(i) + "=\"urn:k\"";
+    CHECK(xml::parse(crowded + "/>", known).error.code == "not_xml");
+    CHECK(xml::parse(crowded + "/>").ok);  // names as written: nothing to track
+  }
+
+  TEST_CASE("A UTF-16 file is refused as such") {
+    for (std::string_view bytes : {std::string_view("\xFF\xFE<\0a\0", 6), std::string_view("\0<\0a", 4)}) {
+      auto d = xml::parse(bytes);
+      CHECK(d.error.code == "not_xml");
+      CHECK(d.error.message.find("UTF-16") != std::string::npos);
+    }
   }
 
   TEST_CASE("Bytes that are not UTF-8 pass through for the caller to repair") {

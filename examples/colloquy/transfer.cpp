@@ -26,12 +26,16 @@ namespace {
 // Reads FILE (stdin for "" and "-") up to limits::max_import_bytes; false with a reason.
 bool read_file(const std::string& path, std::string& out, std::string& why) {
   const std::size_t cap = limits::max_import_bytes;
+  // In steps, so memory follows the file's size, not the cap.
   auto read_capped = [&](std::istream& in) {
-    out.resize(cap + 1);
-    in.read(out.data(), static_cast<std::streamsize>(out.size()));
-    out.resize(static_cast<std::size_t>(in.gcount()));
+    out.clear();
+    std::vector<char> step(std::size_t(1) << 20);
+    while (in && out.size() <= cap) {
+      in.read(step.data(), static_cast<std::streamsize>(step.size()));
+      out.append(step.data(), static_cast<std::size_t>(in.gcount()));
+    }
     if (out.size() > cap) {
-      why = "the file is larger than 512 MB";
+      why = std::string(errc::document_too_large) + ": the file is larger than 512 MB";
       return false;
     }
     return true;
@@ -76,8 +80,9 @@ bool gunzip(std::string& data, std::string& why) {
   }
   inflateEnd(&z);
   if (rc != Z_STREAM_END) {
-    why = out.size() > limits::max_import_bytes ? "the decompressed file is larger than 512 MB"
-                                                : "the gzip file is damaged or truncated";
+    why = out.size() > limits::max_import_bytes
+              ? std::string(errc::document_too_large) + ": the decompressed file is larger than 512 MB"
+              : "the gzip file is damaged or truncated";
     return false;
   }
   data = std::move(out);
@@ -278,39 +283,55 @@ int run_export(const std::string& path, const std::string& thread) {
     std::fprintf(stderr, "colloquy export: %s: %s\n", path.c_str(), why.c_str());
     return 1;
   }
-  std::vector<stored_comment> all = db->all_comments(thread);
+  std::vector<stored_comment> all = db->all_comments(thread);  // by thread
   // Rejected comments (spam, refused by a moderator) are nobody's to read: not in documents.
-  std::size_t rejected = 0;
-  auto write = [](const std::string& t, nlohmann::json& comments) {
-    nlohmann::json doc = {{"thread", t}, {"comments", std::move(comments)}};
+  // One that a comment left in answers stays as a deleted comment with nothing of its own (no
+  // text, no author), so the reply keeps its place under it, as the widget shows it.
+  std::size_t rejected = 0, kept = 0;
+  nlohmann::json comments = nlohmann::json::array();
+  for (std::size_t begin = 0, end = 0; begin < all.size(); begin = end) {
+    std::map<std::string_view, std::size_t> by_id;
+    for (end = begin; end < all.size() && all[end].thread == all[begin].thread; ++end) by_id.emplace(all[end].id, end);
+    std::vector<bool> answered(all.size() - begin, false);  // rejected, with a reply left in below it
+    for (std::size_t i = begin; i < end; ++i) {
+      if (all[i].status == "rejected") continue;
+      // Up through rejected parents; each is marked once, so a cycle or a long chain ends.
+      for (auto p = by_id.find(all[i].parent);
+           p != by_id.end() && all[p->second].status == "rejected" && !answered[p->second - begin];
+           p = by_id.find(all[p->second].parent))
+        answered[p->second - begin] = true;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const stored_comment& c = all[i];
+      const bool placeholder = answered[i - begin];
+      if (c.status == "rejected" && !placeholder) {
+        ++rejected;
+        continue;
+      }
+      kept += placeholder;
+      nlohmann::json author = {{"name", placeholder ? "" : c.name}};
+      if (!placeholder && !c.location.empty()) author["location"] = c.location;
+      if (!placeholder && !c.url.empty()) author["url"] = c.url;
+      nlohmann::json j = {{"id", c.id},
+                          {"parent", c.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.parent)},
+                          {"author", std::move(author)},
+                          {"created", format_iso8601(c.created)},
+                          {"text", placeholder ? "" : c.text},
+                          {"votes", {{"up", placeholder ? 0 : c.up}, {"down", placeholder ? 0 : c.down}}},
+                          {"status", placeholder ? "deleted" : c.status}};
+      if (c.edited && !placeholder) j["edited"] = format_iso8601(c.edited);
+      comments.push_back(std::move(j));
+    }
+    nlohmann::json doc = {{"thread", all[begin].thread}, {"comments", std::move(comments)}};
     std::puts(doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     comments = nlohmann::json::array();
-  };
-  nlohmann::json comments = nlohmann::json::array();
-  std::string current = all.empty() ? thread : all.front().thread;
-  for (const stored_comment& c : all) {
-    if (c.thread != current) {
-      write(current, comments);
-      current = c.thread;
-    }
-    if (c.status == "rejected") {
-      ++rejected;
-      continue;
-    }
-    nlohmann::json author = {{"name", c.name}};
-    if (!c.location.empty()) author["location"] = c.location;
-    if (!c.url.empty()) author["url"] = c.url;
-    nlohmann::json j = {{"id", c.id},
-                        {"parent", c.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.parent)},
-                        {"author", std::move(author)},
-                        {"created", format_iso8601(c.created)},
-                        {"text", c.text},
-                        {"votes", {{"up", c.up}, {"down", c.down}}},
-                        {"status", c.status}};
-    if (c.edited) j["edited"] = format_iso8601(c.edited);
-    comments.push_back(std::move(j));
   }
-  if (!current.empty()) write(current, comments);
+  if (all.empty() && !thread.empty()) {
+    nlohmann::json doc = {{"thread", thread}, {"comments", nlohmann::json::array()}};
+    std::puts(doc.dump().c_str());
+  }
+  if (kept)
+    std::fprintf(stderr, "colloquy export: %zu rejected comments with replies kept as deleted, with no text\n", kept);
   if (rejected) std::fprintf(stderr, "colloquy export: %zu rejected comments left out\n", rejected);
   return 0;
 }

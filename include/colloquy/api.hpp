@@ -173,7 +173,8 @@ inline void thread_read(threaded_document& d, const widget_options& o) {
   if (!d.read.ok) return;
   read_result& r = d.read;
   std::size_t from = r.problems.size();
-  d.threaded = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
+  d.threaded = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies, o.static_page}, &r.problems,
+                            &r.ids);
   to_document_indexes(r, from);
   d.order = o.order;
 }

@@ -185,7 +185,8 @@ class problem_list {
   X(text_truncated, 422, rejected) /* cut at limits::max_text_bytes */                           \
   X(bad_utf8, 422, rejected)       /* invalid UTF-8 replaced by U+FFFD */                        \
   X(unsafe_link, 422, rejected)    /* a link's href not http(s)/mailto: its text kept */         \
-  X(unsafe_html, 422, rejected)    /* script-like HTML made inert: shown as text or dropped */
+  X(unsafe_html, 422, rejected)    /* script-like HTML made inert: shown as text or dropped */   \
+  X(threads_merged, 422, rejected) /* links differing only in their query: one thread (a path) */
 
 // Which sentence a reader sees for a code (locale.hpp words each in every language).
 enum class message_key {

@@ -274,9 +274,23 @@ class writer {
   html_markup& flags_;
   static constexpr char hard_break = '\x01';  // marks <br> in inline runs until a paragraph is laid out
 
-  // Text escaped so that the markup parser reads it back as itself.
-  static void append_text(std::string& out, std::string_view s) {
-    for (char c : s) {
+  // Text escaped so that the markup parser reads it back as itself. Outside a link's text, a bare
+  // URL the markup links when typed (markup.hpp bare_url_end) is written as an autolink,
+  // <https://…>, whose '_', '*' and '~' need no escape (a backslash would be part of its address).
+  static void append_text(std::string& out, std::string_view s, bool in_link) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      const char before = i ? s[i - 1] : out.empty() ? ' ' : out.back();
+      bool www = false;
+      const std::size_t end = !in_link && md::bare_url_may_follow(before) ? md::bare_url_end(s, i, www) : 0;
+      if (end && s.substr(i, end - i).find('>') == std::string_view::npos) {
+        out += www ? "<http://" : "<";
+        for (; i < end; ++i)
+          out += s[i] == '&' ? std::string_view("&amp;") : s.substr(i, 1);  // entities are read there
+        out += '>';
+        --i;
+        continue;
+      }
       switch (c) {
         case '\\':
         case '`':
@@ -316,7 +330,7 @@ class writer {
   void inline_node(std::size_t i, std::string& out, bool in_link) {
     const node& x = n_[i];
     if (x.is_text) {
-      append_text(out, x.text);
+      append_text(out, x.text, in_link);
       return;
     }
     const std::string& t = x.name;
@@ -324,7 +338,7 @@ class writer {
       out += hard_break;
     } else if (t == "img") {
       out += ' ';
-      append_text(out, x.alt);
+      append_text(out, x.alt, in_link);
       out += ' ';
     } else if (t == "em" || t == "i" || t == "cite" || t == "dfn" || t == "var") {
       delimited(i, out, "*", in_link);
@@ -399,7 +413,7 @@ class writer {
       out += label;
       return;
     }
-    if (label.find_first_not_of(" \t\n\r\f\x01") == std::string::npos) append_text(label, href);
+    if (label.find_first_not_of(" \t\n\r\f\x01") == std::string::npos) append_text(label, href, true);
     out += '[';
     out += label;
     out += "](<";

@@ -59,6 +59,7 @@ struct imported_comment {
   std::string text;                      // comment markup
   std::string status = "published";      // published, pending, deleted or rejected (spam)
   std::int64_t up = 0, down = 0;
+  std::size_t item = 0;  // its place in the file (import_result::read when added): problems' index
 };
 
 struct imported_thread {
@@ -104,18 +105,57 @@ inline std::string_view utf8_prefix(std::string_view s, std::size_t max) {
   return s.substr(0, n);
 }
 
-// The path of a post's URL ("https://blog.example/2010/09/p/?x#y" -> "/2010/09/p/"); a URL that
-// is already a path is kept as far as its query. Empty when there is none.
+// The path of a post's URL as a browser's URL parser gives it (`new URL(link).pathname`, the
+// widget's default thread): "https://blog.example/2010/09/p/?x#y" -> "/2010/09/p/", "//host/p"
+// -> "/p", "/café/a/../b" -> "/caf%C3%A9/b" (dot segments resolved, '\\' read as '/', and
+// spaces, controls, '"', '<', '>', '`', '{', '}' and bytes past ASCII percent-encoded). A URL that
+// is already a path is read the same way. Empty when there is none.
 inline std::string url_path(std::string_view url) {
   std::size_t start = 0;
-  if (std::size_t scheme = url.find("://"); scheme != std::string_view::npos && scheme < url.find('/')) {
-    start = url.find('/', scheme + 3);
-    if (start == std::string_view::npos) return "/";
-  } else if (url.empty() || url[0] != '/') {
-    return {};
+  const std::size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos && scheme < url.find('/')) start = url.find('/', scheme + 3);
+  else if (url.substr(0, 2) == "//") start = url.find('/', 2);
+  else if (url.empty() || url[0] != '/') return {};
+  if (start == std::string_view::npos) return "/";
+  const std::string_view path = url.substr(start, url.find_first_of("?#", start) - start);
+  auto lower_is = [](std::string_view s, std::string_view want) {
+    if (s.size() != want.size()) return false;
+    for (std::size_t k = 0; k < s.size(); ++k)
+      if ((s[k] >= 'A' && s[k] <= 'Z' ? char(s[k] - 'A' + 'a') : s[k]) != want[k]) return false;
+    return true;
+  };
+  auto dot = [&](std::string_view s) { return s == "." || lower_is(s, "%2e"); };
+  auto dots = [&](std::string_view s) {
+    return s == ".." || lower_is(s, ".%2e") || lower_is(s, "%2e.") || lower_is(s, "%2e%2e");
+  };
+  std::vector<std::string> segments;
+  for (std::size_t i = 1;;) {  // path[0] is '/'
+    const std::size_t end = std::min(path.find_first_of("/\\", i), path.size());
+    const std::string_view s = path.substr(i, end - i);
+    const bool last = end == path.size();
+    if (dots(s) && !segments.empty()) segments.pop_back();
+    if (dot(s) || dots(s)) {
+      if (last) segments.emplace_back();
+    } else {
+      std::string& out = segments.emplace_back();
+      static constexpr char hex[] = "0123456789ABCDEF";
+      for (char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7F || std::string_view("\"<>`{}").find(ch) != std::string_view::npos) {
+          out += '%';
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+      }
+    }
+    if (last) break;
+    i = end + 1;
   }
-  std::size_t end = url.find_first_of("?#", start);
-  return std::string(url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+  std::string out;
+  for (const std::string& s : segments) out += '/' + s;
+  return out.empty() ? "/" : out;
 }
 
 // Collects comments per thread, normalising and bounding each field, then repairs and orders
@@ -126,6 +166,9 @@ class builder {
 
   void report(std::string_view code, std::string_view key, std::string_view field, std::string message) {
     r_.problems.add(code, key, r_.read, field, message);
+  }
+  void report(const imported_comment& c, std::string_view code, std::string_view field, std::string message) {
+    r_.problems.add(code, c.key.empty() ? c.id : c.key, c.item, field, message);
   }
 
   // Adds `c` to the thread of `url` (a URL or a path): skipped when it has none.
@@ -140,6 +183,10 @@ class builder {
     field(c.name, key, "name", limits::max_name_bytes, false, errc::bad_author);
     field(c.location, key, "location", limits::max_location_bytes, false, errc::bad_author);
     field(c.text, key, "text", limits::max_text_bytes, true, errc::text_truncated);
+    if (c.text.find_first_not_of(" \t\n") == std::string::npos && (c.status == "published" || c.status == "pending")) {
+      report(errc::text_required, key, "text", "no text: kept as deleted (shown only to hold its replies)");
+      c.status = "deleted";
+    }
     if (!c.url.empty()) {
       c.url = normalise_field(c.url, false);
       if (c.url.size() > limits::max_url_bytes || !is_safe_url(c.url, url_policy::web)) {
@@ -147,8 +194,18 @@ class builder {
         c.url.clear();
       }
     }
+    c.item = r_.read;
     auto [it, added] = index_.try_emplace(thread, r_.threads.size());
     if (added) r_.threads.push_back({thread, {}});
+    // Links that differ only in their query ("/?p=2", "/?p=3") are one page path, which is the
+    // widget's thread too: said once per thread, so the page can be given a data-thread.
+    const std::string_view query = url.substr(std::min(url.find('?'), url.size()));
+    auto [first, fresh] = queries_.try_emplace(thread, query.substr(0, query.find('#')));
+    if (!fresh && first->second != query.substr(0, query.find('#')) && merged_.insert(thread).second)
+      report(errc::threads_merged, key, "thread",
+             "posts whose links differ only in their query (" + (first->second.empty() ? "none" : first->second) +
+                 ", " + std::string(query.substr(0, query.find('#'))) + ") share the thread " + thread +
+                 ": give each page its own data-thread and move the comments apart");
     r_.threads[it->second].comments.push_back(std::move(c));
   }
 
@@ -168,6 +225,8 @@ class builder {
  private:
   import_result& r_;
   std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, std::string> queries_;  // thread -> the query of its first link
+  std::set<std::string> merged_;                          // threads reported as threads_merged
 
   // Normalises one field (compose.hpp's rules) and cuts it at `max` bytes.
   void field(std::string& v, std::string_view key, std::string_view name, std::size_t max, bool multiline,
@@ -186,7 +245,7 @@ class builder {
     std::set<std::string> seen;
     for (imported_comment& c : t.comments) {
       if (!seen.insert(c.id).second) {
-        report(errc::duplicate_id, c.key.empty() ? c.id : c.key, "id", "a second comment with this id: skipped");
+        report(c, errc::duplicate_id, "id", "a second comment with this id: skipped");
         continue;
       }
       in.push_back(std::move(c));
@@ -195,12 +254,11 @@ class builder {
     std::unordered_map<std::string, std::size_t> at;
     for (std::size_t i = 0; i < in.size(); ++i) at[in[i].id] = i;
     for (imported_comment& c : in) {
-      const std::string key = c.key.empty() ? c.id : c.key;
       if (c.parent == c.id) {
-        report(errc::self_parent, key, "parent", "a comment replying to itself: moved to the top level");
+        report(c, errc::self_parent, "parent", "a comment replying to itself: moved to the top level");
         c.parent.clear();
       } else if (!c.parent.empty() && !at.count(c.parent)) {
-        report(errc::orphan, key, "parent", "parent " + c.parent + " is not in the file: moved to the top level");
+        report(c, errc::orphan, "parent", "parent " + c.parent + " is not in the file: moved to the top level");
         c.parent.clear();
       }
     }
@@ -214,6 +272,7 @@ class builder {
       while (!stack.empty()) {
         std::size_t i = stack.back();
         stack.pop_back();
+        if (out_done[i]) continue;  // a cycle's cut comment, still waiting under its old parent
         out_done[i] = true;
         order.push_back(i);
         for (auto w = waiting[i].rbegin(); w != waiting[i].rend(); ++w) stack.push_back(*w);
@@ -226,11 +285,8 @@ class builder {
     }
     for (std::size_t i = 0; i < in.size(); ++i) {
       if (out_done[i]) continue;
-      report(errc::reply_cycle, in[i].key.empty() ? in[i].id : in[i].key, "parent",
-             "replies form a cycle: cut here, moved to the top level");
+      report(in[i], errc::reply_cycle, "parent", "replies form a cycle: cut here, moved to the top level");
       in[i].parent.clear();
-      // Its parent no longer waits for it.
-      for (auto& w : waiting) w.erase(std::remove(w.begin(), w.end(), i), w.end());
       emit(i);
     }
     t.comments.clear();
@@ -258,11 +314,19 @@ inline std::optional<std::int64_t> iso_time(std::string_view s) { return parse_i
 inline std::string trimmed_copy(std::string_view s) { return std::string(trimmed(s)); }
 
 // WordPress stores comments as typed: blank lines are paragraphs and single newlines are line
-// breaks (its wpautop filter adds the tags when it shows them). Bodies that already have <p>
-// are taken as HTML as they are.
+// breaks (its wpautop filter adds the tags when it shows them), except inside <pre>, kept as it
+// is. Bodies that already have <p> are taken as HTML as they are.
 inline std::string wordpress_html(std::string_view content) {
   for (std::string_view p : {"<p>", "<p ", "<P>", "<P "})
     if (content.find(p) != std::string_view::npos) return std::string(content);
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  auto at = [&](std::size_t i, std::string_view tag) {  // `tag` (lower case) at i, then '>' or white space
+    if (content.size() - i <= tag.size()) return false;
+    for (std::size_t k = 0; k < tag.size(); ++k)
+      if (lower(content[i + k]) != tag[k]) return false;
+    const char next = content[i + tag.size()];
+    return next == '>' || next == ' ' || next == '\t' || next == '\n' || next == '\r';
+  };
   std::string out = "<p>";
   std::size_t newlines = 0;
   auto flush_newlines = [&] {
@@ -270,7 +334,16 @@ inline std::string wordpress_html(std::string_view content) {
     else if (newlines == 1) out += "<br>";
     newlines = 0;
   };
-  for (char c : content) {
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    const char c = content[i];
+    if (c == '<' && at(i, "<pre")) {  // through its end tag (or the end), as it is
+      flush_newlines();
+      std::size_t end = i + 4;
+      while (end < content.size() && !(content[end] == '<' && at(end, "</pre"))) ++end;
+      out.append(content.substr(i, end - i));
+      i = end - 1;
+      continue;
+    }
     if (c == '\r') continue;
     if (c == '\n') {
       ++newlines;
@@ -283,16 +356,40 @@ inline std::string wordpress_html(std::string_view content) {
   return out + "</p>";
 }
 
+// The prefixes the importers match, by namespace (xml.hpp parse): Disqus's "dsq", WordPress's
+// "wp" (its export namespace of any version, http://wordpress.org/export/1.2/).
+inline std::string_view disqus_prefix(std::string_view uri) {
+  return uri == "http://disqus.com/disqus-internals" ? "dsq" : "";
+}
+inline std::string_view wordpress_prefix(std::string_view uri) {
+  for (std::string_view base : {"http://wordpress.org/export/", "https://wordpress.org/export/"}) {
+    if (uri.substr(0, base.size()) != base) continue;
+    std::string_view version = uri.substr(base.size());
+    if (!version.empty() && version.back() == '/') version.remove_suffix(1);
+    const bool numbers = !version.empty() && version.find_first_not_of("0123456789.") == std::string_view::npos;
+    return numbers ? "wp" : "";
+  }
+  return "";
+}
+
+// The XML reader's repairs, said once for the file (with the first one's line and column).
+inline void report_repairs(const xml::document& d, import_result& r) {
+  if (!d.bare_ampersands) return;
+  const problem& p = d.first_bare_ampersand;
+  r.problems.add(p.code, "", 0, "", p.message + " (" + std::to_string(d.bare_ampersands) + " in all)");
+}
+
 }  // namespace detail::import
 
 // A Disqus XML export.
 inline import_result import_disqus(std::string_view bytes) {
   using namespace detail::import;
-  xml::document d = xml::parse(bytes);
+  xml::document d = xml::parse(bytes, disqus_prefix);
   if (!d.ok) return refuse(d.error);
   if (d.root().name != "disqus")
     return refuse(errc::wrong_format, "not a Disqus export: the root element is <" + d.root().name + ">, not <disqus>");
   import_result r;
+  report_repairs(d, r);
   builder b(r);
   std::unordered_map<std::string, std::string> links;  // thread dsq:id -> link
   d.each_child(d.root(), "thread", [&](const xml::element& t) {
@@ -335,12 +432,28 @@ inline import_result import_disqus(std::string_view bytes) {
 // A WordPress eXtended RSS (WXR) export.
 inline import_result import_wordpress(std::string_view bytes) {
   using namespace detail::import;
-  xml::document d = xml::parse(bytes);
+  xml::document d = xml::parse(bytes, wordpress_prefix);
   if (!d.ok) return refuse(d.error);
   const xml::element* channel = d.root().name == "rss" ? d.child(d.root(), "channel") : nullptr;
   if (!channel)
     return refuse(errc::wrong_format, "not a WordPress export: no <rss><channel> (the root is <" + d.root().name + ">)");
+  // Every WXR names its version; an RSS feed has neither that nor comments.
+  bool comments = false;
+  d.each_child(*channel, "item", [&](const xml::element& item) { comments = comments || d.child(item, "wp:comment"); });
+  if (!comments && !d.child(*channel, "wp:wxr_version"))
+    return refuse(errc::wrong_format,
+                  "not a WordPress export: an RSS feed with no <wp:wxr_version> and no <wp:comment> (WordPress's "
+                  "export namespace, http://wordpress.org/export/1.2/, is not declared or not used)");
+  // Comment ids are a site's own: the key (a stored comment's clientId, what makes an import
+  // idempotent) names the site, so a second blog's comment 7 is not taken for the first's.
+  std::string site = trimmed_copy(d.child_text(*channel, "wp:base_site_url"));
+  if (site.empty()) site = trimmed_copy(d.child_text(*channel, "link"));
+  if (std::size_t scheme = site.find("://"); scheme != std::string::npos) site.erase(0, scheme + 3);
+  while (!site.empty() && site.back() == '/') site.pop_back();
+  for (char& ch : site) ch = ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch;
+  const std::string key_prefix = "wordpress:" + (site.empty() ? "" : site + ":");
   import_result r;
+  report_repairs(d, r);
   builder b(r);
   d.each_child(*channel, "item", [&](const xml::element& item) {
     const std::string link = trimmed_copy(d.child_text(item, "link"));
@@ -349,7 +462,7 @@ inline import_result import_wordpress(std::string_view bytes) {
       imported_comment c;
       const std::string source_id = trimmed_copy(d.child_text(wc, "wp:comment_id"));
       c.id = source_id.empty() ? "" : "wordpress-" + source_id;
-      c.key = source_id.empty() ? "wordpress:#" + std::to_string(r.read) : "wordpress:" + source_id;
+      c.key = key_prefix + (source_id.empty() ? "#" + std::to_string(r.read) : source_id);
       const std::string type = trimmed_copy(d.child_text(wc, "wp:comment_type"));
       if (type == "pingback" || type == "trackback")
         return b.report(errc::not_a_comment, c.key, "type", "a " + type + ", not a reader's comment: skipped");

@@ -170,6 +170,92 @@ struct scratch {
   std::string buf;
 };
 
+// GitHub's extended autolinks: "www." or "http(s)://", a domain with a dot, then anything up
+// to whitespace or '<', minus trailing punctuation, unbalanced ')' and a trailing entity-like
+// "&name;". Returns the end, or 0. Only where one may start (bare_url_may_follow).
+inline std::size_t bare_url_end(std::string_view s, std::size_t i, bool& www) {
+  auto starts = [&](std::string_view p) {
+    if (s.size() - i < p.size()) return false;
+    for (std::size_t k = 0; k < p.size(); ++k)
+      if (ascii_lower(s[i + k]) != p[k]) return false;
+    return true;
+  };
+  std::size_t d;
+  if (starts("www.")) {
+    www = true;
+    d = i;
+  } else if (starts("http://")) {
+    www = false;
+    d = i + 7;
+  } else if (starts("https://")) {
+    www = false;
+    d = i + 8;
+  } else return 0;
+  // Domain: segments of alphanumerics, '_' and '-' separated by '.', at least one '.', no '_'
+  // in the last two segments.
+  std::size_t j = d;
+  int dots = 0;
+  bool underscore_last = false, underscore_before_last = false;
+  while (j < s.size()) {
+    char c = s[j];
+    if (c == '.') {
+      if (j == d || s[j - 1] == '.') break;
+      ++dots;
+      underscore_before_last = underscore_last;
+      underscore_last = false;
+    } else if (c == '_') {
+      underscore_last = true;
+    } else if (!(is_alnum(c) || c == '-' || static_cast<unsigned char>(c) >= 0x80)) {
+      break;
+    }
+    ++j;
+  }
+  if (j > d && s[j - 1] == '.') {
+    --j;
+    --dots;
+    underscore_last = underscore_before_last;
+  }
+  if (dots < 1 || underscore_last || underscore_before_last || j == d) return 0;
+  // The rest of the link, up to whitespace or '<'. Brackets end it too, so "[see www.x.org](…)"
+  // keeps its inline link.
+  while (j < s.size() && static_cast<unsigned char>(s[j]) > 0x20 && s[j] != '<' && s[j] != '[' && s[j] != ']') ++j;
+  // Trailing punctuation.
+  while (j > d) {
+    char c = s[j - 1];
+    if (std::string_view("?!.,:*_~'\"").find(c) != std::string_view::npos) {
+      --j;
+      continue;
+    }
+    if (c == ')') {
+      std::size_t open = 0, close = 0;
+      for (std::size_t k = i; k < j; ++k) {
+        open += s[k] == '(';
+        close += s[k] == ')';
+      }
+      if (close > open) {
+        --j;
+        continue;
+      }
+      break;
+    }
+    if (c == ';') {
+      std::size_t k = j - 1;
+      while (k > d && is_alnum(s[k - 1])) --k;
+      if (k > d && s[k - 1] == '&' && k < j - 1) {
+        j = k - 1;
+        continue;
+      }
+      break;
+    }
+    break;
+  }
+  return j > d ? j : 0;
+}
+// A bare URL starts a text run or follows one of these (text_run; html_import escapes around them).
+inline bool bare_url_may_follow(char before) {
+  return std::string_view(" \t\n*_~(").find(before) != std::string_view::npos;
+}
+
 class inline_parser {
  public:
   inline_parser(std::string_view s, scratch& sc) : s_(s), sc_(sc) {
@@ -821,99 +907,15 @@ class inline_parser {
     add_text(at, at + 1);
   }
 
-  // GitHub's extended autolinks: "www." or "http(s)://", a domain with a dot, then anything up
-  // to whitespace or '<', minus trailing punctuation, unbalanced ')' and a trailing entity-like
-  // "&name;". Returns the end, or 0.
-  std::size_t match_bare_url(std::size_t i, bool& www) const {
-    auto starts = [&](std::string_view p) {
-      if (s_.size() - i < p.size()) return false;
-      for (std::size_t k = 0; k < p.size(); ++k)
-        if (ascii_lower(s_[i + k]) != p[k]) return false;
-      return true;
-    };
-    std::size_t d;
-    if (starts("www.")) {
-      www = true;
-      d = i;
-    } else if (starts("http://")) {
-      www = false;
-      d = i + 7;
-    } else if (starts("https://")) {
-      www = false;
-      d = i + 8;
-    } else return 0;
-    // Domain: segments of alphanumerics, '_' and '-' separated by '.', at least one '.', no '_'
-    // in the last two segments.
-    std::size_t j = d;
-    int dots = 0;
-    bool underscore_last = false, underscore_before_last = false;
-    while (j < s_.size()) {
-      char c = s_[j];
-      if (c == '.') {
-        if (j == d || s_[j - 1] == '.') break;
-        ++dots;
-        underscore_before_last = underscore_last;
-        underscore_last = false;
-      } else if (c == '_') {
-        underscore_last = true;
-      } else if (!(is_alnum(c) || c == '-' || static_cast<unsigned char>(c) >= 0x80)) {
-        break;
-      }
-      ++j;
-    }
-    if (j > d && s_[j - 1] == '.') {
-      --j;
-      --dots;
-      underscore_last = underscore_before_last;
-    }
-    if (dots < 1 || underscore_last || underscore_before_last || j == d) return 0;
-    // The rest of the link, up to whitespace or '<'. Brackets end it too, so "[see www.x.org](…)"
-    // keeps its inline link.
-    while (j < s_.size() && static_cast<unsigned char>(s_[j]) > 0x20 && s_[j] != '<' && s_[j] != '[' && s_[j] != ']')
-      ++j;
-    // Trailing punctuation.
-    while (j > d) {
-      char c = s_[j - 1];
-      if (std::string_view("?!.,:*_~'\"").find(c) != std::string_view::npos) {
-        --j;
-        continue;
-      }
-      if (c == ')') {
-        std::size_t open = 0, close = 0;
-        for (std::size_t k = i; k < j; ++k) {
-          open += s_[k] == '(';
-          close += s_[k] == ')';
-        }
-        if (close > open) {
-          --j;
-          continue;
-        }
-        break;
-      }
-      if (c == ';') {
-        std::size_t k = j - 1;
-        while (k > d && is_alnum(s_[k - 1])) --k;
-        if (k > d && s_[k - 1] == '&' && k < j - 1) {
-          j = k - 1;
-          continue;
-        }
-        break;
-      }
-      break;
-    }
-    return j > d ? j : 0;
-  }
-
   void text_run() {
     std::size_t start = pos_;
     while (pos_ < s_.size()) {
       char c = s_[pos_];
       if (c == '\n' || c == '`' || c == '\\' || c == '&' || c == '<' || c == '*' || c == '_' || c == '[' || c == ']')
         break;
-      if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') &&
-          (pos_ == 0 || std::string_view(" \t\n*_~(").find(s_[pos_ - 1]) != std::string_view::npos)) {
+      if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (pos_ == 0 || bare_url_may_follow(s_[pos_ - 1]))) {
         bool www = false;
-        if (std::size_t end = match_bare_url(pos_, www)) {
+        if (std::size_t end = bare_url_end(s_, pos_, www)) {
           if (pos_ > start) add_text(start, pos_);
           std::string& buf = sc_.buf;
           std::size_t url = buf.size();

@@ -12,10 +12,13 @@
 //   stack (no recursion); the input is read once, so time and memory are linear in its size;
 // - anything not well-formed (an unclosed or mismatched tag, an unknown entity, a '<' in an
 //   attribute, text after the root, an encoding other than UTF-8) is refused as not_xml with its
-//   line and column. Bytes are not checked for UTF-8 here: callers normalise every field they keep.
+//   line and column, except an '&' that starts no reference at all, read as itself and counted
+//   (document::bare_ampersands), since exporters write URLs so. Bytes are not checked for UTF-8 here: callers normalise every field they keep.
 //
-// Names are kept as written, prefix included ("wp:comment", "dsq:id"): the formats read here
-// always spell their prefixes so, and matching the written name keeps the reader small.
+// Names are kept as written, prefix included ("wp:comment", "dsq:id"), except that a caller may
+// name the prefixes it matches by namespace (parse's `prefix_for`): an element or attribute whose
+// prefix is bound (xmlns:x="…", in scope) to a namespace it knows is renamed to that prefix, so a
+// file that spells Disqus's namespace "d:" still reads as "dsq:".
 // Each element keeps its character data (text and CDATA sections, concatenated; comments and
 // processing instructions dropped) and its child elements in order.
 #pragma once
@@ -50,6 +53,10 @@ struct document {
   bool ok = false;
   problem error;                  // when !ok: code, message, line and column
   std::vector<element> elements;  // [0] is the root when ok
+  // '&'s that start no reference ("?id=7&ref=blog", as some exporters write URLs), read as
+  // themselves: how many, and the first one (code not_xml, line and column) for the caller to say.
+  std::size_t bare_ampersands = 0;
+  problem first_bare_ampersand;
 
   const element& root() const { return elements.front(); }
   // The first child element named `name`, or nullptr.
@@ -88,9 +95,12 @@ inline bool is_name_char(char c) {
          c != '?' && c != '!';
 }
 
+// A namespace's prefix as the caller matches it ("" for one it does not know).
+using prefix_for_namespace = std::string_view (*)(std::string_view uri);
+
 class parser {
  public:
-  explicit parser(std::string_view s) : s_(s) {}
+  parser(std::string_view s, prefix_for_namespace prefix_for) : s_(s), prefix_for_(prefix_for) {}
 
   document run() {
     document d;
@@ -99,8 +109,16 @@ class parser {
       return finish(d);
     }
     if (s_.substr(0, 3) == "\xEF\xBB\xBF") p_ = 3;  // a UTF-8 byte order mark
+    for (std::string_view utf16 : {std::string_view("\xFF\xFE"), std::string_view("\xFE\xFF"),
+                                   std::string_view("<\0", 2), std::string_view("\0<", 2)}) {
+      if (s_.substr(0, 2) != utf16) continue;
+      malformed("the file is UTF-16 (convert it to UTF-8)");
+      return finish(d);
+    }
     if (!prolog() || !content(d) || !epilog()) return finish(d);
     d.ok = true;
+    d.bare_ampersands = bare_ampersands_;
+    d.first_bare_ampersand = first_bare_ampersand_;
     return d;
   }
 
@@ -109,6 +127,46 @@ class parser {
   std::size_t p_ = 0;
   problem error_;
   bool failed_ = false;
+  prefix_for_namespace prefix_for_;
+  std::size_t bare_ampersands_ = 0;
+  problem first_bare_ampersand_;
+  struct binding {
+    std::string prefix;
+    std::string_view known;  // the caller's prefix for its namespace
+    std::size_t depth;       // of the element that declared it
+  };
+  std::vector<binding> bound_;  // in scope, innermost last
+
+  // "x:local" with x bound to a namespace the caller knows: "<its prefix>:local".
+  void rename(std::string& name) const {
+    const std::size_t colon = name.find(':');
+    if (colon == std::string::npos) return;
+    for (std::size_t k = bound_.size(); k-- > 0;) {
+      if (name.compare(0, colon, bound_[k].prefix) != 0 || bound_[k].prefix.size() != colon) continue;
+      if (!bound_[k].known.empty()) name = std::string(bound_[k].known) + name.substr(colon);
+      return;
+    }
+  }
+  // The namespace declarations of a start tag at `depth`, then its names, as rename says. Real
+  // files declare a handful: more than max_bindings in scope is refused, so renaming stays cheap.
+  static constexpr std::size_t max_bindings = 64;
+  bool qualify(element& e, std::size_t depth) {
+    if (!prefix_for_) return true;
+    for (const attribute& a : e.attributes) {
+      if (a.name.size() <= 6 || a.name.compare(0, 6, "xmlns:") != 0) continue;
+      if (bound_.size() == max_bindings)
+        return malformed("more than " + std::to_string(max_bindings) + " namespace prefixes declared");
+      bound_.push_back({a.name.substr(6), prefix_for_(a.value), depth});
+    }
+    rename(e.name);
+    for (attribute& a : e.attributes)
+      if (a.name.compare(0, 6, "xmlns:") != 0) rename(a.name);
+    return true;
+  }
+  // Bindings of the element at `depth` go out of scope with it.
+  void unbind(std::size_t depth) {
+    while (!bound_.empty() && bound_.back().depth >= depth) bound_.pop_back();
+  }
 
   document& finish(document& d) {
     d.ok = false;
@@ -120,8 +178,13 @@ class parser {
   bool fail(std::string_view code, std::string message) {
     if (failed_) return false;
     failed_ = true;
-    error_.code = std::string(code);
-    // Line and column (in characters) of p_, 1-based.
+    error_ = at(code, std::move(message));
+    return false;
+  }
+  // A problem at p_: its line and column (in characters), 1-based, in it and its message.
+  problem at(std::string_view code, std::string message) const {
+    problem error;
+    error.code = std::string(code);
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < p_ && i < s_.size(); ++i) {
       if (s_[i] == '\n') {
@@ -131,10 +194,10 @@ class parser {
         ++column;
       }
     }
-    error_.line = line;
-    error_.column = column;
-    error_.message = std::move(message) + " at line " + std::to_string(line) + ", column " + std::to_string(column);
-    return false;
+    error.line = line;
+    error.column = column;
+    error.message = std::move(message) + " at line " + std::to_string(line) + ", column " + std::to_string(column);
+    return error;
   }
   bool malformed(std::string message) { return fail(errc::not_xml, "not well-formed XML: " + std::move(message)); }
 
@@ -198,10 +261,20 @@ class parser {
     return true;
   }
 
-  // A reference at s_[p_] ('&'): only &lt; &gt; &amp; &quot; &apos; and &#…; / &#x…;.
+  // A reference at s_[p_] ('&'): only &lt; &gt; &amp; &quot; &apos; and &#…; / &#x…;. An '&'
+  // not followed by a name (or '#' and digits) and ';' is read as itself (document::bare_ampersands).
   bool reference(std::string& out) {
-    std::size_t semi = s_.find(';', p_);
-    if (semi == std::string_view::npos || semi - p_ > 12) return malformed("'&' that starts no reference");
+    const std::string_view ahead = s_.substr(p_ + 1, 40);  // the longest reference read, and more
+    const std::size_t length = ahead.find_first_not_of(
+        "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    if (length == 0 || length == std::string_view::npos || ahead[length] != ';') {
+      if (bare_ampersands_++ == 0)
+        first_bare_ampersand_ = at(errc::not_xml, "an '&' that starts no reference, read as '&'");
+      out += '&';
+      ++p_;
+      return true;
+    }
+    const std::size_t semi = p_ + 1 + length;
     std::string_view name = s_.substr(p_ + 1, semi - p_ - 1);
     if (name == "lt") out += '<';
     else if (name == "gt") out += '>';
@@ -301,6 +374,7 @@ class parser {
           p_ += 2;
           std::string n;
           if (!name(n)) return false;
+          rename(n);
           skip_space();
           if (p_ >= s_.size() || s_[p_] != '>') return malformed("unterminated end tag </" + n + ">");
           ++p_;
@@ -308,6 +382,7 @@ class parser {
             return malformed("end tag </" + n + "> does not close " +
                              (open.empty() ? std::string("anything") : "<" + d.elements[open.back()].name + ">"));
           open.pop_back();
+          unbind(open.size());
           if (open.empty()) return true;
         } else if (starts("<![CDATA[")) {
           if (open.empty()) return malformed("CDATA outside the root element");
@@ -329,11 +404,12 @@ class parser {
           element e;
           bool empty = false;
           if (!start_tag(e, empty)) return false;
+          if (!qualify(e, open.size())) return false;
           const std::size_t index = d.elements.size();
           if (!open.empty()) d.elements[open.back()].children.push_back(index);
           d.elements.push_back(std::move(e));
           if (!empty) open.push_back(index);
-          else if (open.empty()) return true;
+          else if (unbind(open.size()), open.empty()) return true;
         }
       } else {
         if (open.empty()) return malformed("text outside the root element");
@@ -355,7 +431,10 @@ class parser {
 
 }  // namespace detail
 
-// Parses `xml`; never throws. See the top of this header for what is refused.
-inline document parse(std::string_view xml) { return detail::parser(xml).run(); }
+// Parses `xml`; never throws. See the top of this header for what is refused, and for
+// `prefix_for` (null: names as written).
+inline document parse(std::string_view xml, detail::prefix_for_namespace prefix_for = nullptr) {
+  return detail::parser(xml, prefix_for).run();
+}
 
 }  // namespace colloquy::xml

@@ -264,8 +264,10 @@ TEST_SUITE("Import CLI") {
     CHECK(r.out.find("/about/: 2 comments (2 published): 2 added") != std::string::npos);
     auto p = problems(r.err);
     for (const char* expected :
-         {"not_a_comment wordpress:16", "bad_date wordpress:17", "unsafe_html wordpress:17", "unsafe_link wordpress:17",
-          "bad_author_url wordpress:17", "bad_author_url wordpress:21", "orphan wordpress:22"})
+         {"not_a_comment wordpress:allotment.example:16", "bad_date wordpress:allotment.example:17",
+          "unsafe_html wordpress:allotment.example:17", "unsafe_link wordpress:allotment.example:17",
+          "bad_author_url wordpress:allotment.example:17", "bad_author_url wordpress:allotment.example:21",
+          "orphan wordpress:allotment.example:22"})
       CHECK_MESSAGE(has(p, expected), expected);
     auto c11 = comment(db, "wordpress-11");
     CHECK(c11["created"] == "1685697300000");  // 2023-06-02 09:15:00 GMT
@@ -412,6 +414,136 @@ TEST_SUITE("Import CLI") {
                               "math words", "Hostile link", "&lt;b&gt;raw bold&lt;/b&gt;"})
       CHECK_MESSAGE(html.find(words) != std::string::npos, words);
     CHECK(html.find("<a href=\"https://ok.example/page?a=1&amp;b=2\"") != std::string::npos);
+  }
+
+  TEST_CASE("WordPress as sites write it: bare URLs, <pre>, a raw '&', plain permalinks, two sites") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    auto wxr = [](const std::string& site, const std::string& items) {
+      return "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<rss version=\"2.0\" "
+             "xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><link>" +
+             site + "</link><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>" + site + "</wp:base_site_url>" +
+             items + "</channel></rss>";
+    };
+    auto item = [](const std::string& link, const std::string& comments) {
+      return "<item><link>" + link + "</link>" + comments + "</item>";
+    };
+    auto comment_xml = [](int id, int parent, const std::string& content, const std::string& url = "") {
+      return "<wp:comment><wp:comment_id>" + std::to_string(id) + "</wp:comment_id><wp:comment_author>A" +
+             std::to_string(id) + "</wp:comment_author><wp:comment_author_url>" + url +
+             "</wp:comment_author_url><wp:comment_date_gmt>2024-01-0" + std::to_string(id) +
+             " 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[" + content +
+             "]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>" +
+             std::to_string(parent) + "</wp:comment_parent></wp:comment>";
+    };
+    write_text(
+        t / "a.xml",
+        wxr("https://a.example",
+            item("https://a.example/?p=2",
+                 comment_xml(1, 0,
+                             "See https://en.wikipedia.org/wiki/Foo_(bar)_baz and www.example.org/a_b?x=1&y=2 "
+                             "now.\n\n*Really*",
+                             "https://a.example/?id=7&ref=blog")) +
+                item("https://a.example/?p=3",
+                     comment_xml(2, 0, "<pre>def f(x):\n    if x:\n        return 1\n\n    return 2</pre>")) +
+                item("https://a.example/caf\xC3\xA9/a/../b/", comment_xml(3, 0, " ") + comment_xml(4, 3, "child"))));
+    auto a = cli(t, "import --from wordpress " + (t / "a.xml") + " --db " + db);
+    REQUIRE_MESSAGE(a.status == 0, a.err);
+    auto p = problems(a.err);
+    CHECK(has(p, "threads_merged wordpress:a.example:2"));
+    CHECK(has(p, "text_required wordpress:a.example:3"));
+    CHECK(a.err.find("an '&' that starts no reference, read as '&' at line 2") != std::string::npos);
+    CHECK(comment(db, "wordpress-1")["author_url"] == "https://a.example/?id=7&ref=blog");
+    CHECK(comment(db, "wordpress-2")["text"].find("    if x:\n        return 1\n\n    return 2") != std::string::npos);
+    auto c3 = comment(db, "wordpress-3");
+    CHECK(c3["thread"] == "/caf%C3%A9/b/");  // as the widget's new URL(…).pathname
+    CHECK(c3["status"] == "deleted");
+    CHECK(comment(db, "wordpress-4")["parent"] == "wordpress-3");
+    auto e = cli(t, "export --db " + db + " --thread /");
+    REQUIRE(e.status == 0);
+    write_text(t / "root.json", e.out);
+    auto html = cli(t, "render " + (t / "root.json"));
+    REQUIRE_MESSAGE(html.status == 0, html.err);
+    CHECK(html.out.find("<a href=\"https://en.wikipedia.org/wiki/Foo_(bar)_baz\"") != std::string::npos);
+    CHECK(html.out.find(">https://en.wikipedia.org/wiki/Foo_(bar)_baz</a>") != std::string::npos);
+    CHECK(html.out.find("href=\"http://www.example.org/a_b?x=1&amp;y=2\"") != std::string::npos);
+    CHECK(html.out.find('\\') == std::string::npos);
+    CHECK(html.out.find("*Really*") != std::string::npos);  // WordPress stores no Markdown: as typed
+
+    // A second blog numbers its comments from 1 too: both are kept. A missing parent is reported
+    // at the comment's own place in the file.
+    write_text(t / "b.xml", wxr("https://b.example/", item("https://b.example/recipes/bread/",
+                                                           comment_xml(1, 0, "Bread") + comment_xml(2, 99, "Rye"))));
+    auto b = cli(t, "import --from wordpress " + (t / "b.xml") + " --db " + db);
+    REQUIRE_MESSAGE(b.status == 0, b.err);
+    CHECK(b.out.find("/recipes/bread/: 2 comments (2 published): 2 added") != std::string::npos);
+    CHECK(b.err.find("{\"code\":\"orphan\",\"field\":\"parent\",\"id\":\"wordpress:b.example:2\",\"index\":2,") !=
+          std::string::npos);
+    CHECK(count(db) == 6);
+  }
+
+  TEST_CASE("Namespaces by their names, not their prefixes; an RSS feed is not a WordPress export") {
+    temp_dir t;
+    const std::string db = t.db("c.db");
+    write_text(t / "d.xml",
+               "<disqus xmlns=\"http://disqus.com\" xmlns:d=\"http://disqus.com/disqus-internals\">"
+               "<thread d:id=\"1\"><link>https://h.example/p/</link></thread><post d:id=\"7\"><message>Hi</message>"
+               "<createdAt>2020-01-01T00:00:00Z</createdAt><author><name>N</name></author><thread d:id=\"1\"/>"
+               "</post></disqus>");
+    auto d = cli(t, "import --from disqus " + (t / "d.xml") + " --db " + db);
+    REQUIRE_MESSAGE(d.status == 0, d.err);
+    CHECK(d.out.find("/p/: 1 comment (1 published): 1 added") != std::string::npos);
+    write_text(t / "feed.rss",
+               "<rss version=\"2.0\"><channel><title>T</title><item><link>https://h.example/q/</link></item>"
+               "</channel></rss>");
+    auto rss = cli(t, "import --from wordpress " + (t / "feed.rss") + " --db " + db);
+    CHECK(rss.status == 1);
+    CHECK(rss.err.find("wrong_format") != std::string::npos);
+    write_text(t / "utf16.xml", std::string("\xFF\xFE<\0r\0", 6));
+    auto wide = cli(t, "import --from wordpress " + (t / "utf16.xml") + " --db " + db);
+    CHECK(wide.status == 1);
+    CHECK(wide.err.find("UTF-16") != std::string::npos);
+  }
+
+  TEST_CASE("Export: a rejected comment with replies stays as an empty placeholder; render leaves out pending") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), copy = t.db("copy.db");
+    auto c = [](int id, int parent, const char* approved, const std::string& text) {
+      return "<wp:comment><wp:comment_id>" + std::to_string(id) + "</wp:comment_id><wp:comment_author>Author " +
+             std::to_string(id) + "</wp:comment_author><wp:comment_date_gmt>2024-01-0" + std::to_string(id) +
+             " 10:00:00</wp:comment_date_gmt><wp:comment_content>" + text +
+             "</wp:comment_content><wp:comment_approved>" + approved + "</wp:comment_approved><wp:comment_parent>" +
+             std::to_string(parent) + "</wp:comment_parent></wp:comment>";
+    };
+    write_text(t / "w.xml",
+               "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><link>https://w.example</link>"
+               "<item><link>https://w.example/p/</link>" +
+                   c(1, 0, "spam", "buy pills") + c(2, 1, "1", "that is spam") + c(3, 0, "0", "waiting words") +
+                   c(4, 0, "spam", "more pills") + "</item></channel></rss>");
+    REQUIRE(cli(t, "import --from wordpress " + (t / "w.xml") + " --db " + db).status == 0);
+    auto e = cli(t, "export --db " + db);
+    REQUIRE(e.status == 0);
+    CHECK(e.err.find("1 rejected comments left out") != std::string::npos);
+    auto doc = nlohmann::json::parse(e.out);
+    REQUIRE(doc["comments"].size() == 3);
+    const auto& spam = doc["comments"][0];
+    CHECK(spam["id"] == "wordpress-1");
+    CHECK(spam["status"] == "deleted");
+    CHECK(spam["text"] == "");
+    CHECK(spam["author"]["name"] == "");
+    CHECK(e.out.find("pills") == std::string::npos);
+    CHECK(doc["comments"][1]["parent"] == "wordpress-1");
+    write_text(t / "backup.jsonl", e.out);
+    auto back = cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy);
+    REQUIRE_MESSAGE(back.status == 0, back.err);
+    CHECK(back.err.find("orphan") == std::string::npos);
+    CHECK(comment(copy, "wordpress-2")["parent"] == "wordpress-1");
+    auto html = cli(t, "render " + (t / "backup.jsonl"));
+    REQUIRE_MESSAGE(html.status == 0, html.err);
+    CHECK(html.out.find("that is spam") != std::string::npos);
+    CHECK(html.out.find("waiting words") == std::string::npos);
+    CHECK(html.out.find("Author 3") == std::string::npos);
+    CHECK(html.out.find("pending") == std::string::npos);
   }
 
   TEST_CASE("Export then import into an empty database gives the same threads") {
