@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
@@ -306,6 +308,14 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   if (path.empty() || path.back() == '/') path += "index.html";
   std::string real_path;
   int fd = open_inside(path, real_path);
+  if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {  // out of descriptors: not the file's fault
+    r.status = 503;
+    r.set("Retry-After", "5");
+    r.set("Content-Type", "text/plain; charset=utf-8");
+    r.set("Cache-Control", "no-store");
+    r.body = "Busy: try again shortly\n";
+    return;
+  }
   if (fd < 0) return not_found();
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -313,7 +323,11 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
     // A folder named without its slash: its index page.
     if (S_ISDIR(st.st_mode) && rel.back() != '/') {
       r.status = 301;
-      r.set("Location", q.path + "/");
+      // One leading slash: "//host" in Location would send the browser to another host.
+      std::string location(1, '/');
+      location.append(q.path, std::min(q.path.find_first_not_of('/'), q.path.size()));
+      location += '/';
+      r.set("Location", location);
       r.set("Cache-Control", "no-cache");
       return;
     }

@@ -41,6 +41,7 @@ const char* reason(int status) {
     case 201: return "Created";
     case 204: return "No Content";
     case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
     case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -177,7 +178,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
         stream_(std::move(socket)),
         address_(std::move(address)),
         key_(std::move(key)),
-        buffer_(owner.o.max_header_bytes + 4096) {}
+        buffer_(owner.o.max_header_bytes + 4096),
+        deadline_(stream_.get_executor()) {}
 
   ~session() {
     owner_.table.release(key_);
@@ -235,12 +237,27 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     });
   }
 
+  // Reading a request has a deadline of its own, not the stream's (which closes the socket, so
+  // no answer could be written): when it passes, the read is cancelled and answered 408. The
+  // stream's expiry stays as a backstop a little later.
+  void read_deadline(std::chrono::steady_clock::duration limit) {
+    timed_out_ = false;
+    stream_.expires_after(limit + std::chrono::seconds(5));
+    deadline_.expires_after(limit);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->state_ != state::reading) return;
+      self->timed_out_ = true;
+      beast::error_code e;
+      self->stream_.socket().cancel(e);
+    });
+  }
+
   void read_header() {
     state_ = state::reading;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(owner_.o.max_header_bytes));
     parser_->body_limit(owner_.o.max_body);
-    stream_.expires_after(owner_.o.header_timeout);
+    read_deadline(owner_.o.header_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
   }
@@ -248,6 +265,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   // Which limit a request over the header limit broke: a request line with no end in sight is
   // 414, anything else 431.
   bool request_line_too_long() const {
+    if (parser_->got_some() && !parser_->get().target().empty())  // the line was read whole
+      return parser_->get().target().size() > owner_.o.max_request_line;
     auto data = buffer_.data();
     std::string_view seen(static_cast<const char*>(data.data()), data.size());
     std::size_t eol = seen.find("\r\n");
@@ -256,7 +275,9 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
 
   void on_header(beast::error_code ec) {
     if (state_ == state::closed) return;
-    if (ec == beast::error::timeout) return refuse(408, errc::request_timeout, "the request headers took too long");
+    deadline_.cancel();
+    if (timed_out_ || ec == beast::error::timeout)
+      return refuse(408, errc::request_timeout, "the request headers took too long");
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       if (request_line_too_long()) return refuse(414, errc::uri_too_long, "the request line is too long");
       return refuse(431, errc::headers_too_large, "the request headers are too large");
@@ -270,11 +291,27 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
 
     auto sv = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
     const auto& h = parser_->get();
-    std::size_t fields = 0;
-    for (auto it = h.begin(); it != h.end(); ++it) ++fields;
-    if (fields > owner_.o.max_header_fields) return refuse(431, errc::headers_too_large, "too many request headers");
+    std::size_t fields = 0, bytes = h.method_string().size() + h.target().size() + 12, hosts = 0, codings = 0;
+    for (const auto& f : h) {
+      ++fields;
+      bytes += f.name_string().size() + f.value().size() + 4;
+      hosts += f.name() == bhttp::field::host;
+      codings += f.name() == bhttp::field::transfer_encoding;
+    }
     if (h.target().size() > owner_.o.max_request_line)
       return refuse(414, errc::uri_too_long, "the request line is too long");
+    // The parser checks its limit only while the header is incomplete: one that arrived whole
+    // in a read is measured here.
+    if (fields > owner_.o.max_header_fields || bytes > owner_.o.max_header_bytes)
+      return refuse(431, errc::headers_too_large, "the request headers are too large");
+    // RFC 9112: one Host; a body's framing that two readers could take two ways (chunked not
+    // the last coding, or a coding besides it) is refused, never guessed (request smuggling).
+    if (hosts > 1) return refuse(400, errc::bad_request, "more than one Host header");
+    std::string_view coded = sv(h[bhttp::field::transfer_encoding]);
+    while (!coded.empty() && (coded.front() == ' ' || coded.front() == '\t')) coded.remove_prefix(1);
+    while (!coded.empty() && (coded.back() == ' ' || coded.back() == '\t')) coded.remove_suffix(1);
+    if (codings > 1 || (codings && !iequals(coded, "chunked")))
+      return refuse(400, errc::bad_request, "Transfer-Encoding other than a single chunked is not accepted");
 
     request_.emplace();
     request& r = *request_;
@@ -312,12 +349,13 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
 
   void read_body() {
     if (state_ == state::closed) return;
-    stream_.expires_after(owner_.o.body_timeout);
+    read_deadline(owner_.o.body_timeout);
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (self->state_ == state::closed) return;
+      self->deadline_.cancel();
       if (ec == bhttp::error::body_limit)
         return self->refuse(413, errc::body_too_large, "the request body is larger than the limit");
-      if (ec == beast::error::timeout)
+      if (self->timed_out_ || ec == beast::error::timeout)
         return self->refuse(408, errc::request_timeout, "the request body took too long");
       if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
           ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
@@ -475,7 +513,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<request> request_;
   state state_ = state::waiting;
-  bool keep_alive_ = true, close_after_ = false, lingering_ = false;
+  bool keep_alive_ = true, close_after_ = false, lingering_ = false, timed_out_ = false;
+  asio::steady_timer deadline_;  // read_deadline
   std::string head_, body_;
   std::shared_ptr<const std::string> shared_body_;
   std::vector<char> chunk_;

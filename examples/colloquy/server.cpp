@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -55,6 +56,38 @@ std::string slurp(const std::string& path, bool& ok) {
 }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// A request body (a vote, an edit's token, a moderation) as JSON, or discarded when it is not,
+// or nests deeper than any request here does: nlohmann builds every level it is given, ~1 KB of
+// memory for each '[' of a 256 KB body, before it could be refused.
+// An id no stored comment can have (not UTF-8, a NUL, too long): it finds nothing on either
+// backend, before PostgreSQL could refuse its bytes or cut it at the NUL.
+bool impossible_id(std::string_view id) {
+  if (id.empty() || id.size() > limits::max_id_bytes || id.find('\0') != std::string_view::npos) return true;
+  for (std::size_t i = 0, n; i < id.size(); i += n)
+    if ((n = detail::utf8_sequence(id, i)) == 0) return true;
+  return false;
+}
+
+json request_json(std::string_view body) {
+  constexpr int max_depth = 8;
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if ((ch == '[' || ch == '{') && ++depth > max_depth) {
+      return json(json::value_t::discarded);
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return json::parse(body, nullptr, false);
+}
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -237,6 +270,8 @@ class host_names {
     if (colon != std::string::npos && h.find(']', colon) == std::string::npos && (h[0] != '[' || h[colon - 1] == ']')) {
       name = h.substr(0, colon);
       port = h.substr(colon + 1);
+      // A port is digits: what follows the name is written into links (the Atom feed's).
+      if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
     }
     for (const auto& n : names_)
       if (n.name == name && (n.port.empty() || n.port == port)) return true;
@@ -509,6 +544,23 @@ int run(const config& c) {
   ho.idle_timeout = std::chrono::seconds(c.idle_timeout);
   ho.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout);
   ho.max_connections = static_cast<std::size_t>(c.max_connections);
+  // Each connection is a descriptor, and so is each file served and the database's: the soft
+  // limit is raised as far as the hard one allows, and connections are capped below it, so a
+  // flood meets "503 too_many_connections", not files that fail to open.
+  if (rlimit fds{}; ::getrlimit(RLIMIT_NOFILE, &fds) == 0) {
+    if (fds.rlim_cur < fds.rlim_max) {
+      fds.rlim_cur = fds.rlim_max;
+      ::setrlimit(RLIMIT_NOFILE, &fds);
+      ::getrlimit(RLIMIT_NOFILE, &fds);
+    }
+    constexpr std::size_t reserve = 128;  // files, the database, the listener, logs
+    const std::size_t usable = fds.rlim_cur > reserve * 2 ? std::size_t(fds.rlim_cur) - reserve : reserve;
+    if (ho.max_connections > usable) {
+      std::fprintf(stderr, "colloquy serve: %zu file descriptors (ulimit -n): at most %zu connections, not %zu\n",
+                   std::size_t(fds.rlim_cur), usable, ho.max_connections);
+      ho.max_connections = usable;
+    }
+  }
   ho.max_connections_per_address = static_cast<std::size_t>(c.max_connections_per_address);
   ho.workers = c.workers;
   ho.io_threads = 2;
@@ -666,8 +718,10 @@ int run(const config& c) {
                         "since must be an ISO 8601 time, with recent", "since");
     std::int64_t version = comments.version(thread);
     if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
+    // The answer links the feed at the origin the client asked (one of the names allowed).
+    const std::string origin = public_origin(req, "");
     const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after) + '\n' +
-                            std::to_string(recent) + '\n' + std::to_string(*since);
+                            std::to_string(recent) + '\n' + std::to_string(*since) + '\n' + origin;
     auto slot = answers.find(key);
     std::unique_lock<std::mutex> lock(slot->m);
     answer_cache::answer& a = slot->a;
@@ -692,7 +746,7 @@ int run(const config& c) {
                    {"comments", std::move(list)},
                    {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
       // The thread's Atom feed, linked from the widget's header.
-      body["feed"] = atom_feed_url(public_origin(req, ""), thread);
+      body["feed"] = atom_feed_url(origin, thread);
       a = {};
       a.version = p.version;
       a.identity = std::make_shared<const std::string>(dump(body));
@@ -796,8 +850,9 @@ int run(const config& c) {
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later"))
       return;
-    const json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) return json_error(res, 400, errc::not_json, "the vote is not JSON");
+    const json body = request_json(req.body);
+    if (body.is_discarded())
+      return json_error(res, 400, errc::not_json, "the vote is not JSON (or nested deeper than any vote is)");
     if (!body.is_object())
       return json_error(res, 400, errc::not_object, R"(send {"thread", "comment", "voter", "vote"})");
     const std::string* thread_field = string_field(body, "thread");
@@ -808,6 +863,8 @@ int run(const config& c) {
     const std::string* comment = string_field(body, "comment");
     if (!comment || comment->empty() || comment->size() > limits::max_id_bytes)
       return json_error(res, 400, errc::bad_id, "comment must be the id of a comment", "comment");
+    if (impossible_id(*comment))
+      return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
     const std::string* voter = string_field(body, "voter");
     if (!voter || !is_voter_id(*voter))
       return json_error(res, 400, errc::bad_voter, "voter must be 8 to 128 printable characters without spaces",
@@ -826,11 +883,15 @@ int run(const config& c) {
 
   // PATCH and DELETE /api/comments/<id> (DESIGN §8): the author's own edit or delete, with the
   // token the post's answer carried, while the edit window is open.
+  // Counted before the body is read, so a flood of edits costs the server nothing to refuse.
+  auto edit_limited = [&](const http::request& req, http::response& res) {
+    return rate_limited(res, "edit", c.rate_limit, http::address_key(client_address(req, c.trust_proxy)),
+                        "too many changes from this address; try again later");
+  };
   auto author_action = [&](http::response& res, const std::string& id, author_change change, const std::string& thread) {
     if (thread.empty()) return json_error(res, 400, errc::thread_required, "the thread is missing", "thread");
-    if (rate_limited(res, "edit", c.rate_limit, http::address_key(change.address),
-                     "too many changes from this address; try again later"))
-      return;
+    if (impossible_id(id))
+      return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread", "id");
     change.now_ms = now_ms();
     change.window_ms = edit_window_ms;
     const author_result r = comments.author_edit(thread, id, change);
@@ -855,14 +916,15 @@ int run(const config& c) {
     if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not edit here");
     if (!is_json_request(req))
       return json_error(res, 415, errc::unsupported_media_type, "send the edit as application/json");
+    if (edit_limited(req, res)) return;
     // The new text is validated and normalised exactly as a post's (compose.hpp).
     draft_result d = read_draft(req.body, {.require_client_id = false});
-    const json body = json::parse(req.body, nullptr, false);
-    const std::string* token = body.is_object() ? string_field(body, "token") : nullptr;
     if (!d.ok()) {
       const problem& first = d.problems.front();
       return json_error(res, error_status(first.code), first.code, first.message, first.field);
     }
+    const json body = request_json(req.body);
+    const std::string* token = body.is_object() ? string_field(body, "token") : nullptr;
     author_change change;
     change.text = std::move(d.value.text);
     change.token_hash = token && !token->empty() ? edit_token_hash(*token) : std::string();
@@ -872,6 +934,7 @@ int run(const config& c) {
   auto delete_comment = [&](const http::request& req, http::response& res, const std::string& id) {
     res.set("Cache-Control", "no-store");
     if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not delete here");
+    if (edit_limited(req, res)) return;
     const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
     if (thread.size() > limits::max_thread_bytes)
       return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
@@ -922,7 +985,7 @@ int run(const config& c) {
                                                                  {"reject", moderation::reject},
                                                                  {"delete", moderation::remove},
                                                                  {"restore", moderation::restore}};
-    auto body = json::parse(req.body, nullptr, false);
+    auto body = request_json(req.body);
     const std::string* thread = body.is_object() ? string_field(body, "thread") : nullptr;
     const std::string* id = body.is_object() ? string_field(body, "id") : nullptr;
     const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -1087,5 +1088,87 @@ TEST_SUITE("Hostile clients") {
     raw::response stale = call(s, "GET", "/colloquy/colloquy.js?v=0123456789abcdef");
     CHECK(stale.status == 200);
     CHECK(stale.header("Cache-Control") == "no-cache");
+  }
+
+  TEST_CASE("15. Framing, Host and bodies a hostile client shapes: refused plainly, nothing planted or smuggled") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--host-name", "blog.example", "--header-timeout", "1", "--body-timeout", "1"});
+    const std::string target = thread_target(seed_thread);
+    // A port is digits: anything else after the name is refused, and the feed link a later reader
+    // gets names the host they asked for.
+    for (const char* host :
+         {"blog.example:@evil.example", "blog.example:80/x?", "blog.example:\"><b>", "blog.example:"}) {
+      raw::response r = call(s, "GET", target, {std::string("Host: ") + host});
+      INFO(host << ": " << r.describe());
+      CHECK(r.status == 421);
+    }
+    raw::response clean = call(s, "GET", target, {"Host: blog.example"});
+    REQUIRE(clean.status == 200);
+    CHECK(json_of(clean)["feed"] == "//blog.example/api/feed.atom?thread=" + seed_thread);
+    CHECK(json_of(call(s, "GET", target, {"Host: blog.example:8080"}))["feed"] ==
+          "//blog.example:8080/api/feed.atom?thread=" + seed_thread);
+    // Two Hosts, or a body framed two ways: 400, and what follows is never read as a request.
+    CHECK(call(s, "GET", target, {"Host: blog.example", "Host: evil.example"}).status == 400);
+    for (const char* coding : {"chunked, identity", "gzip, chunked", "identity"}) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(raw::request(
+          "POST", "/api/comments", s.port(),
+          {"Host: blog.example", "Content-Type: application/json", std::string("Transfer-Encoding: ") + coding},
+          "0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: blog.example\r\n\r\n")));
+      raw::response r = c.read_response(3000ms);
+      INFO(coding << ": " << r.describe());
+      CHECK(r.status == 400);
+      CHECK(c.wait_closed(3000ms));
+    }
+    // A folder named without its slash is redirected on this host, whatever the path's slashes.
+    {
+      scratch_dir site_dir;
+      const std::string root = site_dir.file("site");
+      std::filesystem::create_directories(root + "/2010");
+      std::ofstream(root + "/2010/index.html") << "<!doctype html><title>2010</title>";
+      server_process files(site_dir.db("c.db"), {"--root", root});
+      for (const char* path : {"//2010", "/2010"}) {
+        raw::response folder = call(files, "GET", path);
+        INFO(path << ": " << folder.describe());
+        CHECK(folder.status == 301);
+        CHECK(folder.reason == "Moved Permanently");
+        CHECK(folder.header("Location") == "/2010/");
+      }
+    }
+    // Headers over 16 KiB in all, even when they arrive in one piece: 431, not 200 or 414.
+    std::vector<std::string> many{"Host: blog.example"};
+    for (int i = 0; i < 40; ++i) many.push_back("X-Pad-" + std::to_string(i) + ": " + std::string(500, 'p'));
+    CHECK(call(s, "GET", target, many).status == 431);
+    CHECK(call(s, "GET", target, {"Host: blog.example", "X-Big: " + std::string(17000, 'b')}).status == 431);
+    // Too slow: 408 is written before the connection is closed.
+    {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send("GET " + target + " HTTP/1.1\r\nHost: blog.example\r\n"));
+      raw::response r = c.read_response(5000ms);
+      INFO(r.describe());
+      CHECK(r.status == 408);
+      CHECK(code_of(r) == "request_timeout");
+    }
+    // A vote nested 100,000 deep is not JSON here, refused without building it; an id no comment
+    // can have (a NUL, not UTF-8) finds nothing, on either backend.
+    const std::string vote_headers = "Content-Type: application/json";
+    raw::response deep = call(s, "POST", "/api/comments/votes", {"Host: blog.example", vote_headers},
+                              std::string(100000, '[') + std::string(100000, ']'));
+    CHECK(deep.status == 400);
+    CHECK(code_of(deep) == "not_json");
+    raw::response nul = call(s, "POST", "/api/comments/votes", {"Host: blog.example", vote_headers},
+                             R"({"thread":")" + seed_thread + R"(","comment":"c1\u0000x","voter":"voter-123","vote":1})");
+    INFO(nul.describe());
+    CHECK(nul.status == 404);
+    CHECK(code_of(nul) == "no_such_comment");
+    for (const char* method : {"PATCH", "DELETE"}) {
+      raw::response r = call(s, method, "/api/comments/%FF?thread=" + raw::encode(seed_thread),
+                             {"Host: blog.example", vote_headers, "Authorization: Bearer t"},
+                             method[0] == 'P' ? R"({"thread":"/t","text":"x","token":"t"})" : "");
+      INFO(method << ": " << r.describe());
+      CHECK(r.status == 404);
+    }
   }
 }
