@@ -172,9 +172,15 @@ struct threaded_document {
 inline void thread_read(threaded_document& d, const widget_options& o) {
   if (!d.read.ok) return;
   read_result& r = d.read;
+#if !defined(__EMSCRIPTEN__)
+  // A page for everyone (`colloquy render`: made natively, never by the widget's module) shows
+  // no comment awaiting moderation: it is as deleted, a placeholder while it has replies.
+  if (o.static_page)
+    for (comment& c : r.comments)
+      if (c.status == comment_status::pending) c.status = comment_status::deleted;
+#endif
   std::size_t from = r.problems.size();
-  d.threaded = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies, o.static_page}, &r.problems,
-                            &r.ids);
+  d.threaded = build_thread(std::move(r.comments), {o.order, o.max_depth, o.sort_replies}, &r.problems, &r.ids);
   to_document_indexes(r, from);
   d.order = o.order;
 }

@@ -335,7 +335,7 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   if (e.orphan) p = write_text(p, " orphan"sv);
   if (e.placeholder) p = write_text(p, " deleted"sv);
   if (e.capped) p = write_text(p, " capped"sv);
-  if (c.status == comment_status::pending && !e.placeholder) p = write_text(p, " pending"sv);
+  if (c.status == comment_status::pending) p = write_text(p, " pending"sv);
   p = write_text(p, "\" role=\"article\" part=\"comment\" id=\"comment-"sv);
   out.append(buf, std::size_t(p - buf));
   append_escaped(out, c.id);
@@ -370,8 +370,7 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
     append_escaped(out, loc.deleted);
   } else if (e.capped) {
     const comment& to = t.comments[e.reply_to];
-    const bool unseen = to.status == comment_status::deleted || (o.static_page && to.status == comment_status::pending);
-    const std::string_view to_name = unseen ? "" : trimmed(to.author.name);
+    const std::string_view to_name = to.status == comment_status::deleted ? "" : trimmed(to.author.name);
     append_byline_html(out, c.author, loc, &to_name);
   } else {
     append_byline_html(out, c.author, loc);

@@ -8,8 +8,7 @@
 //   way. A cycle is cut at its oldest member (then the smallest id), so the result never
 //   depends on the input order.
 // - A deleted comment with live replies stays as a placeholder that keeps them; one without
-//   live replies disappears with its (all deleted) subtree. On a page for everyone
-//   (`public_only`: `colloquy render`), a pending comment is treated as deleted.
+//   live replies disappears with its (all deleted) subtree.
 // - Replies deeper than `max_depth` are shown at that depth, in conversation order, `capped`,
 //   with `reply_to` naming the comment they answer ("replying to NAME").
 // - Every entry knows how many live comments are below it (`descendants`).
@@ -37,7 +36,6 @@ struct thread_options {
   sort_order order = sort_order::oldest;
   int max_depth = limits::default_max_depth;  // replies deeper than this render at this depth
   bool order_replies = false;                 // false: replies oldest first (a conversation)
-  bool public_only = false;                   // a page for everyone: pending comments as deleted
 };
 
 // One comment in display order.
@@ -189,9 +187,7 @@ inline thread build_thread(std::vector<comment> comments, const thread_options& 
   // Live comments below each one, bottom-up (reverse pre-order visits children first).
   // (Deleted flags side by side, read in one pass: pre-order visits comments at random.)
   std::vector<bool> deleted(n);
-  for (std::uint32_t i = 0; i < n; ++i)
-    deleted[i] = cs[i].status == comment_status::deleted ||
-                 (options.public_only && cs[i].status == comment_status::pending);
+  for (std::uint32_t i = 0; i < n; ++i) deleted[i] = cs[i].status == comment_status::deleted;
   std::vector<std::uint32_t> live(n, 0);
   for (auto it = pre.rbegin(); it != pre.rend(); ++it) {
     auto v = *it;
