@@ -172,8 +172,9 @@ struct scratch {
 
 // GitHub's extended autolinks: "www." or "http(s)://", a domain with a dot, then anything up
 // to whitespace or '<', minus trailing punctuation, unbalanced ')' and a trailing entity-like
-// "&name;". Returns the end, or 0. Only where one may start (bare_url_may_follow).
-inline std::size_t bare_url_end(std::string_view s, std::size_t i, bool& www) {
+// "&name;". Returns the end, or 0. Only where one may start (bare_url_may_follow). Also
+// html_import's; always inlined, so the widget's module, with its one call, is no larger for it.
+[[gnu::always_inline]] inline std::size_t bare_url_end(std::string_view s, std::size_t i, bool& www) {
   auto starts = [&](std::string_view p) {
     if (s.size() - i < p.size()) return false;
     for (std::size_t k = 0; k < p.size(); ++k)
