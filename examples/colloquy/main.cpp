@@ -329,10 +329,10 @@ class two_thread_articles {
 // a worker reads from an item boundary near the middle to the end while this thread reads up to
 // it and takes the worker's items there. The scan that finds the boundary may be fooled by a
 // string's content; the items are then thrown away and this thread reads on, so the result is
-// always the one-pass result. Pages ('\0'-separated, read_comment_pages) and documents under
-// split_bytes (reading them takes under a millisecond, of which a thread's start and the
-// take-over would eat much) are read in one pass, and so is everything when no processor is free
-// (processor_free).
+// always the one-pass result. A file is one document (a NUL in it is not JSON, as for check).
+// Documents under split_bytes (reading them takes under a millisecond, of which a thread's start
+// and the take-over would eat much) are read in one pass, and so is everything when no
+// processor is free (processor_free).
 class two_thread_reading {
  public:
   static constexpr std::size_t split_bytes = 256 * 1024;
@@ -340,7 +340,6 @@ class two_thread_reading {
   static constexpr std::size_t search_bytes = 64 * 1024;
 
   static colloquy::read_result read(std::string_view doc) {
-    if (doc.find('\0') != std::string_view::npos) return colloquy::read_comment_pages(doc);
     const std::size_t at = doc.size() < split_bytes || !processor_free() ? std::string_view::npos
                                                                          : item_boundary(doc, doc.size() / 2);
     if (at == std::string_view::npos) return colloquy::read_comments(doc);

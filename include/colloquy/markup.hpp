@@ -220,7 +220,12 @@ struct scratch {
   // The rest of the link, up to whitespace or '<'. Brackets end it too, so "[see www.x.org](…)"
   // keeps its inline link.
   while (j < s.size() && static_cast<unsigned char>(s[j]) > 0x20 && s[j] != '<' && s[j] != '[' && s[j] != ']') ++j;
-  // Trailing punctuation.
+  // Trailing punctuation, and ')' while there are more than '(' (counted once: linear).
+  std::size_t open = 0, close = 0;
+  for (std::size_t k = i; k < j; ++k) {
+    open += s[k] == '(';
+    close += s[k] == ')';
+  }
   while (j > d) {
     char c = s[j - 1];
     if (std::string_view("?!.,:*_~'\"").find(c) != std::string_view::npos) {
@@ -228,13 +233,9 @@ struct scratch {
       continue;
     }
     if (c == ')') {
-      std::size_t open = 0, close = 0;
-      for (std::size_t k = i; k < j; ++k) {
-        open += s[k] == '(';
-        close += s[k] == ')';
-      }
       if (close > open) {
         --j;
+        --close;
         continue;
       }
       break;
@@ -466,7 +467,8 @@ class inline_parser {
       std::size_t start = i;
       while (i < s_.size() && s_[i] == '`') ++i;
       std::size_t n = i - start;
-      if (n <= limits::max_code_span_ticks) seen[n] = start;
+      // The last run of each length (a scan that stops early must not move it back).
+      if (n <= limits::max_code_span_ticks && start > seen[n]) seen[n] = start;
       if (n == ticks) return start;
     }
     scanned_backticks_ = true;

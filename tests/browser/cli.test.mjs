@@ -186,6 +186,13 @@ test('a JSON syntax error says where: line and column, from the core, with the c
   assert.equal(r.status, 1);
   assert.equal(r.stderr, "colloquy render: <stdin>: not_json: document is not valid JSON: unexpected character 't' at line 3, column 12\n");
   assert.equal(r.stdout, '');
+  // A NUL is not JSON for render either (it once read what followed as a second page).
+  const nul = '{"comments": [{"id": "a", "created": 0, "text": "x"}]}\0{"comments": []}';
+  for (const command of ['render', 'check']) {
+    const n = run([command, '-'], nul);
+    assert.equal(n.status, 1, command);
+    assert.match(command === 'render' ? n.stderr : n.stdout, /not_json.*unexpected byte 0x00 at line 1, column 55/, command);
+  }
   const feed = run(['stories', '-'], '{"items": [\n  {"url": "https://e.x/",}\n]}');
   assert.equal(feed.status, 1);
   assert.equal(feed.stderr, "colloquy stories: <stdin>: not_json: feed is not valid JSON: unexpected character '}' at line 2, column 26\n");
