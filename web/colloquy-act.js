@@ -147,7 +147,7 @@
       if (!r.meta.ok) throw new Error(r.meta.error.code);
       arrived(w, merge(w, r), focused, 'more_loaded');
     }).catch((e) => {
-      w.warn('loading more comments failed: ' + e.message);
+      w.warn('loading more comments failed: ' + (e.colloquyCode || e.message)); // a TimeoutError's: "signal timed out"
       button.disabled = false;
     });
   }

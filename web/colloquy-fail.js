@@ -11,9 +11,10 @@
   // (colloquyCode) when the widget refused the document.
   function fail(w, e, token) {
     const state = w.state;
-    const code = e.colloquyCode;
-    if (code === w.CODES.document_too_large) w.warn('comments refused: ' + code + ', ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
+    const code = e.colloquyCode, o = state.o;
+    if (code === w.CODES.document_too_large) w.warn('comments refused: ' + code + ', larger than data-max-bytes (' + o.maxBytes + ' bytes) at ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
     else if (code) w.warn('the comments document was not usable: ' + code, e.message);
+    else if (e.name === 'TimeoutError') w.warn('comments not loaded: no answer in ' + o.fetchTimeout + ' ms', 'raise data-fetch-timeout, or check data-comments');
     else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
     if (state.token !== token || !state.core) return; // no module: the status line and its Retry are all there is
     w.commentsSlot[state.adopted ? 'append' : 'replaceChildren'](w.htmlNode('<div class="list"></div>'));

@@ -100,7 +100,7 @@
       const asked = state.o.live !== 'off' && state.o.comments && state.comments ? ask(w, seen) : Promise.resolve();
       asked.then(() => { failures = 0; }, (e) => {
         failures++;
-        w.warn('asking for new comments failed: ' + e.message, 'asked again later');
+        w.warn('asking for new comments failed: ' + (e.colloquyCode || e.message), 'asked again later');
       }).then(() => {
         asking = false;
         if (!w.stop.aborted && !document.hidden) state.liveTimer = setTimeout(tick, w.liveDelay() * Math.min(2 ** failures, MAX_BACKOFF));

@@ -54,7 +54,7 @@
     return Promise.all([w.fetchBytes(new URL(w.state.o.stories, location.href), w.state.o), core]).then(([bytes]) => {
       if (w.state.token === token) show(w, renderFeed(w, bytes));
     }).catch((e) => {
-      w.warn('stories not loaded: ' + e.message, 'check data-stories');
+      w.warn('stories not loaded: ' + (e.colloquyCode || e.message), 'check data-stories');
       w.storiesSlot.textContent = '';
     });
   }

@@ -1,5 +1,6 @@
 /*! Colloquy: what the page's author should hear. https://github.com/colloquy */
-// Fetched by colloquy.js after a render of the thread that has something to say: options the
+// Fetched by colloquy.js after a render of the thread that has something to say (or when it has
+// something for the page's author, tell.say): options the
 // core could not honour, each said once in the widget's life (re-sorting or mounting again
 // renders again), and comments it skipped or repaired, on each render, with how many more the
 // document has than the core lists (once per document). A page whose options and comments are
@@ -24,6 +25,19 @@
     said.omitted = state.comments[0];
     w.warn(meta.problemsOmitted + ' more problems in the comments document not listed', 'colloquy check lists them');
   }
+
+  // What colloquy.js has to say to the page's author (its `say`), by key.
+  const words = {
+    no_script: () => ['no script element to read options from', 'load colloquy.js with a <script src> tag, or call Colloquy.mount()'],
+    taken: (t) => ['data-target "' + t + '" already holds a widget', 'one data-target per script tag'],
+    no_match: (t) => ['data-target "' + t + '" matches nothing, mounted after the script instead'],
+    no_selector: (t) => ['data-target "' + t + '" is not a selector, mounted after the script instead'],
+    core_failed: (d) => ['the core failed in ' + d + '; it starts afresh', 'please report this with the page'],
+    no_styles: (d) => ['styles not loaded: ' + d, 'serve colloquy.css next to colloquy.js'],
+    no_stories: (d) => ['stories not shown: ' + d],
+    no_update: (d) => ['update() not applied: ' + d],
+  };
+  tell.say = (warn, key, detail) => warn(...words[key](detail));
 
   document.dispatchEvent(new CustomEvent('colloquy:warn', { detail: tell }));
 })();

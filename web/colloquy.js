@@ -28,6 +28,8 @@
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const warn = (message, hint) => console.warn('[colloquy] ' + message + (hint ? ' (' + hint + ')' : ''));
+  // What only a page's author needs to hear, by key, in colloquy-warn.js's words (fetched then).
+  const say = (key, detail) => loadPart('warn').then((tell) => tell.say(warn, key, detail), () => warn(key + ' ' + detail));
 
   // colloquy-<name>.js, once per page, imported (no script element: nothing for Trusted Types to
   // pass); it hands its export over in the event "colloquy:<name>" as it runs. Firefox keeps a
@@ -98,7 +100,7 @@
       x.colloquy_result_clear();
       return out;
     } catch (e) {
-      warn('the core failed in ' + name + ' (' + e.message + '); it starts afresh', 'please report this with the page');
+      say('core_failed', name + ' (' + e.message + ')');
       start(core, new WebAssembly.Instance(core.module, core.imports));
       throw e;
     }
@@ -108,61 +110,45 @@
     const out = callPlain(core, name, input, options), nul = out.indexOf('\0');
     return { meta: JSON.parse(nul < 0 ? out : out.slice(0, nul)), html: nul < 0 ? '' : out.slice(nul + 1) };
   }
-  function htmlNode(coreHtml) {
-    const t = document.createElement('template');
-    t.innerHTML = trusted(coreHtml);
-    return t.content.firstElementChild;
-  }
+  const htmlNode = (coreHtml) => Object.assign(document.createElement('template'), { innerHTML: trusted(coreHtml) }).content.firstElementChild;
 
   // The stylesheet, once per page; rules that must hold without it: the honeypot and the live
   // region (heard, not seen) stay out of sight; the widget's box is laid out alike before and
-  // after it (no margin collapsing through) and holds its space from the mount (.reserve).
-  function sheetOf(css) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    return sheet;
-  }
+  // after it (no margin collapsing through), fills a host made a flex box by the page's rules
+  // (div { display: flex !important }), and holds its space from the mount (.reserve).
+  const sheetOf = (css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css); return sheet; };
   let base = null, styles = null;
   const baseSheet = () => (base = base || sheetOf('.hp,.announce{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}' +
-    ':host{display:block;contain:content}.colloquy{display:flow-root}.reserve{min-height:100vh}'));
+    ':host{display:block;contain:content}.colloquy{display:flow-root;flex:1}.reserve{min-height:100vh}'));
   function loadStyles() {
     styles = styles || fetchAsset('colloquy.css').then((r) => r.text()).then(sheetOf)
-      .catch((e) => warn('styles not loaded: ' + e.message, 'serve colloquy.css next to colloquy.js'));
+      .catch((e) => say('no_styles', e.message));
     return styles;
   }
 
-  // GET with a deadline (o.fetchTimeout) and a size cap (o.maxBytes), checked before reading.
+  // GET with a deadline (o.fetchTimeout: a TimeoutError) and a size cap (o.maxBytes: the code
+  // document_too_large), checked before reading; colloquy-fail.js words both for the page's author.
   // With `seen`, a conditional GET: If-None-Match its etag (then kept, and the Date), null for a 304.
   async function fetchBytes(url, o, seen) {
     const tooLarge = (size, r) => {
       if (!(size > o.maxBytes)) return;
       if (r) r.body.cancel(); // not read
-      throw coded(CODES.document_too_large, 'larger than data-max-bytes (' + o.maxBytes + ' bytes)');
+      throw coded(CODES.document_too_large, url);
     };
-    try {
-      const headers = Object.assign({ Accept: 'application/json' }, seen && seen.etag && { 'If-None-Match': seen.etag });
-      const r = await fetch(url, { credentials: 'same-origin', headers, signal: AbortSignal.timeout(o.fetchTimeout) });
-      if (seen && r.status === 304) return null;
-      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
-      if (seen) Object.assign(seen, { etag: r.headers.get('ETag'), date: r.headers.get('Date') });
-      tooLarge(+r.headers.get('Content-Length'), r);
-      const bytes = new Uint8Array(await r.arrayBuffer());
-      tooLarge(bytes.length);
-      return bytes;
-    } catch (e) {
-      throw e.name === 'TimeoutError' ? new Error('no answer in ' + o.fetchTimeout + ' ms from ' + url) : e;
-    }
+    const headers = Object.assign({ Accept: 'application/json' }, seen && seen.etag && { 'If-None-Match': seen.etag });
+    const r = await fetch(url, { credentials: 'same-origin', headers, signal: AbortSignal.timeout(o.fetchTimeout) });
+    if (seen && r.status === 304) return null;
+    if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+    if (seen) Object.assign(seen, { etag: r.headers.get('ETag'), date: r.headers.get('Date') });
+    tooLarge(+r.headers.get('Content-Length'), r);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    tooLarge(bytes.length);
+    return bytes;
   }
 
   // What this browser keeps (localStorage), read by `read`; `fallback` where storage is refused
   // (private browsing, a sandboxed frame).
-  function stored(read, fallback) {
-    try {
-      return read(localStorage);
-    } catch (e) {
-      return fallback;
-    }
-  }
+  const stored = (read, fallback) => { try { return read(localStorage); } catch (e) { return fallback; } };
   // An error the widget raises itself, with its code (CODES).
   const coded = (code, message) => Object.assign(new Error(message), { colloquyCode: code });
 
@@ -339,11 +325,11 @@
         if (state.token !== token) return;
         // Said by the loader, in the core's words once it is here (what failed may be the network
         // the next script would come through); what follows is colloquy-fail.js's.
-        showStatus(e.colloquyCode ? 'comments_unusable' : 'comments_unavailable', !e.colloquyCode);
+        showStatus(e.colloquyCode ? 'comments_unusable' : 'comments_unavailable', true); // an unusable answer may be a proxy's passing page
         return loadPart('fail').then((fail) => fail(w, e, token), () => warn('comments not loaded: ' + e.message));
       }))];
       // The Latest Stories strip: colloquy-stories.js fetches and shows it, for a page that asks.
-      if (o.stories) work.push(loadPart('stories').then((stories) => stories(w, Promise.all([core, loadCore('colloquy-stories.wasm')]), token), (e) => warn('stories not shown: ' + e.message)));
+      if (o.stories) work.push(loadPart('stories').then((stories) => stories(w, Promise.all([core, loadCore('colloquy-stories.wasm')]), token), (e) => say('no_stories', e.message)));
       return Promise.all(work);
     }
 
@@ -373,13 +359,29 @@
         { colloquyPlace: placeKey() }) };
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first
-    // (a reader who only reads never needs it); no form is ever submitted by the browser. The
-    // target is read now: after dispatch, an event from a shadow tree has none.
+    // (a reader who only reads never needs it). No form is submitted by the browser: a submit
+    // button's click is its form's submit (a frame sandboxed without allow-forms fires no submit
+    // event). If colloquy-act.js cannot come (offline since the page loaded), a form's words are
+    // kept as the draft posting reads, and a post says "Not sent yet" and is made again online.
     const on = { signal: stop.signal };
+    function react(type, target) {
+      loadPart('act').then((act) => act(w, type, target), (e) => {
+        warn(e.message);
+        const form = target.closest && target.closest('form.compose'); // the bottom one: the others are posting's
+        if (!form) return;
+        stored((s) => s.setItem('colloquy:draft:' + form.colloquyPlace + '\n', JSON.stringify(Object.fromEntries(new FormData(form)))));
+        if (type !== 'submit') return;
+        Object.assign(form.querySelector('.error[data-for=""]'), { textContent: message('not_sent'), hidden: false });
+        addEventListener('online', () => react(type, form), { once: true, signal: stop.signal });
+      });
+    }
     ['click', 'focusin', 'input', 'submit', 'change'].forEach((type) => root.addEventListener(type, (event) => {
-      const target = event.target;
-      if (type === 'submit') event.preventDefault();
-      if (state.core) loadPart('act').then((act) => act(w, type, target), (e) => warn(e.message));
+      let target = event.target, as = type; // read now: after dispatch, an event from a shadow tree has none
+      if (type === 'submit' || target.type === 'submit') {
+        event.preventDefault();
+        if (target.form) [as, target] = ['submit', target.form];
+      }
+      if (state.core) react(as, target);
     }, on));
 
     // The core's light or dark (before it loads: the theme as given), decided again when <html>
@@ -408,11 +410,7 @@
     function whenNear(go) {
       if (state.o.load === 'eager' || linked() || !window.IntersectionObserver || nearNow()) return go();
       near = new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) near.go(); }, { rootMargin: '100% 0px' });
-      near.go = () => {
-        near.disconnect();
-        near = null;
-        go();
-      };
+      near.go = () => { near.disconnect(); near = null; go(); };
       near.observe(element);
     }
 
@@ -426,7 +424,7 @@
     const handle = {
       // Single-page sites: another thread or other options for this widget (colloquy-spa.js).
       update: (next) => (handle.ready = loadPart('spa').then((spa) => spa.update(w, next),
-        (e) => warn('update() not applied: ' + e.message))),
+        (e) => say('no_update', e.message))),
       destroy() {
         state.token++;
         if (state.core) closeSession(state);
@@ -462,19 +460,19 @@
 
   // One script tag: a widget at data-target, else in a container after the script (in <body>).
   function autoMount(tag) {
-    if (!tag) return warn('no script element to read options from', 'load colloquy.js with a <script src> tag, or call Colloquy.mount()');
+    if (!tag) return say('no_script');
     const d = tag.dataset;
     if (d.mount === 'manual') return; // the page calls Colloquy.mount() itself
     const target = d.target || DEFAULTS.target;
-    let element = null, missing = 'matches nothing';
+    let element = null, missing = 'no_match';
     try {
       element = document.querySelector(target);
     } catch (e) {
-      missing = 'is not a selector';
+      missing = 'no_selector';
     }
-    if (instances.has(element)) return warn('data-target "' + target + '" already holds a widget', 'one data-target per script tag');
+    if (instances.has(element)) return say('taken', target);
     if (!element) {
-      if (d.target) warn('data-target "' + target + '" ' + missing + ', mounted after the script instead');
+      if (d.target) say(missing, target);
       element = document.createElement('div');
       element.id = /^#[\w-]+$/.test(target) && !document.getElementById(target.slice(1)) ? target.slice(1) : '';
       if (document.body && document.body.contains(tag)) tag.after(element);

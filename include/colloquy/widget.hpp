@@ -55,7 +55,8 @@ inline void write_loader_messages(json_writer& w, const locale_data& loc) {
       .member("comments_unusable", loc.comments_unusable)
       .member("loading", loc.loading)
       .member("retry", loc.retry)
-      .member("local_only", loc.local_only);
+      .member("local_only", loc.local_only)
+      .member("not_sent", loc.not_sent);
 }
 
 // ---- Comment counts on index pages ----------------------------------------------------------

@@ -50,6 +50,26 @@ test('a plain script tag with no data-* mounts at #colloquy', async () => {
   });
 });
 
+test('a host page that makes every div a flex box (div { display: flex !important }) does not squeeze the widget', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, watch } = await open(server, '<link rel="stylesheet" href="/flex.css">', `<div id="colloquy"></div>${SCRIPT}`);
+    // The page again, now with its stylesheet (the first load, by open(), had none to fetch).
+    await page.route('**/flex.css', (route) => route.fulfill({ status: 200, contentType: 'text/css', body: 'div { display: flex !important; }' }));
+    watch.errors.length = 0;
+    await page.goto(server.url + '/any.html');
+    await page.waitForSelector('#colloquy >> form.compose', { timeout: 10000 });
+    const widths = await page.evaluate(() => {
+      const host = document.querySelector('#colloquy');
+      return { flex: getComputedStyle(host).display, host: host.getBoundingClientRect().width,
+        frame: host.shadowRoot.querySelector('.colloquy').getBoundingClientRect().width };
+    });
+    assert.equal(widths.flex, 'flex', 'the host page did make the mount element a flex box');
+    assert.ok(Math.abs(widths.frame - widths.host) < 1, `the widget ${widths.frame}px wide in a host of ${widths.host}px`);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  });
+});
+
 test('with no #colloquy, the widget mounts in a container right after its script', async () => {
   await withServer(browser, [], async (server) => {
     const { page, watch } = await open(server, '', `<p>Before</p>${SCRIPT}<p>After</p>`);

@@ -4,6 +4,7 @@
 // in the tab order, whatever failed (and it stays a field a bot fills).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { launch, withServer, eventually } from './support.mjs';
 
 let browser;
@@ -86,7 +87,7 @@ test('a hung endpoint gives up after data-fetch-timeout with a localized message
       await page.goto(server.url + '/failure.html');
       await page.waitForSelector('#colloquy >> button[data-action="reload"]:not([hidden])', { timeout: 10000 });
       assert.deepEqual(await statusOf(page), { hidden: false, text: message, retry });
-      assert.ok(watch.warnings.some((w) => /no answer in 1200 ms/.test(w)), watch.warnings.join('\n'));
+      await eventually(() => assert.ok(watch.warnings.some((w) => /no answer in 1200 ms/.test(w)), watch.warnings.join('\n')));
       // The form is still there to write in, styled.
       await page.waitForSelector('#colloquy >> form.compose');
       a.mode = 'up';
@@ -181,8 +182,86 @@ test('even when colloquy.css itself fails to load, the honeypot stays out of sig
     await page.waitForSelector('#colloquy >> div.comment[data-id="a1"]', { timeout: 10000 });
     await page.waitForSelector('#colloquy >> form.compose');
     await checkHoneypot(page);
-    assert.ok(watch.warnings.some((w) => /styles not loaded/.test(w)));
+    await eventually(() => assert.ok(watch.warnings.some((w) => /styles not loaded/.test(w)), watch.warnings.join('\n')));
     assert.deepEqual(watch.errors, []);
     await page.close();
+  });
+});
+
+test('an answer that is not a comments document says so, with a Retry (it may be a proxy\'s passing page)', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page } = await open(server);
+    let broken = true;
+    await page.route('**/api/comments**', (route) => (broken
+      ? route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Down for maintenance</h1>' })
+      : route.fallback()));
+    await page.goto(server.url + '/failure.html');
+    await page.waitForSelector('#colloquy >> button[data-action="reload"]:not([hidden])', { timeout: 10000 });
+    assert.deepEqual(await statusOf(page), { hidden: false, text: 'Comments could not be shown.', retry: 'Retry' });
+    broken = false;
+    await page.click('#colloquy >> button[data-action="reload"]:not([hidden])');
+    await page.waitForSelector('#colloquy >> .status[role="status"]', { state: 'hidden', timeout: 10000 });
+    await page.close();
+  });
+});
+
+// Offline since the page loaded: the scripts that post (colloquy-act.js, colloquy-post.js) never
+// came. The words typed are kept as the draft they read, the reader is told "Not sent yet", and
+// the comment goes out on its own once the browser is back online.
+test('a post written offline before posting\'s scripts came is kept, said to be unsent, and sent once online', async () => {
+  await withServer(browser, [], async (server) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#colloquy >> form.compose', { timeout: 10000 });
+    const before = await page.locator('#colloquy >> div.comment').count();
+    await context.setOffline(true);
+    await page.fill('#colloquy >> form.compose input[name="name"]', 'Offline Olga');
+    await page.fill('#colloquy >> form.compose textarea[name="text"]', 'Written on the train');
+    await page.click('#colloquy >> form.compose button[type="submit"]');
+    await page.waitForSelector('#colloquy >> form.compose .error:has-text("Not sent yet")', { timeout: 10000 });
+    const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('colloquy:draft:'))
+      .map((k) => JSON.parse(localStorage.getItem(k))));
+    assert.deepEqual(kept.map((d) => [d.name, d.text]), [['Offline Olga', 'Written on the train']]);
+    await context.setOffline(false);
+    await page.waitForSelector('#colloquy >> div.comment:has-text("Written on the train")', { timeout: 20000 });
+    assert.equal(await page.locator('#colloquy >> div.comment').count(), before + 1);
+    const stored = await (await fetch(server.url + '/api/comments?thread=' + encodeURIComponent('/2010/09/24/nato-russia-council'))).json();
+    assert.equal(stored.comments.filter((c) => c.text === 'Written on the train').length, 1);
+    await context.close();
+  });
+});
+
+// A frame sandboxed with allow-scripts alone: its forms may not be submitted (Chromium and
+// Firefox fire no submit event there), and its storage is refused. A comment is still posted.
+test('in a frame sandboxed without allow-forms, a comment is posted', async () => {
+  await withServer(browser, ['--cors', '*'], async (server) => {
+    // The blog's pages from a server of their own on loopback (pages fulfilled by the test would
+    // be of no address space, and Chromium keeps those from loopback).
+    const pages = {
+      '/outer.html': '<!doctype html><title>Outer</title><iframe sandbox="allow-scripts" src="/inner.html" style="width:900px;height:900px"></iframe>',
+      '/inner.html': `<!doctype html><html lang="en"><meta charset="utf-8"><title>Inner</title><div id="colloquy"></div>
+<script src="${server.url}/colloquy/colloquy.js" defer data-thread="/sandboxed" data-comments="${server.url}/api/comments"></script>`,
+    };
+    const blog = createServer((req, res) => res.writeHead(pages[req.url] ? 200 : 404, { 'Content-Type': 'text/html' }).end(pages[req.url] || ''));
+    await new Promise((resolve) => blog.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${blog.address().port}/outer.html`);
+      const frame = page.frameLocator('iframe');
+      await frame.locator('#colloquy >> form.compose textarea[name="text"]').waitFor({ timeout: 10000 });
+      await frame.locator('#colloquy >> form.compose input[name="name"]').fill('Sandy');
+      await frame.locator('#colloquy >> form.compose textarea[name="text"]').fill('Posted from a sandbox');
+      await frame.locator('#colloquy >> form.compose button[type="submit"]').click();
+      await frame.locator('#colloquy >> div.comment:has-text("Posted from a sandbox")').waitFor({ timeout: 20000 });
+      await eventually(async () => {
+        const stored = await (await fetch(server.url + '/api/comments?thread=%2Fsandboxed')).json();
+        assert.deepEqual(stored.comments.map((c) => c.text), ['Posted from a sandbox']);
+      });
+      await page.close();
+    } finally {
+      blog.closeAllConnections();
+      await new Promise((resolve) => blog.close(resolve));
+    }
   });
 });
