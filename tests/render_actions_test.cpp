@@ -180,8 +180,10 @@ TEST_SUITE("Reader actions in the thread") {
     const rendered r = render(R"({"static":true,"voted":{"c1":1},"editable":["c1"]})");
     CHECK_FALSE(has(r.html, "<button"));
     CHECK(has(r.html, R"(id="comment-c1")"));
+#if !defined(__EMSCRIPTEN__)  // a page for everyone is made natively (api.hpp thread_read)
     CHECK(count(r.html, "<span class=\"avatar av-h") == 4);  // of 5: Num's comment awaits moderation
     CHECK_FALSE(has(r.html, "numeric id"));
+#endif
     CHECK(has(r.html, "class=\"edited\""));
   }
 

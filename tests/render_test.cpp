@@ -318,11 +318,13 @@ TEST_SUITE("Rendering fast paths") {
     std::string published = doc, deleted = doc;
     published.erase(published.find(R"(,"status":"pending")"), 19);
     deleted.replace(deleted.find(R"("status":"pending")"), 18, R"("status":"deleted")");
+#if !defined(__EMSCRIPTEN__)  // such pages are made natively (api.hpp thread_read)
     const std::string static_answer = colloquy::render_comments(doc, R"({"maxDepth":1,"static":true})");
     const std::string static_html = static_answer.substr(static_answer.find('\0') + 1);
     CHECK(static_answer == colloquy::render_comments(deleted, R"({"maxDepth":1,"static":true})"));
     CHECK(static_html.find("*em*") == std::string::npos);
     CHECK(static_html.find("Bob") == std::string::npos);
+#endif
     // With Bob's comment published, exactly the widget's articles without their buttons.
     const std::string published_answer = colloquy::render_comments(published, R"({"maxDepth":1,"static":true})");
     const std::string published_html = published_answer.substr(published_answer.find('\0') + 1);
@@ -347,8 +349,8 @@ TEST_SUITE("Rendering fast paths") {
     REQUIRE(expected.compare(0, section.size(), section) == 0);
     expected.replace(0, section.size(), R"(<section class="comments colloquy-static" part="comments")");
     CHECK(published_html == expected);
-    CHECK(static_html.find("<button") == std::string::npos);
-    CHECK(static_html.find("<select") == std::string::npos);
+    CHECK(published_html.find("<button") == std::string::npos);
+    CHECK(published_html.find("<select") == std::string::npos);
     // A later page of a static site is a whole section too, with no "load more".
     const std::string page2 = colloquy::render_comments(doc, R"({"static":true,"pageSize":1,"offset":1})");
     CHECK(page2.find("<section class=\"comments colloquy-static\"") != std::string::npos);
