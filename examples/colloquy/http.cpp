@@ -219,6 +219,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   void close() {
     if (state_ == state::closed) return;
     state_ = state::closed;
+    deadline_.cancel();  // its handler holds the session: let it go now
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
