@@ -360,14 +360,14 @@
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first
     // (a reader who only reads never needs it). No form is submitted by the browser: a submit
-    // button's click is its form's submit (a frame sandboxed without allow-forms fires no submit
-    // event). If colloquy-act.js cannot come (offline since the page loaded), a form's words are
+    // button's click sends its form a submit event (a frame sandboxed without allow-forms fires
+    // none). If colloquy-act.js cannot come (offline since the page loaded), a form's words are
     // kept as the draft posting reads, and a post says "Not sent yet" and is made again online.
     const on = { signal: stop.signal };
     function react(type, target) {
       loadPart('act').then((act) => act(w, type, target), (e) => {
         warn(e.message);
-        const form = target.closest && target.closest('form.compose'); // the bottom one: the others are posting's
+        const form = target.closest('form.compose'); // the bottom one: the others are posting's
         if (!form) return;
         stored((s) => s.setItem('colloquy:draft:' + form.colloquyPlace + '\n', JSON.stringify(Object.fromEntries(new FormData(form)))));
         if (type !== 'submit') return;
@@ -376,12 +376,11 @@
       });
     }
     ['click', 'focusin', 'input', 'submit', 'change'].forEach((type) => root.addEventListener(type, (event) => {
-      let target = event.target, as = type; // read now: after dispatch, an event from a shadow tree has none
-      if (type === 'submit' || target.type === 'submit') {
-        event.preventDefault();
-        if (target.form) [as, target] = ['submit', target.form];
-      }
-      if (state.core) react(as, target);
+      const target = event.target; // read now: after dispatch, an event from a shadow tree has none
+      const submits = type === 'click' && target.type === 'submit' && target.form;
+      if (submits || type === 'submit') event.preventDefault();
+      if (submits) target.form.dispatchEvent(new Event('submit', { bubbles: true }));
+      else if (state.core) react(type, target);
     }, on));
 
     // The core's light or dark (before it loads: the theme as given), decided again when <html>
