@@ -359,10 +359,9 @@
         { colloquyPlace: placeKey() }) };
 
     // The reader's clicks, focus, typing and choices are colloquy-act.js's, fetched on the first
-    // (a reader who only reads never needs it). No form is submitted by the browser: a submit
-    // button's click sends its form a submit event (a frame sandboxed without allow-forms fires
-    // none). If colloquy-act.js cannot come (offline since the page loaded), a form's words are
-    // kept as the draft posting reads, and a post says "Not sent yet" and is made again online.
+    // (a reader who only reads never needs it); no form is ever submitted by the browser. If
+    // colloquy-act.js cannot come (offline since the page loaded), a form's words are kept as the
+    // draft posting reads, and a post says "Not sent yet" and is made again online.
     const on = { signal: stop.signal };
     function react(type, target) {
       loadPart('act').then((act) => act(w, type, target), (e) => {
@@ -377,10 +376,8 @@
     }
     ['click', 'focusin', 'input', 'submit', 'change'].forEach((type) => root.addEventListener(type, (event) => {
       const target = event.target; // read now: after dispatch, an event from a shadow tree has none
-      const submits = type === 'click' && target.type === 'submit' && target.form;
-      if (submits || type === 'submit') event.preventDefault();
-      if (submits) target.form.dispatchEvent(new Event('submit', { bubbles: true }));
-      else if (state.core) react(type, target);
+      if (type === 'submit') event.preventDefault();
+      if (state.core) react(type, target);
     }, on));
 
     // The core's light or dark (before it loads: the theme as given), decided again when <html>

@@ -4,7 +4,6 @@
 // in the tab order, whatever failed (and it stays a field a bot fills).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { launch, withServer, eventually } from './support.mjs';
 
 let browser;
@@ -229,39 +228,5 @@ test('a post written offline before posting\'s scripts came is kept, said to be 
     const stored = await (await fetch(server.url + '/api/comments?thread=' + encodeURIComponent('/2010/09/24/nato-russia-council'))).json();
     assert.equal(stored.comments.filter((c) => c.text === 'Written on the train').length, 1);
     await context.close();
-  });
-});
-
-// A frame sandboxed with allow-scripts alone: its forms may not be submitted (Chromium and
-// Firefox fire no submit event there), and its storage is refused. A comment is still posted.
-test('in a frame sandboxed without allow-forms, a comment is posted', async () => {
-  await withServer(browser, ['--cors', '*'], async (server) => {
-    // The blog's pages from a server of their own on loopback (pages fulfilled by the test would
-    // be of no address space, and Chromium keeps those from loopback).
-    const pages = {
-      '/outer.html': '<!doctype html><title>Outer</title><iframe sandbox="allow-scripts" src="/inner.html" style="width:900px;height:900px"></iframe>',
-      '/inner.html': `<!doctype html><html lang="en"><meta charset="utf-8"><title>Inner</title><div id="colloquy"></div>
-<script src="${server.url}/colloquy/colloquy.js" defer data-thread="/sandboxed" data-comments="${server.url}/api/comments"></script>`,
-    };
-    const blog = createServer((req, res) => res.writeHead(pages[req.url] ? 200 : 404, { 'Content-Type': 'text/html' }).end(pages[req.url] || ''));
-    await new Promise((resolve) => blog.listen(0, '127.0.0.1', resolve));
-    try {
-      const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${blog.address().port}/outer.html`);
-      const frame = page.frameLocator('iframe');
-      await frame.locator('#colloquy >> form.compose textarea[name="text"]').waitFor({ timeout: 10000 });
-      await frame.locator('#colloquy >> form.compose input[name="name"]').fill('Sandy');
-      await frame.locator('#colloquy >> form.compose textarea[name="text"]').fill('Posted from a sandbox');
-      await frame.locator('#colloquy >> form.compose button[type="submit"]').click();
-      await frame.locator('#colloquy >> div.comment:has-text("Posted from a sandbox")').waitFor({ timeout: 20000 });
-      await eventually(async () => {
-        const stored = await (await fetch(server.url + '/api/comments?thread=%2Fsandboxed')).json();
-        assert.deepEqual(stored.comments.map((c) => c.text), ['Posted from a sandbox']);
-      });
-      await page.close();
-    } finally {
-      blog.closeAllConnections();
-      await new Promise((resolve) => blog.close(resolve));
-    }
   });
 });

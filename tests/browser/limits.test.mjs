@@ -3,7 +3,7 @@
 // re-instantiated, so the other widgets on the page keep working.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer } from './support.mjs';
+import { launch, withServer, eventually } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -107,7 +107,7 @@ test('a trap in one core call re-instantiates the module: the other widgets keep
       Colloquy.mount(document.querySelector('#two'), { thread: '/t', comments: '/api/comments' });
     });
     await page.waitForSelector('#two >> .status[role="status"]:not([hidden])', { timeout: 10000 });
-    assert.ok(watch.warnings.some((w) => /core failed in colloquy_session_open/.test(w)), watch.warnings.join('\n'));
+    await eventually(() => assert.ok(watch.warnings.some((w) => /core failed in colloquy_session_open/.test(w)), watch.warnings.join('\n')));
     // A third widget, the first one re-sorted, and the second one retried all work.
     await page.evaluate(() => Colloquy.mount(document.querySelector('#three'), { thread: '/t', comments: '/api/comments' }));
     await page.waitForSelector('#three >> div.comment[data-id="a2"]', { timeout: 10000 });

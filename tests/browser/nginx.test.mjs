@@ -136,7 +136,10 @@ test('through nginx: a posted comment goes through the proxy to colloquy serve, 
   // Stored by the server: asked directly and through nginx, the same comment.
   const direct = await (await fetch(`${colloquy.url}/api/comments?thread=${encodeURIComponent(SEED_THREAD)}`)).json();
   const proxied = await (await fetch(`${nginx.url}/api/comments?thread=${encodeURIComponent(SEED_THREAD)}`)).json();
-  assert.deepEqual(proxied, direct);
+  // The same thread; each answer links the feed at the origin it was asked at.
+  assert.equal(proxied.feed, `//${new URL(nginx.url).host}/api/feed.atom?thread=${SEED_THREAD}`);
+  assert.equal(direct.feed, `//${new URL(colloquy.url).host}/api/feed.atom?thread=${SEED_THREAD}`);
+  assert.deepEqual({ ...proxied, feed: null }, { ...direct, feed: null });
   const mine = direct.comments.filter((c) => c.text === 'Posted through nginx');
   assert.equal(mine.length, 1);
   assert.equal(String(mine[0].id), t[3].id);
