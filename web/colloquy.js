@@ -362,7 +362,7 @@
     // (a reader who only reads never needs it); no form is ever submitted by the browser. If
     // colloquy-act.js cannot come (offline since the page loaded), a form's words are kept as the
     // draft posting reads, and a post says "Not sent yet" and is made again online.
-    const on = { signal: stop.signal };
+    const on = { signal: stop.signal }, resend = () => react('submit', composeSlot.firstChild);
     function react(type, target) {
       loadPart('act').then((act) => act(w, type, target), (e) => {
         warn(e.message);
@@ -371,7 +371,7 @@
         stored((s) => s.setItem('colloquy:draft:' + form.colloquyPlace + '\n', JSON.stringify(Object.fromEntries(new FormData(form)))));
         if (type !== 'submit') return;
         Object.assign(form.querySelector('.error[data-for=""]'), { textContent: message('not_sent'), hidden: false });
-        addEventListener('online', () => react(type, form), { once: true, signal: stop.signal });
+        addEventListener('online', resend, { once: true, signal: stop.signal }); // the same listener: once, however many clicks
       });
     }
     ['click', 'focusin', 'input', 'submit', 'change'].forEach((type) => root.addEventListener(type, (event) => {

@@ -63,10 +63,8 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 // An id no stored comment can have (not UTF-8, a NUL, too long): it finds nothing on either
 // backend, before PostgreSQL could refuse its bytes or cut it at the NUL.
 bool impossible_id(std::string_view id) {
-  if (id.empty() || id.size() > limits::max_id_bytes || id.find('\0') != std::string_view::npos) return true;
-  for (std::size_t i = 0, n; i < id.size(); i += n)
-    if ((n = detail::utf8_sequence(id, i)) == 0) return true;
-  return false;
+  return id.empty() || id.size() > limits::max_id_bytes || id.find('\0') != std::string_view::npos ||
+         detail::has_invalid_utf8(id);
 }
 
 json request_json(std::string_view body) {

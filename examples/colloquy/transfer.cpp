@@ -292,7 +292,7 @@ int run_export(const std::string& path, const std::string& thread) {
   for (std::size_t begin = 0, end = 0; begin < all.size(); begin = end) {
     std::map<std::string_view, std::size_t> by_id;
     for (end = begin; end < all.size() && all[end].thread == all[begin].thread; ++end) by_id.emplace(all[end].id, end);
-    std::vector<bool> answered(all.size() - begin, false);  // rejected, with a reply left in below it
+    std::vector<bool> answered(end - begin, false);  // rejected, with a reply left in below it
     for (std::size_t i = begin; i < end; ++i) {
       if (all[i].status == "rejected") continue;
       // Up through rejected parents; each is marked once, so a cycle or a long chain ends.

@@ -88,15 +88,6 @@ struct isso_row {
 
 namespace detail::import {
 
-inline bool has_invalid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = utf8_sequence(s, i);
-    if (n == 0) return true;
-    i += n;
-  }
-  return false;
-}
-
 // The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 inline std::string_view utf8_prefix(std::string_view s, std::size_t max) {
   if (s.size() <= max) return s;
@@ -199,12 +190,13 @@ class builder {
     if (added) r_.threads.push_back({thread, {}});
     // Links that differ only in their query ("/?p=2", "/?p=3") are one page path, which is the
     // widget's thread too: said once per thread, so the page can be given a data-thread.
-    const std::string_view query = url.substr(std::min(url.find('?'), url.size()));
-    auto [first, fresh] = queries_.try_emplace(thread, query.substr(0, query.find('#')));
-    if (!fresh && first->second != query.substr(0, query.find('#')) && merged_.insert(thread).second)
+    std::string_view query = url.substr(std::min(url.find('?'), url.size()));
+    query = query.substr(0, query.find('#'));
+    auto [first, fresh] = queries_.try_emplace(thread, query);
+    if (!fresh && first->second != query && merged_.insert(thread).second)
       report(errc::threads_merged, key, "thread",
              "posts whose links differ only in their query (" + (first->second.empty() ? "none" : first->second) +
-                 ", " + std::string(query.substr(0, query.find('#'))) + ") share the thread " + thread +
+                 ", " + std::string(query) + ") share the thread " + thread +
                  ": give each page its own data-thread and move the comments apart");
     r_.threads[it->second].comments.push_back(std::move(c));
   }

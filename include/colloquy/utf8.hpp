@@ -86,6 +86,16 @@ inline unsigned utf8_block_prefix(__m128i v, unsigned high, unsigned limit) {
 }
 #endif
 
+// True when `s` holds a sequence utf8_sequence refuses.
+inline bool has_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_sequence(s, i);
+    if (n == 0) return true;
+    i += n;
+  }
+  return false;
+}
+
 // The value of one hex digit, or -1.
 inline int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
