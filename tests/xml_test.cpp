@@ -151,4 +151,30 @@ TEST_SUITE("XML reader") {
     REQUIRE(d.ok);
     CHECK(d.root().text == "caf\xE9 \xFF");
   }
+  TEST_CASE("Streamed items are handed over as they close, then dropped; the rest is kept") {
+    std::vector<std::string> seen;
+    const xml::stream each_p{1, "p", [&](const xml::document& d, const xml::element& parent, const xml::element& p) {
+                               std::string kids;
+                               for (std::size_t i : p.children) kids += d.elements[i].name + "=" + d.elements[i].text;
+                               seen.push_back(parent.name + ">" + p.text + "[" + kids + "]");
+                             }};
+    auto d = xml::parse("<r><t id='1'/><p>a<x>1</x><y>2</y></p><q><p>deep</p></q><p>b</p><p/></r>", nullptr, each_p);
+    REQUIRE(d.ok);
+    CHECK(seen == std::vector<std::string>{"r>a[x=1y=2]", "r>b[]", "r>[]"});
+    std::vector<std::string> kept;
+    for (const auto& e : d.elements) kept.push_back(e.name);
+    CHECK(kept == std::vector<std::string>{"r", "t", "q", "p"});  // a <p> deeper than depth 1 stays
+    REQUIRE(d.root().children.size() == 2);
+    CHECK(d.elements[d.root().children[1]].name == "q");
+    // The tree holds one item at a time: 10,000 items leave only the root.
+    std::string many = "<r>";
+    for (int i = 0; i < 10000; ++i) many += "<p><x>" + std::to_string(i) + "</x></p>";
+    std::size_t items = 0;
+    auto m = xml::parse(many + "</r>", nullptr, {1, "p", [&](const auto&, const auto&, const auto&) { ++items; }});
+    REQUIRE(m.ok);
+    CHECK(items == 10000);
+    CHECK(m.elements.size() == 1);
+    // What is not well-formed after items were handed over is still refused whole.
+    CHECK_FALSE(xml::parse("<r><p/><p></r>", nullptr, each_p).ok);
+  }
 }

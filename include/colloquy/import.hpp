@@ -373,10 +373,35 @@ inline void report_repairs(const xml::document& d, import_result& r) {
 
 }  // namespace detail::import
 
-// A Disqus XML export.
+// A Disqus XML export. Posts are read one at a time as the file is parsed (xml::stream) and kept
+// as the fields used below, so memory holds the file and its comments, not a tree of the file.
 inline import_result import_disqus(std::string_view bytes) {
   using namespace detail::import;
-  xml::document d = xml::parse(bytes, disqus_prefix);
+  struct post {
+    std::string id, thread, parent, name, username, spam, deleted, message;
+    std::optional<std::string> created;  // absent: no <createdAt>
+    bool has_thread = false;
+  };
+  std::vector<post> posts;
+  const xml::stream each_post{1, "post", [&](const xml::document& d, const xml::element&, const xml::element& p) {
+                                post& q = posts.emplace_back();
+                                q.id = xml::attribute_value(p, "dsq:id");
+                                if (const xml::element* thread = d.child(p, "thread")) {
+                                  q.has_thread = true;
+                                  q.thread = xml::attribute_value(*thread, "dsq:id");
+                                }
+                                if (const xml::element* created = d.child(p, "createdAt")) q.created = created->text;
+                                if (const xml::element* parent = d.child(p, "parent"))
+                                  q.parent = xml::attribute_value(*parent, "dsq:id");
+                                if (const xml::element* author = d.child(p, "author")) {
+                                  q.name = d.child_text(*author, "name");
+                                  q.username = d.child_text(*author, "username");
+                                }
+                                q.spam = d.child_text(p, "isSpam");
+                                q.deleted = d.child_text(p, "isDeleted");
+                                q.message = d.child_text(p, "message");
+                              }};
+  xml::document d = xml::parse(bytes, disqus_prefix, each_post);
   if (!d.ok) return refuse(d.error);
   if (d.root().name != "disqus")
     return refuse(errc::wrong_format, "not a Disqus export: the root element is <" + d.root().name + ">, not <disqus>");
@@ -387,52 +412,69 @@ inline import_result import_disqus(std::string_view bytes) {
   d.each_child(d.root(), "thread", [&](const xml::element& t) {
     links.emplace(std::string(xml::attribute_value(t, "dsq:id")), trimmed_copy(d.child_text(t, "link")));
   });
-  d.each_child(d.root(), "post", [&](const xml::element& p) {
+  for (post& p : posts) {
+    const post q = std::move(p);  // freed as it is read
     ++r.read;
     imported_comment c;
-    const std::string source_id = trimmed_copy(xml::attribute_value(p, "dsq:id"));
+    const std::string source_id = trimmed_copy(q.id);
     c.id = source_id.empty() ? "" : "disqus-" + source_id;
     c.key = source_id.empty() ? "disqus:#" + std::to_string(r.read) : "disqus:" + source_id;
-    const xml::element* thread = d.child(p, "thread");
-    auto link = thread ? links.find(std::string(xml::attribute_value(*thread, "dsq:id"))) : links.end();
-    if (link == links.end())
-      return b.report(errc::unknown_thread, c.key, "thread", "the post's thread is not in the file: skipped");
-    auto created = iso_time(d.child_text(p, "createdAt"));
-    if (!created)
-      return b.report(d.child(p, "createdAt") ? errc::bad_date : errc::missing_date, c.key, "created",
-                      "no usable createdAt: skipped");
+    auto link = q.has_thread ? links.find(q.thread) : links.end();
+    if (link == links.end()) {
+      b.report(errc::unknown_thread, c.key, "thread", "the post's thread is not in the file: skipped");
+      continue;
+    }
+    auto created = q.created ? iso_time(*q.created) : std::nullopt;
+    if (!created) {
+      b.report(q.created ? errc::bad_date : errc::missing_date, c.key, "created", "no usable createdAt: skipped");
+      continue;
+    }
     c.created = *created;
-    if (const xml::element* parent = d.child(p, "parent")) {
-      std::string pid = trimmed_copy(xml::attribute_value(*parent, "dsq:id"));
-      if (!pid.empty()) c.parent = "disqus-" + pid;
-    }
-    if (const xml::element* author = d.child(p, "author")) {
-      c.name = std::string(d.child_text(*author, "name"));
-      if (trimmed_copy(c.name).empty()) c.name = std::string(d.child_text(*author, "username"));
-    }
-    if (trimmed_copy(d.child_text(p, "isSpam")) == "true") c.status = "rejected";
-    else if (trimmed_copy(d.child_text(p, "isDeleted")) == "true") c.status = "deleted";
-    html_markup m = html_to_markup(d.child_text(p, "message"));
+    if (std::string pid = trimmed_copy(q.parent); !pid.empty()) c.parent = "disqus-" + pid;
+    c.name = q.name;
+    if (trimmed_copy(c.name).empty()) c.name = q.username;
+    if (trimmed_copy(q.spam) == "true") c.status = "rejected";
+    else if (trimmed_copy(q.deleted) == "true") c.status = "deleted";
+    html_markup m = html_to_markup(q.message);
     b.html_flags(m, c.key);
     c.text = std::move(m.text);
     b.add(link->second, std::move(c));
-  });
+  }
   b.finish();
   return r;
 }
 
-// A WordPress eXtended RSS (WXR) export.
+// A WordPress eXtended RSS (WXR) export. Items (posts, with their text) are read one at a time
+// as the file is parsed (xml::stream) and only their comments kept, as the fields used below.
 inline import_result import_wordpress(std::string_view bytes) {
   using namespace detail::import;
-  xml::document d = xml::parse(bytes, wordpress_prefix);
+  struct comment {
+    std::string link, id, type, date_gmt, date, parent, author, url, approved, content;
+  };
+  std::vector<comment> comments;
+  bool any = false;  // a <wp:comment> in an item of the channel
+  const xml::stream each_item{
+      2, "item", [&](const xml::document& d, const xml::element& parent, const xml::element& item) {
+        if (d.root().name != "rss" || &parent != d.child(d.root(), "channel")) return;  // the first channel's
+        const std::string link = trimmed_copy(d.child_text(item, "link"));
+        d.each_child(item, "wp:comment", [&](const xml::element& wc) {
+          any = true;
+          comments.push_back(
+              {link, std::string(d.child_text(wc, "wp:comment_id")), std::string(d.child_text(wc, "wp:comment_type")),
+               std::string(d.child_text(wc, "wp:comment_date_gmt")), std::string(d.child_text(wc, "wp:comment_date")),
+               std::string(d.child_text(wc, "wp:comment_parent")), std::string(d.child_text(wc, "wp:comment_author")),
+               std::string(d.child_text(wc, "wp:comment_author_url")),
+               std::string(d.child_text(wc, "wp:comment_approved")),
+               std::string(d.child_text(wc, "wp:comment_content"))});
+        });
+      }};
+  xml::document d = xml::parse(bytes, wordpress_prefix, each_item);
   if (!d.ok) return refuse(d.error);
   const xml::element* channel = d.root().name == "rss" ? d.child(d.root(), "channel") : nullptr;
   if (!channel)
     return refuse(errc::wrong_format, "not a WordPress export: no <rss><channel> (the root is <" + d.root().name + ">)");
   // Every WXR names its version; an RSS feed has neither that nor comments.
-  bool comments = false;
-  d.each_child(*channel, "item", [&](const xml::element& item) { comments = comments || d.child(item, "wp:comment"); });
-  if (!comments && !d.child(*channel, "wp:wxr_version"))
+  if (!any && !d.child(*channel, "wp:wxr_version"))
     return refuse(errc::wrong_format,
                   "not a WordPress export: an RSS feed with no <wp:wxr_version> and no <wp:comment> (WordPress's "
                   "export namespace, http://wordpress.org/export/1.2/, is not declared or not used)");
@@ -447,46 +489,51 @@ inline import_result import_wordpress(std::string_view bytes) {
   import_result r;
   report_repairs(d, r);
   builder b(r);
-  d.each_child(*channel, "item", [&](const xml::element& item) {
-    const std::string link = trimmed_copy(d.child_text(item, "link"));
-    d.each_child(item, "wp:comment", [&](const xml::element& wc) {
-      ++r.read;
-      imported_comment c;
-      const std::string source_id = trimmed_copy(d.child_text(wc, "wp:comment_id"));
-      c.id = source_id.empty() ? "" : "wordpress-" + source_id;
-      c.key = key_prefix + (source_id.empty() ? "#" + std::to_string(r.read) : source_id);
-      const std::string type = trimmed_copy(d.child_text(wc, "wp:comment_type"));
-      if (type == "pingback" || type == "trackback")
-        return b.report(errc::not_a_comment, c.key, "type", "a " + type + ", not a reader's comment: skipped");
-      if (link.empty()) return b.report(errc::missing_url, c.key, "thread", "the post has no <link>: skipped");
-      auto created = iso_time(d.child_text(wc, "wp:comment_date_gmt"));
+  for (comment& each : comments) {
+    const comment wc = std::move(each);  // freed as it is read
+    ++r.read;
+    imported_comment c;
+    const std::string source_id = trimmed_copy(wc.id);
+    c.id = source_id.empty() ? "" : "wordpress-" + source_id;
+    c.key = key_prefix + (source_id.empty() ? "#" + std::to_string(r.read) : source_id);
+    const std::string type = trimmed_copy(wc.type);
+    if (type == "pingback" || type == "trackback") {
+      b.report(errc::not_a_comment, c.key, "type", "a " + type + ", not a reader's comment: skipped");
+      continue;
+    }
+    if (wc.link.empty()) {
+      b.report(errc::missing_url, c.key, "thread", "the post has no <link>: skipped");
+      continue;
+    }
+    auto created = iso_time(wc.date_gmt);
+    if (!created) {
+      // Old exports leave date_gmt at 0000-00-00 00:00:00: the local date is all there is.
+      created = iso_time(wc.date);
       if (!created) {
-        // Old exports leave date_gmt at 0000-00-00 00:00:00: the local date is all there is.
-        created = iso_time(d.child_text(wc, "wp:comment_date"));
-        if (!created)
-          return b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt or comment_date: skipped");
-        b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt: the local comment_date read as UTC");
+        b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt or comment_date: skipped");
+        continue;
       }
-      c.created = *created;
-      const std::string parent = trimmed_copy(d.child_text(wc, "wp:comment_parent"));
-      if (!parent.empty() && parent != "0") c.parent = "wordpress-" + parent;
-      c.name = std::string(d.child_text(wc, "wp:comment_author"));
-      c.url = trimmed_copy(d.child_text(wc, "wp:comment_author_url"));
-      const std::string approved = trimmed_copy(d.child_text(wc, "wp:comment_approved"));
-      if (approved == "1" || approved == "approve") c.status = "published";
-      else if (approved == "spam") c.status = "rejected";
-      else if (approved == "trash" || approved == "post-trashed") c.status = "deleted";
-      else {
-        if (approved != "0" && approved != "hold")
-          b.report(errc::bad_status, c.key, "status", "comment_approved '" + approved + "' unknown: kept as pending");
-        c.status = "pending";
-      }
-      html_markup m = html_to_markup(wordpress_html(d.child_text(wc, "wp:comment_content")));
-      b.html_flags(m, c.key);
-      c.text = std::move(m.text);
-      b.add(link, std::move(c));
-    });
-  });
+      b.report(errc::bad_date, c.key, "created", "no usable comment_date_gmt: the local comment_date read as UTC");
+    }
+    c.created = *created;
+    const std::string parent = trimmed_copy(wc.parent);
+    if (!parent.empty() && parent != "0") c.parent = "wordpress-" + parent;
+    c.name = wc.author;
+    c.url = trimmed_copy(wc.url);
+    const std::string approved = trimmed_copy(wc.approved);
+    if (approved == "1" || approved == "approve") c.status = "published";
+    else if (approved == "spam") c.status = "rejected";
+    else if (approved == "trash" || approved == "post-trashed") c.status = "deleted";
+    else {
+      if (approved != "0" && approved != "hold")
+        b.report(errc::bad_status, c.key, "status", "comment_approved '" + approved + "' unknown: kept as pending");
+      c.status = "pending";
+    }
+    html_markup m = html_to_markup(wordpress_html(wc.content));
+    b.html_flags(m, c.key);
+    c.text = std::move(m.text);
+    b.add(wc.link, std::move(c));
+  }
   b.finish();
   return r;
 }

@@ -21,9 +21,18 @@
 // file that spells Disqus's namespace "d:" still reads as "dsq:".
 // Each element keeps its character data (text and CDATA sections, concatenated; comments and
 // processing instructions dropped) and its child elements in order.
+//
+// A file of many items need not be held as a tree: given a `stream`, each element of that name
+// at that depth (the root is at depth 0) is handed over as it closes, with the tree read so far
+// (its ancestors and their earlier children), then dropped with everything in it. The tree then
+// holds one item at a time, and the rest of the file as usual:
+//
+//   xml::parse(bytes, nullptr, {1, "post", [&](const xml::document& d, const xml::element& parent,
+//                                               const xml::element& post) { … }});
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +94,13 @@ inline std::string_view attribute_value(const element& e, std::string_view name)
   return {};
 }
 
+// Which elements parse hands over one by one, and to what (see the top of this header).
+struct stream {
+  std::size_t depth = 0;
+  std::string_view name;
+  std::function<void(const document&, const element& parent, const element&)> each;
+};
+
 namespace detail {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -100,7 +116,8 @@ using prefix_for_namespace = std::string_view (*)(std::string_view uri);
 
 class parser {
  public:
-  parser(std::string_view s, prefix_for_namespace prefix_for) : s_(s), prefix_for_(prefix_for) {}
+  parser(std::string_view s, prefix_for_namespace prefix_for, const stream* items)
+      : s_(s), prefix_for_(prefix_for), items_(items) {}
 
   document run() {
     document d;
@@ -128,6 +145,7 @@ class parser {
   problem error_;
   bool failed_ = false;
   prefix_for_namespace prefix_for_;
+  const stream* items_;  // null: the whole tree is kept
   std::size_t bare_ampersands_ = 0;
   problem first_bare_ampersand_;
   struct binding {
@@ -362,6 +380,15 @@ class parser {
     }
   }
 
+  // An element just closed (not the root), the last child of the innermost open one: handed to
+  // the caller and dropped, with its subtree (the last elements read), when the caller streams it.
+  void hand_over(document& d, std::size_t index, const std::vector<std::size_t>& open) {
+    if (!items_ || open.size() != items_->depth || d.elements[index].name != items_->name) return;
+    items_->each(d, d.elements[open.back()], d.elements[index]);
+    d.elements.resize(index);
+    d.elements[open.back()].children.pop_back();
+  }
+
   // The root element and everything in it, with an explicit stack of open elements.
   bool content(document& d) {
     std::vector<std::size_t> open;
@@ -381,9 +408,11 @@ class parser {
           if (open.empty() || d.elements[open.back()].name != n)
             return malformed("end tag </" + n + "> does not close " +
                              (open.empty() ? std::string("anything") : "<" + d.elements[open.back()].name + ">"));
+          const std::size_t closed = open.back();
           open.pop_back();
           unbind(open.size());
           if (open.empty()) return true;
+          hand_over(d, closed, open);
         } else if (starts("<![CDATA[")) {
           if (open.empty()) return malformed("CDATA outside the root element");
           std::size_t e = s_.find("]]>", p_ + 9);
@@ -410,6 +439,7 @@ class parser {
           d.elements.push_back(std::move(e));
           if (!empty) open.push_back(index);
           else if (unbind(open.size()), open.empty()) return true;
+          else hand_over(d, index, open);
         }
       } else {
         if (open.empty()) return malformed("text outside the root element");
@@ -431,10 +461,13 @@ class parser {
 
 }  // namespace detail
 
-// Parses `xml`; never throws. See the top of this header for what is refused, and for
-// `prefix_for` (null: names as written).
+// Parses `xml`; never throws. See the top of this header for what is refused, for `prefix_for`
+// (null: names as written) and for `items` (elements handed over and dropped as they close).
 inline document parse(std::string_view xml, detail::prefix_for_namespace prefix_for = nullptr) {
-  return detail::parser(xml, prefix_for).run();
+  return detail::parser(xml, prefix_for, nullptr).run();
+}
+inline document parse(std::string_view xml, detail::prefix_for_namespace prefix_for, const stream& items) {
+  return detail::parser(xml, prefix_for, &items).run();
 }
 
 }  // namespace colloquy::xml

@@ -236,6 +236,31 @@ TEST_SUITE("Import CLI") {
     CHECK(count(db) == 11);
   }
 
+  TEST_CASE("Disqus: posts are read as the file goes by, whatever comes first, threads or posts") {
+    temp_dir t;
+    const std::string head = "<?xml version=\"1.0\"?>\n<disqus xmlns:dsq=\"http://disqus.com/disqus-internals\">";
+    const std::string threads =
+        "<thread dsq:id=\"1\"><link>https://b.example/a/</link></thread>"
+        "<thread dsq:id=\"2\"><link>https://b.example/b/?p=2</link></thread>";
+    std::string posts;
+    for (int i = 1; i <= 6; ++i)
+      posts += "<post dsq:id=\"" + std::to_string(i) + "\"><message><![CDATA[<p>Post " + std::to_string(i) +
+               "</p>]]></message><createdAt>2012-01-0" + std::to_string(i) + "T00:00:00Z</createdAt>" +
+               (i > 1 ? "<parent dsq:id=\"" + std::to_string(i - 1) + "\"/>" : "") + "<author><name>A" +
+               std::to_string(i) + "</name></author><thread dsq:id=\"" + std::to_string(1 + i % 2) + "\"/></post>";
+    // A <post> that is not a child of <disqus> is not a post of the export.
+    const std::string stray = "<category><post dsq:id=\"9\"><thread dsq:id=\"1\"/></post></category>";
+    write_text(t / "threads-first.xml", head + threads + stray + posts + "</disqus>");
+    write_text(t / "posts-first.xml", head + posts + stray + threads + "</disqus>");
+    auto first = cli(t, "import --from disqus --dry-run " + (t / "threads-first.xml"));
+    auto later = cli(t, "import --from disqus --dry-run " + (t / "posts-first.xml"));
+    REQUIRE_MESSAGE(first.status == 0, first.err);
+    REQUIRE_MESSAGE(later.status == 0, later.err);
+    CHECK(first.out.find("total: 2 threads, 6 comments") != std::string::npos);
+    CHECK(first.out == later.out);
+    CHECK(first.err == later.err);
+  }
+
   TEST_CASE("--dry-run reads and reports, and writes nothing") {
     temp_dir t;
     const std::string db = t.db("c.db");
