@@ -4,7 +4,7 @@
 // and would throw).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, withServer, waitForCount, waitForText, clickPost } from './support.mjs';
+import { launch, withServer, waitForCount, waitForText, clickPost, eventually } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -43,5 +43,18 @@ test('the seed page works under require-trusted-types-for with the one policy "c
     await waitForCount(page, '#colloquy >> div.comment', 5);
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     assert.deepEqual(problems, []);
+  });
+});
+
+test('a Content-Security-Policy without \'wasm-unsafe-eval\' is named in the warning, and the reader gets the status line', async () => {
+  await withServer(browser, ['--csp', "default-src 'self'; script-src 'self'; style-src 'self'"], async (server) => {
+    const page = await browser.newPage();
+    const warnings = [];
+    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 15000 });
+    await eventually(() => assert.ok(warnings.some((w) => /^\[colloquy\] comments not loaded: this page does not let WebAssembly run .*\(add 'wasm-unsafe-eval' to script-src/.test(w)), warnings.join('\n')));
+    assert.ok(!warnings.some((w) => /check data-comments/.test(w)), 'no hint at data-comments: ' + warnings.join('\n'));
+    await page.close();
   });
 });
