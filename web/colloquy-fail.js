@@ -14,7 +14,7 @@
     const code = e.colloquyCode, o = state.o;
     if (code === w.CODES.document_too_large) w.warn('comments refused: ' + code + ', larger than data-max-bytes (' + o.maxBytes + ' bytes) at ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
     else if (code) w.warn('the comments document was not usable: ' + code, e.message);
-    else if (!state.core && !wasmAllowed()) w.warn('comments not loaded: this page does not let WebAssembly run (' + e.message + ')', typeof WebAssembly === 'object' ? "add 'wasm-unsafe-eval' to script-src in the page's Content-Security-Policy" : 'WebAssembly is turned off in this browser');
+    else if (!state.core && !wasmAllowed(e)) w.warn('comments not loaded: this page does not let WebAssembly run (' + e.message + ')', typeof WebAssembly === 'object' ? "add 'wasm-unsafe-eval' to script-src in the page's Content-Security-Policy" : 'WebAssembly is turned off in this browser');
     else if (e.name === 'TimeoutError') w.warn('comments not loaded: no answer in ' + o.fetchTimeout + ' ms', 'raise data-fetch-timeout, or check data-comments');
     else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
     if (state.token !== token || !state.core) return; // no module: the status line and its Retry are all there is
@@ -22,11 +22,13 @@
     return w.afterRender();
   }
 
-  // The smallest module there is: refused only where the page's Content-Security-Policy (no
-  // 'wasm-unsafe-eval') or the browser (WebAssembly turned off) forbids WebAssembly.
-  function wasmAllowed() {
+  // Whether WebAssembly may run here: the smallest module there is, compiled and instantiated,
+  // and the failure's own words (WebKit refuses the module's asynchronous compilation only, and
+  // names the policy's 'unsafe-eval'). No: the page's Content-Security-Policy lacks
+  // 'wasm-unsafe-eval', or the browser has WebAssembly turned off.
+  function wasmAllowed(e) {
     try {
-      return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      return !/unsafe-eval/.test(e.message) && !!new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])));
     } catch (x) {
       return false;
     }

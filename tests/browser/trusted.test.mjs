@@ -53,7 +53,7 @@ test('a Content-Security-Policy without \'wasm-unsafe-eval\' is named in the war
     page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
     await page.goto(server.url + '/');
     await page.waitForSelector('#colloquy >> .status[role="status"]:not([hidden])', { timeout: 15000 });
-    await eventually(() => assert.ok(warnings.some((w) => /^\[colloquy\] comments not loaded: this page does not let WebAssembly run .*\(add 'wasm-unsafe-eval' to script-src/.test(w)), warnings.join('\n')));
+    await eventually(() => assert.ok(warnings.some((w) => /^\[colloquy\] comments not loaded: this page does not let WebAssembly run .*\(add 'wasm-unsafe-eval' to script-src/s.test(w)), warnings.join('\n')));
     assert.ok(!warnings.some((w) => /check data-comments/.test(w)), 'no hint at data-comments: ' + warnings.join('\n'));
     await page.close();
   });

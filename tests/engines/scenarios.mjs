@@ -215,6 +215,17 @@ for (const csp of [true, false]) {
     }));
 }
 
+// A policy that lets scripts run but not WebAssembly: the page's author is told what to add.
+scenario("a page whose Content-Security-Policy forbids WebAssembly is told to allow 'wasm-unsafe-eval'", (s) =>
+  withSite(s, [], async (site) => {
+    site.page('/no-wasm.html', blogPage(), { csp: "default-src 'self'; script-src 'self'; style-src 'self'" });
+    await s.open(site.url + '/no-wasm.html');
+    await eventually(async () => {
+      const { warnings } = await s.problems();
+      assert.ok(warnings.some((w) => /does not let WebAssembly run.*add 'wasm-unsafe-eval' to script-src/s.test(w)), warnings.join('\n'));
+    }, { timeout: ENGINE_WAIT });
+  }));
+
 scenario('a comment and a reply go to the server, appear where they belong, and are there after a reload', (s) =>
   withSite(s, [], async (site) => {
     await s.open(site.url + '/');
