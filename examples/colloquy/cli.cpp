@@ -82,7 +82,8 @@ const char* const admin_usage =
     "  admin pending|approve|reject|delete|restore   moderate a server's database directly\n"
     "      --db FILE|URL (./colloquy.db, or postgresql://user@host:port/dbname)\n"
     "      --thread T  --id ID (approve/reject a pending comment; delete any comment;\n"
-    "                  restore a deleted one to the status it had)\n";
+    "                  restore a deleted one to the status it had)\n"
+    "      --edited TIME (approve: the version read, the `edited` that pending printed; none: never edited)\n";
 
 // Every command, in the order `colloquy --help` lists them.
 const std::vector<command>& commands() {
@@ -122,7 +123,7 @@ const std::vector<command>& commands() {
        0,
        "no arguments",
        true},
-      {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}}, 1, "one action", true},
+      {"admin", admin_usage, {{"db"}, {"thread"}, {"id"}, {"edited"}}, 1, "one action", true},
       {"import", import_usage, {{"from"}, {"db"}, {"dry-run", false}}, 1, "one FILE", true},
       {"export", export_usage, {{"db"}, {"thread"}}, 0, "no arguments", true},
   };

@@ -927,6 +927,7 @@ int run(const config& c) {
     change.text = std::move(d.value.text);
     change.token_hash = token && !token->empty() ? edit_token_hash(*token) : std::string();
     change.address = client_address(req, c.trust_proxy);
+    change.moderated = c.moderate;
     author_action(res, id, std::move(change), d.value.thread);
   };
   auto delete_comment = [&](const http::request& req, http::response& res, const std::string& id) {
@@ -989,12 +990,38 @@ int run(const config& c) {
     const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;
     auto act = std::find_if(std::begin(actions), std::end(actions),
                             [&](const auto& x) { return action && *action == x.first; });
-    if (!thread || !id || act == std::end(actions))
+    // An approval names the version of the text the moderator saw: its `edited` time as the
+    // listing gave it, null or absent for a comment never edited.
+    const auto edited = body.is_object() ? body.find("edited") : body.end();
+    const bool named = edited != body.end() && !edited->is_null();
+    const std::optional<std::int64_t> seen = named ? (edited->is_string()
+                                                          ? parse_iso8601(edited->get_ref<const std::string&>())
+                                                          : std::nullopt)
+                                                   : std::optional<std::int64_t>(0);
+    if (!thread || !id || act == std::end(actions) || !seen)
       return json_error(res, 400, errc::bad_moderation,
-                        R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore"})");
+                        R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore", "edited":…})");
     // The audit log keeps the moderator's own address (not its rate-limit key, a /64 for IPv6).
-    auto done = comments.moderate(*thread, *id, act->second, client_address(req, c.trust_proxy), now_ms());
-    if (!done) {
+    const moderation_result done = comments.moderate(*thread, *id, act->second, client_address(req, c.trust_proxy),
+                                                     now_ms(), *seen);
+    using outcome = moderation_result::outcome;
+    if (done.result == outcome::failed)
+      return json_error(res, 503, errc::storage_unavailable, "the moderation could not be stored; try again");
+    if (done.result == outcome::stale) {
+      // Its author edited it after the moderator's listing: nothing is published, and the answer
+      // carries the text as it is now, to be read before approving again.
+      json_error(res, 409, errc::comment_changed,
+                 "its author has edited this comment since you saw it: read the new text, then decide again", "edited");
+      json j = comment_json(done.comment, false);
+      j["thread"] = done.comment.thread;
+      j["status"] = done.comment.status;
+      j["text"] = done.comment.text;
+      json answer = json::parse(res.body);
+      answer["comment"] = std::move(j);
+      res.body = dump(answer);
+      return;
+    }
+    if (done.result == outcome::not_applicable) {
       switch (act->second) {
         case moderation::remove:
           return json_error(res, 404, errc::no_such_comment, "no comment with that id in that thread to delete", "id");
@@ -1003,8 +1030,8 @@ int run(const config& c) {
         default: return json_error(res, 404, errc::not_pending, "no pending comment with that id in that thread", "id");
       }
     }
-    json j = comment_json(*done, false);
-    j["thread"] = done->thread;
+    json j = comment_json(done.comment, false);
+    j["thread"] = done.comment.thread;
     res.set("Content-Type", "application/json");
     res.body = dump(j);
   };

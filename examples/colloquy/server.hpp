@@ -24,7 +24,7 @@
 //   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
 //   GET  /api/admin/pending[?thread=T]                  } with --admin-token T and the header
 //   GET  /api/admin/comments[?thread&status&q]          } "Authorization: Bearer T"; every
-//   POST /api/admin/moderate {thread,id,action}         } action (approve, reject, delete,
+//   POST /api/admin/moderate {thread,id,action,edited}  } action (approve, reject, delete,
 //   GET  /api/admin/audit                               } restore) goes to the audit log
 //   GET  /admin  the moderation page (its script and styles under /admin/), with --admin-token
 //   GET  /colloquy/*  the widget files (--widget): precompressed .br/.gz, ETag, CORS-public,

@@ -130,12 +130,29 @@ int admin(const colloquy::cli::args& a) {
                           {"name", c.name},
                           {"created", colloquy::format_iso8601(c.created)},
                           {"text", c.text}};
+      if (c.edited) j["edited"] = colloquy::format_iso8601(c.edited);
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     return 0;
   }
-  auto done = db->moderate(a.get("thread"), a.get("id"), act->second);
-  if (!done) {
+  // --edited: the version of the text approved, as `pending` printed it (none: never edited).
+  const std::string edited = a.get("edited");
+  const std::optional<std::int64_t> seen = edited.empty() ? std::optional<std::int64_t>(0)
+                                                          : colloquy::parse_iso8601(edited);
+  if (!seen) {
+    std::fprintf(stderr, "colloquy admin: --edited must be the comment's edited time as `pending` prints it\n");
+    return 2;
+  }
+  auto done = db->moderate(a.get("thread"), a.get("id"), act->second, *seen);
+  using outcome = colloquy::server::moderation_result::outcome;
+  if (done.result == outcome::stale) {
+    std::fprintf(stderr,
+                 "colloquy admin: comment %s in thread %s was edited by its author (edited %s) after the version "
+                 "named: nothing approved; read it again with `colloquy admin pending`\n",
+                 a.get("id").c_str(), a.get("thread").c_str(), colloquy::format_iso8601(done.comment.edited).c_str());
+    return 1;
+  }
+  if (done.result != outcome::done) {
     const char* state = act->second == moderation::restore  ? "deleted "
                         : act->second == moderation::remove ? "undeleted "
                                                             : "pending ";
@@ -143,7 +160,7 @@ int admin(const colloquy::cli::args& a) {
                  a.get("thread").c_str());
     return 1;
   }
-  std::printf("%s %s: %s\n", done->thread.c_str(), done->id.c_str(), done->status.c_str());
+  std::printf("%s %s: %s\n", done.comment.thread.c_str(), done.comment.id.c_str(), done.comment.status.c_str());
   return 0;
 }
 

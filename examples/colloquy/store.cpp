@@ -115,8 +115,8 @@ class sqlite_store final : public store {
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
-  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
-                                         const std::string& address, std::int64_t now_ms) override;
+  moderation_result moderate(const std::string& thread, const std::string& id, moderation m, const std::string& address,
+                             std::int64_t now_ms, std::int64_t seen_edited) override;
   std::vector<stored_comment> find(const comment_query& q, bool& ok) override;
   std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) override;
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
@@ -577,7 +577,7 @@ author_result sqlite_store::author_edit(const std::string& thread, const std::st
   sqlite3_stmt* u = w.statement(change.remove ? sql::author_delete : sql::author_edit);
   if (!u) return fail();
   if (change.remove) bind_all(u, thread, id);
-  else bind_all(u, change.text, change.now_ms, thread, id);
+  else bind_all(u, change.text, change.now_ms, std::int64_t(change.moderated), thread, id);
   if (sqlite3_step(u) != SQLITE_DONE) return fail();
   sqlite3_stmt* again = w.statement(sql::comment_with_token.c_str());
   if (!again) return fail();
@@ -670,41 +670,62 @@ std::vector<stored_comment> sqlite_store::pending(const std::string& thread, std
   return out;
 }
 
-std::optional<stored_comment> sqlite_store::moderate(const std::string& thread, const std::string& id, moderation m,
-                                                     const std::string& address, std::int64_t now_ms) {
+moderation_result sqlite_store::moderate(const std::string& thread, const std::string& id, moderation m,
+                                         const std::string& address, std::int64_t now_ms, std::int64_t seen_edited) {
+  moderation_result r;
   std::lock_guard<std::mutex> l(write_mutex_);
-  if (closed_) return std::nullopt;
+  if (closed_) return r;
   connection& w = *writer_;
-  if (!w.exec("BEGIN IMMEDIATE")) return std::nullopt;
+  if (!w.exec("BEGIN IMMEDIATE")) return r;
   auto fail = [&] {
     w.exec("ROLLBACK");
-    return std::nullopt;
+    r.result = moderation_result::outcome::failed;
+    return r;
+  };
+  static const std::string by_id = std::string("SELECT ") + sql::columns +
+                                   " FROM comments WHERE thread = $1 AND id = $2";
+  auto read_back = [&]() -> bool {
+    sqlite3_stmt* q = w.statement(by_id.c_str());
+    if (!q) return false;
+    bind_all(q, thread, id);
+    auto found = rows(q);
+    if (found.empty()) return false;
+    r.comment = std::move(found.front());
+    return true;
   };
   sqlite3_stmt* b = w.statement(sql::status_of);
   if (!b) return fail();
   bind_all(b, thread, id);
-  std::string before = sqlite3_step(b) == SQLITE_ROW ? text_column(b, 0) : std::string();
+  const bool exists = sqlite3_step(b) == SQLITE_ROW;
+  const std::string before = exists ? text_column(b, 0) : std::string();
+  const std::int64_t edited = exists ? sqlite3_column_int64(b, 1) : 0;
   sqlite3_reset(b);
+  if (sql::stale_approval(m, before, edited, seen_edited)) {
+    if (!read_back()) return fail();
+    w.exec("ROLLBACK");
+    r.result = moderation_result::outcome::stale;
+    return r;
+  }
   sqlite3_stmt* s = w.statement(sql::moderation_update(m));
   if (!s) return fail();
   bind_all(s, thread, id);
-  if (sqlite3_step(s) != SQLITE_DONE || sqlite3_changes(w.db) != 1) return fail();
-  static const std::string by_id = std::string("SELECT ") + sql::columns +
-                                   " FROM comments WHERE thread = $1 AND id = $2";
-  sqlite3_stmt* q = w.statement(by_id.c_str());
-  if (!q) return fail();
-  bind_all(q, thread, id);
-  auto found = rows(q);
-  if (found.empty()) return fail();
+  if (sqlite3_step(s) != SQLITE_DONE) return fail();
+  if (sqlite3_changes(w.db) != 1) {
+    w.exec("ROLLBACK");
+    r.result = moderation_result::outcome::not_applicable;
+    return r;
+  }
+  if (!read_back()) return fail();
   sqlite3_stmt* a = w.statement(sql::add_audit_entry);
   if (!a) return fail();
-  bind_all(a, now_ms, address, moderation_name(m), thread, id, before, found.front().status);
+  bind_all(a, now_ms, address, moderation_name(m), thread, id, before, r.comment.status);
   if (sqlite3_step(a) != SQLITE_DONE) return fail();
   sqlite3_stmt* v = w.statement(sql::bump_version);
   if (!v) return fail();
   bind_all(v, thread);
   if (sqlite3_step(v) != SQLITE_DONE || !w.exec("COMMIT")) return fail();
-  return found.front();
+  r.result = moderation_result::outcome::done;
+  return r;
 }
 
 std::vector<stored_comment> sqlite_store::find(const comment_query& q, bool& ok) {

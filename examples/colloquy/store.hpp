@@ -48,6 +48,8 @@ struct author_change {
   std::string token_hash;
   std::int64_t now_ms = 0, window_ms = 0;
   std::string address;  // the reader's client address, for the audit log
+  // --moderate: an edit puts the comment back to pending, so no text goes public unreviewed.
+  bool moderated = false;
 };
 struct author_result {
   author_outcome outcome = author_outcome::failed;
@@ -73,6 +75,14 @@ struct page {
 enum class moderation { approve, reject, remove, restore };
 
 const char* moderation_name(moderation m);
+
+// What a moderator's action did. An approval names the version of the text the moderator saw
+// (the comment's `edited` time, 0 for text never edited): when the author has edited it since,
+// nothing changes and the answer is `stale`, with the comment as it is now.
+struct moderation_result {
+  enum class outcome { done, not_applicable, stale, failed } result = outcome::failed;
+  stored_comment comment;  // done: as it is now; stale: as it is now, its current text
+};
 
 // One moderator action, as the audit log keeps it.
 struct audit_entry {
@@ -137,14 +147,16 @@ class store {
   virtual std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) = 0;
 
   // Applies `m` to one comment and records it in the audit log (at `now_ms` from `address`),
-  // in one transaction; nullopt when no comment with that id is in a state `m` applies to.
-  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m) {
+  // in one transaction; not_applicable when no comment with that id is in a state `m` applies
+  // to. `seen_edited`: the `edited` time of the text the moderator approves (0: never edited);
+  // an approval of any other version is `stale`.
+  moderation_result moderate(const std::string& thread, const std::string& id, moderation m, std::int64_t seen_edited) {
     using namespace std::chrono;
     return moderate(thread, id, m, "command line",
-                    duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+                    duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count(), seen_edited);
   }
-  virtual std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
-                                                 const std::string& address, std::int64_t now_ms) = 0;
+  virtual moderation_result moderate(const std::string& thread, const std::string& id, moderation m,
+                                     const std::string& address, std::int64_t now_ms, std::int64_t seen_edited) = 0;
 
   // Comments of any status for moderators, newest first; `ok` false when the database failed.
   virtual std::vector<stored_comment> find(const comment_query& q, bool& ok) = 0;

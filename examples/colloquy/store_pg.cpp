@@ -217,8 +217,8 @@ class pg_store final : public store {
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
-  std::optional<stored_comment> moderate(const std::string& thread, const std::string& id, moderation m,
-                                         const std::string& address, std::int64_t now_ms) override;
+  moderation_result moderate(const std::string& thread, const std::string& id, moderation m, const std::string& address,
+                             std::int64_t now_ms, std::int64_t seen_edited) override;
   std::vector<stored_comment> find(const comment_query& q, bool& ok) override;
   std::vector<audit_entry> audit_log(std::size_t limit, bool& ok) override;
   int take_token(const std::string& key, int per_minute, std::int64_t now_ms) override;
@@ -516,9 +516,9 @@ author_result pg_store::author_edit(const std::string& thread, const std::string
       c.exec("ROLLBACK");
       return true;
     }
-    result u = change.remove
-                   ? c.run(sql::author_delete, {text(thread), text(id)})
-                   : c.run(sql::author_edit, {text(change.text), number(change.now_ms), text(thread), text(id)});
+    result u = change.remove ? c.run(sql::author_delete, {text(thread), text(id)})
+                             : c.run(sql::author_edit, {text(change.text), number(change.now_ms),
+                                                        number(std::int64_t(change.moderated)), text(thread), text(id)});
     if (!u.ok()) return c.rollback();
     result again = c.run(sql::comment_with_token.c_str(), {text(thread), text(id)});
     if (!again.ok() || again.rows() != 1) return c.rollback();
@@ -588,23 +588,36 @@ std::vector<stored_comment> pg_store::pending(const std::string& thread, std::si
   return out;
 }
 
-std::optional<stored_comment> pg_store::moderate(const std::string& thread, const std::string& id, moderation m,
-                                                 const std::string& address, std::int64_t now_ms) {
-  std::optional<stored_comment> out;
-  with_connection([&](connection& c) {
+moderation_result pg_store::moderate(const std::string& thread, const std::string& id, moderation m,
+                                     const std::string& address, std::int64_t now_ms, std::int64_t seen_edited) {
+  moderation_result out;
+  static const std::string by_id = std::string("SELECT ") + sql::columns +
+                                   " FROM comments WHERE thread = $1 AND id = $2";
+  const bool ok = with_connection([&](connection& c) {
+    out = {};
     if (!c.exec("BEGIN")) return false;
-    // FOR UPDATE: the status read for the audit log is the one the update changes.
-    result b = c.run("SELECT status FROM comments WHERE thread = $1 AND id = $2 FOR UPDATE", {text(thread), text(id)});
+    // FOR UPDATE: the status read for the audit log (and the version of the text an approval
+    // checks) is the one the update changes.
+    static const std::string locked = std::string(sql::status_of) + " FOR UPDATE";
+    result b = c.run(locked.c_str(), {text(thread), text(id)});
     if (!b.ok()) return c.rollback();
     std::string before = b.rows() ? b.str(0, 0) : std::string();
+    const std::int64_t edited = b.rows() ? b.int64(0, 1) : 0;
+    if (sql::stale_approval(m, before, edited, seen_edited)) {
+      result q = c.run(by_id.c_str(), {text(thread), text(id)});
+      if (!q.ok() || q.rows() != 1) return c.rollback();
+      out.comment = read_row(q, 0);
+      out.result = moderation_result::outcome::stale;
+      c.exec("ROLLBACK");
+      return true;
+    }
     result u = c.run(sql::moderation_update(m), {text(thread), text(id)});
     if (!u.ok()) return c.rollback();
     if (u.changed() != 1) {
       c.exec("ROLLBACK");
+      out.result = moderation_result::outcome::not_applicable;
       return true;  // not in a state `m` applies to: an answer, not a failure
     }
-    static const std::string by_id = std::string("SELECT ") + sql::columns +
-                                     " FROM comments WHERE thread = $1 AND id = $2";
     result q = c.run(by_id.c_str(), {text(thread), text(id)});
     if (!q.ok() || q.rows() != 1) return c.rollback();
     stored_comment found = read_row(q, 0);
@@ -613,9 +626,11 @@ std::optional<stored_comment> pg_store::moderate(const std::string& thread, cons
              .ok() ||
         !c.run(sql::bump_version, {text(thread)}).ok() || !c.exec("COMMIT"))
       return c.rollback();
-    out = std::move(found);
+    out.comment = std::move(found);
+    out.result = moderation_result::outcome::done;
     return true;
   });
+  if (!ok) out.result = moderation_result::outcome::failed;
   return out;
 }
 

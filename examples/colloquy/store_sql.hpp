@@ -21,7 +21,14 @@ inline constexpr const char* bump_version =
     "INSERT INTO thread_versions (thread, version) VALUES ($1, 1) "
     "ON CONFLICT (thread) DO UPDATE SET version = thread_versions.version + 1";
 
-inline constexpr const char* status_of = "SELECT status FROM comments WHERE thread = $1 AND id = $2";
+// A comment's status and the version of its text (its `edited` time), as a moderator acts on it.
+inline constexpr const char* status_of = "SELECT status, edited FROM comments WHERE thread = $1 AND id = $2";
+
+// True when approving a comment now (its `status` and `edited`) would publish a version of
+// its text other than the one the moderator saw (`seen_edited`).
+inline bool stale_approval(moderation m, const std::string& status, std::int64_t edited, std::int64_t seen_edited) {
+  return m == moderation::approve && status == "pending" && edited != seen_edited;
+}
 
 // The comments a thread lists: published ones, and the deleted ones that were published (their
 // placeholders keep the replies). A comment deleted while it was pending or rejected was never
@@ -82,7 +89,12 @@ std::pair<std::int64_t, std::int64_t> count_change(int before, int after);
 // An author's edit or delete: the comment with its token hash (column 14, after `columns`).
 inline const std::string comment_with_token = std::string("SELECT ") + columns +
                                               ", edit_token FROM comments WHERE thread = $1 AND id = $2";
-inline constexpr const char* author_edit = "UPDATE comments SET text = $1, edited = $2 WHERE thread = $3 AND id = $4";
+// `edited` only grows (a clock set back still gives each edit a later time), so it names one
+// version of the text, which an approval names in turn. $3 = 1 (--moderate): the edited
+// comment goes back to pending until a moderator has seen the new text.
+inline constexpr const char* author_edit =
+    "UPDATE comments SET text = $1, edited = CASE WHEN $2 > edited THEN $2 ELSE edited + 1 END, "
+    "status = CASE WHEN $3 = 1 THEN 'pending' ELSE status END WHERE thread = $4 AND id = $5";
 inline constexpr const char* author_delete =
     "UPDATE comments SET status_before_delete = status, status = 'deleted' WHERE thread = $1 AND id = $2";
 inline constexpr const char* set_edit_token = "UPDATE comments SET edit_token = $1 WHERE thread = $2 AND id = $3";

@@ -161,6 +161,7 @@ class problem_list {
   X(request_timeout, 408, rejected)                                                              \
   X(parent_not_found, 409, rejected)                                                             \
   X(client_id_taken, 409, rejected)                                                              \
+  X(comment_changed, 409, rejected) /* approve: its author edited it since */                    \
   X(uri_too_long, 414, rejected)                                                                 \
   X(unsupported_media_type, 415, rejected)                                                       \
   X(unsupported_encoding, 415, rejected)                                                         \

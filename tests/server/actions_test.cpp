@@ -315,8 +315,11 @@ TEST_SUITE("Reference server") {
     CHECK(delete_comment(c, other["id"], other["token"])->status == 404);
     CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM audit_log WHERE action LIKE 'author %'") == 2);
 
-    auto approved = c.Post("/api/admin/moderate", admin,
-                           json{{"thread", seed_thread}, {"id", id}, {"action", "approve"}}.dump(), "application/json");
+    // The approval names the version the moderator read (its `edited`, as the listing gave it).
+    auto approved = c.Post(
+        "/api/admin/moderate", admin,
+        json{{"thread", seed_thread}, {"id", id}, {"action", "approve"}, {"edited", parse(edited)["edited"]}}.dump(),
+        "application/json");
     REQUIRE(approved);
     CHECK(approved->status == 200);
     CHECK(listed(c, id)["text"] == "better pending words");

@@ -154,6 +154,95 @@ TEST_SUITE("Reference server") {
     CHECK(bad->status == 400);
   }
 
+  TEST_CASE(
+      "--moderate: no text goes public unreviewed; an author's edit waits for approval, a stale approval is refused") {
+    scratch_dir dir;
+    const std::string db = dir.db("c.db");
+    server_process s(db, {"--moderate", "--admin-token", token, "--rate-limit", "0", "--admin-rate-limit", "0"});
+    auto c = s.client();
+    auto post_one = [&](const std::string& text, const std::string& client_id) {
+      auto r = c.Post("/api/comments", post_body(seed_thread, text, client_id), "application/json");
+      REQUIRE(r);
+      REQUIRE(r->status == 201);
+      return parse(r);
+    };
+    auto edit = [&](const json& made, const std::string& text) {
+      auto r = c.Patch(("/api/comments/" + made["id"].get<std::string>()).c_str(),
+                       json{{"thread", seed_thread}, {"text", text}, {"token", made["token"]}}.dump(),
+                       "application/json");
+      REQUIRE(r);
+      REQUIRE_MESSAGE(r->status == 200, r->body);
+      return parse(r);
+    };
+    auto approve = [&](const std::string& id, const json& edited) {
+      json body = {{"thread", seed_thread}, {"id", id}, {"action", "approve"}};
+      if (!edited.is_null()) body["edited"] = edited;
+      return c.Post("/api/admin/moderate", admin, body.dump(), "application/json");
+    };
+    // The moderator's listing, as the page loads it: id -> the comment.
+    auto queue = [&] {
+      std::map<std::string, json> out;
+      const json doc = parse(c.Get("/api/admin/comments?status=pending", admin));  // kept: a loop over
+      for (const json& m : doc["comments"]) out[m["id"].get<std::string>()] = m;   // parse(…)[…] dangles
+      return out;
+    };
+
+    // (a) Edited between the moderator's look and the click: the approval names the text seen.
+    const json first = post_one("A perfectly nice comment.", "mod-race-1");
+    const std::string a = first["id"];
+    const json seen = queue().at(a);
+    CHECK(seen["text"] == "A perfectly nice comment.");
+    CHECK_FALSE(seen.contains("edited"));
+    const json changed = edit(first, "BUY CHEAP PILLS http://spam.example");
+    CHECK(changed["status"] == "pending");
+    auto stale = approve(a, seen.value("edited", json()));
+    REQUIRE(stale);
+    CHECK(stale->status == 409);
+    CHECK(parse(stale)["error"]["code"] == "comment_changed");
+    CHECK(parse(stale)["comment"]["text"] == "BUY CHEAP PILLS http://spam.example");  // what to read now
+    CHECK(parse(stale)["comment"]["status"] == "pending");
+    CHECK(shown(c, seed_thread).count(a) == 0);
+    // A made-up version is no better; the one listed now is.
+    CHECK(approve(a, "2001-01-01T00:00:00Z")->status == 409);
+    CHECK(approve(a, "yesterday")->status == 400);
+    const json now = queue().at(a);
+    CHECK(now["text"] == "BUY CHEAP PILLS http://spam.example");
+    CHECK(now["edited"] == changed["edited"]);
+    auto fresh = approve(a, now["edited"]);
+    REQUIRE(fresh);
+    CHECK(fresh->status == 200);
+    CHECK(shown(c, seed_thread)[a].second == "BUY CHEAP PILLS http://spam.example");
+
+    // (b) Edited after approval: back to pending, shown to nobody until approved again.
+    const json second = post_one("Another harmless one.", "mod-race-2");
+    const std::string b = second["id"];
+    REQUIRE(approve(b, nullptr)->status == 200);
+    CHECK(shown(c, seed_thread)[b].second == "Another harmless one.");
+    const json defamed = edit(second, "Defamatory text, never reviewed");
+    CHECK(defamed["status"] == "pending");
+    CHECK(shown(c, seed_thread).count(b) == 0);
+    CHECK(queue().at(b)["text"] == "Defamatory text, never reviewed");
+    // The audit log has the author's edit, published -> pending.
+    auto audit = parse(c.Get("/api/admin/audit", admin));
+    CHECK(audit["entries"][0]["action"] == "author edit");
+    CHECK(audit["entries"][0]["before"] == "published");
+    CHECK(audit["entries"][0]["after"] == "pending");
+
+    // The command line names the version too: `pending` prints it, `approve --edited` takes it.
+    std::string out;
+    CHECK(run_cli({"admin", "pending", "--db", db}, out) == 0);
+    CHECK(out.find(defamed["edited"].get<std::string>()) != std::string::npos);
+    out.clear();
+    CHECK(run_cli({"admin", "approve", "--db", db, "--thread", seed_thread, "--id", b}, out) == 1);
+    CHECK(out.find("edited by its author") != std::string::npos);
+    CHECK(shown(c, seed_thread).count(b) == 0);
+    out.clear();
+    CHECK(run_cli({"admin", "approve", "--db", db, "--thread", seed_thread, "--id", b, "--edited",
+                   defamed["edited"].get<std::string>()},
+                  out) == 0);
+    CHECK(shown(c, seed_thread)[b].second == "Defamatory text, never reviewed");
+  }
+
   TEST_CASE("The schema holds one vote per voter and comment") {
     scratch_dir dir;
     const std::string db = dir.db("c.db");

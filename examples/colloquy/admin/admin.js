@@ -25,6 +25,7 @@
         if (r.ok) return answer;
         var e = new Error((answer.error && answer.error.message) || 'HTTP ' + r.status);
         e.status = r.status;
+        e.code = answer.error && answer.error.code;
         throw e;
       });
     });
@@ -54,9 +55,13 @@
     row.dataset.thread = comment.thread;
     row.dataset.id = comment.id;
     row.dataset.status = comment.status;
+    // The version of the text shown: an approval names it, so an edit made since is never
+    // published unseen (the server answers 409 and the refreshed list shows the new text).
+    row.dataset.edited = comment.edited || '';
     var meta = element('div', 'meta');
     meta.append(element('span', 'status status-' + comment.status, comment.status), ' ' + comment.id + ' · ' +
-      comment.created + (comment.parent ? ' · reply to ' + comment.parent : ''));
+      comment.created + (comment.edited ? ' · edited ' + comment.edited : '') +
+      (comment.parent ? ' · reply to ' + comment.parent : ''));
     var body = element('div', 'colloquy-static');
     if (article) body.append(article);
     var actions = element('div', 'actions');
@@ -165,12 +170,21 @@
     var row = button.closest('.item');
     if (!row || !button.dataset.action) return;
     button.disabled = true;
-    api('/api/admin/moderate', { thread: row.dataset.thread, id: row.dataset.id, action: button.dataset.action })
+    api('/api/admin/moderate', { thread: row.dataset.thread, id: row.dataset.id, action: button.dataset.action,
+      edited: row.dataset.edited || null })
       .then(function (done) {
         say(DONE[button.dataset.action] + ' ' + done.id + ' in ' + done.thread + '.');
         return refresh();
       })
-      .catch(function (e) { button.disabled = false; failed(e); });
+      .catch(function (e) {
+        button.disabled = false;
+        if (e.status !== 409) return failed(e);
+        // Edited by its author since this list was loaded: show the text as it is now.
+        return refresh().then(function () {
+          say('Not approved: ' + row.dataset.id + ' was edited by its author since you read it. ' +
+            'Its new text is shown; read it before deciding again.');
+        });
+      });
   });
 
   if (token()) signedIn();
