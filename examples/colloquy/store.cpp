@@ -883,10 +883,12 @@ long sqlite_store::import_comments(const std::string& thread, const std::vector<
     }
     sqlite3_stmt* s = w.statement(
         "INSERT INTO comments (thread, id, parent, root, author_name, author_location, author_url, created, edited, "
-        "text, up, down, status, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        "text, up, down, status, client_id, status_before_delete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
     if (!s) return fail();
     bind_all(s, thread, c.id, c.parent.empty() ? nullptr : c.parent.c_str(), root, c.name, c.location, c.url, c.created,
-             c.edited, c.text, c.up, c.down, c.status, c.client_id.empty() ? nullptr : c.client_id.c_str());
+             c.edited, c.text, c.up, c.down, c.status, c.client_id.empty() ? nullptr : c.client_id.c_str(),
+             c.status_before_delete.empty() ? nullptr : c.status_before_delete.c_str());
     if (sqlite3_step(s) != SQLITE_DONE) return fail();
     if (sqlite3_changes(w.db) == 0) continue;
     ++added;
@@ -911,11 +913,16 @@ std::vector<stored_comment> sqlite_store::all_comments(const std::string& thread
   auto c = reader();
   if (!c) return {};
   static const std::string select = std::string("SELECT ") + sql::columns +
-                                    " FROM comments WHERE $1 = '' OR thread = $1 ORDER BY thread, seq";
+                                    ", status_before_delete FROM comments WHERE $1 = '' OR thread = $1 "
+                                    "ORDER BY thread, seq";
   std::vector<stored_comment> out;
   if (sqlite3_stmt* s = c->statement(select.c_str())) {
     bind_all(s, thread);
-    out = rows(s);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      out.push_back(read_row(s));
+      out.back().status_before_delete = text_column(s, 14);
+    }
+    sqlite3_reset(s);
   }
   give_back(std::move(c));
   return out;

@@ -28,6 +28,9 @@ struct stored_comment {
   std::int64_t seq = 0;  // insertion order: server-side only, never shown
   std::string thread, id, parent, name, location, url, text, status, client_id;
   std::int64_t created = 0, edited = 0, up = 0, down = 0;  // times in ms since the epoch
+  // A deleted comment's status before its delete, which a restore gives back ("": published).
+  // Read by all_comments() and written by import_comments() only.
+  std::string status_before_delete;
 };
 
 enum class post_outcome { created, repeated, parent_not_found, failed };
@@ -194,7 +197,8 @@ class store {
   // before their replies. Returns the number added, or -1 with `error` (nothing is written).
   virtual long import_comments(const std::string& thread, const std::vector<stored_comment>& comments,
                                std::string& error) = 0;
-  // Every comment of `thread` (of every thread when empty), any status, by thread then insertion.
+  // Every comment of `thread` (of every thread when empty), any status, by thread then insertion,
+  // with its status_before_delete.
   virtual std::vector<stored_comment> all_comments(const std::string& thread) = 0;
   // The newest `limit` published comments of `thread` (of every thread when empty), newest first.
   virtual std::vector<stored_comment> recent(const std::string& thread, std::size_t limit) = 0;

@@ -762,11 +762,11 @@ long pg_store::import_comments(const std::string& thread, const std::vector<stor
           const std::int64_t seq = s.int64(0, 0);
           result ins = c.run(
               "INSERT INTO comments (seq, thread, id, parent, root, author_name, author_location, author_url, created, "
-              "edited, text, up, down, status, client_id) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
+              "edited, text, up, down, status, client_id, status_before_delete) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING",
               {number(seq), text(thread), text(m.id), null_if_empty(m.parent), number(root ? root : seq), text(m.name),
                text(m.location), text(m.url), number(m.created), number(m.edited), text(m.text), number(m.up),
-               number(m.down), text(m.status), null_if_empty(m.client_id)});
+               number(m.down), text(m.status), null_if_empty(m.client_id), null_if_empty(m.status_before_delete)});
           if (!ins.ok()) return c.rollback();
           n += static_cast<long>(ins.changed());
         }
@@ -784,10 +784,12 @@ std::vector<stored_comment> pg_store::all_comments(const std::string& thread) {
   with_connection([&](connection& c) {
     // COLLATE "C": threads in byte order, as the SQLite backend sorts them, whatever the
     // database's locale.
-    static const std::string select = std::string("SELECT ") + sql::columns +
-                                      " FROM comments WHERE $1 = '' OR thread = $1 ORDER BY thread COLLATE \"C\", seq";
+    static const std::string select =
+        std::string("SELECT ") + sql::columns +
+        ", status_before_delete FROM comments WHERE $1 = '' OR thread = $1 ORDER BY thread COLLATE \"C\", seq";
     result r = c.run(select.c_str(), {text(thread)});
     if (r.ok()) out = comments_of(r);
+    for (int i = 0; r.ok() && i < r.rows(); ++i) out[std::size_t(i)].status_before_delete = r.str(i, 14);
     return r.ok();
   });
   return out;

@@ -146,6 +146,7 @@ stored_comment to_stored(const imported_comment& c) {
   s.client_id = c.key;
   s.up = c.up;
   s.down = c.down;
+  s.status_before_delete = c.status_before_delete;
   return s;
 }
 
@@ -284,9 +285,12 @@ int run_export(const std::string& path, const std::string& thread) {
     return 1;
   }
   std::vector<stored_comment> all = db->all_comments(thread);  // by thread
-  // Rejected comments (spam, refused by a moderator) are nobody's to read: not in documents.
-  // One that a comment left in answers stays as a deleted comment with nothing of its own (no
-  // text, no author), so the reply keeps its place under it, as the widget shows it.
+  // Rejected comments (spam, refused by a moderator), deleted or not, are nobody's to read: not
+  // in documents. One that a comment left in answers stays as a deleted comment with nothing of
+  // its own (no text, no author), so the reply keeps its place under it, as the widget shows it.
+  auto rejected_one = [](const stored_comment& c) {
+    return c.status == "rejected" || (c.status == "deleted" && c.status_before_delete == "rejected");
+  };
   std::size_t rejected = 0, kept = 0;
   nlohmann::json comments = nlohmann::json::array();
   for (std::size_t begin = 0, end = 0; begin < all.size(); begin = end) {
@@ -294,17 +298,17 @@ int run_export(const std::string& path, const std::string& thread) {
     for (end = begin; end < all.size() && all[end].thread == all[begin].thread; ++end) by_id.emplace(all[end].id, end);
     std::vector<bool> answered(end - begin, false);  // rejected, with a reply left in below it
     for (std::size_t i = begin; i < end; ++i) {
-      if (all[i].status == "rejected") continue;
+      if (rejected_one(all[i])) continue;
       // Up through rejected parents; each is marked once, so a cycle or a long chain ends.
       for (auto p = by_id.find(all[i].parent);
-           p != by_id.end() && all[p->second].status == "rejected" && !answered[p->second - begin];
+           p != by_id.end() && rejected_one(all[p->second]) && !answered[p->second - begin];
            p = by_id.find(all[p->second].parent))
         answered[p->second - begin] = true;
     }
     for (std::size_t i = begin; i < end; ++i) {
       const stored_comment& c = all[i];
       const bool placeholder = answered[i - begin];
-      if (c.status == "rejected" && !placeholder) {
+      if (rejected_one(c) && !placeholder) {
         ++rejected;
         continue;
       }
@@ -320,6 +324,13 @@ int run_export(const std::string& path, const std::string& thread) {
                           {"votes", {{"up", placeholder ? 0 : c.up}, {"down", placeholder ? 0 : c.down}}},
                           {"status", placeholder ? "deleted" : c.status}};
       if (c.edited && !placeholder) j["edited"] = format_iso8601(c.edited);
+      // A comment deleted while it awaited moderation was never shown: the copy must not list
+      // it either, and a restore there gives it back pending (README, "Import and export").
+      // A rejected one's placeholder is not listed by the API either, only rendered.
+      if (placeholder) j["statusBeforeDelete"] = "rejected";
+      else if (c.status == "deleted" && c.status_before_delete == "pending") j["statusBeforeDelete"] = "pending";
+      // Its text stays (a moderator's restore gives it back, in the copy as in the original);
+      // the export is as private as the database. Readers never get it: not the API, not render.
       comments.push_back(std::move(j));
     }
     nlohmann::json doc = {{"thread", all[begin].thread}, {"comments", std::move(comments)}};

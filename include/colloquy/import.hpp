@@ -58,6 +58,7 @@ struct imported_comment {
   std::int64_t created = 0, edited = 0;  // ms since the epoch
   std::string text;                      // comment markup
   std::string status = "published";      // published, pending, deleted or rejected (spam)
+  std::string status_before_delete;      // deleted: "pending" or "rejected" when never shown ("": published)
   std::int64_t up = 0, down = 0;
   std::size_t item = 0;  // its place in the file (import_result::read when added): problems' index
 };
@@ -678,6 +679,23 @@ inline import_result import_documents(std::string_view bytes) {
       b.report(errc::bad_thread, where, "thread", "a bare array names no thread: skipped");
       continue;
     }
+    // colloquy export's statusBeforeDelete (README, "Import and export"): a comment deleted while
+    // it awaited moderation stays unlisted, and a restore gives it back pending. Read beside the
+    // core's reader, which knows DESIGN §2 only; any other value is not trusted to be public.
+    std::unordered_map<std::string, std::string> before_delete;
+    if (docs[n].find("\"statusBeforeDelete\"") != std::string_view::npos) {
+      const auto j = nlohmann::json::parse(docs[n], nullptr, false);
+      const auto list = j.is_object() ? j.find("comments") : j.end();
+      if (list != j.end() && list->is_array())
+        for (const auto& m : *list) {
+          const auto id = m.is_object() ? m.find("id") : m.end();
+          const auto before = m.is_object() ? m.find("statusBeforeDelete") : m.end();
+          if (id == m.end() || before == m.end()) continue;
+          const std::string key = id->is_string() ? id->get<std::string>() : id->is_number_integer() ? id->dump() : "";
+          const std::string said = before->is_string() ? before->get<std::string>() : std::string();
+          before_delete[key] = said == "published" ? "" : said == "rejected" ? "rejected" : "pending";
+        }
+    }
     for (const comment& x : d.comments) {
       ++r.read;
       imported_comment c;
@@ -695,6 +713,8 @@ inline import_result import_documents(std::string_view bytes) {
       // A net score alone is kept as up or down votes.
       c.up = x.has_up_down ? x.up : std::max<std::int64_t>(0, x.up);
       c.down = x.has_up_down ? x.down : std::max<std::int64_t>(0, -x.up);
+      if (auto before = before_delete.find(c.id); before != before_delete.end() && c.status == "deleted")
+        c.status_before_delete = before->second;
       b.add(d.thread, std::move(c));
     }
   }

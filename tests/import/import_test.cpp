@@ -619,6 +619,84 @@ TEST_SUITE("Import CLI") {
     CHECK(doc["comments"].size() == 2);
   }
 
+  TEST_CASE("Export then import lists what the original lists: a comment deleted unseen stays unseen") {
+    temp_dir t;
+    const std::string db = t.db("c.db"), copy = t.db("copy.db");
+    const std::string thread = "/2010/09/24/nato-russia-council";
+    const std::string token = "m0derator-token";
+    const httplib::Headers admin = {{"Authorization", "Bearer " + token}};
+    std::vector<std::string> ids;
+    {
+      colloquy::test::server_process s(db, {"--moderate", "--admin-token", token, "--rate-limit", "0"});
+      auto c = s.client();
+      auto post = [&](const std::string& text, const std::string& client_id) {
+        auto r = c.Post("/api/comments", colloquy::test::post_body(thread, text, client_id, "", "Secret Name"),
+                        "application/json");
+        REQUIRE(r);
+        REQUIRE(r->status == 201);
+        return nlohmann::json::parse(r->body);
+      };
+      auto act = [&](const std::string& id, const std::string& action) {
+        auto r = c.Post("/api/admin/moderate", admin,
+                        nlohmann::json{{"thread", thread}, {"id", id}, {"action", action}}.dump(), "application/json");
+        REQUIRE(r);
+        REQUIRE_MESSAGE(r->status == 200, r->body);
+      };
+      // Its author deletes it while it awaits moderation; a moderator deletes one pending and one
+      // published; one is deleted after its rejection.
+      const auto mine = post("never shown, deleted by its author", "rt-1");
+      auto gone = c.Delete(("/api/comments/" + mine["id"].get<std::string>() + "?thread=" + thread).c_str(),
+                           {{"Authorization", "Bearer " + mine["token"].get<std::string>()}});
+      REQUIRE(gone);
+      REQUIRE(gone->status == 200);
+      const auto pending = post("never shown, deleted by a moderator", "rt-2");
+      act(pending["id"], "delete");
+      const auto shown = post("shown, then deleted", "rt-3");
+      act(shown["id"], "approve");
+      act(shown["id"], "delete");
+      const auto spam = post("spam, rejected, then deleted", "rt-4");
+      act(spam["id"], "reject");
+      act(spam["id"], "delete");
+      ids = {mine["id"], pending["id"], shown["id"], spam["id"]};
+    }
+    auto first = cli(t, "export --db " + db);
+    REQUIRE(first.status == 0);
+    CHECK(first.out.find("spam, rejected") == std::string::npos);  // rejected: nobody's to read
+    write_text(t / "backup.jsonl", first.out);
+    auto back = cli(t, "import --from json " + (t / "backup.jsonl") + " --db " + copy);
+    REQUIRE_MESSAGE(back.status == 0, back.err);
+    CHECK(cli(t, "export --db " + copy).out == first.out);
+    // (NULL and 'published' before a delete are one: a published comment's placeholder.)
+    const std::string cols =
+        "SELECT id, status, coalesce(status_before_delete, 'published') AS prior FROM comments "
+        "WHERE id IN ('" +
+        ids[0] + "', '" + ids[1] + "', '" + ids[2] + "') ORDER BY id";
+    CHECK(query(db, cols) == query(copy, cols));
+
+    // Both served: the same thread (one placeholder, no name of a comment never shown), and a
+    // moderator's restore gives the same status in both.
+    std::vector<std::string> listed, restored;
+    for (const std::string& d : {db, copy}) {
+      colloquy::test::server_process s(d, {"--admin-token", token});
+      auto c = s.client();
+      auto r = c.Get(("/api/comments?thread=" + thread).c_str());
+      REQUIRE(r);
+      listed.push_back(nlohmann::json::parse(r->body)["comments"].dump());  // "feed" names each port
+      CHECK(r->body.find("Secret Name") != std::string::npos);              // the placeholder of the published one
+      CHECK(nlohmann::json::parse(r->body)["comments"].size() == 4);        // 3 seeded and that placeholder
+      for (const std::string& id : {ids[0], ids[1], ids[2]}) {
+        auto a = c.Post("/api/admin/moderate", admin,
+                        nlohmann::json{{"thread", thread}, {"id", id}, {"action", "restore"}}.dump(),
+                        "application/json");
+        REQUIRE(a);
+        restored.push_back(std::to_string(a->status) + " " + nlohmann::json::parse(a->body).value("status", ""));
+      }
+    }
+    CHECK(listed[0] == listed[1]);
+    CHECK(restored == std::vector<std::string>{"200 pending", "200 pending", "200 published", "200 pending",
+                                               "200 pending", "200 published"});
+  }
+
   TEST_CASE("The server's Atom feeds: per thread and for the whole site, newest first") {
     temp_dir t;
     const std::string db = t.db("c.db");
