@@ -559,7 +559,13 @@ int run(const config& c) {
       ho.max_connections = usable;
     }
   }
-  ho.max_connections_per_address = static_cast<std::size_t>(c.max_connections_per_address);
+  // Behind a reverse proxy (--trust-proxy) every connection comes from the proxy: a cap per
+  // socket address would count all its clients as one, and one client's burst would refuse
+  // everyone else. So the proxy is capped in total only (--max-connections); fairness between
+  // its clients is the rate limits' (they read X-Forwarded-For) and the proxy's own (nginx's
+  // limit_conn, examples/nginx/colloquy.conf).
+  ho.max_connections_per_address = c.trust_proxy ? ho.max_connections
+                                                 : static_cast<std::size_t>(c.max_connections_per_address);
   ho.workers = c.workers;
   ho.io_threads = 2;
   // CORS: an allowed Origin gets its own value back (credentials are never involved, but "*"

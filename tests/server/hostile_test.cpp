@@ -450,6 +450,23 @@ TEST_SUITE("Hostile clients") {
     }
   }
 
+  TEST_CASE("3b. Behind a reverse proxy (--trust-proxy) its connections are not capped per address") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--trust-proxy", "--max-connections-per-address", "8", "--max-connections", "16"});
+    // Every connection comes from the proxy (here 127.0.0.40): one client's burst through it
+    // must not have the proxy refused for everyone else.
+    std::vector<raw::connection> held;
+    held.reserve(14);
+    for (int i = 0; i < 14; ++i) {
+      held.emplace_back("127.0.0.1", s.port(), "127.0.0.40");
+      held.back().abort_on_close();
+    }
+    std::this_thread::sleep_for(300ms);
+    raw::response reader = call(s, "GET", thread_target(seed_thread), {"X-Forwarded-For: 203.0.113.9"}, "",
+                                "127.0.0.40", 3000ms);
+    CHECK_MESSAGE(reader.status == 200, "a 15th connection from the proxy: " << reader.describe());
+  }
+
   TEST_CASE("4. Header floods: 431 for too many or too large, 414 for a long request line; the server goes on") {
     scratch_dir dir;
     server_process s(dir.db("c.db"));
