@@ -186,6 +186,16 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
+// The moderation page's session for `token` (see `authorised` in run): hex SHA-256 of a fixed
+// label and the token. Knowing it gives no way back to the token.
+std::string admin_session(std::string_view token) {
+  const std::string input = "colloquy admin session\n" + std::string(token);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(input.data(), input.size(), digest, &n, EVP_sha256(), nullptr);
+  return "session-" + hex(digest, n);
+}
+
 // A query string's part, form-decoded: "+" is a space, "%XX" a byte.
 std::string form_decode(std::string_view s) {
   std::string out;
@@ -953,25 +963,40 @@ int run(const config& c) {
     author_action(res, id, std::move(change), thread);
   };
 
-  // Moderation API, only with --admin-token (see server.hpp); rate-limited per address before
-  // the token is even looked at, so it cannot be guessed at speed.
+  // Moderation API, only with --admin-token (see server.hpp). Two credentials: the token, and
+  // the session the moderation page signs in for (POST /api/admin/session with the token), a
+  // SHA-256 of the token under a fixed label: the same in every process, and as hard to guess as
+  // 256 random bits. The session is checked first and never rate limited, so a moderator
+  // working through a queue is never refused, whoever else shares the address. The token is
+  // rate limited per address before it is even looked at (--admin-rate-limit), so it cannot be
+  // guessed at speed; a flood of wrong tokens from the moderator's address delays a sign-in,
+  // never a page already signed in.
   const std::string token = c.admin_token;
+  const std::string session = token.empty() ? std::string() : admin_session(token);
   auto authorised = [&](const http::request& req, http::response& res) {
     res.set("Cache-Control", "no-store");
     if (token.empty()) {
       json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
       return false;
     }
+    std::string_view header = req.header("Authorization");
+    constexpr std::string_view prefix = "Bearer ";
+    const bool bearer = header.substr(0, prefix.size()) == prefix;
+    if (bearer && same_secret(header.substr(prefix.size()), session)) return true;
     if (rate_limited(res, "admin", c.admin_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
                      "too many admin requests from this address; try again later"))
       return false;
-    std::string_view header = req.header("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
-    if (header.substr(0, prefix.size()) != prefix || !same_secret(header.substr(prefix.size()), token)) {
+    if (!bearer || !same_secret(header.substr(prefix.size()), token)) {
       json_error(res, 401, errc::unauthorized, "a valid admin token is required");
       return false;
     }
     return true;
+  };
+  // The moderation page's sign-in: the token (or a session) answers the session to use instead.
+  auto admin_sign_in = [&](const http::request& req, http::response& res) {
+    if (!authorised(req, res)) return;
+    res.set("Content-Type", "application/json");
+    res.body = dump(json{{"session", session}});
   };
   auto admin_pending = [&](const http::request& req, http::response& res) {
     if (!authorised(req, res)) return;
@@ -1247,6 +1272,10 @@ int run(const config& c) {
         res.shared_body = a->body;
         res.head_only = req.method == "HEAD";
         return;
+      }
+      if (path.path == "/api/admin/session") {
+        if (req.method == "POST") return admin_sign_in(req, res);
+        return method_not_allowed(res, "POST, OPTIONS");
       }
       if (path.path == "/api/admin/pending") {
         if (get) return admin_pending(req, res);

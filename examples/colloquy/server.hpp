@@ -22,6 +22,8 @@
 //   DELETE /api/comments/<id>?thread=T  "Authorization: Bearer <token>"  200 {id, status:"deleted"}
 //        403 bad_token / edit_window_closed, and nothing changes
 //   OPTIONS /api/*  CORS preflight (Allow-* headers only for --cors origins)
+//   POST /api/admin/session  200 {session}: a credential for the page, checked before T and
+//        never rate limited (T is, per address: --admin-rate-limit)
 //   GET  /api/admin/pending[?thread=T]                  } with --admin-token T and the header
 //   GET  /api/admin/comments[?thread&status&q]          } "Authorization: Bearer T"; every
 //   POST /api/admin/moderate {thread,id,action,edited}  } action (approve, reject, delete,

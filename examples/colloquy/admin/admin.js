@@ -146,12 +146,21 @@
     return refresh();
   }
 
+  // Signing in trades the token for the session the server derives from it: every later call
+  // carries the session, which the server never rate limits (the token it does, per address, so
+  // nobody guesses it at speed), and the token itself is not kept.
   $('#sign-in').addEventListener('submit', function (event) {
     event.preventDefault();
     var field = event.target.elements.token;
     sessionStorage.setItem(TOKEN_KEY, field.value);
     field.value = '';
-    signedIn();
+    api('/api/admin/session', {}).then(function (answer) {
+      sessionStorage.setItem(TOKEN_KEY, answer.session);
+      return signedIn();
+    }).catch(function (e) {
+      if (e.status === 401) return signedOut('The token was not accepted.');
+      signedOut(e.message);
+    });
   });
   $('#sign-out').addEventListener('click', function () { signedOut(); });
   $('#filter').addEventListener('submit', function (event) {
