@@ -65,7 +65,7 @@ struct imported_comment {
 
 struct imported_thread {
   std::string thread;
-  std::vector<imported_comment> comments;  // parents before replies, oldest first
+  std::vector<imported_comment> comments;  // parents before replies, oldest first (a Colloquy document: as given)
 };
 
 struct import_result {
@@ -215,11 +215,29 @@ class builder {
     r_.ok = true;
   }
 
+  // A Colloquy document (colloquy export) lists each thread in its order already: kept when
+  // parents come before their replies. Its times cannot order it: a server numbers comments as
+  // it stores them, and two posted in the same moment may be stored in the other order than
+  // their times say, so sorting by time would make a round trip reorder the thread.
+  void keep_given_order() { keep_given_order_ = true; }
+
  private:
   import_result& r_;
   std::unordered_map<std::string, std::size_t> index_;
   std::unordered_map<std::string, std::string> queries_;  // thread -> the query of its first link
   std::set<std::string> merged_;                          // threads reported as threads_merged
+  bool keep_given_order_ = false;
+
+  // True when every comment whose parent is in `in` comes after that parent.
+  static bool parents_first(const std::vector<imported_comment>& in) {
+    std::set<std::string_view> all, seen;
+    for (const imported_comment& c : in) all.insert(c.id);
+    for (const imported_comment& c : in) {
+      if (!c.parent.empty() && all.count(c.parent) && !seen.count(c.parent)) return false;
+      seen.insert(c.id);
+    }
+    return true;
+  }
 
   // Normalises one field (compose.hpp's rules) and cuts it at `max` bytes.
   void field(std::string& v, std::string_view key, std::string_view name, std::size_t max, bool multiline,
@@ -232,7 +250,8 @@ class builder {
     }
   }
 
-  // Duplicates dropped, missing parents and cycles repaired, then parents first, oldest first.
+  // Duplicates dropped, missing parents and cycles repaired, then parents first, oldest first
+  // (or as given: keep_given_order).
   void order(imported_thread& t) {
     std::vector<imported_comment> in;
     std::set<std::string> seen;
@@ -243,7 +262,8 @@ class builder {
       }
       in.push_back(std::move(c));
     }
-    std::stable_sort(in.begin(), in.end(), [](const auto& a, const auto& b) { return a.created < b.created; });
+    if (!keep_given_order_ || !parents_first(in))
+      std::stable_sort(in.begin(), in.end(), [](const auto& a, const auto& b) { return a.created < b.created; });
     std::unordered_map<std::string, std::size_t> at;
     for (std::size_t i = 0; i < in.size(); ++i) at[in[i].id] = i;
     for (imported_comment& c : in) {
@@ -663,6 +683,7 @@ inline import_result import_documents(std::string_view bytes) {
   if (docs.empty()) return refuse(errc::no_comments, "no comments document in the file");
   import_result r;
   builder b(r);
+  b.keep_given_order();
   for (std::size_t n = 0; n < docs.size(); ++n) {
     read_result d = read_comments(docs[n]);
     const std::string where = "document " + std::to_string(n + 1);
