@@ -162,6 +162,22 @@ TEST_SUITE("Composing a comment") {
     CHECK(codes(r) == std::vector<std::string>{"bad_parent@parent", "bad_field@name", "bad_field@text"});
   }
 
+  TEST_CASE("A posted body is read as JSON.parse reads it: a lone surrogate is U+FFFD, a huge number a number") {
+    // A lone surrogate escape (JSON.parse keeps it; the UTF-8 the server stores cannot) is U+FFFD.
+    auto r = colloquy::read_draft(
+        R"({"thread":"/t","text":"a\ud800b\udc00","author":{"name":"\udbff"},"clientId":"a","n":1e999})");
+    CHECK(r.ok());
+    CHECK(r.value.text ==
+          "a\xEF\xBF\xBD"
+          "b\xEF\xBF\xBD");
+    CHECK(r.value.name == "\xEF\xBF\xBD");
+    // A number where a string belongs is the wrong type, however large.
+    CHECK(codes(colloquy::read_draft(R"({"thread":"/t","text":1e999,"clientId":"a"})")) ==
+          std::vector<std::string>{"bad_field@text"});
+    CHECK(codes(colloquy::read_draft(R"({"thread":"/t","text":"x","parent":-1e999,"clientId":"a"})")) ==
+          std::vector<std::string>{"bad_parent@parent"});
+  }
+
   TEST_CASE("check_draft answers the normalised draft and every problem as JSON") {
     auto ok = nlohmann::json::parse(
         colloquy::check_draft(R"({"thread":"/p","text":" hi\r\nyou ","clientId":"a1","author":{"name":"R"}})", "{}"));

@@ -158,10 +158,26 @@ TEST_SUITE("Reading comments documents") {
   }
 
   TEST_CASE("Document-level errors: not JSON, no comments array, too deep, too large") {
-    for (const std::string& doc :
-         std::vector<std::string>{"", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[1e400]",
-                                  "\xEF\xBB", "[] []", "[\"a\x01\"]", "[\"\xC0\xAF\"]", "[\"\xED\xA0\x80\"]",
-                                  "[\"\\ud800\"]", "[\"\\udc00\\ud800\"]", std::string("[]\0", 3)}) {
+    for (const std::string& doc : std::vector<std::string>{"",
+                                                           "[",
+                                                           "{\"comments\": [",
+                                                           "[1,]",
+                                                           "nul",
+                                                           "[\"\\x\"]",
+                                                           "[01]",
+                                                           "[01e400]",
+                                                           "[1e400e]",
+                                                           "[1.e400]",
+                                                           "[-]",
+                                                           "\xEF\xBB",
+                                                           "[] []",
+                                                           "[\"a\x01\"]",
+                                                           "[\"\xC0\xAF\"]",
+                                                           "[\"\xED\xA0\x80\"]",
+                                                           "[\"\\ud800\\u12\"]",
+                                                           "[\"\\ud800\\uzzzz\"]",
+                                                           "[\"\\udc00\\\"]",
+                                                           std::string("[]\0", 3)}) {
       CAPTURE(doc);
       auto r = read_both(doc);
       CHECK_FALSE(r.ok);
@@ -215,6 +231,52 @@ TEST_SUITE("Reading comments documents") {
     auto fields = read_both(R"J({"thread":1,"next":[],"comments":[]})J");
     REQUIRE(fields.ok);
     CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next});
+  }
+
+  TEST_CASE("Numbers past a double's range and lone surrogate escapes spoil only their own item") {
+    // JSON.parse reads both (Infinity; a string holding the lone surrogate), so a server may well
+    // send them; one such value must not hide the rest of the thread as `not_json`.
+    const std::string huge = "1" + std::string(400, '0');
+    auto r = read_both(R"J({"thread":"t\ud800","next":1e999,"x":[1e309,-1e309],"comments":[
+      {"id":"a","created":1e309,"text":"x"},
+      {"id":"b","created":0,"text":"a\ud800b","extra":{"n":1e999,"m":[-1E+400,)J" +
+                       huge + R"J(],"k\udc00":1}},
+      {"id":"c","created":0,"text":"lo\uDC00ne","edited":1e309},
+      {"id":"d","created":0,"text":"x","votes":{"up":1e309,"down":0}},
+      {"id":"e","created":-1e309,"text":"x"},
+      {"id":"\ud800","created":0,"text":"\ud83d\ude00 \ud83d\ud83d\ude00 \ude00\ud83d \ud800\n \ud800\\u0041"},
+      {"id":"g","created":)J" +
+                       huge +
+                       R"J(,"text":"x","votes":1e400},
+      {"id":"h","created":0,"text":"x","author":{"name":"n\udfff","location":1e999},"parent":1e999},
+      {"id":"i","created":0.0E-1999,"text":"x","edited":-0.0E-1999}]})J");
+    REQUIRE(r.ok);
+    const std::string fffd = "\xEF\xBF\xBD", grin = "\xF0\x9F\x98\x80";
+    CHECK(r.thread == "t" + fffd);
+    std::vector<std::string> got;
+    for (const auto& p : r.problems) got.push_back(p.code + "@" + std::to_string(p.index) + ":" + p.field);
+    CHECK(got == std::vector<std::string>{"bad_date@0:created", "bad_date@2:edited", "bad_votes@3:votes",
+                                          "bad_date@4:created", "bad_date@6:created", "bad_parent@7:parent",
+                                          "bad_author@7:author.location", "bad_next@0:next"});
+    REQUIRE(r.comments.size() == 6);
+    CHECK(r.comments[0].id == "b");
+    CHECK(r.comments[0].text == "a" + fffd + "b");
+    CHECK(r.comments[1].text == "lo" + fffd + "ne");
+    CHECK(r.comments[1].edited == 0);
+    CHECK(r.comments[2].id == "d");
+    CHECK(r.comments[3].id == fffd);
+    CHECK(r.comments[3].text == grin + " " + fffd + grin + " " + fffd + fffd + " " + fffd + "\n " + fffd + "\\u0041");
+    CHECK(r.comments[4].author.name == "n" + fffd);
+    CHECK(r.comments[4].author.location.empty());
+    CHECK(r.comments[4].parent.empty());
+    CHECK(r.comments[5].created == 0);  // a zero spelled like the reference reader's stand-in is zero
+    CHECK(r.comments[5].edited == 0);
+    for (const auto& c : r.comments) {
+      std::size_t i = 0;
+      while (i < c.text.size() && colloquy::detail::utf8_sequence(c.text, i))
+        i += colloquy::detail::utf8_sequence(c.text, i);
+      CHECK(i == c.text.size());  // valid UTF-8 throughout
+    }
   }
 
   TEST_CASE("More comments than the limit: the first ones are kept, the rest reported once") {

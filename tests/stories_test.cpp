@@ -335,6 +335,17 @@ TEST_SUITE("Latest Stories: cards") {
                                             "bad_image@7", "bad_date@7"});
   }
 
+  TEST_CASE("A huge number or a lone surrogate escape in a feed spoils no card (JSON.parse reads both)") {
+    feed_result f = read_feed(R"~({"version":1e999,"items":[
+      {"id":"a","url":"https://blog.example/a","title":"Caf\ud800","_ext":{"rank":-1e400}},
+      {"id":"b","url":"https://blog.example/b","title":"ok","date_published":1e999}
+    ]})~");
+    REQUIRE(f.ok);
+    REQUIRE(f.items.size() == 2);
+    CHECK(f.items[0].title == "Caf\xEF\xBF\xBD");
+    CHECK_FALSE(f.items[1].published.has_value());
+  }
+
   TEST_CASE("Root-relative links are resolved against the page's site") {
     feed_result f = read_feed(R"~({"items":[{"url":"/2011/03/07/post","image":"//cdn.example/i.png"},
                                             {"url":"relative/path"}]})~",

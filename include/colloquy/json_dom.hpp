@@ -1,11 +1,17 @@
 // nlohmann's DOM with a nesting limit: every JSON document the core reads with nlohmann (the
 // reference comments reader, JSON Feeds) goes through here, so a "[[[[…" bomb never exhausts the
-// parser's stack.
+// parser's stack. It reads what JSON.parse and the core's own reader (json_reader.hpp) read
+// where nlohmann alone would refuse the whole document: a number past the range of a double is
+// +-infinity, an escaped surrogate that is not half of a pair is U+FFFD.
 //
 //   nlohmann::json doc;
 //   switch (colloquy::detail::parse_json_limited(text, doc)) { case json_parse::ok: … }
 #pragma once
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -15,7 +21,103 @@
 
 namespace colloquy {
 namespace detail {
-// nlohmann's own DOM builder, stopped when nesting passes limits::max_json_depth.
+
+// Spellings of a finite zero that stand for +-infinity in a text rewritten by as_json_parse_reads
+// (nlohmann refuses an infinite number before its SAX handler sees it); the same spellings in
+// the original text are rewritten to another zero first, so they never mean infinity there.
+inline constexpr std::string_view infinity_stand_in = "0.0E-1999", minus_infinity_stand_in = "-0.0E-1999";
+
+// Whether `s` is exactly one JSON number (RFC 8259 grammar).
+inline bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+// `text` rewritten so that nlohmann reads it as JSON.parse does (see the top of this file), or
+// false when it needs no rewriting. A lone surrogate escape becomes "\uFFFD"; a number that
+// overflows a double becomes an infinity stand-in. Only what is already grammatical is
+// rewritten, with the same token boundaries, so a text that is not JSON stays not JSON. A pass
+// over the whole text: the oracle's business, never the widget's.
+inline bool as_json_parse_reads(std::string_view text, std::string& out) {
+  auto hex4 = [&](std::size_t at, std::uint32_t& unit) {
+    if (at + 4 > text.size()) return false;
+    unit = 0;
+    for (std::size_t k = at; k < at + 4; ++k) {
+      const char c = text[k];
+      const int h = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+      if (h < 0) return false;
+      unit = unit * 16 + std::uint32_t(h);
+    }
+    return true;
+  };
+  bool changed = false;
+  std::size_t copied = 0;  // text before this is in `out` (once changed)
+  auto replace = [&](std::size_t from, std::size_t to, std::string_view with) {
+    if (!changed) out.clear();
+    changed = true;
+    out.append(text.substr(copied, from - copied));
+    out.append(with);
+    copied = to;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"') {  // a string, to its closing quote
+      for (++i; i < text.size() && text[i] != '"';) {
+        if (text[i] != '\\') {
+          ++i;
+          continue;
+        }
+        std::uint32_t unit, low;
+        if (i + 1 < text.size() && text[i + 1] == 'u' && hex4(i + 2, unit) && unit >= 0xD800 && unit <= 0xDFFF) {
+          if (unit <= 0xDBFF && text.substr(i + 6, 2) == "\\u" && hex4(i + 8, low) && low >= 0xDC00 && low <= 0xDFFF) {
+            i += 12;
+          } else {
+            replace(i, i + 6, "\\uFFFD");
+            i += 6;
+          }
+        } else {
+          i += 2;  // any other escape (a bad one is nlohmann's to refuse)
+        }
+      }
+      ++i;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {  // a number: the longest run of its characters
+      std::size_t end = i;
+      while (end < text.size() && std::string_view("0123456789+-.eE").find(text[end]) != std::string_view::npos) ++end;
+      const std::string_view number = text.substr(i, end - i);
+      if (is_json_number(number)) {
+        const double d = std::strtod(std::string(number).c_str(), nullptr);
+        if (std::isinf(d)) replace(i, end, d > 0 ? infinity_stand_in : minus_infinity_stand_in);
+        else if (number == infinity_stand_in || number == minus_infinity_stand_in)
+          replace(i, end, number[0] == '-' ? "-0.0" : "0.0");
+      }
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  if (changed) out.append(text.substr(copied));
+  return changed;
+}
+
+// nlohmann's own DOM builder, stopped when nesting passes limits::max_json_depth; an infinity
+// stand-in (as_json_parse_reads) is read as infinity.
 class depth_limited_sax {
  public:
   using json = nlohmann::json;
@@ -26,7 +128,12 @@ class depth_limited_sax {
   bool boolean(bool v) { return dom_.boolean(v); }
   bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
   bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
-  bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
+  bool number_float(json::number_float_t v, const json::string_t& s) {
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    if (s == infinity_stand_in) v = infinity;
+    else if (s == minus_infinity_stand_in) v = -infinity;
+    return dom_.number_float(v, s);
+  }
   bool string(json::string_t& v) { return dom_.string(v); }
   bool binary(json::binary_t& v) { return dom_.binary(v); }
   bool key(json::string_t& v) { return dom_.key(v); }
@@ -59,15 +166,19 @@ class depth_limited_sax {
 namespace detail {
 enum class json_parse { ok, not_json, too_deep };
 
-// Parses `text` into `doc` without exceptions; nesting past limits::max_json_depth stops the
-// parse where nlohmann reaches it (a syntax error before that point wins, as in document order).
+// Parses `text` into `doc` without exceptions, as JSON.parse reads it (as_json_parse_reads);
+// nesting past limits::max_json_depth stops the parse where nlohmann reaches it (a syntax error
+// before that point wins, as in document order).
 inline json_parse parse_json_limited(std::string_view text, nlohmann::json& doc) {
+  // nlohmann stops at a NUL byte as if the input ended there (for C strings); JSON allows no
+  // raw NUL anywhere, so a text holding one is not JSON, as the fast comments reader says.
+  const bool has_nul = text.find('\0') != std::string_view::npos;
+  std::string rewritten;
+  if (as_json_parse_reads(text, rewritten)) text = rewritten;
   depth_limited_sax sax(doc);
   bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
   if (sax.too_deep) return json_parse::too_deep;
-  // nlohmann stops at a NUL byte as if the input ended there (for C strings); JSON allows no
-  // raw NUL anywhere, so a text holding one is not JSON, as the fast comments reader says.
-  if (!parsed || text.find('\0') != std::string_view::npos) return json_parse::not_json;
+  if (!parsed || has_nul) return json_parse::not_json;
   return json_parse::ok;
 }
 }  // namespace detail

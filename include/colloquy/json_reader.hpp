@@ -6,11 +6,18 @@
 //
 // Why not nlohmann here: nlohmann builds a DOM and parses ~35 MB/s in wasm, several times slower
 // than the browser's JSON.parse (TOOLCHAIN.md). This reader never builds a DOM: it walks the
-// bytes once, validates all of them exactly as nlohmann does (RFC 8259 grammar, UTF-8 per
-// RFC 3629 in strings, surrogate pairs, finite numbers, a leading BOM allowed), keeps only the
-// fields a comment uses, and hands each item to the same rules as the reference reader
-// (detail::finish_item in read.hpp). nlohmann stays as the oracle: the tests and the fuzzer
-// check that both readers give the same answer on every document.
+// bytes once, validates all of them (RFC 8259 grammar, UTF-8 per RFC 3629 in strings, a
+// leading BOM allowed), keeps only the fields a comment uses, and hands each item to the same
+// rules as the reference reader (detail::finish_item in read.hpp). nlohmann stays as the
+// oracle: the tests and the fuzzer check that both readers give the same answer on every
+// document.
+//
+// What the grammar allows but nlohmann refuses is read as a browser's JSON.parse reads it, so
+// that one odd value never turns a whole thread into `not_json`: a number beyond the range of a
+// double is +-infinity (the item rules refuse it wherever a number is used: a date, votes), and
+// an escaped surrogate that is not half of a pair ("\ud800", "\udc00") is U+FFFD, as the
+// browser's UTF-8 encoder writes it (strings stay valid UTF-8). The reference reader is given
+// the same reading (json_dom.hpp parse_json_limited).
 //
 // Semantics matched on purpose: a duplicate key keeps its last value (as nlohmann's DOM does);
 // the first error in document order wins (a syntax error before the nesting passes
@@ -42,7 +49,7 @@ namespace colloquy::detail {
 // digits fit 2^53 and the power of ten is at most 22 (Clinger's fast path: both factors are
 // exact doubles and IEEE rounds the one product or quotient once): every time with
 // milliseconds and every option. Longer or larger numbers come within a few units in the last
-// place; too large is infinity (the caller refuses it, as nlohmann does), too small is zero.
+// place; too large is infinity (as JSON.parse reads it), too small is zero.
 inline double decimal_to_double(std::string_view text) {
   static constexpr double exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -228,7 +235,7 @@ class json_scanner {
   }
 
   // Reads a number into `v` (integer when it has no fraction or exponent and fits 64 bits,
-  // as nlohmann classifies it; otherwise a finite double).
+  // as nlohmann classifies it; otherwise a double, +-infinity past the largest one).
   bool number(json_value& v) {
     skip_ws();
     const std::size_t start = p_;
@@ -271,10 +278,10 @@ class json_scanner {
       v.magnitude = mag;
       return true;
     }
-    double d = decimal_to_double(s_.substr(start, p_ - start));
-    if (!(d - d == 0)) return fail();  // overflow to infinity: nlohmann rejects it too
+    // Past the range of a double: infinity, as JSON.parse reads it (nlohmann refuses the whole
+    // document; the item rules refuse the value where a number is used).
     v.k = json_value::kind::real;
-    v.real = d;
+    v.real = decimal_to_double(s_.substr(start, p_ - start));
     return true;
   }
 
@@ -370,13 +377,21 @@ class json_scanner {
       case 'u': {
         std::uint32_t cp;
         if (!hex4(cp)) return fail();
-        if (cp >= 0xDC00 && cp <= 0xDFFF) return fail();  // a lone low surrogate
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          std::uint32_t lo;
-          if (p_ + 1 >= s_.size() || s_[p_] != '\\' || s_[p_ + 1] != 'u') return fail();
-          p_ += 2;
-          if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return fail();
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+          // A high surrogate and the low one escaped right after it are one character. Any
+          // other surrogate is alone: U+FFFD, and an escape after it is read on its own.
+          const std::size_t after = p_;
+          std::uint32_t lo = 0;
+          if (cp <= 0xDBFF && s_.substr(p_, 2) == "\\u") {
+            p_ += 2;
+            if (!hex4(lo)) lo = 0;
+          }
+          if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          } else {
+            p_ = after;
+            cp = 0xFFFD;
+          }
         }
         append_utf8(out, cp);
         return true;
