@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,18 @@ TEST_SUITE("Composing a comment") {
           std::vector<std::string>{"bad_field@text"});
     CHECK(codes(colloquy::read_draft(R"({"thread":"/t","text":"x","parent":-1e999,"clientId":"a"})")) ==
           std::vector<std::string>{"bad_parent@parent"});
+  }
+
+  TEST_CASE("No reply names an id the comments reader refuses: one with a control character") {
+    for (int c = 0; c < 0x80; ++c) {
+      if (c >= 0x20 && c < 0x7F) continue;
+      CAPTURE(c);
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", c);
+      auto reply = colloquy::read_draft(R"({"thread":"/t","text":"x","clientId":"a","parent":"c)" +
+                                        std::string(escape) + "1\"}");
+      CHECK(codes(reply) == std::vector<std::string>{"bad_parent@parent"});
+    }
   }
 
   TEST_CASE("check_draft answers the normalised draft and every problem as JSON") {

@@ -207,12 +207,13 @@ TEST_SUITE("Reading comments documents") {
 
   TEST_CASE("JSON details match nlohmann: escapes, surrogates, BOM, duplicate keys, numbers") {
     auto r = read_both(
-        "\xEF\xBB\xBF [ {\"i\\u0064\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\\\\\",\"created\":0,"
-        "\"text\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"text\":\"last wins\",\"x\":{\"y\":[1,2.5e3,-0,true,null]}} ]");
+        "\xEF\xBB\xBF [ {\"i\\u0064\":\"\\u00e9\\ud83d\\ude00\\\"\\/\\\\\",\"created\":0,"
+        "\"text\":\"caf\xC3\xA9 \xF0\x9F\x98\x80\",\"text\":\"last\\r\\nwins\\b\\f\\t\","
+        "\"x\":{\"y\":[1,2.5e3,-0,true,null]}} ]");
     REQUIRE(r.ok);
     REQUIRE(r.comments.size() == 1);
-    CHECK(r.comments[0].id == "\xC3\xA9\xF0\x9F\x98\x80\n\"/\\");
-    CHECK(r.comments[0].text == "last wins");
+    CHECK(r.comments[0].id == "\xC3\xA9\xF0\x9F\x98\x80\"/\\");
+    CHECK(r.comments[0].text == "last\r\nwins\b\f\t");
     auto ids = read_both(R"J([{"id":-0,"created":0,"text":""},{"id":18446744073709551615,"created":0,"text":""},
       {"id":-9223372036854775808,"created":0,"text":""},{"id":18446744073709551616,"created":0,"text":""},
       {"id":"a","created":1e3,"text":""},{"id":"b","created":-62135596800,"text":""},
@@ -277,6 +278,29 @@ TEST_SUITE("Reading comments documents") {
         i += colloquy::detail::utf8_sequence(c.text, i);
       CHECK(i == c.text.size());  // valid UTF-8 throughout
     }
+  }
+
+  TEST_CASE("An id or parent holding a control character is refused: the page would merge such ids") {
+    // HTML's parser makes CR (and CRLF) LF and NUL U+FFFD in attribute values: "a\r" and "a\n"
+    // would both be the element comment-a\n, and links and replies would find the wrong one.
+    auto r = read_both(R"J([{"id":"a\r","created":0,"text":"cr"},{"id":"a\n","created":0,"text":"lf"},
+      {"id":"a\r\n","created":0,"text":"crlf"},{"id":"a\u0000","created":0,"text":"nul"},
+      {"id":"a\t","created":0,"text":"tab"},{"id":"a\u001f","created":0,"text":"us"},
+      {"id":"a\u007f","created":0,"text":"del"},{"id":"a\ufffd","created":0,"text":"fffd"},
+      {"id":"a b\u0080\u2028","created":0,"text":"kept"},
+      {"id":"r","parent":"a\n","created":0,"text":"reply"}])J");
+    REQUIRE(r.ok);
+    std::vector<std::string> got;
+    for (const auto& p : r.problems) got.push_back(p.code + "@" + std::to_string(p.index) + ":" + p.field);
+    CHECK(got == std::vector<std::string>{"bad_id@0:id", "bad_id@1:id", "bad_id@2:id", "bad_id@3:id", "bad_id@4:id",
+                                          "bad_id@5:id", "bad_id@6:id", "bad_parent@9:parent"});
+    REQUIRE(r.comments.size() == 3);
+    CHECK(r.comments[0].id == "a\xEF\xBF\xBD");
+    CHECK(r.comments[1].id == "a b\xC2\x80\xE2\x80\xA8");
+    CHECK(r.comments[2].id == "r");
+    CHECK(r.comments[2].parent.empty());
+    CHECK(colloquy::id_has_control("x\x7F"));
+    CHECK_FALSE(colloquy::id_has_control("x\xC2\x85 y"));
   }
 
   TEST_CASE("More comments than the limit: the first ones are kept, the rest reported once") {

@@ -40,6 +40,18 @@ struct comment {
   bool operator==(const comment&) const = default;
 };
 
+// Whether `id` holds a C0 control character or DEL: such an id is refused wherever comment ids
+// come in (read.hpp, import.hpp), as a reply's parent too (compose.hpp). An id is also the
+// element id `comment-<id>` and `data-id`, and HTML's parser rewrites controls in attribute
+// values (CR and CRLF become LF, NUL becomes U+FFFD): "a\r" and "a\n" would be one element, and
+// links, replies and de-duplication by id would find the wrong comment. The other controls go
+// too: no comment system's ids hold them, and they cannot be seen in a link or a message.
+inline bool id_has_control(std::string_view id) {
+  for (char c : id)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return true;
+  return false;
+}
+
 // Stable storage for the strings comments point at when they are not the document's own bytes
 // (decoded escapes, integer ids), and for documents handed over by value. Strings are packed
 // into large chunks: no allocation per comment, and nothing moves when the store is moved.

@@ -170,7 +170,8 @@ class builder {
     if (thread.empty()) return report(errc::bad_url, key, "thread", "the post's URL has no path: skipped");
     if (thread.size() > limits::max_thread_bytes)
       return report(errc::thread_too_long, key, "thread", "the post's URL path is longer than 512 bytes: skipped");
-    if (c.id.empty() || c.id.size() > limits::max_id_bytes)
+    // The reader's rule for ids (read.hpp), so that every stored comment can be read back.
+    if (c.id.empty() || c.id.size() > limits::max_id_bytes || id_has_control(c.id))
       return report(c.id.empty() ? errc::missing_id : errc::bad_id, key, "id", "no usable id: skipped");
     field(c.name, key, "name", limits::max_name_bytes, false, errc::bad_author);
     field(c.location, key, "location", limits::max_location_bytes, false, errc::bad_author);

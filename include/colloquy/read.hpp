@@ -17,15 +17,17 @@
 // the same item rules (detail::finish_item).
 //
 // Item rules, in order (the first three and `status` skip the item; the rest repair it):
-//   id        string (non-empty, <= limits::max_id_bytes) or integer (its decimal form)
-//             absent/null/"" -> missing_id; other types or too long -> bad_id
+//   id        string (non-empty, <= limits::max_id_bytes, no C0 control or DEL: see
+//             id_has_control in comment.hpp) or integer (its decimal form)
+//             absent/null/"" -> missing_id; other types, too long or a control -> bad_id
 //   created   ISO 8601 string or Unix seconds -> absent/null: missing_date; else bad_date
 //   text      string <= limits::max_text_bytes -> absent/null: missing_text; not a string:
 //             bad_text; longer: text_too_long
 //   status    published|pending|deleted, absent/null = published; anything else: bad_status
 //             (an unknown status is not trusted to be public)
 //   duplicate id (after the above): the first is kept, later ones -> duplicate_id
-//   parent    string or integer id; absent/null/"" = top level; else bad_parent (top level)
+//   parent    string or integer id (as `id`); absent/null/"" = top level; else bad_parent (top
+//             level)
 //   author    string (the name) or {name, location, url}; bad parts -> bad_author, a url that
 //             is not absolute http(s) -> bad_author_url; the rest of the author is kept
 //   edited    like created; a boolean (Reddit's shape: false, or true without a time) is
@@ -120,12 +122,17 @@ bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list
     report(errc::missing_id, "id", "comment has no id");
     return false;
   }
-  if (!id_of(it.id, c.id, id_buf) || c.id.empty() || c.id.size() > limits::max_id_bytes) {
+  if (!id_of(it.id, c.id, id_buf) || c.id.empty() || c.id.size() > limits::max_id_bytes || id_has_control(c.id)) {
     bool empty = it.id.is(jk::string) && it.id.text.empty();
     bool too_long = c.id.size() > limits::max_id_bytes;
+    bool control = !too_long && id_has_control(c.id);
     c.id = {};
     if (empty) report(errc::missing_id, "id", "comment has an empty id");
-    else report(errc::bad_id, "id", too_long ? "id is longer than the limit" : "id must be a string or an integer");
+    else
+      report(errc::bad_id, "id",
+             too_long  ? "id is longer than the limit"
+             : control ? "id holds a control character"
+                       : "id must be a string or an integer");
     return false;
   }
   if (!it.created.present()) {
@@ -164,7 +171,7 @@ bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list
   c.text = keep(it.text.text);
   // Optional fields: a bad value is dropped (repaired), the comment kept.
   if (it.parent.present() && !(it.parent.is(jk::string) && it.parent.text.empty())) {
-    if (!id_of(it.parent, c.parent, id_buf) || c.parent.size() > limits::max_id_bytes) {
+    if (!id_of(it.parent, c.parent, id_buf) || c.parent.size() > limits::max_id_bytes || id_has_control(c.parent)) {
       c.parent = {};
       report(errc::bad_parent, "parent", "parent ignored: not an id; shown at top level");
     } else {

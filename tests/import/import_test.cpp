@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "colloquy/import.hpp"
 #include "colloquy/xml.hpp"
 #include "html_allowlist.hpp"
 #include "server/server_process.hpp"
@@ -376,6 +377,31 @@ TEST_SUITE("Import CLI") {
     auto truncated = cli(t, "import --from remark42 " + gz + " --db " + db);
     CHECK(truncated.status == 1);
     CHECK(truncated.err.find("damaged or truncated") != std::string::npos);
+  }
+
+  TEST_CASE("An id with a control character is refused as the comments reader refuses it") {
+    // A stored comment must read back: the reader refuses such ids (read.hpp), since the page's
+    // HTML parser would merge "a\r" with "a\n".
+    auto problems_of = [](const colloquy::import_result& r) {
+      std::vector<std::string> out;
+      for (const auto& p : r.problems) out.push_back(p.code + " " + p.id);
+      return out;
+    };
+    const std::string line = R"({"time":"2020-01-01T00:00:00Z","text":"t","locator":{"url":"https://h.example/p/"},)";
+    auto remark = colloquy::import_remark42("{\"version\":1}\n" + line + R"("id":"x\r"})" + "\n" + line +
+                                            R"("id":"x\u007f"})" + "\n" + line + R"("id":"x\u0000"})" + "\n" + line +
+                                            R"("id":"y","pid":"x\n"})" + "\n");
+    REQUIRE(remark.ok);
+    CHECK(problems_of(remark) == std::vector<std::string>{"bad_id remark42:x\r", "bad_id remark42:x\x7F",
+                                                          std::string("bad_id remark42:x\0", 18), "orphan remark42:y"});
+    REQUIRE(remark.threads.size() == 1);
+    REQUIRE(remark.threads[0].comments.size() == 1);
+    CHECK(remark.threads[0].comments[0].id == "remark42-y");
+    auto documents = colloquy::import_documents(
+        R"({"thread":"/p","comments":[{"id":"a\r","created":0,"text":"x"},{"id":"a\n","created":0,"text":"y"}]})");
+    REQUIRE(documents.ok);
+    CHECK(problems_of(documents) == std::vector<std::string>{"bad_id document 1: ", "bad_id document 1: "});
+    CHECK(documents.threads.empty());
   }
 
   TEST_CASE("Hostile files: DTDs, deep nesting, invalid UTF-8, huge fields, wrong formats") {
