@@ -62,6 +62,17 @@ TEST_SUITE("Comment markup") {
     CHECK(md("    indented code") == "<pre><code>indented code\n</code></pre>\n");
   }
 
+  TEST_CASE("A lazy continuation line loses its leading spaces, inside a code span too") {
+    // A paragraph's raw content drops each line's initial spaces and tabs (spec, Paragraphs),
+    // whether the line continues it lazily or not (commonmark.js gives the same).
+    CHECK(md("> `a\n   b`") == "<blockquote>\n<p><code>a b</code></p>\n</blockquote>\n");
+    CHECK(md("> `a\n> b`") == "<blockquote>\n<p><code>a b</code></p>\n</blockquote>\n");
+    CHECK(md("> `a\n\t b`") == "<blockquote>\n<p><code>a b</code></p>\n</blockquote>\n");
+    CHECK(md(">> `a\n  b`") == "<blockquote>\n<blockquote>\n<p><code>a b</code></p>\n</blockquote>\n</blockquote>\n");
+    CHECK(md("  - `a\n b`") == "<ul>\n<li><code>a b</code></li>\n</ul>\n");
+    CHECK(md("> a\n   b") == "<blockquote>\n<p>a\nb</p>\n</blockquote>\n");
+  }
+
   TEST_CASE("Constructs outside the subset render as documented") {
     CHECK(md("# Not a heading") == "<p># Not a heading</p>\n");
     CHECK(md("above\n\n---\n\nbelow") == "<p>above</p>\n<hr />\n<p>below</p>\n");

@@ -1358,7 +1358,11 @@ class block_parser {
     for (int t = container; b_[t].parent != -1; t = b_[t].parent) b_[b_[t].parent].last_line_blank = false;
 
     if (current_ != last_matched && container == last_matched && !blank_ && b_[current_].kind == block_kind::paragraph) {
-      add_line(current_);  // a lazy continuation line
+      // A lazy continuation line: a paragraph line like any other, so its leading spaces go
+      // (spec 4.8, "removing initial and final spaces or tabs"); a code span across it keeps
+      // none of them.
+      advance(first_nonspace_ - offset_, false);
+      add_line(current_);
       return;
     }
     while (current_ != last_matched) current_ = finalize(current_);
