@@ -76,6 +76,45 @@ std::string http_date() {
   return out;
 }
 
+// RFC 9112 §3.2: the request target in origin-form ("/path?query") is taken as it is. The
+// absolute-form ("http://authority/path?query"), which a server MUST accept (§3.2.2), is reduced
+// to its path and query, and its authority becomes the Host header: an origin server MUST ignore
+// the Host received beside it and use the target's, so the route's one Host check (and the links
+// and answers keyed by Host) see the authority and cannot be gone around. CONNECT's
+// authority-form and the asterisk-form ("*", OPTIONS) are left to the route as sent. Returns
+// why an absolute-form target is refused (RFC 9110 §4.2: http or https only, with a host and
+// without a user name), else empty.
+std::string_view take_target(request& r) {
+  const std::string_view t = r.target;
+  std::size_t colon = t.find(':');
+  const bool scheme = !t.empty() && t[0] != '/' && t != "*" && r.method != "CONNECT" && colon != 0 &&
+                      colon != std::string_view::npos &&
+                      std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+                      });
+  if (scheme) {
+    if (!(iequals(t.substr(0, colon), "http") || iequals(t.substr(0, colon), "https")) ||
+        t.substr(colon + 1, 2) != "//")
+      return "only http and https URLs are served";
+    std::string_view rest = t.substr(colon + 3);
+    const std::size_t end = rest.find_first_of("/?");
+    const std::string authority(rest.substr(0, end));
+    if (authority.empty()) return "the URL has no host";
+    if (authority.find('@') != std::string::npos) return "a URL with a user name is not served";
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    std::string target = rest.empty() || rest[0] == '?' ? "/" + std::string(rest) : std::string(rest);
+    r.headers.erase(
+        std::remove_if(r.headers.begin(), r.headers.end(), [](const auto& h) { return iequals(h.first, "Host"); }),
+        r.headers.end());
+    r.headers.emplace_back("Host", authority);
+    r.target = std::move(target);
+  }
+  const std::size_t q = r.target.find('?');
+  r.path = r.target.substr(0, q);
+  if (q != std::string::npos) r.query = r.target.substr(q + 1);
+  return {};
+}
+
 // Open connections, in total and per address key: the caps are checked at accept.
 class connection_table {
  public:
@@ -318,15 +357,14 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     request& r = *request_;
     r.method = std::string(h.method_string());
     r.target = std::string(h.target());
-    std::size_t q = r.target.find('?');
-    r.path = r.target.substr(0, q);
-    if (q != std::string::npos) r.query = r.target.substr(q + 1);
     r.version = static_cast<int>(h.version());
     for (const auto& f : h) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.remote_address = address_;
     keep_alive_ = h.keep_alive();
+    const std::string_view bad_target = take_target(r);
 
     if (h.version() != 10 && h.version() != 11) return refuse(505, errc::bad_request, "HTTP/1.0 and HTTP/1.1 only");
+    if (!bad_target.empty()) return refuse(400, errc::bad_path, bad_target);
     // A body in a content coding would be inflated to an unknown size: refused before a byte of it is read.
     std::string_view coding = sv(h[bhttp::field::content_encoding]);
     if (!coding.empty() && !iequals(coding, "identity"))

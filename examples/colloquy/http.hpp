@@ -51,10 +51,13 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 
 struct request {
   std::string method;
-  std::string target;  // as sent: path and query, percent-escapes kept
-  std::string path;    // target before '?', still escaped
-  std::string query;   // after '?', without it
-  int version = 11;    // 10 or 11
+  // As sent: path and query, percent-escapes kept. An absolute-form target ("http://host/p?q",
+  // RFC 9112 §3.2.2) is reduced to its path and query, and its authority replaces the Host
+  // header; CONNECT's authority-form and "*" (OPTIONS) are kept as sent.
+  std::string target;
+  std::string path;   // target before '?', still escaped
+  std::string query;  // after '?', without it
+  int version = 11;   // 10 or 11
   header_list headers;
   std::string body;
   std::string remote_address;  // the peer's address (no port)

@@ -1196,10 +1196,22 @@ int run(const config& c) {
   auto route = [&](const http::request& req, http::response& res) {
     trimmer.touch();
     common.apply(res);
-    // HTTP/1.1 requires Host; whatever it names must be a name this server answers to.
+    // Not a proxy: CONNECT opens no tunnel, and what its client sends next is never read as requests.
+    res.close = req.method == "CONNECT";
+    // HTTP/1.1 requires Host; whatever it names must be a name this server answers to (an
+    // absolute-form target's authority stands in for it: http.cpp).
     std::string_view host = req.header("Host");
     if ((!host.empty() || req.version == 11) && !hosts.allowed(host))
       return json_error(res, 421, errc::host_not_allowed, "this server does not answer to that host name");
+    constexpr const char* every_method = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
+    if (req.method == "CONNECT") return method_not_allowed(res, every_method);
+    // The asterisk-form asks about the server as a whole, and only OPTIONS may (RFC 9110 §9.3.7).
+    if (req.path == "*") {
+      if (req.method != "OPTIONS") return json_error(res, 400, errc::bad_path, "the target * is for OPTIONS only");
+      res.status = 204;
+      res.set("Allow", every_method);
+      return;
+    }
     safe_path path = decode_path(req.path);
     if (path.bad) return json_error(res, 400, errc::bad_path, "the path is not one this server can serve");
     const bool get = req.method == "GET" || req.method == "HEAD";

@@ -1220,4 +1220,105 @@ TEST_SUITE("Hostile clients") {
       CHECK(r.status == 404);
     }
   }
+
+  TEST_CASE("16. Absolute-form targets: served as their path, their authority checked as the Host; no proxying") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--host-name", "blog.example"});
+    const std::string target = thread_target(seed_thread);
+    const std::string feed = "/api/feed.atom?thread=" + seed_thread;
+    // RFC 9112 §3.2.2: a server accepts the absolute-form; the path and query are the target's,
+    // and the host is the target's authority, whatever the Host header says.
+    for (const char* scheme : {"http", "https", "HTTP"}) {
+      raw::response r = call(s, "GET", std::string(scheme) + "://blog.example" + target, {"Host: blog.example"});
+      INFO(std::string(scheme) << ": " << r.describe());
+      CHECK(r.status == 200);
+      CHECK(json_of(r)["thread"] == seed_thread);
+      CHECK(json_of(r)["feed"] == "//blog.example" + feed);
+    }
+    // The authority names the origin the feed link (and the answer kept for it) carries; a later
+    // reader asking by Host gets its own origin's link, not the earlier one's.
+    {
+      raw::response port = call(s, "GET", "http://blog.example:8080" + target, {"Host: evil.example"});
+      INFO("authority with a port: " << port.describe());
+      CHECK(port.status == 200);
+      CHECK(json_of(port)["feed"] == "//blog.example:8080" + feed);
+    }
+    CHECK(json_of(call(s, "GET", target, {"Host: blog.example"}))["feed"] == "//blog.example" + feed);
+    // An authority the server does not answer to is refused as that Host would be, whatever
+    // Host is sent beside it: no way around the check (or into the links and their cache).
+    for (const std::string& t : {"http://evil.example" + target, "https://evil.example:8443" + feed,
+                                 std::string("http://evil.example/"), std::string("http://evil.example")}) {
+      raw::response r = call(s, "GET", t, {"Host: blog.example"});
+      INFO(t << ": " << r.describe());
+      CHECK(r.status == 421);
+      CHECK(code_of(r) == "host_not_allowed");
+    }
+    {
+      raw::response post = call(s, "POST", "http://evil.example/api/comments",
+                                {"Host: blog.example", "Origin: http://evil.example", "Content-Type: application/json"},
+                                post_body(seed_thread, "through the authority", "absolute-1"));
+      INFO("post: " << post.describe());
+      CHECK(post.status == 421);
+      CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments WHERE client_id = 'absolute-1'") == 0);
+    }
+    {
+      raw::response posted = call(
+          s, "POST", "http://blog.example/api/comments",
+          {"Host: evil.example", "Origin: http://blog.example", "Content-Type: application/json"},
+          post_body(seed_thread, "by the blog's own name", "absolute-2"));
+      INFO("post by the allowed authority: " << posted.describe());
+      CHECK(posted.status == 201);
+    }
+    // Files too, with an empty path read as "/"; HTTP/1.0 without a Host; two on one connection.
+    CHECK(call(s, "GET", "http://blog.example/index.html").status == 200);
+    CHECK(call(s, "GET", "http://blog.example").status == 200);
+    CHECK(call(s, "GET", "http://blog.example?x=1").status == 200);
+    CHECK(raw::exchange(s.port(), "GET http://blog.example" + target + " HTTP/1.0\r\n\r\n").status == 200);
+    {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(raw::request("GET", "http://blog.example" + target, s.port(), {"Host: blog.example"}) +
+                     raw::request("GET", target, s.port(), {"Host: blog.example"})));
+      raw::response first = c.read_response(3000ms), second = c.read_response(3000ms);
+      INFO(first.describe() << " then " << second.describe());
+      CHECK(first.status == 200);
+      CHECK(second.status == 200);
+    }
+    // Other schemes, a user name, no host: 400 (RFC 9110 §4.2.1, §4.2.4).
+    for (const char* t :
+         {"ftp://blog.example/index.html", "file:///etc/passwd", "ws://blog.example/", "http://user@blog.example/",
+          "http://blog.example:@evil.example/", "http:///index.html", "http://", "javascript:alert(1)"}) {
+      raw::response r = call(s, "GET", t, {"Host: blog.example"});
+      INFO(std::string(t) << ": " << r.describe());
+      CHECK(r.status == 400);
+      CHECK(code_of(r) == "bad_path");
+    }
+    // Not a proxy: CONNECT (authority-form) is refused and the tunnel never opens; the
+    // asterisk-form is for OPTIONS about the server as a whole.
+    for (const char* authority : {"blog.example:443", "evil.example:443"}) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(std::string("CONNECT ") + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n"));
+      raw::response r = c.read_response(3000ms);
+      INFO("CONNECT " << std::string(authority) << ": " << r.describe());
+      CHECK(r.complete);
+      CHECK((r.status == 405 || r.status == 421));
+      if (r.status == 405) CHECK(code_of(r) == "method_not_allowed");
+      CHECK(c.wait_closed(3000ms));
+    }
+    {
+      raw::response options = call(s, "OPTIONS", "*", {"Host: blog.example"});
+      INFO("OPTIONS *: " << options.describe());
+      CHECK((options.status == 200 || options.status == 204));
+      CHECK(has_token(options.header("Allow"), "GET"));
+    }
+    CHECK(call(s, "OPTIONS", "*", {"Host: evil.example"}).status == 421);
+    for (const char* method : {"GET", "POST", "DELETE"}) {
+      raw::response r = call(s, method, "*", {"Host: blog.example"});
+      INFO(std::string(method) << " *: " << r.describe());
+      CHECK(r.status == 400);
+      CHECK(code_of(r) == "bad_path");
+    }
+    CHECK(call(s, "GET", target, {"Host: blog.example"}).status == 200);
+  }
 }
