@@ -234,7 +234,7 @@ file_folder::file_folder(const std::string& dir, folder_options o) : o_(o) {
   if (ec) root_ = dir;
 }
 
-int file_folder::open_inside(const std::string& path, std::string& real_path) const {
+int file_folder::open_inside(const std::string& path, std::string& real_path, struct stat& st) const {
   std::string full = root_ + path;
   char resolved[PATH_MAX];
   if (!::realpath(full.c_str(), resolved)) return -1;
@@ -244,7 +244,23 @@ int file_folder::open_inside(const std::string& path, std::string& real_path) co
   if (real_path.size() <= root_.size() || real_path.compare(0, root_.size(), root_) != 0 || real_path[root_.size()] != '/')
     return -1;
   if (real_path.find("/.", root_.size()) != std::string::npos) return -1;
-  return ::open(real_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  // Only a regular file, or a folder (for the redirect to its index), is opened: opening a FIFO
+  // for reading waits for a writer, which held a worker for as long as nobody wrote, and opening
+  // a device can wait or do worse. Checked before opening, then again on what was opened (it may
+  // have been replaced in between), which O_NONBLOCK lets return at once.
+  if (::stat(real_path.c_str(), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+    errno = ENOENT;
+    return -1;
+  }
+  int fd = ::open(real_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return -1;
+  if (::fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+    ::close(fd);
+    errno = ENOENT;
+    return -1;
+  }
+  return fd;
 }
 
 std::shared_ptr<const file_folder::entry> file_folder::load(const std::string& real_path, int fd, std::uint64_t ino,
@@ -307,7 +323,8 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   std::string path = rel;
   if (path.empty() || path.back() == '/') path += "index.html";
   std::string real_path;
-  int fd = open_inside(path, real_path);
+  struct stat st {};
+  int fd = open_inside(path, real_path, st);
   if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {  // out of descriptors: not the file's fault
     r.status = 503;
     r.set("Retry-After", "5");
@@ -317,8 +334,7 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
     return;
   }
   if (fd < 0) return not_found();
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (!S_ISREG(st.st_mode)) {
     ::close(fd);
     // A folder named without its slash: its index page.
     if (S_ISDIR(st.st_mode) && rel.back() != '/') {
@@ -352,12 +368,12 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
     for (const char* c : {"br", "gzip"}) {
       if ((c[0] == 'b' && !ok.br) || (c[0] == 'g' && !ok.gzip)) continue;
       std::string sibling_real;
-      int sfd = open_inside(path + (c[0] == 'b' ? ".br" : ".gz"), sibling_real);
-      if (sfd < 0) continue;
       struct stat ss {};
+      int sfd = open_inside(path + (c[0] == 'b' ? ".br" : ".gz"), sibling_real, ss);
+      if (sfd < 0) continue;
       // Older than the file means stale. Compared in whole seconds: brotli and gzip copy the
       // file's time to what they write, some only to the second.
-      if (::fstat(sfd, &ss) == 0 && S_ISREG(ss.st_mode) && ss.st_mtim.tv_sec >= st.st_mtim.tv_sec) {
+      if (S_ISREG(ss.st_mode) && ss.st_mtim.tv_sec >= st.st_mtim.tv_sec) {
         auto se = load(sibling_real, sfd, ss.st_ino, static_cast<std::uint64_t>(ss.st_size),
                        std::int64_t(ss.st_mtim.tv_sec) * 1000000000 + ss.st_mtim.tv_nsec);
         if (se) {

@@ -9,6 +9,8 @@
 // `FILE.br`/`FILE.gz` next to the file when Accept-Encoding allows it, and at most one byte
 // range. Small files are kept in memory (checked against the disk on every request).
 #pragma once
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -65,8 +67,9 @@ class file_folder {
   };
   std::shared_ptr<const entry> load(const std::string& real_path, int fd, std::uint64_t ino, std::uint64_t size,
                                     std::int64_t mtime_ns);
-  // Opens `path` inside the folder (no dotfile, no way out): fd or -1.
-  int open_inside(const std::string& path, std::string& real_path) const;
+  // Opens `path` inside the folder (no dotfile, no way out), never waiting on it: fd and its
+  // `st` for a regular file or a folder, else -1 (a FIFO, socket or device is not found).
+  int open_inside(const std::string& path, std::string& real_path, struct stat& st) const;
 
   std::string root_;
   folder_options o_;

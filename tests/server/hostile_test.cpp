@@ -4,6 +4,8 @@
 // /work/spec-server.md promises instead. Every loop is bounded in count and time and every read
 // has a deadline: a server that misbehaves fails a check, it never hangs the run.
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -1320,5 +1322,64 @@ TEST_SUITE("Hostile clients") {
       CHECK(code_of(r) == "bad_path");
     }
     CHECK(call(s, "GET", target, {"Host: blog.example"}).status == 200);
+  }
+
+  TEST_CASE("17. Static files: only regular files are served; a FIFO, socket or device answers 404 at once") {
+    scratch_dir root, data;
+    write_file(root.file("index.html"), "<p>hello</p>");
+    write_file(root.file("app.js"), "export {};");
+    std::filesystem::create_directories(root.path / "sub");
+    // Opening a FIFO for reading waits for a writer: each of these held a worker for good.
+    std::vector<std::string> fifos;
+    for (const char* name : {"pipe.txt", "app.js.br", "sub/index.html"}) {
+      fifos.push_back(root.file(name));
+      REQUIRE(mkfifo(fifos.back().c_str(), 0644) == 0);
+    }
+    std::filesystem::create_symlink("/dev/zero", root.path / "zero.txt");
+    std::filesystem::create_symlink(root.file("pipe.txt"), root.path / "pipe-link.txt");
+    const std::string socket_path = root.file("socket.txt");
+    int unix_socket = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    REQUIRE(socket_path.size() < sizeof address.sun_path);
+    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    REQUIRE(::bind(unix_socket, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    // A device node inside the root, where the test may make one (root, outside some containers).
+    const bool device = ::mknod(root.file("null.txt").c_str(), S_IFCHR | 0644, makedev(1, 3)) == 0;
+    // Two workers: two requests held would stop every other request.
+    server_process s(data.db("c.db"),
+                     {"--root", root.path.string(), "--seed", seed_root + "/comments.json", "--workers", "2"});
+
+    std::vector<std::string> paths = {"/pipe.txt", "/pipe-link.txt", "/sub/",     "/sub/index.html",
+                                      "/zero.txt", "/socket.txt",    "/pipe.txt", "/sub/"};
+    if (device) paths.push_back("/null.txt");
+    for (const std::string& path : paths) {
+      const auto start = steady::now();
+      raw::response r = call(s, "GET", path, {}, "", "", 2000ms);
+      INFO(path << ": " << r.describe() << " after " << seconds_since(start) << " s");
+      CHECK(r.status == 404);
+      CHECK(seconds_since(start) < 1.5);
+    }
+    // The regular file beside a FIFO sibling is served plainly, and so is everything else.
+    {
+      const auto start = steady::now();
+      raw::response js = call(s, "GET", "/app.js", {"Accept-Encoding: br, gzip"}, "", "", 2000ms);
+      INFO("/app.js: " << js.describe() << " after " << seconds_since(start) << " s");
+      CHECK(js.status == 200);
+      CHECK(js.body == "export {};");
+      CHECK_FALSE(js.has("Content-Encoding"));
+    }
+    raw::response page = call(s, "GET", "/index.html", {}, "", "", 2000ms);
+    INFO("/index.html: " << page.describe());
+    CHECK(page.body == "<p>hello</p>");
+    CHECK(call(s, "GET", thread_target(seed_thread), {}, "", "", 2000ms).status == 200);
+
+    // A server that did block is let go, so that it stops within the test's time.
+    for (int round = 0; round < 4; ++round)
+      for (const std::string& f : fifos) {
+        int w = ::open(f.c_str(), O_WRONLY | O_NONBLOCK);
+        if (w >= 0) ::close(w);
+      }
+    ::close(unix_socket);
   }
 }
