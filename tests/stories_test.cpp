@@ -398,6 +398,25 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(read_feed("\xEF\xBB\xBF{\"items\":[]}").ok);  // a BOM is fine
   }
 
+  TEST_CASE("An HTML page given for its feed is named as a page, with where its feed is linked") {
+    auto code = [](std::string_view feed) { return read_feed(feed).error.code; };
+    for (const char* page : {"<!DOCTYPE html>\n<html lang=\"en\"><head><title>Blog</title>", "<!doctype html>",
+                             "\xEF\xBB\xBF \r\n\t<!DocType  HTML>", "<html>", "<HTML lang=\"en\">", "\n<html\n>",
+                             "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\">"}) {
+      CAPTURE(page);
+      const problem p = read_feed(page).error;
+      CHECK(p.code == "feed_is_html");
+      CHECK(p.message.find("HTML page, not a feed") != std::string::npos);
+      CHECK(p.message.find("<link rel=\"alternate\">") != std::string::npos);
+    }
+    // XML stays XML, names that only begin as "html" included.
+    CHECK(code("<?xml version=\"1.0\"?><rss/>") == "feed_is_xml");
+    CHECK(code("<htmlfeed/>") == "feed_is_xml");
+    CHECK(code("<!DOCTYPE rss>") == "feed_is_xml");
+    // The widget's call answers it the same way.
+    CHECK(meta_of(render_stories("<!doctype html><p>Oops</p>", "{}"))["error"]["code"] == "feed_is_html");
+  }
+
   TEST_CASE("A feed that is not JSON says where: line and column, as a comments document does") {
     auto f = read_feed("{\"items\": [\n  {\"url\": \"https://e.x/\",}\n]}");
     REQUIRE_FALSE(f.ok);

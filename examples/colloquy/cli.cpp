@@ -44,7 +44,8 @@ const char* const check_usage =
     "                  the document is unusable (not JSON: with its line and column)\n";
 const char* const stories_usage =
     "  stories [FILE]  JSON Feed (FILE or stdin) to Latest Stories cards HTML on stdout;\n"
-    "                  exit 1 when the feed is unusable (RSS/Atom: feed_is_xml, see README)\n"
+    "                  exit 1 when the feed is unusable (RSS/Atom: feed_is_xml, see README;\n"
+    "                  a web page instead of its feed: feed_is_html)\n"
     "      --count N (3, 1..50)  --length N (130, 10..2000)  --page-url URL  --locale TAG (en)\n";
 const char* const serve_usage =
     "  serve           the reference comments server and the example site\n"

@@ -467,7 +467,8 @@ int check(const colloquy::cli::args& a) {
 
 // Static sites: the same cards the widget shows, from the same core. The core reads JSON Feed
 // only; RSS and Atom are converted by the widget's loader with the browser's XML parser, and a
-// second, native XML reader here would drift from it. Such input is refused with feed_is_xml.
+// second, native XML reader here would drift from it. Such input is refused with feed_is_xml; an
+// HTML page (a blog's address given for its feed's) with feed_is_html.
 int stories(const colloquy::cli::args& a) {
   if (!check_locale("stories", a)) return 2;
   colloquy::widget_options o;

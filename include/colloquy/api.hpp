@@ -387,7 +387,7 @@ inline check_view check_comments(std::string_view document) {
 
 struct stories_view {
   bool ok = false;
-  problem error;          // when !ok: not_json, not_feed, feed_is_xml, ...
+  problem error;          // when !ok: not_json, not_feed, feed_is_xml, feed_is_html, ...
   std::size_t count = 0;  // cards shown
   std::size_t items = 0;  // usable items in the feed
   problem_list problems;

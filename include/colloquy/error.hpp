@@ -119,12 +119,13 @@ class problem_list {
   X(self_parent, 422, rejected) /* a comment replying to itself */                               \
   X(reply_cycle, 422, rejected) /* cut here to break a cycle */                                  \
   /* Feeds. */                                                                                   \
-  X(not_feed, 422, rejected)    /* no items array, unknown XML root, empty */                    \
-  X(not_xml, 422, rejected)     /* RSS/Atom not well-formed (loader's XML parser) */             \
-  X(feed_is_xml, 422, rejected) /* RSS/Atom handed to the core, which reads JSON Feed */         \
-  X(missing_url, 422, rejected) /* feed item without a link: skipped */                          \
-  X(bad_url, 422, rejected)     /* feed item link not http(s): skipped */                        \
-  X(bad_image, 422, rejected)   /* feed item image not http(s): dropped */                       \
+  X(not_feed, 422, rejected)     /* no items array, unknown XML root, empty */                   \
+  X(not_xml, 422, rejected)      /* RSS/Atom not well-formed (loader's XML parser) */            \
+  X(feed_is_xml, 422, rejected)  /* RSS/Atom handed to the core, which reads JSON Feed */        \
+  X(feed_is_html, 422, rejected) /* a web page (the blog's, say) given where its feed belongs */ \
+  X(missing_url, 422, rejected)  /* feed item without a link: skipped */                         \
+  X(bad_url, 422, rejected)      /* feed item link not http(s): skipped */                       \
+  X(bad_image, 422, rejected)    /* feed item image not http(s): dropped */                      \
   /* Drafts (compose.hpp): what a reader typed. */                                               \
   X(text_required, 400, text_required)                                                           \
   X(name_too_long, 400, name_too_long)                                                           \

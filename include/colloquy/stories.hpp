@@ -56,7 +56,7 @@ struct story {
 
 struct feed_result {
   bool ok = false;
-  problem error;             // when !ok: not_json, not_feed, feed_is_xml, ...
+  problem error;             // when !ok: not_json, not_feed, feed_is_xml, feed_is_html, ...
   std::vector<story> items;  // usable items, in feed order
   problem_list problems;     // items skipped (no usable link) or repaired (bad date, image)
 };
@@ -551,6 +551,29 @@ inline bool read_story(json_document::ref it, std::size_t index, std::string_vie
   return true;
 }
 
+// An HTML page: after an optional BOM and white space, "<!DOCTYPE html" or "<html", in any case,
+// as a whole name. The usual mistake is the blog's own address given for its feed's.
+inline bool starts_like_html(std::string_view s) {
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  s = trimmed(s);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  // Takes `word` (lower case) off the front of `s`, in any case.
+  auto take = [&s](std::string_view word) {
+    if (s.size() < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+      if (ascii_lower(s[i]) != word[i]) return false;
+    s.remove_prefix(word.size());
+    return true;
+  };
+  if (take("<!doctype")) {
+    if (s.empty() || !space(s[0])) return false;
+    while (!s.empty() && space(s[0])) s.remove_prefix(1);
+  } else if (!take("<")) {
+    return false;
+  }
+  return take("html") && (s.empty() || space(s[0]) || s[0] == '>' || s[0] == '/');
+}
+
 inline bool starts_like_xml(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
   s = trimmed(s);
@@ -570,6 +593,9 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   };
   if (json.size() > limits::max_feed_bytes) return fail(errc::document_too_large, "", "feed is larger than the limit");
   if (trimmed(json).empty() || trimmed(json) == "\xEF\xBB\xBF") return fail(errc::not_feed, "", "feed is empty");
+  if (detail::starts_like_html(json))
+    return fail(errc::feed_is_html, "",
+                "this is an HTML page, not a feed; give the feed's URL (its <link rel=\"alternate\">)");
   if (detail::starts_like_xml(json))
     return fail(errc::feed_is_xml, "",
                 "feed is XML (RSS or Atom): the widget's loader converts those; the core reads JSON Feed");

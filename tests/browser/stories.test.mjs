@@ -369,6 +369,16 @@ test('colloquy stories: the seed feed gives the seed cards', () => {
   assert.equal(runCli([seed, '--length', 'x']).status, 2);
 });
 
+test('colloquy stories: an HTML page (the blog, not its feed) is refused with feed_is_html and where its feed is', () => {
+  for (const page of ['<!DOCTYPE html>\n<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>',
+    '\uFEFF \n<HTML lang="en"><body>Blog</body></HTML>']) {
+    const r = runCli([], page);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^colloquy stories: .*: feed_is_html: this is an HTML page, not a feed; give the feed's URL \(its <link rel="alternate">\)\n$/);
+    assert.equal(r.stdout, '');
+  }
+});
+
 test('colloquy stories: every shared JSON feed renders, every XML one is refused with feed_is_xml', { skip: skipData }, () => {
   let rendered = 0, refused = 0;
   for (const entry of manifest) {
