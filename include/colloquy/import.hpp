@@ -470,10 +470,10 @@ inline import_result import_disqus(std::string_view bytes) {
 // as the file is parsed (xml::stream) and only their comments kept, as the fields used below.
 inline import_result import_wordpress(std::string_view bytes) {
   using namespace detail::import;
-  struct comment {
+  struct wp_comment {
     std::string link, id, type, date_gmt, date, parent, author, url, approved, content;
   };
-  std::vector<comment> comments;
+  std::vector<wp_comment> comments;
   bool any = false;  // a <wp:comment> in an item of the channel
   const xml::stream each_item{
       2, "item", [&](const xml::document& d, const xml::element& parent, const xml::element& item) {
@@ -511,8 +511,8 @@ inline import_result import_wordpress(std::string_view bytes) {
   import_result r;
   report_repairs(d, r);
   builder b(r);
-  for (comment& each : comments) {
-    const comment wc = std::move(each);  // freed as it is read
+  for (wp_comment& each : comments) {
+    const wp_comment wc = std::move(each);  // freed as it is read
     ++r.read;
     imported_comment c;
     const std::string source_id = trimmed_copy(wc.id);
