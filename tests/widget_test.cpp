@@ -9,6 +9,7 @@
 
 #include "colloquy/boundary.hpp"
 #include "colloquy/colloquy.hpp"
+#include "test_support.hpp"
 
 using namespace colloquy;
 
@@ -87,15 +88,67 @@ TEST_SUITE("The loader's questions") {
     CHECK(page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}") == "dark");
     CHECK(page_scheme("normal\n\n255 255 255 255\n0 0 0 255", "{}") == "light");
     CHECK(page_scheme("normal\ndark\n20 20 20 100\n250 250 250 255", "{}") == "light");  // half transparent: skipped
-    // Around the threshold: #767676 (luminance 0.18) is light, #757575 (0.178) dark.
-    CHECK(page_scheme("normal\n\n118 118 118 255", "{}") == "light");
-    CHECK(page_scheme("normal\n\n117 117 117 255", "{}") == "dark");
+    // Around the threshold: #767676 (luminance 0.18) is light, #757575 (0.178) dark; on either
+    // neither scheme's text reaches 4.5:1, so the widget paints its own background.
+    CHECK(page_scheme("normal\n\n118 118 118 255", "{}") == "light opaque");
+    CHECK(page_scheme("normal\n\n117 117 117 255", "{}") == "dark opaque");
     CHECK(page_scheme("dark\n\n0 0 0 0", "{}") == "dark");
     CHECK(page_scheme("light dark\ndark\n", "{}") == "dark");
     CHECK(page_scheme("light dark\n\n", "{}") == "light");
     CHECK(page_scheme("normal\ndark\n", "{}") == "light");  // a page that offers no dark stays light
     CHECK(page_scheme("", "{}") == "light");
     CHECK(page_scheme("normal\n\nred\n1 2\n-1 0 0 255\n300 0 0 255\n0 0 0 255", "{}") == "dark");  // junk lines skipped
+  }
+
+  TEST_CASE("The auto theme paints its own background where the page's would not hold its colours") {
+    // Mid-tones: #222 on #777 is 3.5:1, #aaa on #1c5a8c 3.1:1, #e8e8e8 on #2e7d32 4.2:1.
+    CHECK(page_scheme("normal\n\n119 119 119 255", "{}") == "light opaque");
+    CHECK(page_scheme("normal\n\n28 90 140 255", "{}") == "dark opaque");
+    CHECK(page_scheme("normal\n\n46 125 50 255", "{}") == "dark opaque");
+    // Where they hold, the page shows through: white, a paper tone, near-black, a dark slate.
+    CHECK(page_scheme("normal\n\n255 255 255 255", "{}") == "light");
+    CHECK(page_scheme("normal\n\n244 241 234 255", "{}") == "light");
+    CHECK(page_scheme("normal\n\n18 18 18 255", "{}") == "dark");
+    CHECK(page_scheme("normal\n\n16 20 24 255", "{}") == "dark");
+    // An image (a gradient, a picture) over the first opaque colour, on its element or one
+    // nearer the widget: what is behind the widget cannot be known. The colour under it still
+    // chooses the scheme; without one, the page's color-scheme and the reader do.
+    CHECK(page_scheme("normal\n\n0 0 0 0 none\n16 16 16 255 linear-gradient(rgb(17, 17, 17), rgb(26, 26, 26))", "{}") ==
+          "dark opaque");
+    CHECK(page_scheme("normal\n\n0 0 0 0 url(\"a.png\")\n0 0 0 0 none", "{}") == "light opaque");
+    CHECK(page_scheme("light dark\ndark\n0 0 0 0 none, url(a.svg)", "{}") == "dark opaque");
+    // An image behind the first opaque colour is hidden by it.
+    CHECK(page_scheme("normal\n\n255 255 255 255 none, none\n0 0 0 255 url(a.png)", "{}") == "light");
+    // A theme given is the scheme, and paints its own background already (colloquy.css).
+    CHECK(page_scheme("normal\n\n119 119 119 255", R"({"theme":"dark"})") == "dark");
+    CHECK(choose_scheme("255 255 255 255 url(a.png)", {}) == "light opaque");
+    CHECK(scheme_for("255 255 255 255 url(a.png)", {}) == "light");
+  }
+
+  TEST_CASE("The palettes the auto theme checks are colloquy.css's") {
+    const std::string css = test::source_file("web/colloquy.css");
+    // The n-th (0: light, 1: dark) default of --colloquy-<name> in the stylesheet, as 0xrrggbb.
+    auto colour = [&](std::string_view name, int nth) {
+      const std::string key = "var(--colloquy-" + std::string(name) + ", #";
+      std::size_t at = 0;
+      for (int i = 0; i <= nth; ++i) {
+        at = css.find(key, at);
+        REQUIRE(at != std::string::npos);
+        at += key.size();
+      }
+      std::string hex = css.substr(at, css.find(')', at) - at);
+      if (hex.size() == 3) hex = {hex[0], hex[0], hex[1], hex[1], hex[2], hex[2]};
+      return std::uint32_t(std::stoul(hex, nullptr, 16));
+    };
+    for (int nth : {0, 1}) {
+      const scheme_palette& p = nth == 0 ? light_palette : dark_palette;
+      CAPTURE(nth);
+      CHECK(p.text[0] == colour("fg", nth));
+      CHECK(p.text[1] == colour("muted", nth));
+      CHECK(p.text[2] == colour("accent", nth));
+      CHECK(p.text[3] == colour("error", nth));
+      CHECK(p.control == colour("control", nth));
+    }
   }
 
   TEST_CASE("The luminance's x ^ 2.4 (no pow in the module) agrees with pow for every channel value") {

@@ -6,7 +6,8 @@
 // written once, in the stylesheet for pre-rendered pages).
 // Strings are kept as written; a run of whitespace becomes one space, or nothing next to
 // { } ; , > and after ':' (never before ':' or next to parentheses, where a space is a
-// descendant combinator or separates a media query's words).
+// descendant combinator or separates a media query's words); a ';' before '}' goes, and so do
+// the quotes around an attribute selector's value that is a name ([data-scheme="dark"]).
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [input, output, flag, avatarFile] = process.argv.slice(2);
@@ -31,4 +32,6 @@ for (let m; (m = tokens.exec(css));) {
   }
 }
 out += css.slice(last);
+out = out.replace(/(\[[\w-]+[~|^$*]?=)(["'])(-?[A-Za-z_][\w-]*)\2\]|("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|;(?=\})/g,
+  (m, attribute, quote, name, string) => (attribute ? attribute + name + ']' : string || ''));
 writeFileSync(output, out.trim() + '\n');

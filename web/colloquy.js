@@ -218,8 +218,8 @@
     }
   }
 
-  // data-theme="auto": the page's colour-scheme, the reader's preference, then the backgrounds
-  // from the mount element up, for the core to judge light or dark (a 1x1 canvas reads any syntax).
+  // data-theme="auto": the page's colour-scheme, the reader's preference, then the backgrounds (colour,
+  // image) from the mount element up, for the core to judge (a 1x1 canvas reads any colour syntax).
   let probe = null;
   function pageColors(element) {
     probe = probe || document.createElement('canvas').getContext('2d', { willReadFrequently: true });
@@ -229,7 +229,7 @@
       probe.clearRect(0, 0, 1, 1);
       probe.fillStyle = getComputedStyle(el).backgroundColor;
       probe.fillRect(0, 0, 1, 1);
-      lines.push(probe.getImageData(0, 0, 1, 1).data.join(' '));
+      lines.push(probe.getImageData(0, 0, 1, 1).data.join(' ') + ' ' + getComputedStyle(el).backgroundImage);
     }
     return lines.join('\n');
   }
@@ -380,8 +380,8 @@
       if (state.core) react(type, target);
     }, on));
 
-    // The core's light or dark (before it loads: the theme as given), decided again when <html>
-    // or <body> changes an attribute (class, data-theme, style) or the reader's preference changes.
+    // The core's light or dark, plus " opaque" for a background of its own (before it loads: the theme as given), decided
+    // again when <html> or <body> changes an attribute (class, data-theme, style) or the reader's preference changes.
     function setScheme() {
       const scheme = state.core ? callPlain(state.core, 'colloquy_page_scheme', pageColors(element), { theme: state.o.theme }) : state.o.theme;
       if (frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);

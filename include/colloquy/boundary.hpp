@@ -579,12 +579,15 @@ inline std::string render_feed_tree(std::string_view tree, std::string_view opti
 }
 
 // The widget's scheme: the options' "theme" when it is "light" or "dark"; for "auto" (or none),
-// the page's colours in, "light" or "dark" out (widget.hpp scheme_for). Input: the page's
-// color-scheme on the first line, "dark" on the second when the reader prefers dark, then one
-// background per line ("r g b a", 0..255) from the mount element up.
+// the page's colours in, "light" or "dark" out, followed by " opaque" when the widget paints its
+// own background of that scheme (widget.hpp choose_scheme). Input: the page's color-scheme on
+// the first line, "dark" on the second when the reader prefers dark, then one background per line
+// ("r g b a", 0..255, then the background-image: "none", a url(), a gradient) from the mount
+// element up.
 //
 //   colloquy::page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}")   // "dark"
 //   colloquy::page_scheme("normal\n\n0 0 0 0\n17 17 17 255", R"({"theme":"light"})")   // "light"
+//   colloquy::page_scheme("normal\n\n119 119 119 255", "{}")   // "light opaque": #222 on #777 is 3.5:1
 inline std::string page_scheme(std::string_view input, std::string_view options_json) {
   const std::string_view theme = parse_widget_options(options_json).theme;
   if (theme != "auto") return std::string(theme);
@@ -592,7 +595,7 @@ inline std::string page_scheme(std::string_view input, std::string_view options_
   std::size_t second = std::min(input.find('\n', first + 1), input.size());
   page_colors page{input.substr(0, first),
                    input.substr(std::min(first + 1, input.size()), second - std::min(first + 1, second)) == "dark"};
-  return std::string(scheme_for(input.substr(std::min(second + 1, input.size())), page));
+  return std::string(choose_scheme(input.substr(std::min(second + 1, input.size())), page));
 }
 
 // Where a new comment goes in the thread on show: the thread's pages in (as for render_comments),

@@ -7,7 +7,9 @@
 //   colloquy::json_writer w(out);
 //   colloquy::write_loader_defaults(w.begin_object());  // {"target":"#colloquy",…,"postTimeout":15000,…
 //   colloquy::scheme_for("255 255 255 255\n", {})      // "light": the first opaque background is white
+//   colloquy::choose_scheme("0 0 0 255 url(a.png)\n", {})  // "dark opaque": an image is over the black
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -117,7 +119,7 @@ struct page_colors {
 namespace detail {
 // x ^ 2.4 for x in (0, 1], as x^2 times the fifth root of x^2 (Newton's method from 1, which
 // approaches the root from above): no pow, whose tables cost the widget's module ~3 KB gzip.
-inline double pow_2_4(double x) {
+constexpr double pow_2_4(double x) {
   const double square = x * x;
   double root = 1;
   for (int i = 0; i < 24; ++i) {
@@ -127,7 +129,7 @@ inline double pow_2_4(double x) {
   return square * root;
 }
 // WCAG relative luminance of an sRGB colour (0..255 channels).
-inline double relative_luminance(int r, int g, int b) {
+constexpr double relative_luminance(int r, int g, int b) {
   auto linear = [](int v) {
     double c = v / 255.0;
     return c <= 0.04045 ? c / 12.92 : pow_2_4((c + 0.055) / 1.055);
@@ -139,11 +141,53 @@ inline double relative_luminance(int r, int g, int b) {
 inline constexpr double dark_below = 0.179;
 }  // namespace detail
 
-// "light" or "dark" for the widget: the first opaque background among `backgrounds` (one per
-// line, "r g b a" with 0..255 channels, from the mount element up to <html>), else the page's
-// color-scheme, and only when the page offers both, the reader's preference. Lines that are not
-// four numbers are skipped.
-inline std::string_view scheme_for(std::string_view backgrounds, const page_colors& page) {
+// The schemes' colours as colloquy.css sets them (0xrrggbb; widget_test reads the stylesheet
+// to keep the two the same): text (fg, muted, accent, error) needs 4.5:1 on the background,
+// controls (field borders) 3:1 (WCAG 1.4.3, 1.4.11).
+struct scheme_palette {
+  std::uint32_t text[4];
+  std::uint32_t control;
+};
+inline constexpr scheme_palette light_palette{{0x222222, 0x666666, 0x1c5a8c, 0xb3261e}, 0x767676};
+inline constexpr scheme_palette dark_palette{{0xe8e8e8, 0xaaaaaa, 0x8cc4f0, 0xff8a80}, 0x8a8a8a};
+
+namespace detail {
+constexpr double luminance_of(std::uint32_t rgb) {
+  return relative_luminance(int(rgb >> 16), int(rgb >> 8 & 255), int(rgb & 255));
+}
+// The luminance a background needs for every colour of `p` to stand out from it: at least
+// (a light palette: its colours are darker) or at most (a dark one) the bound WCAG's ratio
+// (L1 + 0.05) / (L2 + 0.05) gives for each. Worked out when compiling: the module holds two numbers.
+constexpr double ground_bound(const scheme_palette& p, bool dark) {
+  double bound = dark ? 1 : 0;
+  auto need = [&](std::uint32_t rgb, double ratio) {
+    const double l = luminance_of(rgb) + 0.05;
+    bound = dark ? std::min(bound, l / ratio - 0.05) : std::max(bound, l * ratio - 0.05);
+  };
+  for (std::uint32_t c : p.text) need(c, 4.5);
+  need(p.control, 3);
+  return bound;
+}
+inline constexpr double light_ground_min = ground_bound(light_palette, false);  // ~0.773: #e4e4e4 at least
+inline constexpr double dark_ground_max = ground_bound(dark_palette, true);     // ~0.050: #3f3f3f at most
+// Whether every colour of the scheme stands out enough from a background of luminance `ground`.
+constexpr bool readable_on(bool dark, double ground) {
+  return dark ? ground <= dark_ground_max : ground >= light_ground_min;
+}
+}  // namespace detail
+
+// The scheme for the widget: "light" or "dark", followed by " opaque" when the widget paints its
+// own background of that scheme. `backgrounds`: one line per element from the mount element up
+// to <html>, "r g b a" (0..255 channels) for its background colour, then its computed
+// background-image ("none"; an image, a gradient: painted over that colour). The first opaque
+// background decides light or dark by its luminance; the widget paints its own background when
+// an image comes before it (what is behind the widget is unknown) or when the scheme's text would
+// not reach 4.5:1 on it (mid-tones: #777, #1c5a8c), so README's 4.5:1 holds under auto. With no
+// opaque background, the page's color-scheme decides, and only when the page offers both, the
+// reader's preference. Lines that are neither are skipped.
+inline std::string_view choose_scheme(std::string_view backgrounds, const page_colors& page) {
+  static constexpr std::string_view answers[] = {"light", "dark", "light opaque", "dark opaque"};
+  bool opaque = false;
   std::size_t pos = 0;
   while (pos < backgrounds.size()) {
     std::size_t end = backgrounds.find('\n', pos);
@@ -158,14 +202,25 @@ inline std::string_view scheme_for(std::string_view backgrounds, const page_colo
       for (; p < last && *p >= '0' && *p <= '9' && x <= 255; ++p) x = x * 10 + (*p - '0');
       ok = ok && p > digits && x <= 255;
     }
+    // Then the element's background-image: "none", or an image (url(), a gradient: a '(')
+    // painted over its colour, which hides what is behind the widget.
+    while (p < last && *p != '(') ++p;
+    opaque = opaque || p < last;
     pos = end + 1;
     if (!ok || v[3] <= 127) continue;  // half transparent or less: the page behind shows through
-    return detail::relative_luminance(v[0], v[1], v[2]) < detail::dark_below ? "dark" : "light";
+    const double ground = detail::relative_luminance(v[0], v[1], v[2]);
+    const bool dark = ground < detail::dark_below;
+    return answers[dark + 2 * (opaque || !detail::readable_on(dark, ground))];
   }
   bool dark = page.color_scheme.find("dark") != std::string_view::npos;
   bool light = page.color_scheme.find("light") != std::string_view::npos;
-  if (dark && light) return page.prefers_dark ? "dark" : "light";
-  return dark ? "dark" : "light";
+  return answers[(dark && light ? page.prefers_dark : dark) + 2 * opaque];
+}
+
+// "light" or "dark": choose_scheme's scheme.
+inline std::string_view scheme_for(std::string_view backgrounds, const page_colors& page) {
+  const std::string_view answer = choose_scheme(backgrounds, page);
+  return answer.substr(0, answer.find(' '));
 }
 
 }  // namespace colloquy

@@ -48,6 +48,7 @@ async function open(server, { style = '', theme = 'auto', os = 'light', htmlClas
 }
 
 const scheme = (page) => page.evaluate(() => document.querySelector('#colloquy').shadowRoot.querySelector('.colloquy').dataset.scheme);
+const opaque = async (page) => (await scheme(page)).split(' ').includes('opaque');
 
 // axe-core's color-contrast rule over the widget (it walks open shadow roots), plus the 3:1 of
 // non-text contrast for field borders and the submit button against what is behind them.
@@ -95,10 +96,36 @@ for (const c of SCHEMES) {
     await withServer(browser, [], async (server) => {
       const { page, context, errors } = await open(server, c.options);
       assert.equal(await scheme(page), c.expect);
+      assert.equal(await opaque(page), false, 'the page shows through where its colours hold');
       const r = await contrast(page);
       assert.deepEqual(r.violations, [], r.violations.join('\n'));
       assert.deepEqual(r.weak, []);
       assert.ok(r.checked >= 8, `${r.checked} controls checked`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    });
+  });
+}
+
+// Under auto, where neither scheme reaches 4.5:1 on the page's background (mid-tones), or where
+// that background cannot be known (a gradient or an image over it), the widget paints its own
+// background of the scheme it chose (data-scheme="light opaque"), and contrast holds there too.
+const DARK_IMAGE = 'data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 width=%274%27 height=%274%27%3E%3Crect width=%274%27 height=%274%27 fill=%27%23101010%27/%3E%3C/svg%3E';
+const OPAQUE = [
+  { name: 'a grey page (#777)', style: 'body { background: #777; }', expect: 'light' },
+  { name: 'a blue page (#1c5a8c)', style: 'body { background: #1c5a8c; color: #fff; }', expect: 'dark' },
+  { name: 'a green page (#2e7d32)', style: 'body { background: #2e7d32; color: #fff; }', expect: 'dark' },
+  { name: 'a dark gradient', style: 'body { background: linear-gradient(#111, #1a1a1a) fixed; color: #eee; min-height: 100vh; }', expect: 'light' },
+  { name: 'a dark image over a dark colour', style: `body { background: #101010 url("${DARK_IMAGE}"); color: #eee; }`, expect: 'dark' },
+];
+for (const c of OPAQUE) {
+  test(`auto on ${c.name}: the widget's own background, and contrast holds`, async () => {
+    await withServer(browser, [], async (server) => {
+      const { page, context, errors } = await open(server, { os: 'light', style: c.style });
+      assert.equal(await scheme(page), `${c.expect} opaque`);
+      const r = await contrast(page);
+      assert.deepEqual(r.violations, [], r.violations.join('\n'));
+      assert.deepEqual(r.weak, []);
       assert.deepEqual(errors, []);
       await context.close();
     });
