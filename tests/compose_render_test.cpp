@@ -28,11 +28,11 @@ TEST_SUITE("Compose form") {
                    0) == 0);
     CHECK(has(html, "<h3 id=\"colloquy-compose-title\">Leave a comment</h3>"));
     CHECK(has(html,
-              "<label>Name<input name=\"name\" autocomplete=\"name\" "
+              "<label>Name<input name=\"name\" autocomplete=\"name\" dir=\"auto\" "
               "aria-describedby=\"colloquy-compose-name-error\"></label>"));
     CHECK(has(html, "<label>Location<input name=\"location\""));
     CHECK(has(html,
-              "<label>Comment<textarea name=\"text\" rows=\"5\" required "
+              "<label>Comment<textarea name=\"text\" rows=\"5\" dir=\"auto\" required "
               "aria-describedby=\"colloquy-compose-text-error\"></textarea></label>"));
     CHECK(has(
         html,
@@ -76,7 +76,7 @@ TEST_SUITE("Compose form") {
         CHECK(count(html, id) == 2);
       }
       CHECK(count(html, " required") == 1);
-      CHECK(has(html, "<textarea name=\"text\" rows=\"5\" required"));
+      CHECK(has(html, "<textarea name=\"text\" rows=\"5\" dir=\"auto\" required"));
     }
     // Parent ids that differ only in bytes an id cannot hold give different ids.
     CHECK(has(html_of(colloquy::render_compose("", R"({"parent":"a b"})")), "id=\"colloquy-reply-a_20b\""));
@@ -98,7 +98,7 @@ TEST_SUITE("A comment on its own") {
                      "data-id=\"k-1\" data-depth=\"1\" "
                      "aria-label=\"Reply by Ron, level 2, January 2, 2026\">",
                      0) == 0);
-    CHECK(has(html, "<p class=\"byline\">Ron in New York writes:</p>"));
+    CHECK(has(html, "<p class=\"byline\"><bdi>Ron</bdi> in <bdi>New York</bdi> writes:</p>"));
     CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
     CHECK(html.ends_with("<p class=\"state\">Sending\xE2\x80\xA6</p></div>\n"));  // the last line of the comment
     CHECK(has(html, "data-action=\"reply\""));
@@ -256,7 +256,9 @@ TEST_SUITE("Editing one's own comment") {
               R"(<form class="compose reply edit" part="compose" data-parent="" data-edit="c 1&lt;" data-depth="2")"));
     CHECK(has(form, R"(id="colloquy-edit-c_201_3c")"));
     CHECK(has(form, R"(role="article" aria-label="Edit your comment")"));
-    CHECK(has(form, R"(<textarea name="text" rows="5" required aria-describedby="colloquy-edit-c_201_3c-text-error">)"));
+    CHECK(has(
+        form,
+        R"(<textarea name="text" rows="5" dir="auto" required aria-describedby="colloquy-edit-c_201_3c-text-error">)"));
     CHECK_FALSE(has(form, R"(name="name")"));
     CHECK_FALSE(has(form, R"(name="location")"));
     CHECK_FALSE(has(form, R"(name="website")"));  // no honeypot: only the token's holder edits

@@ -29,30 +29,38 @@ constexpr int64_t minute = 60000, hour = 60 * minute, day = 24 * hour;
 
 TEST_SUITE("Bylines") {
   TEST_CASE("Name and the first part of the location, as on the seed page") {
-    CHECK(byline({"Mary D.", "Kansas, USA", ""}) == "Mary D. in Kansas writes:");
-    CHECK(byline({"Ron", "New York, USA", ""}) == "Ron in New York writes:");
-    CHECK(byline({"Gaspar", " Kenya ", ""}) == "Gaspar in Kenya writes:");
+    CHECK(byline({"Mary D.", "Kansas, USA", ""}) == "<bdi>Mary D.</bdi> in <bdi>Kansas</bdi> writes:");
+    CHECK(byline({"Ron", "New York, USA", ""}) == "<bdi>Ron</bdi> in <bdi>New York</bdi> writes:");
+    CHECK(byline({"Gaspar", " Kenya ", ""}) == "<bdi>Gaspar</bdi> in <bdi>Kenya</bdi> writes:");
   }
   TEST_CASE("No location, no name, and a linked name") {
-    CHECK(byline({"Mary D.", "", ""}) == "Mary D. writes:");
-    CHECK(byline({"Mary D.", " , USA", ""}) == "Mary D. writes:");
-    CHECK(byline({"", "Kansas", ""}) == "Anonymous in Kansas writes:");
-    CHECK(byline({"  ", "", ""}) == "Anonymous writes:");
+    CHECK(byline({"Mary D.", "", ""}) == "<bdi>Mary D.</bdi> writes:");
+    CHECK(byline({"Mary D.", " , USA", ""}) == "<bdi>Mary D.</bdi> writes:");
+    CHECK(byline({"", "Kansas", ""}) == "<bdi>Anonymous</bdi> in <bdi>Kansas</bdi> writes:");
+    CHECK(byline({"  ", "", ""}) == "<bdi>Anonymous</bdi> writes:");
     CHECK(byline({"Mary", "", "https://example.org/mary?a=1&b=2"}) ==
-          "<a href=\"https://example.org/mary?a=1&amp;b=2\" rel=\"nofollow ugc noopener\">Mary</a> writes:");
-    CHECK(byline({"Mary", "", "javascript:alert(1)"}) == "Mary writes:");
+          "<bdi><a href=\"https://example.org/mary?a=1&amp;b=2\" rel=\"nofollow ugc noopener\">Mary</a></bdi> writes:");
+    CHECK(byline({"Mary", "", "javascript:alert(1)"}) == "<bdi>Mary</bdi> writes:");
   }
   TEST_CASE("Names and places are escaped") {
     CHECK(byline({"<b>Eve</b>", "\"Paris\" & <Lyon>", ""}) ==
-          "&lt;b&gt;Eve&lt;/b&gt; in &quot;Paris&quot; &amp; &lt;Lyon&gt; writes:");
+          "<bdi>&lt;b&gt;Eve&lt;/b&gt;</bdi> in <bdi>&quot;Paris&quot; &amp; &lt;Lyon&gt;</bdi> writes:");
+  }
+  TEST_CASE("Each name and place is isolated, so one written right to left keeps the words around it in order") {
+    CHECK(byline({"\u05DE\u05E8\u05D9\u05DD \u05D3.", "\u05EA\u05DC \u05D0\u05D1\u05D9\u05D1", ""}) ==
+          "<bdi>\u05DE\u05E8\u05D9\u05DD \u05D3.</bdi> in <bdi>\u05EA\u05DC \u05D0\u05D1\u05D9\u05D1</bdi> writes:");
+    std::string reply;
+    const std::string_view to = "Ann";
+    append_byline_html(reply, {"Bob", "", ""}, locale_en, &to);
+    CHECK(reply == "<bdi>Bob</bdi>, replying to <bdi>Ann</bdi>:");
   }
   TEST_CASE("Bylines in every language") {
     author_info mary{"Mary D.", "Kansas, USA", ""};
-    CHECK(byline(mary, locale_fr) == "Mary D. (Kansas) écrit\u202F:");
-    CHECK(byline(mary, locale_de) == "Mary D. aus Kansas schreibt:");
-    CHECK(byline(mary, locale_es) == "Mary D., de Kansas, escribe:");
-    CHECK(byline(mary, locale_ru) == "Mary D. (Kansas) пишет:");
-    CHECK(byline({"", "", ""}, locale_ru) == "Аноним пишет:");
+    CHECK(byline(mary, locale_fr) == "<bdi>Mary D.</bdi> (<bdi>Kansas</bdi>) écrit\u202F:");
+    CHECK(byline(mary, locale_de) == "<bdi>Mary D.</bdi> aus <bdi>Kansas</bdi> schreibt:");
+    CHECK(byline(mary, locale_es) == "<bdi>Mary D.</bdi>, de <bdi>Kansas</bdi>, escribe:");
+    CHECK(byline(mary, locale_ru) == "<bdi>Mary D.</bdi> (<bdi>Kansas</bdi>) пишет:");
+    CHECK(byline({"", "", ""}, locale_ru) == "<bdi>Аноним</bdi> пишет:");
   }
 }
 
@@ -240,7 +248,7 @@ TEST_SUITE("Entry points for the widget") {
     std::string doc =
         R"([{"id":"a","created":"2010-09-25T23:30:00Z","text":"x","author":{"name":"Ann","location":"Lyon, France"}}])";
     std::string html = render_comments(doc, R"({"locale":"fr","timeZone":"+02:00"})");
-    CHECK(html.find("Ann (Lyon) écrit\u202F:") != std::string::npos);
+    CHECK(html.find("<bdi>Ann</bdi> (<bdi>Lyon</bdi>) écrit\u202F:") != std::string::npos);
     CHECK(html.find("<span class=\"date\" data-datetime=\"2010-09-25T23:30:00Z\">26 septembre 2010</span>") !=
           std::string::npos);
     CHECK(html.find(">1 commentaire</h2>") != std::string::npos);

@@ -59,16 +59,18 @@ inline const allowlist& comments_allowlist() {
   static const allowlist a = [] {
     allowlist x = markup_allowlist();
     // The accessible structure: a named region holding a role=feed of named articles.
-    x.elements["section"] = {"class", "part", "lang", "aria-labelledby"};
+    x.elements["section"] = {"class", "part", "lang", "dir", "aria-labelledby"};
     x.elements["header"] = {"class"};
     x.elements["h2"] = {"class", "id"};
     x.elements["label"] = {"class"};
     x.elements["select"] = {"name", "class"};
     x.elements["option"] = {"value", "selected"};
     // A comment is a div with role=article (render.hpp: markup Chromium's fast-path parser takes).
-    x.elements["div"] = {"class",        "role",       "aria-labelledby", "part",          "id",
-                         "data-id",      "data-depth", "data-replies",    "data-reply-to", "aria-posinset",
-                         "aria-setsize", "aria-label"};
+    x.elements["div"] = {"class",      "role",         "aria-labelledby", "part",          "id",           "data-id",
+                         "data-depth", "data-replies", "data-reply-to",   "aria-posinset", "aria-setsize", "aria-label",
+                         "dir"};
+    // An author's name and place, each isolated in its byline (format.hpp).
+    x.elements["bdi"] = {};
     x.elements["p"] = {"class"};
     // The dates (data-datetime) and the avatar (avatar.hpp: classes the stylesheet draws, no URL,
     // no style).
@@ -90,8 +92,8 @@ inline const allowlist& stories_allowlist() {
     x.elements["h2"] = {};
     x.elements["article"] = {"class"};
     x.elements["time"] = {"datetime"};
-    x.elements["h3"] = {};
-    x.elements["p"] = {};
+    x.elements["h3"] = {"dir"};
+    x.elements["p"] = {"dir"};
     x.elements["a"] = {"href", "class"};
     x.elements["img"] = {"src", "alt", "loading", "decoding", "width", "height"};
     x.url_schemes = {"http", "https"};  // story links and images: absolute http(s) only

@@ -134,7 +134,7 @@ TEST_SUITE("Reader actions in the thread") {
     const std::string c2 = article(r.html, "c2");
     const std::size_t created = c2.find(R"(<span class="date" data-datetime="2010-09-25T15:00:00Z">)");
     const std::size_t edited = c2.find(
-        R"(</span><span class="edited">edited <span class="date" data-datetime="2010-09-26T09:30:00Z">30 minutes ago</span></span><div class="body">)");
+        R"(</span><span class="edited">edited <span class="date" data-datetime="2010-09-26T09:30:00Z">30 minutes ago</span></span><div class="body" dir="auto">)");
     REQUIRE(created != std::string::npos);
     REQUIRE(edited != std::string::npos);
     CHECK(c2.find('<', created + 1) == edited);

@@ -21,9 +21,9 @@ TEST_SUITE("Seed page") {
     CHECK(meta["count"] == 3);
     CHECK(meta["problems"].empty());
     std::string html = html_of(answer);
-    auto mary = html.find("<p class=\"byline\">Mary D. in Kansas writes:</p>");
-    auto ron = html.find("<p class=\"byline\">Ron in New York writes:</p>");
-    auto gaspar = html.find("<p class=\"byline\">Gaspar in Kenya writes:</p>");
+    auto mary = html.find("<p class=\"byline\"><bdi>Mary D.</bdi> in <bdi>Kansas</bdi> writes:</p>");
+    auto ron = html.find("<p class=\"byline\"><bdi>Ron</bdi> in <bdi>New York</bdi> writes:</p>");
+    auto gaspar = html.find("<p class=\"byline\"><bdi>Gaspar</bdi> in <bdi>Kenya</bdi> writes:</p>");
     REQUIRE(mary != std::string::npos);
     REQUIRE(ron != std::string::npos);
     REQUIRE(gaspar != std::string::npos);
@@ -36,7 +36,7 @@ TEST_SUITE("Seed page") {
     CHECK(html.find("<span class=\"date\" data-datetime=\"2010-10-28T09:12:00Z\">October 28, 2010</span>") !=
           std::string::npos);
     CHECK(html.find("<time") == std::string::npos);  // comments' dates are spans (DESIGN §7)
-    CHECK(html.find("<div class=\"body\"><p>Nice :)</p>\n</div>") != std::string::npos);
+    CHECK(html.find("<div class=\"body\" dir=\"auto\"><p>Nice :)</p>\n</div>") != std::string::npos);
     CHECK(html.find("<p>Human Security 21......</p>\n<p>Think of the cost-savings,") != std::string::npos);
     CHECK(html.find("<p>building new real estate hotel</p>") != std::string::npos);
   }

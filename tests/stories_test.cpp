@@ -53,8 +53,8 @@ std::vector<card> cards_of(const std::string& html) {
     c.datetime = between(html, at, "<time datetime=\"", "\"", end);
     if (!c.datetime.empty()) c.date_text = between(html, html.find("<time datetime=", at), "\">", "</time>", end);
     c.href = between(html, at, "<a class=\"more\" href=\"", "\"", end);
-    c.title = between(html, at, "<h3><a href=\"" + c.href + "\">", "</a></h3>", end);
-    c.text = between(html, at, "<p>", " <a class=\"more\"", end);
+    c.title = between(html, at, "<h3 dir=\"auto\"><a href=\"" + c.href + "\">", "</a></h3>", end);
+    c.text = between(html, at, "<p dir=\"auto\">", " <a class=\"more\"", end);
     out.push_back(c);
     at = next;
   }
@@ -68,8 +68,8 @@ std::string markup_violation(const std::string& html) {
   static const std::map<std::string, std::set<std::string>> allowed = {
       {"section", {"class", "part"}}, {"h2", {}},
       {"article", {"class"}},         {"img", {"src", "alt", "loading", "decoding", "width", "height"}},
-      {"time", {"datetime"}},         {"h3", {}},
-      {"a", {"href", "class"}},       {"p", {}}};
+      {"time", {"datetime"}},         {"h3", {"dir"}},
+      {"a", {"href", "class"}},       {"p", {"dir"}}};
   for (std::size_t i = html.find('<'); i != std::string::npos; i = html.find('<', i + 1)) {
     std::size_t p = i + 1;
     if (p < html.size() && html[p] == '/') ++p;
@@ -305,8 +305,8 @@ TEST_SUITE("Latest Stories: cards") {
     stories_options o;
     o.count = 50;
     std::string html = render(feed, o);
-    CHECK(html.find("<h3><a href=\"https://blog.example/new\">New</a></h3><p>New one. <a class=\"more\" "
-                    "href=\"https://blog.example/new\">more</a></p>") != std::string::npos);
+    CHECK(html.find("<h3 dir=\"auto\"><a href=\"https://blog.example/new\">New</a></h3><p dir=\"auto\">New one. <a "
+                    "class=\"more\" href=\"https://blog.example/new\">more</a></p>") != std::string::npos);
     CHECK(html.rfind("<section class=\"stories\" part=\"stories\"><h2>Latest Stories</h2>", 0) == 0);
     CHECK(markup_violation(html) == "");
   }
@@ -448,9 +448,9 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(meta["items"] == 2);
     REQUIRE(meta["problems"].size() == 1);
     CHECK(meta["problems"][0]["code"] == "missing_url");
-    CHECK(
-        html_of(answer).find("<p>one two three\xE2\x80\xA6 <a class=\"more\" href=\"https://b.example/1\">more</a>") !=
-        std::string::npos);
+    CHECK(html_of(answer).find(
+              "<p dir=\"auto\">one two three\xE2\x80\xA6 <a class=\"more\" href=\"https://b.example/1\">more</a>") !=
+          std::string::npos);
   }
 }
 

@@ -123,30 +123,34 @@ TEST_SUITE("Threading") {
       }
       std::string html;
       colloquy::render_thread_html(html, t, {});
-      std::string want = "<p class=\"byline\">Name" + std::to_string(cap + 1) + ", replying to Name" +
-                         std::to_string(cap) + ":</p>";
+      std::string want = "<p class=\"byline\"><bdi>Name" + std::to_string(cap + 1) + "</bdi>, replying to <bdi>Name" +
+                         std::to_string(cap) + "</bdi>:</p>";
       CHECK(html.find(want) != std::string::npos);
       CHECK(html.find("data-reply-to=\"n" + std::to_string(cap) + "\"") != std::string::npos);
-      // The comment's div, avatar, byline and its link, date, body, 2 votes, reply, link: no edits here.
-      CHECK(colloquy::test::max_elements_outside_body(html) <= 10);
+      // The comment's div, avatar, byline and its link, its name's and whom it answers' <bdi>,
+      // date, body, 2 votes, reply, link: no edits here.
+      CHECK(colloquy::test::max_elements_outside_body(html) <= 12);
     }
     std::string html;
     thread_options o;
     o.max_depth = 3;
     colloquy::render_thread_html(html, build_thread(cs, o), {});
-    CHECK(html.find("<p class=\"byline\"><a href=\"https://example.org/\" rel=\"nofollow ugc noopener\">Name4</a>, "
-                    "replying to Name3:</p>") != std::string::npos);
+    CHECK(
+        html.find(
+            "<p class=\"byline\"><bdi><a href=\"https://example.org/\" rel=\"nofollow ugc noopener\">Name4</a></bdi>, "
+            "replying to <bdi>Name3</bdi>:</p>") != std::string::npos);
   }
 
-  TEST_CASE("At most 13 elements per comment outside its text, whatever the comment") {
+  TEST_CASE("At most 16 elements per comment outside its text, whatever the comment") {
     auto g = colloquy::test::generate(300, 77, true);
     std::string answer = colloquy::render_comments(g.doc.dump(), R"({"maxDepth":2})");
     std::string html = answer.substr(answer.find('\0') + 1);
     std::size_t articles = 0;
     // render.hpp: 10 (the comment's div, avatar, byline and its link, date, body, 2 votes, reply,
-    // link), 2 more when edited; Edit and Delete only for the reader's own, which no options here
-    // name. (The avatar is one span now, where it was an svg and its path.)
-    CHECK(colloquy::test::max_elements_outside_body(html, &articles) <= 12);
+    // link), up to 3 <bdi> in the byline (name, place, whom a capped reply answers), 2 more when
+    // edited; Edit and Delete only for the reader's own, which no options here name. (The avatar
+    // is one span now, where it was an svg and its path.)
+    CHECK(colloquy::test::max_elements_outside_body(html, &articles) <= 15);
     CHECK(articles > 150);
   }
 

@@ -240,7 +240,7 @@
     const root = element.shadowRoot || element.attachShadow({ mode: 'open' });
     // A status line and its Retry button, the comments, the form, the stories, a live region; the
     // frame holds a screen's height (.reserve) until release().
-    root.innerHTML = trusted('<div class="colloquy reserve" part="root" lang="' + SETUP.lang + '"><p class="status" role="status" hidden>' +
+    root.innerHTML = trusted('<div class="colloquy reserve" part="root" lang="' + SETUP.lang + '" dir="' + SETUP.dir + '"><p class="status" role="status" hidden>' +
       '</p><button class="reload" type="button" data-action="reload" hidden></button><div class="comments-slot"></div>' +
       '<div class="compose-slot"></div><div class="stories-slot"></div><p class="announce" role="status"></p></div>');
     root.adoptedStyleSheets = [baseSheet()];
@@ -303,7 +303,7 @@
       const core = Promise.all([loadCore(VERSIONS[own] ? own : undefined), namedZone(o.timeZone) && loadPart('zone')]).then(([c, named]) => {
         state.core = c;
         zone.named = named || zone.named;
-        ({ messages: state.messages, lang: frame.lang } = call(c, 'colloquy_widget_setup', '', opts()).meta);
+        ({ messages: state.messages, lang: frame.lang, dir: frame.dir } = call(c, 'colloquy_widget_setup', '', opts()).meta);
         setScheme();
       });
       if (state.adopted) loadPart('adopt'); // on its way with the comments

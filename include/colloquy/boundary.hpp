@@ -543,7 +543,7 @@ inline std::string judge_answer(std::string_view body, std::string_view options_
 // loader asks again with its options once the module is loaded, for the messages in its language.
 //
 //   colloquy::widget_setup("", R"({"locale":"fr"})")
-//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…},"lang":"fr"}
+//   // {"defaults":{"sort":"oldest",…,"target":"#colloquy",…},"messages":{"retry":"Réessayer",…},"lang":"fr","dir":"ltr"}
 inline std::string widget_setup(std::string_view /*input*/, std::string_view options_json) {
   const widget_options o = parse_widget_options(options_json);
   const widget_options d;
@@ -562,8 +562,10 @@ inline std::string widget_setup(std::string_view /*input*/, std::string_view opt
   write_loader_defaults(w);
   w.end_object().key("messages").begin_object();
   write_loader_messages(w, find_locale(o.locale));
-  // The language of those words: the widget's root carries it (lang), for screen readers.
-  w.end_object().member("lang", find_locale(o.locale).tag).end_object();
+  // The language of those words and its direction: the widget's root carries them (lang, dir),
+  // for screen readers and for the order of the words.
+  const locale_data& loc = find_locale(o.locale);
+  w.end_object().member("lang", loc.tag).member("dir", loc.dir).end_object();
   return out;
 }
 

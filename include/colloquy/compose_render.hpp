@@ -110,7 +110,8 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     out += "\"><label>";
     append_escaped(out, label);
     if (name == "text") {
-      out += "<textarea name=\"text\" rows=\"5\" required aria-describedby=\"";
+      // dir="auto" on each field: what the reader types shows in its own direction.
+      out += "<textarea name=\"text\" rows=\"5\" dir=\"auto\" required aria-describedby=\"";
       out += error_id;
       out += "\">";
       if (e) {  // the parser drops one newline right after <textarea>: this one, never the text's own
@@ -123,7 +124,7 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
       out += name;
       out += "\" autocomplete=\"";
       out += autocomplete;
-      out += "\" aria-describedby=\"";
+      out += "\" dir=\"auto\" aria-describedby=\"";
       out += error_id;
       out += "\">";
     }

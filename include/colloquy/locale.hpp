@@ -44,6 +44,9 @@ struct plural_text {
 
 struct locale_data {
   std::string_view tag = "en";  // BCP 47 language
+  // The direction of its script, for the widget's root and a rendered section (dir): "ltr", or
+  // "rtl" for a language written right to left (Arabic, Hebrew, Persian, Urdu).
+  std::string_view dir = "ltr";
   plural_category (*plural)(int64_t) = plural_en;
   // Month names as used inside a full date (Russian uses the genitive: "25 сентября").
   std::array<std::string_view, 12> months = {"January", "February", "March",     "April",   "May",      "June",

@@ -399,7 +399,8 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
         out);
     out += "</span>"sv;
   }
-  out += "<div class=\"body\">"sv;
+  // The text in its own direction (a Hebrew comment on an English page reads right to left).
+  out += "<div class=\"body\" dir=\"auto\">"sv;
   append_markup_html(out, c.text);
   out += "</div>"sv;
   if (!context.reply_close.empty()) {
@@ -499,6 +500,8 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
                        : "<section class=\"comments\" part=\"comments\"";
   out += " lang=\"";
   out += loc.tag;
+  out += "\" dir=\"";
+  out += loc.dir;
   out += "\" aria-labelledby=\"colloquy-comments-title\">";
   // The skip link: the form comes after the whole thread (300 comments: ~330 Tab presses). A
   // fragment link cannot reach into a shadow root, and one that only works with the script

@@ -687,13 +687,13 @@ inline void render_story_card(std::string& out, const story& s, const stories_op
     out += "</time>";
   }
   if (!s.title.empty()) {
-    out += "<h3><a href=\"";
+    out += "<h3 dir=\"auto\"><a href=\"";
     append_escaped(out, s.url);
     out += "\">";
     append_escaped(out, s.title);
     out += "</a></h3>";
   }
-  out += "<p>";
+  out += "<p dir=\"auto\">";  // a summary in its own direction, as a comment's text
   bool cut = false;
   std::string text = story_summary_text(s, o.summary_length);
   std::string_view summary = detail::cut_at_word(text, o.summary_length, cut);

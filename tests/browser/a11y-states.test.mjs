@@ -72,6 +72,59 @@ async function axeViolations(page) {
   });
 }
 
+test('right to left: the root says its direction, names and texts are isolated, the layout mirrors', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, context, errors } = await open(server, { html: 'lang="ar" dir="rtl"' });
+    const r = await page.evaluate(([name, place]) => {
+      const root = document.querySelector('#colloquy').shadowRoot;
+      const frame = root.querySelector('.colloquy'), c3 = root.querySelector('div.comment[data-id="c3"]');
+      const body = c3.querySelector('.body'), text = root.querySelector('form.compose textarea[name="text"]');
+      return {
+        root: [frame.lang, frame.dir, getComputedStyle(frame).direction],
+        section: root.querySelector('section.comments').dir,
+        // Each name and place alone in a <bdi>, so "… writes:" stays in English order around them.
+        isolated: [...c3.querySelectorAll('.byline bdi')].map((b) => b.textContent),
+        bylineStart: c3.querySelector('.byline').textContent.trim().startsWith(name) && c3.querySelector('.byline').textContent.includes(place),
+        body: [body.dir, getComputedStyle(body).direction],
+        fields: [text.dir, root.querySelector('form.compose input[name="name"]').dir],
+      };
+    }, [HEBREW_NAME, HEBREW_PLACE]);
+    assert.deepEqual(r.root, ['en', 'ltr', 'ltr']);
+    assert.equal(r.section, 'ltr');
+    assert.deepEqual(r.isolated, [HEBREW_NAME, HEBREW_PLACE]);
+    assert.ok(r.bylineStart);
+    assert.deepEqual(r.body, ['auto', 'rtl']);
+    assert.deepEqual(r.fields, ['auto', 'auto']);
+    // The English byline reads in English order: "Ron writes:", its colon last, on the right.
+    const order = await page.evaluate(() => {
+      const p = document.querySelector('#colloquy').shadowRoot.querySelector('div.comment[data-id="c2"] .byline');
+      const text = p.lastChild, at = (i) => {
+        const range = document.createRange();
+        range.setStart(text, i); range.setEnd(text, i + 1);
+        return range.getBoundingClientRect().left;
+      };
+      return [p.querySelector('bdi').getBoundingClientRect().left, at(text.textContent.indexOf('w')), at(text.textContent.indexOf(':'))];
+    });
+    assert.ok(order[0] < order[1] && order[1] < order[2], `"Ron", "writes" and ":" at ${order}`);
+    // Text right to left mirrors what is drawn around it: a Hebrew comment's quote has its bar on
+    // the right (an English one's on the left); and a right-to-left language (its root and section
+    // dir="rtl", as a locale saying so would make them) indents a reply from the right.
+    await page.evaluate(() => {
+      const root = document.querySelector('#colloquy').shadowRoot;
+      for (const el of [root.querySelector('.colloquy'), root.querySelector('section.comments')]) el.dir = 'rtl';
+    });
+    const mirrored = await page.evaluate(() => {
+      const root = document.querySelector('#colloquy').shadowRoot;
+      const reply = getComputedStyle(root.querySelector('div.comment[data-id="c2"]'));
+      const bar = (id) => { const q = getComputedStyle(root.querySelector(`div.comment[data-id="${id}"] blockquote`)); return [q.borderLeftWidth, q.borderRightWidth]; };
+      return { reply: [reply.marginLeft, reply.marginRight !== '0px'], hebrew: bar('c3'), english: bar('c1') };
+    });
+    assert.deepEqual(mirrored, { reply: ['0px', true], hebrew: ['0px', '3px'], english: ['3px', '0px'] });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 test('forced colours: buttons have a border, avatars keep their colours', async () => {
   await withServer(browser, [], async (server) => {
     const { page, context, errors } = await open(server);

@@ -80,7 +80,7 @@ async function openLab(server) {
       const root = el.shadowRoot;
       const slot = root.querySelector('.stories-slot');
       const allowed = {
-        SECTION: ['class', 'part'], H2: [], ARTICLE: ['class'], TIME: ['datetime'], H3: [], P: [],
+        SECTION: ['class', 'part'], H2: [], ARTICLE: ['class'], TIME: ['datetime'], H3: ['dir'], P: ['dir'],
         A: ['href', 'class'], IMG: ['src', 'alt', 'loading', 'decoding', 'width', 'height'],
       };
       const violations = [];
