@@ -24,7 +24,7 @@
     const button = t.closest && t.closest('button[data-action]');
     if (!button || !w.root.contains(button)) return;
     const action = button.getAttribute('data-action');
-    if (action === 'reload') w.load();
+    if (action === 'reload') reload(w, button);
     else if (action === 'more') more(w, button);
     else if (action === 'new-comments') w.loadPart('live').then((live) => live.show(w));
     else if (action === 'reply') posting(w).then((p) => p.reply(button.closest('div.comment')));
@@ -32,6 +32,23 @@
     else if (action === 'vote') posting(w).then((p) => p.vote(button));
     else if (action === 'edit' || action === 'delete') posting(w).then((p) => p[action](button.closest('div.comment')));
     else if (action === 'skip') skip(w);
+  }
+
+  // Retry: the button hides while the comments load, so the focus waits on the status line (it
+  // says "Loading comments…"), then goes to the comments, or back to Retry if they failed again;
+  // unless the reader has moved it meanwhile.
+  function reload(w, button) {
+    const status = w.frame.querySelector('.status');
+    const loaded = w.load();
+    Object.assign(status, { textContent: w.message('loading'), hidden: false, tabIndex: -1 }).focus();
+    const lost = (at = w.root.activeElement) => (at ? at === status || at.hidden : !document.activeElement || document.activeElement === document.body);
+    return loaded.then(() => {
+      const comments = w.commentsSlot.querySelector('section.comments');
+      if (comments) w.composeSlot.querySelectorAll('h3[aria-level]').forEach((h) => h.removeAttribute('aria-level'));
+      if (!lost()) return;
+      if (!button.hidden) return button.focus();
+      if (comments) Object.assign(comments, { tabIndex: -1 }).focus();
+    });
   }
 
   // Posting (colloquy-post.js and its module colloquy-post.wasm), once per widget: when a reader

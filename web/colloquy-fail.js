@@ -19,7 +19,13 @@
     else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
     if (state.token !== token || !state.core) return; // no module: the status line and its Retry are all there is
     w.commentsSlot[state.adopted ? 'append' : 'replaceChildren'](w.htmlNode('<div class="list"></div>'));
-    return w.afterRender();
+    const done = w.afterRender();
+    // No comments section, so no h2 over the form: its heading ("Leave a comment", an h3) is the
+    // widget's first, at the level the comments' heading would have (colloquy-act.js gives the
+    // level back when Retry brings the comments).
+    const heading = w.composeSlot.querySelector('form.compose h3');
+    if (heading) heading.setAttribute('aria-level', '2');
+    return done;
   }
 
   // Whether WebAssembly may run here: the smallest module there is, compiled and instantiated,

@@ -362,6 +362,10 @@
         return;
       }
       var local = findArticle('data-client-id', item.clientId);
+      // The focus was on the comment being sent (where submit put it) or is lost: it goes to
+      // what the reader must mend, the first field in error, else the form's error.
+      var active = w.root.activeElement;
+      var refocus = active ? local && local.contains(active) : !document.activeElement || document.activeElement === document.body;
       if (local) local.remove();
       var parent = b.parent ? findArticle('data-id', b.parent) : null;
       var form = parent ? openReply(parent) : w.composeSlot.querySelector('form.compose');
@@ -372,7 +376,11 @@
       form.elements.text.value = b.text;
       saveDraft(form);
       updatePreview(form);
-      showProblems(form, describe([error]));
+      var first = showProblems(form, describe([error]));
+      if (!refocus) return;
+      if (first) return first.focus();
+      var slot = form.querySelector('.error:not([hidden])');
+      if (slot) { slot.tabIndex = -1; slot.focus(); }
     }
     // The outbox of this thread, plus the posts of this visit that storage refused to keep.
     function waiting() {

@@ -72,6 +72,57 @@ async function axeViolations(page) {
   });
 }
 
+test('comments that did not load: valid headings, a 44 px Retry, and the focus kept through Retry', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, context, errors, api } = await open(server, { get: 'fail', wait: false, touch: true });
+    await page.waitForSelector(`${widget}button[data-action="reload"]:not([hidden])`, { timeout: WAIT });
+    await page.waitForSelector(`${widget}form.compose:not(.reply)`, { timeout: WAIT });
+    // No comments section: the form's heading is the widget's first, at level 2.
+    assert.deepEqual(await axeViolations(page), []);
+    // Every control on show is a finger's target.
+    const small = await page.evaluate(() => [...document.querySelector('#colloquy').shadowRoot.querySelectorAll('button, select, input, textarea')]
+      .filter((el) => el.getClientRects().length && !el.closest('.hp') && !el.matches('.skip'))
+      .map((el) => [el.getAttribute('data-action') || el.name || el.type, el.getBoundingClientRect()])
+      .filter(([, b]) => b.width < 43.5 || b.height < 43.5).map(([what, b]) => `${what}: ${b.width.toFixed(1)} x ${b.height.toFixed(1)}`));
+    assert.deepEqual(small, []);
+    // Retry by keyboard, failing again: the focus comes back to Retry.
+    await page.focus(`${widget}button[data-action="reload"]`);
+    await page.keyboard.press('Enter');
+    await eventually(async () => assert.deepEqual(await focused(page), ['button', 'reload']));
+    // Retry again, the endpoint back: the focus goes to the comments.
+    api.get = 'ok';
+    await page.keyboard.press('Enter');
+    await waitForCount(page, `${widget}div.comment`, COMMENTS.length);
+    await eventually(async () => assert.deepEqual(await focused(page), ['section', 'comments']));
+    assert.equal(await page.$eval(`${widget}form.compose:not(.reply) h3`, (h) => h.getAttribute('aria-level')), null);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+test('a post the server refuses: the focus goes to the field in error, or to the form\'s error', async () => {
+  await withServer(browser, [], async (server) => {
+    const { page, context, errors, api } = await open(server);
+    const form = `${widget}form.compose:not(.reply)`;
+    api.post = { status: 422, body: { error: { code: 'text_too_long', message: 'too long', field: 'text' } } };
+    await page.fill(`${form} input[name="name"]`, 'Zoe');
+    await page.fill(`${form} textarea[name="text"]`, 'Hello from the keyboard.');
+    await page.focus(`${form} button[type="submit"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${form} textarea[name="text"][aria-invalid="true"]`, { timeout: WAIT });
+    await eventually(async () => assert.deepEqual(await focused(page), ['textarea', 'text']));
+    assert.equal(await page.$eval(`${form} textarea[name="text"]`, (t) => t.value), 'Hello from the keyboard.');
+    // A refusal that names no field: its message is in the form's error, which takes the focus.
+    api.post = { status: 403, body: { error: { code: 'forbidden', message: 'no' } } };
+    await page.focus(`${form} button[type="submit"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${form} .error[data-for=""]:not([hidden])`, { timeout: WAIT });
+    await eventually(async () => assert.deepEqual(await focused(page), ['span', 'error']));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 test('right to left: the root says its direction, names and texts are isolated, the layout mirrors', async () => {
   await withServer(browser, [], async (server) => {
     const { page, context, errors } = await open(server, { html: 'lang="ar" dir="rtl"' });
