@@ -257,6 +257,45 @@ TEST_SUITE("Latest Stories: text") {
     CHECK(detail::cut_at_word(kana, 10, cut) == kana.substr(0, 30));
     CHECK(cut);
   }
+
+  TEST_CASE("A hard cut never splits a character made of several code points") {
+    bool cut = false;
+    const std::string han = "\xE6\xBC\xA2";  // 漢
+    // A family emoji (man ZWJ woman ZWJ girl ZWJ boy) across the cut: kept whole.
+    const std::string family =
+        "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7\xE2\x80\x8D\xF0\x9F\x91\xA6";
+    std::string text;
+    for (int i = 0; i < 8; ++i) text += han;
+    const std::string head = text;
+    text += family;
+    for (int i = 0; i < 40; ++i) text += han;
+    for (std::size_t length = 9; length <= 14; ++length) {  // the cut falls on each of its code points
+      CAPTURE(length);
+      CHECK(detail::cut_at_word(text, length, cut) == head + family);
+      CHECK(cut);
+    }
+    // "e" and a combining acute accent (U+0301), decomposed, no spaces: the accent stays.
+    std::string accents = "x";
+    for (int i = 0; i < 100; ++i) accents += "e\xCC\x81";
+    CHECK(detail::cut_at_word(accents, 10, cut) == accents.substr(0, 1 + 5 * 3));
+    CHECK(detail::cut_at_word(accents, 11, cut) == accents.substr(0, 1 + 5 * 3));
+    // Flags are pairs of regional indicators: a cut after the first of a pair takes the second.
+    const std::string japan = "\xF0\x9F\x87\xAF\xF0\x9F\x87\xB5";
+    std::string flags = "x";
+    for (int i = 0; i < 80; ++i) flags += japan;
+    CHECK(detail::cut_at_word(flags, 10, cut) == flags.substr(0, 1 + 5 * 8));
+    CHECK(detail::cut_at_word(flags, 11, cut) == flags.substr(0, 1 + 5 * 8));
+    // A variation selector (U+FE0F) and a skin-tone modifier stay with their emoji.
+    const std::string heart = "\xE2\x9D\xA4\xEF\xB8\x8F", wave = "\xF0\x9F\x91\x8B\xF0\x9F\x8F\xBD";
+    std::string emoji;
+    for (int i = 0; i < 60; ++i) emoji += heart + wave;
+    CHECK(detail::cut_at_word(emoji, 5, cut) == emoji.substr(0, 2 * heart.size() + wave.size()));
+    CHECK(detail::cut_at_word(emoji, 7, cut) == emoji.substr(0, 2 * (heart.size() + wave.size())));
+    // Hebrew letters with points (niqqud): a point is not cut from its letter.
+    std::string pointed;
+    for (int i = 0; i < 60; ++i) pointed += "\xD7\xA9\xD6\xB8";  // shin, qamats
+    CHECK(detail::cut_at_word(pointed, 7, cut) == pointed.substr(0, 4 * 4));
+  }
 }
 
 TEST_SUITE("Latest Stories: cards") {

@@ -19,6 +19,7 @@
 
 #include "colloquy/date.hpp"
 #include "colloquy/references.hpp"
+#include "colloquy/utf8.hpp"
 #include "colloquy/json_reader.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
@@ -375,10 +376,58 @@ inline std::string html_to_text(std::string_view html, std::size_t max_bytes = l
   return std::move(b.out);
 }
 
+// Grapheme clusters (UAX #29) as far as a cut needs them: what joins the character before it.
+// Combining marks (Latin, Greek and Cyrillic diacritics, Hebrew points, Arabic harakat, Thai and
+// Devanagari signs), ZWJ and ZWNJ and the character after a ZWJ (emoji sequences: a family),
+// variation selectors, emoji skin-tone modifiers, tag characters (subdivision flags), and the
+// second of a pair of regional indicators (a flag).
+struct code_point_span {
+  char32_t first, last;
+};
+inline constexpr code_point_span grapheme_extenders[] = {
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05C7},   {0x0610, 0x061A},   {0x064B, 0x065F},
+    {0x0670, 0x0670}, {0x06D6, 0x06ED}, {0x0900, 0x0903}, {0x093A, 0x094F},   {0x0951, 0x0957},   {0x0962, 0x0963},
+    {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},   {0x200C, 0x200D},
+    {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0x1F3FB, 0x1F3FF}, {0xE0020, 0xE007F}, {0xE0100, 0xE01EF}};
+inline bool extends_grapheme(char32_t c) {
+  for (const code_point_span& r : grapheme_extenders)
+    if (c >= r.first && c <= r.last) return true;
+  return false;
+}
+inline bool is_regional_indicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+// The code point at byte `i` (U+FFFD for a byte that starts no valid sequence) and its length.
+inline char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& n) {
+  n = utf8_sequence(s, i);
+  if (n == 0) return n = 1, 0xFFFD;
+  char32_t c = static_cast<unsigned char>(s[i]) & (n == 1 ? 0x7F : n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (std::size_t k = 1; k < n; ++k) c = c << 6 | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return c;
+}
+// The first grapheme cluster boundary at or after byte `i` (a code point's first byte).
+inline std::size_t grapheme_boundary(std::string_view s, std::size_t i) {
+  char32_t before = 0;
+  std::size_t indicators = 0, n = 0;  // regional indicators in a row just before `at`
+  std::size_t at = 0;
+  for (; at < i; at += n) {
+    before = code_point_at(s, at, n);
+    indicators = is_regional_indicator(before) ? indicators + 1 : 0;
+  }
+  for (; at < s.size(); at += n) {
+    const char32_t c = code_point_at(s, at, n);
+    const bool pairs = is_regional_indicator(c) && indicators % 2 == 1;
+    if (!extends_grapheme(c) && before != 0x200D && !pairs) break;
+    indicators = is_regional_indicator(c) ? indicators + 1 : 0;
+    before = c;
+  }
+  return at;
+}
+
 // Cuts `text` at a word boundary near `length` code points: at the first space at or after
 // `length`; when that is more than max_cut_overrun further (a very long word, a script without
-// spaces), at the last space before `length`, or else right at `length`. Punctuation and spaces
-// left dangling at the cut are dropped, so the ellipsis follows a word.
+// spaces), at the last space before `length`, or else right at `length`, moved past the rest of
+// a character made of several code points (never "e" without its accent, half a flag, or a
+// family emoji without its last members). Punctuation and spaces left dangling at the cut are
+// dropped, so the ellipsis follows a word.
 inline std::string_view cut_at_word(std::string_view text, std::size_t length, bool& was_cut) {
   std::size_t points = 0, last_space_before = std::string_view::npos, hard = text.size();
   std::size_t cut = text.size();
@@ -386,7 +435,7 @@ inline std::string_view cut_at_word(std::string_view text, std::size_t length, b
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
     if (points == length) hard = i;
     if (points == length + limits::max_cut_overrun) {  // no space in time: give up on this word
-      cut = last_space_before != std::string_view::npos ? last_space_before : hard;
+      cut = last_space_before != std::string_view::npos ? last_space_before : grapheme_boundary(text, hard);
       break;
     }
     ++points;
