@@ -101,17 +101,26 @@ TEST_SUITE("Reader actions in the thread") {
 
   TEST_CASE("Link on every comment; Edit and Delete only on the comments the reader may edit") {
     const rendered plain = render("{}");
-    CHECK(count(plain.html, R"(<button data-action="link">Link</button>)") == 5);  // all but the placeholder
+    CHECK(count(plain.html, R"(<button data-action="link" aria-label="Link to the comment by )") ==
+          5);  // all but the placeholder
+    CHECK(has(article(plain.html, "c1"),
+              R"(<button data-action="link" aria-label="Link to the comment by Mary D.">Link</button>)"));
     CHECK_FALSE(has(plain.html, "data-action=\"edit\""));
     CHECK_FALSE(has(plain.html, "data-action=\"delete\""));
 
     const rendered mine = render(R"({"editable":["c2",7,"gone","a\"><img src=x onerror=alert(1)>"]})");
-    const std::string owner = R"(<button data-action="edit">Edit</button><button data-action="delete">Delete</button></div>)";
+    // Each button named for the comment it is for (the name escaped), its visible word kept.
+    auto owner_of = [](std::string_view name) {
+      return std::string(R"(<button data-action="edit" aria-label="Edit the comment by )") + std::string(name) +
+             R"(">Edit</button><button data-action="delete" aria-label="Delete the comment by )" + std::string(name) +
+             R"(">Delete</button></div>)";
+    };
+    const std::string owner = owner_of("Ron");
     CHECK(article(mine.html, "c2").ends_with(owner));
     // An integer id names the comment whose id is "7" (awaiting moderation: said after the buttons).
-    const std::string buttons = owner.substr(0, owner.size() - std::string("</div>").size());
+    const std::string num = owner_of("Num"), buttons = num.substr(0, num.size() - std::string("</div>").size());
     CHECK(article(mine.html, "7").ends_with(buttons + R"(<p class="state">Awaiting moderation</p></div>)"));
-    CHECK(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;").ends_with(owner));
+    CHECK(article(mine.html, "a&quot;&gt;&lt;img src=x onerror=alert(1)&gt;").ends_with(owner_of("Eve")));
     CHECK_FALSE(has(article(mine.html, "c1"), "data-action=\"edit\""));
     CHECK_FALSE(has(article(mine.html, "gone"), "data-action=\"edit\""));  // nothing left to edit
     CHECK(count(mine.html, "data-action=\"delete\"") == 3);

@@ -297,20 +297,21 @@ TEST_SUITE("Rendering fast paths") {
           R"x(<section class="comments" part="comments" lang="en" dir="ltr" aria-labelledby="colloquy-comments-title"><button class="skip" data-action="skip">Skip to the comment form</button><header><h2 id="colloquy-comments-title">4 Comments</h2><label>Sort by <select name="sort"><option value="oldest" selected>Oldest</option><option value="newest">Newest</option><option value="top">Top</option><option value="hot">Hot</option><option value="controversial">Controversial</option></select></label></header><div class="list" role="feed" aria-labelledby="colloquy-comments-title">
 <div class="comment" role="article" part="comment" id="comment-c1" data-id="c1" data-depth="0" data-replies="2" aria-posinset="1" aria-setsize="-1" aria-label="Comment by Ann &quot;A&quot;, September 25, 2010"><span class="avatar av-h7 av-a1 av-a2 av-b0 av-b2 av-c0 av-c1 av-d1 av-d2 av-e1 av-e2" aria-hidden="true"></span><p class="byline"><bdi><a href="https://e.com/?a=1&amp;b=2" rel="nofollow ugc noopener">Ann &quot;A&quot;</a></bdi> in <bdi>Paris</bdi> writes:</p><span class="date" data-datetime="2010-09-25T14:03:00Z">September 25, 2010</span><div class="body" dir="auto"><p>Hi &amp; &lt;b&gt;bye&lt;/b&gt;</p>
 <p>Second &#39;para&#39;.</p>
-</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 3">▲ 3</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 1">▼ 1</button><button data-action="reply" aria-label="Reply to Ann &quot;A&quot;">Reply</button><button data-action="link">Link</button></div>
+</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 3">▲ 3</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 1">▼ 1</button><button data-action="reply" aria-label="Reply to Ann &quot;A&quot;">Reply</button><button data-action="link" aria-label="Link to the comment by Ann &quot;A&quot;">Link</button></div>
 <div class="comment pending" role="article" part="comment" id="comment-c2" data-id="c2" data-depth="1" data-replies="1" aria-posinset="2" aria-setsize="-1" aria-label="Reply by Bob, level 2, September 25, 2010"><span class="avatar av-h10 av-a2 av-b2 av-d0 av-d1 av-d2 av-e0 av-e2" aria-hidden="true"></span><p class="byline"><bdi>Bob</bdi> writes:</p><span class="date" data-datetime="2010-09-25T15:00:00.250Z">September 25, 2010</span><div class="body" dir="auto"><p><em>em</em></p>
-</div><button data-action="reply" aria-label="Reply to Bob">Reply</button><button data-action="link">Link</button><p class="state">Awaiting moderation</p></div>
+</div><button data-action="reply" aria-label="Reply to Bob">Reply</button><button data-action="link" aria-label="Link to the comment by Bob">Link</button><p class="state">Awaiting moderation</p></div>
 <div class="comment deleted capped" role="article" part="comment" id="comment-c3" data-id="c3" data-depth="1" data-replies="1" data-reply-to="c2" aria-posinset="3" aria-setsize="-1" aria-label="Deleted reply, level 2, September 26, 2010"><p class="byline">This comment was deleted.</p><span class="date" data-datetime="2010-09-26T01:00:00Z">September 26, 2010</span><div class="body"></div></div>
 <div class="comment capped" role="article" part="comment" id="comment-c4&quot;&lt;" data-id="c4&quot;&lt;" data-depth="1" data-reply-to="c3" aria-posinset="4" aria-setsize="-1" aria-label="Reply by Di, level 2, September 27, 2010"><span class="avatar av-h22 av-a0 av-a2 av-c2 av-d2 av-e0" aria-hidden="true"></span><p class="byline"><bdi>Di</bdi> in <bdi>Kansas</bdi>, replying to <bdi>Anonymous</bdi>:</p><span class="date" data-datetime="2010-09-27T00:00:00Z">September 27, 2010</span><div class="body" dir="auto"><p><a href="http://www.x.org" rel="nofollow ugc noopener">www.x.org</a></p>
-</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 0">▲ 0</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 0">▼ 0</button><button data-action="reply" aria-label="Reply to Di">Reply</button><button data-action="link">Link</button></div>
+</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 0">▲ 0</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 0">▼ 0</button><button data-action="reply" aria-label="Reply to Di">Reply</button><button data-action="link" aria-label="Link to the comment by Di">Link</button></div>
 <div class="comment orphan" role="article" part="comment" id="comment-c5" data-id="c5" data-depth="0" aria-posinset="5" aria-setsize="-1" aria-label="Comment by Anonymous, January 1, 2011"><span class="avatar av-h0 av-a0 av-a2 av-b0 av-c0 av-c1 av-e2" aria-hidden="true"></span><p class="byline"><bdi>Anonymous</bdi> writes:</p><span class="date" data-datetime="2011-01-01T00:00:00Z">January 1, 2011</span><div class="body" dir="auto"><p>orphan</p>
-</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 0">▲ 0</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 0">▼ 0</button><button data-action="reply" aria-label="Reply to Anonymous">Reply</button><button data-action="link">Link</button></div>
+</div><button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, 0">▲ 0</button><button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, 0">▼ 0</button><button data-action="reply" aria-label="Reply to Anonymous">Reply</button><button data-action="link" aria-label="Link to the comment by Anonymous">Link</button></div>
 </div><button class="more" data-action="more" data-cursor="n&amp;1">Load more comments</button></section>)x");
     // The reply and link buttons are worked out once per page, in the page's language.
     const std::string fr = colloquy::render_comments(doc, R"({"locale":"fr"})");
     CHECK(fr.find("<button data-action=\"reply\" aria-label=\"R\xC3\xA9pondre \xC3\xA0 "
-                  "Bob\">R\xC3\xA9pondre</button><button data-action=\"link\">Lien</button><p "
-                  "class=\"state\">") != std::string::npos);  // Bob's comment awaits moderation
+                  "Bob\">R\xC3\xA9pondre</button><button data-action=\"link\" aria-label=\"Lien vers le "
+                  "commentaire de Bob\">Lien</button><p class=\"state\">") !=
+          std::string::npos);  // Bob's comment awaits moderation
 
     // A static page (`colloquy render`): the same articles in a section marked colloquy-static,
     // without the controls that need the script (reply, sort menu, load more). It is a page for
@@ -333,10 +334,10 @@ TEST_SUITE("Rendering fast paths") {
     auto erase_all = [&](std::string_view what) {
       for (std::size_t at; (at = expected.find(what)) != std::string::npos;) expected.erase(at, what.size());
     };
-    for (std::size_t at; (at = expected.find(R"(<button data-action="reply")")) != std::string::npos;)
-      expected.erase(at, expected.find("</button>", at) + 9 - at);
+    for (const char* action : {R"(<button data-action="reply")", R"(<button data-action="link")"})
+      for (std::size_t at; (at = expected.find(action)) != std::string::npos;)
+        expected.erase(at, expected.find("</button>", at) + 9 - at);
     erase_all(R"(<button class="skip" data-action="skip">Skip to the comment form</button>)");
-    erase_all(R"(<button data-action="link">Link</button>)");
     for (const char* v : {"up", "down"})
       for (const char* n : {"0", "1", "3"})
         erase_all(std::string(R"(<button data-action="vote" data-vote=")") + v +
@@ -389,11 +390,13 @@ TEST_SUITE("Accessible structure") {
     CHECK(html.find(R"(<h2 id="colloquy-comments-title">4 Comments</h2>)") != std::string::npos);
     CHECK(html.find(R"(<div class="list" role="feed" aria-labelledby="colloquy-comments-title">)") != std::string::npos);
     CHECK(attributes(html, "aria-label") ==
-          std::vector<std::string>{"Comment by Mary D., September 25, 2010", "Reply to Mary D.",
-                                   "Reply by Ron, level 2, September 26, 2010", "Reply to Ron",
-                                   "Reply by &quot;&gt;&lt;img src=x onerror=alert(1)&gt;, level 3, September 26, 2010",
-                                   "Reply to &quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
-                                   "Comment by Anonymous, September 27, 2010", "Reply to Anonymous"});
+          std::vector<std::string>{
+              "Comment by Mary D., September 25, 2010", "Reply to Mary D.", "Link to the comment by Mary D.",
+              "Reply by Ron, level 2, September 26, 2010", "Reply to Ron", "Link to the comment by Ron",
+              "Reply by &quot;&gt;&lt;img src=x onerror=alert(1)&gt;, level 3, September 26, 2010",
+              "Reply to &quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
+              "Link to the comment by &quot;&gt;&lt;img src=x onerror=alert(1)&gt;",
+              "Comment by Anonymous, September 27, 2010", "Reply to Anonymous", "Link to the comment by Anonymous"});
     CHECK(attributes(html, "aria-posinset") == std::vector<std::string>{"1", "2", "3", "4"});
     CHECK(attributes(html, "aria-setsize") == std::vector<std::string>{"4", "4", "4", "4"});
     // Each comment is a div with the article role (markup Chromium's fast-path parser takes), in
@@ -439,16 +442,22 @@ TEST_SUITE("Accessible structure") {
           colloquy::render_comments(thread_doc, R"({"votes":false,"locale":")" + std::string(l->tag) + "\"}"));
       CHECK(html.find(" lang=\"" + std::string(l->tag) + "\"") != std::string::npos);
       const std::vector<std::string> names = attributes(html, "aria-label");
-      REQUIRE(names.size() == 8);
+      REQUIRE(names.size() == 12);  // per article: its own, then Reply's and Link's
       std::string date;
       colloquy::append_date(date, 1285423380000, *l);
       CHECK(names[0].find("Mary D.") != std::string::npos);
       CHECK(names[0].find(date) != std::string::npos);
-      CHECK(names[2].find("Ron") != std::string::npos);
-      CHECK(names[2].find('2') != std::string::npos);  // its level
+      CHECK(names[3].find("Ron") != std::string::npos);
+      CHECK(names[3].find('2') != std::string::npos);  // its level
       // Speech input: the name begins with the visible text ("Reply" / "Reply to Mary D.").
       CHECK(names[1].rfind(std::string(l->reply), 0) == 0);
       CHECK(names[1].find("Mary D.") != std::string::npos);
+      CHECK(names[2].rfind(std::string(l->link), 0) == 0);
+      CHECK(names[2].find("Mary D.") != std::string::npos);
+      for (std::string_view s : {l->link_to, l->edit_of, l->delete_of})
+        CHECK(s.find("{name}") != std::string_view::npos);
+      CHECK(l->edit_of.rfind(l->edit, 0) == 0);
+      CHECK(l->delete_of.rfind(l->delete_comment, 0) == 0);
       for (std::string_view s : {l->comment_label, l->reply_label, l->deleted_label, l->deleted_reply_label})
         CHECK(s.find("{date}") != std::string_view::npos);
       CHECK(l->reply_label.find("{level}") != std::string_view::npos);
@@ -459,7 +468,8 @@ TEST_SUITE("Accessible structure") {
         for (auto field : {&colloquy::locale_data::comment_label, &colloquy::locale_data::reply_label,
                            &colloquy::locale_data::deleted_label, &colloquy::locale_data::deleted_reply_label,
                            &colloquy::locale_data::reply_to, &colloquy::locale_data::skip_to_form,
-                           &colloquy::locale_data::reply_form_label})
+                           &colloquy::locale_data::reply_form_label, &colloquy::locale_data::link_to,
+                           &colloquy::locale_data::edit_of, &colloquy::locale_data::delete_of})
           CHECK(l->*field != colloquy::locale_en.*field);
       }
     }
@@ -480,8 +490,8 @@ TEST_SUITE("Accessible structure") {
     const std::string html = html_of(
         colloquy::render_comment(R"({"id":"k","author":"Ron","created":"2010-09-26T10:00:00Z","text":"hi"})",
                                  R"({"parentDepth":0,"state":"unsent","clientId":"k","votes":false})"));
-    CHECK(attributes(html, "aria-label") ==
-          std::vector<std::string>{"Reply by Ron, level 2, September 26, 2010", "Reply to Ron"});
+    CHECK(attributes(html, "aria-label") == std::vector<std::string>{"Reply by Ron, level 2, September 26, 2010",
+                                                                     "Reply to Ron", "Link to the comment by Ron"});
     CHECK(html.find("aria-posinset") == std::string::npos);
   }
 }

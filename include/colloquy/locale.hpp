@@ -134,6 +134,11 @@ struct locale_data {
   std::string_view edit = "Edit";
   std::string_view delete_comment = "Delete";
   std::string_view edited = "edited {when}";
+  // The link, edit and delete buttons' names, which say whose comment each is for (each begins
+  // with its button's text, as speech input needs).
+  std::string_view link_to = "Link to the comment by {name}";
+  std::string_view edit_of = "Edit the comment by {name}";
+  std::string_view delete_of = "Delete the comment by {name}";
 };
 
 inline constexpr locale_data locale_en{};
@@ -215,6 +220,9 @@ inline constexpr locale_data locale_fr{
     .edit = "Modifier",
     .delete_comment = "Supprimer",
     .edited = "modifié {when}",
+    .link_to = "Lien vers le commentaire de {name}",
+    .edit_of = "Modifier le commentaire de {name}",
+    .delete_of = "Supprimer le commentaire de {name}",
 };
 
 inline constexpr locale_data locale_de{
@@ -292,6 +300,9 @@ inline constexpr locale_data locale_de{
     .edit = "Bearbeiten",
     .delete_comment = "Löschen",
     .edited = "bearbeitet {when}",
+    .link_to = "Link zum Kommentar von {name}",
+    .edit_of = "Bearbeiten: Kommentar von {name}",
+    .delete_of = "Löschen: Kommentar von {name}",
 };
 
 inline constexpr locale_data locale_es{
@@ -369,6 +380,9 @@ inline constexpr locale_data locale_es{
     .edit = "Editar",
     .delete_comment = "Eliminar",
     .edited = "editado {when}",
+    .link_to = "Enlace al comentario de {name}",
+    .edit_of = "Editar el comentario de {name}",
+    .delete_of = "Eliminar el comentario de {name}",
 };
 
 inline constexpr locale_data locale_ru{
@@ -448,6 +462,9 @@ inline constexpr locale_data locale_ru{
     .edit = "Изменить",
     .delete_comment = "Удалить",
     .edited = "изменено {when}",
+    .link_to = "Ссылка на комментарий: {name}",
+    .edit_of = "Изменить комментарий: {name}",
+    .delete_of = "Удалить комментарий: {name}",
 };
 
 // Every built-in locale, English first.

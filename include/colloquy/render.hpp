@@ -232,29 +232,46 @@ struct article_context {
       : dates(*o.locale, o.zone, o.dates), set_size(feed_size) {
     const locale_data& loc = *o.locale;
     if (o.static_page) return;  // no script: no buttons (the widget's own markup replaces these)
-    // The reply button is named "Reply to Mary D.": the pattern's text on either side of the
-    // name is escaped once here, the name per article.
-    const std::string_view pattern = loc.reply_to;
-    const std::size_t name = pattern.find("{name}");
-    reply_open = "<button data-action=\"reply\" aria-label=\"";
-    append_escaped(reply_open, pattern.substr(0, name));
-    if (name != std::string_view::npos) append_escaped(reply_close, pattern.substr(name + 6));
-    reply_close += "\">";
-    append_escaped(reply_close, loc.reply);
-    reply_close += "</button><button data-action=\"link\">";
-    append_escaped(reply_close, loc.link);
-    reply_close += "</button>";
-    owner = "<button data-action=\"edit\">";
-    append_escaped(owner, loc.edit);
-    owner += "</button><button data-action=\"delete\">";
-    append_escaped(owner, loc.delete_comment);
-    owner += "</button>";
+    // The reply button is named "Reply to Mary D.", the link button "Link to the comment by
+    // Mary D.", the edit and delete buttons alike: each pattern's text on either side of the name
+    // is escaped once here, the name per article.
+    auto button = [](std::string& open, std::string& close, std::string_view action, std::string_view pattern,
+                     std::string_view text) {
+      const std::size_t name = pattern.find("{name}");
+      open += "<button data-action=\"";
+      open += action;
+      open += "\" aria-label=\"";
+      append_escaped(open, pattern.substr(0, name));
+      if (name != std::string_view::npos) append_escaped(close, pattern.substr(name + 6));
+      close += "\">";
+      append_escaped(close, text);
+      close += "</button>";
+    };
+    button(reply_open, reply_close, "reply", loc.reply_to, loc.reply);
+    button(reply_close, link_close, "link", loc.link_to, loc.link);
+    link_owner = link_close;
+    button(link_owner, edit_close, "edit", loc.edit_of, loc.edit);
+    button(edit_close, delete_close, "delete", loc.delete_of, loc.delete_comment);
+  }
+  // After the body and the votes: the reply and link buttons, and on the reader's own comments
+  // (`owner`) the edit and delete buttons, each named for the article's author (`name`, escaped
+  // once here). Kept out of the article writer, which stays small and fast without them.
+  COLLOQUY_COLD void append_buttons(std::string& out, std::string_view name, bool owner) {
+    escaped_name.clear();
+    append_escaped(escaped_name, name);
+    const std::string* parts[] = {&reply_open, &reply_close, owner ? &link_owner : &link_close, &edit_close,
+                                  &delete_close};
+    for (int i = 0, n = owner ? 5 : 3; i < n; ++i) {
+      if (i) out += escaped_name;
+      out += *parts[i];
+    }
   }
   date_cache dates;
   std::int64_t set_size;
-  std::string reply_open;   // after the body and the votes: the reply button up to the name it is for
-  std::string reply_close;  // after that name: the rest of it, and the link button (empty: no buttons)
-  std::string owner;        // then, on the reader's own comments: edit and delete buttons
+  // The buttons, split around the author's name (reply_close empty: no buttons); link_owner is
+  // link_close followed by the edit button's opening.
+  std::string reply_open, reply_close, link_close, link_owner, edit_close, delete_close;
+  std::string escaped_name;  // a buffer kept from one article to the next
 };
 
 // The two vote buttons: the counts shown, "Upvote, 3" as their names, pressed as the reader voted.
@@ -405,10 +422,7 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   out += "</div>"sv;
   if (!context.reply_close.empty()) {
     if (o.votes && c.status == comment_status::published) append_vote_buttons(out, c, o);
-    out += context.reply_open;
-    append_escaped(out, shown_name(c, loc));
-    out += context.reply_close;
-    if (o.reader && o.reader->may_edit(c.id)) out += context.owner;
+    context.append_buttons(out, shown_name(c, loc), o.reader && o.reader->may_edit(c.id));
   }
   // Servers list no comment awaiting moderation: one in the thread is its author's own.
   if (c.status == comment_status::pending) {
