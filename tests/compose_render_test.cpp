@@ -220,6 +220,7 @@ TEST_SUITE("Posting words") {
     for (const char* tag : {"en", "fr", "de", "es", "ru"}) {
       CAPTURE(tag);
       const colloquy::locale_data& l = colloquy::find_locale(tag);
+      const colloquy::action_words& w = colloquy::find_action_words(l);
       for (std::string_view s : {l.compose_heading,
                                  l.field_name,
                                  l.field_location,
@@ -233,15 +234,21 @@ TEST_SUITE("Posting words") {
                                  l.not_sent,
                                  l.retry,
                                  l.awaiting_moderation,
-                                 l.comment_posted,
-                                 l.error_text_required,
-                                 l.error_text_too_long,
-                                 l.error_name_too_long,
-                                 l.error_location_too_long,
-                                 l.error_rejected,
-                                 l.reply_form_label})
+                                 l.reply_form_label,
+                                 w.comment_posted,
+                                 w.link_copied,
+                                 w.copy_link,
+                                 w.vote_failed,
+                                 w.error_text_required,
+                                 w.error_text_too_long,
+                                 w.error_name_too_long,
+                                 w.error_location_too_long,
+                                 w.error_rejected,
+                                 w.error_storage_refused,
+                                 w.error_bad_answer})
         CHECK_FALSE(s.empty());
-      CHECK(l.error_rejected.find("{code}") != std::string_view::npos);
+      CHECK(w.error_rejected.find("{code}") != std::string_view::npos);
+      if (l.tag != "en") CHECK(w.error_text_required != colloquy::action_words_en.error_text_required);
     }
   }
 }

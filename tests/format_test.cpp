@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "colloquy/boundary.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/format.hpp"
 
 using namespace colloquy;
@@ -175,8 +179,8 @@ TEST_SUITE("Locales") {
                      l->comments_unusable,
                      l->loading,
                      l->local_only,
-                     l->error_storage_refused,
-                     l->error_bad_answer})
+                     find_action_words(*l).error_storage_refused,
+                     find_action_words(*l).error_bad_answer})
         CHECK_FALSE(s.empty());
       if (l->tag != "en") {
         CHECK(l->reply != locale_en.reply);
@@ -184,8 +188,8 @@ TEST_SUITE("Locales") {
         CHECK(l->comments_unavailable != locale_en.comments_unavailable);
         CHECK(l->loading != locale_en.loading);
         CHECK(l->local_only != locale_en.local_only);
-        CHECK(l->error_storage_refused != locale_en.error_storage_refused);
-        CHECK(l->error_bad_answer != locale_en.error_bad_answer);
+        CHECK(find_action_words(*l).error_storage_refused != action_words_en.error_storage_refused);
+        CHECK(find_action_words(*l).error_bad_answer != action_words_en.error_bad_answer);
       }
     }
   }
@@ -220,11 +224,13 @@ TEST_SUITE("Entry points for the widget") {
     CHECK(ui_message("loading", R"({"locale":"de"})") == "Kommentare werden geladen\u2026");
     CHECK(ui_message("retry", R"({"locale":"fr"})") == "Réessayer");
     CHECK(ui_message("local_only", "{}") == "Comments you write here are kept in this browser only.");
-    CHECK(ui_message("comment_posted", R"({"locale":"fr"})") == "Commentaire publié");
     CHECK(ui_message("not_sent", R"({"locale":"de"})") == "Noch nicht gesendet");
-    CHECK(ui_message("link_copied", R"({"locale":"es"})") == "Enlace copiado");
-    CHECK(ui_message("copy_link", "{}") == "Copy this link:");
-    CHECK(ui_message("vote_failed", R"({"locale":"de"})") == "Ihre Stimme konnte nicht gespeichert werden.");
+    // Posting's own words are the posting module's (action_message), not the reading module's.
+    CHECK(ui_message("comment_posted", "{}").empty());
+    CHECK(action_message("comment_posted", R"({"locale":"fr"})") == "Commentaire publié");
+    CHECK(action_message("link_copied", R"({"locale":"es"})") == "Enlace copiado");
+    CHECK(action_message("copy_link", "{}") == "Copy this link:");
+    CHECK(action_message("vote_failed", R"({"locale":"de"})") == "Ihre Stimme konnte nicht gespeichert werden.");
     CHECK(ui_message("no_such_key", "{}").empty());
   }
   TEST_CASE("Counted messages follow the language's plural rules") {
@@ -253,5 +259,25 @@ TEST_SUITE("Entry points for the widget") {
           std::string::npos);
     CHECK(html.find(">1 commentaire</h2>") != std::string::npos);
     CHECK(html.find(">Répondre</button>") != std::string::npos);
+  }
+}
+
+TEST_SUITE("Decimal integers") {
+  TEST_CASE("append_decimal and decimal write what std::to_string writes, at every width and at the limits") {
+    std::vector<std::int64_t> values = {0, -1, 1, 9, 10, -10, 99, 100, INT64_MAX, INT64_MIN, INT32_MAX, INT32_MIN};
+    for (std::int64_t p = 1; p > 0 && p <= INT64_MAX / 10; p *= 10)
+      values.insert(values.end(), {p - 1, p, -p, -(p - 1)});
+    for (std::int64_t v : values) {
+      CAPTURE(v);
+      std::string out = "x";
+      append_decimal(out, v);
+      CHECK(out == "x" + std::to_string(v));
+      CHECK(decimal(v) == std::to_string(v));
+    }
+    CHECK(decimal(UINT64_MAX) == "18446744073709551615");
+    CHECK(decimal(std::uint32_t(4000000000u)) == "4000000000");
+    CHECK(decimal(short(-7)) == "-7");
+    char buf[20];
+    CHECK(std::string(buf, detail::write_uint(buf, UINT64_MAX)) == "18446744073709551615");
   }
 }

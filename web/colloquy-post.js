@@ -147,7 +147,7 @@
       el.focus();
     }
     // The posting status, said by the widget's polite live region: "Comment posted", "Not sent yet".
-    function announce(key) { say(w.plain('colloquy_ui_message', key, {})); }
+    function announce(key) { say(w.plain('colloquy_action_message', key, {})); }
     function say(text) {
       w.loadPart('act').then((act) => act.announce(w, text), (e) => w.warn(e.message));
     }
@@ -451,7 +451,7 @@
           var line = document.createElement('p');
           line.className = 'copy-link';
           var label = document.createElement('label');
-          label.textContent = w.plain('colloquy_ui_message', 'copy_link', {}) + ' ';
+          label.textContent = w.plain('colloquy_action_message', 'copy_link', {}) + ' ';
           field = document.createElement('input');
           field.readOnly = true;
           label.appendChild(field);

@@ -436,17 +436,13 @@ inline std::string_view ui_text(std::string_view key, const locale_data& loc) {
   if (key == "loading") return loc.loading;
   if (key == "local_only") return loc.local_only;
   if (key == "retry") return loc.retry;
-  // Said by the live region after a post (colloquy-post.js).
-  if (key == "comment_posted") return loc.comment_posted;
   if (key == "not_sent") return loc.not_sent;
-  if (key == "link_copied") return loc.link_copied;
-  if (key == "copy_link") return loc.copy_link;
-  if (key == "vote_failed") return loc.vote_failed;
   return {};
 }
 
-// The words of a reader's edit or delete (locale.hpp action_words) by key; the posting module
-// asks for them, so the reading module carries none. Unknown keys answer an empty string.
+// What only posting says (locale.hpp action_words: a reader's edit or delete, the posting
+// status, the Link and vote buttons' words) by key; the posting module asks for them, so the
+// reading module carries none. Unknown keys answer an empty string.
 inline std::string_view action_text(std::string_view key, const locale_data& loc) {
   const action_words& words = find_action_words(loc);
   if (key == "cancel") return loc.cancel;
@@ -454,6 +450,11 @@ inline std::string_view action_text(std::string_view key, const locale_data& loc
   if (key == "comment_saved") return words.saved;
   if (key == "comment_deleted") return words.removed;
   if (key == "change_failed") return words.change_failed;
+  // Said by the live region after a post, and by the Link and vote buttons (colloquy-post.js).
+  if (key == "comment_posted") return words.comment_posted;
+  if (key == "link_copied") return words.link_copied;
+  if (key == "copy_link") return words.copy_link;
+  if (key == "vote_failed") return words.vote_failed;
   return {};
 }
 

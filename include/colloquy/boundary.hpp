@@ -25,11 +25,12 @@
 #include <string_view>
 
 #include "colloquy/api.hpp"
-#include "colloquy/json_reader.hpp"
+#include "colloquy/cold.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/feed_tree.hpp"
+#include "colloquy/json_reader.hpp"
 #include "colloquy/json_writer.hpp"
 #include "colloquy/widget.hpp"
-#include "colloquy/cold.hpp"
 
 // Options and answers are read and written once per call: built for size in the widget.
 COLLOQUY_COLD_BEGIN
@@ -42,7 +43,7 @@ namespace detail {
 inline void read_reader_actions(const json_document::ref& j, widget_options& o) {
   auto id_of = [](const json_document::ref& v, std::string& out) {
     if (auto s = v.string()) out = *s;
-    else if (v.is(json_value::kind::integer) && !v.value().negative) out = std::to_string(v.value().magnitude);
+    else if (v.is(json_value::kind::integer) && !v.value().negative) out = decimal(v.value().magnitude);
     else return false;
     return !out.empty() && out.size() <= limits::max_id_bytes;
   };
@@ -332,7 +333,7 @@ inline std::string ui_message(std::string_view key, std::string_view options_jso
     detail::read_int(opts.root(), "count", 0, INT32_MAX, n);
   std::string out;
   expand_pattern(
-      plural_form(loc, *counted, n), [&](std::string_view) { out += std::to_string(n); }, out);
+      plural_form(loc, *counted, n), [&](std::string_view) { append_decimal(out, n); }, out);
   return out;
 }
 
@@ -415,7 +416,7 @@ inline std::string render_edit(std::string_view pages, std::string_view options_
   return detail::form_answer(render_edit_view(parse_widget_options(options_json), c, r.comments[*at].text));
 }
 
-// The words of a reader's edit or delete, by key (api.hpp action_text), in the options' language.
+// What only posting says, by key (api.hpp action_text), in the options' language.
 inline std::string action_message(std::string_view key, std::string_view options_json) {
   return std::string(action_text(key, parse_widget_options(options_json).language()));
 }

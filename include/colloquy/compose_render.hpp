@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "colloquy/decimal.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/locale.hpp"
@@ -87,7 +88,7 @@ inline void render_compose_form_html(std::string& out, const compose_form_option
     append_escaped(out, e->id);
   }
   out += "\" data-depth=\"";
-  out += std::to_string(o.depth);
+  append_decimal(out, o.depth);
   out += "\" id=\"";
   out += id;
   // The bottom form is a form landmark named by its heading. A reply form opens under its
@@ -245,17 +246,18 @@ inline bool render_single_comment_html(std::string& out, std::string_view commen
 // names the message. Codes with no sentence of their own, and codes this build does not know,
 // read "could not be posted (code)", never nothing.
 inline void append_draft_message(std::string& out, std::string_view code, const locale_data& loc) {
+  const action_words& words = find_action_words(loc);
   std::string_view m;
   if (const error_info* e = find_error(code)) {
     switch (e->message) {
-      case message_key::text_required: m = loc.error_text_required; break;
-      case message_key::text_too_long: m = loc.error_text_too_long; break;
-      case message_key::name_too_long: m = loc.error_name_too_long; break;
-      case message_key::location_too_long: m = loc.error_location_too_long; break;
-      case message_key::storage_refused: m = loc.error_storage_refused; break;
-      case message_key::bad_answer: m = loc.error_bad_answer; break;
-      case message_key::bad_token: m = find_action_words(loc).error_bad_token; break;
-      case message_key::edit_window_closed: m = find_action_words(loc).error_window_closed; break;
+      case message_key::text_required: m = words.error_text_required; break;
+      case message_key::text_too_long: m = words.error_text_too_long; break;
+      case message_key::name_too_long: m = words.error_name_too_long; break;
+      case message_key::location_too_long: m = words.error_location_too_long; break;
+      case message_key::storage_refused: m = words.error_storage_refused; break;
+      case message_key::bad_answer: m = words.error_bad_answer; break;
+      case message_key::bad_token: m = words.error_bad_token; break;
+      case message_key::edit_window_closed: m = words.error_window_closed; break;
       case message_key::rejected: break;
     }
   }
@@ -264,7 +266,7 @@ inline void append_draft_message(std::string& out, std::string_view code, const 
     return;
   }
   expand_pattern(
-      loc.error_rejected, [&](std::string_view) { out += code; }, out);
+      words.error_rejected, [&](std::string_view) { out += code; }, out);
 }
 
 }  // namespace colloquy

@@ -14,6 +14,7 @@
 #include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/date.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/locale.hpp"
 
@@ -132,8 +133,8 @@ inline void append_date(std::string& out, int64_t ms, const locale_data& loc, co
   civil_time c = to_civil(ms, zone_offset(zone, ms));
   auto emit = [&](std::string_view key) {
     if (key == "month") out += loc.months[std::size_t(c.month - 1)];
-    else if (key == "day") out += std::to_string(c.day);
-    else if (key == "year") out += std::to_string(c.year);
+    else if (key == "day") append_decimal(out, c.day);
+    else if (key == "year") append_decimal(out, c.year);
   };
   expand_pattern(loc.date_pattern, emit, out);
 }
@@ -163,7 +164,7 @@ inline void append_when(std::string& out, int64_t ms, const locale_data& loc, co
   else if (days < 365) text = &loc.months_ago, n = days / 30;
   else text = &loc.years_ago, n = days / 365;
   expand_pattern(
-      plural_form(loc, *text, n), [&](std::string_view) { out += std::to_string(n); }, out);
+      plural_form(loc, *text, n), [&](std::string_view) { append_decimal(out, n); }, out);
 }
 
 COLLOQUY_COLD_END

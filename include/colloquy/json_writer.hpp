@@ -11,6 +11,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "colloquy/decimal.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/utf8.hpp"
 
@@ -47,15 +48,7 @@ class json_writer {
   template <class Int>
   requires std::is_integral_v<Int> &&(!std::is_same_v<Int, bool>)json_writer& number(Int v) {
     separate();
-    char buf[24];
-    char* p = buf + sizeof buf;
-    std::uint64_t m = v < 0 ? std::uint64_t(0) - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-    do {
-      *--p = char('0' + m % 10);
-      m /= 10;
-    } while (m);
-    if (v < 0) *--p = '-';
-    out_.append(p, std::size_t(buf + sizeof buf - p));
+    append_decimal(out_, v);
     return *this;
   }
   json_writer& boolean(bool v) {

@@ -101,21 +101,6 @@ struct locale_data {
   std::string_view not_sent = "Not sent yet";
   std::string_view retry = "Retry";
   std::string_view awaiting_moderation = "Awaiting moderation";
-  std::string_view comment_posted = "Comment posted";  // said by the posting status (a live region)
-  // The Link button: said once the comment's URL is on the clipboard, or the label of a field
-  // holding it, selected, when the browser refuses the clipboard.
-  std::string_view link_copied = "Link copied";
-  std::string_view copy_link = "Copy this link:";
-  std::string_view vote_failed = "Your vote could not be saved.";  // the vote is undone
-  std::string_view error_text_required = "Please write a comment.";
-  std::string_view error_text_too_long = "This comment is too long.";
-  std::string_view error_name_too_long = "This name is too long.";
-  std::string_view error_location_too_long = "This location is too long.";
-  std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
-  std::string_view error_storage_refused =
-      "Your browser did not let us save this comment (private browsing or full storage).";
-  std::string_view error_bad_answer =
-      "The comments server gave an answer that could not be read; this comment may not have been posted.";
   // Accessible names (read by screen readers, not shown). Articles: {name}, {date} (the full
   // date, never "3 hours ago", which would go stale), {level} (1 at the top, 2 for a reply, …).
   std::string_view comment_label = "Comment by {name}, {date}";
@@ -194,19 +179,6 @@ inline constexpr locale_data locale_fr{
     .not_sent = "Pas encore envoyé",
     .retry = "Réessayer",
     .awaiting_moderation = "En attente de modération",
-    .comment_posted = "Commentaire publié",
-    .link_copied = "Lien copié",
-    .copy_link = "Copiez ce lien\u202F:",
-    .vote_failed = "Votre vote n’a pas pu être enregistré.",
-    .error_text_required = "Veuillez écrire un commentaire.",
-    .error_text_too_long = "Ce commentaire est trop long.",
-    .error_name_too_long = "Ce nom est trop long.",
-    .error_location_too_long = "Ce lieu est trop long.",
-    .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
-    .error_storage_refused =
-        "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
-    .error_bad_answer =
-        "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
     .comment_label = "Commentaire de {name}, {date}",
     .reply_label = "Réponse de {name}, niveau {level}, {date}",
     .deleted_label = "Commentaire supprimé, {date}",
@@ -274,19 +246,6 @@ inline constexpr locale_data locale_de{
     .not_sent = "Noch nicht gesendet",
     .retry = "Erneut versuchen",
     .awaiting_moderation = "Wartet auf Freigabe",
-    .comment_posted = "Kommentar gesendet",
-    .link_copied = "Link kopiert",
-    .copy_link = "Diesen Link kopieren:",
-    .vote_failed = "Ihre Stimme konnte nicht gespeichert werden.",
-    .error_text_required = "Bitte schreiben Sie einen Kommentar.",
-    .error_text_too_long = "Dieser Kommentar ist zu lang.",
-    .error_name_too_long = "Dieser Name ist zu lang.",
-    .error_location_too_long = "Diese Ortsangabe ist zu lang.",
-    .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
-    .error_storage_refused =
-        "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
-    .error_bad_answer =
-        "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
     .comment_label = "Kommentar von {name}, {date}",
     .reply_label = "Antwort von {name}, Ebene {level}, {date}",
     .deleted_label = "Gelöschter Kommentar, {date}",
@@ -354,19 +313,6 @@ inline constexpr locale_data locale_es{
     .not_sent = "Aún no enviado",
     .retry = "Reintentar",
     .awaiting_moderation = "Pendiente de moderación",
-    .comment_posted = "Comentario publicado",
-    .link_copied = "Enlace copiado",
-    .copy_link = "Copia este enlace:",
-    .vote_failed = "No se pudo guardar tu voto.",
-    .error_text_required = "Escribe un comentario.",
-    .error_text_too_long = "Este comentario es demasiado largo.",
-    .error_name_too_long = "Este nombre es demasiado largo.",
-    .error_location_too_long = "Este lugar es demasiado largo.",
-    .error_rejected = "No se pudo publicar este comentario ({code}).",
-    .error_storage_refused =
-        "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
-    .error_bad_answer =
-        "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
     .comment_label = "Comentario de {name}, {date}",
     .reply_label = "Respuesta de {name}, nivel {level}, {date}",
     .deleted_label = "Comentario eliminado, {date}",
@@ -437,17 +383,6 @@ inline constexpr locale_data locale_ru{
     .not_sent = "Ещё не отправлено",
     .retry = "Повторить",
     .awaiting_moderation = "Ожидает проверки",
-    .comment_posted = "Комментарий опубликован",
-    .link_copied = "Ссылка скопирована",
-    .copy_link = "Скопируйте ссылку:",
-    .vote_failed = "Не удалось сохранить голос.",
-    .error_text_required = "Напишите комментарий.",
-    .error_text_too_long = "Комментарий слишком длинный.",
-    .error_name_too_long = "Имя слишком длинное.",
-    .error_location_too_long = "Место слишком длинное.",
-    .error_rejected = "Не удалось отправить комментарий ({code}).",
-    .error_storage_refused = "Браузер не разрешил сохранить комментарий (приватный режим или хранилище заполнено).",
-    .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
     // "Комментарий: {name}": the name cannot be declined, so no "от" + genitive.
     .comment_label = "Комментарий: {name}, {date}",
     .reply_label = "Ответ: {name}, уровень {level}, {date}",
@@ -499,8 +434,9 @@ inline const locale_data& find_locale(std::string_view tag) {
   return l ? *l : locale_en;
 }
 
-// A reader changing their own comment (edit, delete): only the posting module shows these
-// words, so they are a table of their own (in locale_data, every module would carry them).
+// What only the posting module says: a reader changing their own comment (edit, delete), the
+// posting status, the Link button's clipboard words, a failed vote and a draft's problems. They
+// are a table of their own: in locale_data, the reading module would carry them too.
 struct action_words {
   std::string_view tag = "en";
   std::string_view edit_label = "Edit your comment";  // the edit form, as an article of the thread
@@ -512,6 +448,21 @@ struct action_words {
   std::string_view change_failed = "Your change could not be saved. Please try again.";
   std::string_view error_bad_token = "This comment can no longer be changed from this browser.";
   std::string_view error_window_closed = "The time for changing this comment is over.";
+  std::string_view comment_posted = "Comment posted";  // said by the posting status (a live region)
+  // The Link button: said once the comment's URL is on the clipboard, or the label of a field
+  // holding it, selected, when the browser refuses the clipboard.
+  std::string_view link_copied = "Link copied";
+  std::string_view copy_link = "Copy this link:";
+  std::string_view vote_failed = "Your vote could not be saved.";  // the vote is undone
+  std::string_view error_text_required = "Please write a comment.";
+  std::string_view error_text_too_long = "This comment is too long.";
+  std::string_view error_name_too_long = "This name is too long.";
+  std::string_view error_location_too_long = "This location is too long.";
+  std::string_view error_rejected = "This comment could not be posted ({code}).";  // any other refusal
+  std::string_view error_storage_refused =
+      "Your browser did not let us save this comment (private browsing or full storage).";
+  std::string_view error_bad_answer =
+      "The comments server gave an answer that could not be read; this comment may not have been posted.";
 };
 
 inline constexpr action_words action_words_en{};
@@ -525,6 +476,19 @@ inline constexpr action_words action_words_fr{
     .change_failed = "Votre modification n’a pas pu être enregistrée. Veuillez réessayer.",
     .error_bad_token = "Ce commentaire ne peut plus être modifié depuis ce navigateur.",
     .error_window_closed = "Le délai pour modifier ce commentaire est passé.",
+    .comment_posted = "Commentaire publié",
+    .link_copied = "Lien copié",
+    .copy_link = "Copiez ce lien\u202F:",
+    .vote_failed = "Votre vote n’a pas pu être enregistré.",
+    .error_text_required = "Veuillez écrire un commentaire.",
+    .error_text_too_long = "Ce commentaire est trop long.",
+    .error_name_too_long = "Ce nom est trop long.",
+    .error_location_too_long = "Ce lieu est trop long.",
+    .error_rejected = "Ce commentaire n’a pas pu être publié ({code}).",
+    .error_storage_refused =
+        "Votre navigateur n’a pas permis d’enregistrer ce commentaire (navigation privée ou stockage plein).",
+    .error_bad_answer =
+        "La réponse du serveur de commentaires est illisible\u202F; ce commentaire n’a peut-être pas été publié.",
 };
 inline constexpr action_words action_words_de{
     .tag = "de",
@@ -536,6 +500,19 @@ inline constexpr action_words action_words_de{
     .change_failed = "Ihre Änderung konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
     .error_bad_token = "Dieser Kommentar kann von diesem Browser aus nicht mehr geändert werden.",
     .error_window_closed = "Die Frist zum Ändern dieses Kommentars ist abgelaufen.",
+    .comment_posted = "Kommentar gesendet",
+    .link_copied = "Link kopiert",
+    .copy_link = "Diesen Link kopieren:",
+    .vote_failed = "Ihre Stimme konnte nicht gespeichert werden.",
+    .error_text_required = "Bitte schreiben Sie einen Kommentar.",
+    .error_text_too_long = "Dieser Kommentar ist zu lang.",
+    .error_name_too_long = "Dieser Name ist zu lang.",
+    .error_location_too_long = "Diese Ortsangabe ist zu lang.",
+    .error_rejected = "Dieser Kommentar konnte nicht gesendet werden ({code}).",
+    .error_storage_refused =
+        "Ihr Browser hat das Speichern dieses Kommentars nicht erlaubt (privates Surfen oder Speicher voll).",
+    .error_bad_answer =
+        "Die Antwort des Kommentarservers war nicht lesbar; dieser Kommentar wurde möglicherweise nicht gesendet.",
 };
 inline constexpr action_words action_words_es{
     .tag = "es",
@@ -547,6 +524,19 @@ inline constexpr action_words action_words_es{
     .change_failed = "No se pudo guardar tu cambio. Inténtalo de nuevo.",
     .error_bad_token = "Este comentario ya no se puede cambiar desde este navegador.",
     .error_window_closed = "El plazo para cambiar este comentario ha terminado.",
+    .comment_posted = "Comentario publicado",
+    .link_copied = "Enlace copiado",
+    .copy_link = "Copia este enlace:",
+    .vote_failed = "No se pudo guardar tu voto.",
+    .error_text_required = "Escribe un comentario.",
+    .error_text_too_long = "Este comentario es demasiado largo.",
+    .error_name_too_long = "Este nombre es demasiado largo.",
+    .error_location_too_long = "Este lugar es demasiado largo.",
+    .error_rejected = "No se pudo publicar este comentario ({code}).",
+    .error_storage_refused =
+        "Tu navegador no permitió guardar este comentario (navegación privada o almacenamiento lleno).",
+    .error_bad_answer =
+        "La respuesta del servidor de comentarios no se pudo leer; puede que este comentario no se haya publicado.",
 };
 inline constexpr action_words action_words_ru{
     .tag = "ru",
@@ -558,6 +548,17 @@ inline constexpr action_words action_words_ru{
     .change_failed = "Не удалось сохранить изменение. Попробуйте ещё раз.",
     .error_bad_token = "Этот комментарий больше нельзя изменить из этого браузера.",
     .error_window_closed = "Время на изменение этого комментария истекло.",
+    .comment_posted = "Комментарий опубликован",
+    .link_copied = "Ссылка скопирована",
+    .copy_link = "Скопируйте ссылку:",
+    .vote_failed = "Не удалось сохранить голос.",
+    .error_text_required = "Напишите комментарий.",
+    .error_text_too_long = "Комментарий слишком длинный.",
+    .error_name_too_long = "Имя слишком длинное.",
+    .error_location_too_long = "Место слишком длинное.",
+    .error_rejected = "Не удалось отправить комментарий ({code}).",
+    .error_storage_refused = "Браузер не разрешил сохранить комментарий (приватный режим или хранилище заполнено).",
+    .error_bad_answer = "Ответ сервера комментариев не удалось прочитать; возможно, комментарий не отправлен.",
 };
 
 // The action words in `loc`'s language (English for a language without them).

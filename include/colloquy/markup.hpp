@@ -27,8 +27,9 @@
 #include <vector>
 
 #include "colloquy/cold.hpp"
-#include "colloquy/references.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/escape.hpp"
+#include "colloquy/references.hpp"
 #include "colloquy/unicode.hpp"
 
 namespace colloquy {
@@ -1422,7 +1423,7 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
           out += "<ol>\n";
         } else {
           out += "<ol start=\"";
-          out += std::to_string(x.start);
+          append_decimal(out, x.start);
           out += "\">\n";
         }
         break;

@@ -47,6 +47,7 @@
 #include "colloquy/cold.hpp"
 #include "colloquy/comment.hpp"
 #include "colloquy/date.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/id_index.hpp"
@@ -413,7 +414,7 @@ class document_reader {
       const bool deep = sc_.error() == json_scanner::failure::too_deep;
       const text_position at = position_of(document_, sc_.error_offset());
       std::string message = deep ? "JSON nesting is deeper than the limit" : "document is not valid JSON: " + at.what;
-      message += " at line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
+      message += " at line " + decimal(at.line) + ", column " + decimal(at.column);
       read_result failed = document_error(deep ? errc::json_too_deep : errc::not_json, "", message);
       failed.error.line = at.line;
       failed.error.column = at.column;

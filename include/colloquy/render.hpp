@@ -30,6 +30,7 @@
 #include "colloquy/avatar.hpp"
 #include "colloquy/cold.hpp"
 #include "colloquy/date.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
 #include "colloquy/locale.hpp"
@@ -131,20 +132,6 @@ struct render_options {
 };
 
 namespace detail {
-
-// Non-negative integers without std::to_string's temporary: written at `p` (20 bytes at most),
-// returning the end.
-inline char* write_uint(char* p, std::uint64_t v) {
-  char buf[20];
-  char* q = buf + sizeof buf;
-  do {
-    *--q = char('0' + v % 10);
-    v /= 10;
-  } while (v);
-  const std::size_t n = std::size_t(buf + sizeof buf - q);
-  std::memcpy(p, q, n);
-  return p + n;
-}
 
 // Text of known length at `p` (the article's fixed parts are assembled in a local buffer and
 // appended at once: fewer, larger appends).
@@ -284,7 +271,7 @@ inline void append_vote_buttons(std::string& out, const comment& c, const render
     out += "<button data-action=\"vote\" data-vote=\"";
     out += side;
     out += pressed ? "\" aria-pressed=\"true\" aria-label=\"" : "\" aria-pressed=\"false\" aria-label=\"";
-    const std::string count = std::to_string(n);
+    const std::string count = decimal(n);
     expand_pattern(
         name, [&](std::string_view) { out += count; }, out);
     out += "\">";
@@ -331,8 +318,7 @@ inline void append_article_label(std::string& out, const comment& c, const threa
         if (key == "name") {
           append_escaped(out, shown_name(c, loc));
         } else if (key == "level") {
-          char digits[20];
-          out.append(digits, std::size_t(write_uint(digits, e.depth + 1) - digits));
+          append_decimal(out, e.depth + 1);
         } else if (key == "date") {
           dates.append_full(out, c.created);
         }
@@ -482,7 +468,7 @@ inline void render_more_html(std::string& out, const page_range& range, const re
   if (o.static_page) return;
   if (range.next) {
     out += "<button class=\"more\" data-action=\"more\" data-next=\"";
-    out += std::to_string(*range.next);
+    append_decimal(out, *range.next);
   } else if (!o.cursor.empty()) {
     out += "<button class=\"more\" data-action=\"more\" data-cursor=\"";
     append_escaped(out, o.cursor);
@@ -497,7 +483,7 @@ inline void render_more_html(std::string& out, const page_range& range, const re
 // The header's count ("3 Comments"): comments that are not deleted placeholders.
 inline void append_comment_count(std::string& out, const locale_data& loc, std::size_t live) {
   expand_pattern(
-      plural_form(loc, loc.comments_count, int64_t(live)), [&](std::string_view) { out += std::to_string(live); }, out);
+      plural_form(loc, loc.comments_count, int64_t(live)), [&](std::string_view) { append_decimal(out, live); }, out);
 }
 
 // Appends the whole comments section with the page `o.page`. `chunks`, when given, receives

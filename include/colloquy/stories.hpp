@@ -18,16 +18,17 @@
 #include <vector>
 
 #include "colloquy/date.hpp"
-#include "colloquy/references.hpp"
-#include "colloquy/utf8.hpp"
-#include "colloquy/json_reader.hpp"
+#include "colloquy/decimal.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/escape.hpp"
 #include "colloquy/format.hpp"
+#include "colloquy/json_reader.hpp"
 #include "colloquy/limits.hpp"
 #include "colloquy/locale.hpp"
-#include "colloquy/unicode.hpp"
 #include "colloquy/read.hpp"
+#include "colloquy/references.hpp"
+#include "colloquy/unicode.hpp"
+#include "colloquy/utf8.hpp"
 
 namespace colloquy {
 
@@ -656,8 +657,7 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     case detail::json_document::status::not_json: {
       const detail::text_position at = detail::position_of(json, doc.error_offset());
       fail(errc::not_json, "",
-           "feed is not valid JSON: " + at.what + " at line " + std::to_string(at.line) + ", column " +
-               std::to_string(at.column));
+           "feed is not valid JSON: " + at.what + " at line " + decimal(at.line) + ", column " + decimal(at.column));
       r.error.line = at.line;
       r.error.column = at.column;
       return r;
@@ -723,9 +723,9 @@ inline void render_story_card(std::string& out, const story& s, const stories_op
     out += "<img src=\"";
     append_escaped(out, s.image);
     out += "\" alt=\"\" loading=\"lazy\" decoding=\"async\" width=\"";
-    out += std::to_string(o.image_width);
+    append_decimal(out, o.image_width);
     out += "\" height=\"";
-    out += std::to_string(o.image_height);
+    append_decimal(out, o.image_height);
     out += "\">";
   }
   if (s.published) {

@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "colloquy/decimal.hpp"
 #include "colloquy/error.hpp"
 #include "colloquy/limits.hpp"
 #include "colloquy/unicode.hpp"
@@ -173,7 +174,7 @@ class parser {
     for (const attribute& a : e.attributes) {
       if (a.name.size() <= 6 || a.name.compare(0, 6, "xmlns:") != 0) continue;
       if (bound_.size() == max_bindings)
-        return malformed("more than " + std::to_string(max_bindings) + " namespace prefixes declared");
+        return malformed("more than " + decimal(max_bindings) + " namespace prefixes declared");
       bound_.push_back({a.name.substr(6), prefix_for_(a.value), depth});
     }
     rename(e.name);
@@ -214,7 +215,7 @@ class parser {
     }
     error.line = line;
     error.column = column;
-    error.message = std::move(message) + " at line " + std::to_string(line) + ", column " + std::to_string(column);
+    error.message = std::move(message) + " at line " + decimal(line) + ", column " + decimal(column);
     return error;
   }
   bool malformed(std::string message) { return fail(errc::not_xml, "not well-formed XML: " + std::move(message)); }
@@ -429,7 +430,7 @@ class parser {
           if (!skip_past("?>", "processing instruction")) return false;
         } else {
           if (open.size() >= max_xml_depth)
-            return fail(errc::xml_too_deep, "elements nested deeper than " + std::to_string(max_xml_depth));
+            return fail(errc::xml_too_deep, "elements nested deeper than " + decimal(max_xml_depth));
           element e;
           bool empty = false;
           if (!start_tag(e, empty)) return false;
