@@ -433,7 +433,8 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(code(R"~({"items":{}})~") == "not_feed");
     CHECK(code("\xEF\xBB\xBF  <?xml version=\"1.0\"?><rss/>") == "feed_is_xml");
     CHECK(code(std::string(100, '[') + std::string(100, ']')) == "json_too_deep");
-    CHECK(code(std::string(limits::max_feed_bytes + 1, ' ')) == "document_too_large");
+    CHECK(code("{\"items\":[" + std::string(limits::max_feed_bytes, ' ') + "]}") == "document_too_large");
+    CHECK(code(std::string(limits::max_feed_bytes + 1, ' ')) == "not_feed");
     CHECK(read_feed("\xEF\xBB\xBF{\"items\":[]}").ok);  // a BOM is fine
   }
 
@@ -448,7 +449,23 @@ TEST_SUITE("Latest Stories: unusable feeds") {
       CHECK(p.message.find("HTML page, not a feed") != std::string::npos);
       CHECK(p.message.find("<link rel=\"alternate\">") != std::string::npos);
     }
-    // XML stays XML, names that only begin as "html" included.
+    // An XHTML page: its XML declaration, processing instructions and comments come first.
+    for (const char* page :
+         {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 "
+          "Strict//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\n<html "
+          "xmlns=\"http://www.w3.org/1999/xhtml\">",
+          "\xEF\xBB\xBF<?xml version=\"1.0\"?><!-- a <rss> in a comment --><?xml-stylesheet href=\"a.css\"?>"
+          "\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"}) {
+      CAPTURE(page);
+      CHECK(code(page) == "feed_is_html");
+    }
+    // What it is is named before its size: an HTML page or an XML feed over the limit.
+    CHECK(code("<!doctype html>" + std::string(limits::max_feed_bytes, ' ')) == "feed_is_html");
+    CHECK(code("<rss>" + std::string(limits::max_feed_bytes, ' ') + "</rss>") == "feed_is_xml");
+    // XML stays XML, names that only begin as "html" included, and so does a prolog that never ends.
+    CHECK(code("<?xml version=\"1.0\"?><!-- html --><rss/>") == "feed_is_xml");
+    CHECK(code("<?xml version=\"1.0\"") == "feed_is_xml");
+    CHECK(code("<!-- <html>") == "feed_is_xml");
     CHECK(code("<?xml version=\"1.0\"?><rss/>") == "feed_is_xml");
     CHECK(code("<htmlfeed/>") == "feed_is_xml");
     CHECK(code("<!DOCTYPE rss>") == "feed_is_xml");

@@ -489,10 +489,14 @@ bool inside(const fs::path& file, const std::string& folder) {
 }
 
 // The thread a bare-array seed belongs to: --seed-thread, else the one data-thread named on the
-// site's index page.
+// site's index page. Only a regular file of at most 4 MB is read: a FIFO there would block the
+// start for good, a device would never end.
 std::string thread_of_site(const std::string& root) {
+  const std::string index = root + "/index.html";
+  std::error_code ec;
+  if (!fs::is_regular_file(index, ec) || fs::file_size(index, ec) > (4u << 20) || ec) return {};
   bool ok = false;
-  std::string page = slurp(root + "/index.html", ok);
+  std::string page = slurp(index, ok);
   if (!ok) return {};
   std::size_t at = page.find("data-thread=\"");
   if (at == std::string::npos) return {};

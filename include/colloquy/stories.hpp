@@ -602,10 +602,16 @@ inline bool read_story(json_document::ref it, std::size_t index, std::string_vie
 }
 
 // An HTML page: after an optional BOM and white space, "<!DOCTYPE html" or "<html", in any case,
-// as a whole name. The usual mistake is the blog's own address given for its feed's.
+// as a whole name; an XHTML page's XML declaration, processing instructions and comments may
+// come first. The usual mistake is the blog's own address given for its feed's.
 inline bool starts_like_html(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
   s = trimmed(s);
+  for (bool pi; (pi = s.substr(0, 2) == "<?") || s.substr(0, 4) == "<!--";) {
+    const std::size_t end = pi ? s.find("?>", 2) : s.find("-->", 4);
+    if (end == std::string_view::npos) return false;
+    s = trimmed(s.substr(end + (pi ? 2 : 3)));
+  }
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
   // Takes `word` (lower case) off the front of `s`, in any case.
   auto take = [&s](std::string_view word) {
@@ -641,7 +647,8 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
     r.error = detail::feed_problem(code, "", 0, field, message);
     return r;
   };
-  if (json.size() > limits::max_feed_bytes) return fail(errc::document_too_large, "", "feed is larger than the limit");
+  // What it is comes first, whatever its size: the widget's loader asks the core before it
+  // parses XML itself (colloquy-stories.js), and an RSS feed's limit is that of its mapping.
   if (trimmed(json).empty() || trimmed(json) == "\xEF\xBB\xBF") return fail(errc::not_feed, "", "feed is empty");
   if (detail::starts_like_html(json))
     return fail(errc::feed_is_html, "",
@@ -649,6 +656,7 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   if (detail::starts_like_xml(json))
     return fail(errc::feed_is_xml, "",
                 "feed is XML (RSS or Atom): the widget's loader converts those; the core reads JSON Feed");
+  if (json.size() > limits::max_feed_bytes) return fail(errc::document_too_large, "", "feed is larger than the limit");
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
   detail::json_document doc;
   switch (doc.parse(json)) {

@@ -32,6 +32,11 @@ function looksLikeXml(bytes) {
   if (s.charCodeAt(0) === 0xFEFF) s = s.slice(1);
   return s.trimStart().startsWith('<');
 }
+// A web page: "<!DOCTYPE html" or "<html" first, after an XML declaration and comments if any.
+function looksLikeHtml(bytes) {
+  const s = bytes.toString('utf8').replace(/^\uFEFF/, '').replace(/^(\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*/, '');
+  return /^(<!doctype\s+|<)html(?![\w-])/i.test(s);
+}
 
 // A bare page on the test server with the loader and nothing mounted; the strict CSP applies.
 // Each feed is served at /lab-feed/<n>.json as application/json whatever it really is, so the
@@ -160,7 +165,8 @@ test('every shared feed through the loader: cards, dates and links, or a stable 
       assert.ok(facts.comments, `${where}: the comments next to the strip still render`);
       if (entry.category === 'malformed') {
         // Not well-formed XML, not JSON, or nothing at all: no strip, a warning with the code.
-        const code = looksLikeXml(bytes) ? 'not_xml' : bytes.toString('utf8').trim() ? 'not_json' : 'not_feed';
+        const code = looksLikeHtml(bytes) ? 'feed_is_html' : looksLikeXml(bytes) ? 'not_xml'
+          : bytes.toString('utf8').trim() ? 'not_json' : 'not_feed';
         assert.equal(facts.strip, false, where);
         assert.ok(log.warnings.some((w) => w.startsWith(`[colloquy] the stories feed was not usable: ${code}`)),
           `${where}: expected a ${code} warning, got ${JSON.stringify(log.warnings)}`);
@@ -333,7 +339,9 @@ test('data-summary-length sets where summaries are cut', async () => {
 for (const [name, feed, code] of [
   ['malformed XML', { status: 200, contentType: 'application/rss+xml', body: '<rss><channel><item><title>x</item></rss>' }, 'not_xml'],
   ['a JSON document that is not a feed', { status: 200, contentType: 'application/json', body: '{"rss":{}}' }, 'not_feed'],
-  ['an HTML error page', { status: 200, contentType: 'application/json', body: '<!doctype html><html><body><p>Oops</body></html>' }, 'not_xml'],
+  ['an HTML error page', { status: 200, contentType: 'application/json', body: '<!doctype html><html><body><p>Oops</body></html>' }, 'feed_is_html'],
+  ['the blog\'s own XHTML page', { status: 200, contentType: 'application/xhtml+xml', body: '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Blog</title></head><body><p>Hello</p></body></html>' }, 'feed_is_html'],
   ['a missing feed', { status: 404, body: 'not here' }, null],
   ['an XML entity bomb ("billion laughs")', { status: 200, contentType: 'application/rss+xml', body: entityBomb() }, 'not_xml'],
 ]) {

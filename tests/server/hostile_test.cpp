@@ -1382,4 +1382,19 @@ TEST_SUITE("Hostile clients") {
       }
     ::close(unix_socket);
   }
+
+  TEST_CASE("18. A FIFO or device as <root>/index.html: the server starts, and that page is not found") {
+    scratch_dir root, data;
+    const std::string index = root.file("index.html");
+    REQUIRE(mkfifo(index.c_str(), 0644) == 0);  // read for the seed's thread, it blocked the start
+    const auto start = steady::now();
+    server_process s(data.db("c.db"), {"--root", root.path.string(), "--seed", seed_root + "/comments.json"});
+    INFO("started after " << seconds_since(start) << " s");
+    CHECK(call(s, "GET", thread_target(seed_thread), {}, "", "", 2000ms).status == 200);
+    CHECK(call(s, "GET", "/", {}, "", "", 2000ms).status == 404);
+    for (int round = 0; round < 4; ++round) {  // a server that did block is let go
+      int w = ::open(index.c_str(), O_WRONLY | O_NONBLOCK);
+      if (w >= 0) ::close(w);
+    }
+  }
 }
