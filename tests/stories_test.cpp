@@ -464,6 +464,15 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(code("<rss>" + std::string(limits::max_feed_bytes, ' ') + "</rss>") == "feed_is_xml");
     // XML stays XML, names that only begin as "html" included, and so does a prolog that never ends.
     CHECK(code("<?xml version=\"1.0\"?><!-- html --><rss/>") == "feed_is_xml");
+    // An RSS feed under an XHTML document type (feedparser's "always strip doctype") is a feed.
+    CHECK(code("<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\">\n"
+               "<!-- c --><rss><channel><title>found</title></channel></rss>") == "feed_is_xml");
+    CHECK(code("<!DOCTYPE rss [<!ENTITY html \"<html>\">]><rss/>") == "feed_is_xml");
+    CHECK(code("<!-- generated --><!DOCTYPE html><title>Blog</title>") == "feed_is_html");
+    // Linear: a document of many document types is looked through once.
+    std::string types;
+    while (types.size() < limits::max_feed_bytes) types += "<!doctype a>";
+    CHECK(code(types) == "feed_is_xml");
     CHECK(code("<?xml version=\"1.0\"") == "feed_is_xml");
     CHECK(code("<!-- <html>") == "feed_is_xml");
     CHECK(code("<?xml version=\"1.0\"?><rss/>") == "feed_is_xml");

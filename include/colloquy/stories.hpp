@@ -601,17 +601,13 @@ inline bool read_story(json_document::ref it, std::size_t index, std::string_vie
   return true;
 }
 
-// An HTML page: after an optional BOM and white space, "<!DOCTYPE html" or "<html", in any case,
-// as a whole name; an XHTML page's XML declaration, processing instructions and comments may
-// come first. The usual mistake is the blog's own address given for its feed's.
+// An HTML page: after an optional BOM, white space, comments and processing instructions, a
+// document type of "html" with no XML declaration before it (an HTML page), or a root element
+// <html> (an XHTML page, whatever its document type), names in any case, as whole names. An
+// RSS feed under an XML declaration and an XHTML document type is still XML: the root decides.
+// The usual mistake is the blog's own address given for its feed's.
 inline bool starts_like_html(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  s = trimmed(s);
-  for (bool pi; (pi = s.substr(0, 2) == "<?") || s.substr(0, 4) == "<!--";) {
-    const std::size_t end = pi ? s.find("?>", 2) : s.find("-->", 4);
-    if (end == std::string_view::npos) return false;
-    s = trimmed(s.substr(end + (pi ? 2 : 3)));
-  }
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
   // Takes `word` (lower case) off the front of `s`, in any case.
   auto take = [&s](std::string_view word) {
@@ -621,13 +617,29 @@ inline bool starts_like_html(std::string_view s) {
     s.remove_prefix(word.size());
     return true;
   };
-  if (take("<!doctype")) {
-    if (s.empty() || !space(s[0])) return false;
-    while (!s.empty() && space(s[0])) s.remove_prefix(1);
-  } else if (!take("<")) {
-    return false;
+  auto name_html = [&] { return take("html") && (s.empty() || space(s[0]) || s[0] == '>' || s[0] == '/'); };
+  bool xml = false, html_type = false;
+  for (s = trimmed(s);; s = trimmed(s)) {
+    std::size_t end;
+    if (take("<?")) {
+      xml = true;
+      end = s.find("?>");
+    } else if (take("<!--")) {
+      end = s.find("-->");
+    } else if (take("<!doctype")) {
+      if (s.empty() || !space(s[0])) return false;
+      s = trimmed(s);
+      html_type = name_html();
+      const std::size_t close = s.find('>'), subset = s.substr(0, close).find('[');
+      end = subset != std::string_view::npos ? s.find(']', subset) : close;  // past an internal subset
+      if (end != std::string_view::npos) end = s.find('>', end);
+    } else {
+      break;
+    }
+    if (end == std::string_view::npos) return html_type && !xml;
+    s.remove_prefix(s.find('>', end) + 1);
   }
-  return take("html") && (s.empty() || space(s[0]) || s[0] == '>' || s[0] == '/');
+  return (html_type && !xml) || (take("<") && name_html());
 }
 
 inline bool starts_like_xml(std::string_view s) {
