@@ -27,9 +27,11 @@ function paragraphs(text) {
 function byline(a, to) {
   const name = (a.name || '').trim();
   const place = (a.location || '').split(',')[0].trim();
-  const who = escape(name || 'Anonymous');
-  if (to != null) return place ? `${who} in ${escape(place)}, replying to ${escape(to)}:` : `${who}, replying to ${escape(to)}:`;
-  return place ? `${who} in ${escape(place)} writes:` : `${who} writes:`;
+  // Each name and place isolated (<bdi>), as format.hpp writes them.
+  const bdi = (text) => `<bdi>${escape(text)}</bdi>`;
+  const who = bdi(name || 'Anonymous');
+  if (to != null) return place ? `${who} in ${bdi(place)}, replying to ${bdi(to)}:` : `${who}, replying to ${bdi(to)}:`;
+  return place ? `${who} in ${bdi(place)} writes:` : `${who} writes:`;
 }
 
 // The identicon of avatar.hpp: FNV-1a (64-bit, in two 32-bit halves) over the trimmed name, a
@@ -123,13 +125,13 @@ export function renderJS(bytes) {
       `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''} aria-posinset="${i + 1}" aria-setsize="${order.length}" ` +
       `aria-label="${level > 1 ? `Reply by ${who}, level ${level}, ${date}` : `Comment by ${who}, ${date}`}">${avatar(c.author)}<p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
-      `<span class="date" data-datetime="${isoDate(c.created)}">${date}</span><div class="body">${paragraphs(c.text)}</div>${votes(c.votes)}` +
+      `<span class="date" data-datetime="${isoDate(c.created)}">${date}</span><div class="body" dir="auto">${paragraphs(c.text)}</div>${votes(c.votes)}` +
       `<button data-action="reply" aria-label="Reply to ${who}">Reply</button>` +
-      `<button data-action="link">Link</button></div>\n`);
+      `<button data-action="link" aria-label="Link to the comment by ${who}">Link</button></div>\n`);
   }
   const options = ['oldest', 'newest', 'top', 'hot', 'controversial'];
   const labels = ['Oldest', 'Newest', 'Top', 'Hot', 'Controversial'];
-  return '<section class="comments" part="comments" lang="en" aria-labelledby="colloquy-comments-title">' +
+  return '<section class="comments" part="comments" lang="en" dir="ltr" aria-labelledby="colloquy-comments-title">' +
     '<button class="skip" data-action="skip">Skip to the comment form</button>' +
     `<header><h2 id="colloquy-comments-title">${comments.length} Comment${comments.length === 1 ? '' : 's'}</h2>` +
     `<label>Sort by <select name="sort">${options.map((o, i) => `<option value="${o}"${i ? '' : ' selected'}>${labels[i]}</option>`).join('')}` +
