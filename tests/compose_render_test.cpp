@@ -3,8 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
 
 #include "colloquy/boundary.hpp"
+#include "test_support.hpp"
 
 namespace {
 std::string html_of(const std::string& answer) { return answer.substr(answer.find('\0') + 1); }
@@ -292,6 +296,24 @@ TEST_SUITE("Editing one's own comment") {
     CHECK(meta_of(none)["ok"] == false);
     CHECK(meta_of(none)["error"]["code"] == "no_such_comment");
     CHECK(meta_of(colloquy::render_edit("not json", R"({"edit":"c1"})"))["error"]["code"] == "no_such_comment");
+  }
+
+  TEST_CASE("Every word colloquy-post.js asks the posting module for is answered, in every language") {
+    // announce('key'), words('key') and colloquy_action_message calls, read from the script: a
+    // key the core does not answer would leave the live region or a button silent.
+    const std::string script = colloquy::test::source_file("web/colloquy-post.js");
+    const std::regex call(R"((?:announce|words)\('([a-z_]+)'\)|'colloquy_action_message', '([a-z_]+)')");
+    std::set<std::string> keys;
+    for (auto m = std::sregex_iterator(script.begin(), script.end(), call); m != std::sregex_iterator(); ++m)
+      keys.insert((*m)[1].matched ? (*m)[1].str() : (*m)[2].str());
+    for (const char* expected : {"comment_posted", "not_sent", "link_copied", "copy_link", "vote_failed", "cancel"})
+      CHECK(keys.count(expected) == 1);
+    for (const std::string& key : keys)
+      for (const char* locale : {"en", "fr", "de", "es", "ru"}) {
+        CAPTURE(key);
+        CAPTURE(locale);
+        CHECK_FALSE(colloquy::action_message(key, R"({"locale":")" + std::string(locale) + "\"}").empty());
+      }
   }
 
   TEST_CASE("A refused edit or delete reads as a sentence in the widget's language") {

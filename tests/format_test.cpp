@@ -228,6 +228,7 @@ TEST_SUITE("Entry points for the widget") {
     // Posting's own words are the posting module's (action_message), not the reading module's.
     CHECK(ui_message("comment_posted", "{}").empty());
     CHECK(action_message("comment_posted", R"({"locale":"fr"})") == "Commentaire publié");
+    CHECK(action_message("not_sent", R"({"locale":"de"})") == "Noch nicht gesendet");
     CHECK(action_message("link_copied", R"({"locale":"es"})") == "Enlace copiado");
     CHECK(action_message("copy_link", "{}") == "Copy this link:");
     CHECK(action_message("vote_failed", R"({"locale":"de"})") == "Ihre Stimme konnte nicht gespeichert werden.");

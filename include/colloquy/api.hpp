@@ -452,6 +452,7 @@ inline std::string_view action_text(std::string_view key, const locale_data& loc
   if (key == "change_failed") return words.change_failed;
   // Said by the live region after a post, and by the Link and vote buttons (colloquy-post.js).
   if (key == "comment_posted") return words.comment_posted;
+  if (key == "not_sent") return loc.not_sent;
   if (key == "link_copied") return words.link_copied;
   if (key == "copy_link") return words.copy_link;
   if (key == "vote_failed") return words.vote_failed;
