@@ -91,8 +91,10 @@ test('browser-storage mode: a comment and a reply are kept across reloads, with 
     assert.match(t[0].body, /^First, \*?kept\*? here\.$/); // emphasis once the formatter has it
     assert.equal(t[1].body, 'A reply.');
     assert.equal(t[1].id !== t[0].id, true);
-    // The name is remembered for the next comment; no request ever left for a comments API.
-    assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) input[name="name"]'), 'Bob');
+    // The name is remembered for the next comment (filled in by posting's script, fetched after
+    // the thread shows: waited for); no request ever left for a comments API.
+    await eventually(async () =>
+      assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) input[name="name"]'), 'Bob'));
     assert.deepEqual(watch.posts, []);
     await clean(page, watch);
     await page.close();
@@ -170,10 +172,12 @@ test('drafts are saved per thread and parent as the reader types, and restored a
     });
     await page.reload();
     await page.waitForSelector('#colloquy >> form.compose.reply');
-    assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) textarea[name="text"]'), 'A top-level draft');
-    assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) input[name="name"]'), 'Ron');
-    assert.equal(await page.getAttribute('#colloquy >> form.compose.reply', 'data-parent'), seed);
-    assert.equal(await page.inputValue('#colloquy >> form.compose.reply textarea[name="text"]'), 'A reply draft');
+    await eventually(async () => { // restored by posting's script, after the thread shows
+      assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) textarea[name="text"]'), 'A top-level draft');
+      assert.equal(await page.inputValue('#colloquy >> form.compose:not(.reply) input[name="name"]'), 'Ron');
+      assert.equal(await page.getAttribute('#colloquy >> form.compose.reply', 'data-parent'), seed);
+      assert.equal(await page.inputValue('#colloquy >> form.compose.reply textarea[name="text"]'), 'A reply draft');
+    });
     // The reply form sits right under its comment, one level deeper.
     const placed = await page.evaluate(() => {
       const f = document.querySelector('#colloquy').shadowRoot.querySelector('form.compose.reply');
