@@ -110,23 +110,31 @@ export async function withSite(session, extra, fn) {
 }
 
 // Serves the files of `dir` over HTTP on a free loopback port (wasm as application/wasm, which
-// streaming compilation needs); answers {url, stop}.
+// streaming compilation needs); answers {url, requests (each asked path, its status, when it was
+// asked and when sent in full), stop}.
 export async function serveFolder(dir) {
   const root = path.resolve(dir);
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.data': 'application/octet-stream' };
+  const requests = []; // what was asked and how it ended, for a runner's report
   const server = http.createServer((req, res) => {
     const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const entry = { at: Date.now(), request: `${req.method} ${req.url}`, status: 404, ended: null };
+    requests.push(entry);
+    res.on('finish', () => { entry.ended = Date.now(); });
     if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404);
       res.end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+    entry.status = 200;
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream',
+      'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
+    requests,
     stop: () => { server.closeAllConnections(); return new Promise((resolve) => server.close(resolve)); },
   };
 }
