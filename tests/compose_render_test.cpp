@@ -102,7 +102,8 @@ TEST_SUITE("A comment on its own") {
                      "data-id=\"k-1\" data-depth=\"1\" "
                      "aria-label=\"Reply by Ron, level 2, January 2, 2026\">",
                      0) == 0);
-    CHECK(has(html, "<p class=\"byline\"><bdi>Ron</bdi> in <bdi>New York</bdi> writes:</p>"));
+    CHECK(has(html,
+              "<p class=\"byline\"><span dir=\"auto\">Ron</span> in <span dir=\"auto\">New York</span> writes:</p>"));
     CHECK(has(html, "Hello &lt;b&gt;there&lt;/b&gt;"));
     CHECK(html.ends_with("<p class=\"state\">Sending\xE2\x80\xA6</p></div>\n"));  // the last line of the comment
     CHECK(has(html, "data-action=\"reply\""));

@@ -69,12 +69,10 @@ inline const allowlist& comments_allowlist() {
     x.elements["div"] = {"class",      "role",         "aria-labelledby", "part",          "id",           "data-id",
                          "data-depth", "data-replies", "data-reply-to",   "aria-posinset", "aria-setsize", "aria-label",
                          "dir"};
-    // An author's name and place, each isolated in its byline (format.hpp).
-    x.elements["bdi"] = {};
     x.elements["p"] = {"class"};
-    // The dates (data-datetime) and the avatar (avatar.hpp: classes the stylesheet draws, no URL,
-    // no style).
-    x.elements["span"] = {"class", "data-datetime", "aria-hidden"};
+    // The dates (data-datetime), the avatar (avatar.hpp: classes the stylesheet draws, no URL,
+    // no style) and an author's name and place, each isolated in its byline (dir, format.hpp).
+    x.elements["span"] = {"class", "data-datetime", "aria-hidden", "dir"};
     x.elements["button"] = {"type",      "class",     "data-action",  "data-id",
                             "data-next", "data-vote", "aria-pressed", "aria-label"};
     x.elements["a"] = {"href", "rel", "title", "class"};

@@ -3,6 +3,7 @@
 // (boundary.hpp) as the widget passes them.
 #include <doctest/doctest.h>
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -225,5 +226,47 @@ TEST_SUITE("Reader actions in the thread") {
     const rendered ru = render(R"({"locale":"ru","editable":["c1"]})");
     CHECK(has(ru.html, R"(aria-label="Нравится, 3")"));
     CHECK(has(ru.html, ">Удалить</button>"));
+  }
+}
+
+// Slices of a long thread are parsed by the page (insertAdjacentHTML). Blink parses markup made
+// only of the elements below on its fast-path fragment parser; one other element anywhere in a
+// slice (an <article>, a <time>, a <bdi>) sends the whole slice to the full HTML parser, which
+// took 2.3-4x as long at 1,000 comments (render.hpp; PERFORMANCE.md). A comment's own markup,
+// with every action and state it can show, stays inside that set; only a comment's text may
+// bring other elements (<em>, <code>, <blockquote>).
+TEST_SUITE("Comment markup for the browser's fast-path parser") {
+  TEST_CASE("Every element of a comment, its byline, dates, actions and states, is one the fast path takes") {
+    const std::string thread = R"({"comments":[
+{"id":"c1","author":{"name":"Mary D.","location":"Kansas, USA","url":"https://example.org/mary"},"created":"2010-09-25T14:03:00Z","text":"Nice","votes":{"up":3,"down":1}},
+{"id":"c2","parent":"c1","author":{"name":"מרים ד.","location":"תל אביב"},"created":"2010-09-25T15:00:00Z","edited":"2010-09-26T09:30:00Z","text":"Edited","votes":-2},
+{"id":"c3","parent":"c2","author":"Ron","created":"2010-09-25T16:00:00Z","text":"a capped reply www.example.org"},
+{"id":7,"author":"Num","created":"2010-09-28T00:00:00Z","text":"numeric id","status":"pending"},
+{"id":"gone","created":"2010-09-24T00:00:00Z","text":"x","status":"deleted"},
+{"id":"kid","parent":"gone","author":"Kid","created":"2010-09-29T00:00:00Z","text":"reply to a deleted one"},
+{"id":"orphan","parent":"nope","author":"","created":"2010-09-30T00:00:00Z","text":"orphan"}],"next":"k2"})";
+    const std::set<std::string, std::less<>> fast_path = {"a", "b",      "br",   "button", "div",    "footer",
+                                                          "i", "input",  "li",   "label",  "option", "ol",
+                                                          "p", "select", "span", "strong", "ul"};
+    for (std::string_view options :
+         {R"({"maxDepth":1,"editable":["c1","c2",7],"voted":{"c1":1}})", R"({"locale":"de","avatars":false})",
+          R"({"static":true})", R"({"pageSize":1,"maxDepth":1})"}) {
+      CAPTURE(options);
+      const std::string answer = colloquy::render_comments(thread, options);
+      const std::string html = answer.substr(answer.find('\0') + 1);
+      // The list's content: the frame around it (section, header, h2) is inserted once.
+      const std::size_t list = html.find("<div class=\"list\"");
+      REQUIRE(list != std::string::npos);
+      std::size_t elements = 0;
+      for (std::size_t at = html.find('<', list); at != std::string::npos; at = html.find('<', at + 1)) {
+        if (html[at + 1] == '/') continue;
+        const std::size_t end = html.find_first_of(" >", at);
+        const std::string name = html.substr(at + 1, end - at - 1);
+        CAPTURE(name);
+        CHECK(fast_path.count(name) == 1);
+        ++elements;
+      }
+      CHECK(elements > 10);
+    }
   }
 }

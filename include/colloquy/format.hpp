@@ -101,10 +101,13 @@ inline void append_byline_html(std::string& out, const author_info& author, cons
   using namespace std::string_view_literals;
   std::string_view name = trimmed(author.name);
   std::string_view place = place_of(author.location);
-  // Each name and place in a <bdi>: one written right to left ("מרים ד.") keeps its order and
-  // leaves the pattern's words and punctuation ("… writes:") where the language puts them.
+  // Each name and place isolated, as in a <bdi>: one written right to left ("מרים ד.") keeps
+  // its order and leaves the pattern's words and punctuation ("… writes:") where the language
+  // puts them. A span with dir="auto" is isolated the same way (HTML's rendering rules give
+  // [dir] elements unicode-bidi: isolate) and is markup Chromium's fast-path fragment parser
+  // takes, where one <bdi> sends a whole slice to the full parser (render.hpp).
   auto emit = [&](std::string_view key) {
-    out += "<bdi>"sv;
+    out += "<span dir=\"auto\">"sv;
     if (key == "name") {
       bool link = !author.url.empty() && is_safe_url(author.url, url_policy::web);
       if (link) {
@@ -119,7 +122,7 @@ inline void append_byline_html(std::string& out, const author_info& author, cons
     } else if (key == "to" && to) {
       append_escaped(out, to->empty() ? loc.anonymous : *to);
     }
-    out += "</bdi>"sv;
+    out += "</span>"sv;
   };
   if (to) expand_pattern(place.empty() ? loc.byline_reply_no_place : loc.byline_reply, emit, out);
   else expand_pattern(place.empty() ? loc.byline_no_place : loc.byline, emit, out);

@@ -27,11 +27,11 @@ function paragraphs(text) {
 function byline(a, to) {
   const name = (a.name || '').trim();
   const place = (a.location || '').split(',')[0].trim();
-  // Each name and place isolated (<bdi>), as format.hpp writes them.
-  const bdi = (text) => `<bdi>${escape(text)}</bdi>`;
-  const who = bdi(name || 'Anonymous');
-  if (to != null) return place ? `${who} in ${bdi(place)}, replying to ${bdi(to)}:` : `${who}, replying to ${bdi(to)}:`;
-  return place ? `${who} in ${bdi(place)} writes:` : `${who} writes:`;
+  // Each name and place isolated (a span with dir="auto"), as format.hpp writes them.
+  const isolate = (text) => `<span dir="auto">${escape(text)}</span>`;
+  const who = isolate(name || 'Anonymous');
+  if (to != null) return place ? `${who} in ${isolate(place)}, replying to ${isolate(to)}:` : `${who}, replying to ${isolate(to)}:`;
+  return place ? `${who} in ${isolate(place)} writes:` : `${who} writes:`;
 }
 
 // The identicon of avatar.hpp: FNV-1a (64-bit, in two 32-bit halves) over the trimmed name, a

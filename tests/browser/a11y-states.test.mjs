@@ -133,8 +133,9 @@ test('right to left: the root says its direction, names and texts are isolated, 
       return {
         root: [frame.lang, frame.dir, getComputedStyle(frame).direction],
         section: root.querySelector('section.comments').dir,
-        // Each name and place alone in a <bdi>, so "… writes:" stays in English order around them.
-        isolated: [...c3.querySelectorAll('.byline bdi')].map((b) => b.textContent),
+        // Each name and place alone in an isolate (a span with dir="auto", as a <bdi> is), so
+        // "… writes:" stays in English order around them.
+        isolated: [...c3.querySelectorAll('.byline [dir="auto"]')].map((b) => [b.textContent, getComputedStyle(b).unicodeBidi]),
         bylineStart: c3.querySelector('.byline').textContent.trim().startsWith(name) && c3.querySelector('.byline').textContent.includes(place),
         body: [body.dir, getComputedStyle(body).direction],
         fields: [text.dir, root.querySelector('form.compose input[name="name"]').dir],
@@ -142,7 +143,7 @@ test('right to left: the root says its direction, names and texts are isolated, 
     }, [HEBREW_NAME, HEBREW_PLACE]);
     assert.deepEqual(r.root, ['en', 'ltr', 'ltr']);
     assert.equal(r.section, 'ltr');
-    assert.deepEqual(r.isolated, [HEBREW_NAME, HEBREW_PLACE]);
+    assert.deepEqual(r.isolated, [[HEBREW_NAME, 'isolate'], [HEBREW_PLACE, 'isolate']]);
     assert.ok(r.bylineStart);
     assert.deepEqual(r.body, ['auto', 'rtl']);
     assert.deepEqual(r.fields, ['auto', 'auto']);
@@ -154,7 +155,7 @@ test('right to left: the root says its direction, names and texts are isolated, 
         range.setStart(text, i); range.setEnd(text, i + 1);
         return range.getBoundingClientRect().left;
       };
-      return [p.querySelector('bdi').getBoundingClientRect().left, at(text.textContent.indexOf('w')), at(text.textContent.indexOf(':'))];
+      return [p.querySelector('[dir="auto"]').getBoundingClientRect().left, at(text.textContent.indexOf('w')), at(text.textContent.indexOf(':'))];
     });
     assert.ok(order[0] < order[1] && order[1] < order[2], `"Ron", "writes" and ":" at ${order}`);
     // Text right to left mirrors what is drawn around it: a Hebrew comment's quote has its bar on
