@@ -382,19 +382,12 @@ inline std::string html_to_text(std::string_view html, std::size_t max_bytes = l
 // Devanagari signs), ZWJ and ZWNJ and the character after a ZWJ (emoji sequences: a family),
 // variation selectors, emoji skin-tone modifiers, tag characters (subdivision flags), and the
 // second of a pair of regional indicators (a flag).
-struct code_point_span {
-  char32_t first, last;
-};
-inline constexpr code_point_span grapheme_extenders[] = {
+inline constexpr code_point_range grapheme_extenders[] = {
     {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05C7},   {0x0610, 0x061A},   {0x064B, 0x065F},
     {0x0670, 0x0670}, {0x06D6, 0x06ED}, {0x0900, 0x0903}, {0x093A, 0x094F},   {0x0951, 0x0957},   {0x0962, 0x0963},
     {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF},   {0x1DC0, 0x1DFF},   {0x200C, 0x200D},
     {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0x1F3FB, 0x1F3FF}, {0xE0020, 0xE007F}, {0xE0100, 0xE01EF}};
-inline bool extends_grapheme(char32_t c) {
-  for (const code_point_span& r : grapheme_extenders)
-    if (c >= r.first && c <= r.last) return true;
-  return false;
-}
+inline bool extends_grapheme(char32_t c) { return in_ranges(grapheme_extenders, c); }
 inline bool is_regional_indicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
 // The code point at byte `i` (U+FFFD for a byte that starts no valid sequence) and its length.
 inline char32_t code_point_at(std::string_view s, std::size_t i, std::size_t& n) {

@@ -6,6 +6,7 @@
 //   colloquy::detail::is_unicode_punctuation(0x20AC)  // true: the euro sign is a symbol (Sc)
 #pragma once
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -17,6 +18,17 @@ namespace colloquy::detail {
 struct code_point_range {
   char32_t first, last;
 };
+
+// Whether `c` falls in one of the `n` ranges at `table` (sorted, not overlapping): one binary
+// search for every table of a module.
+inline bool in_ranges(const code_point_range* table, std::size_t n, char32_t c) {
+  auto it = std::upper_bound(table, table + n, c, [](char32_t v, const code_point_range& r) { return v < r.first; });
+  return it != table && c <= std::prev(it)->last;
+}
+template <std::size_t N>
+inline bool in_ranges(const code_point_range (&table)[N], char32_t c) {
+  return in_ranges(table, N, c);
+}
 
 inline constexpr code_point_range unicode_punctuation_ranges[] = {
     {0xA1, 0xA9}, {0xAB, 0xAC}, {0xAE, 0xB1}, {0xB4, 0xB4}, {0xB6, 0xB8}, {0xBB, 0xBB},
@@ -83,10 +95,7 @@ inline bool is_ascii_punctuation(char32_t c) {
 }
 
 inline bool is_unicode_punctuation(char32_t c) {
-  if (c < 0x80) return is_ascii_punctuation(c);
-  auto it = std::upper_bound(std::begin(unicode_punctuation_ranges), std::end(unicode_punctuation_ranges), c,
-                             [](char32_t v, const code_point_range& r) { return v < r.first; });
-  return it != std::begin(unicode_punctuation_ranges) && c <= std::prev(it)->last;
+  return c < 0x80 ? is_ascii_punctuation(c) : in_ranges(unicode_punctuation_ranges, c);
 }
 
 inline bool is_unicode_whitespace(char32_t c) {
