@@ -275,3 +275,53 @@ TEST_SUITE("Composing a comment") {
     }
   }
 }
+
+// A vote's body (POST /api/comments/votes), read by the core for the server: the first problem,
+// with its code and field, or the vote.
+TEST_SUITE("Reading a vote") {
+  std::string vote_json(std::string_view vote, std::string_view voter = "voter-0001", std::string_view comment = "c1",
+                        std::string_view thread = "/2010/09/post.html") {
+    return R"({"thread":")" + std::string(thread) + R"(","comment":")" + std::string(comment) + R"(","voter":")" +
+           std::string(voter) + R"(","vote":)" + std::string(vote) + "}";
+  }
+  std::string first_code(const colloquy::vote_request_result& r) { return r.ok() ? "" : r.problems.front().code; }
+
+  TEST_CASE("A vote of 1, -1 or 0 is read with its thread, comment and voter") {
+    for (auto [text, value] : {std::pair{"1", 1}, {"-1", -1}, {"0", 0}, {"-0", 0}}) {
+      CAPTURE(text);
+      const auto r = colloquy::read_vote(vote_json(text));
+      REQUIRE(r.ok());
+      CHECK(r.value.vote == value);
+      CHECK(r.value.comment == "c1");
+      CHECK(r.value.voter == "voter-0001");
+      CHECK(r.value.thread == "/2010/09/post.html");
+    }
+    // The thread is normalised as a post's: spaces around it go.
+    CHECK(colloquy::read_vote(vote_json("1", "voter-0001", "c1", "  /t  ")).value.thread == "/t");
+  }
+
+  TEST_CASE("Anything else is refused with a stable code and the field") {
+    for (const char* vote :
+         {"2", "-2", "1.5", "1.0", "1e309", "-1e309", "18446744073709551617", "\"1\"", "null", "true"}) {
+      CAPTURE(vote);
+      const auto r = colloquy::read_vote(vote_json(vote));
+      CHECK(first_code(r) == "bad_vote");
+      CHECK(r.problems.front().field == "vote");
+    }
+    CHECK(first_code(colloquy::read_vote(R"({"thread":"/t","comment":"c1","voter":"voter-0001"})")) == "bad_vote");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "short"))) == "bad_voter");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", std::string(129, 'v')))) == "bad_voter");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "has a space"))) == "bad_voter");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "voter-\\u0001-0001"))) == "bad_voter");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "voter-0001", ""))) == "bad_id");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "voter-0001", std::string(257, 'c')))) == "bad_id");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "voter-0001", "c1", " "))) == "thread_required");
+    CHECK(first_code(colloquy::read_vote(vote_json("1", "voter-0001", "c1", std::string(513, 't')))) ==
+          "thread_too_long");
+    CHECK(first_code(colloquy::read_vote(R"({"thread":"/t","comment":7,"voter":"voter-0001","vote":1})")) == "bad_id");
+    CHECK(first_code(colloquy::read_vote("[1]")) == "not_object");
+    CHECK(first_code(colloquy::read_vote("{")) == "not_json");
+    CHECK(first_code(colloquy::read_vote(std::string(100000, '[') + std::string(100000, ']'))) == "not_json");
+    CHECK(first_code(colloquy::read_vote(std::string(300 * 1024, ' '))) == "body_too_large");
+  }
+}

@@ -57,9 +57,6 @@ std::string slurp(const std::string& path, bool& ok) {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// A request body (a vote, an edit's token, a moderation) as JSON, or discarded when it is not,
-// or nests deeper than any request here does: nlohmann builds every level it is given, ~1 KB of
-// memory for each '[' of a 256 KB body, before it could be refused.
 // An id no stored comment can have (not UTF-8, a NUL, too long): it finds nothing on either
 // backend, before PostgreSQL could refuse its bytes or cut it at the NUL.
 bool impossible_id(std::string_view id) {
@@ -67,6 +64,19 @@ bool impossible_id(std::string_view id) {
          detail::has_invalid_utf8(id);
 }
 
+// A string member of a JSON object body, read by the core's reader as the draft in it was
+// (compose.hpp): none when the body is no object or the member no string.
+std::optional<std::string> string_member(std::string_view body, std::string_view key) {
+  detail::json_document doc;
+  if (doc.parse(body) != detail::json_document::status::ok || !doc.root().is(detail::json_value::kind::object))
+    return std::nullopt;
+  const std::string_view* s = doc.root()[key].string();
+  return s ? std::optional<std::string>(*s) : std::nullopt;
+}
+
+// A moderator's request body as JSON, or discarded when it is not, or nests deeper than any
+// request here does: nlohmann builds every level it is given, ~1 KB of memory for each '[' of a
+// 256 KB body, before it could be refused. (Votes and an edit's token are read by the core.)
 json request_json(std::string_view body) {
   constexpr int max_depth = 8;
   int depth = 0;
@@ -222,12 +232,6 @@ std::string edit_token_hash(std::string_view token) {
   unsigned int n = 0;
   EVP_Digest(token.data(), token.size(), digest, &n, EVP_sha256(), nullptr);
   return hex(digest, n);
-}
-
-// A voter id (DESIGN §8): 8 to 128 printable ASCII characters, no spaces (a UUID, say).
-bool is_voter_id(std::string_view v) {
-  if (v.size() < 8 || v.size() > 128) return false;
-  return std::all_of(v.begin(), v.end(), [](char c) { return c > 0x20 && c < 0x7F; });
 }
 
 // Every value of `key` in the query, in order (a parameter given as "key" alone is "").
@@ -868,35 +872,23 @@ int run(const config& c) {
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later"))
       return;
-    const json body = request_json(req.body);
-    if (body.is_discarded())
-      return json_error(res, 400, errc::not_json, "the vote is not JSON (or nested deeper than any vote is)");
-    if (!body.is_object())
-      return json_error(res, 400, errc::not_object, R"(send {"thread", "comment", "voter", "vote"})");
-    const std::string* thread_field = string_field(body, "thread");
-    const std::string thread = thread_field ? detail::normalise_field(*thread_field, false) : std::string();
-    if (thread.empty()) return json_error(res, 400, errc::thread_required, "the thread is missing", "thread");
-    if (thread.size() > limits::max_thread_bytes)
-      return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-    const std::string* comment = string_field(body, "comment");
-    if (!comment || comment->empty() || comment->size() > limits::max_id_bytes)
-      return json_error(res, 400, errc::bad_id, "comment must be the id of a comment", "comment");
-    if (impossible_id(*comment))
+    // Read and checked by the core (compose.hpp); every refusal is a 400 but an oversized body's.
+    const vote_request_result read = read_vote(req.body);
+    if (!read.ok()) {
+      const problem& first = read.problems.front();
+      return json_error(res, first.code == errc::body_too_large ? error_status(first.code) : 400, first.code,
+                        first.message, first.field);
+    }
+    const vote_request& v = read.value;
+    if (impossible_id(v.comment))
       return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
-    const std::string* voter = string_field(body, "voter");
-    if (!voter || !is_voter_id(*voter))
-      return json_error(res, 400, errc::bad_voter, "voter must be 8 to 128 printable characters without spaces",
-                        "voter");
-    const auto v = body.find("vote");
-    if (v == body.end() || !v->is_number_integer() || *v < -1 || *v > 1)
-      return json_error(res, 400, errc::bad_vote, "vote must be 1, -1 or 0", "vote");
-    const vote_result r = comments.vote(thread, *comment, *voter, v->get<int>(), now_ms());
+    const vote_result r = comments.vote(v.thread, v.comment, v.voter, v.vote, now_ms());
     if (r.result == vote_result::outcome::no_comment)
       return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
     if (r.result == vote_result::outcome::failed)
       return json_error(res, 503, errc::storage_unavailable, "the vote could not be stored; try again");
     res.set("Content-Type", "application/json");
-    res.body = dump(json{{"comment", *comment}, {"votes", {{"up", r.up}, {"down", r.down}}}, {"mine", r.mine}});
+    res.body = dump(json{{"comment", v.comment}, {"votes", {{"up", r.up}, {"down", r.down}}}, {"mine", r.mine}});
   };
 
   // PATCH and DELETE /api/comments/<id> (DESIGN §8): the author's own edit or delete, with the
@@ -941,8 +933,7 @@ int run(const config& c) {
       const problem& first = d.problems.front();
       return json_error(res, error_status(first.code), first.code, first.message, first.field);
     }
-    const json body = request_json(req.body);
-    const std::string* token = body.is_object() ? string_field(body, "token") : nullptr;
+    const std::optional<std::string> token = string_member(req.body, "token");
     author_change change;
     change.text = std::move(d.value.text);
     change.token_hash = token && !token->empty() ? edit_token_hash(*token) : std::string();

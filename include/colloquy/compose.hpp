@@ -213,4 +213,63 @@ inline draft_result read_draft(std::string_view json, const draft_options& o = {
   return r;
 }
 
+// A vote (POST /api/comments/votes, DESIGN §8): {"thread", "comment", "voter", "vote"}.
+struct vote_request {
+  std::string thread;  // normalised as a post's
+  std::string comment;
+  std::string voter;
+  int vote = 0;  // 1, -1, or 0 to take a vote back
+};
+
+struct vote_request_result {
+  vote_request value;
+  std::vector<problem> problems;  // the first problem found, if any
+  bool ok() const { return problems.empty(); }
+};
+
+// A voter id: 8 to 128 printable ASCII characters, no spaces (a UUID, say).
+inline bool is_voter_id(std::string_view v) {
+  if (v.size() < 8 || v.size() > 128) return false;
+  for (char c : v)
+    if (c <= 0x20 || c >= 0x7F) return false;
+  return true;
+}
+
+// A vote's body read and checked as the server takes it, with the core's JSON reader: any valid
+// JSON is read (a vote of 1e309 is a number, and not a vote), nothing is built beyond the
+// reader's own bounds, and the first problem is the answer.
+inline vote_request_result read_vote(std::string_view json) {
+  vote_request_result r;
+  auto refuse = [&](std::string_view code, std::string_view field, std::string_view message) {
+    detail::add_problem(r.problems, code, field, message);
+    return r;
+  };
+  if (json.size() > limits::max_draft_bytes)
+    return refuse(errc::body_too_large, "", "the request body is larger than 256 KB");
+  detail::json_document doc;
+  if (doc.parse(json) != detail::json_document::status::ok)
+    return refuse(errc::not_json, "", "the vote is not JSON (or nested deeper than any vote is)");
+  const detail::json_document::ref j = doc.root();
+  if (!j.is(detail::json_value::kind::object))
+    return refuse(errc::not_object, "", R"(send {"thread", "comment", "voter", "vote"})");
+  vote_request& v = r.value;
+  if (auto t = j["thread"].string()) v.thread = detail::normalise_field(*t, false);
+  if (v.thread.empty()) return refuse(errc::thread_required, "thread", "the thread is missing");
+  if (v.thread.size() > limits::max_thread_bytes)
+    return refuse(errc::thread_too_long, "thread", "the thread id is longer than 512 bytes");
+  const auto comment = j["comment"].string();
+  if (!comment || comment->empty() || comment->size() > limits::max_id_bytes)
+    return refuse(errc::bad_id, "comment", "comment must be the id of a comment");
+  v.comment = *comment;
+  const auto voter = j["voter"].string();
+  if (!voter || !is_voter_id(*voter))
+    return refuse(errc::bad_voter, "voter", "voter must be 8 to 128 printable characters without spaces");
+  v.voter = *voter;
+  const detail::json_value& vote = j["vote"].value();
+  if (!vote.is(detail::json_value::kind::integer) || vote.magnitude > 1)
+    return refuse(errc::bad_vote, "vote", "vote must be 1, -1 or 0");
+  v.vote = vote.negative ? -static_cast<int>(vote.magnitude) : static_cast<int>(vote.magnitude);
+  return r;
+}
+
 }  // namespace colloquy

@@ -144,6 +144,13 @@ TEST_SUITE("Reference server") {
     refused(json::array({1}), 400, "not_object");
     auto text = c.Post("/api/comments/votes", "{", "application/json");
     CHECK(code_of(text) == "not_json");
+    // Valid JSON that is no vote: a number beyond a double is a number, not a reason to call the
+    // body broken.
+    const std::string huge = R"({"thread":")" + seed_thread + R"(","comment":"c1","voter":"voter-0001","vote":1e309})";
+    auto beyond = c.Post("/api/comments/votes", huge, "application/json");
+    REQUIRE(beyond);
+    CHECK(beyond->status == 400);
+    CHECK(code_of(beyond) == "bad_vote");
     auto form = c.Post("/api/comments/votes", "vote=1", "application/x-www-form-urlencoded");
     CHECK(form->status == 415);
     CHECK(listed(c, "c1")["votes"] == before["votes"]);
