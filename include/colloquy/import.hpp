@@ -614,25 +614,30 @@ inline import_result import_remark42(std::string_view bytes) {
   };
   std::string_view line;
   if (!next_line(line)) return refuse(errc::wrong_format, "not a Remark42 backup: the file is empty");
-  auto header = nlohmann::json::parse(line, nullptr, false);
-  if (header.is_discarded() || !header.is_object() || !header.contains("version") ||
-      !header["version"].is_number_integer())
+  // Each line read by the core's JSON reader, as a browser's JSON.parse reads it: a number
+  // beyond a double in a field nobody reads does not cost a comment.
+  using kind = detail::json_value::kind;
+  using json_ref = detail::json_document::ref;
+  detail::json_document doc;
+  const bool headed = doc.parse(line) == detail::json_document::status::ok && doc.root()["version"].is(kind::integer);
+  if (!headed)
     return refuse(errc::wrong_format, "not a Remark42 backup: the first line is not its {\"version\": …} header");
-  if (auto v = header["version"].get<std::int64_t>(); v != 0 && v != 1)
-    return refuse(errc::wrong_format, "Remark42 backup version " + std::to_string(v) + " is not supported (0 or 1)");
+  if (const detail::json_value& v = doc.root()["version"].value(); v.magnitude > 1 || (v.negative && v.magnitude != 0))
+    return refuse(errc::wrong_format, "Remark42 backup version " + std::string(v.negative ? "-" : "") +
+                                          std::to_string(v.magnitude) + " is not supported (0 or 1)");
   import_result r;
   builder b(r);
-  auto text = [](const nlohmann::json& o, const char* k) {
-    auto it = o.find(k);
-    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  auto text = [](json_ref o, std::string_view k) {
+    const std::string_view* s = o.string_at(k);
+    return s ? std::string(*s) : std::string();
   };
   while (next_line(line)) {
     ++r.read;
-    auto j = nlohmann::json::parse(line, nullptr, false);
+    const bool parsed = doc.parse(line) == detail::json_document::status::ok;
+    const json_ref j = doc.root();
     const std::string where = "remark42:line " + std::to_string(line_no);
-    if (j.is_discarded() || !j.is_object()) {
-      b.report(j.is_discarded() ? errc::not_json : errc::item_not_object, where, "",
-               "line is not a JSON object: skipped");
+    if (!parsed || !j.is(kind::object)) {
+      b.report(parsed ? errc::item_not_object : errc::not_json, where, "", "line is not a JSON object: skipped");
       continue;
     }
     imported_comment c;
@@ -641,20 +646,19 @@ inline import_result import_remark42(std::string_view bytes) {
     c.key = source_id.empty() ? where : "remark42:" + source_id;
     auto created = iso_time(text(j, "time"));
     if (!created) {
-      b.report(j.contains("time") ? errc::bad_date : errc::missing_date, c.key, "created", "no usable time: skipped");
+      b.report(j["time"].exists() ? errc::bad_date : errc::missing_date, c.key, "created", "no usable time: skipped");
       continue;
     }
     c.created = *created;
     if (auto pid = text(j, "pid"); !pid.empty()) c.parent = "remark42-" + pid;
     std::string url;
-    if (auto loc = j.find("locator"); loc != j.end() && loc->is_object()) url = text(*loc, "url");
-    if (auto user = j.find("user"); user != j.end() && user->is_object()) c.name = text(*user, "name");
-    if (auto del = j.find("delete"); del != j.end() && del->is_boolean() && del->get<bool>()) c.status = "deleted";
-    if (auto votes = j.find("votes"); votes != j.end() && votes->is_object()) {
-      for (const auto& [voter, up] : votes->items()) (up.is_boolean() && up.get<bool>() ? c.up : c.down) += 1;
-    }
-    if (auto edit = j.find("edit"); edit != j.end() && edit->is_object())
-      if (auto t = iso_time(text(*edit, "time"))) c.edited = *t;
+    if (const json_ref loc = j["locator"]; loc.is(kind::object)) url = text(loc, "url");
+    if (const json_ref user = j["user"]; user.is(kind::object)) c.name = text(user, "name");
+    if (const json_ref del = j["delete"]; del.is(kind::boolean) && del.value().magnitude) c.status = "deleted";
+    if (const json_ref votes = j["votes"]; votes.is(kind::object))
+      for (const json_ref up : votes) (up.is(kind::boolean) && up.value().magnitude ? c.up : c.down) += 1;
+    if (const json_ref edit = j["edit"]; edit.is(kind::object))
+      if (auto t = iso_time(text(edit, "time"))) c.edited = *t;
     html_markup m = html_to_markup(text(j, "text"));
     b.html_flags(m, c.key);
     c.text = std::move(m.text);

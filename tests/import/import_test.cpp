@@ -379,6 +379,36 @@ TEST_SUITE("Import CLI") {
     CHECK(truncated.err.find("damaged or truncated") != std::string::npos);
   }
 
+  TEST_CASE("Remark42 lines are read as JSON.parse reads them: valid JSON is never not_json") {
+    const std::string line = R"({"id":"a","time":"2020-01-01T00:00:00Z","text":"t","locator":{"url":"https://h.example/p/"},)";
+    // A number beyond a double, in a field Colloquy does not read, costs nothing; votes are
+    // still counted by their booleans.
+    auto r = colloquy::import_remark42("{\"version\":1}\n" + line +
+                                       R"("score":1e309,"votes":{"u1":true,"u2":false,"u3":true}})" + "\n" +
+                                       std::string(100000, '[') + std::string(100000, ']') + "\n");
+    REQUIRE(r.ok);
+    REQUIRE(r.threads.size() == 1);
+    REQUIRE(r.threads[0].comments.size() == 1);
+    CHECK(r.threads[0].comments[0].up == 2);
+    CHECK(r.threads[0].comments[0].down == 1);
+    // Nested past the reader's depth: that line alone is refused, in bounded memory.
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "not_json");
+    CHECK(r.problems[0].id == "remark42:line 3");
+    // Only versions 0 and 1 are backups this reads.
+    for (const char* header :
+         {R"({"version":-1})", R"({"version":2})", R"({"version":1.0})", R"({"version":"1"})", "[1]"}) {
+      CAPTURE(header);
+      auto refused = colloquy::import_remark42(std::string(header) + "\n" + line + "}\n");
+      CHECK_FALSE(refused.ok);
+      CHECK(refused.error.code == "wrong_format");
+    }
+    CHECK(colloquy::import_remark42(R"({"version":-0})"
+                                    "\n" +
+                                    line + "}\n")
+              .ok);
+  }
+
   TEST_CASE("An id with a control character is refused as the comments reader refuses it") {
     // A stored comment must read back: the reader refuses such ids (read.hpp), since the page's
     // HTML parser would merge "a\r" with "a\n".
