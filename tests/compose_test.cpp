@@ -287,7 +287,9 @@ TEST_SUITE("Reading a vote") {
   std::string first_code(const colloquy::vote_request_result& r) { return r.ok() ? "" : r.problems.front().code; }
 
   TEST_CASE("A vote of 1, -1 or 0 is read with its thread, comment and voter") {
-    for (auto [text, value] : {std::pair{"1", 1}, {"-1", -1}, {"0", 0}, {"-0", 0}}) {
+    for (const auto& given : {std::pair{"1", 1}, {"-1", -1}, {"0", 0}, {"-0", 0}}) {
+      const std::string_view text = given.first;  // (clang's lambdas in CHECK take no structured binding)
+      const int value = given.second;
       CAPTURE(text);
       const auto r = colloquy::read_vote(vote_json(text));
       REQUIRE(r.ok());
