@@ -41,12 +41,6 @@ namespace {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
-// The member `key` of an object when it is a string, else nullptr.
-const std::string* string_field(const json& o, const char* key) {
-  auto f = o.find(key);
-  return f != o.end() && f->is_string() ? &f->get_ref<const std::string&>() : nullptr;
-}
-
 std::string slurp(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
   ok = static_cast<bool>(in);
@@ -72,29 +66,6 @@ std::optional<std::string> string_member(std::string_view body, std::string_view
     return std::nullopt;
   const std::string_view* s = doc.root()[key].string();
   return s ? std::optional<std::string>(*s) : std::nullopt;
-}
-
-// A moderator's request body as JSON, or discarded when it is not, or nests deeper than any
-// request here does: nlohmann builds every level it is given, ~1 KB of memory for each '[' of a
-// 256 KB body, before it could be refused. (Votes and an edit's token are read by the core.)
-json request_json(std::string_view body) {
-  constexpr int max_depth = 8;
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char ch : body) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (ch == '\\') escaped = true;
-      else if (ch == '"') in_string = false;
-    } else if (ch == '"') {
-      in_string = true;
-    } else if ((ch == '[' || ch == '{') && ++depth > max_depth) {
-      return json(json::value_t::discarded);
-    } else if (ch == ']' || ch == '}') {
-      --depth;
-    }
-  }
-  return json::parse(body, nullptr, false);
 }
 
 std::int64_t now_ms() {
@@ -1010,26 +981,27 @@ int run(const config& c) {
                                                                  {"reject", moderation::reject},
                                                                  {"delete", moderation::remove},
                                                                  {"restore", moderation::restore}};
-    auto body = request_json(req.body);
-    const std::string* thread = body.is_object() ? string_field(body, "thread") : nullptr;
-    const std::string* id = body.is_object() ? string_field(body, "id") : nullptr;
-    const std::string* action = body.is_object() ? string_field(body, "action") : nullptr;
+    // Read by the core's JSON reader, as votes are.
+    detail::json_document doc;
+    doc.parse(req.body);                                 // a body that is not JSON leaves no root: every field absent
+    const detail::json_document::ref body = doc.root();  // absent when the body is not JSON
+    const std::string_view* thread = body.string_at("thread");
+    const std::string_view* id = body.string_at("id");
+    const std::string_view* action = body.string_at("action");
     auto act = std::find_if(std::begin(actions), std::end(actions),
                             [&](const auto& x) { return action && *action == x.first; });
     // An approval names the version of the text the moderator saw: its `edited` time as the
     // listing gave it, null or absent for a comment never edited.
-    const auto edited = body.is_object() ? body.find("edited") : body.end();
-    const bool named = edited != body.end() && !edited->is_null();
-    const std::optional<std::int64_t> seen = named ? (edited->is_string()
-                                                          ? parse_iso8601(edited->get_ref<const std::string&>())
-                                                          : std::nullopt)
-                                                   : std::optional<std::int64_t>(0);
+    const detail::json_document::ref edited = body["edited"];
+    const std::optional<std::int64_t> seen = edited.present()
+                                                 ? (edited.string() ? parse_iso8601(*edited.string()) : std::nullopt)
+                                                 : std::optional<std::int64_t>(0);
     if (!thread || !id || act == std::end(actions) || !seen)
       return json_error(res, 400, errc::bad_moderation,
                         R"(send {"thread":…, "id":…, "action":"approve"|"reject"|"delete"|"restore", "edited":…})");
     // The audit log keeps the moderator's own address (not its rate-limit key, a /64 for IPv6).
-    const moderation_result done = comments.moderate(*thread, *id, act->second, client_address(req, c.trust_proxy),
-                                                     now_ms(), *seen);
+    const moderation_result done = comments.moderate(std::string(*thread), std::string(*id), act->second,
+                                                     client_address(req, c.trust_proxy), now_ms(), *seen);
     using outcome = moderation_result::outcome;
     if (done.result == outcome::failed)
       return json_error(res, 503, errc::storage_unavailable, "the moderation could not be stored; try again");
