@@ -78,6 +78,22 @@ TEST_SUITE("Reference server") {
     CHECK(parse(act(c, seed_thread, "c99", "delete"))["error"]["code"] == "no_such_comment");
     CHECK(parse(act(c, seed_thread, "c1", "approve"))["error"]["code"] == "not_pending");
     CHECK(parse(act(c, seed_thread, "c1", "undo"))["error"]["code"] == "bad_moderation");
+    // Read as JSON.parse reads it: a number beyond a double in a member nobody reads is still a
+    // request; nesting past the reader's depth, or no JSON at all, is refused as a bad moderation.
+    auto raw = [&](const std::string& body) {
+      auto r = c.Post("/api/admin/moderate", admin, body, "application/json");
+      REQUIRE(r);
+      return std::pair<int, json>{r->status, json::parse(r->body, nullptr, false)};
+    };
+    const auto huge = raw(R"({"thread":")" + seed_thread + R"(","id":"c1","action":"approve","note":1e309})");
+    CHECK(huge.first == 404);
+    CHECK(huge.second["error"]["code"] == "not_pending");
+    for (const std::string& body : {std::string(100000, '[') + std::string(100000, ']'), std::string("{"),
+                                    std::string(R"({"thread":")") + seed_thread + R"(","id":7,"action":"delete"})"}) {
+      const auto refused = raw(body);
+      CHECK(refused.first == 400);
+      CHECK(refused.second["error"]["code"] == "bad_moderation");
+    }
 
     // Restored: its text is back.
     auto back = act(c, seed_thread, "c1", "restore");
