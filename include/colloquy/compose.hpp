@@ -113,6 +113,19 @@ inline void add_problem(std::vector<problem>& out, std::string_view code, std::s
   out.push_back(std::move(p));
 }
 
+// A request body (a draft, a vote) parsed into `doc` as a JSON object, or its problem added to
+// `problems`: body_too_large past 256 KB, not_json (deeper than the reader's depth too), or
+// not_object, each worded for what the body should have been.
+inline bool read_request_object(std::string_view json, json_document& doc, std::vector<problem>& problems,
+                                std::string_view not_json_message, std::string_view not_object_message) {
+  if (json.size() > limits::max_draft_bytes)
+    add_problem(problems, errc::body_too_large, "", "the request body is larger than 256 KB");
+  else if (doc.parse(json) != json_document::status::ok) add_problem(problems, errc::not_json, "", not_json_message);
+  else if (!doc.root().is(json_value::kind::object)) add_problem(problems, errc::not_object, "", not_object_message);
+  else return true;
+  return false;
+}
+
 }  // namespace detail
 
 // Normalises every field of `d`, then checks it. Never throws.
@@ -159,20 +172,11 @@ inline draft_result validate_draft(const draft& d, const draft_options& o = {}) 
 // (`bad_field`), reported alongside the others; unknown keys are ignored.
 inline draft_result read_draft(std::string_view json, const draft_options& o = {}) {
   draft_result r;
-  if (json.size() > limits::max_draft_bytes) {
-    detail::add_problem(r.problems, errc::body_too_large, "", "the request body is larger than 256 KB");
-    return r;
-  }
   detail::json_document doc;
-  if (doc.parse(json) != detail::json_document::status::ok) {
-    detail::add_problem(r.problems, errc::not_json, "", "the request body is not valid JSON");
+  if (!detail::read_request_object(json, doc, r.problems, "the request body is not valid JSON",
+                                   "the request body is not a JSON object"))
     return r;
-  }
   const detail::json_document::ref j = doc.root();
-  if (!j.is(detail::json_value::kind::object)) {
-    detail::add_problem(r.problems, errc::not_object, "", "the request body is not a JSON object");
-    return r;
-  }
   draft d;
   std::vector<problem> type_problems;
   using jk = detail::json_value::kind;
@@ -244,14 +248,11 @@ inline vote_request_result read_vote(std::string_view json) {
     detail::add_problem(r.problems, code, field, message);
     return r;
   };
-  if (json.size() > limits::max_draft_bytes)
-    return refuse(errc::body_too_large, "", "the request body is larger than 256 KB");
   detail::json_document doc;
-  if (doc.parse(json) != detail::json_document::status::ok)
-    return refuse(errc::not_json, "", "the vote is not JSON (or nested deeper than any vote is)");
+  if (!detail::read_request_object(json, doc, r.problems, "the vote is not JSON (or nested deeper than any vote is)",
+                                   R"(send {"thread", "comment", "voter", "vote"})"))
+    return r;
   const detail::json_document::ref j = doc.root();
-  if (!j.is(detail::json_value::kind::object))
-    return refuse(errc::not_object, "", R"(send {"thread", "comment", "voter", "vote"})");
   vote_request& v = r.value;
   if (auto t = j["thread"].string()) v.thread = detail::normalise_field(*t, false);
   if (v.thread.empty()) return refuse(errc::thread_required, "thread", "the thread is missing");

@@ -121,14 +121,15 @@ export async function serveFolder(dir) {
     const entry = { at: Date.now(), request: `${req.method} ${req.url}`, status: 404, ended: null };
     requests.push(entry);
     res.on('finish', () => { entry.ended = Date.now(); });
-    if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+    const stat = file.startsWith(root + path.sep) && existsSync(file) ? statSync(file) : null;
+    if (!stat || !stat.isFile()) {
       res.writeHead(404);
       res.end();
       return;
     }
     entry.status = 200;
     res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream',
-      'Content-Length': statSync(file).size });
+      'Content-Length': stat.size });
     createReadStream(file).pipe(res);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
