@@ -78,14 +78,17 @@ class input_bytes {
     return true;
   }
 
-  // A stream grows the buffer as it comes.
+  // A stream grows the buffer as it comes, up to one byte past the largest document the core
+  // takes (limits.hpp): the core then refuses it as too large, and `yes | colloquy check` or
+  // `colloquy check /dev/zero` ends there instead of growing until memory runs out.
   bool read_stream(std::FILE* f) {
+    constexpr std::size_t cap = colloquy::limits::max_document_bytes + 1;
     std::size_t used = 0;
     buffer_.resize(64 * 1024);
     for (;;) {
       used += std::fread(buffer_.data() + used, 1, buffer_.size() - used, f);
-      if (used < buffer_.size()) break;
-      buffer_.resize(buffer_.size() * 2);
+      if (used < buffer_.size() || used == cap) break;
+      buffer_.resize(std::min(buffer_.size() * 2, cap));
     }
     buffer_.resize(used);
     return !std::ferror(f);

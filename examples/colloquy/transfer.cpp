@@ -55,6 +55,8 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
 }
 
 // A gzip file (Remark42 writes its backups gzipped) inflated, at most limits::max_import_bytes.
+// Members written one after another (`cat a.gz b.gz`, a backup appended to) are read one after
+// another, as gzip -d reads them; zero bytes after the last (padding) are ignored.
 bool gunzip(std::string& data, std::string& why) {
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
@@ -72,6 +74,10 @@ bool gunzip(std::string& data, std::string& why) {
     rc = inflate(&z, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
     out.append(buffer, sizeof buffer - z.avail_out);
+    if (rc == Z_STREAM_END) {
+      while (z.avail_in > 0 && *z.next_in == 0) ++z.next_in, --z.avail_in;
+      if (z.avail_in > 0 && inflateReset(&z) == Z_OK) rc = Z_OK;  // another member (or not gzip: damaged)
+    }
     if (out.size() > limits::max_import_bytes) {
       rc = Z_MEM_ERROR;
       break;

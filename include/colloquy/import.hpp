@@ -36,8 +36,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "colloquy/compose.hpp"
 #include "colloquy/date.hpp"
 #include "colloquy/error.hpp"
@@ -163,13 +161,16 @@ class builder {
     r_.problems.add(code, c.key.empty() ? c.id : c.key, c.item, field, message);
   }
 
-  // Adds `c` to the thread of `url` (a URL or a path): skipped when it has none.
+  // Adds `c` to the thread of `url` (a URL or a path; with keep_thread_ids, the thread id as
+  // given): skipped when it has none.
   void add(std::string_view url, imported_comment c) {
-    std::string thread = normalise_field(url_path(url), false);
+    std::string thread = normalise_field(keep_thread_ids_ ? std::string(url) : url_path(url), false);
     const std::string& key = c.key.empty() ? c.id : c.key;
     if (thread.empty()) return report(errc::bad_url, key, "thread", "the post's URL has no path: skipped");
     if (thread.size() > limits::max_thread_bytes)
-      return report(errc::thread_too_long, key, "thread", "the post's URL path is longer than 512 bytes: skipped");
+      return report(errc::thread_too_long, key, "thread",
+                    keep_thread_ids_ ? "the thread id is longer than 512 bytes: skipped"
+                                     : "the post's URL path is longer than 512 bytes: skipped");
     // The reader's rule for ids (read.hpp), so that every stored comment can be read back.
     if (c.id.empty() || c.id.size() > limits::max_id_bytes || id_has_control(c.id))
       return report(c.id.empty() ? errc::missing_id : errc::bad_id, key, "id", "no usable id: skipped");
@@ -190,6 +191,7 @@ class builder {
     c.item = r_.read;
     auto [it, added] = index_.try_emplace(thread, r_.threads.size());
     if (added) r_.threads.push_back({thread, {}});
+    if (keep_thread_ids_) return r_.threads[it->second].comments.push_back(std::move(c));
     // Links that differ only in their query ("/?p=2", "/?p=3") are one page path, which is the
     // widget's thread too: said once per thread, so the page can be given a data-thread.
     std::string_view query = url.substr(std::min(url.find('?'), url.size()));
@@ -221,6 +223,10 @@ class builder {
   // it stores them, and two posted in the same moment may be stored in the other order than
   // their times say, so sorting by time would make a round trip reorder the thread.
   void keep_given_order() { keep_given_order_ = true; }
+  // A Colloquy document's thread is an id (DESIGN §2: any data-thread a page gives, "post-42",
+  // "/p?x=1", "/café/"), not a post's URL: kept as the server keeps it, so an export imported
+  // again lands every comment where the page asks for it.
+  void keep_thread_ids() { keep_thread_ids_ = true; }
 
  private:
   import_result& r_;
@@ -228,6 +234,7 @@ class builder {
   std::unordered_map<std::string, std::string> queries_;  // thread -> the query of its first link
   std::set<std::string> merged_;                          // threads reported as threads_merged
   bool keep_given_order_ = false;
+  bool keep_thread_ids_ = false;
 
   // True when every comment whose parent is in `in` comes after that parent.
   static bool parents_first(const std::vector<imported_comment>& in) {
@@ -669,14 +676,19 @@ inline import_result import_remark42(std::string_view bytes) {
 }
 
 // Colloquy comments documents (DESIGN §2): one document, or one per line (colloquy export).
+// A file that is neither (a document broken somewhere, junk) is refused where it breaks, as
+// `colloquy check` reports it, and so is a file with no usable document: nothing imported is
+// never a success.
 inline import_result import_documents(std::string_view bytes) {
   using namespace detail::import;
   if (bytes.size() > limits::max_import_bytes)
     return refuse(errc::document_too_large, "the file is larger than 512 MB");
   std::vector<std::string_view> docs;
-  if (read_comments(bytes).ok) {
+  problem whole;  // why the file is not one document
+  if (read_result d = read_comments(bytes); d.ok) {
     docs.push_back(bytes);
   } else {
+    whole = std::move(d.error);
     for (std::size_t pos = 0; pos < bytes.size();) {
       std::size_t nl = bytes.find('\n', pos);
       std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
@@ -689,37 +701,41 @@ inline import_result import_documents(std::string_view bytes) {
   import_result r;
   builder b(r);
   b.keep_given_order();
+  b.keep_thread_ids();
+  std::size_t usable = 0;
   for (std::size_t n = 0; n < docs.size(); ++n) {
     read_result d = read_comments(docs[n]);
     const std::string where = "document " + std::to_string(n + 1);
     if (!d.ok) {
-      if (docs.size() == 1) {
-        r.error = d.error;
-        return r;
-      }
       b.report(d.error.code, where, "", d.error.message + ": skipped");
       continue;
     }
     for (const problem& p : d.problems) b.report(p.code, where + ": " + p.id, p.field, p.message);
-    if (d.thread.empty()) {
-      b.report(errc::bad_thread, where, "thread", "a bare array names no thread: skipped");
+    if (detail::normalise_field(d.thread, false).empty()) {
+      b.report(errc::bad_thread, where, "thread",
+               d.thread.empty() ? "a bare array names no thread: skipped" : "the thread id is blank: skipped");
       continue;
     }
+    ++usable;
     // colloquy export's statusBeforeDelete (README, "Import and export"): a comment deleted while
     // it awaited moderation stays unlisted, and a restore gives it back pending. Read beside the
     // core's reader, which knows DESIGN §2 only; any other value is not trusted to be public.
     std::unordered_map<std::string, std::string> before_delete;
     if (docs[n].find("\"statusBeforeDelete\"") != std::string_view::npos) {
-      const auto j = nlohmann::json::parse(docs[n], nullptr, false);
-      const auto list = j.is_object() ? j.find("comments") : j.end();
-      if (list != j.end() && list->is_array())
-        for (const auto& m : *list) {
-          const auto id = m.is_object() ? m.find("id") : m.end();
-          const auto before = m.is_object() ? m.find("statusBeforeDelete") : m.end();
-          if (id == m.end() || before == m.end()) continue;
-          const std::string key = id->is_string() ? id->get<std::string>() : id->is_number_integer() ? id->dump() : "";
-          const std::string said = before->is_string() ? before->get<std::string>() : std::string();
-          before_delete[key] = said == "published" ? "" : said == "rejected" ? "rejected" : "pending";
+      detail::json_document j;
+      const detail::json_document::ref list = j.parse(docs[n]) == detail::json_document::status::ok
+                                                  ? j.root()["comments"]
+                                                  : detail::json_document::ref();
+      if (list.is(detail::json_value::kind::array))
+        for (const detail::json_document::ref m : list) {
+          const detail::json_document::ref id = m["id"], before = m["statusBeforeDelete"];
+          if (!id.exists() || !before.exists()) continue;
+          char buf[24];
+          const std::string_view key = id.string()                                ? *id.string()
+                                       : id.is(detail::json_value::kind::integer) ? detail::integer_text(id.value(), buf)
+                                                                                  : std::string_view();
+          const std::string_view said = before.string() ? *before.string() : std::string_view();
+          before_delete[std::string(key)] = said == "published" ? "" : said == "rejected" ? "rejected" : "pending";
         }
     }
     for (const comment& x : d.comments) {
@@ -743,6 +759,11 @@ inline import_result import_documents(std::string_view bytes) {
         c.status_before_delete = before->second;
       b.add(d.thread, std::move(c));
     }
+  }
+  if (usable == 0) {
+    // Not JSON lines either: the file as one document, and where it breaks.
+    if (!whole.code.empty()) return refuse(std::move(whole));
+    return refuse(errc::bad_thread, "no document in the file names its thread (a bare array, a blank id)");
   }
   b.finish();
   return r;

@@ -373,6 +373,20 @@ TEST_SUITE("Import CLI") {
     auto again = cli(t, "import --from remark42 " + gz + " --db " + db);
     REQUIRE_MESSAGE(again.status == 0, again.err);
     CHECK(again.out.find("total: 2 threads, 6 comments, 0 added, 6 already there") != std::string::npos);
+    // Members one after another (a backup appended to, `cat a.gz b.gz`) are read as gzip -d
+    // reads them, and zero padding after the last is ignored; other bytes there are damage.
+    const std::string split = t / "split.gz", head = t / "head.txt", tail = t / "tail.txt";
+    REQUIRE(std::system(("head -n 4 " + data_dir + "/remark42.backup > " + head + " && tail -n +5 " + data_dir +
+                         "/remark42.backup > " + tail + " && gzip -c " + head + " > " + split + " && gzip -c " + tail +
+                         " >> " + split)
+                            .c_str()) == 0);
+    write_text(split, read_text(split) + std::string(512, '\0'));
+    auto dry = [&](const std::string& file) { return cli(t, "import --from remark42 " + file + " --dry-run"); };
+    auto whole = dry(data_dir + "/remark42.backup"), members = dry(split);
+    REQUIRE_MESSAGE(members.status == 0, members.err);
+    CHECK(members.out == whole.out);
+    write_text(split, read_text(split) + "junk");
+    CHECK(dry(split).status == 1);
     write_text(gz, read_text(gz).substr(0, 40));
     auto truncated = cli(t, "import --from remark42 " + gz + " --db " + db);
     CHECK(truncated.status == 1);
@@ -432,6 +446,69 @@ TEST_SUITE("Import CLI") {
     REQUIRE(documents.ok);
     CHECK(problems_of(documents) == std::vector<std::string>{"bad_id document 1: ", "bad_id document 1: "});
     CHECK(documents.threads.empty());
+  }
+
+  TEST_CASE("Colloquy documents keep their thread ids as given: an export lands where the page asks") {
+    // What `colloquy export` writes for threads a server took from data-thread: ids, not URLs.
+    const std::vector<std::string> ids = {"post-42", "/p?x=1", "/p#frag", "/caf\xC3\xA9/", "/a/../b", "/p"};
+    std::string lines;
+    for (const std::string& id : ids)
+      lines += R"({"thread":")" + id + R"(","comments":[{"id":"1","created":0,"text":"in )" + id + "\"}]}\n";
+    auto r = colloquy::import_documents(lines);
+    REQUIRE(r.ok);
+    CHECK(r.problems.size() == 0);
+    std::vector<std::string> threads;
+    for (const auto& t : r.threads) threads.push_back(t.thread + " " + std::to_string(t.comments.size()));
+    CHECK(threads ==
+          std::vector<std::string>{"post-42 1", "/p?x=1 1", "/p#frag 1", "/caf\xC3\xA9/ 1", "/a/../b 1", "/p 1"});
+    // Still bounded and non-blank, as a posted comment's thread is.
+    auto blank = colloquy::import_documents(R"({"thread":" ","comments":[{"id":"1","created":0,"text":"x"}]})");
+    CHECK_FALSE(blank.ok);
+    CHECK(blank.error.code == "bad_thread");
+  }
+
+  TEST_CASE("A file that is neither one document nor JSON lines is refused where it breaks") {
+    // One document, pretty-printed, with a syntax error on its fourth line: refused as a whole,
+    // at the place `colloquy check` names, not read line by line into nothing.
+    auto broken = colloquy::import_documents(
+        "{\n  \"thread\": \"/p\",\n  \"comments\": [\n    {\"id\": \"1\" \"text\": \"x\"}\n  ]\n}\n");
+    CHECK_FALSE(broken.ok);
+    CHECK(broken.error.code == "not_json");
+    CHECK(broken.error.line == 4);
+    CHECK(broken.error.column == 16);
+    auto junk = colloquy::import_documents("not json\nat all\n");
+    CHECK_FALSE(junk.ok);
+    CHECK(junk.error.line == 1);
+    auto bare = colloquy::import_documents(R"([{"id":"1","created":0,"text":"x"}])");
+    CHECK_FALSE(bare.ok);
+    CHECK(bare.error.code == "bad_thread");
+    // JSON lines with one broken line: the others are imported and the broken one is reported.
+    auto lines = colloquy::import_documents(R"({"thread":"/a","comments":[{"id":"1","created":0,"text":"x"}]})"
+                                            "\n{\"thread\":\n"
+                                            R"({"thread":"/b","comments":[]})"
+                                            "\n");
+    REQUIRE(lines.ok);
+    CHECK(lines.threads.size() == 1);
+    REQUIRE(lines.problems.size() == 1);
+    CHECK(lines.problems.begin()->code == "not_json");
+  }
+
+  TEST_CASE("statusBeforeDelete is read as JSON.parse reads the document: a comment deleted unseen stays unseen") {
+    // A member Colloquy does not read holds a number past a double's range: valid JSON, so the
+    // statuses beside it still count (a deleted comment that was never shown must not come back
+    // published on a restore).
+    auto documents = colloquy::import_documents(
+        R"({"thread":"/p","x":1e309,"comments":[)"
+        R"({"id":"a","created":0,"text":"","status":"deleted","statusBeforeDelete":"pending","y":-1e400},)"
+        R"({"id":7,"created":0,"text":"","status":"deleted","statusBeforeDelete":"rejected"},)"
+        R"({"id":"c","created":0,"text":"","status":"deleted","statusBeforeDelete":"published"},)"
+        R"({"id":"d","created":0,"text":"","status":"deleted","statusBeforeDelete":{"no":"string"}},)"
+        R"({"id":"e","created":0,"text":"","status":"deleted"}]})");
+    REQUIRE(documents.ok);
+    REQUIRE(documents.threads.size() == 1);
+    std::vector<std::string> before;
+    for (const auto& c : documents.threads[0].comments) before.push_back(c.id + "=" + c.status_before_delete);
+    CHECK(before == std::vector<std::string>{"a=pending", "7=rejected", "c=", "d=pending", "e="});
   }
 
   TEST_CASE("Hostile files: DTDs, deep nesting, invalid UTF-8, huge fields, wrong formats") {
