@@ -107,6 +107,25 @@ TEST_SUITE("Atom feed") {
     CHECK(d.child_text(*list[0], "id") == "https://blog.example/p#comment-x%22%3E%3Cscript%3E");
     CHECK(d.child_text(*d.child(*list[1], "author"), "name") == "caf\xEF\xBF\xBD ");  // U+FFFF dropped
     CHECK(d.child_text(*list[2], "title").size() < 200);
+    // Anyone names a thread by posting to it: a thread that is not a path never moves a link
+    // to another host ("https://blog.example" + ".evil.example/x" or "@evil.example/x").
+    std::vector<colloquy::atom_entry> named = {{"1", ".evil.example/x", "", "a", 1000, 0},
+                                               {"1", "@evil.example/x", "", "b", 1000, 0},
+                                               {"1", "post-42", "", "c", 1000, 0},
+                                               {"1", "/@evil.example/x", "", "d", 1000, 0}};
+    auto site = colloquy::xml::parse(colloquy::render_atom(f, named));
+    REQUIRE(site.ok);
+    std::vector<std::string> links;
+    site.each_child(site.root(), "entry", [&](const colloquy::xml::element& e) {
+      links.push_back(std::string(site.child_text(e, "id")));
+      site.each_child(e, "link", [&](const colloquy::xml::element& l) {
+        CHECK(colloquy::xml::attribute_value(l, "href") == links.back());
+      });
+    });
+    CHECK(links == std::vector<std::string>{"https://blog.example/?thread=.evil.example/x#comment-1",
+                                            "https://blog.example/?thread=%40evil.example/x#comment-1",
+                                            "https://blog.example/?thread=post-42#comment-1",
+                                            "https://blog.example/@evil.example/x#comment-1"});
     // An empty site feed still says when it was updated.
     auto empty = colloquy::xml::parse(colloquy::render_atom(f, {}));
     REQUIRE(empty.ok);

@@ -293,6 +293,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   }
 
   void read_header() {
+    head_request_ = false;
     state_ = state::reading;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(owner_.o.max_header_bytes));
@@ -331,6 +332,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
 
     auto sv = [](beast::string_view v) { return std::string_view(v.data(), v.size()); };
     const auto& h = parser_->get();
+    head_request_ = h.method() == bhttp::verb::head;
     std::size_t fields = 0, bytes = h.method_string().size() + h.target().size() + 12, hosts = 0, codings = 0;
     for (const auto& f : h) {
       ++fields;
@@ -360,7 +362,10 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     r.version = static_cast<int>(h.version());
     for (const auto& f : h) r.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     r.remote_address = address_;
-    keep_alive_ = h.keep_alive();
+    // RFC 9112 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing for some
+    // reader on its way here; it is answered and the connection closed, so nothing that follows
+    // on it is taken for a second request.
+    keep_alive_ = h.keep_alive() && !(codings && h.version() == 10);
     const std::string_view bad_target = take_target(r);
 
     if (h.version() != 10 && h.version() != 11) return refuse(505, errc::bad_request, "HTTP/1.0 and HTTP/1.1 only");
@@ -459,6 +464,9 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     if (state_ == state::closed) return;
     state_ = state::writing;
     close_after_ = res.close || !keep_alive_ || owner_.stopping;
+    // Whatever answers it (an error, any route), a HEAD request gets the header alone: a body
+    // would be read as the start of the next answer on this connection.
+    res.head_only = res.head_only || head_request_;
     std::string& head = head_;
     head.clear();
     head += "HTTP/1.1 ";
@@ -553,6 +561,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   std::optional<request> request_;
   state state_ = state::waiting;
   bool keep_alive_ = true, close_after_ = false, lingering_ = false, timed_out_ = false;
+  bool head_request_ = false;    // the request being answered is a HEAD
   asio::steady_timer deadline_;  // read_deadline
   std::string head_, body_;
   std::shared_ptr<const std::string> shared_body_;

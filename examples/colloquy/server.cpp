@@ -305,49 +305,85 @@ std::string brotli_bytes(const std::string& in) {
   return out;
 }
 
-// API answers of GET /api/comments, kept per (thread, limit, cursor) and thread version. One
-// request builds a missing or stale answer while the others for the same key wait for it;
-// compressed forms are made once, on first demand.
+// API answers of GET /api/comments, kept per (thread, limit, cursor, recent, since) and thread
+// version. One request builds a missing or stale answer while the others for the same key wait
+// for it; compressed forms are made once, on first demand.
+//
+// Bounded, and hard to sweep: over the budget (many threads, or many pages of a big one) the
+// answers used longest ago go first, never all at once, so a client asking for made-up threads
+// or cursors cannot make every reader of a big thread pay a rebuild. An answer under
+// `worth_keeping` bytes (an empty or made-up thread) is not kept at all: it is cheaper to read
+// again than to hold.
 class answer_cache {
  public:
   struct answer {
     std::int64_t version = -1;
+    std::string origin;  // the origin its feed link names
     std::string hash;
     std::shared_ptr<const std::string> identity, gzip, br;
+    std::size_t bytes() const {
+      return (identity ? identity->size() : 0) + (gzip ? gzip->size() : 0) + (br ? br->size() : 0);
+    }
   };
   struct slot {
     std::mutex m;
-    answer a;
+    answer a;                   // built for the origin that first asked
+    std::vector<answer> other;  // the same answer for other origins (at most max_origins - 1)
   };
+  static constexpr std::size_t worth_keeping = 1024;
+  static constexpr std::size_t max_origins = 4;
 
   std::shared_ptr<slot> find(const std::string& key) {
     std::lock_guard<std::mutex> l(m_);
-    auto& s = slots_[key];
-    if (!s) s = std::make_shared<slot>();
-    return s;
+    entry& e = slots_[key];
+    if (!e.s) e.s = std::make_shared<slot>();
+    e.used = ++clock_;
+    return e.s;
   }
 
-  // Counts `bytes` more kept by the slot of `key`. Bounded: over the budget (many threads, or
-  // many pages of a big one), every other answer is forgotten and rebuilt from the database on
-  // demand, so a client walking cursors cannot make the cache grow without end.
+  // The slot of `key` now holds `bytes` (all its answers' forms together).
   void account(const std::string& key, std::size_t bytes) {
     std::lock_guard<std::mutex> l(m_);
-    bytes_ += bytes;
-    if (bytes_ > max_bytes || slots_.size() > max_slots) {
-      auto keep = slots_.find(key);
-      std::shared_ptr<slot> kept = keep == slots_.end() ? nullptr : keep->second;
-      slots_.clear();
-      bytes_ = bytes;
-      if (kept) slots_.emplace(key, std::move(kept));
+    auto it = slots_.find(key);
+    if (it == slots_.end()) return;
+    bytes_ += bytes - it->second.bytes;
+    it->second.bytes = bytes;
+    if (bytes_ <= max_bytes && slots_.size() <= max_slots) return;
+    // The least recently used first, down to three quarters of either budget (so that this sort
+    // is paid once per many additions), never `key` itself.
+    std::vector<std::pair<std::uint64_t, const std::string*>> by_use;
+    by_use.reserve(slots_.size());
+    for (const auto& [k, e] : slots_)
+      if (k != key) by_use.emplace_back(e.used, &k);
+    std::sort(by_use.begin(), by_use.end());
+    for (const auto& [used, k] : by_use) {
+      if (bytes_ <= max_bytes / 4 * 3 && slots_.size() <= max_slots / 4 * 3) break;
+      auto gone = slots_.find(*k);
+      bytes_ -= gone->second.bytes;
+      slots_.erase(gone);
     }
   }
 
+  void forget(const std::string& key) {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = slots_.find(key);
+    if (it == slots_.end()) return;
+    bytes_ -= it->second.bytes;
+    slots_.erase(it);
+  }
+
  private:
+  struct entry {
+    std::shared_ptr<slot> s;
+    std::uint64_t used = 0;
+    std::size_t bytes = 0;
+  };
   static constexpr std::size_t max_slots = 2048;
   static constexpr std::size_t max_bytes = 32 * 1024 * 1024;
   std::mutex m_;
-  std::unordered_map<std::string, std::shared_ptr<slot>> slots_;
+  std::unordered_map<std::string, entry> slots_;
   std::size_t bytes_ = 0;
+  std::uint64_t clock_ = 0;
 };
 
 // Values worked out from the database and kept under the version they were read at (a thread's,
@@ -711,26 +747,26 @@ int run(const config& c) {
                         "since must be an ISO 8601 time, with recent", "since");
     std::int64_t version = comments.version(thread);
     if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
-    // The answer links the feed at the origin the client asked (one of the names allowed).
-    const std::string origin = public_origin(req, "");
+    // A page of the thread links its feed at the origin the client asked (one of the names
+    // allowed); the newest comments (recent) link nothing.
+    const std::string origin = recent ? std::string() : public_origin(req, "");
     const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after) + '\n' +
-                            std::to_string(recent) + '\n' + std::to_string(*since) + '\n' + origin;
+                            std::to_string(recent) + '\n' + std::to_string(*since);
     auto slot = answers.find(key);
     std::unique_lock<std::mutex> lock(slot->m);
-    answer_cache::answer& a = slot->a;
-    std::size_t added = 0;
-    if (recent && (a.version != version || !a.identity)) {
+    answer_cache::answer& first = slot->a;
+    if (recent && (first.version != version || !first.identity)) {
       std::vector<stored_comment> newest = comments.recent(thread, std::size_t(recent));
       json list = json::array();
       for (auto cm = newest.rbegin(); cm != newest.rend(); ++cm)
         if (cm->created >= *since) list.push_back(comment_json(*cm, false));
-      a = {};
+      first = {};
       // None may be a read that failed (recent() cannot say): answered, not kept.
-      a.version = newest.empty() ? -1 : version;
-      a.identity = std::make_shared<const std::string>(dump(json{{"thread", thread}, {"comments", std::move(list)}}));
-      a.hash = content_hash(*a.identity);
-      added += a.identity->size();
-    } else if (a.version != version || !a.identity) {
+      first.version = newest.empty() ? -1 : version;
+      first.identity = std::make_shared<const std::string>(dump(json{{"thread", thread}, {"comments", std::move(list)}}));
+      first.hash = content_hash(*first.identity);
+      slot->other.clear();
+    } else if (first.version != version || !first.identity) {
       page p = comments.list(thread, std::size_t(limit), after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
@@ -740,29 +776,57 @@ int run(const config& c) {
                    {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
       // The thread's Atom feed, linked from the widget's header.
       body["feed"] = atom_feed_url(origin, thread);
-      a = {};
-      a.version = p.version;
-      a.identity = std::make_shared<const std::string>(dump(body));
-      a.hash = content_hash(*a.identity);
-      added += a.identity->size();
+      first = {};
+      first.version = p.version;
+      first.origin = origin;
+      first.identity = std::make_shared<const std::string>(dump(body));
+      first.hash = content_hash(*first.identity);
+      slot->other.clear();
     }
+    // Another origin: the same answer with its feed link, made from the first by replacing that
+    // link (never by reading the thread again, so a client varying Host costs a copy, not a
+    // rebuild); kept for a few origins, and for any more answered as is, uncompressed.
+    answer_cache::answer spliced;
+    answer_cache::answer* chosen = &first;
+    if (origin != first.origin) {
+      chosen = nullptr;
+      for (answer_cache::answer& o : slot->other)
+        if (o.origin == origin) chosen = &o;
+      if (!chosen) {
+        const std::string was = "\"feed\":" + dump(json(atom_feed_url(first.origin, thread)));
+        const std::size_t at = first.identity->find(was);
+        std::string body = *first.identity;
+        if (at != std::string::npos)
+          body.replace(at, was.size(), "\"feed\":" + dump(json(atom_feed_url(origin, thread))));
+        spliced.version = first.version;
+        spliced.origin = origin;
+        spliced.hash = content_hash(first.hash + '\n' + origin);
+        spliced.identity = std::make_shared<const std::string>(std::move(body));
+        if (slot->other.size() + 1 < answer_cache::max_origins) chosen = &slot->other.emplace_back(std::move(spliced));
+        else chosen = &spliced;
+      }
+    }
+    answer_cache::answer& a = *chosen;
     accepted_codings ok = parse_accept_encoding(req.header("Accept-Encoding"));
     std::shared_ptr<const std::string> body = a.identity;
     std::string coding;
-    // Small answers are not worth a compression step.
-    if (a.identity->size() >= 1024) {
+    // Small answers are not worth a compression step, nor one that is not kept.
+    if (a.identity->size() >= 1024 && chosen != &spliced) {
       if (ok.br) {
-        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity)), added += a.br->size();
+        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
         if (!a.br->empty()) body = a.br, coding = "br";
       }
       if (coding.empty() && ok.gzip) {
-        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity)), added += a.gzip->size();
+        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity));
         if (!a.gzip->empty()) body = a.gzip, coding = "gzip";
       }
     }
     std::string etag = "\"" + a.hash + (coding.empty() ? "" : "-" + coding) + "\"";
+    std::size_t kept = first.bytes();
+    for (const answer_cache::answer& o : slot->other) kept += o.bytes();
     lock.unlock();
-    if (added) answers.account(key, added);
+    if (first.identity->size() < answer_cache::worth_keeping || first.version < 0) answers.forget(key);
+    else answers.account(key, kept);
     res.set("ETag", etag);
     if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
       res.status = 304;

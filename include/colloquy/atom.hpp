@@ -56,10 +56,37 @@ inline void append_xml_escaped(std::string& out, std::string_view s) {
   append_escaped(out, clean);
 }
 
-// The permalink of a thread or comment: the site plus the thread path, URL-escaped.
+// "?thread=" and `thread` percent-encoded, onto `url`.
+inline void append_thread_query(std::string& url, std::string_view thread) {
+  url += "?thread=";
+  static constexpr char hex[] = "0123456789ABCDEF";
+  for (char ch : thread) {
+    auto c = static_cast<unsigned char>(ch);
+    if (is_ascii_alpha(ch) || (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      url += ch;
+    } else {
+      url += '%';
+      url += hex[c >> 4];
+      url += hex[c & 15];
+    }
+  }
+}
+
+// The permalink of a thread or comment: the site plus the thread path, URL-escaped. Anyone can
+// name a thread by posting to it, so only a path ("/2010/09/p") is put after the site: any
+// other id ("post-42", or ".evil.example/x" and "@evil.example/x", which would move the link to
+// another host) names no page, and its comments link to the site with the thread as a query.
 inline std::string atom_link(std::string_view site, std::string_view thread, std::string_view id = {}) {
+  std::string target(site);
+  if (!thread.empty() && thread[0] == '/') {
+    target += thread;
+  } else {
+    target += '/';
+    append_thread_query(target, thread);
+  }
+  if (!id.empty()) target += "#comment-" + std::string(id);
   std::string url;
-  append_escaped_url(url, std::string(site) + std::string(thread) + (id.empty() ? "" : "#comment-" + std::string(id)));
+  append_escaped_url(url, target);
   return url;  // already escaped for an attribute or text
 }
 
@@ -79,19 +106,7 @@ inline void atom_element(std::string& out, std::string_view name, std::string_vi
 // ?thread= with the thread percent-encoded.
 inline std::string atom_feed_url(std::string_view server, std::string_view thread) {
   std::string url = std::string(server) + "/api/feed.atom";
-  if (thread.empty()) return url;
-  url += "?thread=";
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (char ch : thread) {
-    auto c = static_cast<unsigned char>(ch);
-    if (detail::is_ascii_alpha(ch) || (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
-      url += ch;
-    } else {
-      url += '%';
-      url += hex[c >> 4];
-      url += hex[c & 15];
-    }
-  }
+  if (!thread.empty()) detail::append_thread_query(url, thread);
   return url;
 }
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "raw_client.hpp"
@@ -1395,6 +1396,81 @@ TEST_SUITE("Hostile clients") {
     for (int round = 0; round < 4; ++round) {  // a server that did block is let go
       int w = ::open(index.c_str(), O_WRONLY | O_NONBLOCK);
       if (w >= 0) ::close(w);
+    }
+  }
+
+  TEST_CASE("19. Hosts and made-up threads cannot sweep the answer cache; HEAD is never followed by a body") {
+    scratch_dir dir;
+    write_file(dir.file("seed.json"), seed_document("/big", 3000, 250));
+    server_process s(dir.db("c.db"), {"--seed", dir.file("seed.json")});
+    const std::string target = thread_target("/big");
+    // Every Host (any port of an allowed name) gets the same comments, its feed linked on its
+    // own origin, and an ETag of its own; the first four origins kept, any more made on demand.
+    auto timed = [&](const std::string& host, raw::response& r) {
+      const auto t = steady::now();
+      r = call(s, "GET", target, {"Host: " + host}, "", "", 20000ms);
+      return seconds_since(t) * 1000;
+    };
+    raw::response first;
+    const double build_ms = timed("localhost", first);
+    REQUIRE(first.status == 200);
+    const json base = json_of(first);
+    REQUIRE(base["comments"].size() == 3000);
+    std::set<std::string> etags{first.header("ETag")};
+    std::vector<double> other_ms;
+    for (int port = 1; port <= 12; ++port) {
+      raw::response r;
+      other_ms.push_back(timed("localhost:" + std::to_string(port), r));
+      REQUIRE(r.status == 200);
+      json j = json_of(r);
+      CHECK(j["feed"] == "//localhost:" + std::to_string(port) + "/api/feed.atom?thread=/big");
+      j["feed"] = base["feed"];
+      CHECK(j == base);
+      etags.insert(r.header("ETag"));
+    }
+    CHECK(etags.size() == 13);
+    // Many made-up threads, then the big one again: it is still kept (timed, not asserted).
+    for (int i = 0; i < 2500; ++i) {
+      raw::response r = call(s, "GET", thread_target("/made-up/" + std::to_string(i)));
+      REQUIRE(r.status == 200);
+    }
+    raw::response again;
+    const double again_ms = timed("localhost", again);
+    CHECK(again.header("ETag") == first.header("ETag"));
+    std::sort(other_ms.begin(), other_ms.end());
+    MESSAGE("3,000 comments: built in " << build_ms << " ms; 12 other Host ports, median " << other_ms[6]
+                                        << " ms; after 2,500 made-up threads, " << again_ms << " ms");
+
+    // HEAD on any route, errors included: the header and its Content-Length, then the next
+    // answer on the same connection is read whole.
+    for (const std::string& head_target : {std::string("/api/comments"), std::string("/api/comments/counts?thread=/big"),
+                                           std::string("/no-such-file"), target}) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(raw::request("HEAD", head_target, s.port()) + raw::request("GET", target, s.port())));
+      raw::response h = c.read_response(5000ms, true);
+      INFO(head_target << ": " << h.describe());
+      CHECK(h.got_status);
+      CHECK(h.body.empty());
+      raw::response next = c.read_response(10000ms);
+      INFO("then: " << next.describe());
+      CHECK(next.status == 200);
+      CHECK(json_of(next)["comments"].size() == 3000);
+    }
+    // HTTP/1.0 with Transfer-Encoding: answered, then closed (RFC 9112 6.1), so what follows is
+    // never read as a second request.
+    {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(
+          c.send("POST /api/comments/votes HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n"
+                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+                 "GET /api/comments?thread=/smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+      raw::response r = c.read_response(5000ms);
+      INFO(r.describe());
+      CHECK(r.got_status);
+      CHECK(r.header("Connection") == "close");
+      CHECK(c.wait_closed(3000ms));
     }
   }
 }
