@@ -119,16 +119,24 @@ std::string_view take_target(request& r) {
 class connection_table {
  public:
   connection_table(std::size_t total, std::size_t per) : max_total_(total), max_per_(per) {}
-  bool admit(const std::string& key) {
+  enum class verdict { admitted, over_address, full };
+  // `over`: how far past the total cap this one may go (a connection is being closed for it).
+  verdict admit(const std::string& key, std::size_t over = 0) {
     std::lock_guard<std::mutex> l(m_);
     std::size_t& n = per_[key];
-    if (total_ >= max_total_ || n >= max_per_) {
+    if (total_ >= max_total_ + over || n >= max_per_) {
+      const verdict v = n >= max_per_ ? verdict::over_address : verdict::full;
       if (n == 0) per_.erase(key);
-      return false;
+      return v;
     }
     ++n;
     ++total_;
-    return true;
+    return verdict::admitted;
+  }
+  std::size_t count(const std::string& key) {
+    std::lock_guard<std::mutex> l(m_);
+    auto it = per_.find(key);
+    return it == per_.end() ? 0 : it->second;
   }
   void release(const std::string& key) {
     std::lock_guard<std::mutex> l(m_);
@@ -207,6 +215,7 @@ struct listener::impl {
         workers(static_cast<std::size_t>(std::max(1, opts.workers))) {}
 
   void accept();
+  bool make_room();
   void begin_stop();
 };
 
@@ -249,8 +258,15 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   // On the session's strand: a connection waiting for (or in the middle of reading) a request
   // has nothing acknowledged to lose and is closed at once; one being answered finishes first.
   void shutdown() {
-    if (state_ == state::waiting || state_ == state::reading) close();
+    if (idle()) close();
   }
+  // From any thread: what shutdown() would close now, and since when it has been waiting.
+  bool idle() const {
+    const state s = state_;
+    return s == state::waiting || s == state::reading;
+  }
+  std::int64_t idle_since() const { return idle_since_; }
+  const std::string& key() const { return key_; }
 
  private:
   enum class state { waiting, reading, handling, writing, closed };
@@ -268,6 +284,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   void wait_for_request() {
     if (owner_.stopping) return close();
     state_ = state::waiting;
+    idle_since_ = std::chrono::steady_clock::now().time_since_epoch().count();
     if (buffer_.size() > 0) return read_header();
     stream_.expires_after(owner_.o.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -559,7 +576,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<request> request_;
-  state state_ = state::waiting;
+  std::atomic<state> state_{state::waiting};  // read by make_room() on the accepting thread
+  std::atomic<std::int64_t> idle_since_{0};
   bool keep_alive_ = true, close_after_ = false, lingering_ = false, timed_out_ = false;
   bool head_request_ = false;    // the request being answered is a HEAD
   asio::steady_timer deadline_;  // read_deadline
@@ -578,7 +596,13 @@ void listener::impl::accept() {
       auto peer = socket.remote_endpoint(e2);
       std::string address = e2 ? std::string("unknown") : peer.address().to_string();
       std::string key = address_key(address);
-      if (stopping || !table.admit(key)) {
+      using verdict = connection_table::verdict;
+      verdict v = stopping ? verdict::full : table.admit(key);
+      // Full: a connection with nothing to lose (waiting for a request, or still sending one) is
+      // closed to make room, from the address that holds the most, so that a few addresses
+      // holding every slot idle cannot keep everyone else out.
+      if (!stopping && v == verdict::full && make_room()) v = table.admit(key, 16);
+      if (v != verdict::admitted) {
         // Over a cap: a short answer, best effort on the non-blocking socket, and close.
         response r = errors(503, errc::too_many_connections, "too many connections; try again later", nullptr);
         std::string head = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n";
@@ -601,6 +625,28 @@ void listener::impl::accept() {
     }
     accept();
   });
+}
+
+// The idle connection (state waiting or reading) of the address holding the most connections,
+// the longest idle of those, closed on its strand; false when every connection is busy.
+bool listener::impl::make_room() {
+  std::shared_ptr<session> victim;
+  std::size_t most = 0;
+  {
+    std::lock_guard<std::mutex> l(sessions_mutex);
+    for (auto& [p, w] : sessions) {
+      std::shared_ptr<session> s = w.lock();
+      if (!s || !s->idle()) continue;
+      const std::size_t n = table.count(s->key());
+      if (!victim || n > most || (n == most && s->idle_since() < victim->idle_since())) {
+        victim = std::move(s);
+        most = n;
+      }
+    }
+  }
+  if (!victim) return false;
+  asio::post(victim->executor(), [victim] { victim->shutdown(); });
+  return true;
 }
 
 void listener::impl::begin_stop() {

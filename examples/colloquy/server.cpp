@@ -393,7 +393,7 @@ class answer_cache {
 // forgotten and read again on demand.
 //   - published counts (GET /api/comments/counts), per thread: an index page asks for the same
 //     threads on every view, and counting scans each thread's rows where reading its version is
-//     one key lookup;
+//     one key lookup (each costs its thread id's bytes, so long made-up ids fill it no faster);
 //   - rendered Atom feeds, per thread and for the site ("").
 template <class V>
 class versioned_cache {
@@ -406,7 +406,7 @@ class versioned_cache {
     if (it == kept_.end() || it->second.version != version) return std::nullopt;
     return it->second.value;
   }
-  void keep(const std::string& key, std::int64_t version, V value, std::size_t cost = 1) {
+  void keep(const std::string& key, std::int64_t version, V value, std::size_t cost) {
     std::lock_guard<std::mutex> l(m_);
     if (auto it = kept_.find(key); it != kept_.end()) {
       used_ -= it->second.cost;
@@ -668,8 +668,8 @@ int run(const config& c) {
   const host_names hosts(c.host_names);
   store& comments = *db;
   answer_cache answers;
-  versioned_cache<std::int64_t> counted(100000);        // threads
-  versioned_cache<feed_answer> feeds(8 * 1024 * 1024);  // bytes
+  versioned_cache<std::int64_t> counted(8 * 1024 * 1024);  // bytes: each thread's id and its entry
+  versioned_cache<feed_answer> feeds(8 * 1024 * 1024);     // bytes
   // Rate limits are token buckets in the database (store::take_token), so every server process
   // on it counts a client against the same bucket, whichever process nginx sends it to.
   // -1: the database is down; the request would fail there anyway.
@@ -1211,7 +1211,11 @@ int run(const config& c) {
       const std::vector<std::int64_t> fresh = comments.published_counts(uncounted, ok);
       if (!ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be counted right now");
       for (std::size_t i = 0, j = 0; i < threads.size(); ++i)
-        if (n[i] < 0) counted.keep(threads[i], versions[i], n[i] = fresh[j++]);
+        if (n[i] < 0) {
+          n[i] = fresh[j++];
+          // A thread never written to (a made-up one) counts 0 at one key lookup: not kept.
+          if (versions[i] > 0) counted.keep(threads[i], versions[i], n[i], threads[i].size() + 64);
+        }
     }
     json counts = json::object();
     for (std::size_t i = 0; i < sent.size(); ++i) counts[sent[i]] = n[i];
