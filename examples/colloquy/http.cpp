@@ -597,12 +597,12 @@ void listener::impl::accept() {
       std::string address = e2 ? std::string("unknown") : peer.address().to_string();
       std::string key = address_key(address);
       using verdict = connection_table::verdict;
-      verdict v = stopping ? verdict::full : table.admit(key);
+      verdict seat = stopping ? verdict::full : table.admit(key);
       // Full: a connection with nothing to lose (waiting for a request, or still sending one) is
       // closed to make room, from the address that holds the most, so that a few addresses
       // holding every slot idle cannot keep everyone else out.
-      if (!stopping && v == verdict::full && make_room()) v = table.admit(key, 16);
-      if (v != verdict::admitted) {
+      if (!stopping && seat == verdict::full && make_room()) seat = table.admit(key, 16);
+      if (seat != verdict::admitted) {
         // Over a cap: a short answer, best effort on the non-blocking socket, and close.
         response r = errors(503, errc::too_many_connections, "too many connections; try again later", nullptr);
         std::string head = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nConnection: close\r\n";

@@ -885,11 +885,14 @@ int run(const config& c) {
     }
     json answer = comment_json(r.comment, true);
     // The edit token, in this answer only. A post sent again (its first answer lost) gets a new
-    // one while the window is open; the first, if it did arrive, no longer works.
+    // one while the window is open; the first, if it did arrive, no longer works. Whoever sends
+    // the clientId again gets that token, so only an id too long to guess (the widget's are
+    // UUIDs) is trusted with it: a shorter one still finds its comment, without a token.
     const std::int64_t until = r.comment.created + edit_window_ms;
     const bool editable = edit_window_ms > 0 && now_ms() <= until &&
                           (r.outcome == post_outcome::created ||
-                           comments.replace_edit_token(r.comment.thread, r.comment.id, edit_token_hash(token)));
+                           (d.value.client_id.size() >= limits::min_secret_client_id_bytes &&
+                            comments.replace_edit_token(r.comment.thread, r.comment.id, edit_token_hash(token))));
     if (editable) {
       answer["token"] = token;
       answer["editableUntil"] = format_iso8601(until);

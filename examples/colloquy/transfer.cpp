@@ -11,6 +11,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <new>
 
 #include <nlohmann/json.hpp>
 
@@ -215,7 +216,14 @@ int run_import(const import_options& o) {
   }
   std::string why;
   bool usage = false;
-  import_result r = read_source(o, why, usage);
+  import_result r;
+  try {
+    r = read_source(o, why, usage);
+  } catch (const std::bad_alloc&) {
+    // A file within the size limit whose reading still needs more memory than the machine
+    // gives (ulimit -v, a container's limit): said plainly, exit 1, never an abort.
+    why = std::string(errc::document_too_large) + ": reading the file needs more memory than is available";
+  }
   const std::string name = o.file.empty() || o.file == "-" ? "<stdin>" : o.file;
   if (!why.empty()) {
     std::fprintf(stderr, "colloquy import: %s\n", why.c_str());

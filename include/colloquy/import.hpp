@@ -412,7 +412,9 @@ inline import_result import_disqus(std::string_view bytes) {
     bool has_thread = false;
   };
   std::vector<post> posts;
-  const xml::stream each_post{1, "post", [&](const xml::document& d, const xml::element&, const xml::element& p) {
+  const xml::stream each_post{1,
+                              "post",
+                              [&](const xml::document& d, const xml::element&, const xml::element& p) {
                                 post& q = posts.emplace_back();
                                 q.id = xml::attribute_value(p, "dsq:id");
                                 if (const xml::element* thread = d.child(p, "thread")) {
@@ -429,7 +431,8 @@ inline import_result import_disqus(std::string_view bytes) {
                                 q.spam = d.child_text(p, "isSpam");
                                 q.deleted = d.child_text(p, "isDeleted");
                                 q.message = d.child_text(p, "message");
-                              }};
+                              },
+                              {"thread"}};
   xml::document d = xml::parse(bytes, disqus_prefix, each_post);
   if (!d.ok) return refuse(d.error);
   if (d.root().name != "disqus")
@@ -483,7 +486,9 @@ inline import_result import_wordpress(std::string_view bytes) {
   std::vector<wp_comment> comments;
   bool any = false;  // a <wp:comment> in an item of the channel
   const xml::stream each_item{
-      2, "item", [&](const xml::document& d, const xml::element& parent, const xml::element& item) {
+      2,
+      "item",
+      [&](const xml::document& d, const xml::element& parent, const xml::element& item) {
         if (d.root().name != "rss" || &parent != d.child(d.root(), "channel")) return;  // the first channel's
         const std::string link = trimmed_copy(d.child_text(item, "link"));
         d.each_child(item, "wp:comment", [&](const xml::element& wc) {
@@ -496,7 +501,8 @@ inline import_result import_wordpress(std::string_view bytes) {
                std::string(d.child_text(wc, "wp:comment_approved")),
                std::string(d.child_text(wc, "wp:comment_content"))});
         });
-      }};
+      },
+      {"wp:wxr_version", "wp:base_site_url", "link"}};
   xml::document d = xml::parse(bytes, wordpress_prefix, each_item);
   if (!d.ok) return refuse(d.error);
   const xml::element* channel = d.root().name == "rss" ? d.child(d.root(), "channel") : nullptr;

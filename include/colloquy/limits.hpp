@@ -59,6 +59,9 @@ inline constexpr std::size_t read_step_bytes = 512u << 10;
 // longer ones are tracking noise. A clientId is a UUID (36 bytes); 128 leaves room for prefixes.
 inline constexpr std::size_t max_thread_bytes = 512;
 inline constexpr std::size_t max_client_id_bytes = 128;
+// A clientId sent again gets its comment's edit token again (the first answer may have been
+// lost) only when it is at least this long: an id a client made up short could be guessed.
+inline constexpr std::size_t min_secret_client_id_bytes = 16;
 // Comment counts (GET <comments>/counts): threads per request. An index page lists 10 to 50
 // posts; 100 bounds one request's work to 100 index lookups (a longer page sends more requests).
 inline constexpr std::size_t max_count_threads = 100;

@@ -30,6 +30,7 @@
 //   xml::parse(bytes, nullptr, {1, "post", [&](const xml::document& d, const xml::element& parent,
 //                                               const xml::element& post) { … }});
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -100,6 +101,10 @@ struct stream {
   std::size_t depth = 0;
   std::string_view name;
   std::function<void(const document&, const element& parent, const element&)> each;
+  // The other elements at `depth` the caller reads from the tree once it is parsed; any other
+  // closed there is dropped with its subtree, so a file padded with elements nobody reads
+  // (hostile or not) costs no memory. Empty: every one is kept.
+  std::vector<std::string_view> keep = {};
 };
 
 namespace detail {
@@ -384,8 +389,11 @@ class parser {
   // An element just closed (not the root), the last child of the innermost open one: handed to
   // the caller and dropped, with its subtree (the last elements read), when the caller streams it.
   void hand_over(document& d, std::size_t index, const std::vector<std::size_t>& open) {
-    if (!items_ || open.size() != items_->depth || d.elements[index].name != items_->name) return;
-    items_->each(d, d.elements[open.back()], d.elements[index]);
+    if (!items_ || open.size() != items_->depth) return;
+    const std::string& name = d.elements[index].name;
+    if (name == items_->name) items_->each(d, d.elements[open.back()], d.elements[index]);
+    else if (items_->keep.empty() || std::find(items_->keep.begin(), items_->keep.end(), name) != items_->keep.end())
+      return;
     d.elements.resize(index);
     d.elements[open.back()].children.pop_back();
   }

@@ -554,6 +554,35 @@ TEST_SUITE("Import CLI") {
     CHECK(c["author_name"] == "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD");
   }
 
+  TEST_CASE("Elements nobody reads cost no memory: a Disqus file padded with 5 million of them imports in 400 MB") {
+    // Kept in the tree, each <x/> cost about 200 bytes: this 20 MB file needed a gigabyte, and a
+    // file within the 512 MB limit tens of gigabytes. Now only <thread> stays beside the posts.
+    temp_dir t;
+    const std::string file = t / "padded.xml";
+    std::string xml =
+        "<disqus xmlns:dsq=\"http://disqus.com/disqus-internals\"><thread dsq:id=\"1\">"
+        "<link>https://h.example/p/</link></thread>";
+    xml.reserve(22u << 20);
+    for (int i = 0; i < 5 * 1024 * 1024; ++i) xml += "<x/>";
+    for (int i = 0; i < 3; ++i)
+      xml += "<post dsq:id=\"" + std::to_string(i) +
+             "\"><thread dsq:id=\"1\"/><createdAt>2020-01-01T00:00:00Z</createdAt><message>hi</message></post>";
+    write_text(file, xml + "</disqus>");
+    const std::string out = t / "out", err = t / "err";
+    const int rc = std::system(("ulimit -v 400000; " + std::string(COLLOQUY_CLI) + " import --from disqus " + file +
+                                " --dry-run >" + out + " 2>" + err)
+                                   .c_str());
+    INFO(read_text(err));
+    CHECK((WIFEXITED(rc) && WEXITSTATUS(rc) == 0));
+    CHECK(read_text(out).find("total: 1 threads, 3 comments") != std::string::npos);
+    // Where memory does run out (here 30 MB for a 20 MB file), a coded refusal, never an abort.
+    const int tight = std::system(("ulimit -v 30000; " + std::string(COLLOQUY_CLI) + " import --from disqus " + file +
+                                   " --dry-run >" + out + " 2>" + err)
+                                      .c_str());
+    CHECK((WIFEXITED(tight) && WEXITSTATUS(tight) == 1));
+    CHECK(read_text(err).find("document_too_large") != std::string::npos);
+  }
+
   TEST_CASE("Hostile items are inert when rendered, and keep their words") {
     temp_dir t;
     const std::string db = t.db("c.db"), isso = t / "isso.db";

@@ -421,8 +421,10 @@ TEST_SUITE("Reference server") {
     scratch_dir dir;
     server_process s(dir.db("c.db"));
     auto c = s.client();
-    const json first = posted(c, "retried", "again-1");
-    auto again = c.Post("/api/comments", post_body(seed_thread, "retried", "again-1"), "application/json");
+    // A clientId as the widget makes them (a UUID): too long to guess, so trusted with a token.
+    const std::string client_id = "8c1f2a4e-5b6d-4e7f-9a0b-1c2d3e4f5a6b";
+    const json first = posted(c, "retried", client_id);
+    auto again = c.Post("/api/comments", post_body(seed_thread, "retried", client_id), "application/json");
     REQUIRE(again);
     CHECK(again->status == 200);
     const json second = parse(again);
@@ -432,6 +434,17 @@ TEST_SUITE("Reference server") {
     CHECK(code_of(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", first["token"]}})) ==
           "bad_token");
     CHECK(patch(c, first["id"], {{"thread", seed_thread}, {"text", "x"}, {"token", second["token"]}})->status == 200);
+
+    // A short clientId (a client's own scheme) could be guessed: sent again, it finds its comment
+    // and gets no token, and the author's token goes on working.
+    const json mine = posted(c, "short id", "again-1");
+    auto guessed = c.Post("/api/comments", post_body(seed_thread, "short id", "again-1"), "application/json");
+    REQUIRE(guessed);
+    CHECK(guessed->status == 200);
+    CHECK(parse(guessed)["id"] == mine["id"]);
+    CHECK_FALSE(parse(guessed).contains("token"));
+    CHECK(patch(c, mine["id"], {{"thread", seed_thread}, {"text", "still mine"}, {"token", mine["token"]}})->status ==
+          200);
   }
 
   TEST_CASE("CORS: the preflight lets PATCH and DELETE with Authorization through for allowed origins") {

@@ -227,10 +227,10 @@ TEST_SUITE("Reference server") {
     scratch_dir dir;
     server_process s(dir.db("c.db"));
     auto c = s.client();
-    auto first = post(c, post_body(seed_thread, "only once", "idem-1"));
+    auto first = post(c, post_body(seed_thread, "only once", "idem-1-4b2f0c1e-9a7d"));
     REQUIRE(first);
     CHECK(first->status == 201);
-    auto again = post(c, post_body(seed_thread, "only once", "idem-1"));
+    auto again = post(c, post_body(seed_thread, "only once", "idem-1-4b2f0c1e-9a7d"));
     REQUIRE(again);
     CHECK(again->status == 200);
     // The same comment; only its edit token is a new one (actions_test.cpp).
@@ -241,12 +241,12 @@ TEST_SUITE("Reference server") {
     CHECK(again_body == first_body);
     // The clientId with other content, or in another thread, is not a retry: refused, and the
     // stored comment is not revealed.
-    auto changed = post(c, post_body(seed_thread, "edited text", "idem-1"));
+    auto changed = post(c, post_body(seed_thread, "edited text", "idem-1-4b2f0c1e-9a7d"));
     REQUIRE(changed);
     CHECK(changed->status == 409);
     CHECK(body_of(changed)["error"]["code"] == "client_id_taken");
     CHECK(changed->body.find("only once") == std::string::npos);
-    auto elsewhere = post(c, post_body("/another/thread", "only once", "idem-1"));
+    auto elsewhere = post(c, post_body("/another/thread", "only once", "idem-1-4b2f0c1e-9a7d"));
     REQUIRE(elsewhere);
     CHECK(elsewhere->status == 409);
     CHECK(body_of(elsewhere)["error"]["code"] == "client_id_taken");
