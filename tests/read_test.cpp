@@ -158,26 +158,10 @@ TEST_SUITE("Reading comments documents") {
   }
 
   TEST_CASE("Document-level errors: not JSON, no comments array, too deep, too large") {
-    for (const std::string& doc : std::vector<std::string>{"",
-                                                           "[",
-                                                           "{\"comments\": [",
-                                                           "[1,]",
-                                                           "nul",
-                                                           "[\"\\x\"]",
-                                                           "[01]",
-                                                           "[01e400]",
-                                                           "[1e400e]",
-                                                           "[1.e400]",
-                                                           "[-]",
-                                                           "\xEF\xBB",
-                                                           "[] []",
-                                                           "[\"a\x01\"]",
-                                                           "[\"\xC0\xAF\"]",
-                                                           "[\"\xED\xA0\x80\"]",
-                                                           "[\"\\ud800\\u12\"]",
-                                                           "[\"\\ud800\\uzzzz\"]",
-                                                           "[\"\\udc00\\\"]",
-                                                           std::string("[]\0", 3)}) {
+    for (const std::string& doc : std::vector<std::string>{
+             "", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[01e400]", "[1e400e]", "[1.e400]", "[-]",
+             "\xEF\xBB", "[] []", "[\"a\x01\"]", "[\"\\ud800\\u12\"]", "[\"\\ud800\\uzzzz\"]", "[\"\\udc00\\\"]",
+             std::string("[]\0", 3)}) {
       CAPTURE(doc);
       auto r = read_both(doc);
       CHECK_FALSE(r.ok);
@@ -397,12 +381,49 @@ TEST_SUITE("Reading comments documents") {
     CHECK(meta["error"]["column"] == 1);
   }
 
-  TEST_CASE("UTF-8 text at every offset of a 16-byte block reads as nlohmann reads it; an error is placed exactly") {
+  TEST_CASE("UTF-8 text at every offset of a 16-byte block reads as TextDecoder reads it, in both readers") {
     // Natively the reader checks non-ASCII text 16 bytes at a time (utf8.hpp utf8_block_prefix),
     // in wasm one sequence at a time: each well-formed and ill-formed sequence below, at each
-    // position of a block and before plain text, an escape or other sequences, must be kept or
-    // refused as nlohmann does, and a refusal must name the column of the first byte
-    // utf8_sequence refuses.
+    // position of a block and before plain text, an escape or other sequences, must read as a
+    // browser's fetch().json() reads it: bytes that are not UTF-8 become U+FFFD, as the WHATWG
+    // Encoding Standard's decoder replaces them (written out below, step by step as the standard
+    // says it), and the document is never refused for them.
+    auto whatwg = [](std::string_view bytes) {
+      std::string out;
+      unsigned needed = 0, seen = 0, lower = 0x80, upper = 0xBF;
+      char32_t cp = 0;
+      for (std::size_t i = 0; i < bytes.size();) {
+        const unsigned b = static_cast<unsigned char>(bytes[i]);
+        if (needed == 0) {
+          ++i;
+          if (b <= 0x7F) out += char(b);
+          else if (b >= 0xC2 && b <= 0xDF) needed = 1, cp = b & 0x1F;
+          else if (b >= 0xE0 && b <= 0xEF)
+            lower = b == 0xE0 ? 0xA0 : 0x80, upper = b == 0xED ? 0x9F : 0xBF, needed = 2, cp = b & 0xF;
+          else if (b >= 0xF0 && b <= 0xF4)
+            lower = b == 0xF0 ? 0x90 : 0x80, upper = b == 0xF4 ? 0x8F : 0xBF, needed = 3, cp = b & 7;
+          else out += "\xEF\xBF\xBD";
+          continue;
+        }
+        if (b < lower || b > upper) {  // the byte is read again, on its own
+          needed = seen = 0, cp = 0, lower = 0x80, upper = 0xBF;
+          out += "\xEF\xBF\xBD";
+          continue;
+        }
+        ++i;
+        lower = 0x80, upper = 0xBF, cp = (cp << 6) | (b & 0x3F);
+        if (++seen == needed) {
+          colloquy::detail::append_utf8(out, cp);
+          needed = seen = 0, cp = 0;
+        }
+      }
+      if (needed) out += "\xEF\xBF\xBD";
+      return out;
+    };
+    // Worked out by hand from the standard, and by TextDecoder in node: the decoder above agrees.
+    CHECK(whatwg("a\xC0\xAF\xE2\x82z\xF0\x9F\x98\xED\xA0\x80\xF4\x90") ==
+          "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF"
+          "\xBD");
     const std::string sequences[] = {"\xC2\x80",
                                      "\xDF\xBF",
                                      "\xE0\xA0\x80",
@@ -433,24 +454,37 @@ TEST_SUITE("Reading comments documents") {
              {"", "x", "\xC3\xA9", "\\n\xC3\xA9", "\xE6\x9D\xB1 and more plain text \xF0\x9F\x98\x80"}) {
           const std::string text = std::string(pad, 'a') + sequence + after;
           CAPTURE(text);
-          std::size_t error = std::string::npos, column = before.size() + 1;
-          for (std::size_t i = 0; i < text.size() && error == std::string::npos;) {
-            const std::size_t n = text[i] == '\\' ? 2 : colloquy::detail::utf8_sequence(text, i);
-            if (n == 0) error = i;
-            for (std::size_t k = 0; k < n; ++k, ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+          std::string expected;  // with the escape "\n" read
+          const std::string decoded = whatwg(text);
+          for (std::size_t k = 0; k < decoded.size(); ++k) {
+            const bool escape = decoded[k] == '\\' && k + 1 < decoded.size() && decoded[k + 1] == 'n';
+            expected += escape ? '\n' : decoded[k];
+            k += escape;
           }
           read_result r = read_both(before + text + "\"}]");
-          REQUIRE(r.ok == (error == std::string::npos));
-          if (r.ok) {
-            CHECK(r.comments[0].text.size() == text.size() - (text.find("\\n") != std::string::npos));
-          } else {
-            CHECK(r.error.code == errc::not_json);
-            CHECK(r.error.line == 1);
-            CHECK(r.error.column == column);
-          }
+          REQUIRE(r.ok);
+          CHECK(r.comments[0].text == expected);
         }
       }
     }
+  }
+
+  TEST_CASE(
+      "Bytes that are not UTF-8 in one comment cost nothing else: the thread reads as a browser's fetch().json()") {
+    std::string doc = R"({"thread":"/p","comments":[)";
+    for (int i = 0; i < 1000; ++i)
+      doc += std::string(i ? "," : "") + R"({"id":"c)" + std::to_string(i) + R"(","created":0,"author":")" +
+             (i == 500 ? "Jos\xE9" : "Ann") + R"(","text":")" + (i == 7 ? "caf\xE9 \xC0\xAF ok" : "fine") + "\"}";
+    auto r = read_both(doc + "]}");
+    REQUIRE(r.ok);
+    CHECK(r.comments.size() == 1000);
+    CHECK(r.problems.empty());
+    CHECK(r.comments[7].text == "caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD ok");
+    CHECK(r.comments[500].author.name == "Jos\xEF\xBF\xBD");
+    // In a key, too; outside a string it is still not JSON.
+    CHECK(read_both("{\"comments\":[],\"x\xFF\":1}").ok);
+    CHECK(read_both("{\"comments\":[]}\xFF").error.code == errc::not_json);
+    CHECK(read_both("[\"\xED\xA0\x80\"]").ok);
   }
 
   TEST_CASE("The seed page's document reads the same with both readers") {

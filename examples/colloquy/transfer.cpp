@@ -180,6 +180,7 @@ import_result read_source(const import_options& o, std::string& why, bool& usage
       return {};
     }
     if (!std::filesystem::is_regular_file(o.file)) {
+      usage = true;
       why = "no database file at " + o.file;
       return {};
     }
@@ -187,7 +188,12 @@ import_result read_source(const import_options& o, std::string& why, bool& usage
     return import_isso(rows);
   }
   std::string bytes;
-  if (!read_file(o.file, bytes, why)) return {};
+  if (!read_file(o.file, bytes, why)) {
+    // No such file, or a directory: a usage error (exit 2), as for every command; a file too
+    // large is unusable input (exit 1).
+    usage = why.rfind(errc::document_too_large, 0) != 0;
+    return {};
+  }
   if (o.from == "disqus") return import_disqus(bytes);
   if (o.from == "wordpress") return import_wordpress(bytes);
   if (o.from == "remark42") {

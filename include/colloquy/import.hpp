@@ -155,10 +155,19 @@ class builder {
   explicit builder(import_result& r) : r_(r) {}
 
   void report(std::string_view code, std::string_view key, std::string_view field, std::string message) {
-    r_.problems.add(code, key, r_.read, field, message);
+    r_.problems.add(code, shown_key(key), r_.read, field, message);
   }
   void report(const imported_comment& c, std::string_view code, std::string_view field, std::string message) {
-    r_.problems.add(code, c.key.empty() ? c.id : c.key, c.item, field, message);
+    r_.problems.add(code, shown_key(c.key.empty() ? c.id : c.key), c.item, field, message);
+  }
+
+  // A source key as a problem names it: the first 256 bytes (whole characters) and "…", so one
+  // item with a 50 MB id never writes a 50 MB line.
+  static std::string shown_key(std::string_view key) {
+    if (key.size() <= 256) return std::string(key);
+    std::size_t end = 256;
+    while (end > 0 && (static_cast<unsigned char>(key[end]) & 0xC0) == 0x80) --end;
+    return std::string(key.substr(0, end)) + "\xE2\x80\xA6";
   }
 
   // Adds `c` to the thread of `url` (a URL or a path; with keep_thread_ids, the thread id as

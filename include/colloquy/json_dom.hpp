@@ -2,7 +2,8 @@
 // reference comments reader, JSON Feeds) goes through here, so a "[[[[…" bomb never exhausts the
 // parser's stack. It reads what JSON.parse and the core's own reader (json_reader.hpp) read
 // where nlohmann alone would refuse the whole document: a number past the range of a double is
-// +-infinity, an escaped surrogate that is not half of a pair is U+FFFD.
+// +-infinity, an escaped surrogate that is not half of a pair is U+FFFD, and so are bytes in a
+// string that are not UTF-8 (as TextDecoder reads them before JSON.parse).
 //
 //   nlohmann::json doc;
 //   switch (colloquy::detail::parse_json_limited(text, doc)) { case json_parse::ok: … }
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "colloquy/limits.hpp"
+#include "colloquy/utf8.hpp"
 
 namespace colloquy {
 namespace detail {
@@ -48,8 +50,9 @@ inline bool is_json_number(std::string_view s) {
 }
 
 // `text` rewritten so that nlohmann reads it as JSON.parse does (see the top of this file), or
-// false when it needs no rewriting. A lone surrogate escape becomes "\uFFFD"; a number that
-// overflows a double becomes an infinity stand-in. Only what is already grammatical is
+// false when it needs no rewriting. A lone surrogate escape becomes "\uFFFD", bytes in a string
+// that are not UTF-8 U+FFFD (utf8_invalid_span); a number that overflows a double becomes an
+// infinity stand-in. Only what is already grammatical is
 // rewritten, with the same token boundaries, so a text that is not JSON stays not JSON. A pass
 // over the whole text: the oracle's business, never the widget's.
 inline bool as_json_parse_reads(std::string_view text, std::string& out) {
@@ -80,6 +83,12 @@ inline bool as_json_parse_reads(std::string_view text, std::string& out) {
     const char c = text[i];
     if (c == '"') {  // a string, to its closing quote
       for (++i; i < text.size() && text[i] != '"';) {
+        if (static_cast<unsigned char>(text[i]) >= 0x80) {  // not UTF-8: U+FFFD, as TextDecoder reads it
+          const std::size_t n = utf8_sequence(text, i);
+          if (!n) replace(i, i + utf8_invalid_span(text, i), "\xEF\xBF\xBD");
+          i = n ? i + n : copied;
+          continue;
+        }
         if (text[i] != '\\') {
           ++i;
           continue;

@@ -217,7 +217,20 @@ class json_scanner {
         return true;
       }
       if (c >= 0x80) {
-        if (!utf8()) return false;
+        if (const std::size_t n = utf8_sequence(s_, p_)) {
+          p_ += n;
+        } else {
+          // Not UTF-8: one U+FFFD for it, as a browser's fetch().json() reads it (TextDecoder
+          // first), so one bad byte in one comment never costs the whole document.
+          if (!escaped) {
+            scratch.clear();
+            escaped = true;
+          }
+          scratch.append(s_.data() + run, p_ - run);
+          scratch += "\xEF\xBF\xBD";
+          p_ += utf8_invalid_span(s_, p_);
+          run = p_;
+        }
       } else if (c == '\\') {
         if (!escaped) {
           scratch.clear();
@@ -481,15 +494,6 @@ class json_scanner {
     p_ += 4;
     return true;
   }
-  // One multi-byte UTF-8 sequence at p_, well-formed per RFC 3629 (utf8.hpp): the byte ranges
-  // nlohmann's lexer accepts.
-  bool utf8() {
-    const std::size_t n = utf8_sequence(s_, p_);
-    if (!n) return fail();
-    p_ += n;
-    return true;
-  }
-
   std::string_view s_;
   std::size_t p_ = 0;
   std::size_t depth_ = 0;

@@ -50,6 +50,20 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return n;
 }
 
+// How many bytes at s[i] one U+FFFD replaces when utf8_sequence(s, i) is 0: the longest start
+// of a well-formed sequence, at least one byte, as the WHATWG Encoding Standard's decoder reads
+// it (TextDecoder, and so a browser's fetch().json()).
+inline std::size_t utf8_invalid_span(std::string_view s, std::size_t i) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  const std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  std::size_t k = 1;
+  for (; k < n && i + k < s.size() && b(i + k) >= lo && b(i + k) <= hi; ++k) lo = 0x80, hi = 0xBF;
+  return k;
+}
+
 #if defined(__SSE2__)
 // utf8_sequence's rules for 16 bytes at once (SSE2, every x86-64), so that text with accents,
 // Cyrillic or emoji is not checked one sequence, and one mispredicted branch, at a time. `v`

@@ -421,6 +421,14 @@ TEST_SUITE("Import CLI") {
                                     "\n" +
                                     line + "}\n")
               .ok);
+    // A byte that is not UTF-8 in a line's text costs that character, not the comment.
+    auto bytes = colloquy::import_remark42("{\"version\":1}\n" +
+                                           std::string(R"({"id":"b","time":"2020-01-01T00:00:00Z","text":"caf)") +
+                                           "\xE9" + R"(!","locator":{"url":"https://h.example/p/"}})" + "\n");
+    REQUIRE(bytes.ok);
+    REQUIRE(bytes.threads.size() == 1);
+    REQUIRE(bytes.threads[0].comments.size() == 1);
+    CHECK(bytes.threads[0].comments[0].text == "caf\xEF\xBF\xBD!");
   }
 
   TEST_CASE("An id with a control character is refused as the comments reader refuses it") {
@@ -581,6 +589,18 @@ TEST_SUITE("Import CLI") {
                                       .c_str());
     CHECK((WIFEXITED(tight) && WEXITSTATUS(tight) == 1));
     CHECK(read_text(err).find("document_too_large") != std::string::npos);
+  }
+
+  TEST_CASE("A problem names a huge source key by its first 256 bytes") {
+    const std::string id(100000, 'A');
+    auto r = colloquy::import_disqus(
+        "<disqus xmlns:dsq=\"http://disqus.com/disqus-internals\"><thread dsq:id=\"t\">"
+        "<link>https://b.example/p</link></thread><post dsq:id=\"" +
+        id + "\"><message>x</message><thread dsq:id=\"nowhere\"/></post></disqus>");
+    REQUIRE(r.ok);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].code == "unknown_thread");
+    CHECK(r.problems[0].id == "disqus:" + id.substr(0, 249) + "\xE2\x80\xA6");
   }
 
   TEST_CASE("Hostile items are inert when rendered, and keep their words") {
@@ -941,7 +961,10 @@ TEST_SUITE("Import CLI") {
     CHECK(cli(t, "import --from disqus " + data_dir + "/disqus.xml").status == 2);
     CHECK(cli(t, "import --from disqus " + data_dir + "/disqus.xml --db " + (t / "c.db") + " extra").status == 2);
     CHECK(cli(t, "import --form disqus").err.find("did you mean --from") != std::string::npos);
-    CHECK(cli(t, "import --from disqus " + (t / "missing.xml") + " --db " + (t / "c.db")).status == 1);
+    // No such file, or a directory, as for render and check: exit 2, with nothing written.
+    CHECK(cli(t, "import --from disqus " + (t / "missing.xml") + " --db " + (t / "c.db")).status == 2);
+    CHECK(cli(t, "import --from json " + t.path.string() + " --db " + (t / "c.db")).status == 2);
+    CHECK(cli(t, "import --from isso " + (t / "missing.db") + " --db " + (t / "c.db")).status == 2);
     CHECK(cli(t, "export --db " + (t / "missing.db")).status == 1);
     // A PostgreSQL URL is a database like a file: one that cannot be reached is unusable.
     auto unreachable = cli(t, "export --db postgresql://colloquy@127.0.0.1:1/none");
