@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -122,8 +123,14 @@ bool read_isso(const std::string& path, std::vector<isso_row>& rows, std::string
     isso_row r;
     r.id = sqlite3_column_int64(s, 0);
     if (sqlite3_column_type(s, 1) != SQLITE_NULL) r.parent = sqlite3_column_int64(s, 1);
-    r.created = sqlite3_column_double(s, 2);
-    if (sqlite3_column_type(s, 3) != SQLITE_NULL) r.modified = sqlite3_column_double(s, 3);
+    // SQLite keeps any value in any column: a time that is not a number (text, NULL) is not
+    // 1970, but no time at all (NaN: import_isso skips the comment as bad_date).
+    auto seconds = [&](int i) {
+      const int type = sqlite3_column_type(s, i);
+      return type == SQLITE_INTEGER || type == SQLITE_FLOAT ? sqlite3_column_double(s, i) : std::nan("");
+    };
+    r.created = seconds(2);
+    if (sqlite3_column_type(s, 3) != SQLITE_NULL) r.modified = seconds(3);
     r.mode = sqlite3_column_int64(s, 4);
     r.uri = text(5);
     r.text = text(6);

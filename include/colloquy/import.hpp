@@ -609,8 +609,10 @@ inline import_result import_isso(const std::vector<isso_row>& rows) {
     if (row.mode != 1 && row.mode != 2 && row.mode != 4)
       b.report(errc::bad_status, c.key, "status", "mode " + std::to_string(row.mode) + " unknown: kept as pending");
     c.text = row.text;  // Isso stores Markdown: comment markup already
-    c.up = std::max<std::int64_t>(0, row.likes);
-    c.down = std::max<std::int64_t>(0, row.dislikes);
+    // Counts as the comments reader takes them (0 to 2^53), so an export reads back with them.
+    if (row.likes > std::int64_t(limits::max_votes) || row.dislikes > std::int64_t(limits::max_votes))
+      b.report(errc::bad_votes, c.key, "votes", "likes or dislikes past 2^53: votes dropped");
+    else c.up = std::max<std::int64_t>(0, row.likes), c.down = std::max<std::int64_t>(0, row.dislikes);
     b.add(row.uri, std::move(c));
   }
   b.finish();

@@ -347,6 +347,45 @@ TEST_SUITE("Import CLI") {
     CHECK(not_isso.status == 1);
   }
 
+  TEST_CASE("Isso: a time that is not a number is no time; votes past 2^53 are dropped, so an export reads back") {
+    temp_dir t;
+    const std::string isso = t / "isso.db";
+    make_isso(isso);
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(isso.c_str(), &h) == SQLITE_OK);
+    // SQLite keeps any value in any column, whatever the table says.
+    REQUIRE(sqlite3_exec(h,
+                         "INSERT INTO comments VALUES (2, 20, NULL, 'garbage', NULL, 1, '', 'text time', 'A', NULL, "
+                         "NULL, 0, 0, X'', 0);"
+                         "INSERT INTO comments VALUES (2, 21, NULL, X'01', NULL, 1, '', 'blob time', 'B', NULL, "
+                         "NULL, 0, 0, X'', 0);"
+                         "INSERT INTO comments VALUES (2, 22, NULL, 1590000100.0, 'later', 1, '', 'odd edit', 'C', "
+                         "NULL, NULL, 2, 9223372036854775807, X'', 0);",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+    auto r = cli(t, "import --from isso " + isso + " --dry-run");
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    auto p = problems(r.err);
+    CHECK(has(p, "bad_date isso:20"));
+    CHECK(has(p, "bad_date isso:21"));
+    CHECK(has(p, "bad_votes isso:22"));
+    const std::string db = t.db("c.db");
+    REQUIRE(cli(t, "import --from isso " + isso + " --db " + db).status == 0);
+    auto c22 = comment(db, "isso-22");
+    CHECK(c22["up"] == "0");
+    CHECK(c22["down"] == "0");
+    CHECK(c22["edited"] == comment(db, "isso-1")["edited"]);  // as for a comment never edited
+    // Every exported document reads back without a problem.
+    auto exported = cli(t, "export --db " + db);
+    REQUIRE(exported.status == 0);
+    std::istringstream lines(exported.out);
+    for (std::string line; std::getline(lines, line);) {
+      write_text(t / "doc.json", line);
+      auto checked = cli(t, "check " + (t / "doc.json"));
+      CHECK_MESSAGE(checked.out.find("\"problems\":[]") != std::string::npos, checked.out);
+    }
+  }
+
   TEST_CASE("Remark42: a backup, plain or gzipped; bad lines and cycles reported") {
     temp_dir t;
     const std::string db = t.db("c.db"), gz = t / "backup.gz";
