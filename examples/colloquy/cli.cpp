@@ -59,6 +59,8 @@ const char* const serve_usage =
     "                   data-thread of <root>/index.html)\n"
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --vote-rate-limit N (votes per minute per address, 60; 0: off)\n"
+    "      --page-rate-limit N (pages of a thread over 256 KB built from nothing, per minute\n"
+    "                   per address, 60; 0: off)\n"
     "      --edit-window S (seconds a reader may edit or delete their comment, 900; 0: never)\n"
     "      --trust-proxy (behind a reverse proxy: the address is the last X-Forwarded-For entry)\n"
     "      --cors ORIGIN (repeatable, or comma-separated; * for any)\n"
@@ -112,6 +114,7 @@ const std::vector<command>& commands() {
         {"rate-limit"},
         {"admin-rate-limit"},
         {"vote-rate-limit"},
+        {"page-rate-limit"},
         {"edit-window"},
         {"max-body"},
         {"header-timeout"},

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <brotli/encode.h>
 #include <nlohmann/json.hpp>
@@ -372,6 +373,24 @@ class answer_cache {
     slots_.erase(it);
   }
 
+  // Threads whose answer was large when last built (big_answer bytes): building another page
+  // of one from nothing (a `limit` or cursor no one asked for yet) costs a client a token
+  // (--page-rate-limit, get_comments).
+  static constexpr std::size_t big_answer = 256 * 1024;
+  void note_size(const std::string& thread, std::size_t bytes) {
+    std::lock_guard<std::mutex> l(m_);
+    if (bytes < big_answer) {
+      big_.erase(thread);
+      return;
+    }
+    if (big_.size() >= 4096) big_.clear();  // bounded: forgetting a thread only makes its builds free
+    big_.insert(thread);
+  }
+  bool is_big(const std::string& thread) {
+    std::lock_guard<std::mutex> l(m_);
+    return big_.count(thread) > 0;
+  }
+
  private:
   struct entry {
     std::shared_ptr<slot> s;
@@ -384,6 +403,7 @@ class answer_cache {
   std::unordered_map<std::string, entry> slots_;
   std::size_t bytes_ = 0;
   std::uint64_t clock_ = 0;
+  std::unordered_set<std::string> big_;
 };
 
 // Values worked out from the database and kept under the version they were read at (a thread's,
@@ -767,6 +787,13 @@ int run(const config& c) {
       first.hash = content_hash(*first.identity);
       slot->other.clear();
     } else if (first.version != version || !first.identity) {
+      // A page of a large thread built from nothing (no earlier answer under this key, so not a
+      // reader after a new post) costs the client a token: a new `limit`, cursor or Host each
+      // time cannot make the server read and write a whole thread per request.
+      if (!first.identity && answers.is_big(thread) &&
+          rate_limited(res, "page", c.page_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
+                       "too many pages of a large thread built for this address; try again later"))
+        return;
       page p = comments.list(thread, std::size_t(limit), after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
@@ -782,6 +809,7 @@ int run(const config& c) {
       first.identity = std::make_shared<const std::string>(dump(body));
       first.hash = content_hash(*first.identity);
       slot->other.clear();
+      answers.note_size(thread, first.identity->size());
     }
     // Another origin: the same answer with its feed link, made from the first by replacing that
     // link (never by reading the thread again, so a client varying Host costs a copy, not a

@@ -47,18 +47,19 @@ inline constexpr const char* strict_csp = "default-src 'self'; script-src 'self'
 struct config {
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string root = "examples/seed";                        // the site: pages, feed
-  std::string widget;                                        // colloquy.js/.css/.wasm, served at /colloquy/
-  std::string comments = "";                                 // seed document imported into a new database
-                                                             // (empty: <root>/comments.json when it exists)
-  std::string seed_thread;                                   // the thread of a seed that is a bare array
-  std::string csp = strict_csp;                              // Content-Security-Policy header; empty: none
-  std::string db = "colloquy.db";                            // SQLite database file, created when missing, or a
-                                                             // postgresql:// URL (several processes may share it)
-  int rate_limit = 20;                                       // posts per minute per client address; 0: off
-  int admin_rate_limit = 30;                                 // /api/admin/* requests per minute per address
-                                                             // (both counted in the database, across processes)
-  int vote_rate_limit = 60;                                  // votes per minute per address; 0: off
+  std::string root = "examples/seed";  // the site: pages, feed
+  std::string widget;                  // colloquy.js/.css/.wasm, served at /colloquy/
+  std::string comments = "";           // seed document imported into a new database
+                                       // (empty: <root>/comments.json when it exists)
+  std::string seed_thread;             // the thread of a seed that is a bare array
+  std::string csp = strict_csp;        // Content-Security-Policy header; empty: none
+  std::string db = "colloquy.db";      // SQLite database file, created when missing, or a
+                                       // postgresql:// URL (several processes may share it)
+  int rate_limit = 20;                 // posts per minute per client address; 0: off
+  int admin_rate_limit = 30;           // /api/admin/* requests per minute per address
+                                       // (both counted in the database, across processes)
+  int vote_rate_limit = 60;            // votes per minute per address; 0: off
+  int page_rate_limit = 60;            // pages of a large thread built from nothing, per minute per address; 0: off
   long edit_window = colloquy::limits::edit_window_seconds;  // seconds a reader may edit or delete their own
                                                              // comment after posting it; 0: never
   bool trust_proxy = false;                                  // the client address is the one the reverse proxy

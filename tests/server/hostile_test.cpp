@@ -686,7 +686,9 @@ TEST_SUITE("Hostile clients") {
   TEST_CASE("6b. Memory: walking 240 distinct pages of a big thread does not grow the answer cache without end") {
     scratch_dir dir;
     write_file(dir.file("seed.json"), seed_document("/wide", 5000, 250));
-    server_process s(dir.db("c.db"), {"--seed", dir.file("seed.json")});
+    // One address builds all 240 pages here, as fast as it can: what --page-rate-limit refuses
+    // by default (test 19b); this test is about the memory they take.
+    server_process s(dir.db("c.db"), {"--seed", dir.file("seed.json"), "--page-rate-limit", "0"});
     raw::connection c("127.0.0.1", s.port());
     std::size_t total = 0;
     int ok = 0;
@@ -1421,6 +1423,36 @@ TEST_SUITE("Hostile clients") {
       int w = ::open(index.c_str(), O_WRONLY | O_NONBLOCK);
       if (w >= 0) ::close(w);
     }
+  }
+
+  TEST_CASE("19b. Pages of a large thread built from nothing are rate limited per address; kept ones are not") {
+    scratch_dir dir;
+    write_file(dir.file("seed.json"), seed_document("/big", 3000, 250));
+    server_process s(dir.db("c.db"), {"--seed", dir.file("seed.json"), "--page-rate-limit", "10"});
+    const std::string target = thread_target("/big");
+    REQUIRE(call(s, "GET", target, {}, "", "127.0.0.70", 20000ms).status == 200);  // the whole thread: large
+    // A new `limit` each time, from one address: each is a page built from nothing.
+    int built = 0, refused = 0;
+    std::string retry_after;
+    for (int k = 0; k < 30 && !refused; ++k) {
+      raw::response r = call(s, "GET", target + "&limit=" + std::to_string(1000 - k), {}, "", "127.0.0.70", 20000ms);
+      if (r.status == 200) ++built;
+      else if (r.status == 429 && code_of(r) == "rate_limited") ++refused, retry_after = r.header("Retry-After");
+      else FAIL("unexpected answer: " << r.describe());
+    }
+    MESSAGE(built << " new pages built for one address before a 429 (Retry-After: " << retry_after << " s)");
+    CHECK(refused == 1);
+    CHECK(built >= 9);
+    CHECK(built <= 12);
+    CHECK_FALSE(retry_after.empty());
+    // What is kept costs nothing, and other addresses are not held back.
+    CHECK(call(s, "GET", target + "&limit=1000", {}, "", "127.0.0.70").status == 200);
+    CHECK(call(s, "GET", target, {}, "", "127.0.0.70").status == 200);
+    CHECK(call(s, "GET", target + "&limit=500", {}, "", "127.0.0.71", 20000ms).status == 200);
+    // A small thread's pages are never counted.
+    for (int k = 1; k <= 20; ++k)
+      CHECK(call(s, "GET", thread_target(seed_thread) + "&limit=" + std::to_string(k), {}, "", "127.0.0.70").status ==
+            200);
   }
 
   TEST_CASE("19. Hosts and made-up threads cannot sweep the answer cache; HEAD is never followed by a body") {
