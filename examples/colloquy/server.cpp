@@ -812,34 +812,33 @@ int run(const config& c) {
       answers.note_size(thread, first.identity->size());
     }
     // Another origin: the same answer with its feed link, made from the first by replacing that
-    // link (never by reading the thread again, so a client varying Host costs a copy, not a
-    // rebuild); kept for a few origins, and for any more answered as is, uncompressed.
-    answer_cache::answer spliced;
+    // link (never by reading the thread again), and kept, for a few origins. Any more (a client
+    // varying Host's port, say) get the first origin's answer as kept, compressed: its feed link
+    // names another of this server's own names, which serves the same feed.
     answer_cache::answer* chosen = &first;
     if (origin != first.origin) {
-      chosen = nullptr;
       for (answer_cache::answer& o : slot->other)
         if (o.origin == origin) chosen = &o;
-      if (!chosen) {
+      if (chosen == &first && slot->other.size() + 1 < answer_cache::max_origins) {
         const std::string was = "\"feed\":" + dump(json(atom_feed_url(first.origin, thread)));
         const std::size_t at = first.identity->find(was);
         std::string body = *first.identity;
         if (at != std::string::npos)
           body.replace(at, was.size(), "\"feed\":" + dump(json(atom_feed_url(origin, thread))));
-        spliced.version = first.version;
-        spliced.origin = origin;
-        spliced.hash = content_hash(first.hash + '\n' + origin);
-        spliced.identity = std::make_shared<const std::string>(std::move(body));
-        if (slot->other.size() + 1 < answer_cache::max_origins) chosen = &slot->other.emplace_back(std::move(spliced));
-        else chosen = &spliced;
+        answer_cache::answer& o = slot->other.emplace_back();
+        o.version = first.version;
+        o.origin = origin;
+        o.hash = content_hash(body);
+        o.identity = std::make_shared<const std::string>(std::move(body));
+        chosen = &o;
       }
     }
     answer_cache::answer& a = *chosen;
     accepted_codings ok = parse_accept_encoding(req.header("Accept-Encoding"));
     std::shared_ptr<const std::string> body = a.identity;
     std::string coding;
-    // Small answers are not worth a compression step, nor one that is not kept.
-    if (a.identity->size() >= 1024 && chosen != &spliced) {
+    // Small answers are not worth a compression step.
+    if (a.identity->size() >= 1024) {
       if (ok.br) {
         if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
         if (!a.br->empty()) body = a.br, coding = "br";
