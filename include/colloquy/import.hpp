@@ -183,6 +183,13 @@ class builder {
     // The reader's rule for ids (read.hpp), so that every stored comment can be read back.
     if (c.id.empty() || c.id.size() > limits::max_id_bytes || id_has_control(c.id))
       return report(c.id.empty() ? errc::missing_id : errc::bad_id, key, "id", "no usable id: skipped");
+    // A source key names one comment in the whole file (it becomes the store's unique
+    // clientId): a second one in another thread is skipped here, one in the same thread by order().
+    if (!c.key.empty()) {
+      const std::size_t where = std::hash<std::string>{}(thread);
+      if (auto [at, fresh] = key_threads_.try_emplace(c.key, where); !fresh && at->second != where)
+        return report(errc::duplicate_id, key, "id", "a second comment with this id, in another thread: skipped");
+    }
     field(c.name, key, "name", limits::max_name_bytes, false, errc::bad_author);
     field(c.location, key, "location", limits::max_location_bytes, false, errc::bad_author);
     field(c.text, key, "text", limits::max_text_bytes, true, errc::text_truncated);
@@ -240,8 +247,9 @@ class builder {
  private:
   import_result& r_;
   std::unordered_map<std::string, std::size_t> index_;
-  std::unordered_map<std::string, std::string> queries_;  // thread -> the query of its first link
-  std::set<std::string> merged_;                          // threads reported as threads_merged
+  std::unordered_map<std::string, std::string> queries_;      // thread -> the query of its first link
+  std::set<std::string> merged_;                              // threads reported as threads_merged
+  std::unordered_map<std::string, std::size_t> key_threads_;  // source key -> its thread (hashed)
   bool keep_given_order_ = false;
   bool keep_thread_ids_ = false;
 
@@ -288,7 +296,7 @@ class builder {
         report(c, errc::self_parent, "parent", "a comment replying to itself: moved to the top level");
         c.parent.clear();
       } else if (!c.parent.empty() && !at.count(c.parent)) {
-        report(c, errc::orphan, "parent", "parent " + c.parent + " is not in the file: moved to the top level");
+        report(c, errc::orphan, "parent", "parent " + c.parent + " is not in this thread: moved to the top level");
         c.parent.clear();
       }
     }

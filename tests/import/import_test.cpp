@@ -630,6 +630,29 @@ TEST_SUITE("Import CLI") {
     CHECK(read_text(err).find("document_too_large") != std::string::npos);
   }
 
+  TEST_CASE("A Disqus id repeated in another thread is one comment: the second is skipped and said") {
+    auto r = colloquy::import_disqus(
+        "<disqus xmlns:dsq=\"http://disqus.com/disqus-internals\">"
+        "<thread dsq:id=\"t1\"><link>https://blog.example/a/</link></thread>"
+        "<thread dsq:id=\"t2\"><link>https://blog.example/b/</link></thread>"
+        "<post dsq:id=\"1\"><message>in a</message><createdAt>2010-09-25T14:03:00Z</createdAt><thread "
+        "dsq:id=\"t1\"/></post>"
+        "<post dsq:id=\"1\"><message>in b</message><createdAt>2010-09-25T14:04:00Z</createdAt><thread "
+        "dsq:id=\"t2\"/></post>"
+        "<post dsq:id=\"2\"><message>reply in b</message><createdAt>2010-09-25T14:05:00Z</createdAt>"
+        "<thread dsq:id=\"t2\"/><parent dsq:id=\"1\"/></post></disqus>");
+    REQUIRE(r.ok);
+    std::vector<std::string> said;
+    for (const auto& p : r.problems) said.push_back(p.code + " " + p.id);
+    CHECK(said == std::vector<std::string>{"duplicate_id disqus:1", "orphan disqus:2"});
+    REQUIRE(r.threads.size() == 2);
+    CHECK(r.threads[0].comments.size() == 1);
+    CHECK(r.threads[0].comments[0].text == "in a");
+    REQUIRE(r.threads[1].comments.size() == 1);
+    CHECK(r.threads[1].comments[0].id == "disqus-2");
+    CHECK(r.threads[1].comments[0].parent.empty());
+  }
+
   TEST_CASE("A problem names a huge source key by its first 256 bytes") {
     const std::string id(100000, 'A');
     auto r = colloquy::import_disqus(
