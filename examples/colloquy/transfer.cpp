@@ -25,8 +25,9 @@ namespace colloquy::server {
 
 namespace {
 
-// Reads FILE (stdin for "" and "-") up to limits::max_import_bytes; false with a reason.
-bool read_file(const std::string& path, std::string& out, std::string& why) {
+// Reads FILE (stdin for "" and "-") up to limits::max_import_bytes; false with a reason, and
+// `usage` set when the argument is no file to read (none there, a directory).
+bool read_file(const std::string& path, std::string& out, std::string& why, bool& usage) {
   const std::size_t cap = limits::max_import_bytes;
   // In steps, so memory follows the file's size, not the cap.
   auto read_capped = [&](std::istream& in) {
@@ -45,11 +46,13 @@ bool read_file(const std::string& path, std::string& out, std::string& why) {
   if (path.empty() || path == "-") return read_capped(std::cin);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
+    usage = true;
     why = path + " is a directory, not a file";
     return false;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    usage = true;
     why = "cannot read " + path + ": " + std::strerror(errno);
     return false;
   }
@@ -195,12 +198,9 @@ import_result read_source(const import_options& o, std::string& why, bool& usage
     return import_isso(rows);
   }
   std::string bytes;
-  if (!read_file(o.file, bytes, why)) {
-    // No such file, or a directory: a usage error (exit 2), as for every command; a file too
-    // large is unusable input (exit 1).
-    usage = why.rfind(errc::document_too_large, 0) != 0;
-    return {};
-  }
+  // No such file, or a directory: a usage error (exit 2), as for every command; a file too
+  // large is unusable input (exit 1).
+  if (!read_file(o.file, bytes, why, usage)) return {};
   if (o.from == "disqus") return import_disqus(bytes);
   if (o.from == "wordpress") return import_wordpress(bytes);
   if (o.from == "remark42") {

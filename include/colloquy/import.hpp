@@ -164,10 +164,7 @@ class builder {
   // A source key as a problem names it: the first 256 bytes (whole characters) and "…", so one
   // item with a 50 MB id never writes a 50 MB line.
   static std::string shown_key(std::string_view key) {
-    if (key.size() <= 256) return std::string(key);
-    std::size_t end = 256;
-    while (end > 0 && (static_cast<unsigned char>(key[end]) & 0xC0) == 0x80) --end;
-    return std::string(key.substr(0, end)) + "\xE2\x80\xA6";
+    return key.size() <= 256 ? std::string(key) : std::string(utf8_prefix(key, 256)) + "\xE2\x80\xA6";
   }
 
   // Adds `c` to the thread of `url` (a URL or a path; with keep_thread_ids, the thread id as
@@ -709,11 +706,10 @@ inline import_result import_documents(std::string_view bytes) {
   if (bytes.size() > limits::max_import_bytes)
     return refuse(errc::document_too_large, "the file is larger than 512 MB");
   std::vector<std::string_view> docs;
-  problem whole;  // why the file is not one document
-  if (read_result d = read_comments(bytes); d.ok) {
+  read_result whole = read_comments(bytes);  // the file as one document: read once, used below
+  if (whole.ok) {
     docs.push_back(bytes);
   } else {
-    whole = std::move(d.error);
     for (std::size_t pos = 0; pos < bytes.size();) {
       std::size_t nl = bytes.find('\n', pos);
       std::size_t end = nl == std::string_view::npos ? bytes.size() : nl;
@@ -729,7 +725,7 @@ inline import_result import_documents(std::string_view bytes) {
   b.keep_thread_ids();
   std::size_t usable = 0;
   for (std::size_t n = 0; n < docs.size(); ++n) {
-    read_result d = read_comments(docs[n]);
+    read_result d = whole.ok ? std::move(whole) : read_comments(docs[n]);
     const std::string where = "document " + std::to_string(n + 1);
     if (!d.ok) {
       b.report(d.error.code, where, "", d.error.message + ": skipped");
@@ -787,7 +783,7 @@ inline import_result import_documents(std::string_view bytes) {
   }
   if (usable == 0) {
     // Not JSON lines either: the file as one document, and where it breaks.
-    if (!whole.code.empty()) return refuse(std::move(whole));
+    if (!whole.ok) return refuse(std::move(whole.error));
     return refuse(errc::bad_thread, "no document in the file names its thread (a bare array, a blank id)");
   }
   b.finish();

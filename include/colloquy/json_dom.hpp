@@ -84,9 +84,12 @@ inline bool as_json_parse_reads(std::string_view text, std::string& out) {
     if (c == '"') {  // a string, to its closing quote
       for (++i; i < text.size() && text[i] != '"';) {
         if (static_cast<unsigned char>(text[i]) >= 0x80) {  // not UTF-8: U+FFFD, as TextDecoder reads it
-          const std::size_t n = utf8_sequence(text, i);
-          if (!n) replace(i, i + utf8_invalid_span(text, i), "\xEF\xBF\xBD");
-          i = n ? i + n : copied;
+          std::size_t n = utf8_sequence(text, i);
+          if (!n) {
+            n = utf8_invalid_span(text, i);
+            replace(i, i + n, "\xEF\xBF\xBD");
+          }
+          i += n;
           continue;
         }
         if (text[i] != '\\') {
