@@ -60,11 +60,11 @@ function avatar(a) {
   return `<span class="${classes}" aria-hidden="true"></span>`;
 }
 
-function votes(v) {
+function votes(v, who) {
   const up = typeof v === 'number' ? Math.max(v, 0) : (v && v.up) || 0;
   const down = typeof v === 'number' ? Math.max(-v, 0) : (v && v.down) || 0;
-  return `<button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote, ${up}">\u25B2 ${up}</button>` +
-    `<button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote, ${down}">\u25BC ${down}</button>`;
+  return `<button data-action="vote" data-vote="up" aria-pressed="false" aria-label="Upvote the comment by ${who}, ${up}">\u25B2 ${up}</button>` +
+    `<button data-action="vote" data-vote="down" aria-pressed="false" aria-label="Downvote the comment by ${who}, ${down}">\u25BC ${down}</button>`;
 }
 
 export function renderJS(bytes) {
@@ -125,7 +125,7 @@ export function renderJS(bytes) {
       `${capped ? ` data-reply-to="${escape(parent.id)}"` : ''} aria-posinset="${i + 1}" aria-setsize="${order.length}" ` +
       `aria-label="${level > 1 ? `Reply by ${who}, level ${level}, ${date}` : `Comment by ${who}, ${date}`}">${avatar(c.author)}<p class="byline">` +
       `${byline(c.author, capped ? (parent.author.name || '').trim() || 'Anonymous' : null)}</p>` +
-      `<span class="date" data-datetime="${isoDate(c.created)}">${date}</span><div class="body" dir="auto">${paragraphs(c.text)}</div>${votes(c.votes)}` +
+      `<span class="date" data-datetime="${isoDate(c.created)}">${date}</span><div class="body" dir="auto">${paragraphs(c.text)}</div>${votes(c.votes, who)}` +
       `<button data-action="reply" aria-label="Reply to ${who}">Reply</button>` +
       `<button data-action="link" aria-label="Link to the comment by ${who}">Link</button></div>\n`);
   }

@@ -92,6 +92,17 @@ export const SYSTEMS = {
 <script src="/colloquy/colloquy.js" defer data-thread="/bench/${n}" data-comments="/api/comments"></script>`),
     answer: colloquyAnswer,
   },
+  // Colloquy without the reader actions' markup (no vote buttons, no avatars): what they cost
+  // the paint, beside the default in one run. Only when asked for (--systems colloquy,bare).
+  bare: {
+    label: 'Colloquy bare',
+    selector: 'div.comment',
+    root: '#colloquy',
+    optIn: true,
+    page: (n) => page('Colloquy', '', `<div id="colloquy"></div>
+<script src="/colloquy/colloquy.js" defer data-thread="/bench/${n}" data-comments="/api/comments" data-votes="off" data-avatars="off"></script>`),
+    answer: colloquyAnswer,
+  },
   baseline: {
     label: 'one innerHTML',
     selector: 'div.comment',

@@ -5,6 +5,7 @@
 //
 //   tests/setup.sh && nice -n 19 node tests/bench/widgets.mjs
 //       [--runs 5] [--sizes 200,1000,10000] [--systems colloquy,baseline,artalk,waline]
+//       (also `bare`: Colloquy with data-votes="off" data-avatars="off", only when named)
 //       [--lighthouse-runs 5] [--no-lighthouse] [--smoke] [--from build/bench/page-results.json]
 //
 // --smoke: one run at 200 comments, no Lighthouse; exits non-zero unless every system produced
@@ -29,7 +30,7 @@ const opt = (name, fallback) => { const i = args.indexOf('--' + name); return i 
 const smoke = flag('smoke');
 const runs = smoke ? 1 : Number(opt('runs', 5));
 const sizes = smoke ? [200] : opt('sizes', '200,1000,10000').split(',').map(Number);
-const systems = opt('systems', Object.keys(SYSTEMS).join(',')).split(',');
+const systems = opt('systems', Object.keys(SYSTEMS).filter((s) => !SYSTEMS[s].optIn).join(',')).split(',');
 const lighthouseRuns = smoke || flag('no-lighthouse') ? 0 : Number(opt('lighthouse-runs', 5));
 const out = path.join(repo, 'build/bench');
 fs.mkdirSync(out, { recursive: true });
