@@ -213,9 +213,11 @@ TEST_SUITE("Reading comments documents") {
     auto author = read_both(R"J([{"id":1,"created":0,"text":"","author":{"name":"A"},"author":{"location":"L"}}])J");
     CHECK(author.comments[0].author.name.empty());  // the whole last author object wins
     CHECK(author.comments[0].author.location == "L");
-    auto fields = read_both(R"J({"thread":1,"next":[],"comments":[]})J");
+    auto fields = read_both(R"J({"thread":1,"next":[],"total":"3","comments":[]})J");
     REQUIRE(fields.ok);
-    CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next});
+    CHECK(codes(fields) == std::vector<std::string_view>{errc::bad_thread, errc::bad_next, errc::bad_total});
+    CHECK(fields.total == -1);
+    CHECK(read_both(R"J({"total":7,"comments":[],"total":12})J").total == 12);  // the last one, as for any key
   }
 
   TEST_CASE("Numbers past a double's range and lone surrogate escapes spoil only their own item") {

@@ -70,18 +70,18 @@ TEST_SUITE("Reader actions in the thread") {
     CHECK(has(r.html, R"(id="comment-gone")"));  // the placeholder keeps its anchor: replies link to it
   }
 
-  TEST_CASE("Vote buttons show the counts, are named \"Upvote, 3\" and are pressed as this reader voted") {
+  TEST_CASE("Vote buttons show the counts, are named for the comment with the count last, pressed as voted") {
     const rendered plain = render("{}");
     const std::string c1 = article(plain.html, "c1");
     CHECK(has(c1,
               "<button data-action=\"vote\" data-vote=\"up\" aria-pressed=\"false\" "
-              "aria-label=\"Upvote, 3\">\u25B2 3</button>"
+              "aria-label=\"Upvote the comment by Mary D., 3\">\u25B2 3</button>"
               "<button data-action=\"vote\" data-vote=\"down\" aria-pressed=\"false\" "
-              "aria-label=\"Downvote, 1\">\u25BC 1</button>"));
+              "aria-label=\"Downvote the comment by Mary D., 1\">\u25BC 1</button>"));
     // A net score only (-2): shown on the side it leans to.
     const std::string c2 = article(plain.html, "c2");
-    CHECK(has(c2, R"(aria-label="Upvote, 0")"));
-    CHECK(has(c2, R"(aria-label="Downvote, 2")"));
+    CHECK(has(c2, R"(aria-label="Upvote the comment by Ron, 0")"));
+    CHECK(has(c2, R"(aria-label="Downvote the comment by Ron, 2")"));
 
     const rendered voted = render(R"({"voted":{"c1":1,"c2":-1,"nope":1}})");
     CHECK(has(article(voted.html, "c1"), R"(data-vote="up" aria-pressed="true")"));
@@ -212,8 +212,11 @@ TEST_SUITE("Reader actions in the thread") {
   TEST_CASE("Every locale names the actions in its own words, with the count and the date in place") {
     for (const colloquy::locale_data* loc : colloquy::locales) {
       CAPTURE(loc->tag);
-      CHECK(has(loc->vote_up, "{n}"));
-      CHECK(has(loc->vote_down, "{n}"));
+      // Named for the comment, the count last (colloquy-post.js updates the last number).
+      for (std::string_view vote : {loc->vote_up, loc->vote_down}) {
+        CHECK(has(vote, "{name}"));
+        CHECK(vote.substr(vote.size() - 3) == "{n}");
+      }
       CHECK(has(loc->edited, "{when}"));
       CHECK_FALSE(loc->link.empty());
       if (loc != &colloquy::locale_en) {
@@ -224,7 +227,7 @@ TEST_SUITE("Reader actions in the thread") {
       }
     }
     const rendered ru = render(R"({"locale":"ru","editable":["c1"]})");
-    CHECK(has(ru.html, R"(aria-label="Нравится, 3")"));
+    CHECK(has(ru.html, R"(aria-label="Нравится комментарий: Mary D., 3")"));
     CHECK(has(ru.html, ">Удалить</button>"));
   }
 }

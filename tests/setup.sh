@@ -37,9 +37,13 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
 fi
 
 jobs=$(nproc)
+# --demo (examples/demo.sh): only what the demo serves, the colloquy tool and the widget, not
+# the test programs (a fraction of the build); tests/run.sh builds the rest.
+native=() wasm=()
+if [ "${1:-}" = "--demo" ]; then native=(--target colloquy_cli) wasm=(--target colloquy_widget); fi
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j"$jobs"
+cmake --build build/native -j"$jobs" "${native[@]}"
 if [ ! -f build/wasm/CMakeCache.txt ]; then
   emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build build/wasm -j"$jobs"
+cmake --build build/wasm -j"$jobs" "${wasm[@]}"

@@ -310,6 +310,50 @@ TEST_SUITE("Server pages") {
     CHECK(colloquy::render_comments(pages({page("ab", nullptr), recent}), "{}").find("\"orphan\"") != std::string::npos);
   }
 
+  // A paged thread's heading counts the thread, not the pages held: the server's "total" (of its
+  // latest page that has one), moved by what the widget learnt since.
+  std::string heading_of(const std::string& input) {
+    const std::string html = colloquy::render_comments(input, "{}");
+    const std::size_t at = html.find(R"(<h2 id="colloquy-comments-title">)");
+    REQUIRE(at != std::string::npos);
+    const std::size_t from = html.find('>', at) + 1;
+    return html.substr(from, html.find('<', from) - from);
+  }
+  std::string counted(const std::string& ids, const char* next, int total) {
+    std::string doc = page(ids, next);
+    return doc.insert(doc.size() - 1, ",\"total\":" + std::to_string(total));
+  }
+
+  TEST_CASE("A paged thread's heading counts the server's total and what the widget learnt since") {
+    CHECK(colloquy::read_comment_pages(counted("ab", "p2", 40)).total == 40);
+    CHECK(colloquy::read_comment_pages(page("ab", "p2")).total == -1);
+    CHECK(heading_of(pages({page("ab", "p2")})) == "2 Comments");  // no total: the comments held
+    CHECK(heading_of(pages({counted("ab", "p2", 40)})) == "40 Comments");
+    const std::string mine = R"([{"id":"n","created":5,"text":"mine"}])";
+    const std::string gone = R"([{"id":"a","created":1,"text":"","status":"deleted"}])";
+    const std::string edit = R"([{"id":"b","created":1,"text":"B2"}])";
+    CHECK(heading_of(pages({counted("ab", "p2", 40), mine})) == "41 Comments");
+    CHECK(heading_of(pages({counted("ab", "p2", 40), mine, edit})) == "41 Comments");
+    CHECK(heading_of(pages({counted("ab", "p2", 40), mine, gone})) == "40 Comments");
+    CHECK(heading_of(pages({counted("ab", "p2", 40), gone, gone})) == "39 Comments");  // deleted once
+    // The next page counts the reader's comment itself (the server had it by then).
+    const std::string next = R"({"comments":[{"id":"n","created":5,"text":"mine"}],"next":null,"total":41})";
+    CHECK(heading_of(pages({counted("ab", "p2", 40), mine, next})) == "41 Comments");
+    // Never fewer than the comments shown (a total from before a burst of posts).
+    CHECK(heading_of(pages({counted("abcde", nullptr, 2)})) == "5 Comments");
+    // A total that is no count is reported and ignored.
+    for (const char* bad : {"-1", "1.5", "\"40\"", "true", "9007199254740993"}) {
+      CAPTURE(bad);
+      const std::string doc = R"({"comments":[{"id":"a","created":1,"text":"A"}],"total":)" + std::string(bad) + "}";
+      const auto r = colloquy::read_comment_pages(doc);
+      CHECK(r.total == -1);
+      REQUIRE(r.problems.size() == 1);
+      CHECK(r.problems[0].code == "bad_total");
+      CHECK(heading_of(pages({doc})) == "1 Comment");
+    }
+    CHECK(colloquy::read_comment_pages(R"({"comments":[],"total":null})").problems.empty());
+  }
+
   TEST_CASE("A session reads the pages as render_comments does") {
     const std::string input = pages({page("abc", "p2"), R"([{"id":"b","created":2,"text":"edited b"}])",
                                      R"([{"id":"c","created":2,"text":"","status":"deleted"}])"});

@@ -438,6 +438,18 @@ TEST_SUITE("Latest Stories: unusable feeds") {
     CHECK(read_feed("\xEF\xBB\xBF{\"items\":[]}").ok);  // a BOM is fine
   }
 
+  TEST_CASE("A feed too deep says where, as one that is not JSON does") {
+    const feed_result deep = read_feed("{\"items\":\n  " + std::string(200, '[') + std::string(200, ']') + "}");
+    CHECK(deep.error.code == "json_too_deep");
+    CHECK(deep.error.line == 2);
+    CHECK(deep.error.column > 2);
+    CHECK(deep.error.message.find("at line 2, column ") != std::string::npos);
+    const feed_result broken = read_feed("{\"items\":\n  [1,}");
+    CHECK(broken.error.code == "not_json");
+    CHECK(broken.error.line == 2);
+    CHECK(broken.error.column == 6);
+  }
+
   TEST_CASE("An HTML page given for its feed is named as a page, with where its feed is linked") {
     auto code = [](std::string_view feed) { return read_feed(feed).error.code; };
     for (const char* page : {"<!DOCTYPE html>\n<html lang=\"en\"><head><title>Blog</title>", "<!doctype html>",

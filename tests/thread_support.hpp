@@ -396,6 +396,7 @@ inline void check_same_reading(const read_result& a, const read_result& b) {
   CHECK(a.error.code == b.error.code);
   CHECK(a.thread == b.thread);
   CHECK(a.next == b.next);
+  CHECK(a.total == b.total);
   REQUIRE(a.comments.size() == b.comments.size());
   std::size_t same = 0;
   for (std::size_t i = 0; i < a.comments.size(); ++i) {

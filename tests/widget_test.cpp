@@ -84,6 +84,18 @@ TEST_SUITE("The loader's questions") {
     CHECK(bad.ignored == std::vector<std::string>{"votes"});
   }
 
+  TEST_CASE("A time zone that is none is named as ignored, and UTC is used; named zones and offsets are kept") {
+    for (const char* zone : {"+99:00", "-15:00", "12:00", "+5:3", ""}) {
+      CAPTURE(zone);
+      const widget_options o = parse_widget_options(std::string(R"({"timeZone":")") + zone + "\"}");
+      CHECK(o.ignored == std::vector<std::string>{"timeZone"});
+      CHECK_FALSE(o.zone.host);
+      CHECK(o.zone.offset_minutes == 0);
+    }
+    for (const char* zone : {"UTC", "+05:30", "-03:00", "local", "Pacific/Kiritimati"})
+      CHECK(parse_widget_options(std::string(R"({"timeZone":")") + zone + "\"}").ignored.empty());
+  }
+
   TEST_CASE("The auto theme: the first opaque background decides, then color-scheme, then the reader") {
     CHECK(page_scheme("normal\n\n0 0 0 0\n17 17 17 255", "{}") == "dark");
     CHECK(page_scheme("normal\n\n255 255 255 255\n0 0 0 255", "{}") == "light");
@@ -339,6 +351,10 @@ TEST_SUITE("The loader's questions") {
     const std::string again = R"([{"id":"a1","parent":"a","created":"2010-01-02T00:00:00Z","text":"again"}])";
     CHECK(spot(again, "oldest")["after"] == "a");
     CHECK(spot(again, "oldest")["count"] == "3 Comments");
+    // A page of a longer thread says its total: the count is the thread's, the new one with it.
+    const std::string paged =
+        R"({"comments":[{"id":"a","created":"2010-01-01T00:00:00Z","text":"x"}],"next":"p2","total":40})";
+    CHECK(json_of(place_comment(joined({paged, top}), "{}"))["count"] == "41 Comments");
     // Alone (no thread loaded) it is first; without a comment there is nothing to place.
     CHECK(json_of(place_comment(top, "{}"))["after"].is_null());
     CHECK(json_of(place_comment(joined({thread, "[]"}), "{}"))["error"]["code"] == "no_comments");

@@ -74,15 +74,18 @@
   }
 
   // Another order: the thread sorted again once the reader has chosen, and the menu keeps focus
-  // (the header it sits in is rendered again with the list).
+  // (the header it sits in is rendered again with the list). A thread the server still holds
+  // pages of (a cursor) is asked for again in the new order: its first page, then its pages.
   function sort(w, select) {
     const state = w.state;
     clearTimeout(state.sorting);
     state.sorting = setTimeout(() => {
       state.sort = select.value;
       const focused = w.root.activeElement === select;
-      const token = ++state.token;
-      w.showThread(token).then(() => {
+      const paged = w.commentsSlot.querySelector('button[data-action="more"][data-cursor]');
+      const shown = paged ? w.load() : w.showThread(++state.token);
+      const token = state.token;
+      shown.then(() => {
         const menu = w.commentsSlot.querySelector('select[name="sort"]');
         if (focused && state.token === token && menu) menu.focus();
       });
@@ -151,7 +154,7 @@
     const token = state.token;
     const cursor = button.getAttribute('data-cursor');
     const next = parseInt(button.getAttribute('data-next'), 10);
-    const url = cursor !== null && w.commentsUrl(state.o);
+    const url = cursor !== null && w.commentsUrl(state.o, state.sort);
     if (cursor === null && !(next >= 0)) return Promise.resolve();
     if (url) url.searchParams.set('cursor', cursor);
     button.disabled = true;

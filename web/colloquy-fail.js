@@ -16,7 +16,10 @@
     else if (code) w.warn('the comments document was not usable: ' + code, e.message);
     else if (!state.core && !wasmAllowed(e)) w.warn('comments not loaded: this page does not let WebAssembly run (' + e.message + ')', typeof WebAssembly === 'object' ? "add 'wasm-unsafe-eval' to script-src in the page's Content-Security-Policy" : 'WebAssembly is turned off in this browser');
     else if (e.name === 'TimeoutError') w.warn('comments not loaded: no answer in ' + o.fetchTimeout + ' ms', 'raise data-fetch-timeout, or check data-comments');
-    else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
+    else if (e instanceof TypeError && o.comments && new URL(o.comments, location.href).origin !== location.origin) {
+      // No answer the page may read, from another origin: down, or not allowing this page (CORS).
+      w.warn('comments not loaded: ' + e.message + ' from ' + new URL(o.comments, location.href).origin, 'check that the comments server runs and allows this page\'s origin (colloquy serve --cors ' + location.origin + ')');
+    } else w.warn('comments not loaded: ' + e.message, 'check data-comments and that colloquy.wasm is served next to colloquy.js');
     if (state.token !== token || !state.core) return; // no module: the status line and its Retry are all there is
     w.commentsSlot[state.adopted ? 'append' : 'replaceChildren'](w.htmlNode('<div class="list"></div>'));
     const done = w.afterRender();

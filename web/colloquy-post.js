@@ -167,7 +167,9 @@
     }
 
     // A form the loader made: filled from its draft and the remembered name, never over what
-    // the reader has typed already (the first keys may come before this script).
+    // the reader has typed already (the first keys may come before this script), and the
+    // remembered name never into the field the reader has just stepped into to type (a form
+    // first filled on that focus: another widget's, shown before the reader first posted).
     function fillForm(form) {
       if (formKeys.has(form)) return form;
       formKeys.set(form, draftKey(form.getAttribute('data-parent'), form.colloquyPlace));
@@ -175,8 +177,9 @@
       var me = stored('author', null) || {};
       var f = form.elements;
       var typed = f.text.value;
-      f.name.value = f.name.value || draft.name || me.name || '';
-      f.location.value = f.location.value || draft.location || me.location || '';
+      var here = form.getRootNode().activeElement;
+      f.name.value = f.name.value || draft.name || (f.name === here ? '' : me.name) || '';
+      f.location.value = f.location.value || draft.location || (f.location === here ? '' : me.location) || '';
       f.text.value = f.text.value || draft.text || '';
       if (typed) saveDraft(form);
       updatePreview(form);

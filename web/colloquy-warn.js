@@ -36,8 +36,14 @@
     no_styles: (d) => ['styles not loaded: ' + d, 'serve colloquy.css next to colloquy.js'],
     no_stories: (d) => ['stories not shown: ' + d],
     no_update: (d) => ['update() not applied: ' + d],
+    // Read again on each mount() or update(): said once.
+    bad_number: (d) => (numbers.has(d) ? null : numbers.add(d) && ['option ' + d + ' is not a usable number, the default is used', 'see README, "Embed it"']),
   };
-  tell.say = (warn, key, detail) => warn(...words[key](detail));
+  const numbers = new Set();
+  tell.say = (warn, key, detail) => {
+    const said = words[key](detail);
+    if (said) warn(...said);
+  };
 
   document.dispatchEvent(new CustomEvent('colloquy:warn', { detail: tell }));
 })();

@@ -159,17 +159,19 @@
     o.locale = document.documentElement.lang || navigator.language || DEFAULTS.locale;
     Object.keys(options).forEach((k) => { if (options[k] !== undefined && options[k] !== null && options[k] !== '') o[k] = options[k]; });
     ['pageSize', 'storiesCount', 'summaryLength', 'relativeDays', 'postTimeout', 'fetchTimeout', 'maxBytes'].forEach((k) => {
-      const n = parseInt(o[k], 10);
-      o[k] = n > 0 || (n === 0 && (k === 'pageSize' || k === 'relativeDays')) ? n : DEFAULTS[k];
+      const n = parseInt(o[k], 10), usable = n > 0 || (n === 0 && (k === 'pageSize' || k === 'relativeDays'));
+      if (!usable && o[k] !== DEFAULTS[k]) say('bad_number', k + ' "' + o[k] + '"');
+      o[k] = usable ? n : DEFAULTS[k];
     });
     return o;
   }
-  // The comments endpoint, asked for a page of `limit` top-level threads (DESIGN §2).
-  function commentsUrl(o) {
+  // The comments endpoint, asked for a page of `limit` top-level threads (DESIGN §2), paged in the order on show.
+  function commentsUrl(o, sort) {
     if (!o.comments) return null;
     const url = new URL(o.comments, location.href);
     url.searchParams.set('thread', o.thread);
     if (o.pageSize) url.searchParams.set('limit', String(o.pageSize));
+    if (o.pageSize && sort && sort !== 'oldest') url.searchParams.set('sort', sort);
     return url;
   }
   const coreOptions = (o, sort) => ({ sort, theme: o.theme, locale: o.locale, pageUrl: canonicalUrl(), storiesCount: o.storiesCount,
@@ -218,12 +220,13 @@
     }
   }
 
-  // data-theme="auto": the page's colour-scheme, the reader's preference, then the backgrounds (colour,
-  // image) from the mount element up, for the core to judge (a 1x1 canvas reads any colour syntax).
+  // data-theme="auto": the page's colour-scheme (CSS, else <meta name="color-scheme">), the reader's preference, then
+  // the backgrounds (colour, image) from the mount element up, for the core to judge (a 1x1 canvas reads any colour).
   let probe = null;
   function pageColors(element) {
     probe = probe || document.createElement('canvas').getContext('2d', { willReadFrequently: true });
-    const lines = [getComputedStyle(document.documentElement).colorScheme || '',
+    const css = getComputedStyle(document.documentElement).colorScheme, meta = document.querySelector('meta[name="color-scheme" i]');
+    const lines = [css && css !== 'normal' ? css : (meta && meta.content) || '',
       window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : ''];
     for (let el = element; el; el = el.parentElement) {
       probe.clearRect(0, 0, 1, 1);
@@ -312,7 +315,7 @@
         if (s && !root.adoptedStyleSheets.includes(s)) root.adoptedStyleSheets = root.adoptedStyleSheets.concat(s);
       });
       // No endpoint: the thread lives in this browser's storage (colloquy-post.js).
-      const url = commentsUrl(o);
+      const url = commentsUrl(o, state.sort);
       const bytes = url ? fetchBytes(url, o, (state.loaded = {})) : loadPart('post').then((p) => JSON.stringify(p.localThread(o.thread)));
       // A slow endpoint: "Loading comments…" after 300 ms, until the answer (or the deadline).
       const slow = setTimeout(() => { if (state.token === token && !state.adopted) showStatus('loading'); }, 300);
@@ -381,13 +384,14 @@
     }, on));
 
     // The core's light or dark, plus " opaque" for a background of its own (before it loads: the theme as given), decided
-    // again when <html> or <body> changes an attribute (class, data-theme, style) or the reader's preference changes.
+    // again when <html> or <body> changes an attribute (class, data-theme, style), <head> its meta tags, or the reader's preference.
     function setScheme() {
       const scheme = state.core ? callPlain(state.core, 'colloquy_page_scheme', pageColors(element), { theme: state.o.theme }) : state.o.theme;
       if (frame.getAttribute('data-scheme') !== scheme) frame.setAttribute('data-scheme', scheme);
     }
     const watcher = new MutationObserver(setScheme);
     [document.documentElement, document.body].forEach((el) => el && watcher.observe(el, { attributes: true }));
+    if (document.head) watcher.observe(document.head, { subtree: true, childList: true, attributeFilter: ['content'] });
     if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', setScheme, on);
 
     // A link to a comment (#comment-<id>, at load or later): fragments do not reach into a
@@ -478,10 +482,7 @@
     Colloquy.mount(element, Object.assign({}, d, { timeZone: d.timezone, load: d.load || DEFAULTS.load }));
   }
   // Mounts once the document is parsed (a script in <head> waits for <body>).
-  function whenReady(tag) {
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => autoMount(tag));
-    else autoMount(tag);
-  }
+  const whenReady = (tag) => (document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', () => autoMount(tag)) : autoMount(tag));
   document.addEventListener('colloquy:script', (e) => whenReady(e.detail));
   whenReady(script);
 })();

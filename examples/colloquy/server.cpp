@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -96,6 +97,27 @@ void json_error(http::response& r, int status, std::string_view code, std::strin
   r.status = status;
   r.set("Content-Type", "application/json");
   r.body = dump(json{{"error", e}});
+}
+
+// Top-level comments in the core's `order` (sort.hpp), as the widget shows them: a paged thread
+// in another order than its cursor's (oldest) is paged in that order here.
+void order_roots(std::vector<root_summary>& roots, sort_order order) {
+  std::vector<comment> cs(roots.size());
+  for (std::size_t i = 0; i < roots.size(); ++i) {
+    cs[i].id = roots[i].id;
+    cs[i].created = roots[i].created;
+    cs[i].up = roots[i].up;
+    cs[i].down = roots[i].down;
+    cs[i].has_up_down = true;
+  }
+  std::vector<std::uint32_t> at(roots.size());
+  for (std::size_t i = 0; i < at.size(); ++i) at[i] = std::uint32_t(i);
+  const comment_order before(cs, order);
+  std::sort(at.begin(), at.end(), std::cref(before));
+  std::vector<root_summary> sorted;
+  sorted.reserve(roots.size());
+  for (std::uint32_t i : at) sorted.push_back(std::move(roots[i]));
+  roots = std::move(sorted);
 }
 
 // A stored comment in the DESIGN §2 shape. A deleted comment keeps only its place (its text is
@@ -238,14 +260,14 @@ std::string query_param(std::string_view query, std::string_view key, bool* pres
 
 // Host names the server answers to. DNS rebinding points a name the attacker owns at this
 // server; the browser then sends that name as Host, with a matching Origin, so a same-origin
-// check that trusts Host is no check at all. Only configured names (and loopback) are accepted.
+// check that trusts Host is no check at all. Only configured names and loopback are accepted:
+// a loopback Host comes only from this machine or a page served from it (a health check, the
+// address the start-up line prints), never from a rebound name.
 class host_names {
  public:
   explicit host_names(const std::vector<std::string>& names) {
     for (const std::string& n : names) add(n);
-    if (names_.empty()) {
-      for (const char* n : {"localhost", "127.0.0.1", "[::1]"}) names_.push_back({n, ""});
-    }
+    for (const char* n : {"localhost", "127.0.0.1", "[::1]"}) names_.push_back({n, ""});
   }
   bool allowed(std::string_view host) const {
     std::string h = lower(host);
@@ -377,10 +399,13 @@ class answer_cache {
   // of one from nothing (a `limit` or cursor no one asked for yet) costs a client a token
   // (--page-rate-limit, get_comments).
   static constexpr std::size_t big_answer = 256 * 1024;
-  void note_size(const std::string& thread, std::size_t bytes) {
+  static constexpr std::size_t bytes_per_root = 128;  // ordered pages: 2,048 top-level comments are big
+  // A small answer clears the mark only when it is the whole thread: a small page of a big
+  // thread (limit=1 at a new cursor) must not make the next big build free.
+  void note_size(const std::string& thread, std::size_t bytes, bool whole) {
     std::lock_guard<std::mutex> l(m_);
     if (bytes < big_answer) {
-      big_.erase(thread);
+      if (whole) big_.erase(thread);
       return;
     }
     if (big_.size() >= 4096) big_.clear();  // bounded: forgetting a thread only makes its builds free
@@ -733,21 +758,36 @@ int run(const config& c) {
     if (thread.empty()) return json_error(res, 400, errc::missing_thread, "the thread parameter is required", "thread");
     if (thread.size() > limits::max_thread_bytes)
       return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-    // limit and recent: an integer from 1 to 1000 when given (0: not given; -1: not such).
+    // limit and recent: a positive integer when given (0: not given; -1: not such); at most
+    // 1000 (recent: refused above; limit: served as 1000, with `next` for the rest, so a widget
+    // asked for pages of 5,000 threads still shows its thread).
     auto count_param = [&](const char* name) -> long {
       bool given = false;
       const std::string text = query_param(req.query, name, &given);
       char* end = nullptr;
+      errno = 0;
       const long v = given ? std::strtol(text.c_str(), &end, 10) : 0;
-      return !given ? 0 : text.empty() || *end || v < 1 || v > 1000 ? -1 : v;
+      if (!given) return 0;
+      if (text.empty() || *end || v < 1) return -1;
+      return errno == ERANGE || v > 1000 ? 1001 : v;
     };
-    const long limit = count_param("limit");
-    if (limit < 0) return json_error(res, 400, errc::bad_limit, "limit must be an integer from 1 to 1000", "limit");
-    // The cursor is opaque to clients: "r" and the seq of the last top-level thread sent.
+    long limit = count_param("limit");
+    if (limit < 0) return json_error(res, 400, errc::bad_limit, "limit must be a positive integer", "limit");
+    limit = std::min(limit, 1000L);
+    // sort: the order of the top-level threads the pages follow (sort.hpp's names; oldest when
+    // not given), so that "newest" begins with the newest thread, not the oldest page reversed.
+    bool has_sort = false;
+    const std::string sort_name = query_param(req.query, "sort", &has_sort);
+    const std::optional<sort_order> order = has_sort ? sort_order_from_name(sort_name) : sort_order::oldest;
+    if (!order)
+      return json_error(res, 400, errc::bad_option, "sort must be oldest, newest, top, hot or controversial", "sort");
+    const bool ordered = *order != sort_order::oldest;
+    // The cursor is opaque to clients: "r" and the seq of the last top-level thread sent; in
+    // another order, "o" and the place in it where the next page begins.
     std::int64_t after = 0;
     if (std::string cursor = query_param(req.query, "cursor"); !cursor.empty()) {
       char* end = nullptr;
-      long long v = cursor[0] == 'r' ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
+      long long v = cursor[0] == (ordered ? 'o' : 'r') ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
       if (v <= 0 || !end || *end)
         return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
       after = v;
@@ -756,7 +796,7 @@ int run(const config& c) {
     // T), wherever they are in its pages, for a widget's live update (README, "Reference
     // server"). No page of the thread: no "next".
     const long recent = count_param("recent");
-    if (recent < 0 || (recent && (limit || after)))
+    if (recent < 0 || recent > 1000 || (recent && (limit || after)))
       return json_error(res, 400, errc::bad_limit, "recent must be an integer from 1 to 1000, without limit or cursor",
                         "recent");
     bool has_since = false;
@@ -771,7 +811,8 @@ int run(const config& c) {
     // allowed); the newest comments (recent) link nothing.
     const std::string origin = recent ? std::string() : public_origin(req, "");
     const std::string key = thread + '\n' + std::to_string(limit) + '\n' + std::to_string(after) + '\n' +
-                            std::to_string(recent) + '\n' + std::to_string(*since);
+                            std::to_string(recent) + '\n' + std::to_string(*since) +
+                            (ordered && !recent ? "\n" + sort_name : std::string());
     auto slot = answers.find(key);
     std::unique_lock<std::mutex> lock(slot->m);
     answer_cache::answer& first = slot->a;
@@ -794,13 +835,18 @@ int run(const config& c) {
           rate_limited(res, "page", c.page_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
                        "too many pages of a large thread built for this address; try again later"))
         return;
-      page p = comments.list(thread, std::size_t(limit), after);
+      page p = ordered ? comments.list_ordered(thread, std::size_t(limit), std::size_t(after),
+                                               [&](std::vector<root_summary>& roots) { order_roots(roots, *order); })
+                       : comments.list(thread, std::size_t(limit), after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
       for (const auto& cm : p.comments) list.push_back(comment_json(cm, false));
-      json body = {{"thread", thread},
-                   {"comments", std::move(list)},
-                   {"next", p.next_root ? json("r" + std::to_string(p.next_root)) : json()}};
+      json next = ordered ? (p.next_offset ? json("o" + std::to_string(p.next_offset)) : json())
+                          : (p.next_root ? json("r" + std::to_string(p.next_root)) : json());
+      json body = {{"thread", thread}, {"comments", std::move(list)}, {"next", std::move(next)}};
+      // A page of the thread (a limit or a cursor) says how many comments the thread has in all,
+      // read with the page, for the widget's heading ("40 Comments" while it shows 10).
+      if (p.total >= 0) body["total"] = p.total;
       // The thread's Atom feed, linked from the widget's header.
       body["feed"] = atom_feed_url(origin, thread);
       first = {};
@@ -809,7 +855,10 @@ int run(const config& c) {
       first.identity = std::make_shared<const std::string>(dump(body));
       first.hash = content_hash(*first.identity);
       slot->other.clear();
-      answers.note_size(thread, first.identity->size());
+      // An ordered page reads every top-level comment of its thread to order them: that counts
+      // as much as an answer of their size would (a cursor per root would otherwise be free).
+      answers.note_size(thread, std::max(first.identity->size(), p.roots_read * answer_cache::bytes_per_root),
+                        limit == 0 && after == 0 && !ordered);
     }
     // Another origin: the same answer with its feed link, made from the first by replacing that
     // link (never by reading the thread again), and kept, for a few origins. Any more (a client

@@ -2,6 +2,7 @@
 // admin, import, export). `colloquy` runs it in its own place for them (main.cpp), with the same
 // arguments, so `colloquy serve ...` stays the one command line (cli.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -34,15 +35,49 @@ int serve(const colloquy::cli::args& a) {
   c.moderate = a.has("moderate");
   c.trust_proxy = a.has("trust-proxy");
   c.admin_token = a.get("admin-token", c.admin_token);
+  bool ok = true;
   for (const char* key : {"cors", "host-name", "public-url"}) {
     for (const std::string& list : a.all(key)) {
       std::stringstream items(list);
-      for (std::string o; std::getline(items, o, ',');)
-        if (!o.empty()) (std::string_view(key) == "cors" ? c.cors : c.host_names).push_back(o);
+      for (std::string o; std::getline(items, o, ',');) {
+        if (o.empty()) continue;
+        if (std::string_view(key) != "cors") {
+          c.host_names.push_back(o);
+          continue;
+        }
+        // An origin as a browser sends it in Origin, or the API answers no page: a copied
+        // address's trailing "/" and a scheme's own port are dropped; a path, no scheme, a
+        // user or another scheme is refused here rather than never matching.
+        std::string origin = o;
+        if (origin != "*") {
+          for (char& ch : origin) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+          if (origin.size() > 1 && origin.back() == '/') origin.pop_back();
+          const bool https = origin.rfind("https://", 0) == 0, http = origin.rfind("http://", 0) == 0;
+          std::string hostport = origin.substr(https ? 8 : http ? 7 : 0);
+          const std::size_t colon = hostport.rfind(':');
+          const bool bracketed = !hostport.empty() && hostport[0] == '[';
+          const std::string port = colon != std::string::npos && (!bracketed || hostport.find(']') < colon)
+                                       ? hostport.substr(colon + 1)
+                                       : std::string();
+          const std::string name = hostport.substr(0, hostport.size() - (port.empty() ? 0 : port.size() + 1));
+          const bool good = (https || http) && !name.empty() && name.find_first_of("/?#@ \t%") == std::string::npos &&
+                            port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5 &&
+                            !(colon != std::string::npos && port.empty() && (!bracketed || hostport.back() != ']'));
+          if (!good) {
+            std::fprintf(stderr,
+                         "colloquy serve: bad --cors %s (an origin as the browser sends it: https://blog.example, "
+                         "with a port if not the scheme's own; no path; or *)\n",
+                         o.c_str());
+            ok = false;
+            continue;
+          }
+          if ((https && port == "443") || (http && port == "80")) origin.resize(origin.size() - port.size() - 1);
+        }
+        c.cors.push_back(origin);
+      }
     }
   }
   // Whole numbers in a range, or a clear refusal naming the flag.
-  bool ok = true;
   auto number = [&](const char* flag, long& out, long lo, long hi, const char* what) {
     std::string v = a.get(flag, std::to_string(out));
     char* end = nullptr;

@@ -114,6 +114,7 @@ class sqlite_store final : public store {
   author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
+  page list_ordered(const std::string& thread, std::size_t limit, std::size_t offset, const root_order& order) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
   moderation_result moderate(const std::string& thread, const std::string& id, moderation m, const std::string& address,
                              std::int64_t now_ms, std::int64_t seen_edited) override;
@@ -134,6 +135,7 @@ class sqlite_store final : public store {
   struct connection;
   std::unique_ptr<connection> reader();
   static std::int64_t read_version(connection& c, const std::string& thread);
+  static bool read_head(connection& c, const std::string& thread, bool paged, page& p);
   std::vector<std::int64_t> per_thread(const char* query, const std::vector<std::string>& threads, bool& ok);
   void give_back(std::unique_ptr<connection> c);
 
@@ -617,8 +619,7 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
   }
   // Read both queries from one snapshot, so a page is consistent even while others post.
   c->exec("BEGIN");
-  p.version = read_version(*c, thread);
-  if (p.version < 0) p.ok = false;
+  if (!read_head(*c, thread, limit != 0 || after_root != 0, p)) p.ok = false;
   std::int64_t first = 0, last = 0;
   static const std::string roots = std::string(
                                        "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND ") +
@@ -648,6 +649,50 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
     else {
       bind_all(q, thread, first, last);
       p.comments = rows(q);
+    }
+  }
+  c->exec("COMMIT");
+  give_back(std::move(c));
+  return p;
+}
+
+page sqlite_store::list_ordered(const std::string& thread, std::size_t limit, std::size_t offset,
+                                const root_order& order) {
+  page p;
+  auto c = reader();
+  if (!c) {
+    p.ok = false;
+    return p;
+  }
+  c->exec("BEGIN");
+  if (!read_head(*c, thread, limit != 0 || offset != 0, p)) p.ok = false;
+  std::vector<root_summary> roots;
+  static const std::string all_roots = std::string(
+                                           "SELECT seq, id, created, up, down FROM comments WHERE thread = ? AND "
+                                           "root = seq AND ") +
+                                       sql::listed;
+  if (sqlite3_stmt* s = p.ok ? c->statement(all_roots.c_str()) : nullptr) {
+    bind_all(s, thread);
+    while (sqlite3_step(s) == SQLITE_ROW)
+      roots.push_back({sqlite3_column_int64(s, 0), text_column(s, 1), sqlite3_column_int64(s, 2),
+                       sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4)});
+    sqlite3_reset(s);
+  } else {
+    p.ok = false;
+  }
+  order(roots);
+  p.roots_read = roots.size();
+  const std::size_t end = limit == 0 ? roots.size() : std::min(roots.size(), offset + limit);
+  if (end < roots.size()) p.next_offset = end;
+  static const std::string one_thread = std::string("SELECT ") + sql::columns +
+                                        " FROM comments WHERE thread = ? AND root = ? AND " + sql::listed +
+                                        " ORDER BY seq";
+  for (std::size_t i = offset; p.ok && i < end; ++i) {
+    sqlite3_stmt* q = c->statement(one_thread.c_str());
+    if (!q) p.ok = false;
+    else {
+      bind_all(q, thread, roots[i].seq);
+      for (stored_comment& cm : rows(q)) p.comments.push_back(std::move(cm));
     }
   }
   c->exec("COMMIT");
@@ -806,6 +851,20 @@ std::int64_t sqlite_store::read_version(connection& c, const std::string& thread
   std::int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : rc == SQLITE_DONE ? 0 : -1;
   sqlite3_reset(s);
   return v;
+}
+
+// A page's version and, for a page of a longer thread (a limit or a cursor), the thread's
+// published comments (its "total", what GET /counts answers); false when a read failed.
+bool sqlite_store::read_head(connection& c, const std::string& thread, bool paged, page& p) {
+  p.version = read_version(c, thread);
+  if (p.version < 0) return false;
+  if (!paged) return true;
+  sqlite3_stmt* s = c.statement(sql::published_count);
+  if (!s) return false;
+  bind_all(s, thread);
+  p.total = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+  sqlite3_reset(s);
+  return p.total >= 0;
 }
 
 std::int64_t sqlite_store::version(const std::string& thread) {

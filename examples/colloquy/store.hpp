@@ -14,6 +14,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,10 +66,20 @@ struct post_result {
   std::string error;  // when failed: the database's message
 };
 
+// A listed top-level comment as list_ordered passes it to be put in order.
+struct root_summary {
+  std::int64_t seq = 0;
+  std::string id;
+  std::int64_t created = 0, up = 0, down = 0;
+};
+
 struct page {
   std::vector<stored_comment> comments;  // in insertion order, pending ones left out
   std::int64_t next_root = 0;            // 0: no more; else the cursor for the next page
+  std::size_t next_offset = 0;           // list_ordered: 0: no more; else where the next page starts
+  std::size_t roots_read = 0;            // list_ordered: the top-level comments read to order them
   std::int64_t version = 0;              // the thread's version this page was read at
+  std::int64_t total = -1;               // a page (limit or cursor): the thread's published comments
   bool ok = true;
 };
 
@@ -145,6 +156,11 @@ class store {
   // `limit` of them (0: all), each with all its visible replies.
   // Pending and rejected comments are never listed.
   virtual page list(const std::string& thread, std::size_t limit, std::int64_t after_root) = 0;
+  // The same in another order: every listed top-level comment of `thread` is passed to `order`,
+  // which sorts them (the core's order, in the server); the page is the top-level threads
+  // [offset, offset + limit) of that order (limit 0: all from offset), read in one snapshot.
+  using root_order = std::function<void(std::vector<root_summary>&)>;
+  virtual page list_ordered(const std::string& thread, std::size_t limit, std::size_t offset, const root_order& order) = 0;
 
   // Comments awaiting moderation (all threads when `thread` is empty), oldest first.
   virtual std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) = 0;

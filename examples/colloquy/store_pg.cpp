@@ -216,6 +216,7 @@ class pg_store final : public store {
   author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
+  page list_ordered(const std::string& thread, std::size_t limit, std::size_t offset, const root_order& order) override;
   std::vector<stored_comment> pending(const std::string& thread, std::size_t limit) override;
   moderation_result moderate(const std::string& thread, const std::string& id, moderation m, const std::string& address,
                              std::int64_t now_ms, std::int64_t seen_edited) override;
@@ -545,15 +546,25 @@ bool pg_store::replace_edit_token(const std::string& thread, const std::string& 
   return changed;
 }
 
+// A page's version and, for a page of a longer thread (a limit or a cursor), the thread's
+// published comments (its "total"), in one round trip of the page's snapshot.
+bool read_head(connection& c, const std::string& thread, bool paged, page& p) {
+  static const std::string version = "SELECT coalesce((SELECT version FROM thread_versions WHERE thread = $1), 0)";
+  static const std::string with_total = version + ", (" + sql::published_count + ")";
+  result h = c.run(paged ? with_total.c_str() : version.c_str(), {text(thread)});
+  if (!h.ok() || h.rows() != 1) return false;
+  p.version = h.int64(0, 0);
+  if (paged) p.total = h.int64(0, 1);
+  return true;
+}
+
 page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t after_root) {
   page p;
   p.ok = with_connection([&](connection& c) {
     p = {};
     // One snapshot for the version and both queries, so a page is consistent while others post.
     if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
-    result v = c.run("SELECT version FROM thread_versions WHERE thread = $1", {text(thread)});
-    if (!v.ok()) return c.rollback();
-    p.version = v.rows() ? v.int64(0, 0) : 0;
+    if (!read_head(c, thread, limit != 0 || after_root != 0, p)) return c.rollback();
     static const std::string listed_roots =
         std::string("SELECT seq FROM comments WHERE thread = $1 AND root = seq AND seq > $2 AND ") + sql::listed +
         " ORDER BY seq LIMIT $3";
@@ -569,6 +580,37 @@ page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t a
       result q = c.run(select.c_str(), {text(thread), number(roots.int64(0, 0)), number(roots.int64(int(n) - 1, 0))});
       if (!q.ok()) return c.rollback();
       p.comments = comments_of(q);
+    }
+    return c.exec("COMMIT");
+  });
+  return p;
+}
+
+page pg_store::list_ordered(const std::string& thread, std::size_t limit, std::size_t offset, const root_order& order) {
+  page p;
+  p.ok = with_connection([&](connection& c) {
+    p = {};
+    if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
+    if (!read_head(c, thread, limit != 0 || offset != 0, p)) return c.rollback();
+    static const std::string all_roots =
+        std::string("SELECT seq, id, created, up, down FROM comments WHERE thread = $1 AND root = seq AND ") +
+        sql::listed;
+    result r = c.run(all_roots.c_str(), {text(thread)});
+    if (!r.ok()) return c.rollback();
+    std::vector<root_summary> roots;
+    for (int i = 0; i < r.rows(); ++i)
+      roots.push_back({r.int64(i, 0), r.str(i, 1), r.int64(i, 2), r.int64(i, 3), r.int64(i, 4)});
+    order(roots);
+    p.roots_read = roots.size();
+    const std::size_t end = limit == 0 ? roots.size() : std::min(roots.size(), offset + limit);
+    if (end < roots.size()) p.next_offset = end;
+    static const std::string one_thread = std::string("SELECT ") + sql::columns +
+                                          " FROM comments WHERE thread = $1 AND root = $2 AND " + sql::listed +
+                                          " ORDER BY seq";
+    for (std::size_t i = offset; i < end; ++i) {
+      result q = c.run(one_thread.c_str(), {text(thread), number(roots[i].seq)});
+      if (!q.ok()) return c.rollback();
+      for (stored_comment& cm : comments_of(q)) p.comments.push_back(std::move(cm));
     }
     return c.exec("COMMIT");
   });

@@ -117,12 +117,22 @@ inline void add_page(read_result& r, read_result page) {
     r.problems.push_back(std::move(p));
   }
   r.problems.add_omitted(page.problems.omitted());
+  // A page with a total is the server's count from then on; a page without one (what the widget
+  // learnt) moves the count by the comments it adds and those it shows deleted.
+  const bool counted = page.total >= 0;
+  if (counted) {
+    r.total = page.total;
+    r.total_delta = 0;
+  }
+  const auto shown = [](const comment& c) { return c.status != comment_status::deleted; };
   for (auto& c : page.comments) {
     if (const auto known = r.ids.find(c.id, id_of)) {
+      if (!counted) r.total_delta += int(shown(c)) - int(shown(r.comments[*known]));
       r.comments[*known] = std::move(c);
       continue;
     }
     if (!c.parent.empty() && !r.next.empty() && !r.ids.find(c.parent, id_of)) continue;
+    if (!counted) r.total_delta += int(shown(c));
     r.comments.push_back(std::move(c));
     r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
   }
@@ -205,6 +215,7 @@ inline comments_view render_threaded(const threaded_document& d, const widget_op
   render_options ro = o.render({o.page_offset, o.page_size});
   ro.order = d.order;
   ro.cursor = d.read.next;
+  ro.total = server_total(d.read);
   ro.feed = d.read.feed;
   v.page = page_of(t.starts, t.entries.size(), ro.page);
   if (o.page_offset == 0 || o.static_page) {  // a static page is always a whole section

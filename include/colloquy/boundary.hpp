@@ -124,7 +124,10 @@ inline widget_options parse_widget_options(std::string_view json) {
   }
   if (auto s = j.string_at("pageUrl")) o.page_url = *s;
   num("maxDepth", 0, limits::max_max_depth, o.max_depth);
-  if (auto s = j.string_at("timeZone")) o.zone = parse_time_zone(*s).value_or(o.zone);
+  if (auto s = j.string_at("timeZone")) {
+    if (auto zone = parse_time_zone(*s)) o.zone = *zone;
+    else o.ignored.emplace_back("timeZone");
+  }
   if (const detail::json_value& now = j["now"].value();
       now.is(detail::json_value::kind::integer) || now.is(detail::json_value::kind::real)) {
     const double ms = detail::number_value(now);
@@ -631,7 +634,7 @@ inline std::string place_comment(std::string_view pages, std::string_view option
     after = t.comments[e.index].id;
   }
   std::string count;
-  append_comment_count(count, find_locale(o.locale), t.live);
+  append_comment_count(count, find_locale(o.locale), t.live, server_total(r));
   std::string out;
   json_writer(out)
       .begin_object()

@@ -114,6 +114,7 @@ class problem_list {
   /* Document fields present but unusable: ignored, the comments kept. */                        \
   X(bad_thread, 422, rejected)                                                                   \
   X(bad_next, 422, rejected)                                                                     \
+  X(bad_total, 422, rejected)                                                                    \
   /* Threading (thread.hpp): the comment is kept and shown at top level. */                      \
   X(orphan, 422, rejected)      /* parent not in the thread */                                   \
   X(self_parent, 422, rejected) /* a comment replying to itself */                               \

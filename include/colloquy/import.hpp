@@ -157,6 +157,11 @@ class builder {
   void report(std::string_view code, std::string_view key, std::string_view field, std::string message) {
     r_.problems.add(code, shown_key(key), r_.read, field, message);
   }
+  // The same, at an item's own index in its source (a comment's place in its document).
+  void report_at(std::size_t index, std::string_view code, std::string_view key, std::string_view field,
+                 std::string message) {
+    r_.problems.add(code, shown_key(key), index, field, message);
+  }
   void report(const imported_comment& c, std::string_view code, std::string_view field, std::string message) {
     r_.problems.add(code, shown_key(c.key.empty() ? c.id : c.key), c.item, field, message);
   }
@@ -662,11 +667,22 @@ inline import_result import_remark42(std::string_view bytes) {
   };
   while (next_line(line)) {
     ++r.read;
-    const bool parsed = doc.parse(line) == detail::json_document::status::ok;
+    const detail::json_document::status parsed = doc.parse(line);
     const json_ref j = doc.root();
     const std::string where = "remark42:line " + std::to_string(line_no);
-    if (!parsed || !j.is(kind::object)) {
-      b.report(parsed ? errc::item_not_object : errc::not_json, where, "", "line is not a JSON object: skipped");
+    if (parsed == detail::json_document::status::too_deep) {
+      b.report(errc::json_too_deep, where, "",
+               "line nests deeper than " + std::to_string(limits::max_json_depth) + " levels: skipped");
+      continue;
+    }
+    if (parsed != detail::json_document::status::ok) {
+      const detail::text_position at = detail::position_of(line, doc.error_offset());
+      b.report(errc::not_json, where, "",
+               "line is not JSON: " + at.what + " at column " + std::to_string(at.column) + ": skipped");
+      continue;
+    }
+    if (!j.is(kind::object)) {
+      b.report(errc::item_not_object, where, "", "line is JSON but not an object: skipped");
       continue;
     }
     imported_comment c;
@@ -731,7 +747,7 @@ inline import_result import_documents(std::string_view bytes) {
       b.report(d.error.code, where, "", d.error.message + ": skipped");
       continue;
     }
-    for (const problem& p : d.problems) b.report(p.code, where + ": " + p.id, p.field, p.message);
+    for (const problem& p : d.problems) b.report_at(p.index, p.code, where + ": " + p.id, p.field, p.message);
     if (detail::normalise_field(d.thread, false).empty()) {
       b.report(errc::bad_thread, where, "thread",
                d.thread.empty() ? "a bare array names no thread: skipped" : "the thread id is blank: skipped");

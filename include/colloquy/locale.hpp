@@ -111,10 +111,11 @@ struct locale_data {
   std::string_view reply_to = "Reply to {name}";
   std::string_view skip_to_form = "Skip to the comment form";
   std::string_view reply_form_label = "Your reply";  // a reply form, as an article of the thread
-  // Reader actions: the vote buttons' accessible names ({n}: the count they show), the
+  // Reader actions: the vote buttons' accessible names ({name}: whose comment; {n}: the count
+  // they show, last: posting's script updates it there), the
   // permalink, edit and delete buttons, and the marker of an edited comment ({when}: its date).
-  std::string_view vote_up = "Upvote, {n}";
-  std::string_view vote_down = "Downvote, {n}";
+  std::string_view vote_up = "Upvote the comment by {name}, {n}";
+  std::string_view vote_down = "Downvote the comment by {name}, {n}";
   std::string_view link = "Link";
   std::string_view edit = "Edit";
   std::string_view delete_comment = "Delete";
@@ -186,8 +187,8 @@ inline constexpr locale_data locale_fr{
     .reply_to = "Répondre à {name}",
     .skip_to_form = "Aller au formulaire de commentaire",
     .reply_form_label = "Votre réponse",
-    .vote_up = "Voter pour, {n}",
-    .vote_down = "Voter contre, {n}",
+    .vote_up = "Voter pour le commentaire de {name}, {n}",
+    .vote_down = "Voter contre le commentaire de {name}, {n}",
     .link = "Lien",
     .edit = "Modifier",
     .delete_comment = "Supprimer",
@@ -253,8 +254,8 @@ inline constexpr locale_data locale_de{
     .reply_to = "Antworten an {name}",
     .skip_to_form = "Zum Kommentarformular springen",
     .reply_form_label = "Ihre Antwort",
-    .vote_up = "Positiv bewerten, {n}",
-    .vote_down = "Negativ bewerten, {n}",
+    .vote_up = "Positiv bewerten: Kommentar von {name}, {n}",
+    .vote_down = "Negativ bewerten: Kommentar von {name}, {n}",
     .link = "Link",
     .edit = "Bearbeiten",
     .delete_comment = "Löschen",
@@ -320,8 +321,8 @@ inline constexpr locale_data locale_es{
     .reply_to = "Responder a {name}",
     .skip_to_form = "Ir al formulario de comentarios",
     .reply_form_label = "Tu respuesta",
-    .vote_up = "Votar a favor, {n}",
-    .vote_down = "Votar en contra, {n}",
+    .vote_up = "Votar a favor del comentario de {name}, {n}",
+    .vote_down = "Votar en contra del comentario de {name}, {n}",
     .link = "Enlace",
     .edit = "Editar",
     .delete_comment = "Eliminar",
@@ -391,8 +392,8 @@ inline constexpr locale_data locale_ru{
     .reply_to = "Ответить: {name}",
     .skip_to_form = "Перейти к форме комментария",
     .reply_form_label = "Ваш ответ",
-    .vote_up = "Нравится, {n}",
-    .vote_down = "Не нравится, {n}",
+    .vote_up = "Нравится комментарий: {name}, {n}",
+    .vote_down = "Не нравится комментарий: {name}, {n}",
     .link = "Ссылка",
     .edit = "Изменить",
     .delete_comment = "Удалить",

@@ -33,7 +33,8 @@
 //   edited    like created; a boolean (Reddit's shape: false, or true without a time) is
 //             ignored; anything else unparsable -> bad_date (dropped)
 //   votes     {up, down} integers in [0, limits::max_votes] or a net integer; else bad_votes
-//   document  `thread` / `next` present but not strings -> bad_thread / bad_next (ignored)
+//   document  `thread` / `next` present but not strings -> bad_thread / bad_next (ignored);
+//             `total` not an integer in [0, limits::max_votes] -> bad_total (ignored)
 #pragma once
 #include <concepts>
 #include <cstring>
@@ -57,11 +58,17 @@
 namespace colloquy {
 
 struct read_result {
-  bool ok = false;                     // false: the document itself is unusable (see `error`)
-  problem error;                       // document-level problem when !ok
-  std::string thread;                  // the document's thread id, if given
-  std::string next;                    // "load more" cursor, if given
-  bool next_given = false;             // the document has a "next" member (null: no more pages)
+  bool ok = false;          // false: the document itself is unusable (see `error`)
+  problem error;            // document-level problem when !ok
+  std::string thread;       // the document's thread id, if given
+  std::string next;         // "load more" cursor, if given
+  bool next_given = false;  // the document has a "next" member (null: no more pages)
+  // The thread's published comments as the server counts them, all pages together (a paged
+  // answer's "total"); -1: not given. After pages are merged (api.hpp add_page), the latest
+  // page's total, plus what the widget learnt since (`total_delta`: comments it added, less
+  // those it saw deleted), heads the thread ("40 Comments" while 10 are loaded).
+  std::int64_t total = -1;
+  std::int64_t total_delta = 0;
   std::string feed;                    // the thread's Atom feed, if the server names one (a safe URL)
   std::vector<comment> comments;       // views into the document and into `store`
   problem_list problems;               // item-level: skipped or repaired items (the first 1,000)
@@ -69,6 +76,10 @@ struct read_result {
   text_store store;                    // decoded strings the comments point at
   detail::id_index ids;                // id -> position in `comments` (build_thread reuses it)
 };
+
+// The thread's comments as the server counts them, with what the widget learnt since its count
+// (see read_result::total); -1: no page said.
+inline std::int64_t server_total(const read_result& r) { return r.total < 0 ? -1 : r.total + r.total_delta; }
 
 // Problems appended after `from` by build_thread (thread.hpp) index comments by their position
 // in r.comments; this makes them document indexes like the reading problems.
@@ -311,9 +322,11 @@ class item_sink {
 #endif
 };
 
-// Document-level fields that are present but not strings are ignored and reported, after the
-// items, in this order: thread, next, feed (which must also be a URL is_safe_url accepts).
-inline void finish_document(read_result& r, const json_value& thread, const json_value& next, const json_value& feed) {
+// Document-level fields that are present but unusable are ignored and reported, after the
+// items, in this order: thread, next (not strings), feed (not a URL is_safe_url accepts), total
+// (not a count).
+inline void finish_document(read_result& r, const json_value& thread, const json_value& next, const json_value& feed,
+                            const json_value& total) {
   if (thread.is(jk::string)) r.thread.assign(thread.text);
   else if (thread.present()) r.problems.add(errc::bad_thread, "", 0, "thread", "thread ignored: not a string");
   r.next_given = !next.is(jk::absent);
@@ -322,6 +335,9 @@ inline void finish_document(read_result& r, const json_value& thread, const json
   if (feed.is(jk::string) && feed.text.size() <= limits::max_url_bytes && is_safe_url(feed.text, url_policy::link))
     r.feed.assign(feed.text);
   else if (feed.present()) r.problems.add(errc::bad_url, "", 0, "feed", "feed ignored: not a safe URL");
+  if (total.is(jk::integer) && !total.negative && total.magnitude <= limits::max_votes)
+    r.total = std::int64_t(total.magnitude);
+  else if (total.present()) r.problems.add(errc::bad_total, "", 0, "total", "total ignored: not a count");
 }
 
 inline read_result document_error(std::string_view code, std::string_view field, std::string_view message) {
@@ -421,14 +437,14 @@ class document_reader {
       return failed;
     }
     if (!have_items_) return document_error(errc::no_comments, "comments", "document has no comments array");
-    finish_document(r_, thread_, next_, feed_);
+    finish_document(r_, thread_, next_, feed_, total_);
     r_.ok = true;
     return std::move(r_);
   }
 
  private:
   // Where read_step is: the document is an array of comments, or the {thread, comments, next,
-  // feed} wrapper (a repeated key keeps its last value), read member by member.
+  // feed, total} wrapper (a repeated key keeps its last value), read member by member.
   enum class phase : std::uint8_t { start, member, items, next_member, end, done };
 
   COLLOQUY_COLD void start() {
@@ -469,6 +485,8 @@ class document_reader {
       ok_ = sc_.value(next_, next_buf_);
     } else if (is_key(key, "feed")) {
       ok_ = sc_.value(feed_, feed_buf_);
+    } else if (is_key(key, "total")) {
+      ok_ = sc_.value(total_, total_buf_);
     } else {
       ok_ = sc_.skip_value();
     }
@@ -632,9 +650,9 @@ class document_reader {
   phase phase_ = phase::start;
   bool ok_ = true, in_object_ = false, have_items_ = false;
   std::size_t index_ = 0;  // of the next item in the comments array
-  json_value thread_, next_, feed_;
+  json_value thread_, next_, feed_, total_;
   raw_item item_;
-  std::string key_, thread_buf_, next_buf_, feed_buf_;
+  std::string key_, thread_buf_, next_buf_, feed_buf_, total_buf_;
   std::string buf_[12];  // one decoding buffer per field, so a later field never clobbers one
 #if !defined(__EMSCRIPTEN__)
   std::size_t split_at_ = SIZE_MAX, start_depth_ = 0;  // see split_at

@@ -100,7 +100,7 @@ inline read_result read_comments_reference(std::string_view document) {
   }
   read_result r;
   const json* items = nullptr;
-  detail::json_value thread, next, feed;
+  detail::json_value thread, next, feed, total;
   if (doc.is_array()) {
     items = &doc;
   } else if (doc.is_object()) {
@@ -108,6 +108,7 @@ inline read_result read_comments_reference(std::string_view document) {
     thread = detail::member_of(doc, "thread");
     next = detail::member_of(doc, "next");
     feed = detail::member_of(doc, "feed");
+    total = detail::member_of(doc, "total");
   }
   if (!items) return detail::document_error(errc::no_comments, "comments", "document has no comments array");
   detail::item_sink sink(r);
@@ -117,7 +118,7 @@ inline read_result read_comments_reference(std::string_view document) {
     if (!item.is_object()) sink.not_object(i);
     else sink.add(detail::raw_item_of(item), i);
   }
-  detail::finish_document(r, thread, next, feed);
+  detail::finish_document(r, thread, next, feed, total);
   r.ok = true;
   return r;
 }

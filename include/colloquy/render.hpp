@@ -116,6 +116,9 @@ struct render_options {
   sort_order order = sort_order::oldest;
   page_request page{};      // top-level threads to render; {0, 0}: all of them
   std::string_view cursor;  // the server's "next" cursor: more threads to fetch after the last page
+  // The thread's comments as the server counts them, pages not loaded included (read.hpp's
+  // total, with what the widget learnt since); -1: unknown, the comments held are counted.
+  std::int64_t total = -1;
   // A page with no script (`colloquy render`, static sites): the section is marked
   // `colloquy-static` (web/colloquy-static.css styles it, and only it) and the controls that
   // need the script are left out: reply buttons, the sort menu, "load more".
@@ -261,19 +264,26 @@ struct article_context {
   std::string escaped_name;  // a buffer kept from one article to the next
 };
 
-// The two vote buttons: the counts shown, "Upvote, 3" as their names, pressed as the reader voted.
-// A comment that only has a net score shows it on the side it leans to.
-inline void append_vote_buttons(std::string& out, const comment& c, const render_options& o) {
+// The two vote buttons: the counts shown, "Upvote the comment by Mary D., 3" as their names (in a
+// list of buttons each says whose comment it is for), pressed as the reader voted. A comment that
+// only has a net score shows it on the side it leans to.
+inline void append_vote_buttons(std::string& out, const comment& c, const render_options& o, std::string_view name) {
   const std::int64_t up = c.has_up_down ? c.up : std::max<std::int64_t>(c.score(), 0);
   const std::int64_t down = c.has_up_down ? c.down : std::max<std::int64_t>(-c.score(), 0);
   const int mine = o.reader ? o.reader->vote_of(c.id) : 0;
-  auto button = [&](std::string_view side, std::string_view glyph, std::string_view name, std::int64_t n, bool pressed) {
+  auto button = [&](std::string_view side, std::string_view glyph, std::string_view pattern, std::int64_t n,
+                    bool pressed) {
     out += "<button data-action=\"vote\" data-vote=\"";
     out += side;
     out += pressed ? "\" aria-pressed=\"true\" aria-label=\"" : "\" aria-pressed=\"false\" aria-label=\"";
     const std::string count = decimal(n);
     expand_pattern(
-        name, [&](std::string_view) { out += count; }, out);
+        pattern,
+        [&](std::string_view key) {
+          if (key == "name") append_escaped(out, name);
+          else out += count;
+        },
+        out);
     out += "\">";
     out += glyph;
     out += count;
@@ -407,8 +417,9 @@ inline void detail::render_comment_html(std::string& out, const thread& t, const
   append_markup_html(out, c.text);
   out += "</div>"sv;
   if (!context.reply_close.empty()) {
-    if (o.votes && c.status == comment_status::published) append_vote_buttons(out, c, o);
-    context.append_buttons(out, shown_name(c, loc), o.reader && o.reader->may_edit(c.id));
+    const std::string_view name = shown_name(c, loc);
+    if (o.votes && c.status == comment_status::published) append_vote_buttons(out, c, o, name);
+    context.append_buttons(out, name, o.reader && o.reader->may_edit(c.id));
   }
   // Servers list no comment awaiting moderation: one in the thread is its author's own.
   if (c.status == comment_status::pending) {
@@ -480,10 +491,12 @@ inline void render_more_html(std::string& out, const page_range& range, const re
   out += "</button>";
 }
 
-// The header's count ("3 Comments"): comments that are not deleted placeholders.
-inline void append_comment_count(std::string& out, const locale_data& loc, std::size_t live) {
+// The header's count ("3 Comments"): comments that are not deleted placeholders, or the server's
+// count of the whole thread (`total`, -1: none) when it has more than the pages held.
+inline void append_comment_count(std::string& out, const locale_data& loc, std::size_t live, std::int64_t total) {
+  const std::size_t n = std::max<std::size_t>(live, std::size_t(std::max<std::int64_t>(total, 0)));
   expand_pattern(
-      plural_form(loc, loc.comments_count, int64_t(live)), [&](std::string_view) { append_decimal(out, live); }, out);
+      plural_form(loc, loc.comments_count, int64_t(n)), [&](std::string_view) { append_decimal(out, n); }, out);
 }
 
 // Appends the whole comments section with the page `o.page`. `chunks`, when given, receives
@@ -512,7 +525,7 @@ inline void render_thread_html(std::string& out, const thread& t, const render_o
     out += "</button>";
   }
   out += "<header><h2 id=\"colloquy-comments-title\">";
-  append_comment_count(out, loc, t.live);
+  append_comment_count(out, loc, t.live, o.total);
   out += "</h2>";
   if (!o.feed.empty()) {
     out += "<a class=\"feed\" href=\"";

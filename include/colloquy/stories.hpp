@@ -664,18 +664,15 @@ inline feed_result read_feed(std::string_view json, std::string_view page_url = 
   if (json.size() > limits::max_feed_bytes) return fail(errc::document_too_large, "", "feed is larger than the limit");
   // The same guard as for comments: a "[[[[…" bomb must not exhaust the parser's stack.
   detail::json_document doc;
-  switch (doc.parse(json)) {
-    case detail::json_document::status::too_deep:
-      return fail(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
-    case detail::json_document::status::not_json: {
-      const detail::text_position at = detail::position_of(json, doc.error_offset());
-      fail(errc::not_json, "",
-           "feed is not valid JSON: " + at.what + " at line " + decimal(at.line) + ", column " + decimal(at.column));
-      r.error.line = at.line;
-      r.error.column = at.column;
-      return r;
-    }
-    case detail::json_document::status::ok: break;
+  if (const detail::json_document::status st = doc.parse(json); st != detail::json_document::status::ok) {
+    const bool deep = st == detail::json_document::status::too_deep;
+    const detail::text_position at = detail::position_of(json, doc.error_offset());
+    fail(deep ? errc::json_too_deep : errc::not_json, "",
+         (deep ? std::string("JSON nesting is deeper than the limit") : "feed is not valid JSON: " + at.what) +
+             " at line " + decimal(at.line) + ", column " + decimal(at.column));
+    r.error.line = at.line;
+    r.error.column = at.column;
+    return r;
   }
   const detail::json_document::ref items = doc.root()["items"];
   if (!items.is(detail::json_value::kind::array))

@@ -138,18 +138,22 @@ test('options the core cannot honour (sort, language, numbers out of range) are 
   await withServer(browser, [], async (server) => {
     const { page, watch } = await open(server, '',
       `<div id="colloquy"></div>
-<script src="/colloquy/colloquy.js" defer data-sort="sideways" data-locale="tlh" data-summary-length="5"></script>`);
+<script src="/colloquy/colloquy.js" defer data-sort="sideways" data-locale="tlh" data-summary-length="5"
+  data-page-size="-3" data-relative-days="abc" data-timezone="+99:00"></script>`);
     await page.waitForSelector('#colloquy >> form.compose', { timeout: 10000 });
-    await until(() => watch.warnings.length >= 3);
+    await until(() => watch.warnings.length >= 6);
     // Re-sorting renders again: nothing is said twice.
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
     await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('select[name="sort"]').value === 'newest');
     await page.evaluate(() => Colloquy.mount(document.querySelector('#colloquy'), {}).ready);
     const w = watch.warnings.join('\n');
-    assert.equal(watch.warnings.length, 3, w);
+    assert.equal(watch.warnings.length, 6, w);
     assert.match(w, /sort "sideways"/);
     assert.match(w, /locale "tlh"/);
     assert.match(w, /summaryLength "5"/);
+    assert.match(w, /pageSize "-3" is not a usable number/);
+    assert.match(w, /relativeDays "abc" is not a usable number/);
+    assert.match(w, /timeZone "\+99:00"/);
     // The defaults are used: English, oldest first.
     assert.equal(await page.textContent('#colloquy >> form.compose h3'), 'Leave a comment');
     assert.deepEqual(watch.errors, []);

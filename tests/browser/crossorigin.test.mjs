@@ -145,3 +145,26 @@ test('a blog on another origin: the widget loads from the comments server, posts
     await blog.stop();
   }
 });
+
+// The comments server not told of the blog (no --cors): the API answers nothing the page may
+// read. The reader sees the failure and Retry; the page's author is told what to change.
+test('a comments server that does not allow the blog: the page is told to add its origin with --cors', async () => {
+  const blog = await startBlog();
+  const server = await startServer([]);
+  blog.api = `http://localhost:${new URL(server.url).port}`;
+  const page = await browser.newPage();
+  try {
+    const warnings = [];
+    page.on('console', (m) => { if (m.text().startsWith('[colloquy]')) warnings.push(m.text()); });
+    await page.goto(`${blog.url}/post.html`);
+    await page.waitForSelector('#colloquy >> button[data-action="reload"]:not([hidden])', WAIT);
+    const deadline = Date.now() + WAIT.timeout;
+    while (!warnings.some((w) => w.includes('--cors')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(warnings.some((w) => w.startsWith('[colloquy] comments not loaded:') && w.includes(`colloquy serve --cors ${blog.url}`)),
+      warnings.join('\n'));
+  } finally {
+    await page.close();
+    await server.stop();
+    await blog.stop();
+  }
+});

@@ -114,13 +114,16 @@ test('a paged thread: new comments on any server page are offered and inserted w
     assert.ok(await first.evaluate((a) => a.isConnected), 'what was shown was not rendered again');
     assert.equal(await page.inputValue(text), 'A draft in progress');
     assert.equal(await page.getAttribute(`${W}div.comment[data-id="${ids.R1}"]`, 'data-depth'), '1');
-    await waitForText(page, `${W}section.comments > header h2`, '5 Comments'); // of the pages loaded
+    // The thread's count: the server's total when it loaded (4) and the two shown since; R2
+    // counts once its page comes, whose total has it.
+    await waitForText(page, `${W}section.comments > header h2`, '6 Comments');
 
     // "Load more" follows the server's cursor: T2 with its reply, in its place, nothing twice.
     await page.click(`${W}button[data-action="more"]`);
     await eventually(async () => assert.deepEqual(await shown(),
       ['T0 starts', 'R0 replies', 'T1 starts', 'R1 replies', 'T2 starts', 'R2 replies', 'T3 starts']));
     await eventually(async () => assert.equal(await page.locator(`${W}button[data-action="more"]`).count(), 0));
+    await waitForText(page, `${W}section.comments > header h2`, '7 Comments');
 
     // Every page loaded: a new thread lands on the last server page and is offered too.
     ids.T4 = await post(server, { thread: THREAD, author: { name: 'T4' }, text: 'T4 starts', clientId: 'live-T4-00000-0000' });

@@ -51,3 +51,65 @@ test('Load more follows the server cursor until every thread is shown, each comm
     assert.ok(asked.slice(1).every((u) => u.searchParams.get('cursor')), 'later pages follow the cursor');
   });
 });
+
+// A paged thread in another order is paged in that order by the server: "Newest" begins with
+// the newest threads (not the oldest page reversed), "Load more" goes on into older ones, and
+// choosing another order in the menu asks for that order's first page.
+test('data-sort="newest" with a page size shows the newest threads first, and the menu asks again', async () => {
+  await withServer(browser, ['--rate-limit', '0'], async (server) => {
+    const thread = '/paging-sorted';
+    const tops = [];
+    for (let i = 0; i < 8; i++) {
+      const top = await post(server, { thread, author: { name: 'T' + i }, text: 'top ' + i, clientId: `sorted-${i}-0000-0000` });
+      if (i === 2) await post(server, { thread, parent: top, author: { name: 'R' }, text: 'reply', clientId: 'sorted-r-0000-0000' });
+      tops.push(top);
+    }
+    const page = await browser.newPage();
+    const requests = [];
+    page.on('request', (r) => { if (r.url().includes('/api/comments')) requests.push(new URL(r.url())); });
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#colloquy >> form.compose');
+    await waitForCount(page, '#colloquy >> article.story-card', 3);
+    const shownTops = async () => page.evaluate(() => [...document.querySelector('#paged').shadowRoot
+      .querySelectorAll('div.comment[data-depth="0"]')].map((a) => a.dataset.id));
+    await page.evaluate(async (thread) => {
+      const el = document.createElement('div');
+      el.id = 'paged';
+      document.body.append(el);
+      await window.Colloquy.mount(el, { comments: '/api/comments', thread, pageSize: 3, sort: 'newest' }).ready;
+    }, thread);
+    const newest = tops.slice().reverse();
+    assert.deepEqual(await shownTops(), newest.slice(0, 3));
+    const more = '#paged >> button[data-action="more"]';
+    await page.click(more);
+    await eventually(async () => assert.deepEqual(await shownTops(), newest.slice(0, 6)));
+    await page.click(more);
+    await eventually(async () => {
+      assert.deepEqual(await shownTops(), newest);
+      assert.equal(await page.$(more), null);
+    });
+    const asked = requests.filter((u) => u.searchParams.get('thread') === thread);
+    assert.ok(asked.every((u) => u.searchParams.get('sort') === 'newest'), asked.map(String).join('\n'));
+    // Everything is here: another order sorts what is shown, with no request.
+    const before = requests.length;
+    await page.selectOption('#paged >> select[name="sort"]', 'oldest');
+    await eventually(async () => assert.deepEqual(await shownTops(), tops));
+    assert.equal(requests.length, before);
+    // A fresh widget on "Oldest" with pages left on the server: "Newest" asks for its first page.
+    await page.evaluate(async (thread) => {
+      const el = document.createElement('div');
+      el.id = 'paged2';
+      document.body.append(el);
+      await window.Colloquy.mount(el, { comments: '/api/comments', thread, pageSize: 3 }).ready;
+    }, thread);
+    const tops2 = async () => page.evaluate(() => [...document.querySelector('#paged2').shadowRoot
+      .querySelectorAll('div.comment[data-depth="0"]')].map((a) => a.dataset.id));
+    assert.deepEqual(await tops2(), tops.slice(0, 3));
+    await page.selectOption('#paged2 >> select[name="sort"]', 'newest');
+    await eventually(async () => assert.deepEqual(await tops2(), newest.slice(0, 3)));
+    const last = requests.filter((u) => u.searchParams.get('thread') === thread).pop();
+    assert.equal(last.searchParams.get('sort'), 'newest');
+    assert.equal(last.searchParams.get('cursor'), null);
+    await page.close();
+  });
+});

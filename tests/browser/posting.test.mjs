@@ -400,3 +400,37 @@ test('server down: the post stays unsent across a reload; the server back on the
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Two widgets on one page: after a post in A, B's form (shown before it, so not yet filled) is
+// filled with the remembered name when the reader first steps into it, but never the field the
+// reader stepped into to type: typed there, the name is what the reader typed.
+test('two widgets: the remembered name is not put under the caret of the field the reader types in', async () => {
+  await withServer(browser, [], async (server) => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route('**/two.html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body:
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Two</title></head><body>
+<div id="a"></div><div id="b"></div>
+<script src="/colloquy/colloquy.js" defer data-target="#a" data-thread="/two-a" data-comments="/api/comments"></script>
+<script src="/colloquy/colloquy.js" defer data-target="#b" data-thread="/two-b" data-comments="/api/comments"></script></body></html>` }));
+    await page.goto(server.url + '/two.html');
+    await page.waitForSelector('#a >> form.compose');
+    await page.waitForSelector('#b >> form.compose');
+    await page.fill('#a >> form.compose input[name="name"]', 'Tester');
+    await page.fill('#a >> form.compose input[name="location"]', 'Leeds');
+    await page.fill('#a >> form.compose textarea[name="text"]', 'Into A.');
+    await clickPost(page, '#a >> form.compose');
+    await waitForCount(page, '#a >> div.comment', 1);
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('colloquy:author') || '{}').name === 'Tester');
+    assert.equal(await page.inputValue('#b >> form.compose input[name="name"]'), '');
+    await page.click('#b >> form.compose input[name="name"]');
+    // The form is filled now (the place, which the reader is not in), and the name field is left to the reader.
+    await eventually(async () => assert.equal(await page.inputValue('#b >> form.compose input[name="location"]'), 'Leeds'));
+    assert.equal(await page.inputValue('#b >> form.compose input[name="name"]'), '');
+    await page.keyboard.type('Bernd');
+    await eventually(async () => assert.equal(await page.inputValue('#b >> form.compose input[name="name"]'), 'Bernd'));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

@@ -20,7 +20,7 @@ const COMMENTS = [
   { id: 'c4', parent: 'c3', author: 'Ann', created: '2010-09-27T11:00:00Z', text: 'Reply to a deleted one.' },
 ];
 
-async function open(server, { style = '', theme = 'auto', os = 'light', htmlClass = '' } = {}) {
+async function open(server, { style = '', theme = 'auto', os = 'light', htmlClass = '', head = '' } = {}) {
   const context = await browser.newContext({ colorScheme: os });
   const page = await context.newPage();
   const errors = [];
@@ -28,7 +28,7 @@ async function open(server, { style = '', theme = 'auto', os = 'light', htmlClas
   await page.route('**/theme.html', (route) => route.fulfill({
     status: 200, contentType: 'text/html',
     body: `<!doctype html><html lang="en" class="${htmlClass}"><head><meta charset="utf-8"><title>Theme</title>
-<style>body { margin: 0; font: 16px/1.5 Georgia, serif; } main { max-width: 40rem; margin: auto; padding: 1rem; } ${style}</style></head>
+${head}<style>body { margin: 0; font: 16px/1.5 Georgia, serif; } main { max-width: 40rem; margin: auto; padding: 1rem; } ${style}</style></head>
 <body><main><h1>A post</h1><div id="colloquy"></div></main>
 <script src="/colloquy/colloquy.js" defer data-thread="${THREAD}" data-comments="/api/comments" data-theme="${theme}"></script></body></html>`,
   }));
@@ -155,6 +155,38 @@ test('auto follows the host switching theme: a class on <html>, then the reader 
     r = await contrast(page);
     assert.deepEqual([r.violations, r.weak], [[], []]);
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+// A page may say its schemes with <meta name="color-scheme"> instead of CSS: the browser then paints
+// its canvas in them (computed color-scheme stays "normal"), and so must the widget decide.
+test('auto follows <meta name="color-scheme">: dark, light dark with either preference, and a change of it', async () => {
+  await withServer(browser, [], async (server) => {
+    const cases = [
+      { head: '<meta name="color-scheme" content="dark">', os: 'light', expect: 'dark' },
+      { head: '<meta name="color-scheme" content="light dark">', os: 'dark', expect: 'dark' },
+      { head: '<meta name="color-scheme" content="light dark">', os: 'light', expect: 'light' },
+      { head: '<meta name="color-scheme" content="only light">', os: 'dark', expect: 'light' },
+    ];
+    for (const c of cases) {
+      const { page, context, errors } = await open(server, { head: c.head, os: c.os });
+      assert.equal(await scheme(page), c.expect, `${c.head} with a ${c.os} preference`);
+      if (c.expect === 'dark') {
+        // The canvas is dark, but axe takes a page with no background for white: say it.
+        await page.evaluate(() => { document.body.style.background = 'Canvas'; });
+        await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('.colloquy').dataset.scheme === 'dark', null, { timeout: 5000 });
+        const r = await contrast(page);
+        assert.deepEqual([r.violations, r.weak], [[], []]);
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+    // A page that switches its meta tag (a theme toggle) takes the widget with it.
+    const { page, context } = await open(server, { head: '<meta name="color-scheme" content="light">', os: 'light' });
+    assert.equal(await scheme(page), 'light');
+    await page.evaluate(() => { document.querySelector('meta[name="color-scheme"]').content = 'dark'; });
+    await page.waitForFunction(() => document.querySelector('#colloquy').shadowRoot.querySelector('.colloquy').dataset.scheme === 'dark', null, { timeout: 5000 });
     await context.close();
   });
 });

@@ -37,17 +37,17 @@ test('browser-storage mode: a vote shows at once, changes, goes, and is kept acr
     const up = `#colloquy >> div.comment[data-id="${id}"] button[data-vote="up"]`;
     const down = `#colloquy >> div.comment[data-id="${id}"] button[data-vote="down"]`;
     await page.click(up);
-    await eventually(async () => assert.deepEqual(await votes(page, id), [['true', '1', 'Upvote, 1'], ['false', '0', 'Downvote, 0']]));
+    await eventually(async () => assert.deepEqual(await votes(page, id), [['true', '1', 'Upvote the comment by Anonymous, 1'], ['false', '0', 'Downvote the comment by Anonymous, 0']]));
     await page.click(down);
-    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote, 0'], ['true', '1', 'Downvote, 1']]));
+    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote the comment by Anonymous, 0'], ['true', '1', 'Downvote the comment by Anonymous, 1']]));
     await page.reload();
     await waitForCount(page, '#colloquy >> div.comment', 1);
-    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote, 0'], ['true', '1', 'Downvote, 1']]));
+    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote the comment by Anonymous, 0'], ['true', '1', 'Downvote the comment by Anonymous, 1']]));
     await page.click(down); // the same vote again removes it
-    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote, 0'], ['false', '0', 'Downvote, 0']]));
+    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote the comment by Anonymous, 0'], ['false', '0', 'Downvote the comment by Anonymous, 0']]));
     await page.reload();
     await waitForCount(page, '#colloquy >> div.comment', 1);
-    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote, 0'], ['false', '0', 'Downvote, 0']]));
+    await eventually(async () => assert.deepEqual(await votes(page, id), [['false', '0', 'Upvote the comment by Anonymous, 0'], ['false', '0', 'Downvote the comment by Anonymous, 0']]));
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -70,15 +70,15 @@ test('with a server: POST <comments>/votes under one voter id, the answer reconc
     await page.goto(server.url + '/');
     await waitForCount(page, '#colloquy >> div.comment', 3);
     const before = await votes(page, 'c2'); // the seed: 5 up, 1 down
-    assert.deepEqual(before, [['false', '5', 'Upvote, 5'], ['false', '1', 'Downvote, 1']]);
+    assert.deepEqual(before, [['false', '5', 'Upvote the comment by Ron, 5'], ['false', '1', 'Downvote the comment by Ron, 1']]);
 
     // Shown at once, then the server's counts (someone else voted meanwhile).
     answer = { comment: 'c2', votes: { up: 7, down: 1 }, mine: 1 };
     await page.click('#colloquy >> div.comment[data-id="c2"] button[data-vote="up"]');
-    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['true', '6', 'Upvote, 6'], ['false', '1', 'Downvote, 1']]));
+    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['true', '6', 'Upvote the comment by Ron, 6'], ['false', '1', 'Downvote the comment by Ron, 1']]));
     await eventually(() => assert.equal(typeof release, 'function'));
     release();
-    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['true', '7', 'Upvote, 7'], ['false', '1', 'Downvote, 1']]));
+    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['true', '7', 'Upvote the comment by Ron, 7'], ['false', '1', 'Downvote the comment by Ron, 1']]));
     assert.equal(sent[0].thread, '/2010/09/24/nato-russia-council');
     assert.equal(sent[0].comment, 'c2');
     assert.equal(sent[0].vote, 1);
@@ -88,11 +88,11 @@ test('with a server: POST <comments>/votes under one voter id, the answer reconc
     answer = null;
     release = null;
     await page.click('#colloquy >> div.comment[data-id="c2"] button[data-vote="down"]');
-    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['false', '6', 'Upvote, 6'], ['true', '2', 'Downvote, 2']]));
+    await eventually(async () => assert.deepEqual(await votes(page, 'c2'), [['false', '6', 'Upvote the comment by Ron, 6'], ['true', '2', 'Downvote the comment by Ron, 2']]));
     await eventually(() => assert.equal(typeof release, 'function'));
     release();
     await eventually(async () => {
-      assert.deepEqual(await votes(page, 'c2'), [['true', '7', 'Upvote, 7'], ['false', '1', 'Downvote, 1']]);
+      assert.deepEqual(await votes(page, 'c2'), [['true', '7', 'Upvote the comment by Ron, 7'], ['false', '1', 'Downvote the comment by Ron, 1']]);
       assert.equal(await page.evaluate(() => document.querySelector('#colloquy').shadowRoot.querySelector('.announce').textContent),
         'Your vote could not be saved.');
     });

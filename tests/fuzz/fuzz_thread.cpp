@@ -3,7 +3,7 @@
 //   tests/fuzz/run.sh thread 600 # build with clang (-fsanitize=fuzzer,address,undefined), fuzz 10 min
 //
 // For every input: the fast reader and the nlohmann reference reader must give the same answer
-// (ok, error code, thread, next, every comment field, every problem); then the thread is built
+// (ok, error code, thread, next, total, every comment field, every problem); then the thread is built
 // and rendered with options taken from the input's hash, and its invariants are checked: every
 // comment shown at most once, every live comment shown, parents before replies, depth within
 // the cap, pages that partition the top-level threads. Any difference traps.
@@ -29,7 +29,7 @@ bool same(const colloquy::problem& a, const colloquy::problem& b) {
 void check_agreement(const colloquy::read_result& fast, const colloquy::read_result& ref) {
   require(fast.ok == ref.ok);
   require(fast.error.code == ref.error.code);
-  require(fast.thread == ref.thread && fast.next == ref.next);
+  require(fast.thread == ref.thread && fast.next == ref.next && fast.total == ref.total);
   require(fast.comments.size() == ref.comments.size());
   for (std::size_t i = 0; i < fast.comments.size(); ++i) require(fast.comments[i] == ref.comments[i]);
   require(fast.problems.size() == ref.problems.size());

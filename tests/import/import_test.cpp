@@ -446,8 +446,19 @@ TEST_SUITE("Import CLI") {
     CHECK(r.threads[0].comments[0].down == 1);
     // Nested past the reader's depth: that line alone is refused, in bounded memory.
     REQUIRE(r.problems.size() == 1);
-    CHECK(r.problems[0].code == "not_json");
+    CHECK(r.problems[0].code == "json_too_deep");
     CHECK(r.problems[0].id == "remark42:line 3");
+    // A line that is not JSON says where it stops being JSON; a line of JSON that is no object
+    // says so: two codes, two messages.
+    auto odd = colloquy::import_remark42("{\"version\":1}\n{\"id\": nope}\n[1,2]\n");
+    REQUIRE(odd.ok);
+    REQUIRE(odd.problems.size() == 2);
+    CHECK(odd.problems[0].code == "not_json");
+    CHECK(odd.problems[0].id == "remark42:line 2");
+    CHECK(odd.problems[0].message.find("column 8") != std::string::npos);
+    CHECK(odd.problems[1].code == "item_not_object");
+    CHECK(odd.problems[1].id == "remark42:line 3");
+    CHECK(odd.problems[1].message.find("not an object") != std::string::npos);
     // Only versions 0 and 1 are backups this reads.
     for (const char* header :
          {R"({"version":-1})", R"({"version":2})", R"({"version":1.0})", R"({"version":"1"})", "[1]"}) {
@@ -492,6 +503,9 @@ TEST_SUITE("Import CLI") {
         R"({"thread":"/p","comments":[{"id":"a\r","created":0,"text":"x"},{"id":"a\n","created":0,"text":"y"}]})");
     REQUIRE(documents.ok);
     CHECK(problems_of(documents) == std::vector<std::string>{"bad_id document 1: ", "bad_id document 1: "});
+    // Named by their places in the document, as `colloquy check` names them.
+    CHECK(documents.problems[0].index == 0);
+    CHECK(documents.problems[1].index == 1);
     CHECK(documents.threads.empty());
   }
 

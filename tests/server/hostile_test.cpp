@@ -899,6 +899,11 @@ TEST_SUITE("Hostile clients") {
     CHECK(ok.status == 201);
     CHECK(call(named, "GET", thread_target(seed_thread), {"Host: comments.example"}).status == 200);
     CHECK(call(named, "GET", thread_target(seed_thread), {"Host: pub.example:8443"}).status == 200);
+    // Loopback names stay answered beside the configured ones: the address the start-up line
+    // prints, a health check on the machine.
+    CHECK(call(named, "GET", thread_target(seed_thread), {"Host: 127.0.0.1:" + std::to_string(named.port())}).status ==
+          200);
+    CHECK(call(named, "GET", thread_target(seed_thread), {"Host: localhost"}).status == 200);
     raw::response still_evil = call(named, "GET", thread_target(seed_thread), {"Host: evil.example"});
     CHECK(still_evil.status == 421);
     CHECK(code_of(still_evil) == "host_not_allowed");
@@ -1456,6 +1461,22 @@ TEST_SUITE("Hostile clients") {
     for (int k = 1; k <= 20; ++k)
       CHECK(call(s, "GET", thread_target(seed_thread) + "&limit=" + std::to_string(k), {}, "", "127.0.0.70").status ==
             200);
+    // Pages in another order (each reads every top-level comment) at new places cost the same,
+    // and a small page between them (limit=1 at a new cursor) does not make the next one free.
+    int mixed = 0, mixed_refused = 0;
+    const auto mixed_start = steady::now();
+    for (int k = 1; k <= 30 && !mixed_refused; ++k) {
+      const std::string page = k % 2 ? "&limit=1&cursor=r" + std::to_string(k)
+                                     : "&limit=1&sort=top&cursor=o" + std::to_string(k);
+      raw::response r = call(s, "GET", target + page, {}, "", "127.0.0.72", 20000ms);
+      if (r.status == 200) ++mixed;
+      else if (r.status == 429) ++mixed_refused;
+      else FAIL("unexpected answer: " << r.describe());
+    }
+    const int mixed_refilled = static_cast<int>(seconds_since(mixed_start) / 6.0) + 1;
+    MESSAGE(mixed << " small and ordered pages built for one address before a 429");
+    CHECK(mixed_refused == 1);
+    CHECK(mixed <= 10 + mixed_refilled);
   }
 
   TEST_CASE("19. Hosts and made-up threads cannot sweep the answer cache; HEAD is never followed by a body") {

@@ -162,6 +162,7 @@ TEST_SUITE("Reference server") {
       }
       CHECK(top_level <= 2);
       CHECK(top_level >= 1);
+      CHECK(doc["total"] == 10);  // every page says how many the thread has in all
       if (doc["next"].is_null()) break;
       cursor = doc["next"].get<std::string>();
     }
@@ -173,13 +174,56 @@ TEST_SUITE("Reference server") {
     json all = get_thread(c, t);
     CHECK(all["comments"].size() == 10);
     CHECK(all["next"].is_null());
-    for (const char* bad : {"&limit=0", "&limit=x", "&limit=1001", "&cursor=zzz", "&cursor=r-1"}) {
+    CHECK(!all.contains("total"));  // the whole thread counts itself
+    // Past 1000 a limit is served as 1000 (here: everything), never refused.
+    for (const char* big : {"&limit=1001", "&limit=5000", "&limit=99999999999999999999999"}) {
+      CAPTURE(big);
+      json doc = get_thread(c, t, big);
+      CHECK(doc["comments"].size() == 10);
+      CHECK(doc["next"].is_null());
+    }
+    for (const char* bad : {"&limit=0", "&limit=x", "&limit=-5", "&limit=", "&cursor=zzz", "&cursor=r-1"}) {
       CAPTURE(bad);
       auto r = c.Get(("/api/comments?thread=/paging" + std::string(bad)).c_str());
       REQUIRE(r);
       CHECK(r->status == 400);
       std::string code = body_of(r)["error"]["code"];
       CHECK((code == "bad_limit" || code == "bad_cursor"));
+    }
+    // In another order (the core's, sort.hpp) the pages follow that order: newest first here,
+    // each top-level thread once and whole; a cursor of one order is not another's.
+    std::vector<std::string> newest_tops;
+    cursor.clear();
+    for (pages = 0;; ++pages) {
+      REQUIRE(pages < 10);
+      json doc = get_thread(c, t, "&limit=2&sort=newest" + (cursor.empty() ? "" : "&cursor=" + cursor));
+      for (const auto& cm : doc["comments"])
+        if (cm["parent"].is_null()) newest_tops.push_back(cm["id"]);
+      CHECK(doc["total"] == 10);
+      if (doc["next"].is_null()) break;
+      cursor = doc["next"].get<std::string>();
+      CHECK(cursor[0] == 'o');
+    }
+    CHECK(pages == 2);
+    // The core's newest: by time, newest first, then by id (two posts in one millisecond).
+    std::vector<std::pair<std::int64_t, std::string>> by_time;  // created, id
+    for (const auto& cm : all["comments"])
+      if (cm["parent"].is_null())
+        by_time.emplace_back(colloquy::parse_iso8601(cm["created"].get<std::string>()).value_or(0), cm["id"]);
+    std::sort(by_time.begin(), by_time.end(),
+              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::vector<std::string> expected_newest;
+    for (const auto& [created, id] : by_time) expected_newest.push_back(id);
+    CHECK(newest_tops == expected_newest);
+    CHECK(get_thread(c, t, "&limit=1&sort=newest")["comments"][0]["id"] == expected_newest.front());
+    CHECK(get_thread(c, t, "&sort=top")["comments"].size() == 10);
+    for (const char* bad : {"&sort=best", "&sort=", "&sort=newest&cursor=r1", "&limit=2&cursor=o2"}) {
+      CAPTURE(bad);
+      auto r = c.Get(("/api/comments?thread=/paging" + std::string(bad)).c_str());
+      REQUIRE(r);
+      CHECK(r->status == 400);
+      std::string code = body_of(r)["error"]["code"];
+      CHECK((code == "bad_option" || code == "bad_cursor"));
     }
   }
 
@@ -363,6 +407,7 @@ TEST_SUITE("Reference server") {
     std::string spam_id = body_of(spam)["id"];
     // Not shown to others, and not a parent anyone can reply to yet.
     CHECK(ids(get_thread(c, seed_thread)) == std::vector<std::string>{"c1", "c2", "c3"});
+    CHECK(get_thread(c, seed_thread, "&limit=1")["total"] == 3);  // nor counted
     auto reply = post(c, post_body(seed_thread, "reply to pending", "mod-3", id));
     REQUIRE(reply);
     CHECK(reply->status == 409);
@@ -398,6 +443,7 @@ TEST_SUITE("Reference server") {
     CHECK(twice->status == 404);
     CHECK(body_of(twice)["error"]["code"] == "not_pending");
     CHECK(ids(get_thread(c, seed_thread)) == std::vector<std::string>{"c1", "c2", "c3", id});
+    CHECK(get_thread(c, seed_thread, "&limit=1")["total"] == 4);
     CHECK(body_of(c.Get("/api/admin/pending", admin))["comments"].empty());
     // The admin command moderates the same database beside the running server.
     auto third = post(c, post_body(seed_thread, "approved from the command line", "mod-4"));
@@ -426,7 +472,8 @@ TEST_SUITE("Reference server") {
 
   TEST_CASE("CORS: configured origins only, preflight included") {
     scratch_dir dir;
-    server_process s(dir.db("c.db"), {"--cors", "https://blog.example,https://other.example"});
+    // As copied from an address bar: the trailing "/" and the scheme's own port are dropped.
+    server_process s(dir.db("c.db"), {"--cors", "HTTPS://Blog.example/,https://other.example:443"});
     auto c = s.client();
     auto preflight = c.Options("/api/comments", {{"Origin", "https://blog.example"},
                                                  {"Access-Control-Request-Method", "POST"},
