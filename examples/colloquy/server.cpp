@@ -139,6 +139,21 @@ json comment_json(const stored_comment& c, bool with_client_id) {
   return j;
 }
 
+// A comment as a thread lists it to every reader. One awaiting moderation or rejected is there
+// only as a placeholder for its published replies (store_sql.hpp listed): it says nothing a
+// moderator has not read or has refused, no text, no author, no votes; awaiting moderation (an
+// author's edit) it says so, rejected it is deleted. A published comment deleted keeps its
+// placeholder's shape (comment_json).
+json listed_json(const stored_comment& c) {
+  if (c.status != "pending" && c.status != "rejected") return comment_json(c, false);
+  return {{"id", c.id},
+          {"parent", c.parent.empty() ? json() : json(c.parent)},
+          {"author", {{"name", ""}, {"location", ""}}},
+          {"created", format_iso8601(c.created)},
+          {"text", ""},
+          {"status", c.status == "pending" ? "pending" : "deleted"}};
+}
+
 // The address a client is counted against. Behind a reverse proxy every connection comes from
 // the proxy, so with `trust_proxy` it is the last X-Forwarded-For entry: the one the proxy
 // itself appended. Earlier entries come from the client and prove nothing; without
@@ -820,7 +835,7 @@ int run(const config& c) {
       std::vector<stored_comment> newest = comments.recent(thread, std::size_t(recent));
       json list = json::array();
       for (auto cm = newest.rbegin(); cm != newest.rend(); ++cm)
-        if (cm->created >= *since) list.push_back(comment_json(*cm, false));
+        if (cm->created >= *since) list.push_back(listed_json(*cm));
       first = {};
       // None may be a read that failed (recent() cannot say): answered, not kept.
       first.version = newest.empty() ? -1 : version;
@@ -840,7 +855,7 @@ int run(const config& c) {
                        : comments.list(thread, std::size_t(limit), after);
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
-      for (const auto& cm : p.comments) list.push_back(comment_json(cm, false));
+      for (const auto& cm : p.comments) list.push_back(listed_json(cm));
       json next = ordered ? (p.next_offset ? json("o" + std::to_string(p.next_offset)) : json())
                           : (p.next_root ? json("r" + std::to_string(p.next_root)) : json());
       json body = {{"thread", thread}, {"comments", std::move(list)}, {"next", std::move(next)}};

@@ -425,7 +425,10 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   if (!w.exec("BEGIN IMMEDIATE", &r.error)) return r;
   std::int64_t root = 0;
   if (!d.parent.empty()) {
-    sqlite3_stmt* s = w.statement("SELECT root FROM comments WHERE thread = ? AND id = ? AND status = 'published'");
+    // A reply to a comment awaiting moderation is taken (it waits too, under --moderate): its
+    // author may answer it, and a reader the placeholder it is listed as (store_sql.hpp listed).
+    sqlite3_stmt* s = w.statement(
+        "SELECT root FROM comments WHERE thread = ? AND id = ? AND status IN ('published', 'pending')");
     if (!s) return fail();
     bind_all(s, d.thread, d.parent);
     int rc = sqlite3_step(s);

@@ -418,8 +418,10 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
         if (!c.exec("BEGIN")) return false;
         std::int64_t root = 0;
         if (!d.parent.empty()) {
-          result p = c.run("SELECT root FROM comments WHERE thread = $1 AND id = $2 AND status = 'published'",
-                           {text(d.thread), text(d.parent)});
+          // As in SQLite: a comment awaiting moderation takes replies (they wait too).
+          result p = c.run(
+              "SELECT root FROM comments WHERE thread = $1 AND id = $2 AND status IN ('published', 'pending')",
+              {text(d.thread), text(d.parent)});
           if (!p.ok()) return c.rollback();
           if (p.rows() == 0) {
             c.exec("ROLLBACK");

@@ -30,11 +30,17 @@ inline bool stale_approval(moderation m, const std::string& status, std::int64_t
   return m == moderation::approve && status == "pending" && edited != seen_edited;
 }
 
-// The comments a thread lists: published ones, and the deleted ones that were published (their
-// placeholders keep the replies). A comment deleted while it was pending or rejected was never
-// shown: neither it nor its author is listed.
+// The comments a thread lists: published ones, the deleted ones that were published (their
+// placeholders keep the replies), and a pending or rejected one with a published reply (an
+// author's edit awaiting approval or refused, a reply approved before its parent): the server
+// sends those without their text or author (server.cpp listed_json), so the replies keep their
+// place. Any other comment deleted while it was pending, or rejected, was never shown: neither
+// it nor its author is listed. A reply has its parent's root: it is looked for in one top-level
+// thread (the index comments_page).
 inline constexpr const char* listed =
-    "(status = 'published' OR (status = 'deleted' AND coalesce(status_before_delete, 'published') = 'published'))";
+    "(status = 'published' OR (status = 'deleted' AND coalesce(status_before_delete, 'published') = 'published') OR "
+    "(status IN ('pending', 'rejected') AND EXISTS (SELECT 1 FROM comments AS reply WHERE reply.thread = "
+    "comments.thread AND reply.root = comments.root AND reply.parent = comments.id AND reply.status = 'published')))";
 
 // One moderator action on (thread $1, id $2); it changes one row or none (not in a state the
 // action applies to). A restore gives back the status before the delete: a pending comment

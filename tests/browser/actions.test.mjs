@@ -334,6 +334,60 @@ test('a comment awaiting moderation: its author edits it (still pending) and del
   });
 });
 
+// With --moderate an author's edit of a published comment waits for approval. Meanwhile other
+// readers see the comment in its place, awaiting moderation, with neither text nor name, and
+// its reply under it, not lifted to the top as an orphan; approved, the new text shows.
+test('an edit awaiting moderation keeps the comment\'s place and its replies; approved, it shows', async () => {
+  const TOKEN = 'moderator-token-2';
+  await withServer(browser, ['--moderate', '--admin-token', TOKEN, '--admin-rate-limit', '0'], async (server) => {
+    const thread = '/actions/remoderated';
+    const approve = async (id, edited = null) => {
+      const r = await fetch(`${server.url}/api/admin/moderate`, {
+        method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ thread, id, action: 'approve', edited }),
+      });
+      assert.equal(r.status, 200, await r.text());
+    };
+    const author = await open(server, thread);
+    const p = await post(author.page, 'First words, approved');
+    await approve(p);
+    const r = await postComment(server, { thread, parent: p, author: { name: 'Ron', location: 'NY' }, text: 'An answer to it', clientId: 'remoderated-reply-1' });
+    await approve(r);
+    await author.page.reload();
+    await waitForText(author.page, `${article(p)} .body`, /First words, approved/);
+    await author.page.waitForSelector(`${article(p)} button[data-action="edit"]`, { timeout: WAIT });
+    await edit(author.page, p, 'Second words, not read yet');
+    await waitForText(author.page, `${article(p)} .state`, 'Awaiting moderation');
+
+    // Another reader: the comment in its place, awaiting moderation, saying nothing unread; the
+    // reply right after it, one level down.
+    const reader = await open(server, thread);
+    await reader.page.waitForSelector(`${article(r)}`, { timeout: WAIT });
+    await waitForText(reader.page, `${article(p)} .state`, 'Awaiting moderation');
+    const shown = await reader.page.locator(`${W}div.comment`).evaluateAll((as) =>
+      as.map((a) => ({ id: a.dataset.id, depth: a.dataset.depth, pending: a.classList.contains('pending'), body: a.querySelector('.body').textContent.trim(), byline: a.querySelector('.byline').textContent })));
+    assert.deepEqual(shown.map((c) => [c.id, c.depth]), [[p, '0'], [r, '1']]);
+    assert.equal(shown[0].pending, true);
+    assert.equal(shown[0].body, '');
+    assert.doesNotMatch(shown[0].byline, /Zoe/);
+    assert.equal(shown[1].body, 'An answer to it');
+    assert.doesNotMatch(await reader.page.locator('#colloquy').evaluate((el) => el.shadowRoot.textContent), /Second words|First words/);
+
+    // Approved (the version read): both readers see the new text, the reply still under it.
+    const queue = await (await fetch(`${server.url}/api/admin/pending?thread=${encodeURIComponent(thread)}`, { headers: { Authorization: 'Bearer ' + TOKEN } })).json();
+    assert.equal(queue.comments.length, 1);
+    await approve(p, queue.comments[0].edited);
+    await reader.page.reload();
+    await waitForText(reader.page, `${article(p)} .body`, /Second words, not read yet/);
+    assert.equal(await reader.page.locator(`${article(p)}.pending`).count(), 0);
+    assert.equal(await reader.page.locator(`${article(r)}`).getAttribute('data-depth'), '1');
+    assert.deepEqual(author.errors, []);
+    assert.deepEqual(reader.errors, []);
+    await author.page.close();
+    await reader.page.close();
+  });
+});
+
 test('browser-storage mode: the reader edits and deletes the comments this browser keeps', async () => {
   await withServer(browser, [], async (server) => {
     const thread = '/actions/local';

@@ -257,6 +257,68 @@ TEST_SUITE("Reference server") {
                    defamed["edited"].get<std::string>()},
                   out) == 0);
     CHECK(shown(c, seed_thread)[b].second == "Defamatory text, never reviewed");
+
+    // (c) Edited after approval with a published reply: listed in its place to keep the reply
+    // there, awaiting moderation, with nothing a moderator has not read (no text, no author).
+    const json parent = post_one("A comment people answered.", "mod-race-3");
+    const std::string p = parent["id"];
+    REQUIRE(approve(p, nullptr)->status == 200);
+    auto answer = c.Post("/api/comments", post_body(seed_thread, "An answer.", "mod-race-4", p), "application/json");
+    REQUIRE(answer);
+    REQUIRE(answer->status == 201);
+    const std::string r = parse(answer)["id"];
+    REQUIRE(approve(r, nullptr)->status == 200);
+    const json rewritten = edit(parent, "Rewritten, not reviewed yet");
+    CHECK(rewritten["status"] == "pending");
+    auto listing = [&](const std::string& query) {
+      std::map<std::string, json> by_id;
+      const json doc = parse(
+          c.Get(("/api/comments?thread=" + httplib::detail::encode_query_param(seed_thread) + query).c_str()));
+      for (const json& m : doc["comments"]) by_id[m["id"].get<std::string>()] = m;
+      return by_id;
+    };
+    for (const std::string query : {"", "&limit=50", "&limit=50&sort=newest"}) {
+      CAPTURE(query);
+      const auto listed = listing(query);
+      REQUIRE(listed.count(p) == 1);
+      const json& held = listed.at(p);
+      CHECK(held["status"] == "pending");
+      CHECK(held["text"] == "");
+      CHECK(held["author"]["name"] == "");
+      CHECK(held["author"]["location"] == "");
+      CHECK_FALSE(held.contains("votes"));
+      CHECK(held.dump().find("Rewritten") == std::string::npos);
+      CHECK(held.dump().find("Tester") == std::string::npos);
+      REQUIRE(listed.count(r) == 1);
+      CHECK(listed.at(r)["parent"] == p);
+      CHECK(listed.at(r)["text"] == "An answer.");
+    }
+    // The newest comments (live updates) are published ones only.
+    CHECK(listing("&recent=50").count(p) == 0);
+    // Its author may answer it (the answer waits too); the moderator's approval shows the text.
+    auto own = c.Post("/api/comments", post_body(seed_thread, "A note on my edit.", "mod-race-5", p),
+                      "application/json");
+    REQUIRE(own);
+    CHECK(own->status == 201);
+    REQUIRE(approve(p, rewritten["edited"])->status == 200);
+    const auto after = listing("");
+    CHECK(after.at(p)["status"] == "published");
+    CHECK(after.at(p)["text"] == "Rewritten, not reviewed yet");
+    CHECK(after.at(p)["author"]["name"] == "Tester");
+    // A rejected edit leaves a deleted comment's placeholder, which keeps the replies.
+    const json again = edit(parent, "Second thoughts");
+    CHECK(again["status"] == "pending");
+    CHECK(listing("").at(p)["text"] == "");
+    REQUIRE(act(c, seed_thread, p, "reject")->status == 200);
+    const auto rejected = listing("&limit=50");
+    REQUIRE(rejected.count(p) == 1);
+    CHECK(rejected.at(p)["status"] == "deleted");
+    CHECK(rejected.at(p)["text"] == "");
+    CHECK(rejected.at(p)["author"]["name"] == "");
+    CHECK(rejected.at(r)["parent"] == p);
+    CHECK(rejected.at(r)["text"] == "An answer.");
+    // A pending comment with no published reply is listed to nobody (the author's own note).
+    CHECK(rejected.count(parse(own)["id"].get<std::string>()) == 0);
   }
 
   TEST_CASE("The schema holds one vote per voter and comment") {
