@@ -332,18 +332,29 @@
     }
     function showMine() {
       // Called right after the thread is rendered: one it shows published has been approved.
+      // One the server lists awaiting moderation is there without its text, for its replies
+      // (README, "PATCH"): the reader's own copy takes its place.
       var kept = mine().filter(function (m) {
+        var held = state.comments.length;
         var spot = show(m.text, 'stored', '', '', true);
         var article = spot.ok && findArticle('data-id', spot.id);
         m.id = spot.id;
+        if (article && state.comments.length === held && article.classList.contains('pending')) {
+          learn(m.text);
+          article = rerender(m.id);
+        }
         return !!article && article.classList.contains('pending');
       });
       store(mineKey(), kept.length ? kept : null);
     }
-    // An edit of one of them is kept as the server answered it (null: deleted, forgotten).
+    // An edit of one of them is kept as the server answered it (null: deleted, forgotten); so is
+    // an edit of a published comment that the server holds for moderation.
     function keepMine(id, text) {
       var all = mine();
-      if (!all.some(function (m) { return m.id === id; })) return;
+      if (!all.some(function (m) { return m.id === id; })) {
+        if (text && spotOf('[' + text + ']').pending) store(mineKey(), all.concat([{ id: id, text: text, kept: Date.now() }]));
+        return;
+      }
       all = all.filter(function (m) { return m.id !== id || text; });
       all.forEach(function (m) { if (m.id === id) m.text = text; });
       store(mineKey(), all.length ? all : null);

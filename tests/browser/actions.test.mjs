@@ -358,6 +358,15 @@ test('an edit awaiting moderation keeps the comment\'s place and its replies; ap
     await author.page.waitForSelector(`${article(p)} button[data-action="edit"]`, { timeout: WAIT });
     await edit(author.page, p, 'Second words, not read yet');
     await waitForText(author.page, `${article(p)} .state`, 'Awaiting moderation');
+    // Its author, after a reload, still reads the edit they made, awaiting moderation.
+    await author.page.reload();
+    await waitForText(author.page, `${article(p)} .body`, /Second words, not read yet/);
+    await waitForText(author.page, `${article(p)} .state`, 'Awaiting moderation');
+    assert.equal(await author.page.locator(`${article(r)}`).getAttribute('data-depth'), '1');
+    await author.page.click(`${article(p)} button[data-action="edit"]`);
+    assert.equal(await author.page.inputValue(`${editForm(p)} textarea[name="text"]`), 'Second words, not read yet');
+    await author.page.keyboard.press('Escape');
+    await waitForCount(author.page, editForm(p), 0);
 
     // Another reader: the comment in its place, awaiting moderation, saying nothing unread; the
     // reply right after it, one level down.
@@ -381,6 +390,12 @@ test('an edit awaiting moderation keeps the comment\'s place and its replies; ap
     await waitForText(reader.page, `${article(p)} .body`, /Second words, not read yet/);
     assert.equal(await reader.page.locator(`${article(p)}.pending`).count(), 0);
     assert.equal(await reader.page.locator(`${article(r)}`).getAttribute('data-depth'), '1');
+    // Its author's copy is forgotten once the server lists the comment published.
+    await author.page.reload();
+    await waitForText(author.page, `${article(p)} .body`, /Second words, not read yet/);
+    await eventually(async () => assert.equal(await author.page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith('colloquy:pending:') && localStorage.getItem(k) !== 'null').length), 0));
+    assert.equal(await author.page.locator(`${article(p)}.pending`).count(), 0);
     assert.deepEqual(author.errors, []);
     assert.deepEqual(reader.errors, []);
     await author.page.close();
