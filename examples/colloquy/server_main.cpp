@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,28 @@
 #include "transfer.hpp"
 
 namespace {
+
+// A --cors origin as a browser sends it in Origin, or the API would answer no page: lower case,
+// a copied address's trailing "/" and a scheme's own port dropped; "*" as it is. A path, no
+// scheme, a user or another scheme: nullopt (refused at start-up rather than never matching).
+std::optional<std::string> browser_origin(std::string origin) {
+  if (origin == "*") return origin;
+  for (char& ch : origin) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  if (origin.size() > 1 && origin.back() == '/') origin.pop_back();
+  const bool https = origin.rfind("https://", 0) == 0, http = origin.rfind("http://", 0) == 0;
+  if (!https && !http) return std::nullopt;
+  const std::string hostport = origin.substr(https ? 8 : 7);
+  const std::size_t colon = hostport.rfind(':');
+  const bool bracketed = !hostport.empty() && hostport[0] == '[';
+  const bool has_port = colon != std::string::npos && (!bracketed || hostport.find(']') < colon);
+  const std::string port = has_port ? hostport.substr(colon + 1) : std::string();
+  const std::string name = hostport.substr(0, has_port ? colon : hostport.size());
+  if (name.empty() || name.find_first_of("/?#@ \t%") != std::string::npos) return std::nullopt;
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return std::nullopt;
+  if (colon != std::string::npos && port.empty() && (!bracketed || hostport.back() != ']')) return std::nullopt;
+  if ((https && port == "443") || (http && port == "80")) origin.resize(origin.size() - port.size() - 1);
+  return origin;
+}
 
 int serve(const colloquy::cli::args& a) {
   // Flags and arguments were checked by parse_args (commands()).
@@ -45,35 +68,15 @@ int serve(const colloquy::cli::args& a) {
           c.host_names.push_back(o);
           continue;
         }
-        // An origin as a browser sends it in Origin, or the API answers no page: a copied
-        // address's trailing "/" and a scheme's own port are dropped; a path, no scheme, a
-        // user or another scheme is refused here rather than never matching.
-        std::string origin = o;
-        if (origin != "*") {
-          for (char& ch : origin) ch = char(std::tolower(static_cast<unsigned char>(ch)));
-          if (origin.size() > 1 && origin.back() == '/') origin.pop_back();
-          const bool https = origin.rfind("https://", 0) == 0, http = origin.rfind("http://", 0) == 0;
-          std::string hostport = origin.substr(https ? 8 : http ? 7 : 0);
-          const std::size_t colon = hostport.rfind(':');
-          const bool bracketed = !hostport.empty() && hostport[0] == '[';
-          const std::string port = colon != std::string::npos && (!bracketed || hostport.find(']') < colon)
-                                       ? hostport.substr(colon + 1)
-                                       : std::string();
-          const std::string name = hostport.substr(0, hostport.size() - (port.empty() ? 0 : port.size() + 1));
-          const bool good = (https || http) && !name.empty() && name.find_first_of("/?#@ \t%") == std::string::npos &&
-                            port.find_first_not_of("0123456789") == std::string::npos && port.size() <= 5 &&
-                            !(colon != std::string::npos && port.empty() && (!bracketed || hostport.back() != ']'));
-          if (!good) {
-            std::fprintf(stderr,
-                         "colloquy serve: bad --cors %s (an origin as the browser sends it: https://blog.example, "
-                         "with a port if not the scheme's own; no path; or *)\n",
-                         o.c_str());
-            ok = false;
-            continue;
-          }
-          if ((https && port == "443") || (http && port == "80")) origin.resize(origin.size() - port.size() - 1);
+        if (std::optional<std::string> origin = browser_origin(o)) {
+          c.cors.push_back(*origin);
+        } else {
+          std::fprintf(stderr,
+                       "colloquy serve: bad --cors %s (an origin as the browser sends it: https://blog.example, "
+                       "with a port if not the scheme's own; no path; or *)\n",
+                       o.c_str());
+          ok = false;
         }
-        c.cors.push_back(origin);
       }
     }
   }

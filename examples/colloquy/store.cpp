@@ -684,9 +684,8 @@ page sqlite_store::list_ordered(const std::string& thread, std::size_t limit, st
     p.ok = false;
   }
   order(roots);
-  p.roots_read = roots.size();
-  const std::size_t end = limit == 0 ? roots.size() : std::min(roots.size(), offset + limit);
-  if (end < roots.size()) p.next_offset = end;
+  const std::size_t end = sql::ordered_window(roots.size(), limit, offset, p);
+  // One indexed read per top-level thread: in-process, with its statement kept.
   static const std::string one_thread = std::string("SELECT ") + sql::columns +
                                         " FROM comments WHERE thread = ? AND root = ? AND " + sql::listed +
                                         " ORDER BY seq";

@@ -603,16 +603,17 @@ page pg_store::list_ordered(const std::string& thread, std::size_t limit, std::s
     for (int i = 0; i < r.rows(); ++i)
       roots.push_back({r.int64(i, 0), r.str(i, 1), r.int64(i, 2), r.int64(i, 3), r.int64(i, 4)});
     order(roots);
-    p.roots_read = roots.size();
-    const std::size_t end = limit == 0 ? roots.size() : std::min(roots.size(), offset + limit);
-    if (end < roots.size()) p.next_offset = end;
-    static const std::string one_thread = std::string("SELECT ") + sql::columns +
-                                          " FROM comments WHERE thread = $1 AND root = $2 AND " + sql::listed +
-                                          " ORDER BY seq";
-    for (std::size_t i = offset; i < end; ++i) {
-      result q = c.run(one_thread.c_str(), {text(thread), number(roots[i].seq)});
+    const std::size_t end = sql::ordered_window(roots.size(), limit, offset, p);
+    // The page's threads in one round trip, in the page's order: their roots as an array.
+    static const std::string page_threads = std::string("SELECT ") + sql::columns +
+                                            " FROM comments WHERE thread = $1 AND root = ANY($2::bigint[]) AND " +
+                                            sql::listed + " ORDER BY array_position($2::bigint[], root), seq";
+    if (offset < end) {
+      std::string seqs = "{";
+      for (std::size_t i = offset; i < end; ++i) seqs += (i > offset ? "," : "") + std::to_string(roots[i].seq);
+      result q = c.run(page_threads.c_str(), {text(thread), text(seqs + "}")});
       if (!q.ok()) return c.rollback();
-      for (stored_comment& cm : comments_of(q)) p.comments.push_back(std::move(cm));
+      p.comments = comments_of(q);
     }
     return c.exec("COMMIT");
   });

@@ -3,6 +3,7 @@
 // their first use: PostgreSQL numbers them so, and SQLite gives such named parameters indexes
 // in the same order.
 #pragma once
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <unordered_map>
@@ -28,6 +29,16 @@ inline constexpr const char* status_of = "SELECT status, edited FROM comments WH
 // its text other than the one the moderator saw (`seen_edited`).
 inline bool stale_approval(moderation m, const std::string& status, std::int64_t edited, std::int64_t seen_edited) {
   return m == moderation::approve && status == "pending" && edited != seen_edited;
+}
+
+// An ordered page (store::list_ordered) of `roots` top-level threads in their order: the
+// threads [offset, offset + limit) (limit 0: all from offset). Notes the roots read and where the
+// next page begins in `p`; returns the window's end.
+inline std::size_t ordered_window(std::size_t roots, std::size_t limit, std::size_t offset, page& p) {
+  p.roots_read = roots;
+  const std::size_t end = limit == 0 ? roots : std::min(roots, offset + limit);
+  if (end < roots) p.next_offset = end;
+  return end;
 }
 
 // The comments a thread lists: published ones, the deleted ones that were published (their

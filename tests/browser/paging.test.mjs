@@ -8,6 +8,28 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+// The seed page with its own widget fully shown (its story strip, arriving last, would push down
+// what is mounted below it while a "Load more" is being clicked), logging the comments requests.
+async function openSeed(server) {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (r) => { if (r.url().includes('/api/comments')) requests.push(new URL(r.url())); });
+  await page.goto(server.url + '/');
+  await page.waitForSelector('#colloquy >> form.compose');
+  await waitForCount(page, '#colloquy >> article.story-card', 3);
+  return { page, requests };
+}
+
+// A second widget on `thread`, mounted at the end of the page in a div #`id`, with `options`.
+function mountPaged(page, id, thread, options) {
+  return page.evaluate(async ([id, thread, options]) => {
+    const el = document.createElement('div');
+    el.id = id;
+    document.body.append(el);
+    await window.Colloquy.mount(el, Object.assign({ comments: '/api/comments', thread }, options)).ready;
+  }, [id, thread, options]);
+}
+
 test('Load more follows the server cursor until every thread is shown, each comment once', async () => {
   await withServer(browser, ['--rate-limit', '0'], async (server) => {
     const thread = '/paging-test';
@@ -17,23 +39,11 @@ test('Load more follows the server cursor until every thread is shown, each comm
       const reply = await post(server, { thread, parent: top, author: { name: 'R' + i }, text: 'reply ' + i, clientId: `rep-${i}-0000-0000` });
       expected.push(top, reply);
     }
-    const page = await browser.newPage();
-    const requests = [];
-    page.on('request', (r) => { if (r.url().includes('/api/comments')) requests.push(new URL(r.url())); });
-    await page.goto(server.url + '/');
-    // The page's own widget fully shown (its story strip, arriving last, would push down what is
-    // mounted below it while a "Load more" is being clicked).
-    await page.waitForSelector('#colloquy >> form.compose');
-    await waitForCount(page, '#colloquy >> article.story-card', 3);
+    const { page, requests } = await openSeed(server);
     const shown = async () => page.evaluate(() => [...document.querySelector('#paged').shadowRoot
       .querySelectorAll('div.comment')].map((a) => a.dataset.id));
-    await page.evaluate(async (thread) => {
-      const el = document.createElement('div');
-      el.id = 'paged';
-      document.body.append(el);
-      await window.Colloquy.mount(el, { comments: '/api/comments', thread, pageSize: 3 }).ready;
-    }, thread);
-    assert.deepEqual(await shown(), expected.slice(0, 6));  // 3 top-level threads with their replies
+    await mountPaged(page, 'paged', thread, { pageSize: 3 });
+    await eventually(async () => assert.deepEqual(await shown(), expected.slice(0, 6)));  // 3 top-level threads with their replies
     const more = '#paged >> button[data-action="more"]';
     for (let clicks = 0; clicks < 5 && await page.$(more); clicks++) {
       const before = (await shown()).length;
@@ -64,22 +74,12 @@ test('data-sort="newest" with a page size shows the newest threads first, and th
       if (i === 2) await post(server, { thread, parent: top, author: { name: 'R' }, text: 'reply', clientId: 'sorted-r-0000-0000' });
       tops.push(top);
     }
-    const page = await browser.newPage();
-    const requests = [];
-    page.on('request', (r) => { if (r.url().includes('/api/comments')) requests.push(new URL(r.url())); });
-    await page.goto(server.url + '/');
-    await page.waitForSelector('#colloquy >> form.compose');
-    await waitForCount(page, '#colloquy >> article.story-card', 3);
+    const { page, requests } = await openSeed(server);
     const shownTops = async () => page.evaluate(() => [...document.querySelector('#paged').shadowRoot
       .querySelectorAll('div.comment[data-depth="0"]')].map((a) => a.dataset.id));
-    await page.evaluate(async (thread) => {
-      const el = document.createElement('div');
-      el.id = 'paged';
-      document.body.append(el);
-      await window.Colloquy.mount(el, { comments: '/api/comments', thread, pageSize: 3, sort: 'newest' }).ready;
-    }, thread);
+    await mountPaged(page, 'paged', thread, { pageSize: 3, sort: 'newest' });
     const newest = tops.slice().reverse();
-    assert.deepEqual(await shownTops(), newest.slice(0, 3));
+    await eventually(async () => assert.deepEqual(await shownTops(), newest.slice(0, 3)));
     const more = '#paged >> button[data-action="more"]';
     await page.click(more);
     await eventually(async () => assert.deepEqual(await shownTops(), newest.slice(0, 6)));
@@ -96,15 +96,10 @@ test('data-sort="newest" with a page size shows the newest threads first, and th
     await eventually(async () => assert.deepEqual(await shownTops(), tops));
     assert.equal(requests.length, before);
     // A fresh widget on "Oldest" with pages left on the server: "Newest" asks for its first page.
-    await page.evaluate(async (thread) => {
-      const el = document.createElement('div');
-      el.id = 'paged2';
-      document.body.append(el);
-      await window.Colloquy.mount(el, { comments: '/api/comments', thread, pageSize: 3 }).ready;
-    }, thread);
+    await mountPaged(page, 'paged2', thread, { pageSize: 3 });
     const tops2 = async () => page.evaluate(() => [...document.querySelector('#paged2').shadowRoot
       .querySelectorAll('div.comment[data-depth="0"]')].map((a) => a.dataset.id));
-    assert.deepEqual(await tops2(), tops.slice(0, 3));
+    await eventually(async () => assert.deepEqual(await tops2(), tops.slice(0, 3)));
     await page.selectOption('#paged2 >> select[name="sort"]', 'newest');
     await eventually(async () => assert.deepEqual(await tops2(), newest.slice(0, 3)));
     const last = requests.filter((u) => u.searchParams.get('thread') === thread).pop();
