@@ -42,16 +42,23 @@ inline std::size_t ordered_window(std::size_t roots, std::size_t limit, std::siz
 }
 
 // The comments a thread lists: published ones, the deleted ones that were published (their
-// placeholders keep the replies), and a pending or rejected one with a published reply (an
-// author's edit awaiting approval or refused, a reply approved before its parent): the server
-// sends those without their text or author (server.cpp listed_json), so the replies keep their
-// place. Any other comment deleted while it was pending, or rejected, was never shown: neither
-// it nor its author is listed. A reply has its parent's root: it is looked for in one top-level
-// thread (the index comments_page).
+// placeholders keep the replies), and a pending or rejected one with a published comment below
+// it, at any depth (an author's edit awaiting approval or refused, a reply approved before its
+// parent): the server sends those without their text or author (server.cpp listed_json), so
+// the replies keep their place, and a chain of them keeps every link (pending under pending
+// under a published reply). Any other comment deleted while it was pending, or rejected, was
+// never shown: neither it nor its author is listed. The walk down goes through comments not
+// published only and stops at the first published one (EXISTS); a reply has its parent's root,
+// so it stays in one top-level thread (the index comments_page). UNION, not UNION ALL: a cycle
+// of parents, which no post can make, would still end.
 inline constexpr const char* listed =
     "(status = 'published' OR (status = 'deleted' AND coalesce(status_before_delete, 'published') = 'published') OR "
-    "(status IN ('pending', 'rejected') AND EXISTS (SELECT 1 FROM comments AS reply WHERE reply.thread = "
-    "comments.thread AND reply.root = comments.root AND reply.parent = comments.id AND reply.status = 'published')))";
+    "(status IN ('pending', 'rejected') AND EXISTS (WITH RECURSIVE below(id, status) AS ("
+    "SELECT reply.id, reply.status FROM comments AS reply WHERE reply.thread = comments.thread AND "
+    "reply.root = comments.root AND reply.parent = comments.id UNION "
+    "SELECT reply.id, reply.status FROM comments AS reply JOIN below ON reply.parent = below.id AND "
+    "below.status <> 'published' WHERE reply.thread = comments.thread AND reply.root = comments.root) "
+    "SELECT 1 FROM below WHERE below.status = 'published')))";
 
 // One moderator action on (thread $1, id $2); it changes one row or none (not in a state the
 // action applies to). A restore gives back the status before the delete: a pending comment

@@ -319,6 +319,45 @@ TEST_SUITE("Reference server") {
     CHECK(rejected.at(r)["text"] == "An answer.");
     // A pending comment with no published reply is listed to nobody (the author's own note).
     CHECK(rejected.count(parse(own)["id"].get<std::string>()) == 0);
+
+    // (d) A chain: a reply approved under a reply that waits, under an edit that waits. Every
+    // link is listed as a placeholder, so the approved reply keeps its place two levels down.
+    const json top = post_one("A thread that grew.", "mod-race-6");
+    const std::string t = top["id"];
+    REQUIRE(approve(t, nullptr)->status == 200);
+    auto reply_to = [&](const std::string& to, const char* text, const char* client) {
+      auto res = c.Post("/api/comments", post_body(seed_thread, text, client, to), "application/json");
+      REQUIRE(res);
+      REQUIRE(res->status == 201);
+      return parse(res)["id"].get<std::string>();
+    };
+    const std::string middle = reply_to(t, "Never reviewed.", "mod-race-7");
+    const std::string bottom = reply_to(middle, "Reviewed and fine.", "mod-race-8");
+    CHECK(listing("").count(middle) == 0);  // pending, with only pending below it
+    REQUIRE(approve(bottom, nullptr)->status == 200);
+    const json regrown = edit(top, "Rewritten after the replies");
+    CHECK(regrown["status"] == "pending");
+    for (const std::string query : {"", "&limit=50", "&limit=50&sort=newest", "&limit=50&sort=top"}) {
+      CAPTURE(query);
+      const auto listed = listing(query);
+      REQUIRE(listed.count(t) == 1);
+      CHECK(listed.at(t)["status"] == "pending");
+      CHECK(listed.at(t)["text"] == "");
+      REQUIRE(listed.count(middle) == 1);
+      CHECK(listed.at(middle)["status"] == "pending");
+      CHECK(listed.at(middle)["text"] == "");
+      CHECK(listed.at(middle)["parent"] == t);
+      REQUIRE(listed.count(bottom) == 1);
+      CHECK(listed.at(bottom)["parent"] == middle);
+      CHECK(listed.at(bottom)["text"] == "Reviewed and fine.");
+    }
+    // Rejected, the middle link is a deleted comment's placeholder; the chain holds.
+    REQUIRE(act(c, seed_thread, middle, "reject")->status == 200);
+    const auto cut = listing("&limit=50");
+    REQUIRE(cut.count(middle) == 1);
+    CHECK(cut.at(middle)["status"] == "deleted");
+    CHECK(cut.at(t)["status"] == "pending");
+    CHECK(cut.at(bottom)["parent"] == middle);
   }
 
   TEST_CASE("The schema holds one vote per voter and comment") {
