@@ -59,6 +59,8 @@ const char* const serve_usage =
     "                   data-thread of <root>/index.html)\n"
     "      --rate-limit N (posts per minute per address, 20; 0: off)  --moderate\n"
     "      --vote-rate-limit N (votes per minute per address, 60; 0: off)\n"
+    "      --votes-per-address N (voters from one address, or IPv6 /64, on one comment, 20;\n"
+    "                   0: no cap; a voter may always change or take back their vote)\n"
     "      --page-rate-limit N (pages of a thread over 256 KB built from nothing, per minute\n"
     "                   per address, 60; 0: off)\n"
     "      --edit-window S (seconds a reader may edit or delete their comment, 900; 0: never)\n"
@@ -114,6 +116,7 @@ const std::vector<command>& commands() {
         {"rate-limit"},
         {"admin-rate-limit"},
         {"vote-rate-limit"},
+        {"votes-per-address"},
         {"page-rate-limit"},
         {"edit-window"},
         {"max-body"},

@@ -1011,9 +1011,13 @@ int run(const config& c) {
     const vote_request& v = read.value;
     if (impossible_id(v.comment))
       return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
-    const vote_result r = comments.vote(v.thread, v.comment, v.voter, v.vote, now_ms());
+    const vote_result r = comments.vote({v.thread, v.comment, v.voter, address, v.vote, c.votes_per_address, now_ms()});
     if (r.result == vote_result::outcome::no_comment)
       return json_error(res, 404, errc::no_such_comment, "no published comment with that id in that thread", "comment");
+    // Not a rate: this address's voters on this comment stay at the cap however long one waits.
+    if (r.result == vote_result::outcome::address_full)
+      return json_error(res, 429, errc::too_many_voters, "this comment has as many votes from this address as it takes",
+                        "voter");
     if (r.result == vote_result::outcome::failed)
       return json_error(res, 503, errc::storage_unavailable, "the vote could not be stored; try again");
     res.set("Content-Type", "application/json");

@@ -59,6 +59,7 @@ struct config {
   int admin_rate_limit = 30;           // /api/admin/* requests per minute per address
                                        // (both counted in the database, across processes)
   int vote_rate_limit = 60;            // votes per minute per address; 0: off
+  int votes_per_address = 20;          // voters from one address on one comment; 0: no cap
   int page_rate_limit = 60;            // pages of a large thread built from nothing, per minute per address; 0: off
   long edit_window = colloquy::limits::edit_window_seconds;  // seconds a reader may edit or delete their own
                                                              // comment after posting it; 0: never

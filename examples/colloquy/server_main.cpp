@@ -96,11 +96,12 @@ int serve(const colloquy::cli::args& a) {
        header_timeout = c.header_timeout, body_timeout = c.body_timeout, idle_timeout = c.idle_timeout,
        shutdown_timeout = c.shutdown_timeout, max_connections = c.max_connections,
        per_address = c.max_connections_per_address, workers = c.workers, vote_rate = c.vote_rate_limit,
-       page_rate = c.page_rate_limit, edit_window = c.edit_window;
+       voters = c.votes_per_address, page_rate = c.page_rate_limit, edit_window = c.edit_window;
   number("port", port, 0, 65535, "0 picks a free one");
   number("rate-limit", rate, 0, 1000000, "posts per minute per address, 0 for none");
   number("admin-rate-limit", admin_rate, 0, 1000000, "admin requests per minute per address, 0 for none");
   number("vote-rate-limit", vote_rate, 0, 1000000, "votes per minute per address, 0 for none");
+  number("votes-per-address", voters, 0, 1000000, "voters from one address on one comment, 0 for no cap");
   number("page-rate-limit", page_rate, 0, 1000000,
          "pages of a large thread built from nothing, per minute per address, 0 for none");
   number("edit-window", edit_window, 0, 366L * 86400, "seconds, 0 for no editing");
@@ -117,6 +118,7 @@ int serve(const colloquy::cli::args& a) {
   c.rate_limit = static_cast<int>(rate);
   c.admin_rate_limit = static_cast<int>(admin_rate);
   c.vote_rate_limit = static_cast<int>(vote_rate);
+  c.votes_per_address = static_cast<int>(voters);
   c.page_rate_limit = static_cast<int>(page_rate);
   c.edit_window = edit_window;
   c.max_body = max_body;

@@ -94,6 +94,8 @@ const char* const migrations[] = {
     sql::add_edit_token,
     // 5: the site-wide feed's index (store_sql.hpp).
     sql::add_recent_index,
+    // 6: each vote's address, for the cap on voters per address and comment (store_sql.hpp).
+    sql::add_vote_address,
 };
 
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];
@@ -109,8 +111,7 @@ class sqlite_store final : public store {
   long import_document(std::string_view json, std::string& error, std::string_view default_thread) override;
   post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
                    const std::string& token_hash) override;
-  vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
-                   std::int64_t now_ms) override;
+  vote_result vote(const ballot& b) override;
   author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
@@ -491,8 +492,9 @@ post_result sqlite_store::post(const draft& d, const std::string& status, std::i
   return r;
 }
 
-vote_result sqlite_store::vote(const std::string& thread, const std::string& comment, const std::string& voter,
-                               int vote, std::int64_t now_ms) {
+vote_result sqlite_store::vote(const ballot& b) {
+  const std::string &thread = b.thread, &comment = b.comment, &voter = b.voter;
+  const int vote = b.vote;
   vote_result r;
   std::lock_guard<std::mutex> l(write_mutex_);
   if (closed_) return r;
@@ -520,12 +522,25 @@ vote_result sqlite_store::vote(const std::string& thread, const std::string& com
   bind_all(old, thread, comment, voter);
   const int before = sqlite3_step(old) == SQLITE_ROW ? sqlite3_column_int(old, 0) : 0;
   sqlite3_reset(old);
+  if (b.per_address > 0 && before == 0 && vote != 0) {
+    sqlite3_stmt* from = w.statement(sql::address_votes);
+    if (!from) return fail();
+    bind_all(from, thread, comment, b.address);
+    if (sqlite3_step(from) != SQLITE_ROW) return fail();
+    const std::int64_t counted = sqlite3_column_int64(from, 0);
+    sqlite3_reset(from);
+    if (sql::address_full(b, before, counted)) {
+      w.exec("ROLLBACK");
+      r.result = vote_result::outcome::address_full;
+      return r;
+    }
+  }
   r.mine = vote;
   if (before != vote) {
     sqlite3_stmt* change = w.statement(vote == 0 ? sql::remove_vote : sql::set_vote);
     if (!change) return fail();
     if (vote == 0) bind_all(change, thread, comment, voter);
-    else bind_all(change, thread, comment, voter, std::int64_t(vote), now_ms);
+    else bind_all(change, thread, comment, voter, std::int64_t(vote), b.now_ms, b.address);
     if (sqlite3_step(change) != SQLITE_DONE) return fail();
     const auto [up, down] = sql::count_change(before, vote);
     sqlite3_stmt* counts = w.statement(sql::add_to_counts);

@@ -36,9 +36,18 @@ struct stored_comment {
 
 enum class post_outcome { created, repeated, parent_not_found, failed };
 
-// A reader's vote on a comment (DESIGN §8): the comment's counts after it, and the voter's own.
+// A reader's vote on a comment (DESIGN §8): `vote` 1, -1 or 0 (none) by `voter`, sent from
+// `address` (http::address_key). A voter new to the comment is refused (address_full) when
+// `per_address` voters from that address have votes on it already; 0: no such cap.
+struct ballot {
+  std::string thread, comment, voter, address;
+  int vote = 0;
+  int per_address = 0;
+  std::int64_t now_ms = 0;
+};
+// The comment's counts after a vote, and the voter's own.
 struct vote_result {
-  enum class outcome { done, no_comment, failed } result = outcome::failed;
+  enum class outcome { done, no_comment, address_full, failed } result = outcome::failed;
   std::int64_t up = 0, down = 0;
   int mine = 0;  // 1, -1 or 0
 };
@@ -117,7 +126,7 @@ class store {
  public:
   // The current schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: the
   // colloquy_schema table).
-  static constexpr int schema_version = 5;
+  static constexpr int schema_version = 6;
 
   // Opens or creates the database and migrates it: `where` is a SQLite file path, or a
   // postgresql:// (postgres://) URL. nullptr with `error` on failure.
@@ -141,10 +150,10 @@ class store {
   virtual post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
                            const std::string& token_hash) = 0;
 
-  // Reader actions (DESIGN §8). vote: `vote` 1, -1 or 0 (none) by `voter` on a published
-  // comment; the same vote again changes nothing (and does not raise the thread's version).
-  virtual vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
-                           std::int64_t now_ms) = 0;
+  // Reader actions (DESIGN §8). vote: a ballot on a published comment; the same vote again
+  // changes nothing (and does not raise the thread's version). A voter's change or withdrawal
+  // of their own vote is never refused for the address cap.
+  virtual vote_result vote(const ballot& b) = 0;
   // An author's edit or delete of comment `id`: checked (token, then window) and applied with its
   // audit-log entry and a version bump in one transaction; nothing changes unless `done`.
   virtual author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) = 0;

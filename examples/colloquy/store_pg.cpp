@@ -80,6 +80,7 @@ const char* const migrations[] = {
     )sql",
     sql::add_edit_token,
     sql::add_recent_index,
+    sql::add_vote_address,
 };
 static_assert(sizeof migrations / sizeof migrations[0] == store::schema_version);
 
@@ -211,8 +212,7 @@ class pg_store final : public store {
   long import_document(std::string_view json, std::string& error, std::string_view default_thread) override;
   post_result post(const draft& d, const std::string& status, std::int64_t now_ms, const std::string& address,
                    const std::string& token_hash) override;
-  vote_result vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
-                   std::int64_t now_ms) override;
+  vote_result vote(const ballot& b) override;
   author_result author_edit(const std::string& thread, const std::string& id, const author_change& change) override;
   bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) override;
   page list(const std::string& thread, std::size_t limit, std::int64_t after_root) override;
@@ -468,8 +468,9 @@ post_result pg_store::post(const draft& d, const std::string& status, std::int64
   return r;
 }
 
-vote_result pg_store::vote(const std::string& thread, const std::string& comment, const std::string& voter, int vote,
-                           std::int64_t now_ms) {
+vote_result pg_store::vote(const ballot& b) {
+  const std::string &thread = b.thread, &comment = b.comment, &voter = b.voter;
+  const int vote = b.vote;
   vote_result r;
   static const std::string locked = std::string(sql::comment_status_of) + " FOR UPDATE";
   const bool done = with_connection([&](connection& c) {
@@ -485,11 +486,20 @@ vote_result pg_store::vote(const std::string& thread, const std::string& comment
     result old = c.run(sql::voter_vote, {text(thread), text(comment), text(voter)});
     if (!old.ok()) return c.rollback();
     const int before = old.rows() ? int(old.int64(0, 0)) : 0;
+    if (b.per_address > 0 && before == 0 && vote != 0) {
+      result from = c.run(sql::address_votes, {text(thread), text(comment), text(b.address)});
+      if (!from.ok() || from.rows() != 1) return c.rollback();
+      if (sql::address_full(b, before, from.int64(0, 0))) {
+        c.exec("ROLLBACK");
+        r.result = vote_result::outcome::address_full;
+        return true;
+      }
+    }
     result counts;
     if (before != vote) {
       result change = vote == 0 ? c.run(sql::remove_vote, {text(thread), text(comment), text(voter)})
-                                : c.run(sql::set_vote,
-                                        {text(thread), text(comment), text(voter), number(vote), number(now_ms)});
+                                : c.run(sql::set_vote, {text(thread), text(comment), text(voter), number(vote),
+                                                        number(b.now_ms), text(b.address)});
       if (!change.ok()) return c.rollback();
       const auto [up, down] = sql::count_change(before, vote);
       counts = c.run(sql::add_to_counts, {number(up), number(down), text(thread), text(comment)});

@@ -99,9 +99,22 @@ inline constexpr const char* add_edit_token = "ALTER TABLE comments ADD COLUMN e
 // votes on one comment are applied one after the other and the counts stay the sum of the rows.
 inline constexpr const char* comment_status_of = "SELECT status FROM comments WHERE thread = $1 AND id = $2";
 inline constexpr const char* voter_vote = "SELECT vote FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
+// A changed vote keeps the address it was first cast from.
 inline constexpr const char* set_vote =
-    "INSERT INTO votes (thread, comment, voter, vote, created) VALUES ($1, $2, $3, $4, $5) "
+    "INSERT INTO votes (thread, comment, voter, vote, created, address) VALUES ($1, $2, $3, $4, $5, $6) "
     "ON CONFLICT (thread, comment, voter) DO UPDATE SET vote = excluded.vote, created = excluded.created";
+// The voters from one address on one comment (index votes_by_address), for --votes-per-address.
+inline constexpr const char* address_votes =
+    "SELECT count(*) FROM votes WHERE thread = $1 AND comment = $2 AND address = $3";
+// Migration 6: each vote's address (http::address_key), counted per comment. Votes cast before
+// it have none ('') and count for no address.
+inline constexpr const char* add_vote_address =
+    "ALTER TABLE votes ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX votes_by_address ON votes (thread, comment, address);";
+// Whether a ballot would add a voter past its address's cap (`counted`: address_votes).
+inline bool address_full(const ballot& b, int before, std::int64_t counted) {
+  return b.per_address > 0 && before == 0 && b.vote != 0 && counted >= b.per_address;
+}
 inline constexpr const char* remove_vote = "DELETE FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
 inline constexpr const char* add_to_counts =
     "UPDATE comments SET up = up + $1, down = down + $2 WHERE thread = $3 AND id = $4 RETURNING up, down";

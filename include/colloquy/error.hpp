@@ -174,6 +174,7 @@ class problem_list {
   /* Server: reader actions (votes, a reader's own edit or delete, DESIGN §8). */               \
   X(bad_vote, 400, rejected)                     /* vote not 1, -1 or 0 */                       \
   X(bad_voter, 400, rejected)                    /* voter id not 8-128 printable characters */   \
+  X(too_many_voters, 429, rejected)              /* --votes-per-address voters on the comment */ \
   X(bad_token, 403, bad_token)                   /* edit token missing or not this comment's */  \
   X(edit_window_closed, 403, edit_window_closed) /* past --edit-window (or editing off) */       \
   X(storage_unavailable, 503, rejected)                                                          \

@@ -70,7 +70,8 @@ std::string etag_of(httplib::Client& c) {
 TEST_SUITE("Reference server") {
   TEST_CASE("Votes: one per voter and comment, counted, idempotent, and the thread's ETag follows") {
     scratch_dir dir;
-    server_process s(dir.db("c.db"));
+    // No cap on voters per address: the crowd below votes from one address (the next test has it).
+    server_process s(dir.db("c.db"), {"--votes-per-address", "0"});
     auto c = s.client();
     // The seed's c2 has 5 up (imported counts, no vote rows): votes add to them.
     const json before = listed(c, "c2");
@@ -155,6 +156,45 @@ TEST_SUITE("Reference server") {
     CHECK(form->status == 415);
     CHECK(listed(c, "c1")["votes"] == before["votes"]);
     CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM votes") == 0);
+  }
+
+  TEST_CASE("Votes: one address adds at most --votes-per-address voters to a comment; a vote cast may still change") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--votes-per-address", "3"});
+    auto c = s.client();
+    const int up = listed(c, "c1")["votes"]["up"];
+    for (int k = 0; k < 3; ++k) CHECK(vote(c, vote_body("c1", "stuffer-000" + std::to_string(k), 1))->status == 200);
+    // A fourth voter from the same address: refused, with its code, and nothing counted.
+    auto full = vote(c, vote_body("c1", "stuffer-0009", 1));
+    REQUIRE(full);
+    CHECK(full->status == 429);
+    CHECK(code_of(full) == "too_many_voters");
+    CHECK_FALSE(full->has_header("Retry-After"));  // waiting changes nothing
+    CHECK(listed(c, "c1")["votes"]["up"] == up + 3);
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM votes WHERE comment = 'c1'") == 3);
+    // Those who voted may change their vote and take it back; a place freed is taken again.
+    auto changed = vote(c, vote_body("c1", "stuffer-0000", -1));
+    REQUIRE(changed);
+    CHECK(changed->status == 200);
+    CHECK(parse(changed)["mine"] == -1);
+    CHECK(vote(c, vote_body("c1", "stuffer-0001", 0))->status == 200);
+    CHECK(vote(c, vote_body("c1", "stuffer-0009", 1))->status == 200);
+    CHECK(vote(c, vote_body("c1", "stuffer-0010", 1))->status == 429);
+    // Taking back a vote one never cast is no new voter; another comment has its own count.
+    CHECK(vote(c, vote_body("c1", "stuffer-0011", 0))->status == 200);
+    CHECK(vote(c, vote_body("c2", "stuffer-0010", 1))->status == 200);
+    // Behind a proxy the address is the one the proxy appended: another reader is counted apart.
+    server_process proxied(dir.db("p.db"), {"--votes-per-address", "1", "--trust-proxy"});
+    auto p = proxied.client();
+    auto from = [&](const char* address, const char* voter) {
+      return vote(p, vote_body("c1", voter, 1), {{"X-Forwarded-For", address}});
+    };
+    CHECK(from("203.0.113.7", "reader-0001")->status == 200);
+    CHECK(from("203.0.113.7", "reader-0002")->status == 429);
+    CHECK(from("198.51.100.4", "reader-0003")->status == 200);
+    // One IPv6 /64 is one address (a host usually owns a whole /64).
+    CHECK(from("2001:db8:1:2::1", "reader-0004")->status == 200);
+    CHECK(from("2001:db8:1:2:ffff::9", "reader-0005")->status == 429);
   }
 
   TEST_CASE("Votes are rate limited in a bucket of their own") {
