@@ -677,4 +677,68 @@ requires std::same_as<String, std::string> read_result read_comments(String&& js
   return r;
 }
 
+// Several comments documents in one input, separated by '\0' (JSON holds no raw NUL): the pages
+// of a thread as the widget holds them, one after another: the server's pages, and what the
+// widget learnt since (a comment it posted, the server's answer to an edit or a delete, the
+// newest comments a live update brought), each a page of its own after them. Comments are read
+// in that order, and a later page's copy of a comment (same id) replaces the earlier one in its
+// place: the later page is the newer word on it (edited, deleted, approved). A reply of a later
+// page whose parent is not among the pages read while the server has more pages (a cursor) is
+// left out: its parent is on a page not read yet, which brings the reply too (a server's page
+// holds whole threads). "next" is the last page's that has a "next" member (null: no more
+// pages), so a bare array of comments leaves the cursor as it was. A page after the first that
+// is unusable is reported as a problem (its document error, at the index of its first comment)
+// and skipped, so the pages already shown stay.
+// Adds a later page of a thread to the pages read so far, `r` (see read_comment_pages). Both run
+// once per call: built for size.
+COLLOQUY_COLD_BEGIN
+inline void add_page(read_result& r, read_result page) {
+  const std::size_t base = r.comments.size();
+  if (!page.ok) {
+    page.error.index = base;
+    r.problems.push_back(std::move(page.error));
+    return;
+  }
+  auto id_of = [&](std::uint32_t k) -> std::string_view { return r.comments[k].id; };
+  r.store.absorb(std::move(page.store));
+  for (auto& p : page.problems) {
+    p.index += base;
+    r.problems.push_back(std::move(p));
+  }
+  r.problems.add_omitted(page.problems.omitted());
+  // A page with a total is the server's count from then on; a page without one (what the widget
+  // learnt) moves the count by the comments it adds and those it shows deleted.
+  const bool counted = page.total >= 0;
+  if (counted) {
+    r.total = page.total;
+    r.total_delta = 0;
+  }
+  const auto shown = [](const comment& c) { return c.status != comment_status::deleted; };
+  for (auto& c : page.comments) {
+    if (const auto known = r.ids.find(c.id, id_of)) {
+      if (!counted) r.total_delta += int(shown(c)) - int(shown(r.comments[*known]));
+      r.comments[*known] = std::move(c);
+      continue;
+    }
+    if (!c.parent.empty() && !r.next.empty() && !r.ids.find(c.parent, id_of)) continue;
+    if (!counted) r.total_delta += int(shown(c));
+    r.comments.push_back(std::move(c));
+    r.ids.insert(r.comments.back().id, std::uint32_t(r.comments.size() - 1), id_of);
+  }
+  if (page.next_given) r.next = std::move(page.next);
+}
+
+inline read_result read_comment_pages(std::string_view input) {
+  std::size_t end = input.find('\0');
+  read_result r = read_comments(input.substr(0, end));
+  if (!r.ok) return r;
+  while (end != std::string_view::npos) {
+    std::size_t start = end + 1;
+    end = input.find('\0', start);
+    add_page(r, read_comments(input.substr(start, end == std::string_view::npos ? end : end - start)));
+  }
+  return r;
+}
+COLLOQUY_COLD_END
+
 }  // namespace colloquy
