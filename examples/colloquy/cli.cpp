@@ -199,6 +199,10 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
       value = name.substr(name.find('=') + 1);
       name.resize(name.find('='));
     }
+    if (name == "help") {  // --help=… (--help and -h are answered above)
+      error = "option --help takes no value";
+      return parsed::refused;
+    }
     auto f = std::find_if(c.flags.begin(), c.flags.end(), [&](const flag& x) { return name == x.name; });
     if (f == c.flags.end()) {
       error = "unknown option --" + name;

@@ -113,6 +113,7 @@ test('unknown flags, extra arguments, missing values and bad values are refused:
     [['serve', '--bogus', 'x'], /unknown option --bogus/],
     [['serve', 'extra'], /unexpected argument extra \(serve takes no arguments\)/],
     [['serve', '--moderate=yes'], /option --moderate takes no value/],
+    [['render', '--help=x', file], /option --help takes no value/],
     [['serve', '--port=99999'], /bad --port 99999/],
     [['serve', '--cors', 'blog.example'], /bad --cors blog\.example \(an origin as the browser sends it/],
     [['serve', '--cors=https://blog.example/comments'], /bad --cors https:\/\/blog\.example\/comments/],
