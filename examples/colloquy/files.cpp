@@ -394,7 +394,7 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   r.set("ETag", etag);
   r.set("Vary", "Accept-Encoding");
   r.set("Accept-Ranges", "bytes");
-  if (o_.versioned && query_value(q.query, "v") == e->hash)
+  if (o_.versioned && query_value(q.query, "v") == std::string_view(e->hash).substr(0, version_digits))
     r.set("Cache-Control", "public, max-age=31536000, immutable");
   else r.set("Cache-Control", "no-cache");
   if (o_.cors_public) {
