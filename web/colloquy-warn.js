@@ -1,10 +1,11 @@
 /*! Colloquy: what the page's author should hear. https://github.com/colloquy */
 // Fetched by colloquy.js after a render of the thread that has something to say (or when it has
-// something for the page's author, tell.say): options the
-// core could not honour, each said once in the widget's life (re-sorting or mounting again
-// renders again), and comments it skipped or repaired, on each render, with how many more the
-// document has than the core lists (once per document). A page whose options and comments are
-// fine never fetches it.
+// something for the page's author, tell.say): options the core could not honour, each said once
+// in the widget's life (re-sorting or mounting again renders again), and the comments it skipped
+// or repaired, each once: one warning counting them by code, the comments themselves in one
+// console table under it (a thousand broken comments are one line to read, not a thousand),
+// then how many more the document has than the core lists (once per document). A page whose
+// options and comments are fine never fetches it.
 (() => {
   'use strict';
 
@@ -13,13 +14,21 @@
   // `w` is what the loader shares of the widget (colloquy.js); `meta` the core's answer for the thread.
   function tell(w, meta) {
     const state = w.state;
-    if (!told.has(state)) told.set(state, { options: new Set(), omitted: null });
+    if (!told.has(state)) told.set(state, { options: new Set(), problems: new Set(), omitted: null });
     const said = told.get(state);
     meta.ignored.forEach((k) => {
       if (!said.options.has(k + state.o[k])) w.warn('option ' + k + ' "' + state.o[k] + '" is not supported, the default is used', 'see README, "Embed it"');
       said.options.add(k + state.o[k]);
     });
-    meta.problems.forEach((p) => w.warn('comment ' + (p.id || '#' + p.index) + ' skipped or repaired: ' + p.code));
+    // New ones only: another page of the thread, or another document, brings its own.
+    const fresh = meta.problems.filter((p) => !said.problems.has(p.code + ' ' + (p.id || '#' + p.index)));
+    if (fresh.length) {
+      const codes = {};
+      fresh.forEach((p) => { said.problems.add(p.code + ' ' + (p.id || '#' + p.index)); codes[p.code] = (codes[p.code] || 0) + 1; });
+      w.warn(fresh.length + ' comments skipped or repaired: ' + Object.keys(codes).map((c) => c + ' ' + codes[c]).join(', '),
+        'the table below names them; colloquy check lists a whole document');
+      console.table(fresh.map((p) => ({ comment: p.id || '#' + p.index, code: p.code, field: p.field || '' })));
+    }
     // The thread's first page is the document as loaded: a new load is a new one.
     if (!meta.problemsOmitted || said.omitted === state.comments[0]) return;
     said.omitted = state.comments[0];

@@ -97,6 +97,27 @@ test('a script in <head> waits for the document and mounts in <body>', async () 
   });
 });
 
+test('a module script tag (type="module", no currentScript) mounts after itself and loads from its own folder', async () => {
+  await withServer(browser, [], async (server) => {
+    const module = '<script type="module" src="/colloquy/colloquy.js?x=1" data-theme="dark"></script>';
+    const { page, watch } = await open(server, '', `<p>Before</p>${module}<p>After</p>`);
+    const missing = [];
+    page.on('response', (r) => { if (r.status() >= 400) missing.push(r.status() + ' ' + r.url()); });
+    await page.waitForSelector('#colloquy >> form.compose', { timeout: 10000 });
+    const h = await hosts(page);
+    assert.deepEqual(h.map((x) => [x.id, x.parent, x.prev, x.next]), [['colloquy', 'BODY', 'SCRIPT', 'P']]);
+    // Its data-* are read from its own tag.
+    assert.equal(await page.evaluate(() => document.querySelector('#colloquy').shadowRoot.querySelector('.colloquy').dataset.theme), 'dark');
+    // Something that only comes when needed (posting's script, at the first focus) comes from the script's folder.
+    await page.locator('#colloquy textarea').focus();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => /\/colloquy\/colloquy-act\.js/.test(e.name)), null, { timeout: 10000 });
+    assert.deepEqual(missing, []);
+    assert.deepEqual(watch.errors, []);
+    assert.deepEqual(watch.warnings, []);
+    await page.close();
+  });
+});
+
 test('two script tags with their own data-target give two widgets', async () => {
   await withServer(browser, [], async (server) => {
     const { page, watch } = await open(server, '',
