@@ -96,6 +96,8 @@ const char* const migrations[] = {
     sql::add_recent_index,
     // 6: each vote's address, for the cap on voters per address and comment (store_sql.hpp).
     sql::add_vote_address,
+    // 7: replies found by their parent (store_sql.hpp).
+    sql::add_parent_index,
 };
 
 constexpr int migration_count = sizeof migrations / sizeof migrations[0];

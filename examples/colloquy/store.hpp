@@ -126,7 +126,7 @@ class store {
  public:
   // The current schema version this build writes (SQLite: PRAGMA user_version; PostgreSQL: the
   // colloquy_schema table).
-  static constexpr int schema_version = 6;
+  static constexpr int schema_version = 7;
 
   // Opens or creates the database and migrates it: `where` is a SQLite file path, or a
   // postgresql:// (postgres://) URL. nullptr with `error` on failure.

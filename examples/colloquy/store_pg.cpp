@@ -81,6 +81,7 @@ const char* const migrations[] = {
     sql::add_edit_token,
     sql::add_recent_index,
     sql::add_vote_address,
+    sql::add_parent_index,
 };
 static_assert(sizeof migrations / sizeof migrations[0] == store::schema_version);
 

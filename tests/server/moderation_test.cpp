@@ -397,12 +397,14 @@ TEST_SUITE("Reference server") {
     const std::string made = sql_command(db, schema_2);
     REQUIRE(made.empty());
     server_process s(db, {"--admin-token", token});
-    CHECK(schema_version(db) == 6);
-    // Migration 5: the feeds' indexes; 6: the votes' addresses, counted per comment.
+    CHECK(schema_version(db) == 7);
+    // Migration 5: the feeds' indexes; 6: the votes' addresses, counted per comment; 7: replies
+    // by their parent.
     CHECK(db_strings(db, "SELECT name FROM sqlite_master WHERE name LIKE 'comments_%recent' ORDER BY name") ==
           std::vector<std::string>{"comments_recent", "comments_thread_recent"});
-    CHECK(db_strings(db, "SELECT name FROM sqlite_master WHERE name = 'votes_by_address'") ==
-          std::vector<std::string>{"votes_by_address"});
+    CHECK(db_strings(db,
+                     "SELECT name FROM sqlite_master WHERE name IN ('votes_by_address', 'comments_parent') "
+                     "ORDER BY name") == std::vector<std::string>{"comments_parent", "votes_by_address"});
     auto c = s.client();
     CHECK(shown(c, "/old")["c1"] == std::pair<std::string, std::string>{"published", "from schema 2"});
     auto again = c.Post("/api/comments", post_body("/old", "from schema 2", "old-client-1"), "application/json");

@@ -68,7 +68,7 @@ TEST_SUITE("Reference server") {
     CHECK(page->status == 200);
     CHECK(page->get_header_value("Content-Security-Policy") ==
           "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'");
-    CHECK(schema_version(dir.db("c.db")) == 6);
+    CHECK(schema_version(dir.db("c.db")) == 7);
   }
 
   TEST_CASE("Posting creates a comment, stores the text raw and lists it") {
