@@ -358,6 +358,27 @@ TEST_SUITE("Reference server") {
     CHECK(cut.at(middle)["status"] == "deleted");
     CHECK(cut.at(t)["status"] == "pending");
     CHECK(cut.at(bottom)["parent"] == middle);
+
+    // (e) The walk down stops 16 levels below a waiting comment (store_sql.hpp listed): a reply
+    // approved under 17 waiting ones keeps the nearest 16 in place; the 17th above it is not
+    // listed (the reply's thread then starts at the 16th).
+    const json deep = post_one("A thread of waiting replies.", "mod-deep-0");
+    REQUIRE(approve(deep["id"], nullptr)->status == 200);
+    std::vector<std::string> chain;
+    for (int k = 1; k <= 17; ++k) {
+      const std::string client = "mod-deep-" + std::to_string(k);
+      chain.push_back(reply_to(k == 1 ? deep["id"].get<std::string>() : chain.back(), "Waiting.", client.c_str()));
+    }
+    const std::string leaf = reply_to(chain.back(), "Approved at the bottom.", "mod-deep-18");
+    REQUIRE(approve(leaf, nullptr)->status == 200);
+    const auto deep_listing = listing("");
+    CHECK(deep_listing.count(chain[0]) == 0);  // 17 levels above the approved reply
+    for (std::size_t k = 1; k < chain.size(); ++k) {
+      CAPTURE(k);
+      CHECK(deep_listing.count(chain[k]) == 1);
+    }
+    REQUIRE(deep_listing.count(leaf) == 1);
+    CHECK(deep_listing.at(leaf)["parent"] == chain.back());
   }
 
   TEST_CASE("The schema holds one vote per voter and comment") {
