@@ -21,13 +21,14 @@
       said.options.add(k + state.o[k]);
     });
     // New ones only: another page of the thread, or another document, brings its own.
-    const fresh = meta.problems.filter((p) => !said.problems.has(p.code + ' ' + (p.id || '#' + p.index)));
+    const name = (p) => p.id || '#' + p.index, key = (p) => p.code + ' ' + name(p);
+    const fresh = meta.problems.filter((p) => !said.problems.has(key(p)));
     if (fresh.length) {
       const codes = {};
-      fresh.forEach((p) => { said.problems.add(p.code + ' ' + (p.id || '#' + p.index)); codes[p.code] = (codes[p.code] || 0) + 1; });
+      fresh.forEach((p) => { said.problems.add(key(p)); codes[p.code] = (codes[p.code] || 0) + 1; });
       w.warn(fresh.length + ' comments skipped or repaired: ' + Object.keys(codes).map((c) => c + ' ' + codes[c]).join(', '),
         'the table below names them; colloquy check lists a whole document');
-      console.table(fresh.map((p) => ({ comment: p.id || '#' + p.index, code: p.code, field: p.field || '' })));
+      console.table(fresh.map((p) => ({ comment: name(p), code: p.code, field: p.field || '' })));
     }
     // The thread's first page is the document as loaded: a new load is a new one.
     if (!meta.problemsOmitted || said.omitted === state.comments[0]) return;

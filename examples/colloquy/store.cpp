@@ -524,14 +524,14 @@ vote_result sqlite_store::vote(const ballot& b) {
   bind_all(old, thread, comment, voter);
   const int before = sqlite3_step(old) == SQLITE_ROW ? sqlite3_column_int(old, 0) : 0;
   sqlite3_reset(old);
-  if (b.per_address > 0 && before == 0 && vote != 0) {
+  if (sql::adds_capped_voter(b, before)) {
     sqlite3_stmt* from = w.statement(sql::address_votes);
     if (!from) return fail();
     bind_all(from, thread, comment, b.address);
     if (sqlite3_step(from) != SQLITE_ROW) return fail();
     const std::int64_t counted = sqlite3_column_int64(from, 0);
     sqlite3_reset(from);
-    if (sql::address_full(b, before, counted)) {
+    if (counted >= b.per_address) {
       w.exec("ROLLBACK");
       r.result = vote_result::outcome::address_full;
       return r;

@@ -487,10 +487,10 @@ vote_result pg_store::vote(const ballot& b) {
     result old = c.run(sql::voter_vote, {text(thread), text(comment), text(voter)});
     if (!old.ok()) return c.rollback();
     const int before = old.rows() ? int(old.int64(0, 0)) : 0;
-    if (b.per_address > 0 && before == 0 && vote != 0) {
+    if (sql::adds_capped_voter(b, before)) {
       result from = c.run(sql::address_votes, {text(thread), text(comment), text(b.address)});
       if (!from.ok() || from.rows() != 1) return c.rollback();
-      if (sql::address_full(b, before, from.int64(0, 0))) {
+      if (from.int64(0, 0) >= b.per_address) {
         c.exec("ROLLBACK");
         r.result = vote_result::outcome::address_full;
         return true;

@@ -119,10 +119,9 @@ inline constexpr const char* add_vote_address =
 // taken for reads by thread alone (a thread's count) that comments_thread_recent serves better.
 inline constexpr const char* add_parent_index =
     "CREATE INDEX comments_parent ON comments (thread, parent) WHERE parent IS NOT NULL;";
-// Whether a ballot would add a voter past its address's cap (`counted`: address_votes).
-inline bool address_full(const ballot& b, int before, std::int64_t counted) {
-  return b.per_address > 0 && before == 0 && b.vote != 0 && counted >= b.per_address;
-}
+// Whether a ballot adds a voter under a cap, so its address's voters are counted first
+// (address_votes, then full at b.per_address): a change or withdrawal never is.
+inline bool adds_capped_voter(const ballot& b, int before) { return b.per_address > 0 && before == 0 && b.vote != 0; }
 inline constexpr const char* remove_vote = "DELETE FROM votes WHERE thread = $1 AND comment = $2 AND voter = $3";
 inline constexpr const char* add_to_counts =
     "UPDATE comments SET up = up + $1, down = down + $2 WHERE thread = $3 AND id = $4 RETURNING up, down";

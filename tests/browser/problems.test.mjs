@@ -36,8 +36,13 @@ test('problems past the first 1,000 are counted in one [colloquy] warning per lo
     assert.deepEqual(rows[0], { comment: 'bad0', code: 'missing_text', field: 'text' });
     assert.equal(warnings.filter((w) => w.startsWith('[colloquy]')).length, 2); // not one per comment
     // Re-sorting renders again but is the same load: nothing said again.
+    // Waits for the new render (the old article replaced), then for a marker logged after it:
+    // console messages arrive in order, so whatever the render said has arrived by then.
+    await page.evaluate(() => { document.querySelector('#colloquy').shadowRoot.querySelector('div.comment').dataset.old = '1'; });
     await page.selectOption('#colloquy >> select[name="sort"]', 'newest');
-    await waitForCount(page, '#colloquy >> div.comment', 1);
+    await page.waitForFunction(() => { const c = document.querySelector('#colloquy').shadowRoot.querySelector('div.comment'); return c && !c.dataset.old; }, null, { timeout: 10000 });
+    await page.evaluate(() => console.warn('marker: re-sorted'));
+    await eventually(() => assert.ok(warnings.includes('marker: re-sorted')));
     assert.equal(omitted().length, 1);
     assert.equal(listed().length, 1);
     assert.equal(tables.length, 1);
