@@ -2,6 +2,9 @@
 // thread read once and rendered a slice at a time gives the very HTML of one render_comments.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <cstring>
+
 #include <nlohmann/json.hpp>
 
 #include "colloquy/boundary.hpp"
@@ -99,6 +102,35 @@ TEST_SUITE("Comments sessions") {
     page.erase("chunks");
     whole.erase("chunks");
     CHECK(page == whole);  // counts, problems, next, page
+  }
+
+  TEST_CASE("A session on bytes it takes over answers as one on a copy, and releases them once, at its end") {
+    auto g = colloquy::test::generate(300, 5, true, 60);
+    const std::string doc = g.doc.dump() + '\0' + R"({"comments":[{"id":"late","created":1,"text":"a second page"}]})";
+    static int released = 0;
+    static char* given = nullptr;
+    released = 0;
+    given = static_cast<char*>(std::malloc(doc.size()));
+    REQUIRE(given);
+    std::memcpy(given, doc.data(), doc.size());
+    {
+      colloquy::comments_session copied(doc, {});
+      colloquy::comments_session kept(given, doc.size(),
+                                      [](char* p) {
+                                        CHECK(p == given);
+                                        ++released;
+                                        std::free(p);
+                                      },
+                                      {});
+      for (std::string options : {"{}", R"({"sort":"top","pageSize":20,"offset":20})"}) {
+        CAPTURE(options);
+        std::vector<std::size_t> a, b;
+        CHECK(assembled(kept, options, a) == assembled(copied, options, b));
+        CHECK(a == b);
+      }
+      CHECK(released == 0);  // the comments view those bytes while the session lives
+    }
+    CHECK(released == 1);
   }
 
   TEST_CASE("Long comments end a slice sooner: slices are bounded in bytes too") {

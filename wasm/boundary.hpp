@@ -14,5 +14,11 @@ namespace colloquy::wasm {
 // The answer of the last call, read by the loader through colloquy_result_data()/_size().
 extern std::string result;
 
+// The loader's input kept for later (memory.cpp): `p` itself when it is the block colloquy_alloc
+// gave last (the loader's colloquy_free of it then leaves it alone), else a copy of its `size`
+// bytes; either is handed to release_input when done.
+char* take_input(const char* p, std::size_t size);
+void release_input(char* p);
+
 inline std::string_view view(const char* p, std::size_t n) { return {p, n}; }
 }  // namespace colloquy::wasm

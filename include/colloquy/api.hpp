@@ -228,8 +228,13 @@ struct comments_slice {
 //   }
 class comments_session {
  public:
-  comments_session(std::string document, const widget_options& o) : document_(std::move(document)), options_(o) {}
-  comments_session(const comments_session&) = delete;  // the comments view document_'s bytes
+  comments_session(std::string document, const widget_options& o)
+      : document_(std::move(document)), bytes_(document_), options_(o) {}
+  // The same on `size` bytes at `kept`, taken over rather than copied (the wasm boundary's input
+  // block: a 20 MB thread is not written twice into fresh memory) and given to `release` at the end.
+  comments_session(char* kept, std::size_t size, void (*release)(char*), const widget_options& o)
+      : kept_(kept, release), bytes_(kept, size), options_(o) {}
+  comments_session(const comments_session&) = delete;  // the comments view bytes_
   comments_session& operator=(const comments_session&) = delete;
 
   // Reads on for about `budget` more bytes (whole comments, one page of the document's pages
@@ -238,7 +243,7 @@ class comments_session {
   // the thread is read and threaded.
   bool read(std::size_t budget = SIZE_MAX) {
     if (read_) return true;
-    const std::string_view all = document_;
+    const std::string_view all = bytes_;
     if (page_start_ > all.size()) {
       detail::thread_read(d_, options_);
       return read_ = true;
@@ -299,8 +304,10 @@ class comments_session {
 
  private:
   std::string document_;
-  widget_options options_;                           // the threading's (order, depth)
-  std::unique_ptr<detail::document_reader> reader_;  // the page being read
+  std::unique_ptr<char, void (*)(char*)> kept_{nullptr, nullptr};  // or the bytes taken over
+  std::string_view bytes_;                                         // the document: either
+  widget_options options_;                                         // the threading's (order, depth)
+  std::unique_ptr<detail::document_reader> reader_;                // the page being read
   std::size_t page_start_ = 0;
   bool read_ = false;
   detail::threaded_document d_;
