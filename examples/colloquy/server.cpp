@@ -173,6 +173,18 @@ std::string client_address(const http::request& req, bool trust_proxy) {
   return req.remote_address;
 }
 
+// The credential of an "Authorization: Bearer <credential>" header, or nothing: the scheme's
+// name in any case (RFC 9110 11.1: "bearer" is "Bearer"), then spaces, then the credential.
+std::optional<std::string_view> bearer_credential(std::string_view header) {
+  constexpr std::string_view scheme = "bearer";
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if ((header[i] | 0x20) != scheme[i]) return std::nullopt;  // a letter in either case
+  const std::size_t at = header.find_first_not_of(' ', scheme.size());
+  if (at == std::string_view::npos) return std::nullopt;
+  return header.substr(at);
+}
+
 // Compares two secrets in a time that depends on neither: both are hashed first, and the
 // digests (always 32 bytes) are compared without an early exit.
 bool same_secret(std::string_view a, std::string_view b) {
@@ -1081,12 +1093,10 @@ int run(const config& c) {
     const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
     if (thread.size() > limits::max_thread_bytes)
       return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-    std::string_view header = req.header("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
     author_change change;
     change.remove = true;
-    if (header.substr(0, prefix.size()) == prefix && header.size() > prefix.size())
-      change.token_hash = edit_token_hash(header.substr(prefix.size()));
+    if (auto credential = bearer_credential(req.header("Authorization")))
+      change.token_hash = edit_token_hash(*credential);
     change.address = client_address(req, c.trust_proxy);
     author_action(res, id, std::move(change), thread);
   };
@@ -1107,14 +1117,12 @@ int run(const config& c) {
       json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
       return false;
     }
-    std::string_view header = req.header("Authorization");
-    constexpr std::string_view prefix = "Bearer ";
-    const bool bearer = header.substr(0, prefix.size()) == prefix;
-    if (bearer && same_secret(header.substr(prefix.size()), session)) return true;
+    const std::optional<std::string_view> credential = bearer_credential(req.header("Authorization"));
+    if (credential && same_secret(*credential, session)) return true;
     if (rate_limited(res, "admin", c.admin_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
                      "too many admin requests from this address; try again later"))
       return false;
-    if (!bearer || !same_secret(header.substr(prefix.size()), token)) {
+    if (!credential || !same_secret(*credential, token)) {
       json_error(res, 401, errc::unauthorized, "a valid admin token is required");
       return false;
     }

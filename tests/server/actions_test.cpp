@@ -295,8 +295,10 @@ TEST_SUITE("Reference server") {
     CHECK(delete_comment(c, id, token, "/another/thread")->status == 404);
     CHECK(listed(c, id)["status"] == "published");
 
+    CHECK(code_of(delete_comment(c, id, "", seed_thread, {{"Authorization", "Token " + token}})) == "bad_token");
     const std::string etag = etag_of(c);
-    auto done = delete_comment(c, id, token);
+    // The scheme's name in any case (RFC 9110 11.1).
+    auto done = delete_comment(c, id, "", seed_thread, {{"Authorization", "bearer " + token}});
     REQUIRE(done);
     REQUIRE_MESSAGE(done->status == 200, done->body);
     // The comment's new state, as the thread lists it: the widget adds it to the thread it holds.
@@ -339,6 +341,19 @@ TEST_SUITE("Reference server") {
     // Someone else's token changes nothing.
     CHECK(code_of(patch(c, id, {{"thread", seed_thread}, {"text", "hijack"}, {"token", std::string(64, 'a')}})) ==
           "bad_token");
+    // The scheme's name in any case (RFC 9110 11.1); another scheme, or none, is refused.
+    for (const char* scheme : {"bearer ", "BEARER  ", "BeArEr "}) {
+      CAPTURE(scheme);
+      auto r = c.Get("/api/admin/pending", {{"Authorization", scheme + admin_token}});
+      REQUIRE(r);
+      CHECK(r->status == 200);
+    }
+    for (std::string header : {"Bearer" + admin_token, "Basic " + admin_token, admin_token, std::string("Bearer ")}) {
+      CAPTURE(header);
+      auto r = c.Get("/api/admin/pending", {{"Authorization", header}});
+      REQUIRE(r);
+      CHECK(r->status == 401);
+    }
     // The moderator sees the edited text, and approving publishes it.
     auto pending = c.Get(("/api/admin/pending" + thread_query(seed_thread)).c_str(), admin);
     REQUIRE(pending);
