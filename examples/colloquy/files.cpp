@@ -343,6 +343,7 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
       std::string location(1, '/');
       location.append(q.path, std::min(q.path.find_first_not_of('/'), q.path.size()));
       location += '/';
+      if (!q.query.empty()) location += '?' + q.query;  // as sent: a campaign's or a page's parameters go along
       r.set("Location", location);
       r.set("Cache-Control", "no-cache");
       return;

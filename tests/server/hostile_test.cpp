@@ -1218,6 +1218,9 @@ TEST_SUITE("Hostile clients") {
         CHECK(folder.reason == "Moved Permanently");
         CHECK(folder.header("Location") == "/2010/");
       }
+      raw::response queried = call(files, "GET", "/2010?utm_source=feed&x=%2F");
+      CHECK(queried.status == 301);
+      CHECK(queried.header("Location") == "/2010/?utm_source=feed&x=%2F");  // the query kept, as sent
     }
     // Headers over 16 KiB in all, even when they arrive in one piece: 431, not 200 or 414.
     std::vector<std::string> many{"Host: blog.example"};
