@@ -68,35 +68,47 @@ bool gunzip(std::string& data, std::string& why) {
     why = "cannot start gzip decompression";
     return false;
   }
-  std::string out;
-  char buffer[1 << 16];
+  // Inflated into blocks of 1 MB, joined once at the end: a string grown by doubling held twice
+  // the limit (1 GB of memory) before a file over it was refused. The blocks leave room for one
+  // byte past the limit at most: a file over it shows itself by that byte.
+  constexpr std::size_t block = std::size_t(1) << 20;
+  std::vector<std::string> blocks;
+  std::size_t total = 0, used = 0;  // all bytes inflated; those in the last block
   z.next_in = reinterpret_cast<Bytef*>(data.data());
   z.avail_in = static_cast<uInt>(data.size());
   int rc = Z_OK;
-  while (rc != Z_STREAM_END) {
-    z.next_out = reinterpret_cast<Bytef*>(buffer);
-    z.avail_out = sizeof buffer;
+  while (rc != Z_STREAM_END && total <= limits::max_import_bytes) {
+    if (blocks.empty() || used == blocks.back().size()) {
+      blocks.emplace_back(std::min(block, limits::max_import_bytes + 1 - total), '\0');
+      used = 0;
+    }
+    z.next_out = reinterpret_cast<Bytef*>(blocks.back().data() + used);
+    z.avail_out = static_cast<uInt>(blocks.back().size() - used);
     rc = inflate(&z, Z_NO_FLUSH);
+    const std::size_t made = blocks.back().size() - used - z.avail_out;
+    used += made;
+    total += made;
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buffer, sizeof buffer - z.avail_out);
     if (rc == Z_STREAM_END) {
       while (z.avail_in > 0 && *z.next_in == 0) ++z.next_in, --z.avail_in;
       if (z.avail_in > 0 && inflateReset(&z) == Z_OK) rc = Z_OK;  // another member (or not gzip: damaged)
     }
-    if (out.size() > limits::max_import_bytes) {
-      rc = Z_MEM_ERROR;
-      break;
-    }
     if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // truncated input
   }
   inflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    why = out.size() > limits::max_import_bytes
+  if (rc != Z_STREAM_END || total > limits::max_import_bytes) {
+    why = total > limits::max_import_bytes
               ? std::string(errc::document_too_large) + ": the decompressed file is larger than 512 MB"
               : "the gzip file is damaged or truncated";
     return false;
   }
-  data = std::move(out);
+  if (!blocks.empty()) blocks.back().resize(used);
+  std::string().swap(data);  // the compressed bytes are done with
+  data.reserve(total);
+  for (std::string& b : blocks) {
+    data += b;
+    std::string().swap(b);
+  }
   return true;
 }
 

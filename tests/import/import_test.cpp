@@ -430,6 +430,15 @@ TEST_SUITE("Import CLI") {
     auto truncated = cli(t, "import --from remark42 " + gz + " --db " + db);
     CHECK(truncated.status == 1);
     CHECK(truncated.err.find("damaged or truncated") != std::string::npos);
+    // A small file that inflates past the limit (512 MB and one byte of zeros, ~0.5 MB of gzip) is
+    // refused as too large (inflated in blocks: the refusal holds the limit's memory, not twice it).
+    const std::string bomb = t / "bomb.gz";
+    REQUIRE(std::system(("(head -c " + std::to_string(colloquy::limits::max_import_bytes) +
+                         " /dev/zero; printf x) | gzip -1 -c > " + bomb)
+                            .c_str()) == 0);
+    auto over = dry(bomb);
+    CHECK(over.status == 1);
+    CHECK(over.err.find("document_too_large") != std::string::npos);
   }
 
   TEST_CASE("Remark42 lines are read as JSON.parse reads them: valid JSON is never not_json") {
