@@ -15,7 +15,8 @@ void* taken = nullptr;  // a block take_input kept: the loader's colloquy_free l
 char* take_input(const char* p, std::size_t size) {
   if (p && p == last) {
     last = nullptr;
-    return static_cast<char*>(taken = const_cast<char*>(p));
+    taken = const_cast<char*>(p);
+    return const_cast<char*>(p);
   }
   char* copy = static_cast<char*>(std::malloc(size ? size : 1));
   if (!copy) __builtin_trap();  // out of memory: the loader starts the module anew

@@ -49,6 +49,9 @@ struct options {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+// Two ASCII strings equal but for the letters' case (header names, tokens, schemes).
+bool iequals(std::string_view a, std::string_view b);
+
 struct request {
   std::string method;
   // As sent: path and query, percent-escapes kept. An absolute-form target ("http://host/p?q",

@@ -177,9 +177,9 @@ std::string client_address(const http::request& req, bool trust_proxy) {
 // name in any case (RFC 9110 11.1: "bearer" is "Bearer"), then spaces, then the credential.
 std::optional<std::string_view> bearer_credential(std::string_view header) {
   constexpr std::string_view scheme = "bearer";
-  if (header.size() <= scheme.size() || header[scheme.size()] != ' ') return std::nullopt;
-  for (std::size_t i = 0; i < scheme.size(); ++i)
-    if ((header[i] | 0x20) != scheme[i]) return std::nullopt;  // a letter in either case
+  if (header.size() <= scheme.size() || header[scheme.size()] != ' ' ||
+      !http::iequals(header.substr(0, scheme.size()), scheme))
+    return std::nullopt;
   const std::size_t at = header.find_first_not_of(' ', scheme.size());
   if (at == std::string_view::npos) return std::nullopt;
   return header.substr(at);
