@@ -188,7 +188,14 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
       only_positional = true;
       continue;
     }
-    if (s == "-h" || s == "--help") return parsed::help;
+    if (s == "-h" || s == "--help") {
+      // Nothing after it: `render --help FILE` is a command line gone wrong, not a request for help.
+      if (i + 1 < argc) {
+        error = std::string("unexpected argument ") + argv[i + 1] + " (" + s + " takes no arguments)";
+        return parsed::refused;
+      }
+      return parsed::help;
+    }
     if (s.rfind("--", 0) != 0) {
       error = "unknown option " + s + " (colloquy " + c.name + " --help lists the options)";
       return parsed::refused;
@@ -232,6 +239,11 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
 
 const command* parse_command_line(int argc, char** argv, args& a, int& status) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    if (argc > 2) {  // as after a command's --help
+      std::fprintf(stderr, "colloquy: unexpected argument %s (%s takes no arguments)\n", argv[2], argv[1]);
+      status = 2;
+      return nullptr;
+    }
     std::fputs(full_usage().c_str(), argc < 2 ? stderr : stdout);
     status = argc < 2 ? 2 : 0;
     return nullptr;

@@ -34,7 +34,7 @@ struct args {
 
 // Finds argv[1]'s command and parses the rest into `a`. Null with `status` set when the process
 // is done: the usage printed (0), or a refusal printed on stderr (2: no or an unknown command,
-// an unknown flag, an extra argument, a missing value).
+// an unknown flag, an extra argument, anything after --help, a missing value).
 const command* parse_command_line(int argc, char** argv, args& a, int& status);
 
 // The path of `file` in the folder of the running executable (colloquy-server,

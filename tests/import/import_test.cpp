@@ -1056,5 +1056,20 @@ TEST_SUITE("Import CLI") {
     CHECK(unreachable.status == 1);
     CHECK(unreachable.err.find("colloquy export: ") == 0);
     CHECK(cli(t, "import --help").out.find("--dry-run") != std::string::npos);
+    // Help takes nothing after it, for every command and for colloquy's own: an argument there is
+    // a usage error, said in one line, not ignored.
+    for (const std::string args : {"render --help extra", "render --sort top -h x.json", "serve --help --port 1",
+                                   "import --help x.xml", "check --help --help", "--help render", "-h extra"}) {
+      auto r = cli(t, args);
+      INFO(args << ": " << r.err);
+      CHECK(r.status == 2);
+      CHECK(r.out.empty());
+      CHECK(r.err.find("unexpected argument") != std::string::npos);
+      CHECK(r.err.find('\n') == r.err.size() - 1);
+    }
+    auto help = cli(t, "render --sort top --help");
+    CHECK(help.status == 0);
+    CHECK(help.out.find("usage: colloquy render") == 0);
+    CHECK(cli(t, "--help").status == 0);
   }
 }
