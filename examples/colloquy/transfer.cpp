@@ -9,10 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <new>
+#include <optional>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -62,7 +65,10 @@ bool read_file(const std::string& path, std::string& out, std::string& why, bool
 // A gzip file (Remark42 writes its backups gzipped) inflated, at most limits::max_import_bytes.
 // Members written one after another (`cat a.gz b.gz`, a backup appended to) are read one after
 // another, as gzip -d reads them; zero bytes after the last (padding) are ignored.
-bool gunzip(std::string& data, std::string& why) {
+// `first_line`, when given, is shown the first line that is not blank as soon as it is inflated
+// whole (ended by '\n'; blank: spaces, tabs and CRs only, as import_remark42 reads lines); when it
+// answers false, nothing more is inflated and gunzip returns false with `why` empty.
+bool gunzip(std::string& data, std::string& why, const std::function<bool(std::string_view)>& first_line = nullptr) {
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
     why = "cannot start gzip decompression";
@@ -74,6 +80,10 @@ bool gunzip(std::string& data, std::string& why) {
   constexpr std::size_t block = std::size_t(1) << 20;
   std::vector<std::string> blocks;
   std::size_t total = 0, used = 0;  // all bytes inflated; those in the last block
+  // The first line that is not blank, by offsets in all bytes inflated: where the line being
+  // read begins, and whether it has anything but blanks yet.
+  std::size_t line_begin = 0;
+  bool filled = false, shown = !first_line;
   z.next_in = reinterpret_cast<Bytef*>(data.data());
   z.avail_in = static_cast<uInt>(data.size());
   int rc = Z_OK;
@@ -86,8 +96,36 @@ bool gunzip(std::string& data, std::string& why) {
     z.avail_out = static_cast<uInt>(blocks.back().size() - used);
     rc = inflate(&z, Z_NO_FLUSH);
     const std::size_t made = blocks.back().size() - used - z.avail_out;
+    const std::string_view fresh(blocks.back().data() + used, made);
     used += made;
     total += made;
+    for (std::size_t i = 0; !shown && i < fresh.size();) {
+      if (!filled) {
+        if (fresh[i] == '\n') line_begin = total - made + i + 1;
+        else filled = fresh[i] != ' ' && fresh[i] != '\t' && fresh[i] != '\r';
+        if (!filled) ++i;
+        continue;
+      }
+      const std::size_t end = fresh.find('\n', i);
+      if (end == std::string_view::npos) break;
+      shown = true;
+      // Blocks are all `block` bytes but the last: the line lies in one, or is copied out of several.
+      const std::size_t stop = total - made + end;  // its '\n'
+      std::string_view line;
+      std::string joined;
+      if (line_begin / block == stop / block) {
+        line = std::string_view(blocks[stop / block]).substr(line_begin % block, stop - line_begin);
+      } else {
+        joined.reserve(stop - line_begin);
+        for (std::size_t at = line_begin; at < stop; at = (at / block + 1) * block)
+          joined.append(blocks[at / block], at % block, std::min(stop, (at / block + 1) * block) - at);
+        line = joined;
+      }
+      if (!first_line(line)) {
+        inflateEnd(&z);
+        return false;
+      }
+    }
     if (rc != Z_OK && rc != Z_STREAM_END) break;
     if (rc == Z_STREAM_END) {
       while (z.avail_in > 0 && *z.next_in == 0) ++z.next_in, --z.avail_in;
@@ -216,7 +254,12 @@ import_result read_source(const import_options& o, std::string& why, bool& usage
   if (o.from == "disqus") return import_disqus(bytes);
   if (o.from == "wordpress") return import_wordpress(bytes);
   if (o.from == "remark42") {
-    if (bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b' && !gunzip(bytes, why)) return {};
+    // A gzipped backup's first line is checked as soon as it is inflated: a file that is no
+    // backup is refused then, not after the whole of it was inflated (up to 512 MB).
+    std::optional<import_result> refused;
+    auto header = [&](std::string_view line) { return !(refused = remark42_header_refusal(line)); };
+    if (bytes.size() >= 2 && bytes[0] == '\x1f' && bytes[1] == '\x8b' && !gunzip(bytes, why, header))
+      return refused ? std::move(*refused) : import_result{};
     return import_remark42(bytes);
   }
   return import_documents(bytes);

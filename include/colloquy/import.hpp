@@ -629,6 +629,22 @@ inline import_result import_isso(const std::vector<isso_row>& rows) {
   return r;
 }
 
+// The first line of a Remark42 backup that is not blank, checked as its {"version": 0 or 1, …}
+// header: nothing when it is one, else import_remark42's refusal. The CLI asks as soon as that
+// line of a gzipped backup is inflated: a file that is no backup is refused before the rest of it
+// is inflated (up to 512 MB).
+inline std::optional<import_result> remark42_header_refusal(std::string_view first_line) {
+  using namespace detail::import;
+  using kind = detail::json_value::kind;
+  detail::json_document doc;
+  if (doc.parse(first_line) != detail::json_document::status::ok || !doc.root()["version"].is(kind::integer))
+    return refuse(errc::wrong_format, "not a Remark42 backup: the first line is not its {\"version\": …} header");
+  if (const detail::json_value& v = doc.root()["version"].value(); v.magnitude > 1 || (v.negative && v.magnitude != 0))
+    return refuse(errc::wrong_format, "Remark42 backup version " + std::string(v.negative ? "-" : "") +
+                                          std::to_string(v.magnitude) + " is not supported (0 or 1)");
+  return std::nullopt;
+}
+
 // A Remark42 backup (decompressed): a header line, then one comment per line.
 inline import_result import_remark42(std::string_view bytes) {
   using namespace detail::import;
@@ -648,17 +664,12 @@ inline import_result import_remark42(std::string_view bytes) {
   };
   std::string_view line;
   if (!next_line(line)) return refuse(errc::wrong_format, "not a Remark42 backup: the file is empty");
+  if (std::optional<import_result> refused = remark42_header_refusal(line)) return std::move(*refused);
   // Each line read by the core's JSON reader, as a browser's JSON.parse reads it: a number
   // beyond a double in a field nobody reads does not cost a comment.
   using kind = detail::json_value::kind;
   using json_ref = detail::json_document::ref;
   detail::json_document doc;
-  const bool headed = doc.parse(line) == detail::json_document::status::ok && doc.root()["version"].is(kind::integer);
-  if (!headed)
-    return refuse(errc::wrong_format, "not a Remark42 backup: the first line is not its {\"version\": …} header");
-  if (const detail::json_value& v = doc.root()["version"].value(); v.magnitude > 1 || (v.negative && v.magnitude != 0))
-    return refuse(errc::wrong_format, "Remark42 backup version " + std::string(v.negative ? "-" : "") +
-                                          std::to_string(v.magnitude) + " is not supported (0 or 1)");
   import_result r;
   builder b(r);
   auto text = [](json_ref o, std::string_view k) {

@@ -439,6 +439,37 @@ TEST_SUITE("Import CLI") {
     auto over = dry(bomb);
     CHECK(over.status == 1);
     CHECK(over.err.find("document_too_large") != std::string::npos);
+    // A file that is no backup is refused by its first line as soon as that is inflated, as a
+    // plain one is: neither the same bomb after it is inflated (that would be document_too_large)
+    // nor damage after it reached (that would be "damaged or truncated").
+    const std::string not_backup = t / "not-backup.txt", wrong = t / "wrong.gz", damaged = t / "damaged.gz";
+    write_text(not_backup, "\n  \r\n{\"comments\": []}\n{\"id\": \"1\"}\n");
+    REQUIRE(std::system(("gzip -c " + not_backup + " > " + wrong + " && cat " + bomb + " >> " + wrong).c_str()) == 0);
+    REQUIRE(std::system(("gzip -c " + not_backup + " > " + damaged + " && printf junk >> " + damaged).c_str()) == 0);
+    const auto plain = dry(not_backup);
+    REQUIRE(plain.status == 1);
+    REQUIRE(plain.err.find("wrong_format: not a Remark42 backup: the first line is not its") != std::string::npos);
+    for (const std::string& file : {wrong, damaged}) {
+      const auto started = std::chrono::steady_clock::now();
+      auto refused = dry(file);
+      INFO(file << ": " << refused.err << " after "
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s");
+      CHECK(refused.status == 1);
+      CHECK(refused.err == std::string(plain.err).replace(plain.err.find(not_backup), not_backup.size(), file));
+    }
+    // A backup's header longer than an inflated block (1 MB) is read across blocks.
+    const std::string long_header = t / "long-header.gz", long_plain = t / "long-header.txt";
+    const std::string backup = read_text(data_dir + "/remark42.backup");
+    write_text(long_plain, "{\"version\": 1, \"users\": [\"" + std::string(3u << 20, 'u') + "\"]}\n" +
+                               backup.substr(backup.find('\n') + 1));
+    REQUIRE(std::system(("gzip -c " + long_plain + " > " + long_header).c_str()) == 0);
+    auto long_read = dry(long_header);
+    REQUIRE_MESSAGE(long_read.status == 0, long_read.err);
+    CHECK(long_read.out == whole.out);
+    write_text(long_plain, "{\"version\": 2, \"users\": [\"" + std::string(3u << 20, 'u') + "\"]}\n");
+    REQUIRE(std::system(("gzip -c " + long_plain + " > " + long_header + " && printf junk >> " + long_header).c_str()) ==
+            0);
+    CHECK(dry(long_header).err.find("wrong_format: Remark42 backup version 2 is not supported") != std::string::npos);
   }
 
   TEST_CASE("Remark42 lines are read as JSON.parse reads them: valid JSON is never not_json") {
