@@ -408,23 +408,66 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     read_body();
   }
 
+  // The body, parsed as it arrives until the parser has it whole. Not bhttp::async_read, which
+  // reads on for as long as the parser wants more: to Beast a chunk-size line ended by a bare LF
+  // is no line yet (it waits for a CR), so such a body waited for the body deadline and got 408.
+  // Here the bytes the parser leaves unread are looked at after each read: in a chunked body they
+  // are a chunk-size line or the trailer not yet whole, whose lines end in CRLF (RFC 9112 7.1),
+  // so a bare LF among them is bad framing, refused at once.
   void read_body() {
     if (state_ == state::closed) return;
     read_deadline(owner_.o.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    parser_->eager(true);  // as bhttp::async_read: each put() parses all it can
+    parse_body();
+  }
+
+  void parse_body() {
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more || (!ec && used == 0)) {
+        if (parser_->chunked() && bare_line_feed()) {
+          deadline_.cancel();
+          return refuse(400, errc::bad_request, "a line of the chunked body does not end in CRLF");
+        }
+        break;
+      }
+      if (ec) return body_read(ec);
+    }
+    if (parser_->is_done()) return body_read({});
+    const std::size_t room = beast::read_size(buffer_, 65536);
+    if (room == 0) return body_read(bhttp::error::buffer_overflow);
+    stream_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code e, std::size_t n) {
       if (self->state_ == state::closed) return;
-      self->deadline_.cancel();
-      if (ec == bhttp::error::body_limit)
-        return self->refuse(413, errc::body_too_large, "the request body is larger than the limit");
-      if (self->timed_out_ || ec == beast::error::timeout)
-        return self->refuse(408, errc::request_timeout, "the request body took too long");
-      if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
-          ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
-        return self->close();
-      if (ec) return self->refuse(400, errc::bad_request, "the request body could not be read");
-      self->request_->body = std::move(self->parser_->get().body());
-      self->handle();
+      self->buffer_.commit(n);
+      if (e) return self->body_read(e);
+      self->parse_body();
     });
+  }
+
+  // A LF in the bytes not parsed yet that no CR comes before.
+  bool bare_line_feed() const {
+    auto data = buffer_.data();
+    const std::string_view left(static_cast<const char*>(data.data()), data.size());
+    for (std::size_t at = left.find('\n'); at != std::string_view::npos; at = left.find('\n', at + 1))
+      if (at == 0 || left[at - 1] != '\r') return true;
+    return false;
+  }
+
+  // The body read whole (`ec` empty), or why not.
+  void body_read(beast::error_code ec) {
+    deadline_.cancel();
+    if (ec == bhttp::error::body_limit)
+      return refuse(413, errc::body_too_large, "the request body is larger than the limit");
+    if (timed_out_ || ec == beast::error::timeout)
+      return refuse(408, errc::request_timeout, "the request body took too long");
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset)
+      return close();
+    if (ec) return refuse(400, errc::bad_request, "the request body could not be read");
+    request_->body = std::move(parser_->get().body());
+    handle();
   }
 
   // The route runs on the worker pool; its answer comes back to this connection's strand.

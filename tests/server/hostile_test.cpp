@@ -1204,6 +1204,21 @@ TEST_SUITE("Hostile clients") {
       CHECK(r.status == 400);
       CHECK(c.wait_closed(3000ms));
     }
+    // A chunk-size line or the last chunk's ended by a bare LF: bad framing, refused at once
+    // (400 bad_request), not a body waited for until its deadline (408, here after a second).
+    for (const char* chunks : {"5\nhello\n0\n\n", "5;name=value\nhello\n0\n\n", "5\nhello\r\n0\r\n\r\n",
+                               "5\r\nhello\r\n0\n\n", "0\n\r\n", "0\r\n\n"}) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(raw::request("POST", "/api/comments", s.port(),
+                                  {"Content-Type: application/json", "Transfer-Encoding: chunked"}, chunks)));
+      const auto sent = steady::now();
+      raw::response r = c.read_response(3000ms);
+      INFO(raw::encode(chunks) << ": " << r.describe() << " after " << seconds_since(sent) << " s");
+      CHECK(r.status == 400);
+      CHECK(code_of(r) == "bad_request");
+      CHECK(c.wait_closed(3000ms));
+    }
     // A folder named without its slash is redirected on this host, whatever the path's slashes.
     {
       scratch_dir site_dir;
