@@ -197,6 +197,7 @@ struct listener::impl {
   error_answer errors;
   connection_table table;
   handler route;
+  early_answer early;
   std::atomic<bool> stopping{false};
   class session;
   std::mutex sessions_mutex;
@@ -397,6 +398,8 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
 
     if (parser_->is_done()) return handle();
     if (iequals(sv(h[bhttp::field::expect]), "100-continue") && h.version() == 11) {
+      // A client waiting to send its body is not asked for one its head already had refused.
+      if (std::optional<response> early = early_answer_for_head()) return answer_unread(std::move(*early));
       static const char continue_line[] = "HTTP/1.1 100 Continue\r\n\r\n";
       stream_.expires_after(owner_.o.write_timeout);
       return asio::async_write(stream_, asio::buffer(continue_line, sizeof continue_line - 1),
@@ -406,6 +409,17 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
                                });
     }
     read_body();
+  }
+
+  // The route's answer from the head alone (listener::run's early_answer), if it has one. On an
+  // I/O thread: one that throws is left to the handler, which answers 500 if it throws again.
+  std::optional<response> early_answer_for_head() {
+    if (!owner_.early) return std::nullopt;
+    response res;
+    try {
+      if (owner_.early(*request_, res)) return res;
+    } catch (...) {}
+    return std::nullopt;
   }
 
   // The body, parsed as it arrives until the parser has it whole. Not bhttp::async_read, which
@@ -487,10 +501,14 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     });
   }
 
-  // Refuses a request the layer will not read further: the answer, then the connection closes
-  // (whatever of the request was not read stays unread).
+  // Refuses a request the layer will not read further.
   void refuse(int status, std::string_view code, std::string_view message) {
-    response res = owner_.errors(status, code, message, request_ ? &*request_ : nullptr);
+    answer_unread(owner_.errors(status, code, message, request_ ? &*request_ : nullptr));
+  }
+
+  // Answers a request without reading the rest of it: the answer, then the connection closes
+  // (whatever of the request was not read stays unread).
+  void answer_unread(response res) {
     res.close = true;
     keep_alive_ = false;
     parser_.reset();
@@ -739,8 +757,9 @@ int listener::port() const {
   return ec ? -1 : ep.port();
 }
 
-void listener::run(handler h) {
+void listener::run(handler h, early_answer early) {
   impl_->route = std::move(h);
+  impl_->early = std::move(early);
   impl_->accept();
   std::vector<std::thread> threads;
   for (int i = 1; i < std::max(1, impl_->o.io_threads); ++i) threads.emplace_back([this] { impl_->io.run(); });

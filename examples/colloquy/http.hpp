@@ -100,6 +100,12 @@ struct response {
 using error_answer =
     std::function<response(int status, std::string_view code, std::string_view message, const request* head)>;
 using handler = std::function<void(const request&, response&)>;
+// Asked on an I/O thread when a client sends "Expect: 100-continue" and waits before sending its
+// body (RFC 9110 10.1.1): true when the request's head alone decides the answer (a refusal: a
+// route, method or media type not taken), written into the response, which is then sent at once
+// instead of "100 Continue"; the body is never read and the connection closes. It must not block
+// (no database): an answer that needs more is the handler's, once the body is read.
+using early_answer = std::function<bool(const request& head, response&)>;
 
 // The key connections are counted under: an IPv4 address, or the /64 of an IPv6 address
 // (one home or host usually owns a whole /64). IPv4-mapped IPv6 counts as IPv4.
@@ -117,7 +123,7 @@ class listener {
   int port() const;
   // Serves until stop(); returns when every connection is closed (or the shutdown deadline passed)
   // and every handler has returned.
-  void run(handler h);
+  void run(handler h, early_answer early = nullptr);
   // Thread-safe, callable once or more: stop accepting, close idle and half-read connections at
   // once, let requests being handled finish and answer, close what is left after the deadline.
   void stop();

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -941,11 +942,8 @@ int run(const config& c) {
     res.head_only = req.method == "HEAD";
   };
 
+  // Its origin and media type were checked by the route (reader_write), before its body was read.
   auto post_comment = [&](const http::request& req, http::response& res) {
-    res.set("Cache-Control", "no-store");
-    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not post here");
-    if (!is_json_request(req))
-      return json_error(res, 415, errc::unsupported_media_type, "send the comment as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (rate_limited(res, "post", c.rate_limit, address, "too many comments from this address; try again later"))
       return;
@@ -1004,12 +1002,9 @@ int run(const config& c) {
     res.body = dump(answer);
   };
 
-  // POST /api/comments/votes (DESIGN §8): the same vote again changes nothing.
+  // POST /api/comments/votes (DESIGN §8): the same vote again changes nothing. Origin and media
+  // type: as a post's.
   auto post_vote = [&](const http::request& req, http::response& res) {
-    res.set("Cache-Control", "no-store");
-    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not vote here");
-    if (!is_json_request(req))
-      return json_error(res, 415, errc::unsupported_media_type, "send the vote as application/json");
     const std::string address = http::address_key(client_address(req, c.trust_proxy));
     if (rate_limited(res, "vote", c.vote_rate_limit, address, "too many votes from this address; try again later"))
       return;
@@ -1067,10 +1062,6 @@ int run(const config& c) {
     res.body = dump(comment_json(r.comment, false));
   };
   auto edit_comment = [&](const http::request& req, http::response& res, const std::string& id) {
-    res.set("Cache-Control", "no-store");
-    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not edit here");
-    if (!is_json_request(req))
-      return json_error(res, 415, errc::unsupported_media_type, "send the edit as application/json");
     if (edit_limited(req, res)) return;
     // The new text is validated and normalised exactly as a post's (compose.hpp).
     draft_result d = read_draft(req.body, {.require_client_id = false});
@@ -1087,8 +1078,6 @@ int run(const config& c) {
     author_action(res, id, std::move(change), d.value.thread);
   };
   auto delete_comment = [&](const http::request& req, http::response& res, const std::string& id) {
-    res.set("Cache-Control", "no-store");
-    if (foreign_origin(req)) return json_error(res, 403, errc::origin_not_allowed, "this origin may not delete here");
     if (edit_limited(req, res)) return;
     const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
     if (thread.size() > limits::max_thread_bytes)
@@ -1111,12 +1100,8 @@ int run(const config& c) {
   // never a page already signed in.
   const std::string token = c.admin_token;
   const std::string session = token.empty() ? std::string() : admin_session(token);
+  // (Without --admin-token the route answers 404 before any of these runs: admin_action.)
   auto authorised = [&](const http::request& req, http::response& res) {
-    res.set("Cache-Control", "no-store");
-    if (token.empty()) {
-      json_error(res, 404, errc::not_found, "moderation is off (no --admin-token)");
-      return false;
-    }
     const std::optional<std::string_view> credential = bearer_credential(req.header("Authorization"));
     if (credential && same_secret(*credential, session)) return true;
     if (rate_limited(res, "admin", c.admin_rate_limit, http::address_key(client_address(req, c.trust_proxy)),
@@ -1329,123 +1314,49 @@ int run(const config& c) {
     res.body = dump(json{{"counts", std::move(counts)}});
   };
 
-  auto method_not_allowed = [](http::response& res, const char* allow) {
-    res.set("Allow", allow);
-    json_error(res, 405, errc::method_not_allowed, std::string("this path takes ") + allow);
-  };
-
-  auto route = [&](const http::request& req, http::response& res) {
-    trimmer.touch();
-    common.apply(res);
-    // Not a proxy: CONNECT opens no tunnel, and what its client sends next is never read as requests.
-    res.close = req.method == "CONNECT";
-    // HTTP/1.1 requires Host; whatever it names must be a name this server answers to (an
-    // absolute-form target's authority stands in for it: http.cpp).
-    std::string_view host = req.header("Host");
-    if ((!host.empty() || req.version == 11) && !hosts.allowed(host))
-      return json_error(res, 421, errc::host_not_allowed, "this server does not answer to that host name");
-    constexpr const char* every_method = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
-    if (req.method == "CONNECT") return method_not_allowed(res, every_method);
-    // The asterisk-form asks about the server as a whole, and only OPTIONS may (RFC 9110 §9.3.7).
-    if (req.path == "*") {
-      if (req.method != "OPTIONS") return json_error(res, 400, errc::bad_path, "the target * is for OPTIONS only");
-      res.status = 204;
-      res.set("Allow", every_method);
+  // GET /api/feed.atom: the Atom feed of new comments, per thread (?thread=T) or for the whole
+  // site (atom.hpp). Permalinks point at the blog: the first --cors origin, else the public URL,
+  // else Host.
+  auto get_feed = [&](const http::request& req, http::response& res) {
+    const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
+    if (thread.size() > limits::max_thread_bytes)
+      return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
+    const std::string server = public_origin(req, "http:");
+    std::string blog;
+    for (const std::string& o : c.cors)
+      if (blog.empty() && o != "*") blog = o;
+    // Kept until the thread (or, for the site's, any thread) changes, per public origin (the
+    // feed's links carry it); an unchanged feed is a 304 for a reader that has it.
+    const std::int64_t version = comments.version(thread);
+    if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the feed cannot be read right now");
+    const std::string key = server + '\n' + thread;
+    std::optional<feed_answer> a = feeds.find(key, version);
+    if (!a) {
+      atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,
+                  std::int64_t(std::time(nullptr)) * 1000};
+      const std::vector<stored_comment> recent = comments.recent(thread, 50);
+      std::vector<atom_entry> entries;
+      for (const stored_comment& cm : recent)
+        entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
+      a = feed_answer{};
+      a->body = std::make_shared<const std::string>(render_atom(f, entries));
+      a->etag = "\"" + content_hash(*a->body) + "\"";
+      // No entries may be a read that failed (recent() cannot say): not kept.
+      if (!recent.empty()) feeds.keep(key, version, *a, a->body->size() + key.size());
+    }
+    res.set("Content-Type", "application/atom+xml; charset=utf-8");
+    res.set("Cache-Control", "no-cache");
+    res.set("ETag", a->etag);
+    if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, a->etag)) {
+      res.status = 304;
       return;
     }
-    safe_path path = decode_path(req.path);
-    if (path.bad) return json_error(res, 400, errc::bad_path, "the path is not one this server can serve");
-    const bool get = req.method == "GET" || req.method == "HEAD";
+    res.shared_body = a->body;
+    res.head_only = req.method == "HEAD";
+  };
 
-    if (is_api(path.path)) {
-      api_cors(req, res);
-      if (req.method == "OPTIONS") {
-        // Preflight: only allowed origins get the Allow-* headers.
-        res.status = 204;
-        if (allowed_origin(req).empty()) return;
-        res.set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
-        res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
-        res.set("Access-Control-Max-Age", "600");
-        return;
-      }
-      if (path.path == "/api/comments") {
-        if (get) return get_comments(req, res);
-        if (req.method == "POST") return post_comment(req, res);
-        return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
-      }
-      if (path.path == "/api/comments/counts") {
-        if (get) return get_counts(req, res);
-        return method_not_allowed(res, "GET, HEAD, OPTIONS");
-      }
-      // Reader actions on one comment; other methods on these paths fall through to the 404.
-      if (path.path == "/api/comments/votes" && req.method == "POST") return post_vote(req, res);
-      if (constexpr std::string_view one = "/api/comments/";
-          path.path.size() > one.size() && path.path.rfind(one, 0) == 0) {
-        const std::string id = path.path.substr(one.size());
-        if (req.method == "PATCH") return edit_comment(req, res, id);
-        if (req.method == "DELETE") return delete_comment(req, res, id);
-      }
-      // Atom feed of new comments, per thread (?thread=T) or for the whole site (atom.hpp).
-      // Permalinks point at the blog: the first --cors origin, else the public URL, else Host.
-      if (path.path == "/api/feed.atom") {
-        if (!get) return method_not_allowed(res, "GET, HEAD, OPTIONS");
-        const std::string thread = detail::normalise_field(query_param(req.query, "thread"), false);
-        if (thread.size() > limits::max_thread_bytes)
-          return json_error(res, 400, errc::thread_too_long, "the thread id is longer than 512 bytes", "thread");
-        const std::string server = public_origin(req, "http:");
-        std::string blog;
-        for (const std::string& o : c.cors)
-          if (blog.empty() && o != "*") blog = o;
-        // Kept until the thread (or, for the site's, any thread) changes, per public origin
-        // (the feed's links carry it); an unchanged feed is a 304 for a reader that has it.
-        const std::int64_t version = comments.version(thread);
-        if (version < 0) return json_error(res, 503, errc::storage_unavailable, "the feed cannot be read right now");
-        const std::string key = server + '\n' + thread;
-        std::optional<feed_answer> a = feeds.find(key, version);
-        if (!a) {
-          atom_feed f{blog.empty() ? server : blog, atom_feed_url(server, thread), thread,
-                      std::int64_t(std::time(nullptr)) * 1000};
-          const std::vector<stored_comment> recent = comments.recent(thread, 50);
-          std::vector<atom_entry> entries;
-          for (const stored_comment& cm : recent)
-            entries.push_back({cm.id, cm.thread, cm.name, cm.text, cm.created, cm.edited});
-          a = feed_answer{};
-          a->body = std::make_shared<const std::string>(render_atom(f, entries));
-          a->etag = "\"" + content_hash(*a->body) + "\"";
-          // No entries may be a read that failed (recent() cannot say): not kept.
-          if (!recent.empty()) feeds.keep(key, version, *a, a->body->size() + key.size());
-        }
-        res.set("Content-Type", "application/atom+xml; charset=utf-8");
-        res.set("Cache-Control", "no-cache");
-        res.set("ETag", a->etag);
-        if (std::string_view inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, a->etag)) {
-          res.status = 304;
-          return;
-        }
-        res.shared_body = a->body;
-        res.head_only = req.method == "HEAD";
-        return;
-      }
-      if (path.path == "/api/admin/session") {
-        if (req.method == "POST") return admin_sign_in(req, res);
-        return method_not_allowed(res, "POST, OPTIONS");
-      }
-      if (path.path == "/api/admin/pending") {
-        if (get) return admin_pending(req, res);
-        return method_not_allowed(res, "GET, HEAD, OPTIONS");
-      }
-      if (path.path == "/api/admin/moderate") {
-        if (req.method == "POST") return admin_moderate(req, res);
-        return method_not_allowed(res, "POST, OPTIONS");
-      }
-      if (path.path == "/api/admin/comments" || path.path == "/api/admin/audit") {
-        if (get) return path.path == "/api/admin/comments" ? admin_comments(req, res) : admin_audit(req, res);
-        return method_not_allowed(res, "GET, HEAD, OPTIONS");
-      }
-      return json_error(res, 404, errc::not_found, "no such API endpoint");
-    }
-
-    if (!get) return method_not_allowed(res, "GET, HEAD");
+  // GET and HEAD of anything but the API: the site's files, the widget's, the moderation page.
+  auto get_file = [&](const http::request& req, const safe_path& path, http::response& res) {
     if (path.path == "/favicon.ico" && !fs::exists(c.root + "/favicon.ico")) {
       res.status = 204;
       return;
@@ -1461,6 +1372,131 @@ int run(const config& c) {
     site.serve(req, path.path, res);
   };
 
+  // The route in two steps. `head_answer` is what the request's head alone decides: a refusal (a
+  // Host not answered, a path or method no route takes, a write from an origin not allowed or
+  // not in JSON) or a preflight, written into `res`; else the action that answers the request
+  // with its body and the database. The HTTP layer asks it before "100 Continue" too
+  // (http::early_answer), so a client is never asked for a body its head already had refused.
+  // It runs on an I/O thread then: nothing in it may wait (no database, no file).
+  using action = std::function<void(const http::request&, http::response&)>;
+  auto refusal = [](http::response& res, int status, std::string_view code, std::string_view message) -> action {
+    json_error(res, status, code, message);
+    return nullptr;
+  };
+  auto method_not_allowed = [](http::response& res, const char* allow) -> action {
+    res.set("Allow", allow);
+    json_error(res, 405, errc::method_not_allowed, std::string("this path takes ") + allow);
+    return nullptr;
+  };
+  // A reader's write (a post, a vote, an edit, a delete), never cached: refused from a browser on
+  // an origin not allowed, and, when it has a body to read (`body`: what it is), unless JSON.
+  auto reader_write = [&](const http::request& req, http::response& res, const char* verb, const char* body,
+                          action then) -> action {
+    res.set("Cache-Control", "no-store");
+    if (foreign_origin(req))
+      return refusal(res, 403, errc::origin_not_allowed, std::string("this origin may not ") + verb + " here");
+    if (body && !is_json_request(req))
+      return refusal(res, 415, errc::unsupported_media_type, std::string("send the ") + body + " as application/json");
+    return then;
+  };
+  // The moderation API exists only with --admin-token.
+  auto admin_action = [&](http::response& res, action then) -> action {
+    res.set("Cache-Control", "no-store");
+    if (token.empty()) return refusal(res, 404, errc::not_found, "moderation is off (no --admin-token)");
+    return then;
+  };
+
+  auto head_answer = [&](const http::request& req, http::response& res) -> action {
+    common.apply(res);
+    // Not a proxy: CONNECT opens no tunnel, and what its client sends next is never read as requests.
+    res.close = req.method == "CONNECT";
+    // HTTP/1.1 requires Host; whatever it names must be a name this server answers to (an
+    // absolute-form target's authority stands in for it: http.cpp).
+    std::string_view host = req.header("Host");
+    if ((!host.empty() || req.version == 11) && !hosts.allowed(host))
+      return refusal(res, 421, errc::host_not_allowed, "this server does not answer to that host name");
+    constexpr const char* every_method = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
+    if (req.method == "CONNECT") return method_not_allowed(res, every_method);
+    // The asterisk-form asks about the server as a whole, and only OPTIONS may (RFC 9110 §9.3.7).
+    if (req.path == "*") {
+      if (req.method != "OPTIONS") return refusal(res, 400, errc::bad_path, "the target * is for OPTIONS only");
+      res.status = 204;
+      res.set("Allow", every_method);
+      return nullptr;
+    }
+    safe_path path = decode_path(req.path);
+    if (path.bad) return refusal(res, 400, errc::bad_path, "the path is not one this server can serve");
+    const bool get = req.method == "GET" || req.method == "HEAD";
+
+    if (is_api(path.path)) {
+      api_cors(req, res);
+      if (req.method == "OPTIONS") {
+        // Preflight: only allowed origins get the Allow-* headers.
+        res.status = 204;
+        if (allowed_origin(req).empty()) return nullptr;
+        res.set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS");
+        res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        res.set("Access-Control-Max-Age", "600");
+        return nullptr;
+      }
+      if (path.path == "/api/comments") {
+        if (get) return get_comments;
+        if (req.method == "POST") return reader_write(req, res, "post", "comment", post_comment);
+        return method_not_allowed(res, "GET, HEAD, POST, OPTIONS");
+      }
+      if (path.path == "/api/comments/counts") {
+        if (get) return get_counts;
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      // Reader actions on one comment; other methods on these paths fall through to the 404.
+      if (path.path == "/api/comments/votes" && req.method == "POST")
+        return reader_write(req, res, "vote", "vote", post_vote);
+      if (constexpr std::string_view one = "/api/comments/";
+          path.path.size() > one.size() && path.path.rfind(one, 0) == 0) {
+        const std::string id = path.path.substr(one.size());
+        if (req.method == "PATCH")
+          return reader_write(req, res, "edit", "edit",
+                              [&, id](const http::request& q, http::response& r) { edit_comment(q, r, id); });
+        if (req.method == "DELETE")
+          return reader_write(req, res, "delete", nullptr,
+                              [&, id](const http::request& q, http::response& r) { delete_comment(q, r, id); });
+      }
+      if (path.path == "/api/feed.atom") {
+        if (get) return get_feed;
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      if (path.path == "/api/admin/session") {
+        if (req.method == "POST") return admin_action(res, admin_sign_in);
+        return method_not_allowed(res, "POST, OPTIONS");
+      }
+      if (path.path == "/api/admin/pending") {
+        if (get) return admin_action(res, admin_pending);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      if (path.path == "/api/admin/moderate") {
+        if (req.method == "POST") return admin_action(res, admin_moderate);
+        return method_not_allowed(res, "POST, OPTIONS");
+      }
+      if (path.path == "/api/admin/comments") {
+        if (get) return admin_action(res, admin_comments);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      if (path.path == "/api/admin/audit") {
+        if (get) return admin_action(res, admin_audit);
+        return method_not_allowed(res, "GET, HEAD, OPTIONS");
+      }
+      return refusal(res, 404, errc::not_found, "no such API endpoint");
+    }
+
+    if (!get) return method_not_allowed(res, "GET, HEAD");
+    return [&, path = std::move(path)](const http::request& q, http::response& r) { get_file(q, path, r); };
+  };
+
+  auto route = [&](const http::request& req, http::response& res) {
+    trimmer.touch();
+    if (const action then = head_answer(req, res)) then(req, res);
+  };
+
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -1473,7 +1509,7 @@ int run(const config& c) {
   // Returns when every connection is closed or the shutdown deadline passed, and every handler
   // has returned: a post being stored is committed before its 201 is written, and one that was
   // not answered was not acknowledged.
-  listener.run(route);
+  listener.run(route, [&](const http::request& head, http::response& res) { return !head_answer(head, res); });
   // Wake the stopper if listening ended without a signal, and wait for it.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

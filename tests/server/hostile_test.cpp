@@ -1575,4 +1575,98 @@ TEST_SUITE("Hostile clients") {
       CHECK(c.wait_closed(3000ms));
     }
   }
+
+  TEST_CASE("20. Expect: 100-continue: a request its head refuses is answered at once, never asked for its body") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--cors", "https://blog.example"});
+    const long stored_before = db_int(dir.db("c.db"), "SELECT count(*) FROM comments");
+    const std::string body = post_body(seed_thread, "sent after 100 Continue", "expect-1");
+    const std::string json_type = "Content-Type: application/json",
+                      length = "Content-Length: " + std::to_string(body.size());
+    struct refused_head {
+      std::string what, method, target;
+      std::vector<std::string> headers;
+      int status;
+      std::string code;
+    };
+    const std::vector<refused_head> heads = {
+        {"no such endpoint", "POST", "/api/nope", {json_type, length}, 404, "not_found"},
+        {"a method the API path does not take", "PUT", "/api/comments", {json_type, length}, 405, "method_not_allowed"},
+        {"a method a page does not take", "POST", "/index.html", {json_type, length}, 405, "method_not_allowed"},
+        {"a post not in JSON",
+         "POST",
+         "/api/comments",
+         {"Content-Type: text/plain", length},
+         415,
+         "unsupported_media_type"},
+        {"an edit not in JSON",
+         "PATCH",
+         "/api/comments/c1",
+         {"Content-Type: text/plain", length},
+         415,
+         "unsupported_media_type"},
+        {"a vote from an origin not allowed",
+         "POST",
+         "/api/comments/votes",
+         {json_type, length, "Origin: https://evil.example"},
+         403,
+         "origin_not_allowed"},
+        {"a Host not answered",
+         "POST",
+         "/api/comments",
+         {"Host: evil.example", json_type, length},
+         421,
+         "host_not_allowed"},
+        {"moderation off", "POST", "/api/admin/moderate", {json_type, length}, 404, "not_found"},
+        {"a chunked post not in JSON",
+         "POST",
+         "/api/comments",
+         {"Content-Type: text/plain", "Transfer-Encoding: chunked"},
+         415,
+         "unsupported_media_type"},
+        {"too large", "POST", "/api/comments", {json_type, "Content-Length: 10000000"}, 413, "body_too_large"},
+    };
+    for (const refused_head& h : heads) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      std::vector<std::string> headers = h.headers;
+      headers.push_back("Expect: 100-continue");
+      REQUIRE(c.send(raw::request(h.method, h.target, s.port(), headers)));
+      // The final answer comes first, with the CORS headers an allowed page would get, not 100.
+      raw::response r = c.read_response(3000ms);
+      INFO(h.what << ": " << r.describe());
+      CHECK(r.status == h.status);
+      CHECK(code_of(r) == h.code);
+      CHECK(r.header("Connection") == "close");
+      // A client that stops waiting sends its body anyway: it is dropped, never read as a request.
+      c.send(body, 1000ms);
+      ::shutdown(c.fd(), SHUT_WR);
+      CHECK(c.wait_closed(3000ms));
+      CHECK(c.pending().empty());
+    }
+    // A head the route takes is asked for its body, and then answered as ever, with CORS.
+    {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(raw::request("POST", "/api/comments", s.port(),
+                                  {json_type, length, "Origin: https://blog.example", "Expect: 100-continue"})));
+      raw::response go_on = c.read_response(3000ms);
+      INFO(go_on.describe());
+      CHECK(go_on.status == 100);
+      REQUIRE(c.send(body));
+      raw::response stored = c.read_response(5000ms);
+      INFO(stored.describe());
+      CHECK(stored.status == 201);
+      CHECK(stored.header("Access-Control-Allow-Origin") == "https://blog.example");
+    }
+    raw::response refused = [&] {
+      raw::connection c("127.0.0.1", s.port());
+      c.send(raw::request("POST", "/api/nope", s.port(),
+                          {json_type, length, "Origin: https://blog.example", "Expect: 100-continue"}));
+      return c.read_response(3000ms);
+    }();
+    CHECK(refused.status == 404);
+    CHECK(refused.header("Access-Control-Allow-Origin") == "https://blog.example");
+    CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments") == stored_before + 1);
+  }
 }
