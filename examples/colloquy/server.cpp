@@ -198,6 +198,35 @@ bool same_secret(std::string_view a, std::string_view b) {
 
 bool is_api(std::string_view path) { return path.substr(0, 5) == "/api/"; }
 
+// An Origin header as a browser writes a page's origin (RFC 6454 6.2, the URL standard): "http"
+// or "https", "://", a host in lower case (a name or an IPv4 address: letters, digits, '-', '.',
+// '_'; or an IPv6 address in brackets), and a port of digits, nothing else: no path, no user,
+// no space or control byte. "null" (a sandboxed frame, a file, a redirect: an opaque origin) is
+// no origin of a site either. Only such a value is ever answered back in
+// Access-Control-Allow-Origin: "--cors *" answers the caller's origin, not whatever it sent.
+bool serialized_origin(std::string_view origin) {
+  std::string_view host;
+  if (origin.rfind("https://", 0) == 0) host = origin.substr(8);
+  else if (origin.rfind("http://", 0) == 0) host = origin.substr(7);
+  else return false;
+  std::size_t end = 0;
+  if (!host.empty() && host[0] == '[') {
+    end = host.find(']');
+    if (end == std::string_view::npos || end < 2 ||
+        host.substr(1, end - 1).find_first_not_of("0123456789abcdef:.") != std::string_view::npos)
+      return false;
+    ++end;
+  } else {
+    end = std::min(host.find(':'), host.size());
+    if (end == 0 ||
+        host.substr(0, end).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-._") != std::string_view::npos)
+      return false;
+  }
+  const std::string_view port = host.substr(end);
+  return port.empty() || (port[0] == ':' && port.size() >= 2 && port.size() <= 6 &&
+                          port.find_first_not_of("0123456789", 1) == std::string_view::npos);
+}
+
 // True when the request body is declared JSON: the media type alone (parameters such as
 // charset after ';'), exactly application/json.
 bool is_json_request(const http::request& req) {
@@ -667,12 +696,14 @@ int run(const config& c) {
   ho.workers = c.workers;
   ho.io_threads = 2;
   // CORS: an allowed Origin gets its own value back (credentials are never involved, but "*"
-  // in the configuration still answers the caller's origin, with Vary, so caches stay right).
+  // in the configuration still answers the caller's origin, with Vary, so caches stay right;
+  // under "*" only an origin as browsers write it: serialized_origin).
+  const bool any_origin = std::find(c.cors.begin(), c.cors.end(), "*") != c.cors.end();
   auto allowed_origin = [&c](const http::request& req) -> std::string {
     std::string origin(req.header("Origin"));
     if (origin.empty()) return {};
     for (const auto& o : c.cors)
-      if (o == "*" || o == origin) return origin;
+      if (o == origin || (o == "*" && serialized_origin(origin))) return origin;
     return {};
   };
   auto api_cors = [&](const http::request& req, http::response& res) {
@@ -763,9 +794,11 @@ int run(const config& c) {
   // A browser posting from a page of another origin that is not allowed is refused outright,
   // not only hidden from its script: the comment would be stored otherwise. Host was checked
   // against the configured names before this runs.
+  // Under "*" no origin is foreign, not even one answered no CORS headers (malformed, or "null"):
+  // "*" lets anyone write, and a client that is no browser could as well send no Origin.
   auto foreign_origin = [&](const http::request& req) {
     std::string origin(req.header("Origin"));
-    if (origin.empty() || !allowed_origin(req).empty()) return false;
+    if (origin.empty() || any_origin || !allowed_origin(req).empty()) return false;
     std::string host(req.header("Host"));
     return origin != "http://" + host && origin != "https://" + host;
   };

@@ -1669,4 +1669,57 @@ TEST_SUITE("Hostile clients") {
     CHECK(refused.header("Access-Control-Allow-Origin") == "https://blog.example");
     CHECK(db_int(dir.db("c.db"), "SELECT count(*) FROM comments") == stored_before + 1);
   }
+
+  TEST_CASE("21. --cors '*' answers back an Origin as browsers write it, never a malformed one") {
+    scratch_dir dir;
+    server_process s(dir.db("c.db"), {"--cors", "*"});
+    const std::string target = thread_target(seed_thread);
+    auto ask = [&](const std::string& method, const std::string& origin) {
+      return call(s, method, method == "OPTIONS" ? "/api/comments" : target,
+                  {"Origin: " + origin, "Access-Control-Request-Method: POST"});
+    };
+    for (const char* origin : {"https://blog.example", "http://127.0.0.1:8080", "http://[::1]:3000",
+                               "https://xn--bcher-kva.example", "http://my_host.example:1"}) {
+      raw::response get = ask("GET", origin), preflight = ask("OPTIONS", origin);
+      INFO(origin << ": " << get.describe() << "; preflight " << preflight.describe());
+      CHECK(get.status == 200);
+      CHECK(get.header("Access-Control-Allow-Origin") == origin);
+      CHECK(preflight.header("Access-Control-Allow-Origin") == origin);
+      CHECK(has_token(preflight.header("Access-Control-Allow-Methods"), "POST"));
+    }
+    for (const std::string origin : {"null",
+                                     "https://blog.example/",
+                                     "https://blog.example/path",
+                                     "https://user@blog.example",
+                                     "ftp://blog.example",
+                                     "HTTPS://BLOG.EXAMPLE",
+                                     "https://blog.example:",
+                                     "https://blog.example:80a",
+                                     "https://blog.example:123456",
+                                     "https://",
+                                     "https://blog.example evil",
+                                     "https://blog.example\tevil",
+                                     "https://a.example, https://b.example",
+                                     "https://blog.example\"><script>",
+                                     "https://b\xc3\xbc"
+                                     "cher.example",
+                                     "javascript:alert(1)",
+                                     "https://[::1",
+                                     "https://[]",
+                                     "https://blog.example?x",
+                                     "https://blog.example#x"}) {
+      raw::response get = ask("GET", origin), preflight = ask("OPTIONS", origin);
+      INFO(raw::encode(origin) << ": " << get.describe() << "; preflight " << preflight.describe());
+      CHECK(get.got_status);
+      CHECK_FALSE(get.has("Access-Control-Allow-Origin"));
+      CHECK(preflight.got_status);
+      CHECK_FALSE(preflight.has("Access-Control-Allow-Origin"));
+      CHECK_FALSE(preflight.has("Access-Control-Allow-Methods"));
+    }
+    // "*" still lets anyone post, whatever its Origin says; it is only never echoed.
+    raw::response posted = call(s, "POST", "/api/comments", {"Content-Type: application/json", "Origin: null"},
+                                post_body(seed_thread, "from a sandboxed frame", "null-1"));
+    CHECK(posted.status == 201);
+    CHECK_FALSE(posted.has("Access-Control-Allow-Origin"));
+  }
 }
