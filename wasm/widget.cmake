@@ -9,7 +9,7 @@
 #     {"colloquy.wasm": hash, "colloquy-fr.wasm": hash, ..., "colloquy-stories.wasm": hash,
 #     "colloquy-post.wasm": hash, "colloquy.css": hash, "colloquy-post.js": hash, ...} (every
 #     colloquy-*.wasm in <widget>: the languages' reading modules too), each hash the
-#     first 12 hex digits of the SHA-256 of the file as shipped, so the loader asks for
+#     first 8 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good; and in place of /*@COLLOQUY_CODES@*/{} the codes the scripts raise
 #     themselves, {"name": "name", ...} for each CODES.<name> in SOURCE and PARTS (each one a
@@ -73,7 +73,7 @@ if(MODE STREQUAL "stamp")
   list(SORT modules)
   foreach(file colloquy.wasm ${modules} colloquy.css ${files})
     file(SHA256 "${WIDGET}/${file}" hash)
-    string(SUBSTRING "${hash}" 0 12 hash)
+    string(SUBSTRING "${hash}" 0 8 hash)
     string(APPEND table "\"${file}\":\"${hash}\",")
   endforeach()
   string(REGEX REPLACE ",$" "}" table "${table}")

@@ -26,8 +26,8 @@ namespace colloquy::server {
 // The first 16 hex digits of the SHA-256 of `data`: ETags.
 std::string content_hash(std::string_view data);
 // A widget file's version in `?v=` URLs, as the build writes them into colloquy.js
-// (wasm/widget.cmake): the first 12 hex digits of its SHA-256.
-constexpr std::size_t version_digits = 12;
+// (wasm/widget.cmake): the first 8 hex digits of its SHA-256.
+constexpr std::size_t version_digits = 8;
 
 // Which content codings an Accept-Encoding header allows (q-values honoured: `br;q=0` is no).
 struct accepted_codings {

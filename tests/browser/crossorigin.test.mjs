@@ -18,8 +18,8 @@ const THREAD = '/2010/09/24/nato-russia-council'; // seeded with three comments
 // Each state gets a generous bound: on a busy machine any step may take seconds.
 const WAIT = { timeout: Number(process.env.COLLOQUY_TEST_WAIT_MS) || 30000 };
 const widget = path.join(build.wasm, 'widget');
-// The ?v= the shipped loader must ask for: the first 12 hex digits of the file's SHA-256.
-const version = (file) => crypto.createHash('sha256').update(fs.readFileSync(path.join(widget, file))).digest('hex').slice(0, 12);
+// The ?v= the shipped loader must ask for: the first 8 hex digits of the file's SHA-256.
+const version = (file) => crypto.createHash('sha256').update(fs.readFileSync(path.join(widget, file))).digest('hex').slice(0, 8);
 
 // The blog: one static page on its own origin, with a CSP that lets in the comments server
 // only for scripts (colloquy.js) and connections (the wasm, the CSS, the API).

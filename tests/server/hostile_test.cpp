@@ -1164,11 +1164,11 @@ TEST_SUITE("Hostile clients") {
     // A versioned widget URL is immutable only when the version is the file's hash.
     std::string sha = shell_output("sha256sum " + widget.file("colloquy.js"));
     REQUIRE(sha.size() >= 16);
-    raw::response versioned = call(s, "GET", "/colloquy/colloquy.js?v=" + sha.substr(0, 12));
+    raw::response versioned = call(s, "GET", "/colloquy/colloquy.js?v=" + sha.substr(0, 8));
     CHECK(versioned.status == 200);
     CHECK(versioned.header("Cache-Control") == "public, max-age=31536000, immutable");
     CHECK(versioned.header("Access-Control-Allow-Origin") == "*");
-    raw::response stale = call(s, "GET", "/colloquy/colloquy.js?v=0123456789ab");
+    raw::response stale = call(s, "GET", "/colloquy/colloquy.js?v=01234567");
     CHECK(stale.status == 200);
     CHECK(stale.header("Cache-Control") == "no-cache");
   }
