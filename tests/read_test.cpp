@@ -31,6 +31,9 @@ std::vector<std::string_view> codes(const read_result& r) {
 }
 
 const std::string good = R"J("created":"2010-09-25T14:03:00Z","text":"hi")J";
+
+// A value `levels` arrays deep: [[...[0]...]].
+std::string deep_value(std::size_t levels) { return std::string(levels, '[') + "0" + std::string(levels, ']'); }
 }  // namespace
 
 TEST_SUITE("Reading comments documents") {
@@ -157,7 +160,7 @@ TEST_SUITE("Reading comments documents") {
     CHECK(r.problems[2].id == "b");
   }
 
-  TEST_CASE("Document-level errors: not JSON, no comments array, too deep, too large") {
+  TEST_CASE("Document-level errors: not JSON, no comments array, too large") {
     for (const std::string& doc : std::vector<std::string>{
              "", "[", "{\"comments\": [", "[1,]", "nul", "[\"\\x\"]", "[01]", "[01e400]", "[1e400e]", "[1.e400]", "[-]",
              "\xEF\xBB", "[] []", "[\"a\x01\"]", "[\"\\ud800\\u12\"]", "[\"\\ud800\\uzzzz\"]", "[\"\\udc00\\\"]",
@@ -179,14 +182,48 @@ TEST_SUITE("Reading comments documents") {
     auto nested = read_both(deep);  // 64 levels: still read (an array whose one item is no object)
     CHECK(nested.ok);
     CHECK(codes(nested) == std::vector<std::string_view>{errc::item_not_object});
+    // Past the limit, an item is still just an item that is no object; the nesting is checked
+    // to its end, so a bracket that does not match, or no end, is not JSON.
     std::string deeper = "[" + deep + "]";
-    CHECK(read_both(deeper).error.code == errc::json_too_deep);
-    CHECK(read_both(std::string(100000, '[')).error.code == errc::json_too_deep);
+    auto past = read_both(deeper);
+    CHECK(past.ok);
+    CHECK(codes(past) == std::vector<std::string_view>{errc::item_not_object});
+    CHECK(read_both(std::string(100000, '[')).error.code == errc::not_json);
     CHECK(read_both("[1,}" + std::string(100, '[')).error.code == errc::not_json);  // the first error wins
-    CHECK(read_both(std::string(70, '[') + "}").error.code == errc::json_too_deep);
+    CHECK(read_both(std::string(70, '[') + "}").error.code == errc::not_json);
+    CHECK(read_both(std::string(70, '[') + std::string(69, ']') + "}").error.code == errc::not_json);
     std::string big(colloquy::limits::max_document_bytes + 1, ' ');
     CHECK(read_comments(big).error.code == errc::document_too_large);
     CHECK(read_comments_reference(big).error.code == errc::document_too_large);
+  }
+
+  TEST_CASE("A comment nested past the limit is skipped alone; the others are kept (DESIGN 2)") {
+    // 100 levels, objects and arrays mixed, with strings, numbers and literals at every level.
+    std::string bomb;
+    for (int i = 0; i < 100; ++i) bomb += i % 3 ? "[\"s]\",1.5e3,true," : "{\"k\\\"\":null,\"v\":";
+    bomb += "0";
+    for (int i = 99; i >= 0; --i) bomb += i % 3 ? "]" : "}";
+    const std::string doc = R"({"meta":)" + bomb + R"(,"thread":"/t","comments":[{"id":"a",)" + good +
+                            "},{\"id\":\"b\"," + good + R"(,"extra":)" + bomb +
+                            "},{\"id\":\"c\",\"author\":{\"name\":\"C\",\"x\":" + bomb + "}," + good +
+                            "},{\"id\":\"d\",\"x\":" + deep_value(colloquy::limits::max_json_depth - 3) + "," + good +
+                            "},{\"id\":\"e\"," + good + "}]}";
+    auto r = read_both(doc);
+    REQUIRE(r.ok);
+    std::vector<std::string> ids;
+    for (const auto& c : r.comments) ids.emplace_back(c.id);
+    CHECK(ids == std::vector<std::string>{"a", "d", "e"});  // d: 64 levels, the limit itself
+    REQUIRE(r.problems.size() == 2);
+    CHECK(r.problems[0].code == errc::json_too_deep);
+    CHECK(r.problems[0].id == "b");
+    CHECK(r.problems[0].index == 1);
+    CHECK(r.problems[1].code == errc::json_too_deep);
+    CHECK(r.problems[1].id == "c");
+    CHECK(r.problems[1].index == 2);
+    // A syntax error past the limit, inside a skipped value, is still the document's.
+    std::string broken = doc;
+    broken.replace(broken.find("1.5e3", broken.find("\"extra\"") + 1400), 5, "1.5e+");
+    CHECK(read_both(broken).error.code == errc::not_json);
   }
 
   TEST_CASE("JSON details match nlohmann: escapes, surrogates, BOM, duplicate keys, numbers") {

@@ -129,36 +129,34 @@ inline bool as_json_parse_reads(std::string_view text, std::string& out) {
 }
 
 // nlohmann's own DOM builder, stopped when nesting passes limits::max_json_depth; an infinity
-// stand-in (as_json_parse_reads) is read as infinity.
+// stand-in (as_json_parse_reads) is read as infinity. Marking (the reference comments reader):
+// instead of stopping, a container that passes the limit is parsed to its end and stands in
+// the DOM as a binary value, which JSON text cannot hold (has_too_deep finds it).
+template <bool Marking>
 class depth_limited_sax {
  public:
   using json = nlohmann::json;
   explicit depth_limited_sax(json& result) : dom_(result, false) {}
   bool too_deep = false;
 
-  bool null() { return dom_.null(); }
-  bool boolean(bool v) { return dom_.boolean(v); }
-  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool null() { return skipping_ || dom_.null(); }
+  bool boolean(bool v) { return skipping_ || dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return skipping_ || dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return skipping_ || dom_.number_unsigned(v); }
   bool number_float(json::number_float_t v, const json::string_t& s) {
+    if (skipping_) return true;
     constexpr double infinity = std::numeric_limits<double>::infinity();
     if (s == infinity_stand_in) v = infinity;
     else if (s == minus_infinity_stand_in) v = -infinity;
     return dom_.number_float(v, s);
   }
-  bool string(json::string_t& v) { return dom_.string(v); }
-  bool binary(json::binary_t& v) { return dom_.binary(v); }
-  bool key(json::string_t& v) { return dom_.key(v); }
-  bool start_object(std::size_t n) { return deeper() && dom_.start_object(n); }
-  bool end_object() {
-    --depth_;
-    return dom_.end_object();
-  }
-  bool start_array(std::size_t n) { return deeper() && dom_.start_array(n); }
-  bool end_array() {
-    --depth_;
-    return dom_.end_array();
-  }
+  bool string(json::string_t& v) { return skipping_ || dom_.string(v); }
+  bool binary(json::binary_t& v) { return skipping_ || dom_.binary(v); }
+  bool key(json::string_t& v) { return skipping_ || dom_.key(v); }
+  bool start_object(std::size_t n) { return deeper() && (skipping_ || dom_.start_object(n)); }
+  bool end_object() { return shallower() || dom_.end_object(); }
+  bool start_array(std::size_t n) { return deeper() && (skipping_ || dom_.start_array(n)); }
+  bool end_array() { return shallower() || dom_.end_array(); }
   template <class Exception>
   bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
     return dom_.parse_error(at, token, e);
@@ -168,11 +166,31 @@ class depth_limited_sax {
   bool deeper() {
     if (++depth_ <= limits::max_json_depth) return true;
     too_deep = true;
-    return false;
+    if (!Marking) return false;
+    ++skipping_;
+    return true;
+  }
+  // True when the container that ends was one past the limit (the last of them ends as the marker).
+  bool shallower() {
+    --depth_;
+    if (!skipping_) return false;
+    json::binary_t marker;
+    if (--skipping_ == 0) dom_.binary(marker);
+    return true;
   }
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::size_t depth_ = 0;
+  std::size_t skipping_ = 0;  // levels past the limit (Marking)
 };
+
+// Whether `v` holds a container marked as nested past the limit (parse_json_limited, marking).
+inline bool has_too_deep(const nlohmann::json& v) {
+  if (v.is_binary()) return true;
+  if (v.is_structured())
+    for (const auto& e : v)
+      if (has_too_deep(e)) return true;
+  return false;
+}
 }  // namespace detail
 
 namespace detail {
@@ -181,15 +199,26 @@ enum class json_parse { ok, not_json, too_deep };
 // Parses `text` into `doc` without exceptions, as JSON.parse reads it (as_json_parse_reads);
 // nesting past limits::max_json_depth stops the parse where nlohmann reaches it (a syntax error
 // before that point wins, as in document order).
-inline json_parse parse_json_limited(std::string_view text, nlohmann::json& doc) {
+// With `mark_too_deep`, a container nested past the limit is parsed and stands in `doc` as a
+// binary value instead (depth_limited_sax): the reference comments reader refuses the comment
+// that holds one, as the fast reader does, not the document.
+inline json_parse parse_json_limited(std::string_view text, nlohmann::json& doc, bool mark_too_deep = false) {
   // nlohmann stops at a NUL byte as if the input ended there (for C strings); JSON allows no
   // raw NUL anywhere, so a text holding one is not JSON, as the fast comments reader says.
   const bool has_nul = text.find('\0') != std::string_view::npos;
   std::string rewritten;
   if (as_json_parse_reads(text, rewritten)) text = rewritten;
-  depth_limited_sax sax(doc);
-  bool parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
-  if (sax.too_deep) return json_parse::too_deep;
+  bool parsed, too_deep;
+  if (mark_too_deep) {
+    depth_limited_sax<true> sax(doc);
+    parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+    too_deep = false;
+  } else {
+    depth_limited_sax<false> sax(doc);
+    parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
+    too_deep = sax.too_deep;
+  }
+  if (too_deep) return json_parse::too_deep;
   if (!parsed || has_nul) return json_parse::not_json;
   return json_parse::ok;
 }

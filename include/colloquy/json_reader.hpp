@@ -20,10 +20,11 @@
 // the same reading (json_dom.hpp parse_json_limited).
 //
 // Semantics matched on purpose: a duplicate key keeps its last value (as nlohmann's DOM does);
-// the first error in document order wins (a syntax error before the nesting passes
-// limits::max_json_depth is `not_json`, nesting first is `json_too_deep`).
+// the first syntax error in document order wins; a value nested past limits::max_json_depth
+// is validated and skipped, and the comment holding it is refused alone (json_too_deep), which
+// the reference reader matches by marking such values (json_dom.hpp, parse_json_limited).
 //
-// No recursion: nesting is tracked in a fixed array of limits::max_json_depth entries.
+// No recursion: nesting is tracked in a byte per level (json_scanner::skip_value).
 #pragma once
 #include <cstdint>
 #include <cstdlib>
@@ -115,12 +116,14 @@ struct json_value {
 struct raw_item {
   json_value id, parent, created, edited, text, status, author, votes;
   json_value author_name, author_location, author_url, votes_up, votes_down;
+  bool too_deep = false;  // a field nests deeper than limits::max_json_depth: the item is refused
 
   // Every field absent, for the next item. Only the kinds: a value is read only by its kind,
   // and zeroing the whole item (520 bytes) for each comment was 15% of reading a document.
   void clear() {
     for (json_value* v : {&id, &parent, &created, &edited, &text, &status, &author, &votes})
       v->k = json_value::kind::absent;
+    too_deep = false;
   }
 };
 
@@ -185,6 +188,12 @@ class json_scanner {
   }
   void close() { --depth_; }
   std::size_t depth() const { return depth_; }
+  // Whether a value skipped since the last call nested past limits::max_json_depth.
+  bool took_too_deep() {
+    const bool deep = too_deep_;
+    too_deep_ = false;
+    return deep;
+  }
   // Moves to `offset`, `depth` levels deep: a second reader starting inside a document.
   void seek(std::size_t offset, std::size_t depth) {
     p_ = offset;
@@ -323,10 +332,12 @@ class json_scanner {
     }
   }
 
-  // Validates and skips one value of any shape, iteratively.
+  // Validates and skips one value of any shape, iteratively. Nesting past
+  // limits::max_json_depth is validated to its end too (a byte per level, so bounded by the
+  // input) and noted for took_too_deep: the comment that holds such a value is refused, not the
+  // whole document (DESIGN §2: bad items never sink the thread).
   bool skip_value() {
     const std::size_t base = depth_;
-    bool in_object[limits::max_json_depth + 1];
     std::string scratch;
     std::string_view ignored;
     json_value number_value;
@@ -336,8 +347,9 @@ class json_scanner {
       char c = peek();
       if (c == '{' || c == '[') {
         ++p_;
-        if (!open()) return false;
-        in_object[depth_] = c == '{';
+        if (++depth_ > limits::max_json_depth) too_deep_ = true;
+        if (in_object_.size() <= depth_) in_object_.resize(depth_ + 1);
+        in_object_[depth_] = c == '{';
         skip_ws();
         if (peek() == (c == '{' ? '}' : ']')) {
           ++p_;
@@ -364,10 +376,10 @@ class json_scanner {
         char d = peek();
         if (d == ',') {
           ++p_;
-          if (in_object[depth_] && (!string(ignored, scratch) || !expect(':'))) return false;
+          if (in_object_[depth_] && (!string(ignored, scratch) || !expect(':'))) return false;
           break;
         }
-        if (d != (in_object[depth_] ? '}' : ']')) return fail();
+        if (d != (in_object_[depth_] ? '}' : ']')) return fail();
         ++p_;
         close();
       }
@@ -498,6 +510,8 @@ class json_scanner {
   std::size_t p_ = 0;
   std::size_t depth_ = 0;
   failure error_ = failure::none;
+  bool too_deep_ = false;  // see took_too_deep
+  std::string in_object_;  // skip_value's: per level, whether it is an object (one byte each)
   std::size_t error_at_ = 0;
 };
 

@@ -4,8 +4,9 @@
 //   // r.ok, r.comments[0].id == "1", r.problems empty
 //
 // Bad items are skipped or repaired, each with a problem (stable code + id/index); good items
-// are always kept. Only a document that is not JSON, too large, nested too deeply, or has no
-// comments array fails as a whole.
+// are always kept. Only a document that is not JSON, too large, or has no comments array fails
+// as a whole: a comment holding a value nested past limits::max_json_depth is skipped on its own
+// (json_too_deep), its nesting validated without a stack per level.
 //
 // The comments' strings are views into the document (or, decoded, into r.store): nothing of a
 // comment's text is copied. Keep the document alive while the comments are in use, or hand it
@@ -20,6 +21,7 @@
 //   id        string (non-empty, <= limits::max_id_bytes, no C0 control or DEL: see
 //             id_has_control in comment.hpp) or integer (its decimal form)
 //             absent/null/"" -> missing_id; other types, too long or a control -> bad_id
+//   nesting   any field nested deeper than limits::max_json_depth -> json_too_deep
 //   created   ISO 8601 string or Unix seconds -> absent/null: missing_date; else bad_date
 //   text      string <= limits::max_text_bytes -> absent/null: missing_text; not a string:
 //             bad_text; longer: text_too_long
@@ -145,6 +147,10 @@ bool finish_item(const raw_item& it, std::size_t index, comment& c, problem_list
              too_long  ? "id is longer than the limit"
              : control ? "id holds a control character"
                        : "id must be a string or an integer");
+    return false;
+  }
+  if (it.too_deep) {
+    report(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
     return false;
   }
   if (!it.created.present()) {
@@ -543,7 +549,8 @@ class document_reader {
   // as a call per comment it is promoted once hot (PERFORMANCE.md, "The widget on a page").
   [[gnu::noinline]] bool item() {
     item_.clear();
-    return members([&](std::string_view key) {
+    sc_.took_too_deep();  // a value skipped before this item is not its own
+    const bool ok = members([&](std::string_view key) {
       switch (key.size()) {  // by length first: one fixed-size compare per key
         case 2: return is_key(key, "id") ? sc_.value(item_.id, buf_[0]) : sc_.skip_value();
         case 4: return is_key(key, "text") ? sc_.value(item_.text, buf_[1]) : sc_.skip_value();
@@ -558,6 +565,8 @@ class document_reader {
         default: return sc_.skip_value();
       }
     });
+    item_.too_deep = sc_.took_too_deep();
+    return ok;
   }
 
   bool author() {

@@ -87,12 +87,12 @@ inline read_result read_comments_reference(std::string_view document) {
   using nlohmann::json;
   if (document.size() > limits::max_document_bytes)
     return detail::document_error(errc::document_too_large, "", "document is larger than the limit");
-  // The first error in document order wins, as in the fast reader: nesting past the limit
-  // stops the parse where nlohmann reaches it; a syntax error before it stops it first. (A
-  // parser callback could see the depth too, but nlohmann's callback parser is quadratic on
-  // long arrays of objects: 5 s for 200,000 comments.)
+  // Nesting past the limit is parsed on and marked (parse_json_limited): the comment holding
+  // it is refused below, as in the fast reader. (A parser callback could see the depth too, but
+  // nlohmann's callback parser is quadratic on long arrays of objects: 5 s for 200,000
+  // comments.)
   json doc;
-  switch (detail::parse_json_limited(document, doc)) {
+  switch (detail::parse_json_limited(document, doc, true)) {
     case detail::json_parse::too_deep:
       return detail::document_error(errc::json_too_deep, "", "JSON nesting is deeper than the limit");
     case detail::json_parse::not_json: return detail::document_error(errc::not_json, "", "document is not valid JSON");
@@ -116,7 +116,11 @@ inline read_result read_comments_reference(std::string_view document) {
     if (!sink.accepting(i)) break;
     const json& item = (*items)[i];
     if (!item.is_object()) sink.not_object(i);
-    else sink.add(detail::raw_item_of(item), i);
+    else {
+      detail::raw_item it = detail::raw_item_of(item);
+      it.too_deep = detail::has_too_deep(item);
+      sink.add(it, i);
+    }
   }
   detail::finish_document(r, thread, next, feed, total);
   r.ok = true;
