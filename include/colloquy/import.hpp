@@ -724,6 +724,53 @@ inline import_result import_remark42(std::string_view bytes) {
   return r;
 }
 
+namespace detail::import {
+// colloquy export's statusBeforeDelete of each comment of a document that reads (read_comments
+// said ok), by id: "" (published), "rejected" or "pending" (any other value: not trusted to be
+// public). Each comment of the (last) comments array is parsed on its own, so one the reader
+// skips (one nested past the depth limit, say) costs only its own.
+inline std::unordered_map<std::string, std::string> statuses_before_delete(std::string_view doc) {
+  std::unordered_map<std::string, std::string> found;
+  json_scanner sc(doc);
+  auto items = [&] {  // at a comments array's '['
+    found.clear();
+    sc.advance();
+    if (!sc.open() || sc.eat(']')) return;
+    do {
+      sc.skip_ws();
+      const std::size_t start = sc.offset();
+      if (!sc.skip_value()) return;
+      json_document one;
+      if (one.parse(doc.substr(start, sc.offset() - start)) != json_document::status::ok) continue;
+      const json_document::ref id = one.root()["id"], before = one.root()["statusBeforeDelete"];
+      if (!id.exists() || !before.exists()) continue;
+      char buf[24];
+      const std::string_view key = id.string()                        ? *id.string()
+                                   : id.is(json_value::kind::integer) ? integer_text(id.value(), buf)
+                                                                      : std::string_view();
+      const std::string_view said = before.string() ? *before.string() : std::string_view();
+      found[std::string(key)] = said == "published" ? "" : said == "rejected" ? "rejected" : "pending";
+    } while (sc.eat(','));
+    if (sc.expect(']')) sc.close();
+  };
+  if (!sc.skip_bom()) return found;
+  sc.skip_ws();
+  if (sc.peek() == '[') {
+    items();
+  } else if (sc.eat('{') && sc.open() && !sc.eat('}')) {
+    std::string scratch;
+    do {
+      std::string_view key;
+      if (!sc.string(key, scratch) || !sc.expect(':')) break;
+      sc.skip_ws();
+      if (key == "comments" && sc.peek() == '[') items();
+      else if (!sc.skip_value()) break;
+    } while (sc.eat(','));
+  }
+  return found;
+}
+}  // namespace detail::import
+
 // Colloquy comments documents (DESIGN §2): one document, or one per line (colloquy export).
 // A file that is neither (a document broken somewhere, junk) is refused where it breaks, as
 // `colloquy check` reports it, and so is a file with no usable document: nothing imported is
@@ -769,23 +816,8 @@ inline import_result import_documents(std::string_view bytes) {
     // it awaited moderation stays unlisted, and a restore gives it back pending. Read beside the
     // core's reader, which knows DESIGN §2 only; any other value is not trusted to be public.
     std::unordered_map<std::string, std::string> before_delete;
-    if (docs[n].find("\"statusBeforeDelete\"") != std::string_view::npos) {
-      detail::json_document j;
-      const detail::json_document::ref list = j.parse(docs[n]) == detail::json_document::status::ok
-                                                  ? j.root()["comments"]
-                                                  : detail::json_document::ref();
-      if (list.is(detail::json_value::kind::array))
-        for (const detail::json_document::ref m : list) {
-          const detail::json_document::ref id = m["id"], before = m["statusBeforeDelete"];
-          if (!id.exists() || !before.exists()) continue;
-          char buf[24];
-          const std::string_view key = id.string()                                ? *id.string()
-                                       : id.is(detail::json_value::kind::integer) ? detail::integer_text(id.value(), buf)
-                                                                                  : std::string_view();
-          const std::string_view said = before.string() ? *before.string() : std::string_view();
-          before_delete[std::string(key)] = said == "published" ? "" : said == "rejected" ? "rejected" : "pending";
-        }
-    }
+    if (docs[n].find("\"statusBeforeDelete\"") != std::string_view::npos)
+      before_delete = statuses_before_delete(docs[n]);
     for (const comment& x : d.comments) {
       ++r.read;
       imported_comment c;

@@ -612,6 +612,38 @@ TEST_SUITE("Import CLI") {
     CHECK(before == std::vector<std::string>{"a=pending", "7=rejected", "c=", "d=pending", "e="});
   }
 
+  TEST_CASE("statusBeforeDelete beside a comment nested past the depth limit: the others keep theirs") {
+    // The deep comment is skipped alone (json_too_deep); before, the statuses of every other
+    // comment of its document were lost with it, and a restore published a rejected comment.
+    const std::string deep = std::string(70, '[') + std::string(70, ']');
+    auto documents = colloquy::import_documents(
+        R"({"thread":"/p","comments":[{"id":"x","created":0,"text":"old"}],"x":)" + deep +
+        R"(,"comments":[)"
+        R"({"id":"a","created":0,"text":"","status":"deleted","statusBeforeDelete":"pending"},)"
+        R"({"id":"z","created":0,"text":"","x":)" +
+        deep +
+        R"(,"status":"deleted","statusBeforeDelete":"published"},)"
+        R"({"id":7,"created":0,"text":"","status":"deleted","statusBeforeDelete":"rejected"}],"next":null})");
+    REQUIRE(documents.ok);
+    REQUIRE(documents.threads.size() == 1);
+    std::vector<std::string> before;
+    for (const auto& c : documents.threads[0].comments) before.push_back(c.id + "=" + c.status_before_delete);
+    CHECK(before == std::vector<std::string>{"a=pending", "7=rejected"});
+    REQUIRE(documents.problems.size() == 1);
+    CHECK(documents.problems.begin()->code == "json_too_deep");
+    // A bare array (JSON lines: one document per line) reads the same way.
+    auto lines = colloquy::import_documents(
+        R"({"thread":"/q","comments":[{"id":"b","created":0,"text":"","status":"deleted","statusBeforeDelete":"rejected"},)"
+        R"({"id":"y","created":0,"text":"","v":)" +
+        deep + R"(}]})" + "\n" +
+        R"({"thread":"/r","comments":[{"id":"c","created":0,"text":"","status":"deleted","statusBeforeDelete":"pending"}]})");
+    REQUIRE(lines.ok);
+    std::vector<std::string> kept;
+    for (const auto& t : lines.threads)
+      for (const auto& c : t.comments) kept.push_back(c.id + "=" + c.status_before_delete);
+    CHECK(kept == std::vector<std::string>{"b=rejected", "c=pending"});
+  }
+
   TEST_CASE("Hostile files: DTDs, deep nesting, invalid UTF-8, huge fields, wrong formats") {
     temp_dir t;
     const std::string db = t.db("c.db");
