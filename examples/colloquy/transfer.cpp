@@ -66,8 +66,9 @@ bool read_file(const std::string& path, std::string& out, std::string& why, bool
 // Members written one after another (`cat a.gz b.gz`, a backup appended to) are read one after
 // another, as gzip -d reads them; zero bytes after the last (padding) are ignored.
 // `first_line`, when given, is shown the first line that is not blank as soon as it is inflated
-// whole (ended by '\n'; blank: spaces, tabs and CRs only, as import_remark42 reads lines); when it
-// answers false, nothing more is inflated and gunzip returns false with `why` empty.
+// whole (ended by '\n'; blank: spaces, tabs and CRs only, as import_remark42 reads lines), or
+// only its first byte when that cannot begin a JSON object; when it answers false, nothing more
+// is inflated and gunzip returns false with `why` empty.
 bool gunzip(std::string& data, std::string& why, const std::function<bool(std::string_view)>& first_line = nullptr) {
   z_stream z{};
   if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
@@ -103,7 +104,17 @@ bool gunzip(std::string& data, std::string& why, const std::function<bool(std::s
       if (!filled) {
         if (fresh[i] == '\n') line_begin = total - made + i + 1;
         else filled = fresh[i] != ' ' && fresh[i] != '\t' && fresh[i] != '\r';
-        if (!filled) ++i;
+        if (!filled) {
+          ++i;
+        } else if (fresh[i] != '{' && fresh[i] != '\xEF') {
+          // No JSON object (nor a byte order mark before one) starts here: the line's first
+          // byte is enough to answer, before a newline that may never come.
+          shown = true;
+          if (!first_line(fresh.substr(i, 1))) {
+            inflateEnd(&z);
+            return false;
+          }
+        }
         continue;
       }
       const std::size_t end = fresh.find('\n', i);

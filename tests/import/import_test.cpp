@@ -430,10 +430,11 @@ TEST_SUITE("Import CLI") {
     auto truncated = cli(t, "import --from remark42 " + gz + " --db " + db);
     CHECK(truncated.status == 1);
     CHECK(truncated.err.find("damaged or truncated") != std::string::npos);
-    // A small file that inflates past the limit (512 MB and one byte of zeros, ~0.5 MB of gzip) is
-    // refused as too large (inflated in blocks: the refusal holds the limit's memory, not twice it).
+    // A small file that inflates past the limit (a backup's header, then 512 MB and one byte of
+    // zeros, ~0.5 MB of gzip) is refused as too large (inflated in blocks: the refusal holds the
+    // limit's memory, not twice it).
     const std::string bomb = t / "bomb.gz";
-    REQUIRE(std::system(("(head -c " + std::to_string(colloquy::limits::max_import_bytes) +
+    REQUIRE(std::system(("(printf '{\"version\": 1}\\n'; head -c " + std::to_string(colloquy::limits::max_import_bytes) +
                          " /dev/zero; printf x) | gzip -1 -c > " + bomb)
                             .c_str()) == 0);
     auto over = dry(bomb);
@@ -457,6 +458,19 @@ TEST_SUITE("Import CLI") {
       CHECK(refused.status == 1);
       CHECK(refused.err == std::string(plain.err).replace(plain.err.find(not_backup), not_backup.size(), file));
     }
+    // Nor does it wait for a newline that never comes: a first byte no JSON object begins with is
+    // answer enough (`garbage`, then 512 MB of zeros, no newline in all of it).
+    const std::string garbage = t / "garbage.txt", endless = t / "endless.gz";
+    write_text(garbage, "  garbage");
+    REQUIRE(std::system(("(cat " + garbage + "; head -c " + std::to_string(colloquy::limits::max_import_bytes) +
+                         " /dev/zero) | gzip -1 -c > " + endless)
+                            .c_str()) == 0);
+    const auto plain_garbage = dry(garbage);
+    REQUIRE(plain_garbage.status == 1);
+    const auto refused_garbage = dry(endless);
+    CHECK(refused_garbage.status == 1);
+    CHECK(refused_garbage.err ==
+          std::string(plain_garbage.err).replace(plain_garbage.err.find(garbage), garbage.size(), endless));
     // A backup's header longer than an inflated block (1 MB) is read across blocks.
     const std::string long_header = t / "long-header.gz", long_plain = t / "long-header.txt";
     const std::string backup = read_text(data_dir + "/remark42.backup");
