@@ -171,6 +171,9 @@ const char* nearest_flag(const command& c, const std::string& name) {
 
 enum class parsed { ok, help, refused };
 
+// An argument as a message names it: an empty one as '' (else the message names nothing).
+std::string named(std::string_view arg) { return arg.empty() ? "''" : std::string(arg); }
+
 // Parses argv[first..] for `c`. On a refusal, `error` is the one line to print.
 parsed parse_args(const command& c, int argc, char** argv, int first, args& a, std::string& error) {
   bool only_positional = false;
@@ -178,7 +181,7 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
     std::string s = argv[i];
     if (only_positional || s == "-" || s.empty() || s[0] != '-') {
       if (a.positional.size() >= c.max_positional) {
-        error = "unexpected argument " + s + " (" + c.name + " takes " + c.positional_what + ")";
+        error = "unexpected argument " + named(s) + " (" + c.name + " takes " + c.positional_what + ")";
         return parsed::refused;
       }
       a.positional.push_back(s);
@@ -191,7 +194,7 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
     if (s == "-h" || s == "--help") {
       // Nothing after it: `render --help FILE` is a command line gone wrong, not a request for help.
       if (i + 1 < argc) {
-        error = std::string("unexpected argument ") + argv[i + 1] + " (" + s + " takes no arguments)";
+        error = "unexpected argument " + named(argv[i + 1]) + " (" + s + " takes no arguments)";
         return parsed::refused;
       }
       return parsed::help;
@@ -240,7 +243,7 @@ parsed parse_args(const command& c, int argc, char** argv, int first, args& a, s
 const command* parse_command_line(int argc, char** argv, args& a, int& status) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     if (argc > 2) {  // as after a command's --help
-      std::fprintf(stderr, "colloquy: unexpected argument %s (%s takes no arguments)\n", argv[2], argv[1]);
+      std::fprintf(stderr, "colloquy: unexpected argument %s (%s takes no arguments)\n", named(argv[2]).c_str(), argv[1]);
       status = 2;
       return nullptr;
     }

@@ -1144,6 +1144,13 @@ TEST_SUITE("Import CLI") {
       CHECK(r.err.find("unexpected argument") != std::string::npos);
       CHECK(r.err.find('\n') == r.err.size() - 1);
     }
+    // An empty argument is named as one.
+    for (const std::string args : {"render --help ''", "--help ''", "render a.json ''"}) {
+      auto r = cli(t, args);
+      INFO(args << ": " << r.err);
+      CHECK(r.status == 2);
+      CHECK(r.err.find("unexpected argument '' (") != std::string::npos);
+    }
     auto help = cli(t, "render --sort top --help");
     CHECK(help.status == 0);
     CHECK(help.out.find("usage: colloquy render") == 0);
