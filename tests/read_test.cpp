@@ -220,6 +220,19 @@ TEST_SUITE("Reading comments documents") {
     CHECK(r.problems[1].code == errc::json_too_deep);
     CHECK(r.problems[1].id == "c");
     CHECK(r.problems[1].index == 2);
+    // A repeated key does not hide it: the comment's text held the value, whatever comes after
+    // (both readers: read_both checks they agree).
+    const std::string past = deep_value(colloquy::limits::max_json_depth);
+    for (const std::string& item : {R"({"id":"r","text":)" + past + R"(,"text":"ok","created":0})",
+                                    R"({"id":"r","x":)" + past + R"(,"x":1,)" + good + "}",
+                                    R"({"id":"r","author":{"n":)" + past + R"(,"n":2},"author":"A",)" + good + "}",
+                                    R"({"id":"r","v":[{"k":)" + past + R"(,"k":1}],"v":3,)" + good + "}"}) {
+      auto one = read_both("[" + item + R"(,{"id":"s",)" + good + "}]");
+      REQUIRE(one.ok);
+      REQUIRE(one.comments.size() == 1);
+      CHECK(one.comments[0].id == "s");
+      CHECK(codes(one) == std::vector<std::string_view>{errc::json_too_deep});
+    }
     // A syntax error past the limit, inside a skipped value, is still the document's.
     std::string broken = doc;
     broken.replace(broken.find("1.5e3", broken.find("\"extra\"") + 1400), 5, "1.5e+");

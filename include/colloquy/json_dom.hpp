@@ -13,8 +13,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -129,15 +131,61 @@ inline bool as_json_parse_reads(std::string_view text, std::string& out) {
 }
 
 // nlohmann's own DOM builder, stopped when nesting passes limits::max_json_depth; an infinity
-// stand-in (as_json_parse_reads) is read as infinity. Marking (the reference comments reader):
-// instead of stopping, a container that passes the limit is parsed to its end and stands in
-// the DOM as a binary value, which JSON text cannot hold (has_too_deep finds it).
-template <bool Marking>
+// stand-in (as_json_parse_reads) is read as infinity.
 class depth_limited_sax {
  public:
   using json = nlohmann::json;
   explicit depth_limited_sax(json& result) : dom_(result, false) {}
   bool too_deep = false;
+
+  bool null() { return dom_.null(); }
+  bool boolean(bool v) { return dom_.boolean(v); }
+  bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+  bool number_float(json::number_float_t v, const json::string_t& s) {
+    constexpr double infinity = std::numeric_limits<double>::infinity();
+    if (s == infinity_stand_in) v = infinity;
+    else if (s == minus_infinity_stand_in) v = -infinity;
+    return dom_.number_float(v, s);
+  }
+  bool string(json::string_t& v) { return dom_.string(v); }
+  bool binary(json::binary_t& v) { return dom_.binary(v); }
+  bool key(json::string_t& v) { return dom_.key(v); }
+  bool start_object(std::size_t n) { return deeper() && dom_.start_object(n); }
+  bool end_object() {
+    --depth_;
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) { return deeper() && dom_.start_array(n); }
+  bool end_array() {
+    --depth_;
+    return dom_.end_array();
+  }
+  template <class Exception>
+  bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
+    return dom_.parse_error(at, token, e);
+  }
+
+ private:
+  bool deeper() {
+    if (++depth_ <= limits::max_json_depth) return true;
+    too_deep = true;
+    return false;
+  }
+  nlohmann::detail::json_sax_dom_parser<json> dom_;
+  std::size_t depth_ = 0;
+};
+
+// The reference comments reader's builder: as depth_limited_sax, but a container nested past
+// the limit is parsed to its end and stands in the DOM as a binary value, which JSON text
+// cannot hold (has_too_deep finds it). The fast reader refuses a comment whose text holds such
+// a value even where a repeated key replaces it later, so here a member that held one and is
+// replaced leaves a binary value behind, under a key no JSON text can spell (raw 0xFF: the text
+// is valid UTF-8 once as_json_parse_reads has read it).
+class marking_sax {
+ public:
+  using json = nlohmann::json;
+  explicit marking_sax(json& result) : dom_(result, false) {}
 
   bool null() { return skipping_ || dom_.null(); }
   bool boolean(bool v) { return skipping_ || dom_.boolean(v); }
@@ -152,38 +200,68 @@ class depth_limited_sax {
   }
   bool string(json::string_t& v) { return skipping_ || dom_.string(v); }
   bool binary(json::binary_t& v) { return skipping_ || dom_.binary(v); }
-  bool key(json::string_t& v) { return skipping_ || dom_.key(v); }
-  bool start_object(std::size_t n) { return deeper() && (skipping_ || dom_.start_object(n)); }
-  bool end_object() { return shallower() || dom_.end_object(); }
-  bool start_array(std::size_t n) { return deeper() && (skipping_ || dom_.start_array(n)); }
-  bool end_array() { return shallower() || dom_.end_array(); }
+  bool key(json::string_t& v) {
+    if (skipping_) return true;
+    frame& f = frames_.back();
+    if (f.deep_keys.count(v)) {  // its value held a marker: one stays
+      std::string hidden = "\xFF";
+      json::binary_t marker;
+      if (!dom_.key(hidden) || !dom_.binary(marker)) return false;
+    }
+    f.key = v;
+    return dom_.key(v);
+  }
+  bool start_object(std::size_t n) { return open(true) && (skipping_ || dom_.start_object(n)); }
+  bool end_object() { return close() || dom_.end_object(); }
+  bool start_array(std::size_t n) { return open(false) && (skipping_ || dom_.start_array(n)); }
+  bool end_array() { return close() || dom_.end_array(); }
   template <class Exception>
   bool parse_error(std::size_t at, const std::string& token, const Exception& e) {
     return dom_.parse_error(at, token, e);
   }
 
  private:
-  bool deeper() {
-    if (++depth_ <= limits::max_json_depth) return true;
-    too_deep = true;
-    if (!Marking) return false;
-    ++skipping_;
+  struct frame {
+    bool object;
+    std::string key;                  // the member being read (objects)
+    std::set<std::string> deep_keys;  // members whose value held a marker
+    bool holds = false;               // a marker somewhere inside
+  };
+  bool open(bool object) {
+    if (++depth_ > limits::max_json_depth) ++skipping_;
+    else frames_.push_back({object, {}, {}, false});
     return true;
   }
-  // True when the container that ends was one past the limit (the last of them ends as the marker).
-  bool shallower() {
+  // True when the container that ends was past the limit (the outermost of them ends as the marker).
+  bool close() {
     --depth_;
-    if (!skipping_) return false;
-    json::binary_t marker;
-    if (--skipping_ == 0) dom_.binary(marker);
-    return true;
+    if (skipping_) {
+      if (--skipping_ == 0) {
+        json::binary_t marker;
+        dom_.binary(marker);
+        holding();
+      }
+      return true;
+    }
+    const bool held = frames_.back().holds;
+    frames_.pop_back();
+    if (held) holding();
+    return false;
+  }
+  // The value just read, in the innermost open container, held a marker.
+  void holding() {
+    if (frames_.empty()) return;
+    frame& f = frames_.back();
+    f.holds = true;
+    if (f.object) f.deep_keys.insert(f.key);
   }
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::size_t depth_ = 0;
-  std::size_t skipping_ = 0;  // levels past the limit (Marking)
+  std::size_t skipping_ = 0;  // levels past the limit
+  std::vector<frame> frames_;
 };
 
-// Whether `v` holds a container marked as nested past the limit (parse_json_limited, marking).
+// Whether `v` holds a container marked as nested past the limit (marking_sax).
 inline bool has_too_deep(const nlohmann::json& v) {
   if (v.is_binary()) return true;
   if (v.is_structured())
@@ -200,7 +278,7 @@ enum class json_parse { ok, not_json, too_deep };
 // nesting past limits::max_json_depth stops the parse where nlohmann reaches it (a syntax error
 // before that point wins, as in document order).
 // With `mark_too_deep`, a container nested past the limit is parsed and stands in `doc` as a
-// binary value instead (depth_limited_sax): the reference comments reader refuses the comment
+// binary value instead (marking_sax): the reference comments reader refuses the comment
 // that holds one, as the fast reader does, not the document.
 inline json_parse parse_json_limited(std::string_view text, nlohmann::json& doc, bool mark_too_deep = false) {
   // nlohmann stops at a NUL byte as if the input ended there (for C strings); JSON allows no
@@ -208,13 +286,12 @@ inline json_parse parse_json_limited(std::string_view text, nlohmann::json& doc,
   const bool has_nul = text.find('\0') != std::string_view::npos;
   std::string rewritten;
   if (as_json_parse_reads(text, rewritten)) text = rewritten;
-  bool parsed, too_deep;
+  bool parsed, too_deep = false;
   if (mark_too_deep) {
-    depth_limited_sax<true> sax(doc);
+    marking_sax sax(doc);
     parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
-    too_deep = false;
   } else {
-    depth_limited_sax<false> sax(doc);
+    depth_limited_sax sax(doc);
     parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &sax);
     too_deep = sax.too_deep;
   }
