@@ -199,10 +199,11 @@ bool same_secret(std::string_view a, std::string_view b) {
 bool is_api(std::string_view path) { return path.substr(0, 5) == "/api/"; }
 
 // An Origin header as a browser writes a page's origin (RFC 6454 6.2, the URL standard): "http"
-// or "https", "://", a host in lower case (a name or an IPv4 address: letters, digits, '-', '.',
-// '_'; or an IPv6 address in brackets), and a port of digits, nothing else: no path, no user,
-// no space or control byte. "null" (a sandboxed frame, a file, a redirect: an opaque origin) is
-// no origin of a site either. Only such a value is ever answered back in
+// or "https", "://", a host in lower case (a name or an IPv4 address: labels of letters, digits,
+// '-' and '_' between single dots, a last dot allowed; or an IPv6 address in brackets), and a
+// port from 1 to 65535 with no leading zero, nothing else: no path, no user, no space or control
+// byte. "null" (a sandboxed frame, a file, a redirect: an opaque origin) is no origin of a site
+// either. Only such a value is ever answered back in
 // Access-Control-Allow-Origin: "--cors *" answers the caller's origin, not whatever it sent.
 bool serialized_origin(std::string_view origin) {
   std::string_view host;
@@ -212,19 +213,23 @@ bool serialized_origin(std::string_view origin) {
   std::size_t end = 0;
   if (!host.empty() && host[0] == '[') {
     end = host.find(']');
-    if (end == std::string_view::npos || end < 2 ||
+    if (end == std::string_view::npos || std::count(host.begin(), host.begin() + std::ptrdiff_t(end), ':') < 2 ||
         host.substr(1, end - 1).find_first_not_of("0123456789abcdef:.") != std::string_view::npos)
       return false;
     ++end;
   } else {
     end = std::min(host.find(':'), host.size());
-    if (end == 0 ||
-        host.substr(0, end).find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-._") != std::string_view::npos)
+    const std::string_view name = host.substr(0, end);
+    if (name.empty() || name.front() == '.' || name.find("..") != std::string_view::npos ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-._") != std::string_view::npos)
       return false;
   }
   const std::string_view port = host.substr(end);
-  return port.empty() || (port[0] == ':' && port.size() >= 2 && port.size() <= 6 &&
-                          port.find_first_not_of("0123456789", 1) == std::string_view::npos);
+  if (port.empty()) return true;
+  if (port[0] != ':' || port.size() < 2 || port.size() > 6 || port[1] == '0' ||
+      port.find_first_not_of("0123456789", 1) != std::string_view::npos)
+    return false;
+  return std::stoul(std::string(port.substr(1))) <= 65535;
 }
 
 // True when the request body is declared JSON: the media type alone (parameters such as

@@ -1679,7 +1679,7 @@ TEST_SUITE("Hostile clients") {
                   {"Origin: " + origin, "Access-Control-Request-Method: POST"});
     };
     for (const char* origin : {"https://blog.example", "http://127.0.0.1:8080", "http://[::1]:3000",
-                               "https://xn--bcher-kva.example", "http://my_host.example:1"}) {
+                               "https://blog.example.", "https://xn--bcher-kva.example", "http://my_host.example:1"}) {
       raw::response get = ask("GET", origin), preflight = ask("OPTIONS", origin);
       INFO(origin << ": " << get.describe() << "; preflight " << preflight.describe());
       CHECK(get.status == 200);
@@ -1706,6 +1706,13 @@ TEST_SUITE("Hostile clients") {
                                      "javascript:alert(1)",
                                      "https://[::1",
                                      "https://[]",
+                                     "http://[:]",
+                                     "http://.",
+                                     "http://a..b",
+                                     "http://.blog.example",
+                                     "http://x:99999",
+                                     "http://x:0",
+                                     "http://x:080",
                                      "https://blog.example?x",
                                      "https://blog.example#x"}) {
       raw::response get = ask("GET", origin), preflight = ask("OPTIONS", origin);
