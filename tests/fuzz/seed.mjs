@@ -10,6 +10,12 @@ fs.mkdirSync(corpus, { recursive: true });
 let n = 0;
 const write = (text) => fs.writeFileSync(path.join(corpus, `seed-${String(n++).padStart(4, '0')}.json`), text);
 for (const file of extra) write(fs.readFileSync(file));
+// Comments holding values nested past the depth limit (64): each is skipped alone, which both
+// readers must agree on, repeated keys and all.
+const deep = (n) => '['.repeat(n) + ']'.repeat(n);
+write(`[{"id":"a","created":0,"text":"x","v":${deep(70)}},{"id":"b","created":0,"text":"y"}]`);
+write(`{"thread":"/t","x":${deep(66)},"comments":[{"id":1,"author":{"name":{"k":${deep(64)}},"name":"n"},` +
+  `"created":0,"text":${deep(65)},"text":"t"},{"id":2,"created":0,"text":"u","v":[{"k":${deep(63)},"k":1}]}]}`);
 if (fs.existsSync(dir)) {
   for (const name of fs.readdirSync(dir).sort()) {
     if (!name.endsWith('.json') || name === 'MANIFEST.json') continue;
