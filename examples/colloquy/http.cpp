@@ -317,8 +317,40 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(owner_.o.max_header_bytes));
     parser_->body_limit(owner_.o.max_body);
     read_deadline(owner_.o.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    parse_header();
+  }
+
+  // The header, parsed as it arrives until the parser has it whole. Not bhttp::async_read_header,
+  // which reads on while the parser wants more: to Beast a line ended by a bare LF is no line yet
+  // (it waits for a CR), so such a request waited for the header deadline and got 408. Until the
+  // header is whole, every byte the parser leaves unread is the header's, whose lines end in CRLF
+  // (RFC 9112 2.2; a field value holds no LF), so a bare LF among them is refused at once.
+  void parse_header() {
+    beast::error_code ec;
+    while (!parser_->is_header_done() && buffer_.size() > 0) {
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more || (!ec && used == 0)) {
+        if (bare_line_feed()) {
+          deadline_.cancel();
+          return refuse(400, errc::bad_request, "a line of the request header does not end in CRLF");
+        }
+        ec = {};
+        break;
+      }
+      if (ec) return on_header(ec);
+    }
+    if (parser_->is_header_done()) return on_header({});
+    const std::size_t room = beast::read_size(buffer_, 65536);
+    if (room == 0) return on_header(bhttp::error::buffer_overflow);
+    stream_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code e, std::size_t n) {
+      if (self->state_ == state::closed) return;
+      self->buffer_.commit(n);
+      if (e == asio::error::eof)
+        e = self->parser_->got_some() ? bhttp::error::partial_message : bhttp::error::end_of_stream;
+      if (e) return self->on_header(e);
+      self->parse_header();
+    });
   }
 
   // Which limit a request over the header limit broke: a request line with no end in sight is
@@ -460,7 +492,7 @@ class listener::impl::session : public std::enable_shared_from_this<session> {
     });
   }
 
-  // A LF in the bytes not parsed yet that no CR comes before.
+  // A LF in the bytes not parsed yet that no CR comes before (a header's or a chunked body's).
   bool bare_line_feed() const {
     auto data = buffer_.data();
     const std::string_view left(static_cast<const char*>(data.data()), data.size());

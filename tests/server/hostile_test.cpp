@@ -1204,6 +1204,30 @@ TEST_SUITE("Hostile clients") {
       CHECK(r.status == 400);
       CHECK(c.wait_closed(3000ms));
     }
+    // A request line or header line ended by a bare LF: refused at once (400 bad_request), not
+    // a header waited for until its deadline (408, here after a second).
+    for (const char* head : {"GET / HTTP/1.1\nHost: localhost\n\n", "GET / HTTP/1.1\r\nHost: localhost\n\r\n",
+                             "GET / HTTP/1.1\r\nHost: localhost\r\nX: 1\n", "GET / HTTP/1.1\n"}) {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      REQUIRE(c.send(head));
+      const auto sent = steady::now();
+      raw::response r = c.read_response(3000ms);
+      INFO(raw::encode(head) << ": " << r.describe() << " after " << seconds_since(sent) << " s");
+      CHECK(r.status == 400);
+      CHECK(code_of(r) == "bad_request");
+      CHECK(c.wait_closed(3000ms));
+    }
+    // The same header sent a byte at a time with its CRLFs is read as usual.
+    {
+      raw::connection c("127.0.0.1", s.port());
+      REQUIRE(c.connected());
+      for (const char b : std::string("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+        REQUIRE(c.send(std::string(1, b)));
+      raw::response r = c.read_response(3000ms);
+      INFO(r.describe());
+      CHECK(r.status == 200);
+    }
     // A chunk-size line or the last chunk's ended by a bare LF: bad framing, refused at once
     // (400 bad_request), not a body waited for until its deadline (408, here after a second).
     for (const char* chunks : {"5\nhello\n0\n\n", "5;name=value\nhello\n0\n\n", "5\nhello\r\n0\r\n\r\n",
