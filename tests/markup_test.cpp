@@ -59,6 +59,12 @@ TEST_SUITE("Comment markup") {
     CHECK(md("3. three\n4. four") == "<ol start=\"3\">\n<li>three</li>\n<li>four</li>\n</ol>\n");
     CHECK(md("```c++\nint x = a<b;\n```") == "<pre><code class=\"language-c++\">int x = a&lt;b;\n</code></pre>\n");
     CHECK(md("~~~\nunclosed") == "<pre><code>unclosed\n</code></pre>\n");
+    // The language is the info string's first word after its references are decoded, so a
+    // reference to a space or a line break cannot add classes to the element (cmark agrees).
+    CHECK(md("```x&#32;avatar&#32;av-h3\nfake\n```") == "<pre><code class=\"language-x\">fake\n</code></pre>\n");
+    CHECK(md("```x&#9;status&#10;error&#12;y&#13;z\nf\n```") == "<pre><code class=\"language-x\">f\n</code></pre>\n");
+    CHECK(md("```&#32;x\nf\n```") == "<pre><code>f\n</code></pre>\n");
+    CHECK(md("```c&#43;&#43; more\nf\n```") == "<pre><code class=\"language-c++\">f\n</code></pre>\n");
     CHECK(md("    indented code") == "<pre><code>indented code\n</code></pre>\n");
   }
 

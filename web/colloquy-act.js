@@ -1,4 +1,4 @@
-/*! Colloquy: the reader's actions. https://github.com/colloquy */
+/*! Colloquy: the reader's actions. */
 // Fetched by colloquy.js on the reader's first click, focus, input or choice in the widget: the
 // Retry button, "Load more", the sort menu, the new comments of a live update, Reply, Edit, Delete
 // and writing (which fetches colloquy-post.js; so does a render for a reader who has written before).

@@ -1,4 +1,4 @@
-/*! Colloquy: adopting pre-rendered comments. https://github.com/colloquy */
+/*! Colloquy: adopting pre-rendered comments. */
 // Fetched by colloquy.js when the mount element holds comments pre-rendered by `colloquy render`
 // (section.colloquy-static): they give way to the widget's when all of these are ready (built
 // out of the page, so the reader never sees a blank or a half list), and the comment at the top

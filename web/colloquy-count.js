@@ -1,4 +1,4 @@
-/*! Colloquy: comment counts. https://github.com/colloquy */
+/*! Colloquy: comment counts. */
 // Comment counts for index pages: fills each element with data-colloquy-count="<thread>" (a link
 // to the post, usually) with "3 Comments" in the page's language, from one request per 100
 // threads to <data-comments>/counts (DESIGN §8), or from the threads this browser keeps when the

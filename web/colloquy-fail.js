@@ -1,4 +1,4 @@
-/*! Colloquy: when the thread cannot be shown. https://github.com/colloquy */
+/*! Colloquy: when the thread cannot be shown. */
 // Fetched by colloquy.js when the comments did not load (the endpoint failed or did not answer
 // in time, the module did not load) or were refused (larger than data-max-bytes, not a comments
 // document). The loader has already put the status line up, with Retry when retrying can help

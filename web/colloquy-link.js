@@ -1,4 +1,4 @@
-/*! Colloquy: links to a comment. https://github.com/colloquy */
+/*! Colloquy: links to a comment. */
 // Fetched by colloquy.js for a page opened at #comment-<id>, or when the fragment becomes one:
 // fragment navigation does not reach into the widget's shadow root, so the thread's pages are
 // shown until the comment is there ("Load more", the server's cursor included, a bounded number

@@ -1,4 +1,4 @@
-/*! Colloquy: while the page stays open. https://github.com/colloquy */
+/*! Colloquy: while the page stays open. */
 // Fetched by colloquy.js at its first tick (30–60 s after the thread shows, or data-live ms):
 // on each tick while the page is visible, relative dates ("3 minutes ago") are relabelled and,
 // unless data-live="off", the comments server is asked for the thread's newest comments since

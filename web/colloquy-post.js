@@ -1,4 +1,4 @@
-/*! Colloquy: posting. https://github.com/colloquy */
+/*! Colloquy: posting. */
 // Posting (DESIGN §3), fetched by colloquy.js only when a reader starts writing or has posts not
 // sent yet: compose forms, drafts, the outbox, the browser-storage thread. The core renders the
 // forms and comments, checks drafts, judges the server's answers and says where a new comment

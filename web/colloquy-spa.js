@@ -1,4 +1,4 @@
-/*! Colloquy: single-page sites. https://github.com/colloquy */
+/*! Colloquy: single-page sites. */
 // Fetched by colloquy.js when a page calls update() on a widget's handle (Colloquy.mount() on a
 // mounted element is one): another thread or other options for the same widget. Drafts, the
 // outbox and "mine" are per place (the endpoint and the thread), so the new place shows its own.

@@ -1,4 +1,4 @@
-/*! Colloquy: the Latest Stories strip. https://github.com/colloquy */
+/*! Colloquy: the Latest Stories strip. */
 // Fetched by colloquy.js for a page with data-stories. Feeds are chosen by content (extensions
 // and Content-Types lie): JSON goes to the core as is; XML (RSS, Atom) is the browser's to
 // decode and parse, and its element tree goes to the core, which maps it (colloquy/feed_tree.hpp).

@@ -1,4 +1,4 @@
-/*! Colloquy: what the page's author should hear. https://github.com/colloquy */
+/*! Colloquy: what the page's author should hear. */
 // Fetched by colloquy.js after a render of the thread that has something to say (or when it has
 // something for the page's author, tell.say): options the core could not honour, each said once
 // in the widget's life (re-sorting or mounting again renders again), and the comments it skipped

@@ -1,4 +1,4 @@
-/*! Colloquy: named time zones. https://github.com/colloquy */
+/*! Colloquy: named time zones. */
 // Fetched by colloquy.js for a widget with data-timezone set to an IANA name (Europe/Paris):
 // the core asks for the zone's offset at an instant through its one import, and only the
 // browser's Intl knows the zone's rules, daylight saving included.

@@ -1,4 +1,4 @@
-/*! Colloquy: comments and Latest Stories for any page. https://github.com/colloquy */
+/*! Colloquy: comments and Latest Stories for any page. */
 // The loader: the core (colloquy.wasm) in, bytes in, HTML out into a shadow root; the rest comes when needed (loadPart).
 (() => {
   'use strict';

@@ -1449,13 +1449,17 @@ inline void render_blocks(std::string& out, markup_scratch& m) {
         if (x.kind == block_kind::fenced) {
           std::string_view info = std::string_view(arena).substr(x.info_begin, x.info_end - x.info_begin);
           while (!info.empty() && is_space_or_tab(info.front())) info.remove_prefix(1);
+          // The language is the first word of the info string once its escapes and character
+          // references are decoded (as cmark and commonmark.js cut it, at a space or a control
+          // character here): "x&#32;avatar" is the word "x", never a second class on the element.
+          std::string& tmp = m.inlines.buf;
+          tmp.clear();
+          append_unescaped(tmp, info);
           std::size_t word = 0;
-          while (word < info.size() && !is_space_or_tab(info[word])) ++word;
+          while (word < tmp.size() && static_cast<unsigned char>(tmp[word]) > ' ') ++word;
           if (word) {
+            tmp.resize(word);
             out += " class=\"language-";
-            std::string& tmp = m.inlines.buf;
-            tmp.clear();
-            append_unescaped(tmp, info.substr(0, word));
             append_escaped(out, tmp);
             out += '"';
           }
