@@ -199,9 +199,15 @@
       box.lastChild.innerHTML = w.trusted(w.call('colloquy_preview', text, {}).html);
       box.hidden = false;
     }
+    // The place a form was made for ("<endpoint>\n<thread>", colloquy.js): what it posts goes
+    // there, even when a single-page site has moved the widget on since.
+    function placeOf(form) {
+      var p = form.colloquyPlace || w.placeKey(), cut = p.indexOf('\n');
+      return { key: p, endpoint: p.slice(0, cut), thread: p.slice(cut + 1) };
+    }
     function rawDraft(form) {
       var f = form.elements;
-      return { thread: state.o.thread, parent: form.getAttribute('data-parent') || null,
+      return { thread: placeOf(form).thread, parent: form.getAttribute('data-parent') || null,
         author: { name: f.name.value, location: f.location.value }, text: f.text.value, honeypot: f.website.value };
     }
     function saveDraft(form) {
@@ -252,18 +258,19 @@
       body.clientId = newClientId();
       store('author', { name: body.author.name, location: body.author.location });
       var comment = { id: body.clientId, parent: body.parent, author: body.author, created: new Date().toISOString(), text: body.text };
-      var item = { clientId: body.clientId, endpoint: w.endpoint(), body: body, comment: comment };
+      var to = placeOf(form), item = { clientId: body.clientId, endpoint: to.endpoint, body: body, comment: comment };
       // Saved before the form lets go of the text: from here on the outbox (or the thread) has it.
-      if (!state.o.comments) {
-        var doc = localThread(state.o.thread);
+      if (!to.endpoint) {
+        var doc = localThread(to.thread);
         doc.comments.push(comment);
-        if (!store('thread:' + state.o.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
+        if (!store('thread:' + to.thread, doc)) return showProblems(form, describe([{ code: CODES.storage_refused, field: '' }]));
       } else outboxSave(item);
       store(formKeys.get(form), null);
       if (form.getAttribute('data-parent')) form.remove();
       else { form.elements.text.value = ''; updatePreview(form); }
       // Focus goes to the new comment (a reply form is gone, and the bottom one is done with).
-      if (!state.o.comments) {
+      if (!to.endpoint) {
+        if (to.key !== w.placeKey()) return; // kept in its own thread, shown there
         keepEdit(editsKey(), comment.id, { clientId: body.clientId, until: Date.now() + Number(state.o.editWindow) });
         var spot = show(JSON.stringify(comment), 'stored', '', '', true);
         var shown = spot.ok && findArticle('data-id', spot.id);

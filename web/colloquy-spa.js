@@ -8,9 +8,17 @@
 
   // `w` is what the loader shares of the widget (colloquy.js); `next` the options that change.
   // Before the widget has loaded (token 0: still waiting to come near) its first load reads them.
+  // Until the new place's thread is shown (or has failed), the last one's comments and forms stay
+  // on screen but take no input (inert): a post, a vote or an edit there would be the new place's.
   function update(w, next) {
+    const was = w.placeKey();
     w.configure(Object.assign({}, w.state.o, next));
-    return w.state.token ? Promise.all([reform(w), w.load()]) : w.first;
+    if (!w.state.token) return w.first;
+    const place = w.placeKey(), slots = [w.commentsSlot, w.composeSlot];
+    if (place === was) return Promise.all([reform(w), w.load()]);
+    slots.forEach((slot) => { slot.inert = true; });
+    const shown = () => w.placeKey() === place && slots.forEach((slot) => { slot.inert = false; }); // unless moved on again
+    return Promise.all([reform(w), w.load().finally(shown)]);
   }
 
   // The bottom form belongs to the place it was made for. Once posting is here it moves drafts

@@ -181,3 +181,61 @@ test('update() before the widget comes near loads the new thread; an untouched f
     await page.close();
   });
 });
+
+// The site moves on while the next thread is still loading: the last thread's comments and form
+// stay on screen until it comes, so they take no input then (inert), and a form submitted anyway
+// (by a script, or before posting moved it) posts to the thread it was made for, never the next.
+test('while update() loads the next thread, the last one\'s form is inert, and a post from it lands on its own thread', async () => {
+  await withServer(browser, [], async (server) => {
+    const a = api();
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    await page.route('**/spa.html', (route) => route.fulfill({
+      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"
+  data-fetch-timeout="120000"></script></body></html>`,
+    }));
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    await page.route('**/api/comments**', async (route) => {
+      const req = route.request();
+      if (req.method() === 'GET' && new URL(req.url()).searchParams.get('thread') === '/b') await gate;
+      if (req.method() === 'GET' && new URL(req.url()).searchParams.get('thread') === '/c') return route.fulfill({ status: 500, body: 'down' });
+      return a.handle(route);
+    });
+    await page.goto(server.url + '/spa.html');
+    await page.waitForSelector('#colloquy >> form.compose');
+    await page.fill('#colloquy >> form.compose:not(.reply) input[name="name"]', 'Reader');
+    await page.fill(TEXT, 'Meant for A');
+    const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('colloquy:draft:')).map((k) => k.split('\n')[1]));
+    await eventually(async () => assert.deepEqual(await drafts(), ['/a'])); // posting has the form
+
+    await page.evaluate(() => { Colloquy.mount(document.querySelector('#colloquy'), { thread: '/b' }); });
+    const form = () => page.evaluate(() => {
+      const f = document.querySelector('#colloquy').shadowRoot.querySelector('form.compose:not(.reply)');
+      return { text: f.elements.text.value, inert: Boolean(f.closest('[inert]')) };
+    });
+    await eventually(async () => assert.deepEqual(await form(), { text: 'Meant for A', inert: true }));
+    await page.evaluate(() => document.querySelector('#colloquy').shadowRoot.querySelector('form.compose:not(.reply)').requestSubmit());
+    await eventually(async () => assert.deepEqual(a.stored.map((s) => [s.thread, s.comment.text]), [['/a', 'Meant for A']]));
+
+    release();
+    await eventually(async () => assert.deepEqual(await form(), { text: '', inert: false }));
+    assert.deepEqual(await view(page), { text: '', articles: [] });
+    await go(page, '/a');
+    assert.deepEqual(await view(page), { text: '', articles: [['Meant for A', 'Awaiting moderation']] });
+    assert.deepEqual(a.stored.map((s) => s.thread), ['/a']);
+
+    // A thread that fails to load: the status line and Retry, and its own form, free to use.
+    await page.evaluate(() => { Colloquy.mount(document.querySelector('#colloquy'), { thread: '/c' }); });
+    await eventually(async () => assert.deepEqual(await form(), { text: '', inert: false }));
+    await eventually(async () => assert.equal(await page.evaluate(() => document.querySelector('#colloquy').shadowRoot
+      .querySelector('.comments-slot').childElementCount === 1 && !document.querySelector('#colloquy').shadowRoot.querySelector('.comments-slot .comment')), true));
+    await page.fill(TEXT, 'Written on C');
+    await eventually(async () => assert.deepEqual((await drafts()).sort(), ['/c']));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
