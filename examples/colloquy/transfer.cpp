@@ -229,10 +229,13 @@ stored_comment to_stored(const imported_comment& c) {
 }
 
 // "12 comments (10 published, 1 pending, 1 rejected)"
+// "1 thread", "2 threads": a count and its noun, in the plural unless the count is one.
+std::string counted(std::size_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
 std::string counts(const imported_thread& t) {
   std::map<std::string, std::size_t> by_status;
   for (const imported_comment& c : t.comments) ++by_status[c.status];
-  std::string out = std::to_string(t.comments.size()) + (t.comments.size() == 1 ? " comment (" : " comments (");
+  std::string out = counted(t.comments.size(), "comment") + " (";
   bool first = true;
   for (const char* s : {"published", "pending", "deleted", "rejected"}) {
     if (!by_status[s]) continue;
@@ -349,12 +352,14 @@ int run_import(const import_options& o) {
                 t.comments.size() - static_cast<std::size_t>(n));
   }
   const std::size_t problems = r.problems.total();
+  const std::string threads = counted(r.threads.size(), "thread"), comments = counted(total, "comment"),
+                    items = counted(problems, "item");
   if (o.dry_run)
-    std::printf("total: %zu threads, %zu comments, %zu items skipped or repaired (dry run: nothing written)\n",
-                r.threads.size(), total, problems);
+    std::printf("total: %s, %s, %s skipped or repaired (dry run: nothing written)\n", threads.c_str(), comments.c_str(),
+                items.c_str());
   else
-    std::printf("total: %zu threads, %zu comments, %zu added, %zu already there, %zu items skipped or repaired\n",
-                r.threads.size(), total, added, total - added, problems);
+    std::printf("total: %s, %s, %zu added, %zu already there, %s skipped or repaired\n", threads.c_str(),
+                comments.c_str(), added, total - added, items.c_str());
   return 0;
 }
 

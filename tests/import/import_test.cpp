@@ -280,6 +280,20 @@ TEST_SUITE("Import CLI") {
     CHECK(count(db, "client_id LIKE 'disqus:%'") == 0);
   }
 
+  TEST_CASE("The summary counts in the singular when there is one") {
+    temp_dir t;
+    write_text(t / "one.json", R"({"thread":"/one","comments":[{"id":"a","created":0,"text":"only"}]})");
+    auto dry = cli(t, "import --from json " + (t / "one.json") + " --dry-run");
+    REQUIRE_MESSAGE(dry.status == 0, dry.err);
+    CHECK(dry.out ==
+          "/one: 1 comment (1 published)\n"
+          "total: 1 thread, 1 comment, 0 items skipped or repaired (dry run: nothing written)\n");
+    auto r = cli(t, "import --from json " + (t / "one.json") + " --db " + t.db("c.db"));
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out.find("total: 1 thread, 1 comment, 1 added, 0 already there, 0 items skipped or repaired\n") !=
+          std::string::npos);
+  }
+
   TEST_CASE("WordPress WXR: approved 1/0/spam/trash, parents, GMT dates, pingbacks skipped") {
     temp_dir t;
     const std::string db = t.db("c.db");
@@ -721,7 +735,7 @@ TEST_SUITE("Import CLI") {
                                    .c_str());
     INFO(read_text(err));
     CHECK((WIFEXITED(rc) && WEXITSTATUS(rc) == 0));
-    CHECK(read_text(out).find("total: 1 threads, 3 comments") != std::string::npos);
+    CHECK(read_text(out).find("total: 1 thread, 3 comments") != std::string::npos);
     // Where memory does run out (here 30 MB for a 20 MB file), a coded refusal, never an abort.
     const int tight = std::system(("ulimit -v 30000; " + std::string(COLLOQUY_CLI) + " import --from disqus " + file +
                                    " --dry-run >" + out + " 2>" + err)
