@@ -148,6 +148,16 @@ int admin(const colloquy::cli::args& a) {
                  action.empty() ? "" : ", not ", action.c_str());
     return 2;
   }
+  // An action names its comment by thread and id: without either it could only fail, or, worse,
+  // act on a comment of the thread "" (a usage error, before the database is opened).
+  if (action != "pending") {
+    for (const char* flag : {"thread", "id"}) {
+      if (!a.get(flag).empty()) continue;
+      std::fprintf(stderr, "colloquy admin: %s needs --%s %s%s\n", action.c_str(), flag, flag[0] == 't' ? "T" : "ID",
+                   a.has(flag) ? ", not ''" : "");
+      return 2;
+    }
+  }
   std::string path = a.get("db", "colloquy.db"), error;
   if (!colloquy::server::store::is_postgresql(path)) {
     std::error_code ec;

@@ -112,6 +112,21 @@ TEST_SUITE("Reference server") {
     out.clear();
     CHECK(run_cli({"admin", "restore", "--db", db, "--thread", seed_thread, "--id", "c2"}, out) == 1);
     CHECK(out.find("no deleted comment c2") != std::string::npos);
+    // An action without its comment's thread or id is a usage error naming what is missing,
+    // told before the database is touched (the audit log below has nothing of it).
+    for (const std::string action : {"approve", "reject", "delete", "restore"}) {
+      for (const auto& [args, said] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+               {{"--id", "c2"}, "needs --thread T\n"},
+               {{"--thread", seed_thread}, "needs --id ID\n"},
+               {{"--thread", "", "--id", "c2"}, "needs --thread T, not ''\n"},
+               {{"--thread", seed_thread, "--id", ""}, "needs --id ID, not ''\n"}}) {
+        std::vector<std::string> line = {"admin", action, "--db", db};
+        line.insert(line.end(), args.begin(), args.end());
+        out.clear();
+        CHECK(run_cli(line, out) == 2);
+        CHECK(out == "colloquy admin: " + action + " " + said);
+      }
+    }
 
     // The audit log, newest first: what, when, from where, and the status before and after.
     auto audit = parse(c.Get("/api/admin/audit", admin));
