@@ -153,12 +153,14 @@ accepted_codings parse_accept_encoding(std::string_view header) {
       std::string params = lower(trim(item.substr(semi + 1)));
       if (params.rfind("q=", 0) == 0) q = std::strtod(params.c_str() + 2, nullptr);
     }
-    if (coding == "br") br_listed = true, a.br = q > 0;
-    else if (coding == "gzip" || coding == "x-gzip") gzip_listed = true, a.gzip = q > 0;
+    if (!(q > 0)) q = 0;  // also a q that is no number
+    q = std::min(q, 1.0);
+    if (coding == "br") br_listed = true, a.br = q;
+    else if (coding == "gzip" || coding == "x-gzip") gzip_listed = true, a.gzip = q;
     else if (coding == "*") star = q;
   }
-  if (!br_listed && star > 0) a.br = true;
-  if (!gzip_listed && star > 0) a.gzip = true;
+  if (!br_listed && star > 0) a.br = star;
+  if (!gzip_listed && star > 0) a.gzip = star;
   return a;
 }
 
@@ -366,8 +368,8 @@ void file_folder::serve(const http::request& q, const std::string& rel, http::re
   std::uint64_t body_size = e->size;
   std::shared_ptr<const std::string> body = e->content;
   if (range_header.empty()) {
-    for (const char* c : {"br", "gzip"}) {
-      if ((c[0] == 'b' && !ok.br) || (c[0] == 'g' && !ok.gzip)) continue;
+    for (const char* c : ok.in_order()) {
+      if (!*c) continue;
       std::string sibling_real;
       struct stat ss {};
       int sfd = open_inside(path + (c[0] == 'b' ? ".br" : ".gz"), sibling_real, ss);

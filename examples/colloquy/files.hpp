@@ -11,6 +11,7 @@
 #pragma once
 #include <sys/stat.h>
 
+#include <array>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -29,9 +30,18 @@ std::string content_hash(std::string_view data);
 // (wasm/widget.cmake): the first 8 hex digits of its SHA-256.
 constexpr std::size_t version_digits = 8;
 
-// Which content codings an Accept-Encoding header allows (q-values honoured: `br;q=0` is no).
+// Which content codings an Accept-Encoding header allows, and which it prefers: each coding's
+// q-value (0: not acceptable; `br;q=0` is no). The one with the highest q is chosen, br on a tie
+// (it is the smaller), the other when the first cannot be had (no .br twin, say).
 struct accepted_codings {
-  bool br = false, gzip = false;
+  double br = 0, gzip = 0;
+  // The acceptable codings, the preferred first ("" where none is left).
+  std::array<const char*, 2> in_order() const {
+    const bool gzip_first = gzip > br;
+    const char *first = gzip_first ? "gzip" : "br", *second = gzip_first ? "br" : "gzip";
+    const double q1 = gzip_first ? gzip : br, q2 = gzip_first ? br : gzip;
+    return {q1 > 0 ? first : "", q2 > 0 ? second : ""};
+  }
 };
 accepted_codings parse_accept_encoding(std::string_view header);
 

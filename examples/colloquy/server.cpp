@@ -954,13 +954,15 @@ int run(const config& c) {
     std::string coding;
     // Small answers are not worth a compression step.
     if (a.identity->size() >= 1024) {
-      if (ok.br) {
-        if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
-        if (!a.br->empty()) body = a.br, coding = "br";
-      }
-      if (coding.empty() && ok.gzip) {
-        if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity));
-        if (!a.gzip->empty()) body = a.gzip, coding = "gzip";
+      for (const std::string_view name : ok.in_order()) {
+        if (name == "br") {
+          if (!a.br) a.br = std::make_shared<const std::string>(brotli_bytes(*a.identity));
+          if (!a.br->empty()) body = a.br, coding = "br";
+        } else if (name == "gzip") {
+          if (!a.gzip) a.gzip = std::make_shared<const std::string>(gzip_bytes(*a.identity));
+          if (!a.gzip->empty()) body = a.gzip, coding = "gzip";
+        }
+        if (!coding.empty()) break;
       }
     }
     std::string etag = "\"" + a.hash + (coding.empty() ? "" : "-" + coding) + "\"";

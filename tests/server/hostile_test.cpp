@@ -582,6 +582,19 @@ TEST_SUITE("Hostile clients") {
     CHECK(comment_ids(plain).size() == 300);
     raw::response br_no_gz = call(s, "GET", big, {"Accept-Encoding: br;q=0, gzip"});
     CHECK(raw::lower(br_no_gz.header("Content-Encoding")) != "br");
+    // The acceptable coding of the highest q is chosen, br on a tie; * stands for those not named.
+    for (const auto& [ae, expected] : std::vector<std::pair<std::string, std::string>>{{"br;q=0.1, gzip;q=0.9", "gzip"},
+                                                                                       {"gzip, br;q=0.999", "gzip"},
+                                                                                       {"gzip;q=0.5, br;q=0.5", "br"},
+                                                                                       {"gzip;q=0.5, br;q=0.6", "br"},
+                                                                                       {"*;q=0.2, gzip;q=0.8", "gzip"},
+                                                                                       {"gzip;q=0.3, *", "br"},
+                                                                                       {"br;q=0.1, gzip;q=0", "br"}}) {
+      raw::response r = call(s, "GET", big, {"Accept-Encoding: " + ae});
+      INFO("Accept-Encoding: " << ae << " -> Content-Encoding '" << r.header("Content-Encoding") << "'");
+      CHECK(r.status == 200);
+      CHECK(r.header("Content-Encoding") == expected);
+    }
 
     // ETag and 304.
     raw::response first = call(s, "GET", big);
@@ -614,6 +627,13 @@ TEST_SUITE("Hostile clients") {
     CHECK(fgz.status == 200);
     CHECK(fgz.header("Content-Encoding") == "gzip");
     CHECK(fgz.body == app_gz);
+    for (const auto& [ae, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"br;q=0.1, gzip;q=0.9", app_gz}, {"gzip;q=0.9, br;q=0.9", app_br}, {"gzip, br;q=0.5", app_gz}}) {
+      raw::response r = call(s, "GET", "/app.js", {"Accept-Encoding: " + ae});
+      INFO("Accept-Encoding: " << ae << " -> Content-Encoding '" << r.header("Content-Encoding") << "'");
+      CHECK(r.status == 200);
+      CHECK(r.body == expected);
+    }
     raw::response fid = call(s, "GET", "/app.js", {"Accept-Encoding: br;q=0"});
     CHECK(fid.status == 200);
     CHECK(fid.header("Content-Encoding").empty());
