@@ -49,6 +49,23 @@ foreach(file include/colloquy/api.hpp share/colloquy/cmake/colloquyConfig.cmake 
   endif()
 endforeach()
 
+# The tools of a native build: `colloquy`, `colloquy-server` and the PostgreSQL module together,
+# as each finds the next in its own folder. The installed tool reaches PostgreSQL (a refused
+# connection here), never "PostgreSQL support is not available" (no module beside it).
+if(NOT EMCMAKE AND EXISTS "${BUILD}/examples/colloquy")
+  foreach(file bin/colloquy bin/colloquy-server bin/colloquy-postgresql.so)
+    if(NOT EXISTS "${SCRATCH}/prefix/${file}")
+      message(FATAL_ERROR "the install has no ${file}")
+    endif()
+  endforeach()
+  execute_process(COMMAND "${SCRATCH}/prefix/bin/colloquy" export --db postgresql://nobody@127.0.0.1:1/x
+    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT status EQUAL 1 OR NOT out MATCHES "^colloquy export: " OR out MATCHES "not available")
+    message(FATAL_ERROR "the installed colloquy export --db postgresql://... exited ${status}, not at the "
+      "connection:\n${out}")
+  endif()
+endif()
+
 # (emcmake re-roots package search into the emscripten sysroot: there the package is named by its folder.)
 if(EMCMAKE)
   set(find "-Dcolloquy_DIR=${SCRATCH}/prefix/share/colloquy/cmake")
