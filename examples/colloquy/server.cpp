@@ -848,12 +848,14 @@ int run(const config& c) {
     if (!order)
       return json_error(res, 400, errc::bad_option, "sort must be oldest, newest, top, hot or controversial", "sort");
     const bool ordered = *order != sort_order::oldest;
-    // The cursor is opaque to clients: "r" and the seq of the last top-level thread sent; in
-    // another order, "o" and the place in it where the next page begins.
+    // The cursor is opaque to clients and names its order: oldest's is "r" and the seq of the
+    // last top-level thread sent; another order's is its name's initial (n, t, h, c) and the
+    // place in it where the next page begins. A cursor of another order is refused.
+    const char mark = ordered ? name_of(*order)[0] : 'r';
     std::int64_t after = 0;
     if (std::string cursor = query_param(req.query, "cursor"); !cursor.empty()) {
       char* end = nullptr;
-      long long v = cursor[0] == (ordered ? 'o' : 'r') ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
+      long long v = cursor[0] == mark ? std::strtoll(cursor.c_str() + 1, &end, 10) : 0;
       if (v <= 0 || !end || *end)
         return json_error(res, 400, errc::bad_cursor, "the cursor is not one this server gave", "cursor");
       after = v;
@@ -907,8 +909,8 @@ int run(const config& c) {
       if (!p.ok) return json_error(res, 503, errc::storage_unavailable, "the comments cannot be read right now");
       json list = json::array();
       for (const auto& cm : p.comments) list.push_back(listed_json(cm));
-      json next = ordered ? (p.next_offset ? json("o" + std::to_string(p.next_offset)) : json())
-                          : (p.next_root ? json("r" + std::to_string(p.next_root)) : json());
+      json next = ordered ? (p.next_offset ? json(mark + std::to_string(p.next_offset)) : json())
+                          : (p.next_root ? json(mark + std::to_string(p.next_root)) : json());
       json body = {{"thread", thread}, {"comments", std::move(list)}, {"next", std::move(next)}};
       // A page of the thread (a limit or a cursor) says how many comments the thread has in all,
       // read with the page, for the widget's heading ("40 Comments" while it shows 10).

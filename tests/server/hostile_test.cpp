@@ -1529,7 +1529,7 @@ TEST_SUITE("Hostile clients") {
     const auto mixed_start = steady::now();
     for (int k = 1; k <= 30 && !mixed_refused; ++k) {
       const std::string page = k % 2 ? "&limit=1&cursor=r" + std::to_string(k)
-                                     : "&limit=1&sort=top&cursor=o" + std::to_string(k);
+                                     : "&limit=1&sort=top&cursor=t" + std::to_string(k);
       raw::response r = call(s, "GET", target + page, {}, "", "127.0.0.72", 20000ms);
       if (r.status == 200) ++mixed;
       else if (r.status == 429) ++mixed_refused;

@@ -202,7 +202,7 @@ TEST_SUITE("Reference server") {
       CHECK(doc["total"] == 10);
       if (doc["next"].is_null()) break;
       cursor = doc["next"].get<std::string>();
-      CHECK(cursor[0] == 'o');
+      CHECK(cursor[0] == 'n');
     }
     CHECK(pages == 2);
     // The core's newest: by time, newest first, then by id (two posts in one millisecond).
@@ -217,7 +217,23 @@ TEST_SUITE("Reference server") {
     CHECK(newest_tops == expected_newest);
     CHECK(get_thread(c, t, "&limit=1&sort=newest")["comments"][0]["id"] == expected_newest.front());
     CHECK(get_thread(c, t, "&sort=top")["comments"].size() == 10);
-    for (const char* bad : {"&sort=best", "&sort=", "&sort=newest&cursor=r1", "&limit=2&cursor=o2"}) {
+    // Each order's cursor is its own: taken by that order, refused (bad_cursor) by every other.
+    const std::vector<std::string> orders = {"oldest", "newest", "top", "hot", "controversial"};
+    for (const std::string& from : orders) {
+      const json first_page = get_thread(c, t, "&limit=2&sort=" + from);
+      REQUIRE(first_page["next"].is_string());
+      const std::string its = first_page["next"].get<std::string>();
+      for (const std::string& to : orders) {
+        CAPTURE(from);
+        CAPTURE(to);
+        auto r = c.Get(("/api/comments?thread=/paging&limit=2&sort=" + to + "&cursor=" + its).c_str());
+        REQUIRE(r);
+        CHECK(r->status == (from == to ? 200 : 400));
+        if (from != to) CHECK(body_of(r)["error"]["code"] == "bad_cursor");
+      }
+    }
+    for (const char* bad :
+         {"&sort=best", "&sort=", "&sort=newest&cursor=r1", "&limit=2&cursor=o2", "&limit=2&sort=top&cursor=o2"}) {
       CAPTURE(bad);
       auto r = c.Get(("/api/comments?thread=/paging" + std::string(bad)).c_str());
       REQUIRE(r);
