@@ -640,11 +640,11 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
   // Read both queries from one snapshot, so a page is consistent even while others post.
   c->exec("BEGIN");
   if (!read_head(*c, thread, limit != 0 || after_root != 0, p)) p.ok = false;
-  std::int64_t first = 0, last = 0;
-  static const std::string roots = std::string(
-                                       "SELECT seq FROM comments WHERE thread = ? AND root = seq AND seq > ? AND ") +
-                                   sql::listed + " ORDER BY seq LIMIT ?";
-  sqlite3_stmt* s = c->statement(roots.c_str());
+  // The page's roots, as a JSON array for json_each below.
+  std::string roots = "[";
+  std::int64_t last = 0;
+  static const std::string oldest_roots = sql::oldest_roots("");
+  sqlite3_stmt* s = c->statement(oldest_roots.c_str());
   if (!s) p.ok = false;
   else {
     bind_all(s, thread, after_root, limit == 0 ? std::int64_t(-1) : std::int64_t(limit) + 1);
@@ -655,19 +655,20 @@ page sqlite_store::list(const std::string& thread, std::size_t limit, std::int64
         p.next_root = last;  // there is at least one more top-level thread
         break;
       }
-      if (n++ == 0) first = seq;
+      roots += (n++ == 0 ? "" : ",") + std::to_string(seq);
       last = seq;
     }
     sqlite3_reset(s);
   }
-  if (p.ok && first != 0) {
+  if (p.ok && last != 0) {
     static const std::string select = std::string("SELECT ") + sql::columns +
-                                      " FROM comments WHERE thread = ? AND root BETWEEN ? AND ? AND " + sql::listed +
-                                      " ORDER BY seq";
+                                      " FROM comments WHERE thread = ? AND root IN (SELECT value FROM json_each(?)) "
+                                      "AND " +
+                                      sql::listed + " ORDER BY seq";
     sqlite3_stmt* q = c->statement(select.c_str());
     if (!q) p.ok = false;
     else {
-      bind_all(q, thread, first, last);
+      bind_all(q, thread, roots + "]");
       p.comments = rows(q);
     }
   }

@@ -161,7 +161,8 @@ class store {
   // was lost). False when no such comment or the database failed.
   virtual bool replace_edit_token(const std::string& thread, const std::string& id, const std::string& token_hash) = 0;
 
-  // Top-level threads of `thread` after the one whose root is `after_root` (0: from the start),
+  // Top-level threads of `thread` in the core's oldest order (by creation time, then id in byte
+  // order: sql::oldest_roots), after the one whose root is `after_root` (0: from the start),
   // `limit` of them (0: all), each with all its visible replies.
   // Pending and rejected comments are never listed.
   virtual page list(const std::string& thread, std::size_t limit, std::int64_t after_root) = 0;

@@ -578,19 +578,20 @@ page pg_store::list(const std::string& thread, std::size_t limit, std::int64_t a
     // One snapshot for the version and both queries, so a page is consistent while others post.
     if (!c.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) return false;
     if (!read_head(c, thread, limit != 0 || after_root != 0, p)) return c.rollback();
-    static const std::string listed_roots =
-        std::string("SELECT seq FROM comments WHERE thread = $1 AND root = seq AND seq > $2 AND ") + sql::listed +
-        " ORDER BY seq LIMIT $3";
+    static const std::string listed_roots = sql::oldest_roots(" COLLATE \"C\"");
     result roots = c.run(listed_roots.c_str(), {text(thread), number(after_root),
                                                 limit == 0 ? std::nullopt : number(std::int64_t(limit) + 1)});
     if (!roots.ok()) return c.rollback();
     std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(roots.rows()), limit ? limit : SIZE_MAX);
     if (limit != 0 && static_cast<std::size_t>(roots.rows()) > limit) p.next_root = roots.int64(int(n) - 1, 0);
     if (n > 0) {
+      // The page's roots are no range of seqs (they follow time): an array of them.
       static const std::string select = std::string("SELECT ") + sql::columns +
-                                        " FROM comments WHERE thread = $1 AND root BETWEEN $2 AND $3 AND " +
+                                        " FROM comments WHERE thread = $1 AND root = ANY($2::bigint[]) AND " +
                                         sql::listed + " ORDER BY seq";
-      result q = c.run(select.c_str(), {text(thread), number(roots.int64(0, 0)), number(roots.int64(int(n) - 1, 0))});
+      std::string seqs = "{";
+      for (std::size_t i = 0; i < n; ++i) seqs += (i ? "," : "") + std::to_string(roots.int64(int(i), 0));
+      result q = c.run(select.c_str(), {text(thread), text(seqs + "}")});
       if (!q.ok()) return c.rollback();
       p.comments = comments_of(q);
     }

@@ -61,6 +61,21 @@ inline constexpr const char* listed =
     "below.status <> 'published' AND below.depth < 16 WHERE reply.thread = comments.thread) "
     "SELECT 1 FROM below WHERE below.status = 'published')))";
 
+// A page of top-level threads in the default order (store::list), `oldest` as the core sorts
+// (sort.hpp comment_order): by creation time, then by id in byte order, whatever order they
+// were stored in (a seed or an import need not be in time order). $2 is the seq of the last
+// root of the page before (0: from the start); the page holds the listed roots after it in that
+// order, $3 of them (SQLite: -1, PostgreSQL: NULL for all). `byte_order` is the backend's
+// collation of ids in byte order (SQLite's default BINARY: "", PostgreSQL: COLLATE "C").
+inline std::string oldest_roots(const char* byte_order) {
+  const std::string id = std::string("id") + byte_order;
+  return "WITH last_root AS (SELECT created, " + id +
+         " AS id FROM comments WHERE thread = $1 AND seq = $2) "
+         "SELECT seq FROM comments WHERE thread = $1 AND root = seq AND ($2 = 0 OR "
+         "created > (SELECT created FROM last_root) OR (created = (SELECT created FROM last_root) AND " +
+         id + " > (SELECT id FROM last_root))) AND " + listed + " ORDER BY created, " + id + " LIMIT $3";
+}
+
 // One moderator action on (thread $1, id $2); it changes one row or none (not in a state the
 // action applies to). A restore gives back the status before the delete: a pending comment
 // that was deleted comes back pending, never published unseen.

@@ -2,6 +2,7 @@
 // database, driven over HTTP (DESIGN §2 and §3).
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -241,6 +242,61 @@ TEST_SUITE("Reference server") {
       std::string code = body_of(r)["error"]["code"];
       CHECK((code == "bad_option" || code == "bad_cursor"));
     }
+  }
+
+  TEST_CASE("The default order's pages follow the core's oldest order, not the order comments were stored in") {
+    scratch_dir dir;
+    // A seed out of time order: top-level comments stored late, early ones stored last, ties of
+    // one moment broken by id in byte order ("B" < "a" < "b"), replies of each.
+    const json seed = json::array({
+        {{"id", "late"}, {"created", "2020-01-05T00:00:00Z"}, {"text", "5"}},
+        {{"id", "b"}, {"created", "2020-01-02T00:00:00Z"}, {"text", "2b"}},
+        {{"id", "r1"}, {"parent", "late"}, {"created", "2020-01-06T00:00:00Z"}, {"text", "reply"}},
+        {{"id", "early"}, {"created", "2020-01-01T00:00:00Z"}, {"text", "1"}},
+        {{"id", "a"}, {"created", "2020-01-02T00:00:00Z"}, {"text", "2a"}},
+        {{"id", "r2"}, {"parent", "early"}, {"created", "2020-01-07T00:00:00Z"}, {"text", "reply"}},
+        {{"id", "B"}, {"created", "2020-01-02T00:00:00Z"}, {"text", "2B"}},
+        {{"id", "mid"}, {"created", "2020-01-03T00:00:00Z"}, {"text", "3"}},
+    });
+    { std::ofstream(dir.file("seed.json")) << seed.dump(); }
+    server_process s(dir.db("c.db"), {"--seed", dir.file("seed.json"), "--seed-thread", "/t"});
+    auto c = s.client();
+    // The core's order of the top-level threads (thread.hpp, sort.hpp: oldest).
+    const std::string doc = seed.dump();
+    colloquy::read_result read = colloquy::read_comments(doc);
+    REQUIRE(read.ok);
+    const colloquy::thread t = colloquy::build_thread(std::move(read.comments));
+    std::vector<std::string> core;
+    for (std::uint32_t start : t.starts) core.emplace_back(t.comments[t.entries[start].index].id);
+    REQUIRE(core == std::vector<std::string>{"early", "B", "a", "b", "mid", "late"});
+    // Each page holds the core's next `limit` top-level threads (in any order: the core threads
+    // and sorts what it is given).
+    for (const std::size_t limit : {1, 2, 4, 5}) {
+      CAPTURE(limit);
+      std::vector<std::set<std::string>> pages, expected;
+      for (std::size_t i = 0; i < core.size(); i += limit)
+        expected.emplace_back(core.begin() + long(i), core.begin() + long(std::min(core.size(), i + limit)));
+      std::size_t comments = 0;
+      std::string cursor;
+      for (;;) {
+        REQUIRE(pages.size() < 10);
+        json page = get_thread(c, "/t", "&limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor));
+        pages.emplace_back();
+        for (const auto& cm : page["comments"]) {
+          ++comments;
+          if (cm["parent"].is_null()) pages.back().insert(cm["id"].get<std::string>());
+        }
+        if (page["next"].is_null()) break;
+        cursor = page["next"].get<std::string>();
+      }
+      CHECK(pages == expected);
+      CHECK(comments == 8);
+    }
+    // The first page is the core's first page (colloquy render --page-size 2).
+    std::set<std::string> first;
+    const json first_page = get_thread(c, "/t", "&limit=2");
+    for (const auto& cm : first_page["comments"]) first.insert(cm["id"].get<std::string>());
+    CHECK(first == std::set<std::string>{"B", "early", "r2"});
   }
 
   TEST_CASE("Validation errors answer 4xx with every problem and a stable code") {
