@@ -29,6 +29,8 @@ std::vector<std::string> args::all(const std::string& key) const {
   return out;
 }
 
+std::string named(std::string_view value) { return value.empty() ? "''" : std::string(value); }
+
 namespace {
 
 // One usage text per command: `colloquy CMD --help` prints its own, `colloquy --help` all.
@@ -171,9 +173,6 @@ const char* nearest_flag(const command& c, const std::string& name) {
 
 enum class parsed { ok, help, refused };
 
-// An argument as a message names it: an empty one as '' (else the message names nothing).
-std::string named(std::string_view arg) { return arg.empty() ? "''" : std::string(arg); }
-
 // Parses argv[first..] for `c`. On a refusal, `error` is the one line to print.
 parsed parse_args(const command& c, int argc, char** argv, int first, args& a, std::string& error) {
   bool only_positional = false;
@@ -257,7 +256,7 @@ const command* parse_command_line(int argc, char** argv, args& a, int& status) {
     std::fprintf(
         stderr,
         "colloquy: unknown command %s (render, check, stories, serve, admin, import or export; colloquy --help)\n",
-        name.c_str());
+        named(name).c_str());
     status = 2;
     return nullptr;
   }

@@ -3,6 +3,7 @@
 // `colloquy-server` beside it (serve, admin, import, export), which `colloquy` runs in its place.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,10 @@ struct args {
 // is done: the usage printed (0), or a refusal printed on stderr (2: no or an unknown command,
 // an unknown flag, an extra argument, anything after --help, a missing value).
 const command* parse_command_line(int argc, char** argv, args& a, int& status);
+
+// A value from the command line as a message names it: an empty one as '' (else the message
+// would name nothing: "no database at "). Every message that quotes a user's value uses it.
+std::string named(std::string_view value);
 
 // The path of `file` in the folder of the running executable (colloquy-server,
 // colloquy-postgresql.so: the files installed together).

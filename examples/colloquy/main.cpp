@@ -107,7 +107,7 @@ bool check_locale(const char* cmd, const colloquy::cli::args& a) {
   std::string known;
   for (const colloquy::locale_data* l : colloquy::locales) known += (known.empty() ? "" : ", ") + std::string(l->tag);
   std::fprintf(stderr, "colloquy %s: unknown --locale %s (known: %s; a region such as fr-CA is fine)\n", cmd,
-               a.get("locale").c_str(), known.c_str());
+               colloquy::cli::named(a.get("locale")).c_str(), known.c_str());
   return false;
 }
 
@@ -423,6 +423,16 @@ void prepare_heap(std::size_t document_bytes) {
   std::free(first);
 }
 
+// The FILE argument of `cmd` into `path` ("" for standard input: no FILE, or -). An empty FILE
+// argument names no file, and is not taken for standard input: false, with a usage error.
+bool file_argument(const char* cmd, const colloquy::cli::args& a, std::string& path) {
+  path = a.positional.empty() ? "" : a.positional[0];
+  if (a.positional.empty() || !path.empty()) return true;
+  std::fprintf(stderr, "colloquy %s: FILE %s names no file (- or no FILE reads standard input)\n", cmd,
+               colloquy::cli::named(path).c_str());
+  return false;
+}
+
 // A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
 bool whole_number(const char* cmd, const colloquy::cli::args& a, const char* flag, long long lo, long long max,
                   long long& out) {
@@ -449,7 +459,7 @@ int render(const colloquy::cli::args& a) {
     o.order = *order;
   } else {
     std::fprintf(stderr, "colloquy render: unknown --sort %s (oldest, newest, top, hot or controversial)\n",
-                 sort.c_str());
+                 colloquy::cli::named(sort).c_str());
     return 2;
   }
   if (!check_locale("render", a)) return 2;
@@ -463,7 +473,8 @@ int render(const colloquy::cli::args& a) {
   o.page_offset = std::size_t(offset);
   input_bytes doc;
   std::string why;
-  std::string path = a.positional.empty() ? "" : a.positional[0];
+  std::string path;
+  if (!file_argument("render", a, path)) return 2;
   if (!doc.read(path, why)) {
     std::fprintf(stderr, "colloquy render: %s\n", why.c_str());
     return 2;
@@ -481,7 +492,8 @@ int render(const colloquy::cli::args& a) {
 int check(const colloquy::cli::args& a) {
   input_bytes doc;
   std::string why;
-  std::string path = a.positional.empty() ? "" : a.positional[0];
+  std::string path;
+  if (!file_argument("check", a, path)) return 2;
   if (!doc.read(path, why)) {
     std::fprintf(stderr, "colloquy check: %s\n", why.c_str());
     return 2;
@@ -518,7 +530,8 @@ int stories(const colloquy::cli::args& a) {
   o.summary_length = std::size_t(length);
   input_bytes feed;
   std::string why;
-  std::string path = a.positional.empty() ? "" : a.positional[0];
+  std::string path;
+  if (!file_argument("stories", a, path)) return 2;
   if (!feed.read(path, why)) {
     std::fprintf(stderr, "colloquy stories: %s\n", why.c_str());
     return 2;

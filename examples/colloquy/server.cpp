@@ -32,6 +32,7 @@
 #include <zlib.h>
 
 #include "admin_files.hpp"
+#include "cli.hpp"
 #include "colloquy/atom.hpp"
 #include "colloquy/colloquy.hpp"
 #include "files.hpp"
@@ -648,7 +649,7 @@ int run(const config& c) {
   // Folders first (a mistyped option must not create a database), then the port (a server that
   // cannot listen must not touch the database), then the database.
   if (!fs::is_directory(c.root)) {
-    std::fprintf(stderr, "colloquy serve: --root %s is not a directory\n", c.root.c_str());
+    std::fprintf(stderr, "colloquy serve: --root %s is not a directory\n", cli::named(c.root).c_str());
     return 2;
   }
   if (!c.widget.empty() && !fs::is_directory(c.widget)) {
@@ -729,7 +730,7 @@ int run(const config& c) {
     return r;
   });
   if (std::string e = listener.bind(c.host, c.port); !e.empty()) {
-    std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d: %s\n", c.host.c_str(), c.port, e.c_str());
+    std::fprintf(stderr, "colloquy serve: cannot listen on %s:%d: %s\n", cli::named(c.host).c_str(), c.port, e.c_str());
     return 1;
   }
   const int port = listener.port();
@@ -744,7 +745,7 @@ int run(const config& c) {
   const bool existed = postgresql || fs::exists(c.db);
   auto db = store::open(c.db, error);
   if (!db) {
-    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", db_name.c_str(), error.c_str());
+    std::fprintf(stderr, "colloquy serve: cannot open --db %s: %s\n", cli::named(db_name).c_str(), error.c_str());
     return 1;
   }
   if (db->created()) {

@@ -86,7 +86,8 @@ int serve(const colloquy::cli::args& a) {
     char* end = nullptr;
     long n = std::strtol(v.c_str(), &end, 10);
     if (v.empty() || *end || n < lo || n > hi) {
-      std::fprintf(stderr, "colloquy serve: bad --%s %s (%s, %ld to %ld)\n", flag, v.c_str(), what, lo, hi);
+      std::fprintf(stderr, "colloquy serve: bad --%s %s (%s, %ld to %ld)\n", flag, colloquy::cli::named(v).c_str(),
+                   what, lo, hi);
       ok = false;
       return;
     }
@@ -145,7 +146,7 @@ int admin(const colloquy::cli::args& a) {
   auto act = std::find_if(actions.begin(), actions.end(), [&](const auto& x) { return x.first == action; });
   if (action != "pending" && act == actions.end()) {
     std::fprintf(stderr, "colloquy admin: expected pending, approve, reject, delete or restore%s%s\n",
-                 action.empty() ? "" : ", not ", action.c_str());
+                 a.positional.empty() ? "" : ", not ", a.positional.empty() ? "" : colloquy::cli::named(action).c_str());
     return 2;
   }
   // An action names its comment by thread and id: without either it could only fail, or, worse,
@@ -166,7 +167,7 @@ int admin(const colloquy::cli::args& a) {
       return 2;
     }
     if (!std::ifstream(path)) {
-      std::fprintf(stderr, "colloquy admin: no database at %s\n", path.c_str());
+      std::fprintf(stderr, "colloquy admin: no database at %s\n", colloquy::cli::named(path).c_str());
       return 1;
     }
   }
@@ -230,9 +231,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (name == "serve") return serve(a);
-  if (name == "import")
+  if (name == "import") {
+    // An empty FILE names no file: only - or no FILE reads standard input.
+    if (!a.positional.empty() && a.positional[0].empty()) {
+      std::fprintf(stderr, "colloquy import: FILE '' names no file (- or no FILE reads standard input)\n");
+      return 2;
+    }
     return colloquy::server::run_import(
-        {a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"), a.has("dry-run")});
+        {a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"), a.has("dry-run"), a.has("from")});
+  }
   if (name == "export") return colloquy::server::run_export(a.get("db", "colloquy.db"), a.get("thread"));
   return admin(a);
 }

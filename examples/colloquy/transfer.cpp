@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
 #include "colloquy/api.hpp"
 #include "colloquy/import.hpp"
 #include "colloquy/json_writer.hpp"
@@ -284,7 +285,7 @@ import_result read_source(const import_options& o, std::string& why, bool& usage
 int run_import(const import_options& o) {
   if (o.from != "disqus" && o.from != "wordpress" && o.from != "isso" && o.from != "remark42" && o.from != "json") {
     std::fprintf(stderr, "colloquy import: --from must be disqus, wordpress, isso, remark42 or json%s%s\n",
-                 o.from.empty() ? "" : ", not ", o.from.c_str());
+                 o.from_given ? ", not " : "", o.from_given ? cli::named(o.from).c_str() : "");
     return 2;
   }
   if (o.db.empty() && !o.dry_run) {
@@ -372,7 +373,7 @@ int run_export(const std::string& path, const std::string& thread) {
       return 2;
     }
     if (!std::filesystem::is_regular_file(path, ec)) {
-      std::fprintf(stderr, "colloquy export: no database at %s\n", path.c_str());
+      std::fprintf(stderr, "colloquy export: no database at %s\n", cli::named(path).c_str());
       return 1;
     }
   }

@@ -10,6 +10,7 @@ struct import_options {
   std::string file;  // "" or "-": standard input (not for isso, a database file)
   std::string db;
   bool dry_run = false;
+  bool from_given = false;  // --from was given (perhaps as '')
 };
 
 // Prints counts per thread on stdout and every skipped or repaired item on stderr.

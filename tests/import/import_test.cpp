@@ -1165,6 +1165,31 @@ TEST_SUITE("Import CLI") {
       CHECK(r.status == 2);
       CHECK(r.err.find("unexpected argument '' (") != std::string::npos);
     }
+    // Every message that quotes a value given names an empty one '' (cli.hpp named).
+    for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+             {"render --sort '' x.json", "colloquy render: unknown --sort '' ("},
+             {"render --locale '' x.json", "colloquy render: unknown --locale '' ("},
+             {"export --db ''", "colloquy export: no database at ''\n"},
+             {"admin pending --db ''", "colloquy admin: no database at ''\n"},
+             {"admin ''", "colloquy admin: expected pending, approve, reject, delete or restore, not ''\n"},
+             {"import --from '' x.xml",
+              "colloquy import: --from must be disqus, wordpress, isso, remark42 or json, not ''\n"},
+             {"serve --port ''", "colloquy serve: bad --port '' ("},
+             {"serve --port 0 --root ''", "colloquy serve: --root '' is not a directory\n"},
+             {"''", "colloquy: unknown command '' ("}}) {
+      auto r = cli(t, args);
+      INFO(args << ": " << r.err);
+      CHECK(r.status != 0);
+      CHECK(r.err.find(said) == 0);
+    }
+    // An empty FILE names no file: only - or no FILE reads standard input.
+    for (const std::string command : {"render", "check", "stories", "import --from json"}) {
+      auto r = cli(t, command + " '' </dev/null");
+      INFO(command << ": " << r.err);
+      CHECK(r.status == 2);
+      CHECK(r.out.empty());
+      CHECK(r.err.find("FILE '' names no file") != std::string::npos);
+    }
     auto help = cli(t, "render --sort top --help");
     CHECK(help.status == 0);
     CHECK(help.out.find("usage: colloquy render") == 0);
