@@ -12,8 +12,10 @@
 #     first 8 hex digits of the SHA-256 of the file as shipped, so the loader asks for
 #     colloquy.wasm?v=<hash> and so on: a new build is a new URL, and a server may cache those
 #     URLs for good; and in place of /*@COLLOQUY_CODES@*/{} the codes the scripts raise
-#     themselves, {"name": "name", ...} for each CODES.<name> in SOURCE and PARTS (each one a
-#     registry code: ctest error_registry checks them against colloquy::error_codes).
+#     themselves, {"name": "name", ...} for each CODES.<name> in SOURCE (each one a registry
+#     code: ctest error_registry checks them against colloquy::error_codes); each of PARTS that
+#     raises codes gets its own table in the same way, so the reading page carries only the
+#     loader's.
 #
 #   cmake -DMODE=count -DSOURCE=web/colloquy-count.js -DWIDGET=<widget> -DNODE=node
 #         -DTERSER=node_modules/.bin/terser -DSETUP=<colloquy_count_setup.js> -P widget.cmake
@@ -65,7 +67,18 @@ if(MODE STREQUAL "stamp")
   set(files)
   foreach(part ${PARTS})
     get_filename_component(file "${part}" NAME)
-    minify("${part}" "${WIDGET}/${file}")
+    # A script that raises codes itself holds its own table (the reading page carries only the
+    # loader's): in place of its /*@COLLOQUY_CODES@*/{}, as in the loader.
+    file(READ "${part}" js)
+    codes_table(codes "${part}")
+    string(FIND "${js}" "/*@COLLOQUY_CODES@*/{}" at)
+    if(at EQUAL -1 AND NOT codes STREQUAL "{}")
+      message(FATAL_ERROR "${part} uses CODES.… but has no /*@COLLOQUY_CODES@*/{} table")
+    endif()
+    string(REPLACE "/*@COLLOQUY_CODES@*/{}" "${codes}" js "${js}")
+    file(WRITE "${WIDGET}/${file}.stamped.js" "${js}")
+    minify("${WIDGET}/${file}.stamped.js" "${WIDGET}/${file}")
+    file(REMOVE "${WIDGET}/${file}.stamped.js")
     list(APPEND files "${file}")
   endforeach()
   set(table "{")
@@ -83,7 +96,7 @@ if(MODE STREQUAL "stamp")
   if(NOT result EQUAL 0 OR NOT setup MATCHES "^{\"defaults\":")
     message(FATAL_ERROR "${SETUP} gave no setup table (${result}): ${setup}")
   endif()
-  codes_table(codes "${SOURCE};${PARTS}")
+  codes_table(codes "${SOURCE}")
   list(APPEND versions "/*@COLLOQUY_SETUP@*/null" "${setup}" "/*@COLLOQUY_CODES@*/{}" "${codes}")
   file(READ "${SOURCE}" js)
   while(versions)

@@ -6,16 +6,19 @@
 // reader can still write: the form and unsent comments stay, and posts wait in the outbox.
 (() => {
   'use strict';
+  const CODES = /*@COLLOQUY_CODES@*/{}; // the codes this script raises, by the build (wasm/widget.cmake)
 
   // `w` is what the loader shares of the widget (colloquy.js); `e` the failure, with its code
   // (colloquyCode) when the widget refused the document.
   function fail(w, e, token) {
     const state = w.state;
     const code = e.colloquyCode, o = state.o;
-    if (code === w.CODES.document_too_large) w.warn('comments refused: ' + code + ', larger than data-max-bytes (' + o.maxBytes + ' bytes) at ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
+    if (code === CODES.document_too_large) w.warn('comments refused: ' + code + ', larger than data-max-bytes (' + o.maxBytes + ' bytes) at ' + e.message, 'raise data-max-bytes, or page the thread with data-page-size');
     else if (code) w.warn('the comments document was not usable: ' + code, e.message);
     else if (!state.core && !wasmAllowed(e)) w.warn('comments not loaded: this page does not let WebAssembly run (' + e.message + ')', typeof WebAssembly === 'object' ? "add 'wasm-unsafe-eval' to script-src in the page's Content-Security-Policy" : 'WebAssembly is turned off in this browser');
-    else if (e.name === 'TimeoutError') w.warn('comments not loaded: no answer in ' + o.fetchTimeout + ' ms', 'raise data-fetch-timeout, or check data-comments');
+    // The comments' GET is aborted by its deadline only: WebKit rejects it as an AbortError.
+    else if (e.name === 'TimeoutError' || e.name === 'AbortError') w.warn('comments not loaded: no answer in ' + o.fetchTimeout + ' ms', 'raise data-fetch-timeout, or check data-comments');
+    else if (/^HTTP \d+ for /.test(e.message)) w.warn('comments not loaded: ' + e.message, /colloquy[^/]*\.wasm/.test(e.message) ? 'serve colloquy.wasm next to colloquy.js' : 'the comments server answered with an error: see its log, and check data-comments');
     else if (e instanceof TypeError && o.comments && new URL(o.comments, location.href).origin !== location.origin) {
       // No answer the page may read, from another origin: down, or not allowing this page (CORS).
       w.warn('comments not loaded: ' + e.message + ' from ' + new URL(o.comments, location.href).origin, 'check that the comments server runs and allows this page\'s origin (colloquy serve --cors ' + location.origin + ')');

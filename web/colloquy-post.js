@@ -65,7 +65,7 @@
 
   // Posting for one widget; `w` is what the loader shares of it (colloquy.js, bridge).
   function attach(w) {
-    var root = w.root, state = w.state, CODES = w.CODES;
+    var root = w.root, state = w.state, CODES = /*@COLLOQUY_CODES@*/{}; // by the build, as the loader's
     function store(key, value) { return storeWith(w.warn, key, value); }
     var timers = new Map(); // form -> debounce timer
     var inflight = {};      // clientId -> true while its POST is out

@@ -4,17 +4,18 @@
 // decode and parse, and its element tree goes to the core, which maps it (colloquy/feed_tree.hpp).
 (() => {
   'use strict';
+  const CODES = /*@COLLOQUY_CODES@*/{}; // the codes this script raises, by the build (wasm/widget.cmake)
 
   // The feed's bytes in, the core's {meta, html} out; `w` is what the loader shares of the
   // widget (colloquy.js, bridge). The core names what it was given: a JSON Feed (read), an HTML
   // page (feed_is_html), or XML (feed_is_xml), which the browser decodes and parses here.
   function renderFeed(w, bytes) {
     const r = w.call('colloquy_render_stories', bytes);
-    if (r.meta.ok || r.meta.error.code !== w.CODES.feed_is_xml) return r;
+    if (r.meta.ok || r.meta.error.code !== CODES.feed_is_xml) return r;
     const head = String.fromCharCode.apply(null, bytes.subarray(0, 256));
     const declared = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/.exec(head);
     const bom = bytes[0] === 0xEF && bytes[1] === 0xBB && bytes[2] === 0xBF;
-    const failed = (message) => ({ meta: { ok: false, error: { code: w.CODES.not_xml, message } } });
+    const failed = (message) => ({ meta: { ok: false, error: { code: CODES.not_xml, message } } });
     let doc;
     try {
       const source = new TextDecoder(bom || !declared ? 'utf-8' : declared[1], { fatal: true }).decode(bytes);

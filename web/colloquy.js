@@ -289,7 +289,7 @@
       return loadPart('act').then((act) => act.written(w), (e) => warn(e.message));
     }
     // What the scripts fetched when needed share of this widget.
-    const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, CODES, warn, trusted, htmlNode,
+    const w = { element, root, frame, commentsSlot, composeSlot, storiesSlot, state, stop: stop.signal, warn, trusted, htmlNode,
       loadPart, loadCore, endpoint, placeKey, fetchBytes, commentsUrl, showThread, afterRender, message, liveDelay, configure,
       load: () => (handle.ready = load()),
       insertRest: (container, rest, token) => insertRest(container, rest, token, state, opts({ session: state.session.id })),
@@ -300,7 +300,7 @@
         { colloquyPlace: placeKey() }) }; // a compose form, marked with the place its drafts belong to
 
     // Clicks, focus, typing: colloquy-act.js's, fetched at the first. Offline, a form is kept as a draft and resent online.
-    const on = { signal: stop.signal }, resend = () => react('submit', composeSlot.firstChild);
+    const on = { signal: stop.signal }, resend = () => composeSlot.firstChild && !stop.signal.aborted && react('submit', composeSlot.firstChild);
     function react(type, target) {
       loadPart('act').then((act) => act(w, type, target), (e) => {
         warn(e.message);
@@ -309,7 +309,8 @@
         stored((s) => s.setItem('colloquy:draft:' + form.colloquyPlace + '\n', JSON.stringify(Object.fromEntries(new FormData(form)))));
         if (type !== 'submit') return;
         Object.assign(form.querySelector('.error[data-for=""]'), { textContent: message('not_sent'), hidden: false });
-        addEventListener('online', resend, { once: true, signal: stop.signal }); // the same listener: once, however many clicks
+        if (!navigator.onLine) addEventListener('online', resend, { once: true, signal: stop.signal }); // the same listener: once, however many clicks
+        else { clearTimeout(state.resend); state.resend = setTimeout(resend, (state.wait = Math.min(2 * state.wait || 2000, 60000))); } // online again mid-try (or no script to be had): in 2 s, 4 s, … a minute
       });
     }
     ['click', 'focusin', 'input', 'submit', 'change'].forEach((type) => root.addEventListener(type, (event) => {

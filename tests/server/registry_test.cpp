@@ -115,7 +115,7 @@ TEST_SUITE("Error registry") {
     CHECK_MESSAGE(found.empty(), "codes spelled in the loader (use CODES.…):" << list);
   }
 
-  TEST_CASE("The scripts the loader fetches when needed spell no code: they use the loader's CODES") {
+  TEST_CASE("The scripts the loader fetches when needed spell no code: each uses a CODES table the build writes") {
     const std::set<std::string> codes = registry_codes();
     std::size_t scripts = 0;
     for (const auto& entry : fs::directory_iterator(fs::path(COLLOQUY_SOURCE_DIR) / "web")) {
@@ -124,6 +124,8 @@ TEST_SUITE("Error registry") {
       ++scripts;
       std::string js = read_text(entry.path());
       if (name == "colloquy-post.js") REQUIRE(js.find("CODES.") != std::string::npos);
+      // A script that raises codes holds its own table, written in by the build (wasm/widget.cmake).
+      if (js.find("CODES.") != std::string::npos) CHECK_MESSAGE(js.find("CODES = /*@COLLOQUY_CODES@*/{}") != std::string::npos, name);
       auto found = spelled_codes(name, js, std::regex("['\"]([a-z][a-z0-9_]*)['\"]"), codes);
       std::string list;
       for (const auto& f : found) list += "\n  " + f;
