@@ -125,7 +125,8 @@ TEST_SUITE("Error registry") {
       std::string js = read_text(entry.path());
       if (name == "colloquy-post.js") REQUIRE(js.find("CODES.") != std::string::npos);
       // A script that raises codes holds its own table, written in by the build (wasm/widget.cmake).
-      if (js.find("CODES.") != std::string::npos) CHECK_MESSAGE(js.find("CODES = /*@COLLOQUY_CODES@*/{}") != std::string::npos, name);
+      if (js.find("CODES.") != std::string::npos)
+        CHECK_MESSAGE(js.find("CODES = /*@COLLOQUY_CODES@*/{}") != std::string::npos, name);
       auto found = spelled_codes(name, js, std::regex("['\"]([a-z][a-z0-9_]*)['\"]"), codes);
       std::string list;
       for (const auto& f : found) list += "\n  " + f;
