@@ -481,3 +481,40 @@ scenario('a script fetched when needed that could not be fetched is fetched agai
     const { errors, csp } = await s.problems();
     assert.deepEqual({ errors, csp }, { errors: [], csp: [] });
   }));
+
+// A single-page site moves on while the next thread is still loading: the last thread's form stays
+// on screen until it comes, takes no input (inert), and a post made from it anyway goes to the
+// thread it was written on, never the one being loaded.
+scenario('a single-page site\'s update() never posts a draft written on one thread to the next', (s) =>
+  withSite(s, [], async (site) => {
+    site.page('/spa.html', blogPage({ attributes: 'data-thread="/spa-a" data-comments="/api/comments" data-fetch-timeout="120000"' }));
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    site.intercept(async (req, url) => {
+      if (req.method === 'GET' && url.pathname === '/api/comments' && url.searchParams.get('thread') === '/spa-b') await gate;
+      return undefined;
+    });
+    const storedIn = async (thread) => (await (await fetch(`${site.upstream}/api/comments?thread=${encodeURIComponent(thread)}`)).json())
+      .comments.map((c) => c.text);
+    await s.open(site.url + '/spa.html');
+    await s.waitFor(MAIN_FORM);
+    const text = `Meant for A in ${s.engine}.`;
+    await s.type(`${MAIN_FORM} input[name="name"]`, 'Reader');
+    await s.type(`${MAIN_FORM} textarea[name="text"]`, text);
+    // Posting has the form once the draft is kept, under thread A.
+    await eventually(async () => assert.deepEqual(await s.evaluate(() => Object.keys(localStorage)
+      .filter((k) => k.startsWith('colloquy:draft:')).map((k) => k.split('\n')[1])), ['/spa-a']), { timeout: ENGINE_WAIT });
+    await s.evaluate(() => { Colloquy.mount(document.querySelector('#colloquy'), { thread: '/spa-b' }); });
+    const form = () => s.evaluate(() => {
+      const f = document.querySelector('#colloquy').shadowRoot.querySelector('form.compose:not(.reply)');
+      return { text: f.elements.text.value, inert: Boolean(f.closest('[inert]')) };
+    });
+    await eventually(async () => assert.deepEqual(await form(), { text, inert: true }), { timeout: ENGINE_WAIT });
+    await s.evaluate(() => { document.querySelector('#colloquy').shadowRoot.querySelector('form.compose:not(.reply)').requestSubmit(); });
+    await eventually(async () => assert.deepEqual(await storedIn('/spa-a'), [text]), { timeout: ENGINE_WAIT });
+    release();
+    await eventually(async () => assert.deepEqual(await form(), { text: '', inert: false }), { timeout: ENGINE_WAIT });
+    assert.deepEqual(await storedIn('/spa-b'), []);
+    const { errors, csp } = await s.problems();
+    assert.deepEqual({ errors, csp }, { errors: [], csp: [] });
+  }));
