@@ -31,6 +31,14 @@ std::vector<std::string> args::all(const std::string& key) const {
 
 std::string named(std::string_view value) { return value.empty() ? "''" : std::string(value); }
 
+bool file_argument(const char* cmd, const args& a, std::string& path) {
+  path = a.positional.empty() ? "" : a.positional[0];
+  if (a.positional.empty() || !path.empty()) return true;
+  std::fprintf(stderr, "colloquy %s: FILE %s names no file (- or no FILE reads standard input)\n", cmd,
+               named(path).c_str());
+  return false;
+}
+
 namespace {
 
 // One usage text per command: `colloquy CMD --help` prints its own, `colloquy --help` all.

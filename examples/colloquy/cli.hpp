@@ -42,6 +42,10 @@ const command* parse_command_line(int argc, char** argv, args& a, int& status);
 // would name nothing: "no database at "). Every message that quotes a user's value uses it.
 std::string named(std::string_view value);
 
+// The FILE argument of `cmd` into `path` ("" for standard input: no FILE, or -). An empty FILE
+// argument names no file and is not taken for standard input: false, after a usage error.
+bool file_argument(const char* cmd, const args& a, std::string& path);
+
 // The path of `file` in the folder of the running executable (colloquy-server,
 // colloquy-postgresql.so: the files installed together).
 std::string beside_executable(const char* file);

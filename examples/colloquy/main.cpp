@@ -423,16 +423,6 @@ void prepare_heap(std::size_t document_bytes) {
   std::free(first);
 }
 
-// The FILE argument of `cmd` into `path` ("" for standard input: no FILE, or -). An empty FILE
-// argument names no file, and is not taken for standard input: false, with a usage error.
-bool file_argument(const char* cmd, const colloquy::cli::args& a, std::string& path) {
-  path = a.positional.empty() ? "" : a.positional[0];
-  if (a.positional.empty() || !path.empty()) return true;
-  std::fprintf(stderr, "colloquy %s: FILE %s names no file (- or no FILE reads standard input)\n", cmd,
-               colloquy::cli::named(path).c_str());
-  return false;
-}
-
 // A whole number from 0 to `max` for --flag, or a usage error (never silently clamped).
 bool whole_number(const char* cmd, const colloquy::cli::args& a, const char* flag, long long lo, long long max,
                   long long& out) {
@@ -474,7 +464,7 @@ int render(const colloquy::cli::args& a) {
   input_bytes doc;
   std::string why;
   std::string path;
-  if (!file_argument("render", a, path)) return 2;
+  if (!colloquy::cli::file_argument("render", a, path)) return 2;
   if (!doc.read(path, why)) {
     std::fprintf(stderr, "colloquy render: %s\n", why.c_str());
     return 2;
@@ -493,7 +483,7 @@ int check(const colloquy::cli::args& a) {
   input_bytes doc;
   std::string why;
   std::string path;
-  if (!file_argument("check", a, path)) return 2;
+  if (!colloquy::cli::file_argument("check", a, path)) return 2;
   if (!doc.read(path, why)) {
     std::fprintf(stderr, "colloquy check: %s\n", why.c_str());
     return 2;
@@ -531,7 +521,7 @@ int stories(const colloquy::cli::args& a) {
   input_bytes feed;
   std::string why;
   std::string path;
-  if (!file_argument("stories", a, path)) return 2;
+  if (!colloquy::cli::file_argument("stories", a, path)) return 2;
   if (!feed.read(path, why)) {
     std::fprintf(stderr, "colloquy stories: %s\n", why.c_str());
     return 2;

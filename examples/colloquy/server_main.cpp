@@ -232,13 +232,9 @@ int main(int argc, char** argv) {
   }
   if (name == "serve") return serve(a);
   if (name == "import") {
-    // An empty FILE names no file: only - or no FILE reads standard input.
-    if (!a.positional.empty() && a.positional[0].empty()) {
-      std::fprintf(stderr, "colloquy import: FILE '' names no file (- or no FILE reads standard input)\n");
-      return 2;
-    }
-    return colloquy::server::run_import(
-        {a.get("from"), a.positional.empty() ? "" : a.positional[0], a.get("db"), a.has("dry-run"), a.has("from")});
+    std::string file;
+    if (!colloquy::cli::file_argument("import", a, file)) return 2;
+    return colloquy::server::run_import({a.get("from"), file, a.get("db"), a.has("dry-run"), a.has("from")});
   }
   if (name == "export") return colloquy::server::run_export(a.get("db", "colloquy.db"), a.get("thread"));
   return admin(a);

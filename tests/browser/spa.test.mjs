@@ -36,6 +36,14 @@ function api() {
   return a;
 }
 
+// The single-page site: thread /a at first, under the strict CSP; `before` is HTML above the
+// widget, `attributes` more data-* options.
+const spaPage = (page, before = '', attributes = '') => page.route('**/spa.html', (route) => route.fulfill({
+  status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
+  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>${before}
+<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments" ${attributes}></script></body></html>`,
+}));
+
 const TEXT = '#colloquy >> form.compose:not(.reply) textarea[name="text"]';
 const view = (page) => page.evaluate(() => {
   const root = document.querySelector('#colloquy').shadowRoot;
@@ -54,12 +62,7 @@ test('drafts, the outbox and "mine" follow update({thread}): typed on A, posted 
     const errors = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text()); });
-    await page.route('**/spa.html', (route) => route.fulfill({
-      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
-<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"
-  data-post-timeout="1000"></script></body></html>`,
-    }));
+    await spaPage(page, '', 'data-post-timeout="1000"');
     await page.route('**/api/comments**', a.handle);
     await page.goto(server.url + '/spa.html');
     await page.waitForSelector('#colloquy >> form.compose');
@@ -109,11 +112,7 @@ test('a form typed on before posting came: update({thread}) keeps its text as th
   await withServer(browser, [], async (server) => {
     const a = api();
     const page = await browser.newPage();
-    await page.route('**/spa.html', (route) => route.fulfill({
-      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
-<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"></script></body></html>`,
-    }));
+    await spaPage(page);
     await page.route('**/api/comments**', a.handle);
     let release;
     const gate = new Promise((resolve) => { release = resolve; });
@@ -152,11 +151,7 @@ test('update() before the widget comes near loads the new thread; an untouched f
     const asked = [];
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     const filler = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i} of a long post.</p>`).join('\n');
-    await page.route('**/spa.html', (route) => route.fulfill({
-      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>${filler}
-<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"></script></body></html>`,
-    }));
+    await spaPage(page, filler);
     await page.route('**/api/comments**', (route) => {
       if (route.request().method() === 'GET') asked.push(new URL(route.request().url()).searchParams.get('thread'));
       return a.handle(route);
@@ -191,12 +186,7 @@ test('while update() loads the next thread, the last one\'s form is inert, and a
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.route('**/spa.html', (route) => route.fulfill({
-      status: 200, contentType: 'text/html', headers: { 'Content-Security-Policy': CSP },
-      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SPA</title></head><body>
-<div id="colloquy"></div><script src="/colloquy/colloquy.js" defer data-thread="/a" data-comments="/api/comments"
-  data-fetch-timeout="120000"></script></body></html>`,
-    }));
+    await spaPage(page, '', 'data-fetch-timeout="120000"');
     let release;
     const gate = new Promise((resolve) => { release = resolve; });
     await page.route('**/api/comments**', async (route) => {
